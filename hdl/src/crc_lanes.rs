@@ -1,0 +1,70 @@
+//! `Crc32Lanes`: advances the raw CRC-32 register over the first `nbytes`
+//! lanes of a 64-bit beat, in one clock (purely combinational).
+//!
+//! Emitted as custom Verilog: one XOR network per byte count (1..8) from
+//! [`crate::crc32::matrix`], selected by `nbytes`. The Rust `update()` applies
+//! the very same matrices, so rust-hdl's simulator and the Verilog agree.
+
+use crate::crc32;
+use rust_hdl::prelude::*;
+
+/// Combinational CRC-32 step over 0..=8 bytes of a beat.
+///
+/// * `crc_in` (32 bits): raw register before the beat (not complemented).
+/// * `data` (64 bits): the beat, byte 0 in bits 7:0.
+/// * `nbytes` (4 bits): how many bytes, from lane 0, to shift in (0..=8;
+///   values above 8 are treated as 8).
+/// * `crc_out` (32 bits): raw register after those bytes.
+#[derive(LogicBlock, Default)]
+pub struct Crc32Lanes {
+    pub crc_in: Signal<In, Bits<32>>,
+    pub data: Signal<In, Bits<64>>,
+    pub nbytes: Signal<In, Bits<4>>,
+    pub crc_out: Signal<Out, Bits<32>>,
+}
+
+impl Logic for Crc32Lanes {
+    fn update(&mut self) {
+        let n = (self.nbytes.val().index()).min(8);
+        let out = crc32::apply(
+            self.crc_in.val().to_u64() as u32,
+            self.data.val().to_u64(),
+            n,
+        );
+        self.crc_out.next = Bits::<32>::from(u64::from(out));
+    }
+
+    fn connect(&mut self) {
+        self.crc_out.connect();
+    }
+
+    fn hdl(&self) -> Verilog {
+        Verilog::Custom(xor_network_verilog())
+    }
+}
+
+/// The Verilog body of [`Crc32Lanes`]: wires `c1..c8` and a case on `nbytes`.
+pub fn xor_network_verilog() -> String {
+    let mut v = String::new();
+    for n in 1..=8 {
+        v.push_str(&format!("wire [31:0] c{n};\n"));
+        for (i, (rm, dm)) in crc32::matrix(n).iter().enumerate() {
+            let mut terms: Vec<String> = (0..32)
+                .filter(|b| rm >> b & 1 != 0)
+                .map(|b| format!("crc_in[{b}]"))
+                .collect();
+            terms.extend(
+                (0..64)
+                    .filter(|b| dm >> b & 1 != 0)
+                    .map(|b| format!("data[{b}]")),
+            );
+            v.push_str(&format!("assign c{n}[{i}] = {};\n", terms.join(" ^ ")));
+        }
+    }
+    v.push_str("always @(*) begin\n  case (nbytes)\n    4'd0: crc_out = crc_in;\n");
+    for n in 1..8 {
+        v.push_str(&format!("    4'd{n}: crc_out = c{n};\n"));
+    }
+    v.push_str("    default: crc_out = c8;\n  endcase\nend\n");
+    v
+}

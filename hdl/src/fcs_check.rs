@@ -1,0 +1,168 @@
+//! `FcsCheck`: checks the Ethernet FCS (IEEE 802.3 clause 3.2.9) of every
+//! frame as it streams through, flags runts and giants, and samples the
+//! run-time configuration at the frame's first beat.
+//!
+//! * Bus: AXI4-Stream, 64-bit `tdata`, byte 0 in `tdata[7:0]`, contiguous
+//!   `tkeep`; frames arrive *with* their 4-byte FCS.
+//! * Latency: 1 cycle (registered output); accepts one beat per clock while
+//!   `m_tready` is high, back-to-back frames with no bubble.
+//! * `m_tuser` (10 bits, internal bus): bits 7:4 = tag format and 9:8 =
+//!   tag mode sampled at the first beat, on every beat of the frame; on the
+//!   `tlast` beat bit 0 = bad, 1 = FCS error, 2 = runt (< 64 bytes),
+//!   3 = giant (> [`crate::MAX_FRAME`] bytes). See [`crate::tag::tuser`].
+//! * The check compares the raw register after the whole frame with the
+//!   residue 0xDEBB20E3, using one [`Crc32Lanes`] network (8 bytes on every
+//!   beat, `tkeep`'s byte count on the last).
+
+use crate::crc_lanes::Crc32Lanes;
+use crate::keep::KeepCount;
+use rust_hdl::prelude::*;
+
+/// FCS check stage; see the module documentation.
+#[derive(LogicBlock)]
+pub struct FcsCheck {
+    pub clock: Signal<In, Clock>,
+    pub rst: Signal<In, Bit>,
+    pub cfg_tag_format: Signal<In, Bits<4>>,
+    pub cfg_tag_mode: Signal<In, Bits<2>>,
+    pub s_tdata: Signal<In, Bits<64>>,
+    pub s_tkeep: Signal<In, Bits<8>>,
+    pub s_tvalid: Signal<In, Bit>,
+    pub s_tready: Signal<Out, Bit>,
+    pub s_tlast: Signal<In, Bit>,
+    pub m_tdata: Signal<Out, Bits<64>>,
+    pub m_tkeep: Signal<Out, Bits<8>>,
+    pub m_tvalid: Signal<Out, Bit>,
+    pub m_tready: Signal<In, Bit>,
+    pub m_tlast: Signal<Out, Bit>,
+    pub m_tuser: Signal<Out, Bits<10>>,
+    lanes: Crc32Lanes,
+    keep: KeepCount,
+    crc: DFF<Bits<32>>,
+    in_frame: DFF<Bit>,
+    len: DFF<Bits<16>>,
+    cfg: DFF<Bits<6>>,
+    o_data: DFF<Bits<64>>,
+    o_keep: DFF<Bits<8>>,
+    o_valid: DFF<Bit>,
+    o_last: DFF<Bit>,
+    o_user: DFF<Bits<10>>,
+    fire: Signal<Local, Bit>,
+    cfg_now: Signal<Local, Bits<6>>,
+    total: Signal<Local, Bits<16>>,
+    flags: Signal<Local, Bits<4>>,
+    residue: Constant<Bits<32>>,
+    init: Constant<Bits<32>>,
+    min_len: Constant<Bits<16>>,
+    max_len: Constant<Bits<16>>,
+}
+
+impl Default for FcsCheck {
+    fn default() -> Self {
+        Self {
+            clock: Default::default(),
+            rst: Default::default(),
+            cfg_tag_format: Default::default(),
+            cfg_tag_mode: Default::default(),
+            s_tdata: Default::default(),
+            s_tkeep: Default::default(),
+            s_tvalid: Default::default(),
+            s_tready: Default::default(),
+            s_tlast: Default::default(),
+            m_tdata: Default::default(),
+            m_tkeep: Default::default(),
+            m_tvalid: Default::default(),
+            m_tready: Default::default(),
+            m_tlast: Default::default(),
+            m_tuser: Default::default(),
+            lanes: Default::default(),
+            keep: Default::default(),
+            crc: Default::default(),
+            in_frame: Default::default(),
+            len: Default::default(),
+            cfg: Default::default(),
+            o_data: Default::default(),
+            o_keep: Default::default(),
+            o_valid: Default::default(),
+            o_last: Default::default(),
+            o_user: Default::default(),
+            fire: Default::default(),
+            cfg_now: Default::default(),
+            total: Default::default(),
+            flags: Default::default(),
+            residue: Constant::new(u64::from(crate::crc32::RESIDUE).into()),
+            init: Constant::new(u64::from(crate::crc32::INIT).into()),
+            min_len: Constant::new(64_u64.into()),
+            max_len: Constant::new((crate::MAX_FRAME as u64).into()),
+        }
+    }
+}
+
+impl Logic for FcsCheck {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clock, crc, in_frame, len, cfg, o_data, o_keep, o_valid, o_last, o_user);
+        self.s_tready.next = !self.o_valid.q.val() | self.m_tready.val();
+        self.fire.next = self.s_tvalid.val() & self.s_tready.val();
+        self.keep.tkeep.next = self.s_tkeep.val();
+        // Configuration sampled at the first beat, held for the frame.
+        self.cfg_now.next = self.cfg.q.val();
+        if !self.in_frame.q.val() {
+            self.cfg_now.next = bit_cast::<6, 4>(self.cfg_tag_format.val())
+                | (bit_cast::<6, 2>(self.cfg_tag_mode.val()) << 4_u64);
+        }
+        self.lanes.crc_in.next = self.crc.q.val();
+        self.total.next = self.len.q.val() + bit_cast::<16, 4>(self.keep.count.val());
+        if !self.in_frame.q.val() {
+            self.lanes.crc_in.next = self.init.val();
+            self.total.next = bit_cast::<16, 4>(self.keep.count.val());
+        }
+        self.lanes.data.next = self.s_tdata.val();
+        self.lanes.nbytes.next = self.keep.count.val();
+        // flags: 0 bad, 1 fcs error, 2 runt, 3 giant
+        self.flags.next = 0_u64.into();
+        if self.lanes.crc_out.val() != self.residue.val() {
+            self.flags.next = self.flags.val() | 0x3_u64;
+        }
+        if self.total.val() < self.min_len.val() {
+            self.flags.next = self.flags.val() | 0x5_u64;
+        }
+        if self.total.val() > self.max_len.val() {
+            self.flags.next = self.flags.val() | 0x9_u64;
+        }
+        if self.o_valid.q.val() & self.m_tready.val() {
+            self.o_valid.d.next = false;
+        }
+        if self.fire.val() {
+            self.crc.d.next = self.lanes.crc_out.val();
+            self.in_frame.d.next = !self.s_tlast.val();
+            self.len.d.next = self.total.val();
+            if self.total.val() < self.len.q.val() {
+                // saturate instead of wrapping on absurdly long frames
+                self.len.d.next = 0xFFFF_u64.into();
+            }
+            self.cfg.d.next = self.cfg_now.val();
+            self.o_data.d.next = self.s_tdata.val();
+            self.o_keep.d.next = self.s_tkeep.val();
+            self.o_valid.d.next = true;
+            self.o_last.d.next = self.s_tlast.val();
+            self.o_user.d.next = bit_cast::<10, 6>(self.cfg_now.val()) << 4_u64;
+            if self.s_tlast.val() {
+                self.o_user.d.next =
+                    (bit_cast::<10, 6>(self.cfg_now.val()) << 4_u64) | bit_cast::<10, 4>(self.flags.val());
+            }
+        }
+        if self.rst.val() {
+            self.in_frame.d.next = false;
+            self.o_valid.d.next = false;
+            self.crc.d.next = self.init.val();
+            self.len.d.next = 0_u64.into();
+            self.cfg.d.next = 0_u64.into();
+        }
+        self.m_tdata.next = self.o_data.q.val();
+        self.m_tkeep.next = self.o_keep.q.val();
+        self.m_tvalid.next = self.o_valid.q.val();
+        self.m_tlast.next = self.o_last.q.val();
+        self.m_tuser.next = self.o_user.q.val();
+    }
+}

@@ -1,0 +1,303 @@
+//! `FcsInsert` (replace): recomputes the CRC-32 FCS (IEEE 802.3 clause
+//! 3.2.9) over each frame and writes it over the frame's last 4 bytes.
+//!
+//! * Bus: AXI4-Stream, 64-bit, frames whose last 4 bytes are the FCS slot.
+//! * A frame flagged `FCS_ERR` (bit 1 of `s_tuser` on its last beat) gets the
+//!   recomputed FCS complemented, so a corrupt frame never looks valid. A
+//!   frame flagged `TAG_SHORT` (bit 4) passes unchanged, old FCS included.
+//! * How: a two-beat look-ahead window. The slot starts in the head beat when
+//!   the head is last with at least 4 bytes, or when the next beat is last
+//!   with fewer than 4 bytes (the FCS then straddles: the remainder is held
+//!   and written into the last beat). One [`Crc32Lanes`] network covers the
+//!   data bytes of the head beat (0..=8).
+//! * `s_tag`/`m_tag` (64 bits) ride along with the `tlast` beat.
+//! * Latency: 3 cycles at line rate; one beat per clock, no bubble.
+
+use crate::crc_lanes::Crc32Lanes;
+use crate::keep::KeepCount;
+use rust_hdl::prelude::*;
+
+/// FCS recompute-and-replace stage; see the module documentation.
+#[derive(LogicBlock)]
+pub struct FcsInsert {
+    pub clock: Signal<In, Clock>,
+    pub rst: Signal<In, Bit>,
+    pub s_tdata: Signal<In, Bits<64>>,
+    pub s_tkeep: Signal<In, Bits<8>>,
+    pub s_tvalid: Signal<In, Bit>,
+    pub s_tready: Signal<Out, Bit>,
+    pub s_tlast: Signal<In, Bit>,
+    pub s_tuser: Signal<In, Bits<6>>,
+    pub s_tag: Signal<In, Bits<64>>,
+    pub m_tdata: Signal<Out, Bits<64>>,
+    pub m_tkeep: Signal<Out, Bits<8>>,
+    pub m_tvalid: Signal<Out, Bit>,
+    pub m_tready: Signal<In, Bit>,
+    pub m_tlast: Signal<Out, Bit>,
+    pub m_tuser: Signal<Out, Bits<6>>,
+    pub m_tag: Signal<Out, Bits<64>>,
+    lanes: Crc32Lanes,
+    slot: FcsSlot,
+    patch: FcsPatch,
+    keep: KeepCount,
+    // window: [63:0] data, [67:64] byte count, [68] last, [74:69] user flags, [138:75] tag
+    e0: DFF<Bits<139>>,
+    e1: DFF<Bits<139>>,
+    wc: DFF<Bits<2>>,
+    first: DFF<Bit>,
+    crc: DFF<Bits<32>>,
+    hold: DFF<Bits<32>>,
+    o_data: DFF<Bits<64>>,
+    o_keep: DFF<Bits<8>>,
+    o_valid: DFF<Bit>,
+    o_last: DFF<Bit>,
+    o_user: DFF<Bits<6>>,
+    o_tag: DFF<Bits<64>>,
+    in_entry: Signal<Local, Bits<139>>,
+    c0: Signal<Local, Bits<4>>,
+    l0: Signal<Local, Bit>,
+    head_ok: Signal<Local, Bit>,
+    pop: Signal<Local, Bit>,
+    push: Signal<Local, Bit>,
+    widx: Signal<Local, Bits<2>>,
+    init: Constant<Bits<32>>,
+    ones8: Constant<Bits<8>>,
+}
+
+impl Default for FcsInsert {
+    fn default() -> Self {
+        Self {
+            clock: Default::default(),
+            rst: Default::default(),
+            s_tdata: Default::default(),
+            s_tkeep: Default::default(),
+            s_tvalid: Default::default(),
+            s_tready: Default::default(),
+            s_tlast: Default::default(),
+            s_tuser: Default::default(),
+            s_tag: Default::default(),
+            m_tdata: Default::default(),
+            m_tkeep: Default::default(),
+            m_tvalid: Default::default(),
+            m_tready: Default::default(),
+            m_tlast: Default::default(),
+            m_tuser: Default::default(),
+            m_tag: Default::default(),
+            lanes: Default::default(),
+            slot: Default::default(),
+            patch: Default::default(),
+            keep: Default::default(),
+            e0: Default::default(),
+            e1: Default::default(),
+            wc: Default::default(),
+            first: Default::default(),
+            crc: Default::default(),
+            hold: Default::default(),
+            o_data: Default::default(),
+            o_keep: Default::default(),
+            o_valid: Default::default(),
+            o_last: Default::default(),
+            o_user: Default::default(),
+            o_tag: Default::default(),
+            in_entry: Default::default(),
+            c0: Default::default(),
+            l0: Default::default(),
+            head_ok: Default::default(),
+            pop: Default::default(),
+            push: Default::default(),
+            widx: Default::default(),
+            init: Constant::new(u64::from(crate::crc32::INIT).into()),
+            ones8: Constant::new(0xFF_u64.into()),
+        }
+    }
+}
+
+impl Logic for FcsInsert {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self, clock, e0, e1, wc, first, crc, hold, o_data, o_keep, o_valid, o_last, o_user,
+            o_tag
+        );
+        self.keep.tkeep.next = self.s_tkeep.val();
+        self.in_entry.next = bit_cast::<139, 64>(self.s_tdata.val())
+            | (bit_cast::<139, 4>(self.keep.count.val()) << 64_u64)
+            | (bit_cast::<139, 1>(self.s_tlast.val().into()) << 68_u64)
+            | (bit_cast::<139, 6>(self.s_tuser.val()) << 69_u64)
+            | (bit_cast::<139, 64>(self.s_tag.val()) << 75_u64);
+        self.c0.next = self.e0.q.val().get_bits::<4>(64);
+        self.l0.next = self.e0.q.val().get_bit(68);
+        self.head_ok.next = (self.wc.q.val() != 0_u64) & (self.l0.val() | (self.wc.q.val() == 2_u64));
+        // children are driven straight from registers (no locals), so
+        // Verilator can order this block without a combinational loop
+        self.slot.c0.next = self.e0.q.val().get_bits::<4>(64);
+        self.slot.c1.next = self.e1.q.val().get_bits::<4>(64);
+        self.slot.l0.next = self.e0.q.val().get_bit(68);
+        self.slot.l1.next = self.e1.q.val().get_bit(68) & (self.wc.q.val() == 2_u64);
+        self.lanes.crc_in.next = self.crc.q.val();
+        if self.first.q.val() {
+            self.lanes.crc_in.next = self.init.val();
+        }
+        self.lanes.data.next = self.e0.q.val().get_bits::<64>(0);
+        self.lanes.nbytes.next = self.slot.ndata.val();
+        self.patch.crc.next = self.lanes.crc_out.val();
+        self.patch.hold.next = self.hold.q.val();
+        self.patch.data.next = self.e0.q.val().get_bits::<64>(0);
+        self.patch.ndata.next = self.slot.ndata.val();
+        self.patch.c0.next = self.e0.q.val().get_bits::<4>(64);
+        self.patch.tail_only.next = self.slot.tail_only.val();
+        self.patch.fcs_err.next = self.e0.q.val().get_bit(70);
+        self.patch.keep.next = self.e0.q.val().get_bit(73);
+        if !self.e0.q.val().get_bit(68) {
+            self.patch.fcs_err.next = self.e1.q.val().get_bit(70);
+            self.patch.keep.next = self.e1.q.val().get_bit(73);
+        }
+        // handshakes and window
+        self.pop.next = self.head_ok.val() & (!self.o_valid.q.val() | self.m_tready.val());
+        self.s_tready.next = (self.wc.q.val() != 2_u64) | self.pop.val();
+        self.push.next = self.s_tvalid.val() & self.s_tready.val();
+        if self.o_valid.q.val() & self.m_tready.val() {
+            self.o_valid.d.next = false;
+        }
+        self.widx.next = self.wc.q.val();
+        if self.pop.val() {
+            self.widx.next = self.wc.q.val() - 1_u64;
+            self.e0.d.next = self.e1.q.val();
+            self.crc.d.next = self.lanes.crc_out.val();
+            self.first.d.next = self.l0.val();
+            if self.slot.straddle.val() {
+                self.hold.d.next = self.patch.fcs.val();
+            }
+            self.o_data.d.next = self.patch.out_data.val();
+            self.o_keep.d.next = !(self.ones8.val() << self.c0.val());
+            self.o_valid.d.next = true;
+            self.o_last.d.next = self.l0.val();
+            self.o_user.d.next = self.e0.q.val().get_bits::<6>(69);
+            self.o_tag.d.next = self.e0.q.val().get_bits::<64>(75);
+        }
+        if self.push.val() {
+            if self.widx.val() == 0_u64 {
+                self.e0.d.next = self.in_entry.val();
+            }
+            if self.widx.val() == 1_u64 {
+                self.e1.d.next = self.in_entry.val();
+            }
+        }
+        self.wc.d.next = self.widx.val();
+        if self.push.val() {
+            self.wc.d.next = self.widx.val() + 1_u64;
+        }
+        if self.rst.val() {
+            self.wc.d.next = 0_u64.into();
+            self.first.d.next = true;
+            self.o_valid.d.next = false;
+        }
+        self.m_tdata.next = self.o_data.q.val();
+        self.m_tkeep.next = self.o_keep.q.val();
+        self.m_tvalid.next = self.o_valid.q.val();
+        self.m_tlast.next = self.o_last.q.val();
+        self.m_tuser.next = self.o_user.q.val();
+        self.m_tag.next = self.o_tag.q.val();
+    }
+}
+
+/// Where the FCS slot lies in the head beat (combinational).
+///
+/// * `c0`, `c1` (4 bits): byte counts of the head and next beat;
+///   `l0`, `l1`: their `tlast` (`l1` only when the next beat is present).
+/// * `ndata` (4 bits): data bytes of the head beat before the slot (0..=8).
+/// * `straddle`: the slot starts in the head and ends in the next beat.
+/// * `tail_only`: the head is last and holds only slot bytes (fewer than 4).
+#[derive(LogicBlock, Default)]
+pub struct FcsSlot {
+    pub c0: Signal<In, Bits<4>>,
+    pub c1: Signal<In, Bits<4>>,
+    pub l0: Signal<In, Bit>,
+    pub l1: Signal<In, Bit>,
+    pub ndata: Signal<Out, Bits<4>>,
+    pub straddle: Signal<Out, Bit>,
+    pub tail_only: Signal<Out, Bit>,
+}
+
+impl Logic for FcsSlot {
+    #[hdl_gen]
+    fn update(&mut self) {
+        self.straddle.next = !self.l0.val() & self.l1.val() & (self.c1.val() < 4_u64);
+        self.tail_only.next = self.l0.val() & (self.c0.val() < 4_u64);
+        self.ndata.next = 8_u64.into();
+        if self.l0.val() {
+            self.ndata.next = self.c0.val() - 4_u64;
+        }
+        if !self.l0.val() & self.l1.val() & (self.c1.val() < 4_u64) {
+            self.ndata.next = self.c1.val() + 4_u64;
+        }
+        if self.l0.val() & (self.c0.val() < 4_u64) {
+            self.ndata.next = 0_u64.into();
+        }
+    }
+}
+
+/// Writes the FCS into the slot lanes of the head beat (combinational).
+///
+/// * `crc` (32 bits): raw register after the head's `ndata` data bytes.
+/// * `fcs` (32 bits): `!crc`, or `crc` itself when `fcs_err` (a deliberately
+///   wrong FCS); sent least significant byte first.
+/// * `hold` (32 bits): the FCS of a straddling slot, for its last beat.
+/// * `out_data` (64 bits): `data` with lanes `ndata..` replaced by FCS bytes,
+///   or unchanged when `keep` (a frame flagged `TAG_SHORT`).
+#[derive(LogicBlock)]
+pub struct FcsPatch {
+    pub crc: Signal<In, Bits<32>>,
+    pub hold: Signal<In, Bits<32>>,
+    pub data: Signal<In, Bits<64>>,
+    pub ndata: Signal<In, Bits<4>>,
+    pub c0: Signal<In, Bits<4>>,
+    pub tail_only: Signal<In, Bit>,
+    pub fcs_err: Signal<In, Bit>,
+    pub keep: Signal<In, Bit>,
+    pub fcs: Signal<Out, Bits<32>>,
+    pub out_data: Signal<Out, Bits<64>>,
+    shifted: Signal<Local, Bits<64>>,
+    dmask: Signal<Local, Bits<64>>,
+    ones: Constant<Bits<64>>,
+}
+
+impl Default for FcsPatch {
+    fn default() -> Self {
+        Self {
+            crc: Default::default(),
+            hold: Default::default(),
+            data: Default::default(),
+            ndata: Default::default(),
+            c0: Default::default(),
+            tail_only: Default::default(),
+            fcs_err: Default::default(),
+            keep: Default::default(),
+            fcs: Default::default(),
+            out_data: Default::default(),
+            shifted: Default::default(),
+            dmask: Default::default(),
+            ones: Constant::new(u64::MAX.into()),
+        }
+    }
+}
+
+impl Logic for FcsPatch {
+    #[hdl_gen]
+    fn update(&mut self) {
+        self.fcs.next = !self.crc.val();
+        if self.fcs_err.val() {
+            self.fcs.next = self.crc.val();
+        }
+        self.shifted.next = bit_cast::<64, 32>(self.fcs.val()) << (bit_cast::<7, 4>(self.ndata.val()) << 3_u64);
+        if self.tail_only.val() {
+            self.shifted.next = bit_cast::<64, 32>(self.hold.val())
+                >> (bit_cast::<7, 4>(4_u64 - self.c0.val()) << 3_u64);
+        }
+        self.dmask.next = !(self.ones.val() << (bit_cast::<7, 4>(self.ndata.val()) << 3_u64));
+        self.out_data.next = (self.data.val() & self.dmask.val()) | (self.shifted.val() & !self.dmask.val());
+        if self.keep.val() {
+            self.out_data.next = self.data.val();
+        }
+    }
+}

@@ -1,0 +1,410 @@
+//! `TagMigrate`: moves a switch's DSA tag out of the Ethernet header.
+//!
+//! * Bus: AXI4-Stream, 64-bit, frames *with* their 4-byte FCS slot at the end.
+//!   The slot's content on output is meaningless (zero or the old FCS):
+//!   [`crate::fcs_insert::FcsInsert`] overwrites it.
+//! * Format and mode come per frame in `s_tuser[7:4]` / `s_tuser[9:8]`
+//!   (sampled by `FcsCheck` at the first beat); see [`crate::tag`].
+//! * Modes: pass (unchanged); strip (tag removed, delivered on `m_tag` with
+//!   the `tlast` beat; a frame of at least 64 bytes that shrinks below is
+//!   zero-padded to 64); tail (tag moved just before the FCS slot). A frame
+//!   shorter than 14 + tag + 4 bytes passes unchanged with `TAG_SHORT` and
+//!   `BAD` set in `m_tuser`.
+//! * How: a three-beat look-ahead window (`e0` head, `e1`, `e2`). The head is
+//!   emitted once the frame's end is either inside the window or more than two
+//!   beats away; then every byte position relative to the head beat is known:
+//!   `[0,hd)` head bytes kept, `[hd,de)` bytes copied from the window shifted
+//!   by the tag length, `[de,te)` tag bytes (tail), the rest zero (pad/slot).
+//!   Positions are computed biased by +16 so they stay unsigned.
+//! * Latency: 4 cycles from a beat's acceptance to its output at line rate;
+//!   one beat accepted per clock, back-to-back frames, no bubble, any mode.
+
+use crate::keep::KeepCount;
+use rust_hdl::prelude::*;
+
+/// DSA tag migration stage; see the module documentation.
+#[derive(LogicBlock)]
+pub struct TagMigrate {
+    pub clock: Signal<In, Clock>,
+    pub rst: Signal<In, Bit>,
+    pub s_tdata: Signal<In, Bits<64>>,
+    pub s_tkeep: Signal<In, Bits<8>>,
+    pub s_tvalid: Signal<In, Bit>,
+    pub s_tready: Signal<Out, Bit>,
+    pub s_tlast: Signal<In, Bit>,
+    pub s_tuser: Signal<In, Bits<10>>,
+    pub m_tdata: Signal<Out, Bits<64>>,
+    pub m_tkeep: Signal<Out, Bits<8>>,
+    pub m_tvalid: Signal<Out, Bit>,
+    pub m_tready: Signal<In, Bit>,
+    pub m_tlast: Signal<Out, Bit>,
+    pub m_tuser: Signal<Out, Bits<6>>,
+    /// The tag (wire order, byte 0 in bits 7:0, zero beyond its length);
+    /// valid with `m_tlast` when `m_tuser` has `MIGRATED`.
+    pub m_tag: Signal<Out, Bits<64>>,
+    keep: KeepCount,
+    // window: [63:0] data, [67:64] byte count, [68] last, [78:69] user (3:0 flags, 7:4 format, 9:8 mode)
+    e0: DFF<Bits<79>>,
+    e1: DFF<Bits<79>>,
+    e2: DFF<Bits<79>>,
+    wc: DFF<Bits<2>>,
+    beat: DFF<Bits<4>>,
+    tag: DFF<Bits<64>>,
+    o_data: DFF<Bits<64>>,
+    o_keep: DFF<Bits<8>>,
+    o_valid: DFF<Bit>,
+    o_last: DFF<Bit>,
+    o_user: DFF<Bits<6>>,
+    o_tag: DFF<Bits<64>>,
+    in_entry: Signal<Local, Bits<79>>,
+    e0d: Signal<Local, Bits<64>>,
+    e1d: Signal<Local, Bits<64>>,
+    e2d: Signal<Local, Bits<64>>,
+    e0u: Signal<Local, Bits<10>>,
+    luser: Signal<Local, Bits<4>>,
+    head_ok: Signal<Local, Bit>,
+    vis: Signal<Local, Bit>,
+    rem_b: Signal<Local, Bits<7>>,
+    nabs: Signal<Local, Bits<8>>,
+    fmt: Signal<Local, Bits<4>>,
+    mode: Signal<Local, Bits<2>>,
+    tl: Signal<Local, Bits<7>>,
+    off12: Signal<Local, Bit>,
+    short: Signal<Local, Bit>,
+    mig: Signal<Local, Bit>,
+    lz: Signal<Local, Bits<7>>,
+    pad: Signal<Local, Bit>,
+    hd_b: Signal<Local, Bits<7>>,
+    de_b: Signal<Local, Bits<7>>,
+    te_b: Signal<Local, Bits<7>>,
+    ol_b: Signal<Local, Bits<7>>,
+    hd: Signal<Local, Bits<7>>,
+    de: Signal<Local, Bits<7>>,
+    te: Signal<Local, Bits<7>>,
+    ol: Signal<Local, Bits<7>>,
+    mh: Signal<Local, Bits<64>>,
+    md: Signal<Local, Bits<64>>,
+    mt: Signal<Local, Bits<64>>,
+    win: Signal<Local, Bits<64>>,
+    tw: Signal<Local, Bits<64>>,
+    tagsrc: Signal<Local, Bits<64>>,
+    tx: Signal<Local, Bits<64>>,
+    out_data: Signal<Local, Bits<64>>,
+    out_emit: Signal<Local, Bit>,
+    out_last: Signal<Local, Bit>,
+    out_user: Signal<Local, Bits<6>>,
+    pop: Signal<Local, Bit>,
+    push: Signal<Local, Bit>,
+    widx: Signal<Local, Bits<2>>,
+    ones: Constant<Bits<64>>,
+    ones8: Constant<Bits<8>>,
+}
+
+impl Default for TagMigrate {
+    fn default() -> Self {
+        Self {
+            clock: Default::default(),
+            rst: Default::default(),
+            s_tdata: Default::default(),
+            s_tkeep: Default::default(),
+            s_tvalid: Default::default(),
+            s_tready: Default::default(),
+            s_tlast: Default::default(),
+            s_tuser: Default::default(),
+            m_tdata: Default::default(),
+            m_tkeep: Default::default(),
+            m_tvalid: Default::default(),
+            m_tready: Default::default(),
+            m_tlast: Default::default(),
+            m_tuser: Default::default(),
+            m_tag: Default::default(),
+            keep: Default::default(),
+            e0: Default::default(),
+            e1: Default::default(),
+            e2: Default::default(),
+            wc: Default::default(),
+            beat: Default::default(),
+            tag: Default::default(),
+            o_data: Default::default(),
+            o_keep: Default::default(),
+            o_valid: Default::default(),
+            o_last: Default::default(),
+            o_user: Default::default(),
+            o_tag: Default::default(),
+            in_entry: Default::default(),
+            e0d: Default::default(),
+            e1d: Default::default(),
+            e2d: Default::default(),
+            e0u: Default::default(),
+            luser: Default::default(),
+            head_ok: Default::default(),
+            vis: Default::default(),
+            rem_b: Default::default(),
+            nabs: Default::default(),
+            fmt: Default::default(),
+            mode: Default::default(),
+            tl: Default::default(),
+            off12: Default::default(),
+            short: Default::default(),
+            mig: Default::default(),
+            lz: Default::default(),
+            pad: Default::default(),
+            hd_b: Default::default(),
+            de_b: Default::default(),
+            te_b: Default::default(),
+            ol_b: Default::default(),
+            hd: Default::default(),
+            de: Default::default(),
+            te: Default::default(),
+            ol: Default::default(),
+            mh: Default::default(),
+            md: Default::default(),
+            mt: Default::default(),
+            win: Default::default(),
+            tw: Default::default(),
+            tagsrc: Default::default(),
+            tx: Default::default(),
+            out_data: Default::default(),
+            out_emit: Default::default(),
+            out_last: Default::default(),
+            out_user: Default::default(),
+            pop: Default::default(),
+            push: Default::default(),
+            widx: Default::default(),
+            ones: Constant::new(u64::MAX.into()),
+            ones8: Constant::new(0xFF_u64.into()),
+        }
+    }
+}
+
+impl Logic for TagMigrate {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self, clock, e0, e1, e2, wc, beat, tag, o_data, o_keep, o_valid, o_last, o_user, o_tag
+        );
+        self.keep.tkeep.next = self.s_tkeep.val();
+        self.in_entry.next = bit_cast::<79, 64>(self.s_tdata.val())
+            | (bit_cast::<79, 4>(self.keep.count.val()) << 64_u64)
+            | (bit_cast::<79, 1>(self.s_tlast.val().into()) << 68_u64)
+            | (bit_cast::<79, 10>(self.s_tuser.val()) << 69_u64);
+        self.e0d.next = self.e0.q.val().get_bits::<64>(0);
+        self.e1d.next = self.e1.q.val().get_bits::<64>(0);
+        self.e2d.next = self.e2.q.val().get_bits::<64>(0);
+        self.e0u.next = self.e0.q.val().get_bits::<10>(69);
+        // --- where does the frame end, relative to the head beat (+16)?
+        self.head_ok.next = false;
+        self.vis.next = false;
+        self.rem_b.next = 100_u64.into();
+        self.luser.next = self.e0u.val().get_bits::<4>(0);
+        if self.wc.q.val() == 3_u64 {
+            self.head_ok.next = true;
+            if self.e2.q.val().get_bit(68) {
+                self.vis.next = true;
+                self.rem_b.next = bit_cast::<7, 4>(self.e2.q.val().get_bits::<4>(64)) + 32_u64;
+                self.luser.next = self.e2.q.val().get_bits::<4>(69);
+            }
+        }
+        if (self.wc.q.val() >= 2_u64) & self.e1.q.val().get_bit(68) {
+            self.head_ok.next = true;
+            self.vis.next = true;
+            self.rem_b.next = bit_cast::<7, 4>(self.e1.q.val().get_bits::<4>(64)) + 24_u64;
+            self.luser.next = self.e1.q.val().get_bits::<4>(69);
+        }
+        if (self.wc.q.val() >= 1_u64) & self.e0.q.val().get_bit(68) {
+            self.head_ok.next = true;
+            self.vis.next = true;
+            self.rem_b.next = bit_cast::<7, 4>(self.e0.q.val().get_bits::<4>(64)) + 16_u64;
+            self.luser.next = self.e0u.val().get_bits::<4>(0);
+        }
+        self.nabs.next = (bit_cast::<8, 4>(self.beat.q.val()) << 3_u64)
+            + bit_cast::<8, 7>(self.rem_b.val())
+            - 16_u64;
+        // --- tag format and mode of this frame
+        self.fmt.next = self.e0u.val().get_bits::<4>(4);
+        self.mode.next = self.e0u.val().get_bits::<2>(8);
+        self.tl.next = 4_u64.into();
+        self.off12.next = true;
+        if (self.fmt.val() == 0_u64) | (self.fmt.val() > 9_u64) {
+            self.tl.next = 0_u64.into();
+            self.off12.next = false;
+        }
+        if self.fmt.val() == 2_u64 {
+            self.off12.next = false;
+        }
+        if (self.fmt.val() == 4_u64) | (self.fmt.val() == 9_u64) {
+            self.tl.next = 8_u64.into();
+        }
+        if self.fmt.val() == 6_u64 {
+            self.tl.next = 2_u64.into();
+        }
+        if self.fmt.val() == 7_u64 {
+            self.tl.next = 2_u64.into();
+            self.off12.next = false;
+        }
+        self.short.next =
+            self.vis.val() & (self.nabs.val() < (bit_cast::<8, 7>(self.tl.val()) + 18_u64));
+        self.mig.next = (self.tl.val() != 0_u64)
+            & ((self.mode.val() == 1_u64) | (self.mode.val() == 2_u64))
+            & !self.short.val();
+        self.lz.next = 0_u64.into();
+        if self.mig.val() {
+            self.lz.next = self.tl.val();
+        }
+        self.pad.next = self.mig.val()
+            & (self.mode.val() == 1_u64)
+            & self.vis.val()
+            & (self.beat.q.val() != 15_u64)
+            & (self.nabs.val() >= 64_u64)
+            & ((self.nabs.val() - bit_cast::<8, 7>(self.tl.val())) < 64_u64);
+        // --- region boundaries, relative to the head beat, biased by +16
+        self.hd_b.next = 16_u64.into();
+        if self.mig.val() & self.off12.val() & (self.beat.q.val() == 0_u64) {
+            self.hd_b.next = 24_u64.into();
+        }
+        if self.mig.val() & self.off12.val() & (self.beat.q.val() == 1_u64) {
+            self.hd_b.next = 20_u64.into();
+        }
+        self.de_b.next = self.rem_b.val();
+        self.ol_b.next = self.rem_b.val();
+        if self.mig.val() & (self.mode.val() == 1_u64) {
+            self.de_b.next = self.rem_b.val() - self.lz.val();
+            self.ol_b.next = self.rem_b.val() - self.lz.val();
+        }
+        if self.mig.val() & (self.mode.val() == 2_u64) {
+            self.de_b.next = self.rem_b.val() - self.lz.val() - 4_u64;
+        }
+        if self.pad.val() {
+            self.de_b.next = self.rem_b.val() - self.lz.val() - 4_u64;
+            self.ol_b.next = 80_u64 - (bit_cast::<7, 4>(self.beat.q.val()) << 3_u64);
+        }
+        self.te_b.next = self.de_b.val();
+        if self.mig.val() & (self.mode.val() == 2_u64) {
+            self.te_b.next = self.rem_b.val() - 4_u64;
+        }
+        if !self.vis.val() {
+            self.de_b.next = 100_u64.into();
+            self.te_b.next = 100_u64.into();
+            self.ol_b.next = 100_u64.into();
+        }
+        // --- clamp to lane counts 0..=8
+        self.hd.next = self.hd_b.val() - 16_u64;
+        self.de.next = 8_u64.into();
+        if self.de_b.val() <= 16_u64 {
+            self.de.next = 0_u64.into();
+        }
+        if (self.de_b.val() > 16_u64) & (self.de_b.val() < 24_u64) {
+            self.de.next = self.de_b.val() - 16_u64;
+        }
+        self.te.next = 8_u64.into();
+        if self.te_b.val() <= 16_u64 {
+            self.te.next = 0_u64.into();
+        }
+        if (self.te_b.val() > 16_u64) & (self.te_b.val() < 24_u64) {
+            self.te.next = self.te_b.val() - 16_u64;
+        }
+        self.ol.next = 8_u64.into();
+        if self.ol_b.val() <= 16_u64 {
+            self.ol.next = 0_u64.into();
+        }
+        if (self.ol_b.val() > 16_u64) & (self.ol_b.val() < 24_u64) {
+            self.ol.next = self.ol_b.val() - 16_u64;
+        }
+        self.mh.next = !(self.ones.val() << (self.hd.val() << 3_u64));
+        self.md.next = !(self.ones.val() << (self.de.val() << 3_u64));
+        self.mt.next = !(self.ones.val() << (self.te.val() << 3_u64));
+        // --- data: window shifted by the tag length; tag: captured at beat 0
+        self.win.next = (self.e0d.val() >> (self.lz.val() << 3_u64))
+            | (self.e1d.val() << (64_u64 - (self.lz.val() << 3_u64)));
+        self.tw.next = self.e0d.val() & !(self.ones.val() << (self.tl.val() << 3_u64));
+        if self.off12.val() {
+            self.tw.next = ((self.e1d.val() >> 32_u64) | (self.e2d.val() << 32_u64))
+                & !(self.ones.val() << (self.tl.val() << 3_u64));
+        }
+        self.tagsrc.next = self.tag.q.val();
+        if self.beat.q.val() == 0_u64 {
+            self.tagsrc.next = self.tw.val();
+        }
+        // tag byte at lane i is tag[i - de]: shift left by de, or right by -de
+        self.tx.next = self.tagsrc.val() << (self.de.val() << 3_u64);
+        if self.de_b.val() < 16_u64 {
+            self.tx.next = self.tagsrc.val() >> ((16_u64 - self.de_b.val()) << 3_u64);
+        }
+        self.out_data.next = (self.e0d.val() & self.mh.val())
+            | (self.win.val() & self.md.val() & !self.mh.val())
+            | (self.tx.val() & self.mt.val() & !self.md.val());
+        self.out_emit.next = self.ol.val() != 0_u64;
+        self.out_last.next = self.vis.val() & (self.ol_b.val() <= 24_u64);
+        self.out_user.next = 0_u64.into();
+        if self.out_last.val() {
+            self.out_user.next = bit_cast::<6, 4>(self.luser.val());
+            if self.short.val() {
+                self.out_user.next = bit_cast::<6, 4>(self.luser.val()) | 0x11_u64;
+            }
+            if self.mig.val() {
+                self.out_user.next = bit_cast::<6, 4>(self.luser.val()) | 0x20_u64;
+            }
+        }
+        // --- handshakes
+        self.pop.next = self.head_ok.val()
+            & (!self.out_emit.val() | !self.o_valid.q.val() | self.m_tready.val());
+        self.s_tready.next = (self.wc.q.val() != 3_u64) | self.pop.val();
+        self.push.next = self.s_tvalid.val() & self.s_tready.val();
+        if self.o_valid.q.val() & self.m_tready.val() {
+            self.o_valid.d.next = false;
+        }
+        self.widx.next = self.wc.q.val();
+        if self.pop.val() {
+            self.widx.next = self.wc.q.val() - 1_u64;
+            self.e0.d.next = self.e1.q.val();
+            self.e1.d.next = self.e2.q.val();
+            self.beat.d.next = self.beat.q.val() + 1_u64;
+            if self.beat.q.val() == 15_u64 {
+                self.beat.d.next = 15_u64.into();
+            }
+            if self.e0.q.val().get_bit(68) {
+                self.beat.d.next = 0_u64.into();
+            }
+            if self.beat.q.val() == 0_u64 {
+                self.tag.d.next = self.tw.val();
+            }
+            if self.out_emit.val() {
+                self.o_data.d.next = self.out_data.val();
+                self.o_keep.d.next = !(self.ones8.val() << self.ol.val());
+                self.o_valid.d.next = true;
+                self.o_last.d.next = self.out_last.val();
+                self.o_user.d.next = self.out_user.val();
+                self.o_tag.d.next = 0_u64.into();
+                if self.mig.val() & self.out_last.val() {
+                    self.o_tag.d.next = self.tagsrc.val();
+                }
+            }
+        }
+        if self.push.val() {
+            if self.widx.val() == 0_u64 {
+                self.e0.d.next = self.in_entry.val();
+            }
+            if self.widx.val() == 1_u64 {
+                self.e1.d.next = self.in_entry.val();
+            }
+            if self.widx.val() == 2_u64 {
+                self.e2.d.next = self.in_entry.val();
+            }
+        }
+        self.wc.d.next = self.widx.val();
+        if self.push.val() {
+            self.wc.d.next = self.widx.val() + 1_u64;
+        }
+        if self.rst.val() {
+            self.wc.d.next = 0_u64.into();
+            self.beat.d.next = 0_u64.into();
+            self.o_valid.d.next = false;
+        }
+        self.m_tdata.next = self.o_data.q.val();
+        self.m_tkeep.next = self.o_keep.q.val();
+        self.m_tvalid.next = self.o_valid.q.val();
+        self.m_tlast.next = self.o_last.q.val();
+        self.m_tuser.next = self.o_user.q.val();
+        self.m_tag.next = self.o_tag.q.val();
+    }
+}
