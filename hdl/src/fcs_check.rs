@@ -137,7 +137,7 @@ impl Logic for FcsCheck {
             self.crc.d.next = self.lanes.crc_out.val();
             self.in_frame.d.next = !self.s_tlast.val();
             self.len.d.next = self.total.val();
-            if self.total.val() < self.len.q.val() {
+            if self.in_frame.q.val() & (self.total.val() < self.len.q.val()) {
                 // saturate instead of wrapping on absurdly long frames
                 self.len.d.next = 0xFFFF_u64.into();
             }

@@ -1,0 +1,36 @@
+//! Compiles the Verilator runtime once; dependents find its headers through
+//! `DEP_VERILATED_INCLUDE`.
+use std::path::PathBuf;
+use std::process::Command;
+
+fn verilator_root() -> PathBuf {
+    if let Ok(r) = std::env::var("VERILATOR_ROOT") {
+        return PathBuf::from(r);
+    }
+    let out = Command::new("verilator")
+        .arg("--getenv")
+        .arg("VERILATOR_ROOT")
+        .output()
+        .expect("verilator not found: apt-get install -y verilator (5.006 or later)");
+    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+}
+
+fn main() {
+    let root = verilator_root();
+    let inc = root.join("include");
+    println!("cargo:rerun-if-env-changed=VERILATOR_ROOT");
+    println!("cargo:include={}", inc.display());
+    cc::Build::new()
+        .cpp(true)
+        .std("c++17")
+        .opt_level(2)
+        .warnings(false)
+        .include(&inc)
+        .include(inc.join("vltstd"))
+        .define("VM_TRACE", "1")
+        .file(inc.join("verilated.cpp"))
+        .file(inc.join("verilated_threads.cpp"))
+        .file(inc.join("verilated_vcd_c.cpp"))
+        .compile("verilated");
+    println!("cargo:rustc-link-lib=pthread");
+}

@@ -1,0 +1,10 @@
+//! ferronic's simulator: the Verilated `nic_core` driven cycle by cycle
+//! from Rust, AXI4-Stream bus models, the golden model and pcap replay.
+
+// Keeps the Verilator runtime library in the link.
+extern crate ferronic_verilated;
+
+pub mod axis;
+pub mod harness;
+pub mod model;
+pub mod verilated;

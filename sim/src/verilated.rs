@@ -1,0 +1,129 @@
+//! Safe wrapper over the Verilated `nic_core` (built by `build.rs`).
+//!
+//! One `VerilatedContext` per model, so models in parallel tests are
+//! independent. Rust keeps raw pointers to the ports; only `eval()` crosses
+//! into C++.
+
+use std::ffi::{c_void, CString};
+use std::path::Path;
+
+include!(concat!(env!("OUT_DIR"), "/ports.rs"));
+
+extern "C" {
+    fn nic_core_new() -> *mut c_void;
+    fn nic_core_eval(m: *mut c_void);
+    fn nic_core_free(m: *mut c_void);
+    fn nic_core_trace_open(m: *mut c_void, path: *const std::ffi::c_char) -> i32;
+    fn nic_core_trace_dump(m: *mut c_void, t: u64);
+    fn nic_core_trace_flush(m: *mut c_void);
+}
+
+/// The Verilated NIC core. Port widths are those of `nic_core.v`; values
+/// wider than a port are truncated by the setters.
+pub struct NicCoreModel {
+    raw: *mut c_void,
+    p: Ports,
+    tracing: bool,
+}
+
+// The model is owned by one thread at a time; Verilator models are not
+// shared between threads here.
+unsafe impl Send for NicCoreModel {}
+
+/// Error opening a waveform file.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot open VCD file {0}")]
+pub struct TraceError(pub String);
+
+macro_rules! input {
+    ($set:ident, $port:ident, $t:ty) => {
+        #[doc = concat!("Drives `", stringify!($port), "`.")]
+        pub fn $set(&mut self, v: $t) {
+            // SAFETY: the pointer comes from the live model owned by self.
+            unsafe { *self.p.$port = v as _ }
+        }
+    };
+}
+macro_rules! output {
+    ($get:ident, $port:ident) => {
+        #[doc = concat!("Reads `", stringify!($port), "` (after `eval`).")]
+        pub fn $get(&self) -> u64 {
+            // SAFETY: the pointer comes from the live model owned by self.
+            unsafe { *self.p.$port as u64 }
+        }
+    };
+}
+
+impl NicCoreModel {
+    /// Creates a model in its own `VerilatedContext`.
+    pub fn new() -> Self {
+        // SAFETY: nic_core_new returns a fresh model freed only in Drop.
+        let raw = unsafe { nic_core_new() };
+        let p = unsafe { Ports::new(raw) };
+        NicCoreModel {
+            raw,
+            p,
+            tracing: false,
+        }
+    }
+
+    /// Evaluates the model (combinational settle and clock edges).
+    pub fn eval(&mut self) {
+        unsafe { nic_core_eval(self.raw) }
+    }
+
+    /// Starts a VCD waveform at `path` (view with GTKWave).
+    pub fn trace_open(&mut self, path: &Path) -> Result<(), TraceError> {
+        let c = CString::new(path.to_string_lossy().as_bytes())
+            .map_err(|_| TraceError(path.display().to_string()))?;
+        let rc = unsafe { nic_core_trace_open(self.raw, c.as_ptr()) };
+        if rc != 0 {
+            return Err(TraceError(path.display().to_string()));
+        }
+        self.tracing = true;
+        Ok(())
+    }
+
+    /// Writes the current signal values at time `t` (in half-cycles) if tracing.
+    pub fn trace_dump(&mut self, t: u64) {
+        if self.tracing {
+            unsafe { nic_core_trace_dump(self.raw, t) }
+        }
+    }
+
+    /// Flushes the waveform file.
+    pub fn trace_flush(&mut self) {
+        if self.tracing {
+            unsafe { nic_core_trace_flush(self.raw) }
+        }
+    }
+
+    input!(set_clk, clk, u8);
+    input!(set_rst, rst, u8);
+    input!(set_cfg_tag_format, cfg_tag_format, u8);
+    input!(set_cfg_tag_mode, cfg_tag_mode, u8);
+    input!(set_s_axis_tdata, s_axis_tdata, u64);
+    input!(set_s_axis_tkeep, s_axis_tkeep, u8);
+    input!(set_s_axis_tvalid, s_axis_tvalid, u8);
+    input!(set_s_axis_tlast, s_axis_tlast, u8);
+    input!(set_m_axis_tready, m_axis_tready, u8);
+    output!(s_axis_tready, s_axis_tready);
+    output!(m_axis_tdata, m_axis_tdata);
+    output!(m_axis_tkeep, m_axis_tkeep);
+    output!(m_axis_tvalid, m_axis_tvalid);
+    output!(m_axis_tlast, m_axis_tlast);
+    output!(m_axis_tuser, m_axis_tuser);
+    output!(m_axis_tag, m_axis_tag);
+}
+
+impl Default for NicCoreModel {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for NicCoreModel {
+    fn drop(&mut self) {
+        unsafe { nic_core_free(self.raw) }
+    }
+}
