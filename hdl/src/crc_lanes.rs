@@ -43,22 +43,17 @@ impl Logic for Crc32Lanes {
     }
 }
 
-/// The Verilog body of [`Crc32Lanes`]: wires `c1..c8` and a case on `nbytes`.
+/// The Verilog body of [`Crc32Lanes`]: wires `c1..c8`, each bit the XOR
+/// reduction of the masked register and data (the matrix rows), and a case
+/// on `nbytes`.
 pub fn xor_network_verilog() -> String {
     let mut v = String::new();
     for n in 1..=8 {
         v.push_str(&format!("wire [31:0] c{n};\n"));
         for (i, (rm, dm)) in crc32::matrix(n).iter().enumerate() {
-            let mut terms: Vec<String> = (0..32)
-                .filter(|b| rm >> b & 1 != 0)
-                .map(|b| format!("crc_in[{b}]"))
-                .collect();
-            terms.extend(
-                (0..64)
-                    .filter(|b| dm >> b & 1 != 0)
-                    .map(|b| format!("data[{b}]")),
-            );
-            v.push_str(&format!("assign c{n}[{i}] = {};\n", terms.join(" ^ ")));
+            v.push_str(&format!(
+                "assign c{n}[{i}] = (^(crc_in & 32'h{rm:08x})) ^ (^(data & 64'h{dm:016x}));\n"
+            ));
         }
     }
     v.push_str("always @(*) begin\n  case (nbytes)\n    4'd0: crc_out = crc_in;\n");

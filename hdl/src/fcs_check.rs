@@ -166,3 +166,28 @@ impl Logic for FcsCheck {
         self.m_tuser.next = self.o_user.q.val();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tag::tuser;
+    use crate::testbench::{run_stream, with_fcs};
+
+    #[test]
+    fn flags_good_bad_runt_and_samples_cfg() {
+        let mut uut = FcsCheck::default();
+        uut.connect_all();
+        let good = with_fcs(&[0x5A; 96]);
+        let mut bad = good.clone();
+        bad[40] ^= 0x10;
+        let runt = with_fcs(&[1; 40]);
+        let frames = vec![(good.clone(), 0x24), (bad.clone(), 0x13), (runt.clone(), 0x00)];
+        let (out, _) = run_stream!(&mut uut, &frames, 3, |u, v| {
+            u.cfg_tag_format.next = (v & 0xF).into();
+            u.cfg_tag_mode.next = (v >> 4).into();
+        }, |o| o.m_tuser.val().to_u64());
+        assert_eq!(out[0], (good, 0x240));
+        assert_eq!(out[1], (bad, 0x130 | u64::from(tuser::BAD | tuser::FCS_ERR)));
+        assert_eq!(out[2], (runt, u64::from(tuser::BAD | tuser::RUNT)));
+    }
+}

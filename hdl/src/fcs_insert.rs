@@ -301,3 +301,36 @@ impl Logic for FcsPatch {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tag::tuser;
+    use crate::testbench::{fcs_ok, run_stream};
+
+    #[test]
+    fn writes_valid_fcs_for_every_tail_length_and_bad_one_when_flagged() {
+        let mut uut = FcsInsert::default();
+        uut.connect_all();
+        // frames of 60..=68 bytes: every position of the slot in the last beat
+        let frames: Vec<(Vec<u8>, u64)> = (60..=68)
+            .map(|n| {
+                let mut f: Vec<u8> = (0..n).map(|i| (i * 7 + n) as u8).collect();
+                f[n - 4..].fill(0);
+                let flags = if n % 2 == 0 { 0 } else { u64::from(tuser::BAD | tuser::FCS_ERR) };
+                (f, flags)
+            })
+            .collect();
+        let (out, cycles) = run_stream!(&mut uut, &frames, 0, |u, v| {
+            u.s_tuser.next = v.into();
+        }, |o| o.m_tuser.val().to_u64());
+        for ((inp, flags), (got, user)) in frames.iter().zip(&out) {
+            assert_eq!(got.len(), inp.len());
+            assert_eq!(got[..inp.len() - 4], inp[..inp.len() - 4]);
+            assert_eq!(fcs_ok(got), *flags == 0, "{} bytes", inp.len());
+            assert_eq!(user, flags);
+        }
+        let beats: u64 = frames.iter().map(|(f, _)| f.len().div_ceil(8) as u64).sum();
+        assert!(cycles <= beats + 4, "bubbles: {cycles} cycles for {beats} beats");
+    }
+}

@@ -24,8 +24,8 @@ use rust_hdl::prelude::*;
 
 /// Cycles from the acceptance of a beat on `s_axis` to the same beat's
 /// valid cycle on `m_axis`, at line rate with `m_axis_tready` high
-/// (FcsCheck 1 + TagMigrate 4 + FcsInsert 3 ... measured by the tests).
-pub const LATENCY: usize = 7;
+/// (FcsCheck 1 + TagMigrate 4 + FcsInsert 3; asserted by the sim tests).
+pub const LATENCY: usize = 8;
 
 /// The receive datapath top; see the module documentation.
 #[derive(LogicBlock, Default)]

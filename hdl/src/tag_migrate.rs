@@ -408,3 +408,50 @@ impl Logic for TagMigrate {
         self.m_tag.next = self.o_tag.q.val();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tag::{tuser, TagFormat, TagMode};
+    use crate::testbench::run_stream;
+
+    fn cfg(f: TagFormat, m: TagMode) -> u64 {
+        (u64::from(f.code()) << 4) | (u64::from(m.code()) << 8)
+    }
+
+    #[test]
+    fn edsa_tail_strip_pass_and_short() {
+        let mut uut = TagMigrate::default();
+        uut.connect_all();
+        let f: Vec<u8> = (0..100u8).collect();
+        let short: Vec<u8> = (0..20u8).collect();
+        let frames = vec![
+            (f.clone(), cfg(TagFormat::Edsa, TagMode::Tail)),
+            (f.clone(), cfg(TagFormat::Edsa, TagMode::Strip)),
+            (f.clone(), cfg(TagFormat::BrcmPrepend, TagMode::Strip)),
+            (f.clone(), cfg(TagFormat::Edsa, TagMode::Pass)),
+            (short.clone(), cfg(TagFormat::Edsa, TagMode::Strip)),
+        ];
+        let (out, _) = run_stream!(&mut uut, &frames, 4, |u, v| {
+            u.s_tuser.next = v.into();
+        }, |o| (o.m_tuser.val().to_u64(), o.m_tag.val().to_u64()));
+        let tag = u64::from_le_bytes(f[12..20].try_into().unwrap());
+        // tail: tag just before the 4-byte FCS slot, length unchanged
+        let mut want: Vec<u8> = [&f[..12], &f[20..96], &f[12..20]].concat();
+        assert_eq!(out[0].0[..96], want[..]);
+        assert_eq!(out[0].0.len(), 100);
+        assert_eq!(out[0].1, (u64::from(tuser::MIGRATED), tag));
+        // strip: tag removed, frame 8 bytes shorter
+        want = [&f[..12], &f[20..]].concat();
+        assert_eq!(out[1].0[..88], want[..88]);
+        assert_eq!(out[1].0.len(), 92);
+        // prepend: the first 4 bytes go
+        assert_eq!(out[2].0[..92], f[4..96]);
+        assert_eq!(out[2].1 .1, u64::from_le_bytes([0, 1, 2, 3, 0, 0, 0, 0]));
+        // pass: unchanged
+        assert_eq!(out[3].0, f);
+        // too short: unchanged, flagged
+        assert_eq!(out[4].0, short);
+        assert_eq!(out[4].1 .0, u64::from(tuser::TAG_SHORT | tuser::BAD));
+    }
+}

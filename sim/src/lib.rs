@@ -5,6 +5,9 @@
 extern crate ferronic_verilated;
 
 pub mod axis;
+pub mod bench;
+pub mod capture;
 pub mod harness;
 pub mod model;
+pub mod replay;
 pub mod verilated;
