@@ -54,7 +54,8 @@ fn parse_ports(header: &str) -> Vec<Port> {
 fn main() {
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     let inc = PathBuf::from(
-        std::env::var("DEP_VERILATED_INCLUDE").expect("ferronic-verilated sets DEP_VERILATED_INCLUDE"),
+        std::env::var("DEP_VERILATED_INCLUDE")
+            .expect("ferronic-verilated sets DEP_VERILATED_INCLUDE"),
     );
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=../hdl/src");
@@ -65,17 +66,31 @@ fn main() {
     let mdir = out.join("obj");
     let _ = std::fs::remove_dir_all(&mdir);
     let status = Command::new("verilator")
-        .args(["--cc", "--prefix", "Vnic_core", "-O3", "--trace", "-Wall", "-Wno-WIDTH"])
+        .args([
+            "--cc",
+            "--prefix",
+            "Vnic_core",
+            "-O3",
+            "--trace",
+            "-Wall",
+            "-Wno-WIDTH",
+        ])
         .arg("--Mdir")
         .arg(&mdir)
         .arg(&vfile)
         .status()
         .expect("verilator not found: apt-get install -y verilator");
-    assert!(status.success(), "verilator failed on the generated nic_core.v");
+    assert!(
+        status.success(),
+        "verilator failed on the generated nic_core.v"
+    );
 
     let header = std::fs::read_to_string(mdir.join("Vnic_core.h")).unwrap();
     let ports = parse_ports(&header);
-    assert!(ports.iter().any(|p| p.name == "clk"), "no clk port in Vnic_core.h");
+    assert!(
+        ports.iter().any(|p| p.name == "clk"),
+        "no clk port in Vnic_core.h"
+    );
 
     // one unity file for the whole model
     let mut unity = String::new();

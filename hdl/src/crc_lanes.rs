@@ -43,23 +43,22 @@ impl Logic for Crc32Lanes {
     }
 }
 
-/// The Verilog body of [`Crc32Lanes`]: wires `c1..c8`, each bit the XOR
-/// reduction of the masked register and data (the matrix rows), and a case
-/// on `nbytes`.
+/// The Verilog body of [`Crc32Lanes`]: a case on `nbytes` whose branch `n`
+/// sets each output bit to the XOR reduction of the masked register and
+/// data (row `i` of matrix `n`). Synthesis builds the same mux of eight XOR
+/// networks either way; a simulator evaluates only the branch taken.
 pub fn xor_network_verilog() -> String {
-    let mut v = String::new();
+    let mut v = String::from("always @(*) begin\n  case (nbytes)\n    4'd0: crc_out = crc_in;\n");
     for n in 1..=8 {
-        v.push_str(&format!("wire [31:0] c{n};\n"));
+        let label = if n == 8 { "default".to_string() } else { format!("4'd{n}") };
+        v.push_str(&format!("    {label}: begin\n"));
         for (i, (rm, dm)) in crc32::matrix(n).iter().enumerate() {
             v.push_str(&format!(
-                "assign c{n}[{i}] = (^(crc_in & 32'h{rm:08x})) ^ (^(data & 64'h{dm:016x}));\n"
+                "      crc_out[{i}] = (^(crc_in & 32'h{rm:08x})) ^ (^(data & 64'h{dm:016x}));\n"
             ));
         }
+        v.push_str("    end\n");
     }
-    v.push_str("always @(*) begin\n  case (nbytes)\n    4'd0: crc_out = crc_in;\n");
-    for n in 1..8 {
-        v.push_str(&format!("    4'd{n}: crc_out = c{n};\n"));
-    }
-    v.push_str("    default: crc_out = c8;\n  endcase\nend\n");
+    v.push_str("  endcase\nend\n");
     v
 }

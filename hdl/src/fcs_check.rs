@@ -148,8 +148,8 @@ impl Logic for FcsCheck {
             self.o_last.d.next = self.s_tlast.val();
             self.o_user.d.next = bit_cast::<10, 6>(self.cfg_now.val()) << 4_u64;
             if self.s_tlast.val() {
-                self.o_user.d.next =
-                    (bit_cast::<10, 6>(self.cfg_now.val()) << 4_u64) | bit_cast::<10, 4>(self.flags.val());
+                self.o_user.d.next = (bit_cast::<10, 6>(self.cfg_now.val()) << 4_u64)
+                    | bit_cast::<10, 4>(self.flags.val());
             }
         }
         if self.rst.val() {
@@ -181,13 +181,26 @@ mod tests {
         let mut bad = good.clone();
         bad[40] ^= 0x10;
         let runt = with_fcs(&[1; 40]);
-        let frames = vec![(good.clone(), 0x24), (bad.clone(), 0x13), (runt.clone(), 0x00)];
-        let (out, _) = run_stream!(&mut uut, &frames, 3, |u, v| {
-            u.cfg_tag_format.next = (v & 0xF).into();
-            u.cfg_tag_mode.next = (v >> 4).into();
-        }, |o| o.m_tuser.val().to_u64());
+        let frames = vec![
+            (good.clone(), 0x24),
+            (bad.clone(), 0x13),
+            (runt.clone(), 0x00),
+        ];
+        let (out, _) = run_stream!(
+            &mut uut,
+            &frames,
+            3,
+            |u, v| {
+                u.cfg_tag_format.next = (v & 0xF).into();
+                u.cfg_tag_mode.next = (v >> 4).into();
+            },
+            |o| o.m_tuser.val().to_u64()
+        );
         assert_eq!(out[0], (good, 0x240));
-        assert_eq!(out[1], (bad, 0x130 | u64::from(tuser::BAD | tuser::FCS_ERR)));
+        assert_eq!(
+            out[1],
+            (bad, 0x130 | u64::from(tuser::BAD | tuser::FCS_ERR))
+        );
         assert_eq!(out[2], (runt, u64::from(tuser::BAD | tuser::RUNT)));
     }
 }

@@ -127,7 +127,8 @@ impl Logic for FcsInsert {
             | (bit_cast::<139, 64>(self.s_tag.val()) << 75_u64);
         self.c0.next = self.e0.q.val().get_bits::<4>(64);
         self.l0.next = self.e0.q.val().get_bit(68);
-        self.head_ok.next = (self.wc.q.val() != 0_u64) & (self.l0.val() | (self.wc.q.val() == 2_u64));
+        self.head_ok.next =
+            (self.wc.q.val() != 0_u64) & (self.l0.val() | (self.wc.q.val() == 2_u64));
         // children are driven straight from registers (no locals), so
         // Verilator can order this block without a combinational loop
         self.slot.c0.next = self.e0.q.val().get_bits::<4>(64);
@@ -289,13 +290,15 @@ impl Logic for FcsPatch {
         if self.fcs_err.val() {
             self.fcs.next = self.crc.val();
         }
-        self.shifted.next = bit_cast::<64, 32>(self.fcs.val()) << (bit_cast::<7, 4>(self.ndata.val()) << 3_u64);
+        self.shifted.next =
+            bit_cast::<64, 32>(self.fcs.val()) << (bit_cast::<7, 4>(self.ndata.val()) << 3_u64);
         if self.tail_only.val() {
             self.shifted.next = bit_cast::<64, 32>(self.hold.val())
                 >> (bit_cast::<7, 4>(4_u64 - self.c0.val()) << 3_u64);
         }
         self.dmask.next = !(self.ones.val() << (bit_cast::<7, 4>(self.ndata.val()) << 3_u64));
-        self.out_data.next = (self.data.val() & self.dmask.val()) | (self.shifted.val() & !self.dmask.val());
+        self.out_data.next =
+            (self.data.val() & self.dmask.val()) | (self.shifted.val() & !self.dmask.val());
         if self.keep.val() {
             self.out_data.next = self.data.val();
         }
@@ -317,13 +320,23 @@ mod tests {
             .map(|n| {
                 let mut f: Vec<u8> = (0..n).map(|i| (i * 7 + n) as u8).collect();
                 f[n - 4..].fill(0);
-                let flags = if n % 2 == 0 { 0 } else { u64::from(tuser::BAD | tuser::FCS_ERR) };
+                let flags = if n % 2 == 0 {
+                    0
+                } else {
+                    u64::from(tuser::BAD | tuser::FCS_ERR)
+                };
                 (f, flags)
             })
             .collect();
-        let (out, cycles) = run_stream!(&mut uut, &frames, 0, |u, v| {
-            u.s_tuser.next = v.into();
-        }, |o| o.m_tuser.val().to_u64());
+        let (out, cycles) = run_stream!(
+            &mut uut,
+            &frames,
+            0,
+            |u, v| {
+                u.s_tuser.next = v.into();
+            },
+            |o| o.m_tuser.val().to_u64()
+        );
         for ((inp, flags), (got, user)) in frames.iter().zip(&out) {
             assert_eq!(got.len(), inp.len());
             assert_eq!(got[..inp.len() - 4], inp[..inp.len() - 4]);
@@ -331,6 +344,9 @@ mod tests {
             assert_eq!(user, flags);
         }
         let beats: u64 = frames.iter().map(|(f, _)| f.len().div_ceil(8) as u64).sum();
-        assert!(cycles <= beats + 4, "bubbles: {cycles} cycles for {beats} beats");
+        assert!(
+            cycles <= beats + 4,
+            "bubbles: {cycles} cycles for {beats} beats"
+        );
     }
 }

@@ -22,7 +22,9 @@ pub fn report() -> String {
     r.push_str("ferronic nic_core: receive conversion datapath\n");
     r.push_str("===============================================\n\n");
     r.push_str("Pipeline: s_axis -> FcsCheck -> TagMigrate -> FcsInsert -> m_axis\n");
-    r.push_str("Bus: AXI4-Stream, 64-bit tdata, byte 0 in tdata[7:0], tkeep contiguous from lane 0\n");
+    r.push_str(
+        "Bus: AXI4-Stream, 64-bit tdata, byte 0 in tdata[7:0], tkeep contiguous from lane 0\n",
+    );
     r.push_str(&format!(
         "Latency: {LATENCY} cycles (s_axis accept -> m_axis valid) at line rate; 1 beat/clock, no bubbles\n\n"
     ));
@@ -30,7 +32,11 @@ pub fn report() -> String {
     for (p, w, d) in [
         ("clk", "1", "in: clock (156.25 MHz for 10G)"),
         ("rst", "1", "in: synchronous reset, active high"),
-        ("cfg_tag_format", "4", "in: tag format, sampled at each frame's first s_axis beat"),
+        (
+            "cfg_tag_format",
+            "4",
+            "in: tag format, sampled at each frame's first s_axis beat",
+        ),
         ("cfg_tag_mode", "2", "in: tag mode, sampled likewise"),
         ("s_axis_tdata", "64", "in: frame data with FCS"),
         ("s_axis_tkeep", "8", "in: byte enables"),
@@ -43,7 +49,11 @@ pub fn report() -> String {
         ("m_axis_tready", "1", "in"),
         ("m_axis_tlast", "1", "out"),
         ("m_axis_tuser", "6", "out: flags on the tlast beat (below)"),
-        ("m_axis_tag", "64", "out: migrated tag on the tlast beat, wire order, zero-extended"),
+        (
+            "m_axis_tag",
+            "64",
+            "out: migrated tag on the tlast beat, wire order, zero-extended",
+        ),
     ] {
         r.push_str(&format!("  {p:<16} {w:>3}  {d}\n"));
     }
@@ -64,10 +74,16 @@ pub fn report() -> String {
     r.push_str("  3 acts as pass\n\nm_axis_tuser (tlast beat)\n-------------------------\n");
     for (bit, name) in [
         (tuser::BAD, "bad frame (OR of bits 1-4)"),
-        (tuser::FCS_ERR, "input FCS wrong; output FCS deliberately wrong"),
+        (
+            tuser::FCS_ERR,
+            "input FCS wrong; output FCS deliberately wrong",
+        ),
         (tuser::RUNT, "input shorter than 64 bytes"),
         (tuser::GIANT, "input longer than MAX_FRAME bytes"),
-        (tuser::TAG_SHORT, "too short for header+tag+FCS: passed unchanged"),
+        (
+            tuser::TAG_SHORT,
+            "too short for header+tag+FCS: passed unchanged",
+        ),
         (tuser::MIGRATED, "tag migrated; m_axis_tag holds it"),
     ] {
         r.push_str(&format!("  [{}] {name}\n", bit.trailing_zeros()));

@@ -432,9 +432,15 @@ mod tests {
             (f.clone(), cfg(TagFormat::Edsa, TagMode::Pass)),
             (short.clone(), cfg(TagFormat::Edsa, TagMode::Strip)),
         ];
-        let (out, _) = run_stream!(&mut uut, &frames, 4, |u, v| {
-            u.s_tuser.next = v.into();
-        }, |o| (o.m_tuser.val().to_u64(), o.m_tag.val().to_u64()));
+        let (out, _) = run_stream!(
+            &mut uut,
+            &frames,
+            4,
+            |u, v| {
+                u.s_tuser.next = v.into();
+            },
+            |o| (o.m_tuser.val().to_u64(), o.m_tag.val().to_u64())
+        );
         let tag = u64::from_le_bytes(f[12..20].try_into().unwrap());
         // tail: tag just before the 4-byte FCS slot, length unchanged
         let mut want: Vec<u8> = [&f[..12], &f[20..96], &f[12..20]].concat();

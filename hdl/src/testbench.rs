@@ -13,7 +13,11 @@ pub fn beats(frame: &[u8]) -> Vec<TbBeat> {
         .map(|(i, c)| {
             let mut w = [0u8; 8];
             w[..c.len()].copy_from_slice(c);
-            (u64::from_le_bytes(w), ((1u16 << c.len()) - 1) as u8, i + 1 == n)
+            (
+                u64::from_le_bytes(w),
+                ((1u16 << c.len()) - 1) as u8,
+                i + 1 == n,
+            )
         })
         .collect()
 }
@@ -45,7 +49,11 @@ macro_rules! run_stream {
         let stall: u64 = $stall;
         let all: Vec<($crate::testbench::TbBeat, u64)> = frames
             .iter()
-            .flat_map(|(f, v)| $crate::testbench::beats(f).into_iter().map(move |b| (b, *v)))
+            .flat_map(|(f, v)| {
+                $crate::testbench::beats(f)
+                    .into_iter()
+                    .map(move |b| (b, *v))
+            })
             .collect();
         uut.rst.next = true;
         for _ in 0..2 {

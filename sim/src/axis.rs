@@ -43,11 +43,21 @@ pub fn beats(frame: &[u8]) -> Vec<Beat> {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AxisError {
     /// `tkeep` not contiguous from lane 0, or zero.
-    #[error("beat {beat} of output frame {frame}: tkeep {tkeep:#04x} is not contiguous from lane 0")]
-    Keep { frame: usize, beat: usize, tkeep: u8 },
+    #[error(
+        "beat {beat} of output frame {frame}: tkeep {tkeep:#04x} is not contiguous from lane 0"
+    )]
+    Keep {
+        frame: usize,
+        beat: usize,
+        tkeep: u8,
+    },
     /// A partial `tkeep` before `tlast`.
     #[error("beat {beat} of output frame {frame}: partial tkeep {tkeep:#04x} without tlast")]
-    PartialMid { frame: usize, beat: usize, tkeep: u8 },
+    PartialMid {
+        frame: usize,
+        beat: usize,
+        tkeep: u8,
+    },
 }
 
 /// A frame as it left the DUT.
@@ -93,10 +103,18 @@ impl AxisSink {
         let n = b.tkeep.trailing_ones() as usize;
         let frame = self.frames.len();
         if b.tkeep == 0 || (u16::from(b.tkeep) + 1).count_ones() != 1 {
-            return Err(AxisError::Keep { frame, beat: self.beat, tkeep: b.tkeep });
+            return Err(AxisError::Keep {
+                frame,
+                beat: self.beat,
+                tkeep: b.tkeep,
+            });
         }
         if !b.tlast && n != BEAT_BYTES {
-            return Err(AxisError::PartialMid { frame, beat: self.beat, tkeep: b.tkeep });
+            return Err(AxisError::PartialMid {
+                frame,
+                beat: self.beat,
+                tkeep: b.tkeep,
+            });
         }
         self.cur.data.extend_from_slice(&b.tdata.to_le_bytes()[..n]);
         self.beat += 1;
@@ -121,7 +139,7 @@ impl AxisSource {
     /// A source idling with probability `gap` (0.0..1.0) per cycle.
     pub fn new(gap: f64, seed: u64) -> Self {
         AxisSource {
-            rng: StdRng::seed_from_u64(seed ^ 0x50_0C3),
+            rng: StdRng::seed_from_u64(seed ^ 0x0005_00C3),
             gap,
         }
     }

@@ -130,7 +130,10 @@ mod tests {
         f[20] ^= 1;
         let o = process(&f, TagFormat::Brcm, TagMode::Strip);
         assert!(!fcs_ok(&o.frame));
-        assert_eq!(o.tuser & (tuser::BAD | tuser::FCS_ERR), tuser::BAD | tuser::FCS_ERR);
+        assert_eq!(
+            o.tuser & (tuser::BAD | tuser::FCS_ERR),
+            tuser::BAD | tuser::FCS_ERR
+        );
     }
 
     #[test]

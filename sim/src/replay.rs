@@ -101,7 +101,7 @@ pub fn replay(
         .format
         .or_else(|| format_for_linktype(cap.linktype))
         .unwrap_or(TagFormat::None);
-    let mut rng = StdRng::seed_from_u64(opts.seed ^ 0xBADF_C5);
+    let mut rng = StdRng::seed_from_u64(opts.seed ^ 0x00BA_DFC5);
     let mut corrupted = Vec::with_capacity(cap.frames.len());
     let inputs: Vec<Vec<u8>> = cap
         .frames
@@ -151,7 +151,10 @@ pub fn replay(
             ));
         }
         if o.tuser != want.tuser {
-            d.push(format!("tuser {:#04x} vs model {:#04x}", o.tuser, want.tuser));
+            d.push(format!(
+                "tuser {:#04x} vs model {:#04x}",
+                o.tuser, want.tuser
+            ));
         }
         if o.tag != want.tag {
             d.push(format!("tag {:#x} vs model {:#x}", o.tag, want.tag));

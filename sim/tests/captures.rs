@@ -21,7 +21,9 @@ const DSA_CAPTURES: [&str; 6] = [
 ];
 
 fn testdata(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata")
+        .join(name)
 }
 
 fn run(name: &str, mode: TagMode, bad_fcs: f64, seed: u64) -> (capture::Capture, ReplayReport) {
@@ -69,7 +71,10 @@ fn every_dsa_capture_in_every_mode_has_valid_fcs_and_tag_in_place() {
                     TagMode::Strip => {
                         let body: Vec<u8> = [&inp[..off], &inp[off + len..]].concat();
                         assert_eq!(&out[..body.len()], &body[..], "{ctx}");
-                        assert!(out[body.len()..out.len() - 4].iter().all(|&b| b == 0), "{ctx}: pad");
+                        assert!(
+                            out[body.len()..out.len() - 4].iter().all(|&b| b == 0),
+                            "{ctx}: pad"
+                        );
                         let mut w = [0u8; 8];
                         w[..len].copy_from_slice(tag);
                         assert_eq!(rep.tags[i], u64::from_le_bytes(w), "{ctx}: sideband tag");
@@ -92,9 +97,17 @@ fn corrupted_fcs_stays_corrupt_and_flagged() {
             for (i, out) in rep.outputs.iter().enumerate() {
                 let bad = rep.corrupted[i];
                 assert_eq!(fcs_ok(&out.data), !bad, "{name} {mode} frame {i}");
-                assert_eq!(rep.tusers[i] & tuser::FCS_ERR != 0, bad, "{name} {mode} frame {i}");
+                assert_eq!(
+                    rep.tusers[i] & tuser::FCS_ERR != 0,
+                    bad,
+                    "{name} {mode} frame {i}"
+                );
                 let other = rep.tusers[i] & (tuser::RUNT | tuser::GIANT | tuser::TAG_SHORT) != 0;
-                assert_eq!(rep.tusers[i] & tuser::BAD != 0, bad || other, "{name} {mode} frame {i}");
+                assert_eq!(
+                    rep.tusers[i] & tuser::BAD != 0,
+                    bad || other,
+                    "{name} {mode} frame {i}"
+                );
             }
         }
     }
@@ -114,15 +127,30 @@ fn tshark_confirms_output_fcs() {
             let out = Command::new("tshark")
                 .args(["-r"])
                 .arg(&path)
-                .args(["-o", "eth.check_fcs:TRUE", "-T", "fields", "-e", "eth.fcs.status"])
+                .args([
+                    "-o",
+                    "eth.check_fcs:TRUE",
+                    "-T",
+                    "fields",
+                    "-e",
+                    "eth.fcs.status",
+                ])
                 .output()
                 .expect("tshark not found: apt-get install -y tshark");
-            assert!(out.status.success(), "tshark failed: {}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "tshark failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             let status: Vec<String> = String::from_utf8_lossy(&out.stdout)
                 .lines()
                 .map(str::to_string)
                 .collect();
-            assert_eq!(status.len(), rep.outputs.len(), "{name} {mode}: tshark frame count");
+            assert_eq!(
+                status.len(),
+                rep.outputs.len(),
+                "{name} {mode}: tshark frame count"
+            );
             for (i, s) in status.iter().enumerate() {
                 let want = if rep.corrupted[i] { "0" } else { "1" };
                 assert_eq!(s, want, "{name} {mode} frame {i}: tshark FCS status");

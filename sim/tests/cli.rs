@@ -10,7 +10,9 @@ fn nicsim() -> Command {
 }
 
 fn testdata(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata")
+        .join(name)
 }
 
 fn tmp(name: &str) -> PathBuf {
@@ -31,7 +33,11 @@ fn replay_edsa_tail_writes_pcapng_with_tags_before_fcs() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&r.stdout);
-    assert!(r.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&r.stderr));
+    assert!(
+        r.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
     assert!(stdout.contains("all 10 frames match"), "{stdout}");
     assert!(stdout.contains("migrated               10"), "{stdout}");
     assert!(stdout.contains("beats/clock (input)    1.00"), "{stdout}");
@@ -62,12 +68,23 @@ fn fails_with(args: &[&str], input: &Path, needle: &str) {
 fn bad_inputs_are_reported() {
     let out = tmp("never.pcapng");
     let o = out.to_str().unwrap();
-    fails_with(&["replay", "-o", o], Path::new("/nonexistent/x.pcap"), "/nonexistent/x.pcap");
+    fails_with(
+        &["replay", "-o", o],
+        Path::new("/nonexistent/x.pcap"),
+        "/nonexistent/x.pcap",
+    );
     let garbage = tmp("garbage.pcap");
     std::fs::write(&garbage, b"this is not a capture file at all").unwrap();
     fails_with(&["replay", "-o", o], &garbage, "not a valid pcap");
-    fails_with(&["replay", "-o", o], &testdata("tcp-handshake-nano.pcap"), "link type");
-    let r = nicsim().args(["replay", "x", "-o", o, "--mode", "sideways"]).output().unwrap();
+    fails_with(
+        &["replay", "-o", o],
+        &testdata("tcp-handshake-nano.pcap"),
+        "link type",
+    );
+    let r = nicsim()
+        .args(["replay", "x", "-o", o, "--mode", "sideways"])
+        .output()
+        .unwrap();
     assert_eq!(r.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&r.stderr).contains("unknown tag mode"));
 }

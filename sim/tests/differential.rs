@@ -66,7 +66,11 @@ fn random_frames_every_format_and_mode() {
             let s = base.wrapping_add((k * 3 + l) as u64);
             let mut rng = StdRng::seed_from_u64(s);
             let jobs: Vec<Job> = (0..700)
-                .map(|_| Job { frame: random_frame(&mut rng), format: *f, mode: *m })
+                .map(|_| Job {
+                    frame: random_frame(&mut rng),
+                    format: *f,
+                    mode: *m,
+                })
                 .collect();
             let opts = RunOpts {
                 gap: rng.gen_range(0.0..0.5),
@@ -95,7 +99,13 @@ fn reconfiguration_mid_traffic_never_tears_a_frame() {
             mode: TagMode::ALL[rng.gen_range(0..3)],
         })
         .collect();
-    let opts = RunOpts { gap: 0.3, stall: 0.3, seed: s, scramble: true, ..RunOpts::default() };
+    let opts = RunOpts {
+        gap: 0.3,
+        stall: 0.3,
+        seed: s,
+        scramble: true,
+        ..RunOpts::default()
+    };
     check(&jobs, &opts);
 }
 
@@ -112,10 +122,17 @@ fn giants_are_flagged() {
                 mode,
             })
             .collect();
-        let opts = RunOpts { stall: 0.2, seed: 9, ..RunOpts::default() };
+        let opts = RunOpts {
+            stall: 0.2,
+            seed: 9,
+            ..RunOpts::default()
+        };
         check(&jobs, &opts);
         let (out, _) = run(&jobs, &opts, |_| {}).unwrap();
-        let giant: Vec<bool> = out.iter().map(|o| o.tuser & ferronic_hdl::tag::tuser::GIANT != 0).collect();
+        let giant: Vec<bool> = out
+            .iter()
+            .map(|o| o.tuser & ferronic_hdl::tag::tuser::GIANT != 0)
+            .collect();
         assert_eq!(giant, [false, false, true, true]);
     }
 }
@@ -132,7 +149,11 @@ mod property {
             0..3usize,
         )
             .prop_map(|(body, good, f, m)| Job {
-                frame: if good && body.len() >= 4 { append_fcs(&body[4..]) } else { body },
+                frame: if good && body.len() >= 4 {
+                    append_fcs(&body[4..])
+                } else {
+                    body
+                },
                 format: TagFormat::ALL[f],
                 mode: TagMode::ALL[m],
             })

@@ -24,8 +24,15 @@ fn one_beat_per_clock_and_fixed_latency_in_every_mode() {
                 })
                 .collect();
             let (out, st) = run(&jobs, &RunOpts::default(), |_| {}).unwrap();
-            assert_eq!(st.in_span, st.in_beats, "{format} {mode}: bubbles on s_axis");
-            assert_eq!(st.latency, (LATENCY as u64, LATENCY as u64), "{format} {mode}: latency");
+            assert_eq!(
+                st.in_span, st.in_beats,
+                "{format} {mode}: bubbles on s_axis"
+            );
+            assert_eq!(
+                st.latency,
+                (LATENCY as u64, LATENCY as u64),
+                "{format} {mode}: latency"
+            );
             for (j, o) in jobs.iter().zip(&out) {
                 assert_eq!(o.data, process(&j.frame, format, mode).frame);
             }

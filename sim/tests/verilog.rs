@@ -28,7 +28,10 @@ fn tool(cmd: &mut Command, name: &str) -> std::process::Output {
 fn simulator_runs_the_current_verilog() {
     let built = include_str!(concat!(env!("OUT_DIR"), "/nic_core.v"));
     let (_, now) = fresh();
-    assert!(built == now, "sim was built from stale Verilog: rebuild ferronic-sim");
+    assert!(
+        built == now,
+        "sim was built from stale Verilog: rebuild ferronic-sim"
+    );
 }
 
 #[test]
@@ -38,12 +41,21 @@ fn verilator_lint_wall_is_clean() {
     assert!(!v.contains("module top("));
     let out = tool(
         Command::new("verilator")
-            .args(["--lint-only", "-Wall", "-Wno-WIDTH", "--top-module", "nic_core"])
+            .args([
+                "--lint-only",
+                "-Wall",
+                "-Wno-WIDTH",
+                "--top-module",
+                "nic_core",
+            ])
             .arg(&p),
         "verilator",
     );
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success() && !err.contains("%Warning"), "lint:\n{err}");
+    assert!(
+        out.status.success() && !err.contains("%Warning"),
+        "lint:\n{err}"
+    );
 }
 
 #[test]
@@ -56,7 +68,11 @@ fn iverilog_2005_compiles() {
             .arg(&p),
         "iverilog",
     );
-    assert!(out.status.success(), "iverilog:\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "iverilog:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -68,12 +84,23 @@ fn yosys_synth_xilinx_ultrascale_plus() {
         p.display()
     );
     let out = tool(
-        Command::new("yosys").arg("-q").arg("-l").arg(&log).args(["-p", &script]),
+        Command::new("yosys")
+            .arg("-q")
+            .arg("-l")
+            .arg(&log)
+            .args(["-p", &script]),
         "yosys",
     );
-    assert!(out.status.success(), "yosys:\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "yosys:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let s = ferronic_hdl::synth::parse_stat(&std::fs::read_to_string(&log).unwrap());
-    eprintln!("yosys synth_xilinx -family xcup: {} LUTs, {} FFs, {} CARRY8", s.luts, s.ffs, s.carry);
+    eprintln!(
+        "yosys synth_xilinx -family xcup: {} LUTs, {} FFs, {} CARRY8",
+        s.luts, s.ffs, s.carry
+    );
     // the datapath holds at least its window and output registers
     assert!(s.ffs > 500 && s.luts > 500, "{s:?}");
 }

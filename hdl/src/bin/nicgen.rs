@@ -45,14 +45,14 @@ fn main() -> Result<()> {
             .output()
             .context("running yosys (apt-get install yosys)")?;
         if !out.status.success() {
-            bail!(
-                "yosys failed:\n{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            bail!("yosys failed:\n{}", String::from_utf8_lossy(&out.stderr));
         }
         let text = std::fs::read_to_string(&log)?;
         let s = ferronic_hdl::synth::parse_stat(&text);
-        println!("yosys synth_xilinx -family xcup: {} LUTs, {} FFs, {} CARRY8, {} cells", s.luts, s.ffs, s.carry, s.cells);
+        println!(
+            "yosys synth_xilinx -family xcup: {} LUTs, {} FFs, {} CARRY8, {} cells",
+            s.luts, s.ffs, s.carry, s.cells
+        );
     }
     Ok(())
 }

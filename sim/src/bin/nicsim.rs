@@ -119,7 +119,11 @@ fn real_main() -> Result<bool> {
             let vpath = out.join("nic_core.v");
             std::fs::write(&vpath, &v).with_context(|| format!("writing {}", vpath.display()))?;
             std::fs::write(out.join("nic_core.txt"), ferronic_hdl::report::report())?;
-            println!("wrote {} ({} lines; the Verilog this simulator runs)", vpath.display(), v.lines().count());
+            println!(
+                "wrote {} ({} lines; the Verilog this simulator runs)",
+                vpath.display(),
+                v.lines().count()
+            );
             let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/edsa.pcap");
             let opts = ReplayOpts {
                 mode: TagMode::Tail,
@@ -135,7 +139,9 @@ fn do_replay(input: &Path, output: &Path, opts: &ReplayOpts) -> Result<bool> {
     let n = cap.frames.len();
     let bar = if n >= 2000 {
         let b = ProgressBar::new(n as u64);
-        b.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} frames {per_sec} eta {eta}")?);
+        b.set_style(ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} frames {per_sec} eta {eta}",
+        )?);
         b
     } else {
         ProgressBar::hidden()
@@ -179,20 +185,32 @@ fn print_summary(input: &Path, cap: &capture::Capture, r: &ReplayReport) {
     row("too short for tag", r.count(tuser::TAG_SHORT).to_string());
     row("migrated", r.count(tuser::MIGRATED).to_string());
     row("cycles", s.cycles.to_string());
-    row("beats in / out", format!("{} / {}", s.in_beats, s.out_beats));
+    row(
+        "beats in / out",
+        format!("{} / {}", s.in_beats, s.out_beats),
+    );
     row("beats/clock (input)", format!("{:.2}", s.beats_per_clock()));
     row(
         "latency",
-        format!("{}..{} cycles (first beat in -> first beat out)", s.latency.0, s.latency.1),
+        format!(
+            "{}..{} cycles (first beat in -> first beat out)",
+            s.latency.0, s.latency.1
+        ),
     );
     row(
         "simulation speed",
         format!("{:.2} M cycles/s", s.cycles_per_second() / 1e6),
     );
     if r.mismatches.is_empty() {
-        row("golden model", format!("all {} frames match", r.outputs.len()));
+        row(
+            "golden model",
+            format!("all {} frames match", r.outputs.len()),
+        );
     } else {
-        row("golden model", format!("{} frames DIFFER", r.mismatches.len()));
+        row(
+            "golden model",
+            format!("{} frames DIFFER", r.mismatches.len()),
+        );
         for m in &r.mismatches {
             println!("    frame {}: {}", m.index, m.detail);
         }
