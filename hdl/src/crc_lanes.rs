@@ -50,7 +50,11 @@ impl Logic for Crc32Lanes {
 pub fn xor_network_verilog() -> String {
     let mut v = String::from("always @(*) begin\n  case (nbytes)\n    4'd0: crc_out = crc_in;\n");
     for n in 1..=8 {
-        let label = if n == 8 { "default".to_string() } else { format!("4'd{n}") };
+        let label = if n == 8 {
+            "default".to_string()
+        } else {
+            format!("4'd{n}")
+        };
         v.push_str(&format!("    {label}: begin\n"));
         for (i, (rm, dm)) in crc32::matrix(n).iter().enumerate() {
             v.push_str(&format!(

@@ -40,9 +40,13 @@ pub struct FcsInsert {
     slot: FcsSlot,
     patch: FcsPatch,
     keep: KeepCount,
-    // window: [63:0] data, [67:64] byte count, [68] last, [74:69] user flags, [138:75] tag
-    e0: DFF<Bits<139>>,
-    e1: DFF<Bits<139>>,
+    // window: data, tag, and meta = [3:0] byte count, [4] last, [10:5] user flags
+    e0: DFF<Bits<64>>,
+    e1: DFF<Bits<64>>,
+    t0: DFF<Bits<64>>,
+    t1: DFF<Bits<64>>,
+    m0: DFF<Bits<11>>,
+    m1: DFF<Bits<11>>,
     wc: DFF<Bits<2>>,
     first: DFF<Bit>,
     crc: DFF<Bits<32>>,
@@ -53,7 +57,7 @@ pub struct FcsInsert {
     o_last: DFF<Bit>,
     o_user: DFF<Bits<6>>,
     o_tag: DFF<Bits<64>>,
-    in_entry: Signal<Local, Bits<139>>,
+    in_meta: Signal<Local, Bits<11>>,
     c0: Signal<Local, Bits<4>>,
     l0: Signal<Local, Bit>,
     head_ok: Signal<Local, Bit>,
@@ -89,6 +93,10 @@ impl Default for FcsInsert {
             keep: Default::default(),
             e0: Default::default(),
             e1: Default::default(),
+            t0: Default::default(),
+            t1: Default::default(),
+            m0: Default::default(),
+            m1: Default::default(),
             wc: Default::default(),
             first: Default::default(),
             crc: Default::default(),
@@ -99,7 +107,7 @@ impl Default for FcsInsert {
             o_last: Default::default(),
             o_user: Default::default(),
             o_tag: Default::default(),
-            in_entry: Default::default(),
+            in_meta: Default::default(),
             c0: Default::default(),
             l0: Default::default(),
             head_ok: Default::default(),
@@ -116,42 +124,40 @@ impl Logic for FcsInsert {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, e0, e1, wc, first, crc, hold, o_data, o_keep, o_valid, o_last, o_user,
-            o_tag
+            self, clock, e0, e1, t0, t1, m0, m1, wc, first, crc, hold, o_data, o_keep, o_valid,
+            o_last, o_user, o_tag
         );
         self.keep.tkeep.next = self.s_tkeep.val();
-        self.in_entry.next = bit_cast::<139, 64>(self.s_tdata.val())
-            | (bit_cast::<139, 4>(self.keep.count.val()) << 64_u64)
-            | (bit_cast::<139, 1>(self.s_tlast.val().into()) << 68_u64)
-            | (bit_cast::<139, 6>(self.s_tuser.val()) << 69_u64)
-            | (bit_cast::<139, 64>(self.s_tag.val()) << 75_u64);
-        self.c0.next = self.e0.q.val().get_bits::<4>(64);
-        self.l0.next = self.e0.q.val().get_bit(68);
+        self.in_meta.next = bit_cast::<11, 4>(self.keep.count.val())
+            | (bit_cast::<11, 1>(self.s_tlast.val().into()) << 4_u64)
+            | (bit_cast::<11, 6>(self.s_tuser.val()) << 5_u64);
+        self.c0.next = self.m0.q.val().get_bits::<4>(0);
+        self.l0.next = self.m0.q.val().get_bit(4);
         self.head_ok.next =
             (self.wc.q.val() != 0_u64) & (self.l0.val() | (self.wc.q.val() == 2_u64));
         // children are driven straight from registers (no locals), so
         // Verilator can order this block without a combinational loop
-        self.slot.c0.next = self.e0.q.val().get_bits::<4>(64);
-        self.slot.c1.next = self.e1.q.val().get_bits::<4>(64);
-        self.slot.l0.next = self.e0.q.val().get_bit(68);
-        self.slot.l1.next = self.e1.q.val().get_bit(68) & (self.wc.q.val() == 2_u64);
+        self.slot.c0.next = self.m0.q.val().get_bits::<4>(0);
+        self.slot.c1.next = self.m1.q.val().get_bits::<4>(0);
+        self.slot.l0.next = self.m0.q.val().get_bit(4);
+        self.slot.l1.next = self.m1.q.val().get_bit(4) & (self.wc.q.val() == 2_u64);
         self.lanes.crc_in.next = self.crc.q.val();
         if self.first.q.val() {
             self.lanes.crc_in.next = self.init.val();
         }
-        self.lanes.data.next = self.e0.q.val().get_bits::<64>(0);
+        self.lanes.data.next = self.e0.q.val();
         self.lanes.nbytes.next = self.slot.ndata.val();
         self.patch.crc.next = self.lanes.crc_out.val();
         self.patch.hold.next = self.hold.q.val();
-        self.patch.data.next = self.e0.q.val().get_bits::<64>(0);
+        self.patch.data.next = self.e0.q.val();
         self.patch.ndata.next = self.slot.ndata.val();
-        self.patch.c0.next = self.e0.q.val().get_bits::<4>(64);
+        self.patch.c0.next = self.m0.q.val().get_bits::<4>(0);
         self.patch.tail_only.next = self.slot.tail_only.val();
-        self.patch.fcs_err.next = self.e0.q.val().get_bit(70);
-        self.patch.keep.next = self.e0.q.val().get_bit(73);
-        if !self.e0.q.val().get_bit(68) {
-            self.patch.fcs_err.next = self.e1.q.val().get_bit(70);
-            self.patch.keep.next = self.e1.q.val().get_bit(73);
+        self.patch.fcs_err.next = self.m0.q.val().get_bit(6);
+        self.patch.keep.next = self.m0.q.val().get_bit(9);
+        if !self.m0.q.val().get_bit(4) {
+            self.patch.fcs_err.next = self.m1.q.val().get_bit(6);
+            self.patch.keep.next = self.m1.q.val().get_bit(9);
         }
         // handshakes and window
         self.pop.next = self.head_ok.val() & (!self.o_valid.q.val() | self.m_tready.val());
@@ -164,6 +170,8 @@ impl Logic for FcsInsert {
         if self.pop.val() {
             self.widx.next = self.wc.q.val() - 1_u64;
             self.e0.d.next = self.e1.q.val();
+            self.t0.d.next = self.t1.q.val();
+            self.m0.d.next = self.m1.q.val();
             self.crc.d.next = self.lanes.crc_out.val();
             self.first.d.next = self.l0.val();
             if self.slot.straddle.val() {
@@ -173,15 +181,19 @@ impl Logic for FcsInsert {
             self.o_keep.d.next = !(self.ones8.val() << self.c0.val());
             self.o_valid.d.next = true;
             self.o_last.d.next = self.l0.val();
-            self.o_user.d.next = self.e0.q.val().get_bits::<6>(69);
-            self.o_tag.d.next = self.e0.q.val().get_bits::<64>(75);
+            self.o_user.d.next = self.m0.q.val().get_bits::<6>(5);
+            self.o_tag.d.next = self.t0.q.val();
         }
         if self.push.val() {
             if self.widx.val() == 0_u64 {
-                self.e0.d.next = self.in_entry.val();
+                self.e0.d.next = self.s_tdata.val();
+                self.t0.d.next = self.s_tag.val();
+                self.m0.d.next = self.in_meta.val();
             }
             if self.widx.val() == 1_u64 {
-                self.e1.d.next = self.in_entry.val();
+                self.e1.d.next = self.s_tdata.val();
+                self.t1.d.next = self.s_tag.val();
+                self.m1.d.next = self.in_meta.val();
             }
         }
         self.wc.d.next = self.widx.val();

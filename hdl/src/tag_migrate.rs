@@ -43,10 +43,14 @@ pub struct TagMigrate {
     /// valid with `m_tlast` when `m_tuser` has `MIGRATED`.
     pub m_tag: Signal<Out, Bits<64>>,
     keep: KeepCount,
-    // window: [63:0] data, [67:64] byte count, [68] last, [78:69] user (3:0 flags, 7:4 format, 9:8 mode)
-    e0: DFF<Bits<79>>,
-    e1: DFF<Bits<79>>,
-    e2: DFF<Bits<79>>,
+    // window: data, and meta = [3:0] byte count, [4] last,
+    // [14:5] user (3:0 flags, 7:4 format, 9:8 mode)
+    e0: DFF<Bits<64>>,
+    e1: DFF<Bits<64>>,
+    e2: DFF<Bits<64>>,
+    m0: DFF<Bits<15>>,
+    m1: DFF<Bits<15>>,
+    m2: DFF<Bits<15>>,
     wc: DFF<Bits<2>>,
     beat: DFF<Bits<4>>,
     tag: DFF<Bits<64>>,
@@ -56,7 +60,7 @@ pub struct TagMigrate {
     o_last: DFF<Bit>,
     o_user: DFF<Bits<6>>,
     o_tag: DFF<Bits<64>>,
-    in_entry: Signal<Local, Bits<79>>,
+    in_meta: Signal<Local, Bits<15>>,
     e0d: Signal<Local, Bits<64>>,
     e1d: Signal<Local, Bits<64>>,
     e2d: Signal<Local, Bits<64>>,
@@ -122,6 +126,9 @@ impl Default for TagMigrate {
             e0: Default::default(),
             e1: Default::default(),
             e2: Default::default(),
+            m0: Default::default(),
+            m1: Default::default(),
+            m2: Default::default(),
             wc: Default::default(),
             beat: Default::default(),
             tag: Default::default(),
@@ -131,7 +138,7 @@ impl Default for TagMigrate {
             o_last: Default::default(),
             o_user: Default::default(),
             o_tag: Default::default(),
-            in_entry: Default::default(),
+            in_meta: Default::default(),
             e0d: Default::default(),
             e1d: Default::default(),
             e2d: Default::default(),
@@ -181,17 +188,17 @@ impl Logic for TagMigrate {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, e0, e1, e2, wc, beat, tag, o_data, o_keep, o_valid, o_last, o_user, o_tag
+            self, clock, e0, e1, e2, m0, m1, m2, wc, beat, tag, o_data, o_keep, o_valid, o_last,
+            o_user, o_tag
         );
         self.keep.tkeep.next = self.s_tkeep.val();
-        self.in_entry.next = bit_cast::<79, 64>(self.s_tdata.val())
-            | (bit_cast::<79, 4>(self.keep.count.val()) << 64_u64)
-            | (bit_cast::<79, 1>(self.s_tlast.val().into()) << 68_u64)
-            | (bit_cast::<79, 10>(self.s_tuser.val()) << 69_u64);
-        self.e0d.next = self.e0.q.val().get_bits::<64>(0);
-        self.e1d.next = self.e1.q.val().get_bits::<64>(0);
-        self.e2d.next = self.e2.q.val().get_bits::<64>(0);
-        self.e0u.next = self.e0.q.val().get_bits::<10>(69);
+        self.in_meta.next = bit_cast::<15, 4>(self.keep.count.val())
+            | (bit_cast::<15, 1>(self.s_tlast.val().into()) << 4_u64)
+            | (bit_cast::<15, 10>(self.s_tuser.val()) << 5_u64);
+        self.e0d.next = self.e0.q.val();
+        self.e1d.next = self.e1.q.val();
+        self.e2d.next = self.e2.q.val();
+        self.e0u.next = self.m0.q.val().get_bits::<10>(5);
         // --- where does the frame end, relative to the head beat (+16)?
         self.head_ok.next = false;
         self.vis.next = false;
@@ -199,22 +206,22 @@ impl Logic for TagMigrate {
         self.luser.next = self.e0u.val().get_bits::<4>(0);
         if self.wc.q.val() == 3_u64 {
             self.head_ok.next = true;
-            if self.e2.q.val().get_bit(68) {
+            if self.m2.q.val().get_bit(4) {
                 self.vis.next = true;
-                self.rem_b.next = bit_cast::<7, 4>(self.e2.q.val().get_bits::<4>(64)) + 32_u64;
-                self.luser.next = self.e2.q.val().get_bits::<4>(69);
+                self.rem_b.next = bit_cast::<7, 4>(self.m2.q.val().get_bits::<4>(0)) + 32_u64;
+                self.luser.next = self.m2.q.val().get_bits::<4>(5);
             }
         }
-        if (self.wc.q.val() >= 2_u64) & self.e1.q.val().get_bit(68) {
+        if (self.wc.q.val() >= 2_u64) & self.m1.q.val().get_bit(4) {
             self.head_ok.next = true;
             self.vis.next = true;
-            self.rem_b.next = bit_cast::<7, 4>(self.e1.q.val().get_bits::<4>(64)) + 24_u64;
-            self.luser.next = self.e1.q.val().get_bits::<4>(69);
+            self.rem_b.next = bit_cast::<7, 4>(self.m1.q.val().get_bits::<4>(0)) + 24_u64;
+            self.luser.next = self.m1.q.val().get_bits::<4>(5);
         }
-        if (self.wc.q.val() >= 1_u64) & self.e0.q.val().get_bit(68) {
+        if (self.wc.q.val() >= 1_u64) & self.m0.q.val().get_bit(4) {
             self.head_ok.next = true;
             self.vis.next = true;
-            self.rem_b.next = bit_cast::<7, 4>(self.e0.q.val().get_bits::<4>(64)) + 16_u64;
+            self.rem_b.next = bit_cast::<7, 4>(self.m0.q.val().get_bits::<4>(0)) + 16_u64;
             self.luser.next = self.e0u.val().get_bits::<4>(0);
         }
         self.nabs.next = (bit_cast::<8, 4>(self.beat.q.val()) << 3_u64)
@@ -358,11 +365,13 @@ impl Logic for TagMigrate {
             self.widx.next = self.wc.q.val() - 1_u64;
             self.e0.d.next = self.e1.q.val();
             self.e1.d.next = self.e2.q.val();
+            self.m0.d.next = self.m1.q.val();
+            self.m1.d.next = self.m2.q.val();
             self.beat.d.next = self.beat.q.val() + 1_u64;
             if self.beat.q.val() == 15_u64 {
                 self.beat.d.next = 15_u64.into();
             }
-            if self.e0.q.val().get_bit(68) {
+            if self.m0.q.val().get_bit(4) {
                 self.beat.d.next = 0_u64.into();
             }
             if self.beat.q.val() == 0_u64 {
@@ -382,13 +391,16 @@ impl Logic for TagMigrate {
         }
         if self.push.val() {
             if self.widx.val() == 0_u64 {
-                self.e0.d.next = self.in_entry.val();
+                self.e0.d.next = self.s_tdata.val();
+                self.m0.d.next = self.in_meta.val();
             }
             if self.widx.val() == 1_u64 {
-                self.e1.d.next = self.in_entry.val();
+                self.e1.d.next = self.s_tdata.val();
+                self.m1.d.next = self.in_meta.val();
             }
             if self.widx.val() == 2_u64 {
-                self.e2.d.next = self.in_entry.val();
+                self.e2.d.next = self.s_tdata.val();
+                self.m2.d.next = self.in_meta.val();
             }
         }
         self.wc.d.next = self.widx.val();
