@@ -56,6 +56,9 @@ enum Cmd {
         /// Write a VCD waveform (open with gtkwave).
         #[arg(long)]
         vcd: Option<PathBuf>,
+        /// Print one line per frame: lengths, flags, tag, FCS status.
+        #[arg(long)]
+        frames: bool,
     },
     /// Beats per clock, latency and simulation speed, back-to-back frames.
     Bench {
@@ -75,6 +78,12 @@ enum Cmd {
 }
 
 fn main() -> ExitCode {
+    // Die quietly when stdout is a closed pipe (`nicsim ... | head`) instead
+    // of panicking in println!.
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     match real_main() {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
@@ -97,6 +106,7 @@ fn real_main() -> Result<bool> {
             gap,
             seed,
             vcd,
+            frames,
         } => {
             let opts = ReplayOpts {
                 format,
@@ -107,7 +117,7 @@ fn real_main() -> Result<bool> {
                 seed,
                 vcd,
             };
-            do_replay(&input, &output, &opts)
+            do_replay(&input, &output, &opts, frames)
         }
         Cmd::Bench { format, beats } => {
             do_bench(format, beats)?;
@@ -129,12 +139,12 @@ fn real_main() -> Result<bool> {
                 mode: TagMode::Tail,
                 ..ReplayOpts::default()
             };
-            do_replay(&input, &out.join("edsa-tail.pcapng"), &opts)
+            do_replay(&input, &out.join("edsa-tail.pcapng"), &opts, true)
         }
     }
 }
 
-fn do_replay(input: &Path, output: &Path, opts: &ReplayOpts) -> Result<bool> {
+fn do_replay(input: &Path, output: &Path, opts: &ReplayOpts, frames: bool) -> Result<bool> {
     let cap = capture::read(input)?;
     let n = cap.frames.len();
     let bar = if n >= 2000 {
@@ -149,6 +159,9 @@ fn do_replay(input: &Path, output: &Path, opts: &ReplayOpts) -> Result<bool> {
     let rep = replay(&cap, opts, |k| bar.set_position(k as u64))?;
     bar.finish_and_clear();
     capture::write_pcapng(output, rep.out_linktype, &rep.outputs)?;
+    if frames {
+        print_frames(&rep);
+    }
     print_summary(input, &cap, &rep);
     println!(
         "wrote {} (pcapng, {} frames with FCS, if_fcslen=4, link type {:?})",
@@ -214,6 +227,55 @@ fn print_summary(input: &Path, cap: &capture::Capture, r: &ReplayReport) {
         for m in &r.mismatches {
             println!("    frame {}: {}", m.index, m.detail);
         }
+    }
+}
+
+/// One line per frame: what went in, what came out, where the tag went.
+fn print_frames(r: &ReplayReport) {
+    println!(
+        "  {:>5} {:>5} {:>5}  {:<24} {:<26} FCS",
+        "frame", "in", "out", "flags", "tag"
+    );
+    let len = r.format.len();
+    for (i, o) in r.outputs.iter().enumerate() {
+        let u = r.tusers[i];
+        let names: Vec<&str> = [
+            (tuser::FCS_ERR, "fcs-err"),
+            (tuser::RUNT, "runt"),
+            (tuser::GIANT, "giant"),
+            (tuser::TAG_SHORT, "tag-short"),
+            (tuser::MIGRATED, "migrated"),
+        ]
+        .iter()
+        .filter(|(b, _)| u & b != 0)
+        .map(|(_, n)| *n)
+        .collect();
+        let tag = if u & tuser::MIGRATED != 0 {
+            let hex: Vec<String> = r.tags[i].to_le_bytes()[..len]
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            let at = match r.mode {
+                TagMode::Tail => format!("@{}", o.data.len() - 4 - len),
+                _ => "sideband".into(),
+            };
+            format!("{} {at}", hex.join(""))
+        } else {
+            "-".into()
+        };
+        let fcs = if ferronic_sim::model::fcs_ok(&o.data) {
+            "valid"
+        } else {
+            "INVALID"
+        };
+        println!(
+            "  {:>5} {:>5} {:>5}  {:<24} {:<26} {fcs}",
+            i,
+            r.inputs[i].len(),
+            o.data.len(),
+            names.join(","),
+            tag
+        );
     }
 }
 
