@@ -25,6 +25,10 @@ pub struct FcsCheck {
     pub rst: Signal<In, Bit>,
     pub cfg_tag_format: Signal<In, Bits<4>>,
     pub cfg_tag_mode: Signal<In, Bits<2>>,
+    /// Frames flow when 1; when 0 at a frame's first beat the frame is
+    /// accepted and discarded, and `drop` pulses once at its last beat.
+    pub cfg_enable: Signal<In, Bit>,
+    pub drop: Signal<Out, Bit>,
     pub s_tdata: Signal<In, Bits<64>>,
     pub s_tkeep: Signal<In, Bits<8>>,
     pub s_tvalid: Signal<In, Bit>,
@@ -41,14 +45,15 @@ pub struct FcsCheck {
     crc: DFF<Bits<32>>,
     in_frame: DFF<Bit>,
     len: DFF<Bits<16>>,
-    cfg: DFF<Bits<6>>,
+    cfg: DFF<Bits<7>>,
+    r_drop: DFF<Bit>,
     o_data: DFF<Bits<64>>,
     o_keep: DFF<Bits<8>>,
     o_valid: DFF<Bit>,
     o_last: DFF<Bit>,
     o_user: DFF<Bits<10>>,
     fire: Signal<Local, Bit>,
-    cfg_now: Signal<Local, Bits<6>>,
+    cfg_now: Signal<Local, Bits<7>>,
     total: Signal<Local, Bits<16>>,
     flags: Signal<Local, Bits<4>>,
     residue: Constant<Bits<32>>,
@@ -64,6 +69,8 @@ impl Default for FcsCheck {
             rst: Default::default(),
             cfg_tag_format: Default::default(),
             cfg_tag_mode: Default::default(),
+            cfg_enable: Default::default(),
+            drop: Default::default(),
             s_tdata: Default::default(),
             s_tkeep: Default::default(),
             s_tvalid: Default::default(),
@@ -81,6 +88,7 @@ impl Default for FcsCheck {
             in_frame: Default::default(),
             len: Default::default(),
             cfg: Default::default(),
+            r_drop: Default::default(),
             o_data: Default::default(),
             o_keep: Default::default(),
             o_valid: Default::default(),
@@ -101,15 +109,16 @@ impl Default for FcsCheck {
 impl Logic for FcsCheck {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, crc, in_frame, len, cfg, o_data, o_keep, o_valid, o_last, o_user);
+        dff_setup!(self, clock, crc, in_frame, len, cfg, r_drop, o_data, o_keep, o_valid, o_last, o_user);
         self.s_tready.next = !self.o_valid.q.val() | self.m_tready.val();
         self.fire.next = self.s_tvalid.val() & self.s_tready.val();
         self.keep.tkeep.next = self.s_tkeep.val();
         // Configuration sampled at the first beat, held for the frame.
         self.cfg_now.next = self.cfg.q.val();
         if !self.in_frame.q.val() {
-            self.cfg_now.next = bit_cast::<6, 4>(self.cfg_tag_format.val())
-                | (bit_cast::<6, 2>(self.cfg_tag_mode.val()) << 4_u64);
+            self.cfg_now.next = bit_cast::<7, 4>(self.cfg_tag_format.val())
+                | (bit_cast::<7, 2>(self.cfg_tag_mode.val()) << 4_u64)
+                | (bit_cast::<7, 1>(self.cfg_enable.val().into()) << 6_u64);
         }
         self.lanes.crc_in.next = self.crc.q.val();
         self.total.next = self.len.q.val() + bit_cast::<16, 4>(self.keep.count.val());
@@ -133,6 +142,7 @@ impl Logic for FcsCheck {
         if self.o_valid.q.val() & self.m_tready.val() {
             self.o_valid.d.next = false;
         }
+        self.r_drop.d.next = self.fire.val() & self.s_tlast.val() & !self.cfg_now.val().get_bit(6);
         if self.fire.val() {
             self.crc.d.next = self.lanes.crc_out.val();
             self.in_frame.d.next = !self.s_tlast.val();
@@ -144,11 +154,11 @@ impl Logic for FcsCheck {
             self.cfg.d.next = self.cfg_now.val();
             self.o_data.d.next = self.s_tdata.val();
             self.o_keep.d.next = self.s_tkeep.val();
-            self.o_valid.d.next = true;
+            self.o_valid.d.next = self.cfg_now.val().get_bit(6);
             self.o_last.d.next = self.s_tlast.val();
-            self.o_user.d.next = bit_cast::<10, 6>(self.cfg_now.val()) << 4_u64;
+            self.o_user.d.next = bit_cast::<10, 6>(self.cfg_now.val().get_bits::<6>(0)) << 4_u64;
             if self.s_tlast.val() {
-                self.o_user.d.next = (bit_cast::<10, 6>(self.cfg_now.val()) << 4_u64)
+                self.o_user.d.next = (bit_cast::<10, 6>(self.cfg_now.val().get_bits::<6>(0)) << 4_u64)
                     | bit_cast::<10, 4>(self.flags.val());
             }
         }
@@ -158,7 +168,9 @@ impl Logic for FcsCheck {
             self.crc.d.next = self.init.val();
             self.len.d.next = 0_u64.into();
             self.cfg.d.next = 0_u64.into();
+            self.r_drop.d.next = false;
         }
+        self.drop.next = self.r_drop.q.val();
         self.m_tdata.next = self.o_data.q.val();
         self.m_tkeep.next = self.o_keep.q.val();
         self.m_tvalid.next = self.o_valid.q.val();
@@ -191,7 +203,8 @@ mod tests {
             &frames,
             3,
             |u, v| {
-                u.cfg_tag_format.next = (v & 0xF).into();
+                u.cfg_enable.next = true;
+            u.cfg_tag_format.next = (v & 0xF).into();
                 u.cfg_tag_mode.next = (v >> 4).into();
             },
             |o| o.m_tuser.val().to_u64()

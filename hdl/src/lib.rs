@@ -5,12 +5,17 @@
 //! [`fcs_insert::FcsInsert`] -> `m_axis` (to host). [`nic_core::NicCore`] is
 //! the top; [`verilog::emit`] turns it into `nic_core.v` for synthesis.
 
+pub mod axil_slave;
+pub mod counter_bank;
+pub mod counter_events;
 pub mod crc32;
 pub mod crc_lanes;
 pub mod fcs_check;
 pub mod fcs_insert;
 pub mod keep;
 pub mod nic_core;
+pub mod queue_select;
+pub mod regfile;
 pub mod report;
 pub mod synth;
 pub mod tag;
@@ -19,6 +24,15 @@ pub mod verilog;
 
 #[cfg(test)]
 pub(crate) mod testbench;
+
+/// Receive queues (`m_axis_tdest` values); a generation parameter fixed here.
+pub const RX_QUEUES: usize = 8;
+/// Width of `m_axis_tdest` in bits (log2 of [`RX_QUEUES`]).
+pub const RX_QUEUE_BITS: usize = 3;
+/// Hardware counters: the register map's global ones plus 3 per queue.
+pub const COUNTERS: usize = ferronic_regmap::GLOBAL_COUNTERS + 3 * RX_QUEUES;
+/// Width of the counter bus: 64 bits per counter.
+pub const COUNTER_BITS: usize = 64 * COUNTERS;
 
 /// Longest frame accepted without the giant flag, FCS included, in bytes
 /// (9600-byte jumbo frames pass; the byte counters saturate at 65535).

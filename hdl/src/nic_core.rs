@@ -1,22 +1,33 @@
-//! `NicCore`: the receive conversion datapath, top of `nic_core.v`.
+//! `NicCore`: the receive conversion datapath with its control plane, top
+//! of `nic_core.v`.
 //!
 //! `s_axis` (MAC/switch side, frames with FCS) -> [`FcsCheck`] ->
-//! [`TagMigrate`] -> [`FcsInsert`] -> `m_axis` (host side, frames with a
-//! recomputed FCS). Ports (flat, cocotbext-axi `from_prefix` names):
+//! [`TagMigrate`] -> [`FcsInsert`] -> [`QueueSelect`] -> `m_axis` (host
+//! side, frames with a recomputed FCS). The AXI4-Lite slave `s_axil_*`
+//! ([`AxilSlave`] + [`RegFile`]) exposes the register map of
+//! `ferronic_regmap`: identity, configuration (tag format/mode, enable,
+//! default queue) and the 64-bit counters of [`CounterBank`].
 //!
 //! | port | width | meaning |
 //! |---|---|---|
 //! | `clk`, `rst` | 1 | clock; synchronous active-high reset |
-//! | `cfg_tag_format` | 4 | [`crate::tag::TagFormat::code`], sampled at each frame's first beat |
-//! | `cfg_tag_mode` | 2 | [`crate::tag::TagMode::code`], sampled likewise |
 //! | `s_axis_tdata/tkeep/tvalid/tready/tlast` | 64/8/1/1/1 | input frames, byte 0 in `tdata[7:0]` |
 //! | `m_axis_tdata/tkeep/tvalid/tready/tlast` | 64/8/1/1/1 | output frames |
 //! | `m_axis_tuser` | 6 | flags on the `tlast` beat, [`crate::tag::tuser`] |
 //! | `m_axis_tag` | 64 | migrated tag on the `tlast` beat (wire order, zero-extended) |
+//! | `m_axis_tdest` | 3 | receive queue, constant over the frame |
+//! | `s_axil_*` | 16-bit address, 32-bit data | AXI4-Lite register access |
 //!
 //! Latency: [`LATENCY`] cycles from a beat's acceptance on `s_axis` to its
 //! appearance on `m_axis` at line rate; one beat per clock, no bubbles.
 
+use crate::axil_slave::AxilSlave;
+use crate::counter_bank::CounterBank;
+use crate::counter_events::CounterEvents;
+use crate::queue_select::QueueSelect;
+use crate::regfile::RegFile;
+use crate::RX_QUEUE_BITS;
+use ferronic_regmap::RegMap;
 use crate::fcs_check::FcsCheck;
 use crate::fcs_insert::FcsInsert;
 use crate::tag_migrate::TagMigrate;
@@ -28,12 +39,10 @@ use rust_hdl::prelude::*;
 pub const LATENCY: usize = 8;
 
 /// The receive datapath top; see the module documentation.
-#[derive(LogicBlock, Default)]
+#[derive(LogicBlock)]
 pub struct NicCore {
     pub clk: Signal<In, Clock>,
     pub rst: Signal<In, Bit>,
-    pub cfg_tag_format: Signal<In, Bits<4>>,
-    pub cfg_tag_mode: Signal<In, Bits<2>>,
     pub s_axis_tdata: Signal<In, Bits<64>>,
     pub s_axis_tkeep: Signal<In, Bits<8>>,
     pub s_axis_tvalid: Signal<In, Bit>,
@@ -46,9 +55,85 @@ pub struct NicCore {
     pub m_axis_tlast: Signal<Out, Bit>,
     pub m_axis_tuser: Signal<Out, Bits<6>>,
     pub m_axis_tag: Signal<Out, Bits<64>>,
+    pub m_axis_tdest: Signal<Out, Bits<RX_QUEUE_BITS>>,
+    pub s_axil_awaddr: Signal<In, Bits<16>>,
+    pub s_axil_awprot: Signal<In, Bits<3>>,
+    pub s_axil_awvalid: Signal<In, Bit>,
+    pub s_axil_awready: Signal<Out, Bit>,
+    pub s_axil_wdata: Signal<In, Bits<32>>,
+    pub s_axil_wstrb: Signal<In, Bits<4>>,
+    pub s_axil_wvalid: Signal<In, Bit>,
+    pub s_axil_wready: Signal<Out, Bit>,
+    pub s_axil_bresp: Signal<Out, Bits<2>>,
+    pub s_axil_bvalid: Signal<Out, Bit>,
+    pub s_axil_bready: Signal<In, Bit>,
+    pub s_axil_araddr: Signal<In, Bits<16>>,
+    pub s_axil_arprot: Signal<In, Bits<3>>,
+    pub s_axil_arvalid: Signal<In, Bit>,
+    pub s_axil_arready: Signal<Out, Bit>,
+    pub s_axil_rdata: Signal<Out, Bits<32>>,
+    pub s_axil_rresp: Signal<Out, Bits<2>>,
+    pub s_axil_rvalid: Signal<Out, Bit>,
+    pub s_axil_rready: Signal<In, Bit>,
     fcs_check: FcsCheck,
     tag_migrate: TagMigrate,
     fcs_insert: FcsInsert,
+    queue_select: QueueSelect,
+    axil: AxilSlave,
+    regs: RegFile,
+    events: CounterEvents,
+    bank: CounterBank,
+}
+
+impl NicCore {
+    /// The core for register map `map` (built with `rx_queues` =
+    /// [`crate::RX_QUEUES`]).
+    pub fn new(map: &RegMap) -> Self {
+        NicCore {
+            clk: Default::default(),
+            rst: Default::default(),
+            s_axis_tdata: Default::default(),
+            s_axis_tkeep: Default::default(),
+            s_axis_tvalid: Default::default(),
+            s_axis_tready: Default::default(),
+            s_axis_tlast: Default::default(),
+            m_axis_tdata: Default::default(),
+            m_axis_tkeep: Default::default(),
+            m_axis_tvalid: Default::default(),
+            m_axis_tready: Default::default(),
+            m_axis_tlast: Default::default(),
+            m_axis_tuser: Default::default(),
+            m_axis_tag: Default::default(),
+            m_axis_tdest: Default::default(),
+            s_axil_awaddr: Default::default(),
+            s_axil_awprot: Default::default(),
+            s_axil_awvalid: Default::default(),
+            s_axil_awready: Default::default(),
+            s_axil_wdata: Default::default(),
+            s_axil_wstrb: Default::default(),
+            s_axil_wvalid: Default::default(),
+            s_axil_wready: Default::default(),
+            s_axil_bresp: Default::default(),
+            s_axil_bvalid: Default::default(),
+            s_axil_bready: Default::default(),
+            s_axil_araddr: Default::default(),
+            s_axil_arprot: Default::default(),
+            s_axil_arvalid: Default::default(),
+            s_axil_arready: Default::default(),
+            s_axil_rdata: Default::default(),
+            s_axil_rresp: Default::default(),
+            s_axil_rvalid: Default::default(),
+            s_axil_rready: Default::default(),
+            fcs_check: Default::default(),
+            tag_migrate: Default::default(),
+            fcs_insert: Default::default(),
+            queue_select: Default::default(),
+            axil: Default::default(),
+            regs: RegFile::new(map),
+            events: Default::default(),
+            bank: Default::default(),
+        }
+    }
 }
 
 impl Logic for NicCore {
@@ -60,8 +145,21 @@ impl Logic for NicCore {
         self.fcs_check.rst.next = self.rst.val();
         self.tag_migrate.rst.next = self.rst.val();
         self.fcs_insert.rst.next = self.rst.val();
-        self.fcs_check.cfg_tag_format.next = self.cfg_tag_format.val();
-        self.fcs_check.cfg_tag_mode.next = self.cfg_tag_mode.val();
+        self.queue_select.clock.next = self.clk.val();
+        self.axil.clock.next = self.clk.val();
+        self.regs.clock.next = self.clk.val();
+        self.events.clock.next = self.clk.val();
+        self.bank.clock.next = self.clk.val();
+        self.queue_select.rst.next = self.rst.val();
+        self.axil.rst.next = self.rst.val();
+        self.regs.rst.next = self.rst.val();
+        self.events.rst.next = self.rst.val();
+        self.bank.rst.next = self.rst.val();
+        // configuration from the register file
+        self.fcs_check.cfg_tag_format.next = self.regs.tag_format.val();
+        self.fcs_check.cfg_tag_mode.next = self.regs.tag_mode.val();
+        self.fcs_check.cfg_enable.next = self.regs.enable.val();
+        self.queue_select.default_queue.next = self.regs.default_queue.val();
         // s_axis -> FcsCheck
         self.fcs_check.s_tdata.next = self.s_axis_tdata.val();
         self.fcs_check.s_tkeep.next = self.s_axis_tkeep.val();
@@ -91,5 +189,53 @@ impl Logic for NicCore {
         self.m_axis_tuser.next = self.fcs_insert.m_tuser.val();
         self.m_axis_tag.next = self.fcs_insert.m_tag.val();
         self.fcs_insert.m_tready.next = self.m_axis_tready.val();
+        self.queue_select.tvalid.next = self.fcs_insert.m_tvalid.val();
+        self.queue_select.tready.next = self.m_axis_tready.val();
+        self.queue_select.tlast.next = self.fcs_insert.m_tlast.val();
+        self.m_axis_tdest.next = self.queue_select.tdest.val();
+        // AXI4-Lite slave <-> register file
+        self.axil.awaddr.next = self.s_axil_awaddr.val();
+        self.axil.awprot.next = self.s_axil_awprot.val();
+        self.axil.awvalid.next = self.s_axil_awvalid.val();
+        self.s_axil_awready.next = self.axil.awready.val();
+        self.axil.wdata.next = self.s_axil_wdata.val();
+        self.axil.wstrb.next = self.s_axil_wstrb.val();
+        self.axil.wvalid.next = self.s_axil_wvalid.val();
+        self.s_axil_wready.next = self.axil.wready.val();
+        self.s_axil_bresp.next = self.axil.bresp.val();
+        self.s_axil_bvalid.next = self.axil.bvalid.val();
+        self.axil.bready.next = self.s_axil_bready.val();
+        self.axil.araddr.next = self.s_axil_araddr.val();
+        self.axil.arprot.next = self.s_axil_arprot.val();
+        self.axil.arvalid.next = self.s_axil_arvalid.val();
+        self.s_axil_arready.next = self.axil.arready.val();
+        self.s_axil_rdata.next = self.axil.rdata.val();
+        self.s_axil_rresp.next = self.axil.rresp.val();
+        self.s_axil_rvalid.next = self.axil.rvalid.val();
+        self.axil.rready.next = self.s_axil_rready.val();
+        self.regs.wr_en.next = self.axil.wr_en.val();
+        self.regs.wr_addr.next = self.axil.wr_addr.val();
+        self.regs.wr_data.next = self.axil.wr_data.val();
+        self.regs.wr_strb.next = self.axil.wr_strb.val();
+        self.axil.wr_err.next = self.regs.wr_err.val();
+        self.regs.rd_en.next = self.axil.rd_en.val();
+        self.regs.rd_addr.next = self.axil.rd_addr.val();
+        self.axil.rd_err.next = self.regs.rd_err.val();
+        self.axil.rd_data.next = self.regs.rd_data.val();
+        // counters
+        self.events.s_last_fire.next =
+            self.s_axis_tvalid.val() & self.fcs_check.s_tready.val() & self.s_axis_tlast.val();
+        self.events.drop.next = self.fcs_check.drop.val();
+        self.events.m_tkeep.next = self.fcs_insert.m_tkeep.val();
+        self.events.m_tvalid.next = self.fcs_insert.m_tvalid.val();
+        self.events.m_tready.next = self.m_axis_tready.val();
+        self.events.m_tlast.next = self.fcs_insert.m_tlast.val();
+        self.events.m_tuser.next = self.fcs_insert.m_tuser.val();
+        self.events.m_tdest.next = self.queue_select.tdest.val();
+        self.bank.clear.next = self.regs.clear.val();
+        self.bank.inc.next = self.events.inc.val();
+        self.bank.add.next = self.events.add.val();
+        self.bank.bytes.next = self.events.bytes.val();
+        self.regs.counters.next = self.bank.counters.val();
     }
 }

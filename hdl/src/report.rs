@@ -32,12 +32,6 @@ pub fn report() -> String {
     for (p, w, d) in [
         ("clk", "1", "in: clock (156.25 MHz for 10G)"),
         ("rst", "1", "in: synchronous reset, active high"),
-        (
-            "cfg_tag_format",
-            "4",
-            "in: tag format, sampled at each frame's first s_axis beat",
-        ),
-        ("cfg_tag_mode", "2", "in: tag mode, sampled likewise"),
         ("s_axis_tdata", "64", "in: frame data with FCS"),
         ("s_axis_tkeep", "8", "in: byte enables"),
         ("s_axis_tvalid", "1", "in"),
@@ -57,7 +51,7 @@ pub fn report() -> String {
     ] {
         r.push_str(&format!("  {p:<16} {w:>3}  {d}\n"));
     }
-    r.push_str("\ncfg_tag_format\n--------------\n");
+    r.push_str("\ndatapath.CTRL bits 7:4: tag format\n----------------------------------\n");
     for f in TagFormat::ALL {
         r.push_str(&format!(
             "  {:>2}  {:<13} offset {:>2}  length {}\n",
@@ -67,7 +61,7 @@ pub fn report() -> String {
             f.len()
         ));
     }
-    r.push_str("  10..15 act as none\n\ncfg_tag_mode\n------------\n");
+    r.push_str("  10..15 act as none\n\ndatapath.CTRL bits 9:8: tag mode\n--------------------------------\n");
     for m in TagMode::ALL {
         r.push_str(&format!("  {}  {}\n", m.code(), m.name()));
     }

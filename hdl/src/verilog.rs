@@ -4,6 +4,7 @@
 //! and fails when that makes two module names collide.
 
 use crate::nic_core::NicCore;
+use ferronic_regmap::{MapParams, RegMap};
 use rust_hdl::prelude::*;
 use std::collections::HashSet;
 
@@ -55,9 +56,19 @@ pub fn rename(src: &str, top_name: &str) -> Result<String, CollisionError> {
     Ok(renamed)
 }
 
-/// The Verilog of the whole receive datapath with top module `nic_core`.
-pub fn emit() -> Result<String, CollisionError> {
-    let mut core = NicCore::default();
+/// The register map of this core for the build information `params`
+/// (`rx_queues` is always [`crate::RX_QUEUES`]).
+pub fn regmap(build_time: u32, git_hash: u32) -> RegMap {
+    RegMap::new(MapParams {
+        rx_queues: crate::RX_QUEUES,
+        build_time,
+        git_hash,
+    })
+}
+
+/// The Verilog of the whole core with top module `nic_core` for `map`.
+pub fn emit(map: &RegMap) -> Result<String, CollisionError> {
+    let mut core = NicCore::new(map);
     core.connect_all();
     let raw = generate_verilog(&core);
     let body = rename(&raw, "nic_core")?;

@@ -1,8 +1,13 @@
 //! `nicgen`: writes the NIC core's Verilog and its report.
 //!
-//! `nicgen --out DIR` writes `DIR/nic_core.v` and `DIR/nic_core.txt`;
+//! `nicgen --out DIR` writes `DIR/nic_core.v`, `DIR/nic_core.txt` (the
+//! report) and the register map as `regmap.md`, `regmap.json`, `regmap.h`;
 //! `--synth-report` also runs `yosys synth_xilinx -family xcup` and prints
 //! the cell counts (LUTs, flip-flops).
+//!
+//! The identity block's build time is `SOURCE_DATE_EPOCH` when set (so
+//! builds are reproducible), else the current time; its git hash is the
+//! first 8 hex digits of `git rev-parse HEAD` when available, else 0.
 
 use anyhow::{bail, Context, Result};
 use clap::Parser;
@@ -20,11 +25,37 @@ struct Args {
     synth_report: bool,
 }
 
+/// `SOURCE_DATE_EPOCH`, else now (Unix seconds, saturating at u32::MAX).
+fn build_time() -> u32 {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0)
+        })
+        .min(u64::from(u32::MAX)) as u32
+}
+
+/// First 8 hex digits of the checked-out commit, or 0.
+fn git_hash() -> u32 {
+    Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| u32::from_str_radix(String::from_utf8_lossy(&o.stdout).get(..8)?, 16).ok())
+        .unwrap_or(0)
+}
+
 fn main() -> Result<()> {
     let args = Args::parse();
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
-    let v = ferronic_hdl::verilog::emit()?;
+    let map = ferronic_hdl::verilog::regmap(build_time(), git_hash());
+    let v = ferronic_hdl::verilog::emit(&map)?;
     let vpath = args.out.join("nic_core.v");
     std::fs::write(&vpath, &v).with_context(|| format!("writing {}", vpath.display()))?;
     let rpath = args.out.join("nic_core.txt");
@@ -32,6 +63,23 @@ fn main() -> Result<()> {
         .with_context(|| format!("writing {}", rpath.display()))?;
     println!("wrote {} ({} lines)", vpath.display(), v.lines().count());
     println!("wrote {}", rpath.display());
+    for (name, text) in [
+        ("regmap.md", ferronic_regmap::export::markdown(&map)),
+        ("regmap.json", ferronic_regmap::export::json(&map)),
+        ("regmap.h", ferronic_regmap::export::c_header(&map)),
+    ] {
+        let p = args.out.join(name);
+        std::fs::write(&p, text).with_context(|| format!("writing {}", p.display()))?;
+        println!("wrote {}", p.display());
+    }
+    println!(
+        "register map: {} registers in {} blocks, hash 0x{:08x}, build time {}, git {:08x}",
+        map.regs().count(),
+        map.blocks.len(),
+        map.hash,
+        map.params.build_time,
+        map.params.git_hash
+    );
     if args.synth_report {
         let log = args.out.join("yosys.log");
         let script = format!(

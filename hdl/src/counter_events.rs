@@ -1,0 +1,81 @@
+//! `CounterEvents`: turns handshakes and flags into the increments of
+//! [`crate::counter_bank::CounterBank`], registered one cycle.
+//!
+//! Counter numbers follow `ferronic_regmap` (checked by a test): 0
+//! FRAMES_IN (`s_axis` tlast accepted), 1 FRAMES_OUT, 2 DROPS (`drop`
+//! pulse), 3 BAD_FCS, 4 RUNTS, 5 GIANTS, 6 TAG_SHORT, 7 MIGRATED (from
+//! `m_tuser` of each delivered frame), then per receive queue q:
+//! 8+3q FRAMES, 9+3q BYTES (adds the frame's length in bytes, FCS included),
+//! 10+3q ERRORS (tuser BAD), for q = `m_tdest`.
+
+use crate::keep::KeepCount;
+use crate::{COUNTERS, RX_QUEUE_BITS};
+use rust_hdl::prelude::*;
+
+/// Counter increment generator; see the module documentation.
+#[derive(LogicBlock, Default)]
+pub struct CounterEvents {
+    pub clock: Signal<In, Clock>,
+    pub rst: Signal<In, Bit>,
+    pub s_last_fire: Signal<In, Bit>,
+    pub drop: Signal<In, Bit>,
+    pub m_tkeep: Signal<In, Bits<8>>,
+    pub m_tvalid: Signal<In, Bit>,
+    pub m_tready: Signal<In, Bit>,
+    pub m_tlast: Signal<In, Bit>,
+    pub m_tuser: Signal<In, Bits<6>>,
+    pub m_tdest: Signal<In, Bits<RX_QUEUE_BITS>>,
+    pub inc: Signal<Out, Bits<COUNTERS>>,
+    pub add: Signal<Out, Bits<COUNTERS>>,
+    pub bytes: Signal<Out, Bits<16>>,
+    keep: KeepCount,
+    len: DFF<Bits<16>>,
+    r_inc: DFF<Bits<COUNTERS>>,
+    r_add: DFF<Bits<COUNTERS>>,
+    r_bytes: DFF<Bits<16>>,
+    m_fire: Signal<Local, Bit>,
+    total: Signal<Local, Bits<16>>,
+    qpos: Signal<Local, Bits<8>>,
+}
+
+impl Logic for CounterEvents {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clock, len, r_inc, r_add, r_bytes);
+        self.keep.tkeep.next = self.m_tkeep.val();
+        self.m_fire.next = self.m_tvalid.val() & self.m_tready.val();
+        self.total.next = self.len.q.val() + bit_cast::<16, 4>(self.keep.count.val());
+        if self.total.val() < self.len.q.val() {
+            self.total.next = 0xFFFF_u64.into();
+        }
+        self.qpos.next = (bit_cast::<8, RX_QUEUE_BITS>(self.m_tdest.val()) << 1_u64)
+            + bit_cast::<8, RX_QUEUE_BITS>(self.m_tdest.val())
+            + 8_u64;
+        self.r_inc.d.next = bit_cast::<COUNTERS, 1>(self.s_last_fire.val().into())
+            | (bit_cast::<COUNTERS, 1>(self.drop.val().into()) << 2_u64);
+        self.r_add.d.next = 0_u64.into();
+        if self.m_fire.val() {
+            self.len.d.next = self.total.val();
+        }
+        if self.m_fire.val() & self.m_tlast.val() {
+            self.len.d.next = 0_u64.into();
+            self.r_inc.d.next = bit_cast::<COUNTERS, 1>(self.s_last_fire.val().into())
+                | (bit_cast::<COUNTERS, 1>(self.drop.val().into()) << 2_u64)
+                | (1_u64 << 1_u64)
+                | (bit_cast::<COUNTERS, 5>(self.m_tuser.val().get_bits::<5>(1)) << 3_u64)
+                | (bit_cast::<COUNTERS, 1>(true.into()) << self.qpos.val())
+                | (bit_cast::<COUNTERS, 1>(self.m_tuser.val().get_bit(0).into())
+                    << (self.qpos.val() + 2_u64));
+            self.r_add.d.next = bit_cast::<COUNTERS, 1>(true.into()) << (self.qpos.val() + 1_u64);
+            self.r_bytes.d.next = self.total.val();
+        }
+        if self.rst.val() {
+            self.len.d.next = 0_u64.into();
+            self.r_inc.d.next = 0_u64.into();
+            self.r_add.d.next = 0_u64.into();
+        }
+        self.inc.next = self.r_inc.q.val();
+        self.add.next = self.r_add.q.val();
+        self.bytes.next = self.r_bytes.q.val();
+    }
+}

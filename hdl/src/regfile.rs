@@ -1,0 +1,278 @@
+//! `RegFile`: the register file behind the AXI4-Lite slave, generated from
+//! the one register-map definition ([`ferronic_regmap::RegMap`]).
+//!
+//! Like the CRC networks, its Verilog is custom text computed from the map
+//! (a write decoder with byte strobes, a registered read mux, the counter
+//! shadow), and its Rust `update()` interprets the very same map, so the two
+//! cannot disagree.
+//!
+//! * `wr_en`/`wr_addr` (16-bit byte address)/`wr_data` (32)/`wr_strb` (4):
+//!   one write, applied at the clock edge. `wr_err` (registered, held until
+//!   the next write) is 1 when that write's address was not a mapped
+//!   register (exact, aligned match; RO registers accept and ignore writes).
+//! * `rd_en`/`rd_addr`: one read; `rd_data` (32) and `rd_err` are
+//!   registered and hold until the next read. WO registers and unmapped
+//!   addresses read 0; unmapped ones set `rd_err`.
+//! * Counters arrive on `counters` (64 bits each, counter i at bits
+//!   64i+63..64i). Reading counter i's low word latches its high word into
+//!   a shadow that any `*_HI` read returns: read LO then HI, never torn.
+//! * Datapath outputs: `enable`, `tag_format` (4), `tag_mode` (2) from
+//!   `datapath.CTRL`, `default_queue` ([`crate::RX_QUEUE_BITS`]) from
+//!   `datapath.DEFAULT_QUEUE`, and `clear`, a one-cycle pulse when 1 is
+//!   written to `counters.CLEAR`.
+
+use crate::{COUNTER_BITS, RX_QUEUE_BITS};
+use ferronic_regmap::{Access, RegMap, Source};
+use rust_hdl::prelude::*;
+
+/// Register file generated from the map; see the module documentation.
+#[derive(LogicBlock)]
+pub struct RegFile {
+    pub clock: Signal<In, Clock>,
+    pub rst: Signal<In, Bit>,
+    pub wr_en: Signal<In, Bit>,
+    pub wr_addr: Signal<In, Bits<16>>,
+    pub wr_data: Signal<In, Bits<32>>,
+    pub wr_strb: Signal<In, Bits<4>>,
+    pub wr_err: Signal<Out, Bit>,
+    pub rd_en: Signal<In, Bit>,
+    pub rd_addr: Signal<In, Bits<16>>,
+    pub rd_data: Signal<Out, Bits<32>>,
+    pub rd_err: Signal<Out, Bit>,
+    pub counters: Signal<In, Bits<COUNTER_BITS>>,
+    pub enable: Signal<Out, Bit>,
+    pub tag_format: Signal<Out, Bits<4>>,
+    pub tag_mode: Signal<Out, Bits<2>>,
+    pub default_queue: Signal<Out, Bits<RX_QUEUE_BITS>>,
+    pub clear: Signal<Out, Bit>,
+    _sim: Box<SimState>,
+}
+
+/// The Rust model's state: the map, storage words and the counter shadow.
+struct SimState {
+    map: RegMap,
+    storage: Vec<u32>,
+    shadow: u32,
+    ctrl: usize,
+    default_queue: usize,
+}
+
+impl RegFile {
+    /// A register file for `map`, which must have `datapath.CTRL`,
+    /// `datapath.DEFAULT_QUEUE` and exactly [`crate::COUNTERS`] counters.
+    pub fn new(map: &RegMap) -> Self {
+        assert_eq!(map.counters.len(), crate::COUNTERS, "counter count of the map");
+        let storage = map
+            .storage()
+            .iter()
+            .map(|r| match r.source {
+                Source::Storage(v) => v,
+                _ => unreachable!(),
+            })
+            .collect();
+        let sim = SimState {
+            ctrl: map.storage_index("datapath.CTRL").expect("datapath.CTRL"),
+            default_queue: map
+                .storage_index("datapath.DEFAULT_QUEUE")
+                .expect("datapath.DEFAULT_QUEUE"),
+            map: map.clone(),
+            storage,
+            shadow: 0,
+        };
+        RegFile {
+            clock: Default::default(),
+            rst: Default::default(),
+            wr_en: Default::default(),
+            wr_addr: Default::default(),
+            wr_data: Default::default(),
+            wr_strb: Default::default(),
+            wr_err: Default::default(),
+            rd_en: Default::default(),
+            rd_addr: Default::default(),
+            rd_data: Default::default(),
+            rd_err: Default::default(),
+            counters: Default::default(),
+            enable: Default::default(),
+            tag_format: Default::default(),
+            tag_mode: Default::default(),
+            default_queue: Default::default(),
+            clear: Default::default(),
+            _sim: Box::new(sim),
+        }
+    }
+
+    fn drive_outputs(&mut self) {
+        let ctrl = u64::from(self._sim.storage[self._sim.ctrl]);
+        let dq = u64::from(self._sim.storage[self._sim.default_queue]);
+        self.enable.next = ctrl & 1 != 0;
+        self.tag_format.next = ((ctrl >> 4) & 0xF).into();
+        self.tag_mode.next = ((ctrl >> 8) & 3).into();
+        self.default_queue.next = (dq & ((1 << RX_QUEUE_BITS) - 1)).into();
+    }
+}
+
+impl Logic for RegFile {
+    fn update(&mut self) {
+        let wa = self.wr_addr.val().to_u64() as u32;
+        let ra = self.rd_addr.val().to_u64() as u32;
+        if self.clock.pos_edge() {
+            self.clear.next = false;
+            if self.rst.val() {
+                let map = &self._sim.map;
+                self._sim.storage = map
+                    .storage()
+                    .iter()
+                    .map(|r| match r.source {
+                        Source::Storage(v) => v,
+                        _ => unreachable!(),
+                    })
+                    .collect();
+                self._sim.shadow = 0;
+                self.rd_data.next = 0_u64.into();
+                self.rd_err.next = false;
+                self.wr_err.next = false;
+            } else {
+                let counter = |i: usize, hi: bool| -> u32 {
+                    self.counters
+                        .val()
+                        .get_bits::<32>(64 * i + if hi { 32 } else { 0 })
+                        .to_u64() as u32
+                };
+                if self.rd_en.val() {
+                    let mut shadow = self._sim.shadow;
+                    let v = match self._sim.map.at(ra).map(|r| (r.access, r.source)) {
+                        Some((Access::Wo, _)) | None => 0,
+                        Some((_, Source::Const(v) | Source::BuildConst(v))) => v,
+                        Some((_, Source::Storage(_))) => {
+                            let k = self._sim.map.storage().iter().position(|s| s.offset == ra);
+                            self._sim.storage[k.unwrap()]
+                        }
+                        Some((_, Source::CounterLo(i))) => {
+                            shadow = counter(i, true);
+                            counter(i, false)
+                        }
+                        Some((_, Source::CounterHi(_))) => self._sim.shadow,
+                        Some((_, Source::Clear)) => 0,
+                    };
+                    self._sim.shadow = shadow;
+                    self.rd_data.next = u64::from(v).into();
+                    self.rd_err.next = self._sim.map.at(ra).is_none();
+                }
+                if self.wr_en.val() {
+                    let d = self.wr_data.val().to_u64() as u32;
+                    let strb = self.wr_strb.val().to_u64() as u32;
+                    self.wr_err.next = self._sim.map.at(wa).is_none();
+                    match self._sim.map.at(wa).map(|r| (r.access, r.source)) {
+                        Some((Access::Rw, Source::Storage(_))) => {
+                            let k = self._sim.map.storage().iter().position(|s| s.offset == wa);
+                            let w = &mut self._sim.storage[k.unwrap()];
+                            for b in 0..4 {
+                                if strb >> b & 1 != 0 {
+                                    let m = 0xFFu32 << (8 * b);
+                                    *w = (*w & !m) | (d & m);
+                                }
+                            }
+                        }
+                        Some((_, Source::Clear)) => self.clear.next = d & 1 != 0,
+                        _ => {}
+                    }
+                }
+            }
+        }
+        self.drive_outputs();
+    }
+
+    fn connect(&mut self) {
+        self.wr_err.connect();
+        self.rd_data.connect();
+        self.rd_err.connect();
+        self.enable.connect();
+        self.tag_format.connect();
+        self.tag_mode.connect();
+        self.default_queue.connect();
+        self.clear.connect();
+    }
+
+    fn hdl(&self) -> Verilog {
+        Verilog::Custom(verilog(&self._sim.map))
+    }
+}
+
+/// The Verilog body of [`RegFile`] for `map`.
+pub fn verilog(map: &RegMap) -> String {
+    let st = map.storage();
+    let n = st.len();
+    let mut v = format!("reg [{}:0] storage;\nreg [31:0] shadow;\n", 32 * n - 1);
+    let ctrl = map.storage_index("datapath.CTRL").expect("datapath.CTRL");
+    let dq = map.storage_index("datapath.DEFAULT_QUEUE").expect("DEFAULT_QUEUE");
+    let reset: Vec<String> = st
+        .iter()
+        .rev()
+        .map(|r| match r.source {
+            Source::Storage(x) => format!("32'h{x:08x}"),
+            _ => unreachable!(),
+        })
+        .collect();
+    v.push_str(&format!(
+        "always @(*) begin\n  enable = storage[{c}];\n  tag_format = storage[{c4}:{c1}];\n  tag_mode = storage[{c9}:{c8}];\n  default_queue = storage[{dh}:{dl}];\nend\n",
+        c = 32 * ctrl,
+        c4 = 32 * ctrl + 7,
+        c1 = 32 * ctrl + 4,
+        c9 = 32 * ctrl + 9,
+        c8 = 32 * ctrl + 8,
+        dh = 32 * dq + crate::RX_QUEUE_BITS - 1,
+        dl = 32 * dq,
+    ));
+    let mapped: Vec<String> = map.regs().map(|r| format!("16'h{:04x}", r.offset)).collect();
+    let m = mapped.join(", ");
+    v.push_str(&format!(
+        "always @(posedge clock) begin\n  clear <= 1'b0;\n  if (rst) begin\n    storage <= {{{}}};\n    shadow <= 32'h0;\n    rd_data <= 32'h0;\n    rd_err <= 1'b0;\n    wr_err <= 1'b0;\n  end else begin\n",
+        reset.join(", ")
+    ));
+    v.push_str(&format!(
+        "    if (wr_en) begin\n      case (wr_addr)\n        {m}: wr_err <= 1'b0;\n        default: wr_err <= 1'b1;\n      endcase\n    end\n    if (rd_en) begin\n      case (rd_addr)\n        {m}: rd_err <= 1'b0;\n        default: rd_err <= 1'b1;\n      endcase\n    end\n"
+    ));
+    v.push_str("    if (wr_en) begin\n      case (wr_addr)\n");
+    for (k, r) in st.iter().enumerate() {
+        if r.access != Access::Rw {
+            continue;
+        }
+        v.push_str(&format!("        16'h{:04x}: begin\n", r.offset));
+        for b in 0..4 {
+            let lo = 32 * k + 8 * b;
+            v.push_str(&format!(
+                "          if (wr_strb[{b}]) storage[{}:{lo}] <= wr_data[{}:{}];\n",
+                lo + 7,
+                8 * b + 7,
+                8 * b
+            ));
+        }
+        v.push_str("        end\n");
+    }
+    for r in map.regs().filter(|r| r.source == Source::Clear) {
+        v.push_str(&format!("        16'h{:04x}: clear <= wr_data[0];\n", r.offset));
+    }
+    v.push_str("        default: ;\n      endcase\n    end\n    if (rd_en) begin\n      case (rd_addr)\n");
+    for r in map.regs() {
+        let rhs = match (r.access, r.source) {
+            (Access::Wo, _) => continue,
+            (_, Source::Const(x) | Source::BuildConst(x)) => format!("rd_data <= 32'h{x:08x};"),
+            (_, Source::Storage(_)) => {
+                let k = st.iter().position(|s| s.offset == r.offset).unwrap();
+                format!("rd_data <= storage[{}:{}];", 32 * k + 31, 32 * k)
+            }
+            (_, Source::CounterLo(i)) => format!(
+                "begin rd_data <= counters[{}:{}]; shadow <= counters[{}:{}]; end",
+                64 * i + 31,
+                64 * i,
+                64 * i + 63,
+                64 * i + 32
+            ),
+            (_, Source::CounterHi(_)) => "rd_data <= shadow;".to_string(),
+            (_, Source::Clear) => continue,
+        };
+        v.push_str(&format!("        16'h{:04x}: {rhs}\n", r.offset));
+    }
+    v.push_str("        default: rd_data <= 32'h0;\n      endcase\n    end\n  end\nend\n");
+    v
+}
