@@ -60,7 +60,10 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=../hdl/src");
 
-    let verilog = ferronic_hdl::verilog::emit().expect("Verilog generation");
+    println!("cargo:rerun-if-changed=../regmap/src");
+    // build time and git hash 0: the simulated core is reproducible
+    let map = ferronic_hdl::verilog::regmap(0, 0);
+    let verilog = ferronic_hdl::verilog::emit(&map).expect("Verilog generation");
     let vfile = out.join("nic_core.v");
     std::fs::write(&vfile, &verilog).unwrap();
     let mdir = out.join("obj");

@@ -89,9 +89,8 @@ impl Logic for AxilSlave {
             self.wr_data.next = self.w_data.q.val();
             self.wr_strb.next = self.w_strb.q.val();
         }
-        self.issue_w.next = self.have_aw.val()
-            & self.have_w.val()
-            & (!self.b_valid.q.val() | self.bready.val());
+        self.issue_w.next =
+            self.have_aw.val() & self.have_w.val() & (!self.b_valid.q.val() | self.bready.val());
         self.wr_en.next = self.issue_w.val() & ((self.cur_prot.val() & 4_u64) == 0_u64);
         self.awready.next = !self.aw_full.q.val();
         self.wready.next = !self.w_full.q.val();

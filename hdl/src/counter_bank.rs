@@ -54,7 +54,9 @@ impl Logic for CounterBank {
 
     fn hdl(&self) -> Verilog {
         let mut v = String::from("always @(posedge clock) begin\n  if (rst | clear) begin\n");
-        v.push_str(&format!("    counters <= {COUNTER_BITS}'h0;\n  end else begin\n"));
+        v.push_str(&format!(
+            "    counters <= {COUNTER_BITS}'h0;\n  end else begin\n"
+        ));
         for i in 0..COUNTERS {
             let (hi, lo) = (64 * i + 63, 64 * i);
             v.push_str(&format!(

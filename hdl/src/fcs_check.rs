@@ -109,7 +109,9 @@ impl Default for FcsCheck {
 impl Logic for FcsCheck {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, crc, in_frame, len, cfg, r_drop, o_data, o_keep, o_valid, o_last, o_user);
+        dff_setup!(
+            self, clock, crc, in_frame, len, cfg, r_drop, o_data, o_keep, o_valid, o_last, o_user
+        );
         self.s_tready.next = !self.o_valid.q.val() | self.m_tready.val();
         self.fire.next = self.s_tvalid.val() & self.s_tready.val();
         self.keep.tkeep.next = self.s_tkeep.val();
@@ -158,7 +160,8 @@ impl Logic for FcsCheck {
             self.o_last.d.next = self.s_tlast.val();
             self.o_user.d.next = bit_cast::<10, 6>(self.cfg_now.val().get_bits::<6>(0)) << 4_u64;
             if self.s_tlast.val() {
-                self.o_user.d.next = (bit_cast::<10, 6>(self.cfg_now.val().get_bits::<6>(0)) << 4_u64)
+                self.o_user.d.next = (bit_cast::<10, 6>(self.cfg_now.val().get_bits::<6>(0))
+                    << 4_u64)
                     | bit_cast::<10, 4>(self.flags.val());
             }
         }
@@ -204,7 +207,7 @@ mod tests {
             3,
             |u, v| {
                 u.cfg_enable.next = true;
-            u.cfg_tag_format.next = (v & 0xF).into();
+                u.cfg_tag_format.next = (v & 0xF).into();
                 u.cfg_tag_mode.next = (v >> 4).into();
             },
             |o| o.m_tuser.val().to_u64()

@@ -24,13 +24,13 @@
 use crate::axil_slave::AxilSlave;
 use crate::counter_bank::CounterBank;
 use crate::counter_events::CounterEvents;
-use crate::queue_select::QueueSelect;
-use crate::regfile::RegFile;
-use crate::RX_QUEUE_BITS;
-use ferronic_regmap::RegMap;
 use crate::fcs_check::FcsCheck;
 use crate::fcs_insert::FcsInsert;
+use crate::queue_select::QueueSelect;
+use crate::regfile::RegFile;
 use crate::tag_migrate::TagMigrate;
+use crate::RX_QUEUE_BITS;
+use ferronic_regmap::RegMap;
 use rust_hdl::prelude::*;
 
 /// Cycles from the acceptance of a beat on `s_axis` to the same beat's

@@ -61,7 +61,11 @@ impl RegFile {
     /// A register file for `map`, which must have `datapath.CTRL`,
     /// `datapath.DEFAULT_QUEUE` and exactly [`crate::COUNTERS`] counters.
     pub fn new(map: &RegMap) -> Self {
-        assert_eq!(map.counters.len(), crate::COUNTERS, "counter count of the map");
+        assert_eq!(
+            map.counters.len(),
+            crate::COUNTERS,
+            "counter count of the map"
+        );
         let storage = map
             .storage()
             .iter()
@@ -204,7 +208,9 @@ pub fn verilog(map: &RegMap) -> String {
     let n = st.len();
     let mut v = format!("reg [{}:0] storage;\nreg [31:0] shadow;\n", 32 * n - 1);
     let ctrl = map.storage_index("datapath.CTRL").expect("datapath.CTRL");
-    let dq = map.storage_index("datapath.DEFAULT_QUEUE").expect("DEFAULT_QUEUE");
+    let dq = map
+        .storage_index("datapath.DEFAULT_QUEUE")
+        .expect("DEFAULT_QUEUE");
     let reset: Vec<String> = st
         .iter()
         .rev()
@@ -223,7 +229,10 @@ pub fn verilog(map: &RegMap) -> String {
         dh = 32 * dq + crate::RX_QUEUE_BITS - 1,
         dl = 32 * dq,
     ));
-    let mapped: Vec<String> = map.regs().map(|r| format!("16'h{:04x}", r.offset)).collect();
+    let mapped: Vec<String> = map
+        .regs()
+        .map(|r| format!("16'h{:04x}", r.offset))
+        .collect();
     let m = mapped.join(", ");
     v.push_str(&format!(
         "always @(posedge clock) begin\n  clear <= 1'b0;\n  if (rst) begin\n    storage <= {{{}}};\n    shadow <= 32'h0;\n    rd_data <= 32'h0;\n    rd_err <= 1'b0;\n    wr_err <= 1'b0;\n  end else begin\n",
@@ -250,9 +259,14 @@ pub fn verilog(map: &RegMap) -> String {
         v.push_str("        end\n");
     }
     for r in map.regs().filter(|r| r.source == Source::Clear) {
-        v.push_str(&format!("        16'h{:04x}: clear <= wr_data[0];\n", r.offset));
+        v.push_str(&format!(
+            "        16'h{:04x}: clear <= wr_data[0];\n",
+            r.offset
+        ));
     }
-    v.push_str("        default: ;\n      endcase\n    end\n    if (rd_en) begin\n      case (rd_addr)\n");
+    v.push_str(
+        "        default: ;\n      endcase\n    end\n    if (rd_en) begin\n      case (rd_addr)\n",
+    );
     for r in map.regs() {
         let rhs = match (r.access, r.source) {
             (Access::Wo, _) => continue,

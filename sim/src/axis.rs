@@ -69,6 +69,8 @@ pub struct RxFrame {
     pub tuser: u8,
     /// `m_axis_tag` of the `tlast` beat.
     pub tag: u64,
+    /// `m_axis_tdest` (receive queue) of the `tlast` beat.
+    pub tdest: u8,
 }
 
 /// Random `tready` stalls: `tready` is low with probability `stall`.
@@ -99,7 +101,7 @@ impl AxisSink {
     }
 
     /// Takes an accepted beat.
-    pub fn accept(&mut self, b: Beat, tuser: u8, tag: u64) -> Result<(), AxisError> {
+    pub fn accept(&mut self, b: Beat, tuser: u8, tag: u64, tdest: u8) -> Result<(), AxisError> {
         let n = b.tkeep.trailing_ones() as usize;
         let frame = self.frames.len();
         if b.tkeep == 0 || (u16::from(b.tkeep) + 1).count_ones() != 1 {
@@ -121,6 +123,7 @@ impl AxisSink {
         if b.tlast {
             self.cur.tuser = tuser;
             self.cur.tag = tag;
+            self.cur.tdest = tdest;
             self.frames.push(std::mem::take(&mut self.cur));
             self.beat = 0;
         }

@@ -1,38 +1,54 @@
 //! Cycle-by-cycle driver of the Verilated core: frames in through an
-//! [`AxisSource`], frames out through an [`AxisSink`], with statistics.
+//! [`AxisSource`], frames out through an [`AxisSink`], registers through an
+//! [`AxilMaster`], with statistics.
 //!
 //! Each clock: inputs are driven together with `clk` low and one `eval`
 //! settles the combinational outputs; handshakes are sampled; `clk` high and
 //! a second `eval` is the rising edge. Time in the VCD is in half-cycles.
+//!
+//! Configuration is written through AXI4-Lite (`datapath.CTRL`), as a host
+//! would: before a frame whose configuration differs from the last one
+//! written, the harness writes CTRL and holds the frame until the write's
+//! response. With [`RunOpts::ctrl_noise`] it instead writes random CTRL
+//! values at random times, mid-frame included, and records the value in
+//! force when each frame's first beat was accepted.
 
+use crate::axil::{AxilMaster, Done, Op, Resp};
 use crate::axis::{beats, AxisError, AxisSink, AxisSource, Beat, RxFrame};
 use crate::verilated::{NicCoreModel, TraceError};
 use ferronic_hdl::tag::{TagFormat, TagMode};
+use ferronic_regmap::{ctrl, RegMap};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use std::path::PathBuf;
 
-/// One frame to send, with the configuration in force at its first beat.
+/// One frame to send, with the configuration it should meet.
 #[derive(Clone, Debug)]
 pub struct Job {
     /// Frame bytes, FCS included.
     pub frame: Vec<u8>,
-    /// `cfg_tag_format` at the first beat.
+    /// Tag format to configure before its first beat.
     pub format: TagFormat,
-    /// `cfg_tag_mode` at the first beat.
+    /// Tag mode to configure before its first beat.
     pub mode: TagMode,
 }
 
-/// Options of [`run`].
+/// Options of a run.
 #[derive(Clone, Debug)]
 pub struct RunOpts {
     /// Probability of an idle input cycle between beats (0 = line rate).
     pub gap: f64,
     /// Probability of `m_axis_tready` low in a cycle.
     pub stall: f64,
-    /// Seed of both random streams.
+    /// Seed of every random stream.
     pub seed: u64,
-    /// Drive random configuration except during each frame's first beat,
-    /// and random `tdata` while `tvalid` is low.
+    /// Random `tdata`/`tkeep`/`tlast` while `tvalid` is low.
     pub scramble: bool,
+    /// Probability per cycle of a random `datapath.CTRL` write (format,
+    /// mode, enable) regardless of the jobs' configuration; 0 = off.
+    pub ctrl_noise: f64,
+    /// Probability per cycle that the AXI4-Lite master delays a channel.
+    pub axil_delay: f64,
     /// Write a VCD waveform here.
     pub vcd: Option<PathBuf>,
     /// Fail after this many cycles without any handshake.
@@ -46,6 +62,8 @@ impl Default for RunOpts {
             stall: 0.0,
             seed: 1,
             scramble: false,
+            ctrl_noise: 0.0,
+            axil_delay: 0.0,
             vcd: None,
             max_idle: 10_000,
         }
@@ -55,7 +73,7 @@ impl Default for RunOpts {
 /// Statistics of a run.
 #[derive(Clone, Debug, Default)]
 pub struct RunStats {
-    /// Clock cycles simulated (reset included).
+    /// Clock cycles simulated in the run.
     pub cycles: u64,
     /// Beats accepted on `s_axis`.
     pub in_beats: u64,
@@ -86,6 +104,45 @@ impl RunStats {
     }
 }
 
+/// The configuration a frame met at its first beat.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Applied {
+    /// Tag format.
+    pub format: TagFormat,
+    /// Tag mode.
+    pub mode: TagMode,
+    /// False: the frame was dropped (and counted in DROPS).
+    pub enable: bool,
+}
+
+impl Applied {
+    fn from_ctrl(c: u32) -> Applied {
+        Applied {
+            format: TagFormat::from_code(((c >> ctrl::FORMAT_SHIFT) & 0xF) as u8),
+            mode: TagMode::from_code(((c >> ctrl::MODE_SHIFT) & 3) as u8),
+            enable: c & ctrl::ENABLE != 0,
+        }
+    }
+}
+
+/// `datapath.CTRL` for a format and mode, enabled.
+pub fn ctrl_value(format: TagFormat, mode: TagMode) -> u32 {
+    ctrl::ENABLE
+        | (u32::from(format.code()) << ctrl::FORMAT_SHIFT)
+        | (u32::from(mode.code()) << ctrl::MODE_SHIFT)
+}
+
+/// Result of [`Nic::run`].
+#[derive(Clone, Debug)]
+pub struct RunResult {
+    /// Delivered frames, in order (dropped frames are absent).
+    pub frames: Vec<RxFrame>,
+    /// Configuration in force at each input frame's first beat.
+    pub applied: Vec<Applied>,
+    /// Statistics.
+    pub stats: RunStats,
+}
+
 /// Why a run failed.
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {
@@ -104,148 +161,341 @@ pub enum SimError {
     /// The waveform could not be written.
     #[error(transparent)]
     Trace(#[from] TraceError),
+    /// A register access was refused.
+    #[error("register access {op:?} answered {resp:?}")]
+    Register { op: Op, resp: Resp },
 }
 
-/// Sends `jobs` through a fresh model and collects every output frame.
-/// `progress` is called with the number of frames received so far.
-pub fn run(
-    jobs: &[Job],
-    opts: &RunOpts,
-    mut progress: impl FnMut(usize),
-) -> Result<(Vec<RxFrame>, RunStats), SimError> {
-    let t0 = std::time::Instant::now();
-    let mut m = NicCoreModel::new();
-    if let Some(p) = &opts.vcd {
-        m.trace_open(p)?;
-    }
-    let mut src = AxisSource::new(opts.gap, opts.seed);
-    let mut sink = AxisSink::new(opts.stall, opts.seed);
-    let mut st = RunStats::default();
-    let mut t = 0u64;
-    // rising edge; the falling edge is folded into the next cycle's input
-    // evaluation (two evals per cycle instead of three)
-    let clock = |m: &mut NicCoreModel, t: &mut u64| {
-        m.set_clk(1);
-        m.eval();
-        m.trace_dump(2 * *t + 1);
-        *t += 1;
-    };
-    // synchronous reset, two cycles
-    m.set_rst(1);
-    m.set_s_axis_tvalid(0);
-    m.set_m_axis_tready(0);
-    m.set_clk(0);
-    m.eval();
-    m.trace_dump(0);
-    clock(&mut m, &mut t);
-    m.set_clk(0);
-    m.eval();
-    clock(&mut m, &mut t);
-    m.set_rst(0);
+/// The simulated NIC: the Verilated core, its clock and an AXI4-Lite master.
+pub struct Nic {
+    m: NicCoreModel,
+    t: u64,
+    opts: RunOpts,
+    /// The AXI4-Lite master (its `done` list grows as accesses finish).
+    pub axil: AxilMaster,
+    /// The register map the core was generated from.
+    pub map: RegMap,
+    ctrl_addr: u16,
+}
 
-    let (mut fi, mut bi) = (0usize, 0usize);
-    let mut cur: Vec<Beat> = jobs.first().map(|j| beats(&j.frame)).unwrap_or_default();
-    let mut presenting = false;
-    let mut in_first: Vec<u64> = Vec::with_capacity(jobs.len());
-    let mut out_first: Vec<u64> = Vec::with_capacity(jobs.len());
-    let mut out_in_frame = false;
-    let (mut first_accept, mut last_accept) = (None, 0u64);
-    let mut idle = 0u64;
-    let mut reported = 0usize;
-    while sink.frames.len() < jobs.len() {
-        // skip empty frames (nothing to send)
-        while fi < jobs.len() && cur.is_empty() {
-            fi += 1;
-            cur = jobs.get(fi).map(|j| beats(&j.frame)).unwrap_or_default();
+impl Nic {
+    /// A reset core (two reset cycles).
+    pub fn new(opts: &RunOpts) -> Result<Nic, SimError> {
+        let map = ferronic_hdl::verilog::regmap(0, 0);
+        let ctrl_addr = map.reg("datapath.CTRL").expect("datapath.CTRL").offset as u16;
+        let mut m = NicCoreModel::new();
+        if let Some(p) = &opts.vcd {
+            m.trace_open(p)?;
         }
-        presenting = fi < jobs.len() && src.present(presenting);
-        if presenting {
-            let b = cur[bi];
-            m.set_s_axis_tdata(b.tdata);
-            m.set_s_axis_tkeep(b.tkeep);
-            m.set_s_axis_tlast(u8::from(b.tlast));
-            m.set_s_axis_tvalid(1);
-        } else {
-            m.set_s_axis_tvalid(0);
-            if opts.scramble {
-                let n = src.noise();
-                m.set_s_axis_tdata(n);
-                m.set_s_axis_tkeep(n as u8);
-                m.set_s_axis_tlast((n >> 8) as u8 & 1);
-            }
-        }
-        if presenting && bi == 0 {
-            m.set_cfg_tag_format(jobs[fi].format.code());
-            m.set_cfg_tag_mode(jobs[fi].mode.code());
-        } else if opts.scramble {
-            let n = src.noise();
-            m.set_cfg_tag_format(n as u8 & 0xF);
-            m.set_cfg_tag_mode((n >> 4) as u8 & 3);
-        }
-        let ready = sink.ready();
-        m.set_m_axis_tready(u8::from(ready));
-        m.set_clk(0);
-        m.eval();
-        m.trace_dump(2 * t);
-        let s_fire = presenting && m.s_axis_tready() != 0;
-        let m_fire = ready && m.m_axis_tvalid() != 0;
-        let out = Beat {
-            tdata: m.m_axis_tdata(),
-            tkeep: m.m_axis_tkeep() as u8,
-            tlast: m.m_axis_tlast() != 0,
+        let mut nic = Nic {
+            m,
+            t: 0,
+            opts: opts.clone(),
+            axil: AxilMaster::new(opts.axil_delay, opts.seed),
+            map,
+            ctrl_addr,
         };
-        let (tuser, tag) = (m.m_axis_tuser() as u8, m.m_axis_tag());
-        clock(&mut m, &mut t);
-        if s_fire {
-            st.in_beats += 1;
-            first_accept.get_or_insert(t);
-            last_accept = t;
-            if bi == 0 {
-                in_first.push(t);
-            }
-            bi += 1;
-            presenting = false;
-            if bi == cur.len() {
-                bi = 0;
-                fi += 1;
-                cur = jobs.get(fi).map(|j| beats(&j.frame)).unwrap_or_default();
-            }
+        nic.m.set_rst(1);
+        nic.m.set_s_axis_tvalid(0);
+        nic.m.set_m_axis_tready(0);
+        nic.m.drive_axil(&Default::default());
+        for _ in 0..2 {
+            nic.settle();
+            nic.edge();
         }
-        if m_fire {
-            st.out_beats += 1;
-            if !out_in_frame {
-                out_first.push(t);
-            }
-            out_in_frame = !out.tlast;
-            sink.accept(out, tuser, tag)?;
-            if sink.frames.len() != reported {
-                reported = sink.frames.len();
-                progress(reported);
-            }
+        nic.m.set_rst(0);
+        Ok(nic)
+    }
+
+    /// Cycles simulated so far.
+    pub fn cycles(&self) -> u64 {
+        self.t
+    }
+
+    fn settle(&mut self) {
+        self.m.set_clk(0);
+        self.m.eval();
+        self.m.trace_dump(2 * self.t);
+    }
+
+    fn edge(&mut self) {
+        self.m.set_clk(1);
+        self.m.eval();
+        self.m.trace_dump(2 * self.t + 1);
+        self.t += 1;
+    }
+
+    /// Runs register accesses with the stream idle; returns them finished.
+    pub fn access(&mut self, ops: &[Op]) -> Result<Vec<Done>, SimError> {
+        let start = self.axil.done.len();
+        for op in ops {
+            self.axil.push(*op);
         }
-        if s_fire || m_fire {
-            idle = 0;
-        } else {
+        let mut idle = 0;
+        while self.axil.pending() > 0 {
+            self.m.set_s_axis_tvalid(0);
+            self.m.set_m_axis_tready(1);
+            let d = self.axil.drive();
+            self.m.drive_axil(&d);
+            self.settle();
+            let s = self.m.sample_axil();
+            self.axil.sample(s, self.t);
+            self.edge();
             idle += 1;
-            if idle > opts.max_idle {
+            if idle > self.opts.max_idle {
                 return Err(SimError::Hang {
                     idle,
-                    cycle: t,
-                    sent: fi,
-                    received: sink.frames.len(),
-                    total: jobs.len(),
+                    cycle: self.t,
+                    sent: 0,
+                    received: 0,
+                    total: 0,
                 });
             }
         }
+        self.m.trace_flush();
+        Ok(self.axil.done[start..].to_vec())
     }
-    m.trace_flush();
-    st.cycles = t;
-    st.in_span = first_accept.map(|f| last_accept - f + 1).unwrap_or(0);
-    let lats = in_first.iter().zip(&out_first).map(|(i, o)| o - i);
-    st.latency = lats.fold((u64::MAX, 0), |(lo, hi), l| (lo.min(l), hi.max(l)));
-    if st.latency.0 == u64::MAX {
-        st.latency = (0, 0);
+
+    /// Reads a register; SLVERR is an error.
+    pub fn read(&mut self, addr: u16) -> Result<u32, SimError> {
+        let d = self.access(&[Op::Read { addr }])?[0];
+        match d.resp {
+            Resp::Okay => Ok(d.data),
+            resp => Err(SimError::Register { op: d.op, resp }),
+        }
     }
-    st.seconds = t0.elapsed().as_secs_f64();
-    Ok((sink.frames, st))
+
+    /// Writes a register (all byte strobes); SLVERR is an error.
+    pub fn write(&mut self, addr: u16, data: u32) -> Result<(), SimError> {
+        let d = self.access(&[Op::Write {
+            addr,
+            data,
+            strb: 0xF,
+        }])?[0];
+        match d.resp {
+            Resp::Okay => Ok(()),
+            resp => Err(SimError::Register { op: d.op, resp }),
+        }
+    }
+
+    /// Reads register `block.NAME`.
+    pub fn read_reg(&mut self, path: &str) -> Result<u32, SimError> {
+        let a = self
+            .map
+            .reg(path)
+            .unwrap_or_else(|| panic!("no register {path}"))
+            .offset;
+        self.read(a as u16)
+    }
+
+    /// Reads 64-bit counter `NAME` (low word first, which latches the high).
+    pub fn counter(&mut self, name: &str) -> Result<u64, SimError> {
+        let lo = self.read_reg(&format!("counters.{name}_LO"))?;
+        let hi = self.read_reg(&format!("counters.{name}_HI"))?;
+        Ok(u64::from(hi) << 32 | u64::from(lo))
+    }
+
+    /// Sends `jobs` and collects every delivered frame. `progress` is called
+    /// with the number of frames received so far.
+    pub fn run(
+        &mut self,
+        jobs: &[Job],
+        mut progress: impl FnMut(usize),
+    ) -> Result<RunResult, SimError> {
+        let t0 = std::time::Instant::now();
+        let c0 = self.t;
+        let opts = self.opts.clone();
+        let mut src = AxisSource::new(opts.gap, opts.seed);
+        let mut sink = AxisSink::new(opts.stall, opts.seed);
+        let mut noise = StdRng::seed_from_u64(opts.seed ^ 0xC7_1000);
+        let mut st = RunStats::default();
+        let (mut fi, mut bi) = (0usize, 0usize);
+        let mut cur: Vec<Beat> = jobs.first().map(|j| beats(&j.frame)).unwrap_or_default();
+        let mut presenting = false;
+        let mut in_first: Vec<u64> = Vec::with_capacity(jobs.len());
+        let mut out_first: Vec<u64> = Vec::with_capacity(jobs.len());
+        let mut out_in_frame = false;
+        let (mut first_accept, mut last_accept) = (None, 0u64);
+        let (mut idle, mut reported) = (0u64, 0usize);
+        let done0 = self.axil.done.len();
+        let mut written: Option<u32> = None;
+        let mut expected: Option<usize> = None;
+        loop {
+            while fi < jobs.len() && cur.is_empty() {
+                fi += 1;
+                cur = jobs.get(fi).map(|j| beats(&j.frame)).unwrap_or_default();
+            }
+            if fi == jobs.len() && self.axil.pending() == 0 && expected.is_none() {
+                let applied = self.applied(done0, &in_first);
+                expected = Some(applied.iter().filter(|a| a.enable).count());
+            }
+            if expected.is_some_and(|e| sink.frames.len() >= e) {
+                break;
+            }
+            // configuration: written before a frame that needs another one
+            let mut hold = false;
+            if opts.ctrl_noise > 0.0 {
+                if self.axil.pending() == 0 && fi < jobs.len() && noise.gen_bool(opts.ctrl_noise) {
+                    let v = u32::from(noise.gen_bool(0.9))
+                        | (noise.gen_range(0..16u32) << ctrl::FORMAT_SHIFT)
+                        | (noise.gen_range(0..4u32) << ctrl::MODE_SHIFT);
+                    self.axil.push(Op::Write {
+                        addr: self.ctrl_addr,
+                        data: v,
+                        strb: 0xF,
+                    });
+                }
+            } else if fi < jobs.len() && bi == 0 && !presenting {
+                let want = ctrl_value(jobs[fi].format, jobs[fi].mode);
+                if written != Some(want) {
+                    self.axil.push(Op::Write {
+                        addr: self.ctrl_addr,
+                        data: want,
+                        strb: 0xF,
+                    });
+                    written = Some(want);
+                }
+                hold = self.axil.pending() > 0;
+            }
+            presenting = !hold && fi < jobs.len() && src.present(presenting);
+            if presenting {
+                let b = cur[bi];
+                self.m.set_s_axis_tdata(b.tdata);
+                self.m.set_s_axis_tkeep(b.tkeep);
+                self.m.set_s_axis_tlast(u8::from(b.tlast));
+                self.m.set_s_axis_tvalid(1);
+            } else {
+                self.m.set_s_axis_tvalid(0);
+                if opts.scramble {
+                    let n = src.noise();
+                    self.m.set_s_axis_tdata(n);
+                    self.m.set_s_axis_tkeep(n as u8);
+                    self.m.set_s_axis_tlast((n >> 8) as u8 & 1);
+                }
+            }
+            let ready = sink.ready();
+            self.m.set_m_axis_tready(u8::from(ready));
+            let d = self.axil.drive();
+            self.m.drive_axil(&d);
+            self.settle();
+            let s_fire = presenting && self.m.s_axis_tready() != 0;
+            let m_fire = ready && self.m.m_axis_tvalid() != 0;
+            let out = Beat {
+                tdata: self.m.m_axis_tdata(),
+                tkeep: self.m.m_axis_tkeep() as u8,
+                tlast: self.m.m_axis_tlast() != 0,
+            };
+            let side = (
+                self.m.m_axis_tuser() as u8,
+                self.m.m_axis_tag(),
+                self.m.m_axis_tdest() as u8,
+            );
+            let pending = self.axil.pending();
+            let sa = self.m.sample_axil();
+            self.axil.sample(sa, self.t);
+            let t = self.t;
+            self.edge();
+            if s_fire {
+                st.in_beats += 1;
+                first_accept.get_or_insert(t);
+                last_accept = t;
+                if bi == 0 {
+                    in_first.push(t);
+                }
+                bi += 1;
+                presenting = false;
+                if bi == cur.len() {
+                    bi = 0;
+                    fi += 1;
+                    cur = jobs.get(fi).map(|j| beats(&j.frame)).unwrap_or_default();
+                }
+            }
+            if m_fire {
+                st.out_beats += 1;
+                if !out_in_frame {
+                    out_first.push(t);
+                }
+                out_in_frame = !out.tlast;
+                sink.accept(out, side.0, side.1, side.2)?;
+                if sink.frames.len() != reported {
+                    reported = sink.frames.len();
+                    progress(reported);
+                }
+            }
+            if s_fire || m_fire || self.axil.pending() != pending {
+                idle = 0;
+            } else {
+                idle += 1;
+                if idle > opts.max_idle {
+                    return Err(SimError::Hang {
+                        idle,
+                        cycle: self.t,
+                        sent: fi,
+                        received: sink.frames.len(),
+                        total: jobs.len(),
+                    });
+                }
+            }
+        }
+        self.m.trace_flush();
+        let applied = self.applied(done0, &in_first);
+        st.cycles = self.t - c0;
+        st.in_span = first_accept.map(|f| last_accept - f + 1).unwrap_or(0);
+        let delivered = in_first
+            .iter()
+            .zip(&applied)
+            .filter(|(_, a)| a.enable)
+            .map(|(c, _)| *c);
+        let lats = delivered.zip(&out_first).map(|(i, o)| o - i);
+        st.latency = lats.fold((u64::MAX, 0), |(lo, hi), l| (lo.min(l), hi.max(l)));
+        if st.latency.0 == u64::MAX {
+            st.latency = (0, 0);
+        }
+        st.seconds = t0.elapsed().as_secs_f64();
+        Ok(RunResult {
+            frames: sink.frames,
+            applied,
+            stats: st,
+        })
+    }
+
+    /// The CTRL value in force at each first-beat cycle: the last CTRL write
+    /// (of all finished so far; configuration outlives a run) whose response
+    /// was valid by then. `done0` marks where this run's accesses begin.
+    fn applied(&self, done0: usize, in_first: &[u64]) -> Vec<Applied> {
+        let _ = done0;
+        let writes: Vec<(u64, u32)> = self
+            .axil
+            .done
+            .iter()
+            .filter_map(|d| match d.op {
+                Op::Write { addr, data, .. } if addr == self.ctrl_addr && d.resp == Resp::Okay => {
+                    Some((d.cycle, data))
+                }
+                _ => None,
+            })
+            .collect();
+        in_first
+            .iter()
+            .map(|&c| {
+                let v = writes
+                    .iter()
+                    .rev()
+                    .find(|(wc, _)| *wc <= c)
+                    .map_or(ctrl::RESET, |(_, v)| *v);
+                Applied::from_ctrl(v)
+            })
+            .collect()
+    }
+}
+
+/// Sends `jobs` through a fresh core; returns the delivered frames and the
+/// statistics.
+pub fn run(
+    jobs: &[Job],
+    opts: &RunOpts,
+    progress: impl FnMut(usize),
+) -> Result<(Vec<RxFrame>, RunStats), SimError> {
+    let r = Nic::new(opts)?.run(jobs, progress)?;
+    Ok((r.frames, r.stats))
 }

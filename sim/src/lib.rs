@@ -4,6 +4,7 @@
 // Keeps the Verilator runtime library in the link.
 extern crate ferronic_verilated;
 
+pub mod axil;
 pub mod axis;
 pub mod bench;
 pub mod capture;

@@ -100,8 +100,6 @@ impl NicCoreModel {
 
     input!(set_clk, clk, u8);
     input!(set_rst, rst, u8);
-    input!(set_cfg_tag_format, cfg_tag_format, u8);
-    input!(set_cfg_tag_mode, cfg_tag_mode, u8);
     input!(set_s_axis_tdata, s_axis_tdata, u64);
     input!(set_s_axis_tkeep, s_axis_tkeep, u8);
     input!(set_s_axis_tvalid, s_axis_tvalid, u8);
@@ -114,6 +112,55 @@ impl NicCoreModel {
     output!(m_axis_tlast, m_axis_tlast);
     output!(m_axis_tuser, m_axis_tuser);
     output!(m_axis_tag, m_axis_tag);
+    output!(m_axis_tdest, m_axis_tdest);
+    input!(set_s_axil_awaddr, s_axil_awaddr, u16);
+    input!(set_s_axil_awprot, s_axil_awprot, u8);
+    input!(set_s_axil_awvalid, s_axil_awvalid, u8);
+    input!(set_s_axil_wdata, s_axil_wdata, u32);
+    input!(set_s_axil_wstrb, s_axil_wstrb, u8);
+    input!(set_s_axil_wvalid, s_axil_wvalid, u8);
+    input!(set_s_axil_bready, s_axil_bready, u8);
+    input!(set_s_axil_araddr, s_axil_araddr, u16);
+    input!(set_s_axil_arprot, s_axil_arprot, u8);
+    input!(set_s_axil_arvalid, s_axil_arvalid, u8);
+    input!(set_s_axil_rready, s_axil_rready, u8);
+    output!(s_axil_awready, s_axil_awready);
+    output!(s_axil_wready, s_axil_wready);
+    output!(s_axil_bresp, s_axil_bresp);
+    output!(s_axil_bvalid, s_axil_bvalid);
+    output!(s_axil_arready, s_axil_arready);
+    output!(s_axil_rdata, s_axil_rdata);
+    output!(s_axil_rresp, s_axil_rresp);
+    output!(s_axil_rvalid, s_axil_rvalid);
+
+    /// Drives the AXI4-Lite master's signals.
+    pub fn drive_axil(&mut self, d: &crate::axil::Drive) {
+        self.set_s_axil_awvalid(u8::from(d.awvalid));
+        self.set_s_axil_awaddr(d.awaddr);
+        self.set_s_axil_awprot(0);
+        self.set_s_axil_wvalid(u8::from(d.wvalid));
+        self.set_s_axil_wdata(d.wdata);
+        self.set_s_axil_wstrb(d.wstrb);
+        self.set_s_axil_bready(u8::from(d.bready));
+        self.set_s_axil_arvalid(u8::from(d.arvalid));
+        self.set_s_axil_araddr(d.araddr);
+        self.set_s_axil_arprot(d.arprot);
+        self.set_s_axil_rready(u8::from(d.rready));
+    }
+
+    /// Samples the AXI4-Lite slave's signals (after `eval`).
+    pub fn sample_axil(&self) -> crate::axil::Sample {
+        crate::axil::Sample {
+            awready: self.s_axil_awready() != 0,
+            wready: self.s_axil_wready() != 0,
+            bvalid: self.s_axil_bvalid() != 0,
+            bresp: self.s_axil_bresp(),
+            arready: self.s_axil_arready() != 0,
+            rvalid: self.s_axil_rvalid() != 0,
+            rdata: self.s_axil_rdata() as u32,
+            rresp: self.s_axil_rresp(),
+        }
+    }
 }
 
 impl Default for NicCoreModel {

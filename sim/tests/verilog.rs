@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 fn fresh() -> (PathBuf, String) {
-    let v = ferronic_hdl::verilog::emit().unwrap();
+    let v = ferronic_hdl::verilog::emit(&ferronic_hdl::verilog::regmap(0, 0)).unwrap();
     let dir = std::env::temp_dir().join(format!(
         "ferronic-verilog-{}-{:?}",
         std::process::id(),

@@ -125,7 +125,7 @@ fn real_main() -> Result<bool> {
         }
         Cmd::Demo { out } => {
             std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-            let v = ferronic_hdl::verilog::emit()?;
+            let v = ferronic_hdl::verilog::emit(&ferronic_hdl::verilog::regmap(0, 0))?;
             let vpath = out.join("nic_core.v");
             std::fs::write(&vpath, &v).with_context(|| format!("writing {}", vpath.display()))?;
             std::fs::write(out.join("nic_core.txt"), ferronic_hdl::report::report())?;
