@@ -11,7 +11,8 @@
 //!   cycle later from the register file's registered `rd_data`.
 //! * Responses: OKAY, or SLVERR for an unmapped or unaligned address (the
 //!   register file's registered `wr_err`/`rd_err`) and for an instruction
-//!   access (`prot[2]` set: registers are data; such an access does nothing).
+//!   access (`prot[2]` set: registers are data; such an access does nothing
+//!   and reads 0). Unmapped addresses read 0 too.
 
 use rust_hdl::prelude::*;
 
@@ -143,5 +144,55 @@ impl Logic for AxilSlave {
             self.rresp.next = 2_u64.into();
         }
         self.rdata.next = self.rd_data.val();
+        if self.r_prot.q.val() {
+            self.rdata.next = 0_u64.into();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clock(u: &mut AxilSlave) {
+        u.clock.next = false.into();
+        assert!(simulate(u, 100));
+        u.clock.next = true.into();
+        assert!(simulate(u, 100));
+    }
+
+    #[test]
+    fn write_address_and_data_in_either_order() {
+        let mut u = AxilSlave::default();
+        u.connect_all();
+        u.rst.next = true;
+        clock(&mut u);
+        u.rst.next = false;
+        u.bready.next = true;
+        // data first, address two cycles later
+        u.wvalid.next = true;
+        u.wdata.next = 0xCAFE_u64.into();
+        u.wstrb.next = 0xF_u64.into();
+        assert!(simulate(&mut u, 100));
+        assert!(u.wready.val() && !u.wr_en.val());
+        clock(&mut u);
+        u.wvalid.next = false;
+        clock(&mut u);
+        u.awvalid.next = true;
+        u.awaddr.next = 0x24_u64.into();
+        assert!(simulate(&mut u, 100));
+        assert!(u.wr_en.val(), "write issues once both halves are in");
+        assert_eq!(u.wr_data.val().to_u64(), 0xCAFE);
+        assert_eq!(u.wr_addr.val().to_u64(), 0x24);
+        clock(&mut u);
+        u.awvalid.next = false;
+        assert!(simulate(&mut u, 100));
+        assert!(u.bvalid.val() && u.bresp.val().to_u64() == 0);
+        // address and data in the same cycle
+        u.awvalid.next = true;
+        u.wvalid.next = true;
+        u.awaddr.next = 0x28_u64.into();
+        assert!(simulate(&mut u, 100));
+        assert!(u.wr_en.val() && u.awready.val() && u.wready.val());
     }
 }

@@ -79,3 +79,27 @@ impl Logic for CounterEvents {
         self.bytes.next = self.r_bytes.q.val();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The hard-wired counter numbers above follow the register map.
+    #[test]
+    fn counter_numbers_follow_the_regmap() {
+        let g: Vec<&str> = ferronic_regmap::GLOBAL.iter().map(|(n, _)| *n).collect();
+        assert_eq!(
+            g,
+            [
+                "FRAMES_IN",
+                "FRAMES_OUT",
+                "DROPS",
+                "BAD_FCS",
+                "RUNTS",
+                "GIANTS",
+                "TAG_SHORT",
+                "MIGRATED"
+            ]
+        );
+        let q: Vec<&str> = ferronic_regmap::PER_QUEUE.iter().map(|(n, _)| *n).collect();
+        assert_eq!(q, ["FRAMES", "BYTES", "ERRORS"]);
+    }
+}

@@ -290,3 +290,65 @@ pub fn verilog(map: &RegMap) -> String {
     v.push_str("        default: rd_data <= 32'h0;\n      endcase\n    end\n  end\nend\n");
     v
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clock(u: &mut RegFile) {
+        u.clock.next = false.into();
+        assert!(simulate(u, 100));
+        u.clock.next = true.into();
+        assert!(simulate(u, 100));
+    }
+
+    #[test]
+    fn strobes_errors_and_untorn_counters() {
+        let map = crate::verilog::regmap(0, 0);
+        let mut u = RegFile::new(&map);
+        u.connect_all();
+        let scratch = u64::from(map.reg("identity.SCRATCH").unwrap().offset);
+        let ctrl = u64::from(map.reg("datapath.CTRL").unwrap().offset);
+        let lo = u64::from(map.reg("counters.FRAMES_IN_LO").unwrap().offset);
+        u.rst.next = true;
+        clock(&mut u);
+        u.rst.next = false;
+        assert!(u.enable.val(), "CTRL resets enabled");
+        // byte strobe 0b0101 on SCRATCH, then read it back
+        u.wr_en.next = true;
+        u.wr_addr.next = scratch.into();
+        u.wr_data.next = 0x1122_3344_u64.into();
+        u.wr_strb.next = 0b0101_u64.into();
+        clock(&mut u);
+        u.wr_addr.next = ctrl.into();
+        u.wr_data.next = 0x0000_0241_u64.into();
+        u.wr_strb.next = 0xF_u64.into();
+        clock(&mut u);
+        assert!(!u.wr_err.val());
+        assert!(u.enable.val());
+        assert_eq!(u.tag_format.val().to_u64(), 4);
+        assert_eq!(u.tag_mode.val().to_u64(), 2);
+        u.wr_addr.next = 0x0FFE_u64.into();
+        clock(&mut u);
+        assert!(u.wr_err.val(), "unmapped write");
+        u.wr_en.next = false;
+        u.rd_en.next = true;
+        u.rd_addr.next = scratch.into();
+        clock(&mut u);
+        assert_eq!(u.rd_data.val().to_u64(), 0x0022_0044);
+        // counter 0 = 0x1_0000_0005: LO latches HI; HI returns the latch
+        let mut c: Bits<COUNTER_BITS> = Bits::default();
+        c = c
+            .replace_bit(0, true)
+            .replace_bit(2, true)
+            .replace_bit(32, true);
+        u.counters.next = c;
+        u.rd_addr.next = lo.into();
+        clock(&mut u);
+        assert_eq!(u.rd_data.val().to_u64(), 5);
+        u.counters.next = Bits::default().replace_bit(33, true);
+        u.rd_addr.next = (lo + 4).into();
+        clock(&mut u);
+        assert_eq!(u.rd_data.val().to_u64(), 1, "high word torn");
+    }
+}
