@@ -4,9 +4,9 @@
 //! Counter numbers follow `ferronic_regmap` (checked by a test): 0
 //! FRAMES_IN (`s_axis` tlast accepted), 1 FRAMES_OUT, 2 DROPS (`drop`
 //! pulse), 3 BAD_FCS, 4 RUNTS, 5 GIANTS, 6 TAG_SHORT, 7 MIGRATED (from
-//! `m_tuser` of each delivered frame), then per receive queue q:
-//! 8+3q FRAMES, 9+3q BYTES (adds the frame's length in bytes, FCS included),
-//! 10+3q ERRORS (tuser BAD), for q = `m_tdest`.
+//! `m_tuser` of each delivered frame), 8 PARSER_ERRORS (`m_parse_err`),
+//! then per receive queue q: 9+3q FRAMES, 10+3q BYTES (adds the frame's
+//! length in bytes, FCS included), 11+3q ERRORS (tuser BAD), q = `m_tdest`.
 
 use crate::keep::KeepCount;
 use crate::{COUNTERS, RX_QUEUE_BITS};
@@ -25,6 +25,7 @@ pub struct CounterEvents {
     pub m_tlast: Signal<In, Bit>,
     pub m_tuser: Signal<In, Bits<6>>,
     pub m_tdest: Signal<In, Bits<RX_QUEUE_BITS>>,
+    pub m_parse_err: Signal<In, Bit>,
     pub inc: Signal<Out, Bits<COUNTERS>>,
     pub add: Signal<Out, Bits<COUNTERS>>,
     pub bytes: Signal<Out, Bits<16>>,
@@ -50,7 +51,7 @@ impl Logic for CounterEvents {
         }
         self.qpos.next = (bit_cast::<8, RX_QUEUE_BITS>(self.m_tdest.val()) << 1_u64)
             + bit_cast::<8, RX_QUEUE_BITS>(self.m_tdest.val())
-            + 8_u64;
+            + 9_u64;
         self.r_inc.d.next = bit_cast::<COUNTERS, 1>(self.s_last_fire.val().into())
             | (bit_cast::<COUNTERS, 1>(self.drop.val().into()) << 2_u64);
         self.r_add.d.next = 0_u64.into();
@@ -63,6 +64,7 @@ impl Logic for CounterEvents {
                 | (bit_cast::<COUNTERS, 1>(self.drop.val().into()) << 2_u64)
                 | (1_u64 << 1_u64)
                 | (bit_cast::<COUNTERS, 5>(self.m_tuser.val().get_bits::<5>(1)) << 3_u64)
+                | (bit_cast::<COUNTERS, 1>(self.m_parse_err.val().into()) << 8_u64)
                 | (bit_cast::<COUNTERS, 1>(true.into()) << self.qpos.val())
                 | (bit_cast::<COUNTERS, 1>(self.m_tuser.val().get_bit(0).into())
                     << (self.qpos.val() + 2_u64));
@@ -96,7 +98,8 @@ mod tests {
                 "RUNTS",
                 "GIANTS",
                 "TAG_SHORT",
-                "MIGRATED"
+                "MIGRATED",
+                "PARSER_ERRORS"
             ]
         );
         let q: Vec<&str> = ferronic_regmap::PER_QUEUE.iter().map(|(n, _)| *n).collect();

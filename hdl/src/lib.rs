@@ -14,12 +14,14 @@ pub mod fcs_check;
 pub mod fcs_insert;
 pub mod keep;
 pub mod nic_core;
-pub mod queue_select;
 pub mod regfile;
 pub mod report;
+pub mod rss_steer;
+pub mod sync_fifo;
 pub mod synth;
 pub mod tag;
 pub mod tag_migrate;
+pub mod toeplitz;
 pub mod verilog;
 
 #[cfg(test)]

@@ -2,11 +2,12 @@
 //! of `nic_core.v`.
 //!
 //! `s_axis` (MAC/switch side, frames with FCS) -> [`FcsCheck`] ->
-//! [`TagMigrate`] -> [`FcsInsert`] -> [`QueueSelect`] -> `m_axis` (host
+//! [`TagMigrate`] -> [`FcsInsert`] -> [`RssSteer`] -> `m_axis` (host
 //! side, frames with a recomputed FCS). The AXI4-Lite slave `s_axil_*`
 //! ([`AxilSlave`] + [`RegFile`]) exposes the register map of
 //! `ferronic_regmap`: identity, configuration (tag format/mode, enable,
-//! default queue) and the 64-bit counters of [`CounterBank`].
+//! default queue, RSS key and indirection table) and the 64-bit counters of
+//! [`CounterBank`].
 //!
 //! | port | width | meaning |
 //! |---|---|---|
@@ -15,7 +16,8 @@
 //! | `m_axis_tdata/tkeep/tvalid/tready/tlast` | 64/8/1/1/1 | output frames |
 //! | `m_axis_tuser` | 6 | flags on the `tlast` beat, [`crate::tag::tuser`] |
 //! | `m_axis_tag` | 64 | migrated tag on the `tlast` beat (wire order, zero-extended) |
-//! | `m_axis_tdest` | 3 | receive queue, constant over the frame |
+//! | `m_axis_tdest` | 3 | receive queue (RSS or default), constant over the frame |
+//! | `m_axis_hash` | 32 | Toeplitz RSS hash of IP frames (0 otherwise), constant over the frame |
 //! | `s_axil_*` | 16-bit address, 32-bit data | AXI4-Lite register access |
 //!
 //! Latency: [`LATENCY`] cycles from a beat's acceptance on `s_axis` to its
@@ -26,8 +28,8 @@ use crate::counter_bank::CounterBank;
 use crate::counter_events::CounterEvents;
 use crate::fcs_check::FcsCheck;
 use crate::fcs_insert::FcsInsert;
-use crate::queue_select::QueueSelect;
 use crate::regfile::RegFile;
+use crate::rss_steer::RssSteer;
 use crate::tag_migrate::TagMigrate;
 use crate::RX_QUEUE_BITS;
 use ferronic_regmap::RegMap;
@@ -35,8 +37,11 @@ use rust_hdl::prelude::*;
 
 /// Cycles from the acceptance of a beat on `s_axis` to the same beat's
 /// valid cycle on `m_axis`, at line rate with `m_axis_tready` high
-/// (FcsCheck 1 + TagMigrate 4 + FcsInsert 3; asserted by the sim tests).
-pub const LATENCY: usize = 8;
+/// (FcsCheck 1 + TagMigrate 4 + FcsInsert 3 + RssSteer 16; asserted by the
+/// sim tests). RssSteer holds a frame until its first 96 bytes are parsed
+/// and hashed, and holds short frames as long, so the latency is the same
+/// for every frame size.
+pub const LATENCY: usize = 24;
 
 /// The receive datapath top; see the module documentation.
 #[derive(LogicBlock)]
@@ -56,6 +61,7 @@ pub struct NicCore {
     pub m_axis_tuser: Signal<Out, Bits<6>>,
     pub m_axis_tag: Signal<Out, Bits<64>>,
     pub m_axis_tdest: Signal<Out, Bits<RX_QUEUE_BITS>>,
+    pub m_axis_hash: Signal<Out, Bits<32>>,
     pub s_axil_awaddr: Signal<In, Bits<16>>,
     pub s_axil_awprot: Signal<In, Bits<3>>,
     pub s_axil_awvalid: Signal<In, Bit>,
@@ -78,7 +84,7 @@ pub struct NicCore {
     fcs_check: FcsCheck,
     tag_migrate: TagMigrate,
     fcs_insert: FcsInsert,
-    queue_select: QueueSelect,
+    rss: RssSteer,
     axil: AxilSlave,
     regs: RegFile,
     events: CounterEvents,
@@ -105,6 +111,7 @@ impl NicCore {
             m_axis_tuser: Default::default(),
             m_axis_tag: Default::default(),
             m_axis_tdest: Default::default(),
+            m_axis_hash: Default::default(),
             s_axil_awaddr: Default::default(),
             s_axil_awprot: Default::default(),
             s_axil_awvalid: Default::default(),
@@ -127,7 +134,7 @@ impl NicCore {
             fcs_check: Default::default(),
             tag_migrate: Default::default(),
             fcs_insert: Default::default(),
-            queue_select: Default::default(),
+            rss: Default::default(),
             axil: Default::default(),
             regs: RegFile::new(map),
             events: Default::default(),
@@ -145,12 +152,12 @@ impl Logic for NicCore {
         self.fcs_check.rst.next = self.rst.val();
         self.tag_migrate.rst.next = self.rst.val();
         self.fcs_insert.rst.next = self.rst.val();
-        self.queue_select.clock.next = self.clk.val();
+        self.rss.clock.next = self.clk.val();
         self.axil.clock.next = self.clk.val();
         self.regs.clock.next = self.clk.val();
         self.events.clock.next = self.clk.val();
         self.bank.clock.next = self.clk.val();
-        self.queue_select.rst.next = self.rst.val();
+        self.rss.rst.next = self.rst.val();
         self.axil.rst.next = self.rst.val();
         self.regs.rst.next = self.rst.val();
         self.events.rst.next = self.rst.val();
@@ -159,7 +166,11 @@ impl Logic for NicCore {
         self.fcs_check.cfg_tag_format.next = self.regs.tag_format.val();
         self.fcs_check.cfg_tag_mode.next = self.regs.tag_mode.val();
         self.fcs_check.cfg_enable.next = self.regs.enable.val();
-        self.queue_select.default_queue.next = self.regs.default_queue.val();
+        self.rss.default_queue.next = self.regs.default_queue.val();
+        self.rss.rss_enable.next = self.regs.rss_enable.val();
+        self.rss.rss_key.next = self.regs.rss_key.val();
+        self.regs.rss_index.next = self.rss.rss_index.val();
+        self.rss.rss_queue.next = self.regs.rss_queue.val();
         // s_axis -> FcsCheck
         self.fcs_check.s_tdata.next = self.s_axis_tdata.val();
         self.fcs_check.s_tkeep.next = self.s_axis_tkeep.val();
@@ -181,18 +192,23 @@ impl Logic for NicCore {
         self.fcs_insert.s_tuser.next = self.tag_migrate.m_tuser.val();
         self.fcs_insert.s_tag.next = self.tag_migrate.m_tag.val();
         self.tag_migrate.m_tready.next = self.fcs_insert.s_tready.val();
-        // FcsInsert -> m_axis
-        self.m_axis_tdata.next = self.fcs_insert.m_tdata.val();
-        self.m_axis_tkeep.next = self.fcs_insert.m_tkeep.val();
-        self.m_axis_tvalid.next = self.fcs_insert.m_tvalid.val();
-        self.m_axis_tlast.next = self.fcs_insert.m_tlast.val();
-        self.m_axis_tuser.next = self.fcs_insert.m_tuser.val();
-        self.m_axis_tag.next = self.fcs_insert.m_tag.val();
-        self.fcs_insert.m_tready.next = self.m_axis_tready.val();
-        self.queue_select.tvalid.next = self.fcs_insert.m_tvalid.val();
-        self.queue_select.tready.next = self.m_axis_tready.val();
-        self.queue_select.tlast.next = self.fcs_insert.m_tlast.val();
-        self.m_axis_tdest.next = self.queue_select.tdest.val();
+        // FcsInsert -> RssSteer -> m_axis
+        self.rss.s_tdata.next = self.fcs_insert.m_tdata.val();
+        self.rss.s_tkeep.next = self.fcs_insert.m_tkeep.val();
+        self.rss.s_tvalid.next = self.fcs_insert.m_tvalid.val();
+        self.rss.s_tlast.next = self.fcs_insert.m_tlast.val();
+        self.rss.s_tuser.next = self.fcs_insert.m_tuser.val();
+        self.rss.s_tag.next = self.fcs_insert.m_tag.val();
+        self.fcs_insert.m_tready.next = self.rss.s_tready.val();
+        self.m_axis_tdata.next = self.rss.m_tdata.val();
+        self.m_axis_tkeep.next = self.rss.m_tkeep.val();
+        self.m_axis_tvalid.next = self.rss.m_tvalid.val();
+        self.m_axis_tlast.next = self.rss.m_tlast.val();
+        self.m_axis_tuser.next = self.rss.m_tuser.val();
+        self.m_axis_tag.next = self.rss.m_tag.val();
+        self.m_axis_tdest.next = self.rss.m_tdest.val();
+        self.m_axis_hash.next = self.rss.m_hash.val();
+        self.rss.m_tready.next = self.m_axis_tready.val();
         // AXI4-Lite slave <-> register file
         self.axil.awaddr.next = self.s_axil_awaddr.val();
         self.axil.awprot.next = self.s_axil_awprot.val();
@@ -226,12 +242,13 @@ impl Logic for NicCore {
         self.events.s_last_fire.next =
             self.s_axis_tvalid.val() & self.fcs_check.s_tready.val() & self.s_axis_tlast.val();
         self.events.drop.next = self.fcs_check.drop.val();
-        self.events.m_tkeep.next = self.fcs_insert.m_tkeep.val();
-        self.events.m_tvalid.next = self.fcs_insert.m_tvalid.val();
+        self.events.m_tkeep.next = self.rss.m_tkeep.val();
+        self.events.m_tvalid.next = self.rss.m_tvalid.val();
         self.events.m_tready.next = self.m_axis_tready.val();
-        self.events.m_tlast.next = self.fcs_insert.m_tlast.val();
-        self.events.m_tuser.next = self.fcs_insert.m_tuser.val();
-        self.events.m_tdest.next = self.queue_select.tdest.val();
+        self.events.m_tlast.next = self.rss.m_tlast.val();
+        self.events.m_tuser.next = self.rss.m_tuser.val();
+        self.events.m_tdest.next = self.rss.m_tdest.val();
+        self.events.m_parse_err.next = self.rss.m_parse_err.val();
         self.bank.clear.next = self.regs.clear.val();
         self.bank.inc.next = self.events.inc.val();
         self.bank.add.next = self.events.add.val();

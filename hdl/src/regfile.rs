@@ -19,7 +19,11 @@
 //! * Datapath outputs: `enable`, `tag_format` (4), `tag_mode` (2) from
 //!   `datapath.CTRL`, `default_queue` ([`crate::RX_QUEUE_BITS`]) from
 //!   `datapath.DEFAULT_QUEUE`, and `clear`, a one-cycle pulse when 1 is
-//!   written to `counters.CLEAR`.
+//!   written to `counters.CLEAR`; `rss_enable` (`rss.CTRL` bit 0),
+//!   `rss_key` (319 bits: the 40-byte key `rss.KEY0..9` as one big-endian
+//!   number, key byte 0 = `KEY0[31:24]`, without its never-used last bit)
+//!   and `rss_queue`, indirection entry `rss_index` (7 bits in; entry e is
+//!   byte e of `rss.TABLE*`, its low bits the queue).
 
 use crate::{COUNTER_BITS, RX_QUEUE_BITS};
 use ferronic_regmap::{Access, RegMap, Source};
@@ -45,6 +49,10 @@ pub struct RegFile {
     pub tag_mode: Signal<Out, Bits<2>>,
     pub default_queue: Signal<Out, Bits<RX_QUEUE_BITS>>,
     pub clear: Signal<Out, Bit>,
+    pub rss_enable: Signal<Out, Bit>,
+    pub rss_key: Signal<Out, Bits<319>>,
+    pub rss_index: Signal<In, Bits<7>>,
+    pub rss_queue: Signal<Out, Bits<RX_QUEUE_BITS>>,
     _sim: Box<SimState>,
 }
 
@@ -55,6 +63,9 @@ struct SimState {
     shadow: u32,
     ctrl: usize,
     default_queue: usize,
+    rss_ctrl: usize,
+    rss_key: usize,
+    rss_table: usize,
 }
 
 impl RegFile {
@@ -79,6 +90,9 @@ impl RegFile {
             default_queue: map
                 .storage_index("datapath.DEFAULT_QUEUE")
                 .expect("datapath.DEFAULT_QUEUE"),
+            rss_ctrl: map.storage_index("rss.CTRL").expect("rss.CTRL"),
+            rss_key: map.storage_index("rss.KEY0").expect("rss.KEY0"),
+            rss_table: map.storage_index("rss.TABLE0").expect("rss.TABLE0"),
             map: map.clone(),
             storage,
             shadow: 0,
@@ -101,6 +115,10 @@ impl RegFile {
             tag_mode: Default::default(),
             default_queue: Default::default(),
             clear: Default::default(),
+            rss_enable: Default::default(),
+            rss_key: Default::default(),
+            rss_index: Default::default(),
+            rss_queue: Default::default(),
             _sim: Box::new(sim),
         }
     }
@@ -112,6 +130,22 @@ impl RegFile {
         self.tag_format.next = ((ctrl >> 4) & 0xF).into();
         self.tag_mode.next = ((ctrl >> 8) & 3).into();
         self.default_queue.next = (dq & ((1 << RX_QUEUE_BITS) - 1)).into();
+        let st = &self._sim.storage;
+        self.rss_enable.next = st[self._sim.rss_ctrl] & 1 != 0;
+        let mut key: Bits<319> = Bits::default();
+        for k in 0..10 {
+            let w = st[self._sim.rss_key + k];
+            for b in 0..32 {
+                // bit 0 of the 320-bit key (last bit of KEY9) is never used
+                if 288 - 32 * k + b >= 1 {
+                    key = key.replace_bit(288 - 32 * k + b - 1, w >> b & 1 != 0);
+                }
+            }
+        }
+        self.rss_key.next = key;
+        let e = self.rss_index.val().index();
+        let entry = st[self._sim.rss_table + e / 4] >> (8 * (e % 4));
+        self.rss_queue.next = u64::from(entry & ((1 << RX_QUEUE_BITS) - 1)).into();
     }
 }
 
@@ -195,6 +229,9 @@ impl Logic for RegFile {
         self.tag_mode.connect();
         self.default_queue.connect();
         self.clear.connect();
+        self.rss_enable.connect();
+        self.rss_key.connect();
+        self.rss_queue.connect();
     }
 
     fn hdl(&self) -> Verilog {
@@ -229,6 +266,28 @@ pub fn verilog(map: &RegMap) -> String {
         dh = 32 * dq + crate::RX_QUEUE_BITS - 1,
         dl = 32 * dq,
     ));
+    let rc = map.storage_index("rss.CTRL").expect("rss.CTRL");
+    let k0 = map.storage_index("rss.KEY0").expect("rss.KEY0");
+    let t0 = map.storage_index("rss.TABLE0").expect("rss.TABLE0");
+    let key: Vec<String> = (0..10)
+        .map(|k| {
+            let lo = 32 * (k0 + k) + usize::from(k == 9);
+            format!("storage[{}:{}]", 32 * (k0 + k) + 31, lo)
+        })
+        .collect();
+    v.push_str(&format!(
+        "always @(*) begin\n  rss_enable = storage[{}];\n  rss_key = {{{}}};\n  case (rss_index)\n",
+        32 * rc,
+        key.join(", ")
+    ));
+    for e in 0..128 {
+        let lo = 32 * (t0 + e / 4) + 8 * (e % 4);
+        v.push_str(&format!(
+            "    7'd{e}: rss_queue = storage[{}:{lo}];\n",
+            lo + crate::RX_QUEUE_BITS - 1
+        ));
+    }
+    v.push_str("    default: rss_queue = 0;\n  endcase\nend\n");
     let mapped: Vec<String> = map
         .regs()
         .map(|r| format!("16'h{:04x}", r.offset))

@@ -121,7 +121,7 @@ pub struct CounterDef {
 }
 
 /// Global counters (numbers 0..[`GLOBAL_COUNTERS`]).
-pub const GLOBAL: [(&str, &str); 8] = [
+pub const GLOBAL: [(&str, &str); 9] = [
     ("FRAMES_IN", "frames accepted on s_axis"),
     ("FRAMES_OUT", "frames delivered on m_axis"),
     (
@@ -136,6 +136,10 @@ pub const GLOBAL: [(&str, &str); 8] = [
         "frames too short to hold header + tag + FCS (passed unchanged)",
     ),
     ("MIGRATED", "frames whose switch tag was migrated"),
+    (
+        "PARSER_ERRORS",
+        "IPv4/IPv6 frames with a malformed or truncated header (steered to the default queue)",
+    ),
 ];
 /// Number of global counters.
 pub const GLOBAL_COUNTERS: usize = GLOBAL.len();
@@ -262,8 +266,8 @@ impl RegMap {
         id.reg(
             "CAPABILITIES",
             Access::Ro,
-            Source::Const(0x7 | ((params.rx_queues as u32 - 1) << 8)),
-            "bit 0 tag migration, bit 1 FCS check/replace, bit 2 counters; bits 15:8 receive queues - 1",
+            Source::Const(0xF | ((params.rx_queues as u32 - 1) << 8)),
+            "bit 0 tag migration, bit 1 FCS check/replace, bit 2 counters, bit 3 RSS; bits 15:8 receive queues - 1",
         );
         id.reg(
             "SCRATCH",
@@ -298,6 +302,40 @@ impl RegMap {
             "receive queue (m_axis_tdest) of every frame, bits 7:0",
         );
 
+        let mut rss = BlockBuilder::new("rss", 0x0004, 0x0001_0000);
+        rss.reg(
+            "CTRL",
+            Access::Rw,
+            Source::Storage(0),
+            "bit 0: steer by the RSS hash (else every frame to datapath.DEFAULT_QUEUE)",
+        );
+        for k in 0..10 {
+            rss.reg(
+                format!("KEY{k}"),
+                Access::Rw,
+                Source::Storage(0),
+                format!(
+                    "Toeplitz key bytes {}..{} (byte {} in bits 31:24)",
+                    4 * k,
+                    4 * k + 3,
+                    4 * k
+                ),
+            );
+        }
+        for k in 0..32 {
+            rss.reg(
+                format!("TABLE{k}"),
+                Access::Rw,
+                Source::Storage(0),
+                format!(
+                    "indirection entries {}..{}: entry {}+b in bits 8b+7..8b (queue number)",
+                    4 * k,
+                    4 * k + 3,
+                    4 * k
+                ),
+            );
+        }
+
         let mut ct = BlockBuilder::new("counters", 0x0003, 0x0001_0000);
         ct.reg(
             "CLEAR",
@@ -322,7 +360,7 @@ impl RegMap {
 
         let mut blocks = Vec::new();
         let mut base = 0u32;
-        let builders = [id, dp, ct];
+        let builders = [id, dp, rss, ct];
         let n = builders.len();
         for (k, b) in builders.into_iter().enumerate() {
             let body = 16 + 4 * b.regs.len() as u32;

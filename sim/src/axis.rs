@@ -71,6 +71,17 @@ pub struct RxFrame {
     pub tag: u64,
     /// `m_axis_tdest` (receive queue) of the `tlast` beat.
     pub tdest: u8,
+    /// `m_axis_hash` (RSS hash) of the `tlast` beat.
+    pub hash: u32,
+}
+
+/// Sideband signals of a beat: `m_axis_tuser`, `tag`, `tdest`, `hash`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Side {
+    pub tuser: u8,
+    pub tag: u64,
+    pub tdest: u8,
+    pub hash: u32,
 }
 
 /// Random `tready` stalls: `tready` is low with probability `stall`.
@@ -101,7 +112,7 @@ impl AxisSink {
     }
 
     /// Takes an accepted beat.
-    pub fn accept(&mut self, b: Beat, tuser: u8, tag: u64, tdest: u8) -> Result<(), AxisError> {
+    pub fn accept(&mut self, b: Beat, side: Side) -> Result<(), AxisError> {
         let n = b.tkeep.trailing_ones() as usize;
         let frame = self.frames.len();
         if b.tkeep == 0 || (u16::from(b.tkeep) + 1).count_ones() != 1 {
@@ -121,9 +132,10 @@ impl AxisSink {
         self.cur.data.extend_from_slice(&b.tdata.to_le_bytes()[..n]);
         self.beat += 1;
         if b.tlast {
-            self.cur.tuser = tuser;
-            self.cur.tag = tag;
-            self.cur.tdest = tdest;
+            self.cur.tuser = side.tuser;
+            self.cur.tag = side.tag;
+            self.cur.tdest = side.tdest;
+            self.cur.hash = side.hash;
             self.frames.push(std::mem::take(&mut self.cur));
             self.beat = 0;
         }

@@ -14,7 +14,8 @@
 //! force when each frame's first beat was accepted.
 
 use crate::axil::{AxilMaster, Done, Op, Resp};
-use crate::axis::{beats, AxisError, AxisSink, AxisSource, Beat, RxFrame};
+use crate::axis::{beats, AxisError, AxisSink, AxisSource, Beat, RxFrame, Side};
+use crate::rss_model::RssConfig;
 use crate::verilated::{NicCoreModel, TraceError};
 use ferronic_hdl::tag::{TagFormat, TagMode};
 use ferronic_regmap::{ctrl, RegMap};
@@ -288,6 +289,36 @@ impl Nic {
         self.read(a as u16)
     }
 
+    /// Writes register `block.NAME`.
+    pub fn write_reg(&mut self, path: &str, v: u32) -> Result<(), SimError> {
+        let a = self
+            .map
+            .reg(path)
+            .unwrap_or_else(|| panic!("no register {path}"))
+            .offset;
+        self.write(a as u16, v)
+    }
+
+    /// Programs RSS as the host would: key (`rss.KEY*`, big-endian words),
+    /// indirection table (`rss.TABLE*`, entry 4k+b in byte b of word k),
+    /// default queue, then `rss.CTRL`.
+    pub fn configure_rss(&mut self, cfg: &RssConfig) -> Result<(), SimError> {
+        for (k, w) in cfg.key.chunks(4).enumerate() {
+            self.write_reg(
+                &format!("rss.KEY{k}"),
+                u32::from_be_bytes(w.try_into().unwrap()),
+            )?;
+        }
+        for (k, w) in cfg.table.chunks(4).enumerate() {
+            self.write_reg(
+                &format!("rss.TABLE{k}"),
+                u32::from_le_bytes(w.try_into().unwrap()),
+            )?;
+        }
+        self.write_reg("datapath.DEFAULT_QUEUE", u32::from(cfg.default_queue))?;
+        self.write_reg("rss.CTRL", u32::from(cfg.enable))
+    }
+
     /// Reads 64-bit counter `NAME` (low word first, which latches the high).
     pub fn counter(&mut self, name: &str) -> Result<u64, SimError> {
         let lo = self.read_reg(&format!("counters.{name}_LO"))?;
@@ -385,11 +416,12 @@ impl Nic {
                 tkeep: self.m.m_axis_tkeep() as u8,
                 tlast: self.m.m_axis_tlast() != 0,
             };
-            let side = (
-                self.m.m_axis_tuser() as u8,
-                self.m.m_axis_tag(),
-                self.m.m_axis_tdest() as u8,
-            );
+            let side = Side {
+                tuser: self.m.m_axis_tuser() as u8,
+                tag: self.m.m_axis_tag(),
+                tdest: self.m.m_axis_tdest() as u8,
+                hash: self.m.m_axis_hash() as u32,
+            };
             let pending = self.axil.pending();
             let sa = self.m.sample_axil();
             self.axil.sample(sa, self.t);
@@ -416,7 +448,7 @@ impl Nic {
                     out_first.push(t);
                 }
                 out_in_frame = !out.tlast;
-                sink.accept(out, side.0, side.1, side.2)?;
+                sink.accept(out, side)?;
                 if sink.frames.len() != reported {
                     reported = sink.frames.len();
                     progress(reported);

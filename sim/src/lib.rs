@@ -11,4 +11,5 @@ pub mod capture;
 pub mod harness;
 pub mod model;
 pub mod replay;
+pub mod rss_model;
 pub mod verilated;

@@ -113,6 +113,7 @@ impl NicCoreModel {
     output!(m_axis_tuser, m_axis_tuser);
     output!(m_axis_tag, m_axis_tag);
     output!(m_axis_tdest, m_axis_tdest);
+    output!(m_axis_hash, m_axis_hash);
     input!(set_s_axil_awaddr, s_axil_awaddr, u16);
     input!(set_s_axil_awprot, s_axil_awprot, u8);
     input!(set_s_axil_awvalid, s_axil_awvalid, u8);

@@ -6,6 +6,7 @@
 use ferronic_hdl::tag::{TagFormat, TagMode};
 use ferronic_sim::harness::{run, Applied, Job, Nic, RunOpts};
 use ferronic_sim::model::{append_fcs, process};
+use ferronic_sim::rss_model::{steer, RssConfig};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -39,8 +40,12 @@ fn check(jobs: &[Job], opts: &RunOpts) {
     assert_eq!(out.len(), jobs.len(), "seed {}: frame count", opts.seed);
     for (i, (j, o)) in jobs.iter().zip(&out).enumerate() {
         let want = process(&j.frame, j.format, j.mode);
+        let st = steer(&want.frame, &RssConfig::default());
         assert!(
-            o.data == want.frame && o.tuser == want.tuser && o.tag == want.tag,
+            o.data == want.frame
+                && o.tuser == want.tuser
+                && o.tag == want.tag
+                && (o.tdest, o.hash) == (st.queue, st.hash),
             "seed {}: frame {i} ({} bytes, {} {}) differs\n got  {:02x?} tuser {:#x} tag {:#x}\n want {:02x?} tuser {:#x} tag {:#x}",
             opts.seed, j.frame.len(), j.format, j.mode,
             o.data, o.tuser, o.tag, want.frame, want.tuser, want.tag
@@ -164,6 +169,12 @@ fn reconfiguration_mid_traffic_and_exact_counters() {
             *want.entry(name.into()).or_default() += u64::from(m.tuser >> bit & 1);
         }
         *want.entry(format!("RXQ{queue}_BYTES")).or_default() += m.frame.len() as u64;
+        let rss = RssConfig {
+            default_queue: queue as u8,
+            ..RssConfig::default()
+        };
+        *want.entry("PARSER_ERRORS".into()).or_default() +=
+            u64::from(steer(&m.frame, &rss).parse_err);
         *want.entry(format!("RXQ{queue}_ERRORS")).or_default() += u64::from(m.tuser & 1);
     }
     want.insert("FRAMES_IN".into(), jobs.len() as u64);
