@@ -1,9 +1,13 @@
 //! Throughput benchmark behind `nicsim bench`: back-to-back frames of one
-//! size with no backpressure; beats per clock (1.00 = line rate), first-beat
-//! latency in cycles, and simulated cycles per wall-clock second.
+//! size with no backpressure and RSS steering over 8 queues; beats per
+//! clock (1.00 = line rate), first-beat latency in cycles, and simulated
+//! cycles per wall-clock second. Also AXI4-Lite register accesses per clock.
 
-use crate::harness::{run, Job, RunOpts, RunStats, SimError};
+use crate::axil::Op;
+use crate::harness::{Job, Nic, RunOpts, RunStats, SimError};
 use crate::model::append_fcs;
+use crate::rss_model::{RssConfig, MS_KEY};
+use etherparse::PacketBuilder;
 use ferronic_hdl::tag::{TagFormat, TagMode};
 
 /// Frame sizes (bytes on the wire, FCS included) the benchmark reports.
@@ -22,8 +26,26 @@ pub struct BenchRow {
     pub stats: RunStats,
 }
 
+/// An Ethernet/IPv4/TCP frame of exactly `size` bytes (FCS included) from
+/// flow number `flow`, with `format`'s tag inserted where the switch puts it.
+pub fn tagged_tcp_frame(size: usize, format: TagFormat, flow: u16) -> Vec<u8> {
+    let payload = vec![0x5Au8; size.saturating_sub(4 + 54 + format.len())];
+    let mut f = Vec::new();
+    PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
+        .ipv4([198, 18, 0, (flow % 251) as u8], [198, 19, 0, 1], 64)
+        .tcp(10_000 + flow, 80, 1, 65_535)
+        .write(&mut f, &payload)
+        .expect("frame builds");
+    let tag: Vec<u8> = (0..format.len() as u8).map(|i| 0xD0 | i).collect();
+    let at = format.offset();
+    f.splice(at..at, tag);
+    f.resize(size - 4, 0);
+    append_fcs(&f)
+}
+
 /// Runs enough back-to-back frames of `size` bytes to send about `beats`
-/// beats, in `format`/`mode`, with `tready` always high and no `tvalid` gap.
+/// beats, in `format`/`mode`, RSS over 8 queues, `tready` always high and no
+/// `tvalid` gap.
 pub fn bench(
     size: usize,
     format: TagFormat,
@@ -32,20 +54,42 @@ pub fn bench(
 ) -> Result<BenchRow, SimError> {
     let per = size.div_ceil(8);
     let frames = (beats / per).max(4);
-    let body: Vec<u8> = (0..size - 4).map(|i| (i * 131 + 7) as u8).collect();
-    let frame = append_fcs(&body);
     let jobs: Vec<Job> = (0..frames)
-        .map(|_| Job {
-            frame: frame.clone(),
+        .map(|i| Job {
+            frame: tagged_tcp_frame(size, format, (i % 64) as u16),
             format,
             mode,
         })
         .collect();
-    let (_, stats) = run(&jobs, &RunOpts::default(), |_| {})?;
+    let mut nic = Nic::new(&RunOpts::default())?;
+    nic.configure_rss(&RssConfig::spread(8, MS_KEY))?;
+    let r = nic.run(&jobs, |_| {})?;
     Ok(BenchRow {
         size,
         mode,
         frames,
-        stats,
+        stats: r.stats,
     })
+}
+
+/// AXI4-Lite throughput: `n` writes and `n` reads of the scratch register
+/// issued back to back; returns (accesses, cycles).
+pub fn bench_registers(n: usize) -> Result<(usize, u64), SimError> {
+    let mut nic = Nic::new(&RunOpts::default())?;
+    let a = nic.map.reg("identity.SCRATCH").expect("SCRATCH").offset as u16;
+    let ops: Vec<Op> = (0..n)
+        .flat_map(|i| {
+            [
+                Op::Write {
+                    addr: a,
+                    data: i as u32,
+                    strb: 0xF,
+                },
+                Op::Read { addr: a },
+            ]
+        })
+        .collect();
+    let t0 = nic.cycles();
+    let done = nic.access(&ops)?;
+    Ok((done.len(), nic.cycles() - t0))
 }

@@ -240,9 +240,14 @@ impl Nic {
             self.m.drive_axil(&d);
             self.settle();
             let s = self.m.sample_axil();
+            let before = self.axil.pending();
             self.axil.sample(s, self.t);
             self.edge();
-            idle += 1;
+            idle = if self.axil.pending() != before {
+                0
+            } else {
+                idle + 1
+            };
             if idle > self.opts.max_idle {
                 return Err(SimError::Hang {
                     idle,

@@ -8,6 +8,7 @@ pub mod axil;
 pub mod axis;
 pub mod bench;
 pub mod capture;
+pub mod counters_model;
 pub mod harness;
 pub mod model;
 pub mod replay;

@@ -3,8 +3,10 @@
 //! capture tests.
 
 use crate::capture::{format_for_linktype, Capture, CapturedFrame};
-use crate::harness::{run, Job, RunOpts, RunStats, SimError};
+use crate::counters_model::expected;
+use crate::harness::{Applied, Job, Nic, RunOpts, RunStats, SimError};
 use crate::model::{append_fcs, process};
+use crate::rss_model::{steer, RssConfig};
 use ferronic_hdl::tag::{tuser, TagFormat, TagMode};
 use pcap_file::DataLink;
 use rand::rngs::StdRng;
@@ -28,6 +30,8 @@ pub struct ReplayOpts {
     pub seed: u64,
     /// VCD waveform file.
     pub vcd: Option<PathBuf>,
+    /// RSS configuration written through the registers before the replay.
+    pub rss: RssConfig,
 }
 
 impl Default for ReplayOpts {
@@ -40,6 +44,7 @@ impl Default for ReplayOpts {
             stall: 0.0,
             seed: 1,
             vcd: None,
+            rss: RssConfig::default(),
         }
     }
 }
@@ -70,6 +75,14 @@ pub struct ReplayReport {
     pub tusers: Vec<u8>,
     /// `m_axis_tag` of each output frame.
     pub tags: Vec<u64>,
+    /// `m_axis_tdest` (receive queue) of each output frame.
+    pub tdests: Vec<u8>,
+    /// `m_axis_hash` (RSS hash) of each output frame.
+    pub hashes: Vec<u32>,
+    /// Every counter, read back through AXI4-Lite after the replay.
+    pub counters: Vec<(String, u64)>,
+    /// Counters that differ from the golden model.
+    pub counter_mismatches: Vec<String>,
     /// Link type of the output frames: the input's in pass mode, EN10MB
     /// once the tag has left the Ethernet header.
     pub out_linktype: DataLink,
@@ -132,7 +145,26 @@ pub fn replay(
         vcd: opts.vcd.clone(),
         ..RunOpts::default()
     };
-    let (out, stats) = run(&jobs, &ropts, progress)?;
+    let mut nic = Nic::new(&ropts)?;
+    nic.configure_rss(&opts.rss)?;
+    let r = nic.run(&jobs, progress)?;
+    let (out, stats) = (r.frames, r.stats);
+    let mut counters = Vec::new();
+    for c in nic.map.counters.clone() {
+        let v = nic.counter(&c.name)?;
+        counters.push((c.name, v));
+    }
+    let stream: Vec<(&[u8], Applied)> = inputs
+        .iter()
+        .map(|f| &f[..])
+        .zip(r.applied.iter().copied())
+        .collect();
+    let want = expected(&stream, &opts.rss);
+    let counter_mismatches: Vec<String> = counters
+        .iter()
+        .filter(|(n, v)| want.get(n).copied().unwrap_or(0) != *v)
+        .map(|(n, v)| format!("{n} = {v}, model {}", want.get(n).copied().unwrap_or(0)))
+        .collect();
     let mut mismatches = Vec::new();
     for (i, (inp, o)) in inputs.iter().zip(&out).enumerate() {
         let want = process(inp, format, opts.mode);
@@ -158,6 +190,13 @@ pub fn replay(
         }
         if o.tag != want.tag {
             d.push(format!("tag {:#x} vs model {:#x}", o.tag, want.tag));
+        }
+        let st = steer(&want.frame, &opts.rss);
+        if (o.tdest, o.hash) != (st.queue, st.hash) {
+            d.push(format!(
+                "queue {} hash {:#010x} vs model {} {:#010x}",
+                o.tdest, o.hash, st.queue, st.hash
+            ));
         }
         if !d.is_empty() {
             mismatches.push(Mismatch {
@@ -185,6 +224,10 @@ pub fn replay(
             .collect(),
         tusers: out.iter().map(|o| o.tuser).collect(),
         tags: out.iter().map(|o| o.tag).collect(),
+        tdests: out.iter().map(|o| o.tdest).collect(),
+        hashes: out.iter().map(|o| o.hash).collect(),
+        counters,
+        counter_mismatches,
         inputs,
         out_linktype,
         mismatches,

@@ -8,6 +8,7 @@ use ferronic_hdl::tag::{tuser, TagMode};
 use ferronic_sim::capture::{self, format_for_linktype};
 use ferronic_sim::model::fcs_ok;
 use ferronic_sim::replay::{replay, ReplayOpts, ReplayReport};
+use ferronic_sim::rss_model::{RssConfig, MS_KEY};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -41,6 +42,11 @@ fn run(name: &str, mode: TagMode, bad_fcs: f64, seed: u64) -> (capture::Capture,
         rep.mismatches.is_empty(),
         "{name} {mode}: differs from the golden model: {:?}",
         rep.mismatches
+    );
+    assert!(
+        rep.counter_mismatches.is_empty(),
+        "{name} {mode}: counters differ from the golden model: {:?}",
+        rep.counter_mismatches
     );
     assert_eq!(rep.outputs.len(), cap.frames.len());
     (cap, rep)
@@ -158,6 +164,42 @@ fn tshark_confirms_output_fcs() {
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Every bundled capture with RSS over 4 queues (tags stripped first so the
+/// IP headers are visible): queues, hashes and every per-queue counter read
+/// back through the registers equal the golden model's.
+#[test]
+fn captures_steered_over_four_queues_count_like_the_model() {
+    let mut total = [0u64; 4];
+    for name in DSA_CAPTURES.iter().chain(&["dns_tcp.pcap"]) {
+        let cap = capture::read(&testdata(name)).unwrap();
+        let opts = ReplayOpts {
+            mode: TagMode::Strip,
+            stall: 0.2,
+            rss: RssConfig::spread(4, MS_KEY),
+            ..ReplayOpts::default()
+        };
+        let rep = replay(&cap, &opts, |_| {}).unwrap();
+        assert!(rep.mismatches.is_empty(), "{name}: {:?}", rep.mismatches);
+        assert!(
+            rep.counter_mismatches.is_empty(),
+            "{name}: {:?}",
+            rep.counter_mismatches
+        );
+        for (q, t) in total.iter_mut().enumerate() {
+            let c = rep
+                .counters
+                .iter()
+                .find(|(n, _)| *n == format!("RXQ{q}_FRAMES"))
+                .unwrap();
+            *t += c.1;
+        }
+    }
+    assert!(
+        total.iter().filter(|&&n| n > 0).count() >= 2,
+        "RSS spread nothing: {total:?}"
+    );
 }
 
 #[test]

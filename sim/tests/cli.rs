@@ -41,6 +41,10 @@ fn replay_edsa_tail_writes_pcapng_with_tags_before_fcs() {
     assert!(stdout.contains("all 10 frames match"), "{stdout}");
     assert!(stdout.contains("migrated               10"), "{stdout}");
     assert!(stdout.contains("beats/clock (input)    1.00"), "{stdout}");
+    assert!(
+        stdout.contains("counters vs model      all equal"),
+        "{stdout}"
+    );
     let inp = ferronic_sim::capture::read(&testdata("edsa.pcap")).unwrap();
     let got = ferronic_sim::capture::read(&out).unwrap();
     assert_eq!(got.frames.len(), 10);

@@ -11,9 +11,10 @@
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use ferronic_hdl::tag::{tuser, TagFormat, TagMode};
-use ferronic_sim::bench::{bench, SIZES};
+use ferronic_sim::bench::{bench, bench_registers, SIZES};
 use ferronic_sim::capture;
 use ferronic_sim::replay::{replay, ReplayOpts, ReplayReport};
+use ferronic_sim::rss_model::{RssConfig, MS_KEY};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -56,9 +57,16 @@ enum Cmd {
         /// Write a VCD waveform (open with gtkwave).
         #[arg(long)]
         vcd: Option<PathBuf>,
-        /// Print one line per frame: lengths, flags, tag, FCS status.
+        /// Print one line per frame: lengths, flags, tag, queue, FCS status.
         #[arg(long)]
         frames: bool,
+        /// Receive queues to spread over with RSS (1 = RSS off, all to queue 0).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=8))]
+        queues: u8,
+        /// RSS Toeplitz key, 80 hex digits (default: the Microsoft
+        /// verification key).
+        #[arg(long, value_parser = parse_key)]
+        rss_key: Option<[u8; 40]>,
     },
     /// Beats per clock, latency and simulation speed, back-to-back frames.
     Bench {
@@ -75,6 +83,22 @@ enum Cmd {
         #[arg(long, default_value = "out")]
         out: PathBuf,
     },
+}
+
+/// Parses an RSS key: 80 hex digits (separators `:` and `-` allowed).
+fn parse_key(s: &str) -> Result<[u8; 40], String> {
+    let hex: String = s.chars().filter(|c| !matches!(c, ':' | '-')).collect();
+    if hex.len() != 80 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(format!(
+            "an RSS key is 40 bytes: 80 hex digits, got {} characters",
+            hex.len()
+        ));
+    }
+    let mut k = [0u8; 40];
+    for (i, b) in k.iter_mut().enumerate() {
+        *b = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|e| e.to_string())?;
+    }
+    Ok(k)
 }
 
 fn main() -> ExitCode {
@@ -107,6 +131,8 @@ fn real_main() -> Result<bool> {
             seed,
             vcd,
             frames,
+            queues,
+            rss_key,
         } => {
             let opts = ReplayOpts {
                 format,
@@ -116,6 +142,7 @@ fn real_main() -> Result<bool> {
                 stall,
                 seed,
                 vcd,
+                rss: RssConfig::spread(queues, rss_key.unwrap_or(MS_KEY)),
             };
             do_replay(&input, &output, &opts, frames)
         }
@@ -169,7 +196,7 @@ fn do_replay(input: &Path, output: &Path, opts: &ReplayOpts, frames: bool) -> Re
         rep.outputs.len(),
         rep.out_linktype
     );
-    Ok(rep.mismatches.is_empty())
+    Ok(rep.mismatches.is_empty() && rep.counter_mismatches.is_empty())
 }
 
 fn print_summary(input: &Path, cap: &capture::Capture, r: &ReplayReport) {
@@ -214,6 +241,49 @@ fn print_summary(input: &Path, cap: &capture::Capture, r: &ReplayReport) {
         "simulation speed",
         format!("{:.2} M cycles/s", s.cycles_per_second() / 1e6),
     );
+    let count = |n: &str| {
+        r.counters
+            .iter()
+            .find(|(k, _)| k == n)
+            .map_or(0, |(_, v)| *v)
+    };
+    println!("  counters (read back through AXI4-Lite):");
+    println!(
+        "    frames in {}  out {}  drops {}  bad FCS {}  runts {}  giants {}  tag-short {}  migrated {}  parser errors {}",
+        count("FRAMES_IN"),
+        count("FRAMES_OUT"),
+        count("DROPS"),
+        count("BAD_FCS"),
+        count("RUNTS"),
+        count("GIANTS"),
+        count("TAG_SHORT"),
+        count("MIGRATED"),
+        count("PARSER_ERRORS")
+    );
+    println!(
+        "    {:>5} {:>10} {:>12} {:>8}",
+        "queue", "frames", "bytes", "errors"
+    );
+    for q in 0..ferronic_hdl::RX_QUEUES {
+        println!(
+            "    {:>5} {:>10} {:>12} {:>8}",
+            q,
+            count(&format!("RXQ{q}_FRAMES")),
+            count(&format!("RXQ{q}_BYTES")),
+            count(&format!("RXQ{q}_ERRORS"))
+        );
+    }
+    if r.counter_mismatches.is_empty() {
+        row("counters vs model", "all equal".to_string());
+    } else {
+        row(
+            "counters vs model",
+            format!("{} DIFFER", r.counter_mismatches.len()),
+        );
+        for m in &r.counter_mismatches {
+            println!("    {m}");
+        }
+    }
     if r.mismatches.is_empty() {
         row(
             "golden model",
@@ -269,12 +339,14 @@ fn print_frames(r: &ReplayReport) {
             "INVALID"
         };
         println!(
-            "  {:>5} {:>5} {:>5}  {:<24} {:<26} {fcs}",
+            "  {:>5} {:>5} {:>5}  {:<24} {:<26} {:>5} {:>#10x}  {fcs}",
             i,
             r.inputs[i].len(),
             o.data.len(),
             names.join(","),
-            tag
+            tag,
+            r.tdests[i],
+            r.hashes[i]
         );
     }
 }
@@ -294,11 +366,16 @@ fn do_bench(format: TagFormat, beats: usize) -> Result<()> {
                 mode.name(),
                 r.frames,
                 r.stats.beats_per_clock(),
-                r.stats.latency.0,
+                format!("{}..{}", r.stats.latency.0, r.stats.latency.1),
                 r.stats.cycles_per_second() / 1e6
             );
         }
     }
-    println!("size: bytes per frame on s_axis, FCS included; latency: cycles from a frame's first beat accepted to its first beat out");
+    println!("size: bytes per frame on s_axis, FCS included (IPv4/TCP with the tag, RSS over 8 queues); latency: cycles from a frame's first beat accepted to its first beat out");
+    let (n, cycles) = bench_registers(beats / 20)?;
+    println!(
+        "AXI4-Lite: {n} accesses (writes and reads interleaved, back to back) in {cycles} cycles: {:.2} accesses/clock",
+        n as f64 / cycles as f64
+    );
     Ok(())
 }
