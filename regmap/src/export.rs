@@ -46,7 +46,7 @@ pub fn markdown(map: &RegMap) -> String {
                 r.name,
                 access(r.access),
                 value(r.source),
-                r.doc
+                r.doc.replace('|', "\\|")
             ));
         }
     }

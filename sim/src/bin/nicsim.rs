@@ -77,7 +77,8 @@ enum Cmd {
         #[arg(long, default_value_t = 400_000)]
         beats: usize,
     },
-    /// Write gen/nic_core.v and replay the bundled EDSA capture in tail mode.
+    /// Write out/nic_core.v and replay the bundled EDSA capture in tail mode,
+    /// RSS over 4 queues.
     Demo {
         /// Directory for the Verilog, its report and the output capture.
         #[arg(long, default_value = "out")]
@@ -164,6 +165,7 @@ fn real_main() -> Result<bool> {
             let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/edsa.pcap");
             let opts = ReplayOpts {
                 mode: TagMode::Tail,
+                rss: RssConfig::spread(4, MS_KEY),
                 ..ReplayOpts::default()
             };
             do_replay(&input, &out.join("edsa-tail.pcapng"), &opts, true)
@@ -303,8 +305,8 @@ fn print_summary(input: &Path, cap: &capture::Capture, r: &ReplayReport) {
 /// One line per frame: what went in, what came out, where the tag went.
 fn print_frames(r: &ReplayReport) {
     println!(
-        "  {:>5} {:>5} {:>5}  {:<24} {:<26} FCS",
-        "frame", "in", "out", "flags", "tag"
+        "  {:>5} {:>5} {:>5}  {:<24} {:<26} {:>5} {:>10}  FCS",
+        "frame", "in", "out", "flags", "tag", "queue", "hash"
     );
     let len = r.format.len();
     for (i, o) in r.outputs.iter().enumerate() {
