@@ -5,8 +5,10 @@
 //! FRAMES_IN (`s_axis` tlast accepted), 1 FRAMES_OUT, 2 DROPS (`drop`
 //! pulse), 3 BAD_FCS, 4 RUNTS, 5 GIANTS, 6 TAG_SHORT, 7 MIGRATED (from
 //! `m_tuser` of each delivered frame), 8 PARSER_ERRORS (`m_parse_err`),
-//! then per receive queue q: 9+3q FRAMES, 10+3q BYTES (adds the frame's
-//! length in bytes, FCS included), 11+3q ERRORS (tuser BAD), q = `m_tdest`.
+//! then per receive queue q = `m_tdest`: 9+4q FRAMES, 10+4q BYTES (adds the
+//! frame's length in bytes, FCS included), 11+4q DROPS (`drop`: a frame
+//! marked for dropping consumed at its last beat; also counts in the global
+//! DROPS), 12+4q ERRORS (tuser BAD).
 
 use crate::keep::KeepCount;
 use crate::{COUNTERS, RX_QUEUE_BITS};
@@ -49,11 +51,13 @@ impl Logic for CounterEvents {
         if self.total.val() < self.len.q.val() {
             self.total.next = 0xFFFF_u64.into();
         }
-        self.qpos.next = (bit_cast::<8, RX_QUEUE_BITS>(self.m_tdest.val()) << 1_u64)
-            + bit_cast::<8, RX_QUEUE_BITS>(self.m_tdest.val())
-            + 9_u64;
-        self.r_inc.d.next = bit_cast::<COUNTERS, 1>(self.s_last_fire.val().into())
-            | (bit_cast::<COUNTERS, 1>(self.drop.val().into()) << 2_u64);
+        self.qpos.next = (bit_cast::<8, RX_QUEUE_BITS>(self.m_tdest.val()) << 2_u64) + 9_u64;
+        self.r_inc.d.next = bit_cast::<COUNTERS, 1>(self.s_last_fire.val().into());
+        if self.drop.val() {
+            self.r_inc.d.next = bit_cast::<COUNTERS, 1>(self.s_last_fire.val().into())
+                | (1_u64 << 2_u64)
+                | (bit_cast::<COUNTERS, 1>(true.into()) << (self.qpos.val() + 2_u64));
+        }
         self.r_add.d.next = 0_u64.into();
         if self.m_fire.val() {
             self.len.d.next = self.total.val();
@@ -61,13 +65,12 @@ impl Logic for CounterEvents {
         if self.m_fire.val() & self.m_tlast.val() {
             self.len.d.next = 0_u64.into();
             self.r_inc.d.next = bit_cast::<COUNTERS, 1>(self.s_last_fire.val().into())
-                | (bit_cast::<COUNTERS, 1>(self.drop.val().into()) << 2_u64)
                 | (1_u64 << 1_u64)
                 | (bit_cast::<COUNTERS, 5>(self.m_tuser.val().get_bits::<5>(1)) << 3_u64)
                 | (bit_cast::<COUNTERS, 1>(self.m_parse_err.val().into()) << 8_u64)
                 | (bit_cast::<COUNTERS, 1>(true.into()) << self.qpos.val())
                 | (bit_cast::<COUNTERS, 1>(self.m_tuser.val().get_bit(0).into())
-                    << (self.qpos.val() + 2_u64));
+                    << (self.qpos.val() + 3_u64));
             self.r_add.d.next = bit_cast::<COUNTERS, 1>(true.into()) << (self.qpos.val() + 1_u64);
             self.r_bytes.d.next = self.total.val();
         }
@@ -103,6 +106,6 @@ mod tests {
             ]
         );
         let q: Vec<&str> = ferronic_regmap::PER_QUEUE.iter().map(|(n, _)| *n).collect();
-        assert_eq!(q, ["FRAMES", "BYTES", "ERRORS"]);
+        assert_eq!(q, ["FRAMES", "BYTES", "DROPS", "ERRORS"]);
     }
 }

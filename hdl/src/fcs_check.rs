@@ -6,8 +6,8 @@
 //!   `tkeep`; frames arrive *with* their 4-byte FCS.
 //! * Latency: 1 cycle (registered output); accepts one beat per clock while
 //!   `m_tready` is high, back-to-back frames with no bubble.
-//! * `m_tuser` (10 bits, internal bus): bits 7:4 = tag format and 9:8 =
-//!   tag mode sampled at the first beat, on every beat of the frame; on the
+//! * `m_tuser` (11 bits, internal bus): bits 7:4 = tag format, 9:8 =
+//!   tag mode and 10 = drop (CTRL.ENABLE was 0) sampled at the first beat, on every beat of the frame; on the
 //!   `tlast` beat bit 0 = bad, 1 = FCS error, 2 = runt (< 64 bytes),
 //!   3 = giant (> [`crate::MAX_FRAME`] bytes). See [`crate::tag::tuser`].
 //! * The check compares the raw register after the whole frame with the
@@ -26,9 +26,9 @@ pub struct FcsCheck {
     pub cfg_tag_format: Signal<In, Bits<4>>,
     pub cfg_tag_mode: Signal<In, Bits<2>>,
     /// Frames flow when 1; when 0 at a frame's first beat the frame is
-    /// accepted and discarded, and `drop` pulses once at its last beat.
+    /// marked for dropping (`m_tuser[10]` on every beat); the drop happens
+    /// after queue selection so it is counted per queue.
     pub cfg_enable: Signal<In, Bit>,
-    pub drop: Signal<Out, Bit>,
     pub s_tdata: Signal<In, Bits<64>>,
     pub s_tkeep: Signal<In, Bits<8>>,
     pub s_tvalid: Signal<In, Bit>,
@@ -39,19 +39,18 @@ pub struct FcsCheck {
     pub m_tvalid: Signal<Out, Bit>,
     pub m_tready: Signal<In, Bit>,
     pub m_tlast: Signal<Out, Bit>,
-    pub m_tuser: Signal<Out, Bits<10>>,
+    pub m_tuser: Signal<Out, Bits<11>>,
     lanes: Crc32Lanes,
     keep: KeepCount,
     crc: DFF<Bits<32>>,
     in_frame: DFF<Bit>,
     len: DFF<Bits<16>>,
     cfg: DFF<Bits<7>>,
-    r_drop: DFF<Bit>,
     o_data: DFF<Bits<64>>,
     o_keep: DFF<Bits<8>>,
     o_valid: DFF<Bit>,
     o_last: DFF<Bit>,
-    o_user: DFF<Bits<10>>,
+    o_user: DFF<Bits<11>>,
     fire: Signal<Local, Bit>,
     cfg_now: Signal<Local, Bits<7>>,
     total: Signal<Local, Bits<16>>,
@@ -70,7 +69,6 @@ impl Default for FcsCheck {
             cfg_tag_format: Default::default(),
             cfg_tag_mode: Default::default(),
             cfg_enable: Default::default(),
-            drop: Default::default(),
             s_tdata: Default::default(),
             s_tkeep: Default::default(),
             s_tvalid: Default::default(),
@@ -88,7 +86,6 @@ impl Default for FcsCheck {
             in_frame: Default::default(),
             len: Default::default(),
             cfg: Default::default(),
-            r_drop: Default::default(),
             o_data: Default::default(),
             o_keep: Default::default(),
             o_valid: Default::default(),
@@ -109,9 +106,7 @@ impl Default for FcsCheck {
 impl Logic for FcsCheck {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(
-            self, clock, crc, in_frame, len, cfg, r_drop, o_data, o_keep, o_valid, o_last, o_user
-        );
+        dff_setup!(self, clock, crc, in_frame, len, cfg, o_data, o_keep, o_valid, o_last, o_user);
         self.s_tready.next = !self.o_valid.q.val() | self.m_tready.val();
         self.fire.next = self.s_tvalid.val() & self.s_tready.val();
         self.keep.tkeep.next = self.s_tkeep.val();
@@ -144,7 +139,6 @@ impl Logic for FcsCheck {
         if self.o_valid.q.val() & self.m_tready.val() {
             self.o_valid.d.next = false;
         }
-        self.r_drop.d.next = self.fire.val() & self.s_tlast.val() & !self.cfg_now.val().get_bit(6);
         if self.fire.val() {
             self.crc.d.next = self.lanes.crc_out.val();
             self.in_frame.d.next = !self.s_tlast.val();
@@ -156,13 +150,15 @@ impl Logic for FcsCheck {
             self.cfg.d.next = self.cfg_now.val();
             self.o_data.d.next = self.s_tdata.val();
             self.o_keep.d.next = self.s_tkeep.val();
-            self.o_valid.d.next = self.cfg_now.val().get_bit(6);
+            self.o_valid.d.next = true;
             self.o_last.d.next = self.s_tlast.val();
-            self.o_user.d.next = bit_cast::<10, 6>(self.cfg_now.val().get_bits::<6>(0)) << 4_u64;
+            self.o_user.d.next = (bit_cast::<11, 6>(self.cfg_now.val().get_bits::<6>(0)) << 4_u64)
+                | (bit_cast::<11, 1>((!self.cfg_now.val().get_bit(6)).into()) << 10_u64);
             if self.s_tlast.val() {
-                self.o_user.d.next = (bit_cast::<10, 6>(self.cfg_now.val().get_bits::<6>(0))
+                self.o_user.d.next = (bit_cast::<11, 6>(self.cfg_now.val().get_bits::<6>(0))
                     << 4_u64)
-                    | bit_cast::<10, 4>(self.flags.val());
+                    | (bit_cast::<11, 1>((!self.cfg_now.val().get_bit(6)).into()) << 10_u64)
+                    | bit_cast::<11, 4>(self.flags.val());
             }
         }
         if self.rst.val() {
@@ -171,9 +167,7 @@ impl Logic for FcsCheck {
             self.crc.d.next = self.init.val();
             self.len.d.next = 0_u64.into();
             self.cfg.d.next = 0_u64.into();
-            self.r_drop.d.next = false;
         }
-        self.drop.next = self.r_drop.q.val();
         self.m_tdata.next = self.o_data.q.val();
         self.m_tkeep.next = self.o_keep.q.val();
         self.m_tvalid.next = self.o_valid.q.val();

@@ -27,26 +27,26 @@ pub struct FcsInsert {
     pub s_tvalid: Signal<In, Bit>,
     pub s_tready: Signal<Out, Bit>,
     pub s_tlast: Signal<In, Bit>,
-    pub s_tuser: Signal<In, Bits<6>>,
+    pub s_tuser: Signal<In, Bits<7>>,
     pub s_tag: Signal<In, Bits<64>>,
     pub m_tdata: Signal<Out, Bits<64>>,
     pub m_tkeep: Signal<Out, Bits<8>>,
     pub m_tvalid: Signal<Out, Bit>,
     pub m_tready: Signal<In, Bit>,
     pub m_tlast: Signal<Out, Bit>,
-    pub m_tuser: Signal<Out, Bits<6>>,
+    pub m_tuser: Signal<Out, Bits<7>>,
     pub m_tag: Signal<Out, Bits<64>>,
     lanes: Crc32Lanes,
     slot: FcsSlot,
     patch: FcsPatch,
     keep: KeepCount,
-    // window: data, tag, and meta = [3:0] byte count, [4] last, [10:5] user flags
+    // window: data, tag, and meta = [3:0] byte count, [4] last, [11:5] user (flags, drop mark)
     e0: DFF<Bits<64>>,
     e1: DFF<Bits<64>>,
     t0: DFF<Bits<64>>,
     t1: DFF<Bits<64>>,
-    m0: DFF<Bits<11>>,
-    m1: DFF<Bits<11>>,
+    m0: DFF<Bits<12>>,
+    m1: DFF<Bits<12>>,
     wc: DFF<Bits<2>>,
     first: DFF<Bit>,
     crc: DFF<Bits<32>>,
@@ -55,9 +55,9 @@ pub struct FcsInsert {
     o_keep: DFF<Bits<8>>,
     o_valid: DFF<Bit>,
     o_last: DFF<Bit>,
-    o_user: DFF<Bits<6>>,
+    o_user: DFF<Bits<7>>,
     o_tag: DFF<Bits<64>>,
-    in_meta: Signal<Local, Bits<11>>,
+    in_meta: Signal<Local, Bits<12>>,
     c0: Signal<Local, Bits<4>>,
     l0: Signal<Local, Bit>,
     head_ok: Signal<Local, Bit>,
@@ -128,9 +128,9 @@ impl Logic for FcsInsert {
             o_last, o_user, o_tag
         );
         self.keep.tkeep.next = self.s_tkeep.val();
-        self.in_meta.next = bit_cast::<11, 4>(self.keep.count.val())
-            | (bit_cast::<11, 1>(self.s_tlast.val().into()) << 4_u64)
-            | (bit_cast::<11, 6>(self.s_tuser.val()) << 5_u64);
+        self.in_meta.next = bit_cast::<12, 4>(self.keep.count.val())
+            | (bit_cast::<12, 1>(self.s_tlast.val().into()) << 4_u64)
+            | (bit_cast::<12, 7>(self.s_tuser.val()) << 5_u64);
         self.c0.next = self.m0.q.val().get_bits::<4>(0);
         self.l0.next = self.m0.q.val().get_bit(4);
         self.head_ok.next =
@@ -181,7 +181,7 @@ impl Logic for FcsInsert {
             self.o_keep.d.next = !(self.ones8.val() << self.c0.val());
             self.o_valid.d.next = true;
             self.o_last.d.next = self.l0.val();
-            self.o_user.d.next = self.m0.q.val().get_bits::<6>(5);
+            self.o_user.d.next = self.m0.q.val().get_bits::<7>(5);
             self.o_tag.d.next = self.t0.q.val();
         }
         if self.push.val() {

@@ -31,8 +31,9 @@ pub(crate) mod testbench;
 pub const RX_QUEUES: usize = 8;
 /// Width of `m_axis_tdest` in bits (log2 of [`RX_QUEUES`]).
 pub const RX_QUEUE_BITS: usize = 3;
-/// Hardware counters: the register map's global ones plus 3 per queue.
-pub const COUNTERS: usize = ferronic_regmap::GLOBAL_COUNTERS + 3 * RX_QUEUES;
+/// Hardware counters: the register map's global ones plus 4 per queue.
+pub const COUNTERS: usize =
+    ferronic_regmap::GLOBAL_COUNTERS + ferronic_regmap::PER_QUEUE.len() * RX_QUEUES;
 /// Width of the counter bus: 64 bits per counter.
 pub const COUNTER_BITS: usize = 64 * COUNTERS;
 

@@ -241,7 +241,7 @@ impl Logic for NicCore {
         // counters
         self.events.s_last_fire.next =
             self.s_axis_tvalid.val() & self.fcs_check.s_tready.val() & self.s_axis_tlast.val();
-        self.events.drop.next = self.fcs_check.drop.val();
+        self.events.drop.next = self.rss.drop_last.val();
         self.events.m_tkeep.next = self.rss.m_tkeep.val();
         self.events.m_tvalid.next = self.rss.m_tvalid.val();
         self.events.m_tready.next = self.m_axis_tready.val();

@@ -42,7 +42,10 @@ pub struct RssSteer {
     pub s_tvalid: Signal<In, Bit>,
     pub s_tready: Signal<Out, Bit>,
     pub s_tlast: Signal<In, Bit>,
-    pub s_tuser: Signal<In, Bits<6>>,
+    /// Bits 5:0 flags (to `m_tuser`), bit 6: drop the frame (marked by
+    /// FcsCheck when CTRL.ENABLE was 0): it is steered, then consumed
+    /// without leaving, and `drop_last` pulses at its last beat.
+    pub s_tuser: Signal<In, Bits<7>>,
     pub s_tag: Signal<In, Bits<64>>,
     pub m_tdata: Signal<Out, Bits<64>>,
     pub m_tkeep: Signal<Out, Bits<8>>,
@@ -55,6 +58,8 @@ pub struct RssSteer {
     pub m_parse_err: Signal<Out, Bit>,
     /// The frame's Toeplitz hash (0 unless hashed), constant over the frame.
     pub m_hash: Signal<Out, Bits<32>>,
+    /// One cycle per dropped frame, at its last beat (queue on `m_tdest`).
+    pub drop_last: Signal<Out, Bit>,
     pub rss_enable: Signal<In, Bit>,
     pub rss_key: Signal<In, Bits<319>>,
     /// Indirection: `rss_index` (hash bits 6:0) out, its entry `rss_queue` in.
@@ -62,8 +67,8 @@ pub struct RssSteer {
     pub rss_queue: Signal<In, Bits<RX_QUEUE_BITS>>,
     pub default_queue: Signal<In, Bits<RX_QUEUE_BITS>>,
     keep: KeepCount,
-    // [63:0] data, [71:64] keep, [72] last, [78:73] user, [142:79] tag
-    beats: SyncFifo<143, 5>,
+    // [63:0] data, [71:64] keep, [72] last, [79:73] user, [143:80] tag
+    beats: SyncFifo<144, 5>,
     // [2:0] queue, [3] parser error, [19:4] arrival cycle of the first beat,
     // [51:20] hash
     results: SyncFifo<52, 5>,
@@ -147,11 +152,11 @@ impl Logic for RssSteer {
         self.s_tready.next = !self.beats.full.val() & !self.results.full.val();
         self.beats.push.next =
             self.s_tvalid.val() & !self.beats.full.val() & !self.results.full.val();
-        self.beats.din.next = bit_cast::<143, 64>(self.s_tdata.val())
-            | (bit_cast::<143, 8>(self.s_tkeep.val()) << 64_u64)
-            | (bit_cast::<143, 1>(self.s_tlast.val().into()) << 72_u64)
-            | (bit_cast::<143, 6>(self.s_tuser.val()) << 73_u64)
-            | (bit_cast::<143, 64>(self.s_tag.val()) << 79_u64);
+        self.beats.din.next = bit_cast::<144, 64>(self.s_tdata.val())
+            | (bit_cast::<144, 8>(self.s_tkeep.val()) << 64_u64)
+            | (bit_cast::<144, 1>(self.s_tlast.val().into()) << 72_u64)
+            | (bit_cast::<144, 7>(self.s_tuser.val()) << 73_u64)
+            | (bit_cast::<144, 64>(self.s_tag.val()) << 80_u64);
         self.fire.next = self.s_tvalid.val() & !self.beats.full.val() & !self.results.full.val();
         self.total.next = self.nbytes.q.val() + bit_cast::<8, 4>(self.keep.count.val());
         if self.total.val() < self.nbytes.q.val() {
@@ -369,22 +374,29 @@ impl Logic for RssSteer {
         self.results.din.next = self.r.q.val();
         self.rfirst.next = !self.results.empty.val()
             & ((self.now.q.val() - self.results.dout.val().get_bits::<16>(4)) >= 16_u64);
+        // a frame marked for dropping is consumed whatever m_tready says
         self.beats.pop.next = !self.beats.empty.val()
             & (!self.first.q.val()
                 | (!self.results.empty.val()
                     & ((self.now.q.val() - self.results.dout.val().get_bits::<16>(4)) >= 16_u64)))
-            & self.m_tready.val();
+            & (self.m_tready.val() | self.beats.dout.val().get_bit(79));
         self.results.pop.next = !self.beats.empty.val()
             & self.first.q.val()
             & !self.results.empty.val()
             & ((self.now.q.val() - self.results.dout.val().get_bits::<16>(4)) >= 16_u64)
-            & self.m_tready.val();
-        self.m_tvalid.next = !self.beats.empty.val() & (!self.first.q.val() | self.rfirst.val());
+            & (self.m_tready.val() | self.beats.dout.val().get_bit(79));
+        self.m_tvalid.next = !self.beats.empty.val()
+            & (!self.first.q.val() | self.rfirst.val())
+            & !self.beats.dout.val().get_bit(79);
+        self.drop_last.next = !self.beats.empty.val()
+            & (!self.first.q.val() | self.rfirst.val())
+            & self.beats.dout.val().get_bit(79)
+            & self.beats.dout.val().get_bit(72);
         self.m_tdata.next = self.beats.dout.val().get_bits::<64>(0);
         self.m_tkeep.next = self.beats.dout.val().get_bits::<8>(64);
         self.m_tlast.next = self.beats.dout.val().get_bit(72);
         self.m_tuser.next = self.beats.dout.val().get_bits::<6>(73);
-        self.m_tag.next = self.beats.dout.val().get_bits::<64>(79);
+        self.m_tag.next = self.beats.dout.val().get_bits::<64>(80);
         self.m_tdest.next = self.held_q.q.val();
         self.m_parse_err.next = self.held_err.q.val();
         self.m_hash.next = self.held_hash.q.val();
@@ -393,7 +405,9 @@ impl Logic for RssSteer {
             self.m_parse_err.next = self.results.dout.val().get_bit(3);
             self.m_hash.next = self.results.dout.val().get_bits::<32>(20);
         }
-        if !self.beats.empty.val() & (!self.first.q.val() | self.rfirst.val()) & self.m_tready.val()
+        if !self.beats.empty.val()
+            & (!self.first.q.val() | self.rfirst.val())
+            & (self.m_tready.val() | self.beats.dout.val().get_bit(79))
         {
             self.first.d.next = self.beats.dout.val().get_bit(72);
             if self.first.q.val() {

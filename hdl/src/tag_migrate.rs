@@ -32,25 +32,25 @@ pub struct TagMigrate {
     pub s_tvalid: Signal<In, Bit>,
     pub s_tready: Signal<Out, Bit>,
     pub s_tlast: Signal<In, Bit>,
-    pub s_tuser: Signal<In, Bits<10>>,
+    pub s_tuser: Signal<In, Bits<11>>,
     pub m_tdata: Signal<Out, Bits<64>>,
     pub m_tkeep: Signal<Out, Bits<8>>,
     pub m_tvalid: Signal<Out, Bit>,
     pub m_tready: Signal<In, Bit>,
     pub m_tlast: Signal<Out, Bit>,
-    pub m_tuser: Signal<Out, Bits<6>>,
+    pub m_tuser: Signal<Out, Bits<7>>,
     /// The tag (wire order, byte 0 in bits 7:0, zero beyond its length);
     /// valid with `m_tlast` when `m_tuser` has `MIGRATED`.
     pub m_tag: Signal<Out, Bits<64>>,
     keep: KeepCount,
     // window: data, and meta = [3:0] byte count, [4] last,
-    // [14:5] user (3:0 flags, 7:4 format, 9:8 mode)
+    // [15:5] user (3:0 flags, 7:4 format, 9:8 mode, 10 drop)
     e0: DFF<Bits<64>>,
     e1: DFF<Bits<64>>,
     e2: DFF<Bits<64>>,
-    m0: DFF<Bits<15>>,
-    m1: DFF<Bits<15>>,
-    m2: DFF<Bits<15>>,
+    m0: DFF<Bits<16>>,
+    m1: DFF<Bits<16>>,
+    m2: DFF<Bits<16>>,
     wc: DFF<Bits<2>>,
     beat: DFF<Bits<4>>,
     tag: DFF<Bits<64>>,
@@ -58,13 +58,13 @@ pub struct TagMigrate {
     o_keep: DFF<Bits<8>>,
     o_valid: DFF<Bit>,
     o_last: DFF<Bit>,
-    o_user: DFF<Bits<6>>,
+    o_user: DFF<Bits<7>>,
     o_tag: DFF<Bits<64>>,
-    in_meta: Signal<Local, Bits<15>>,
+    in_meta: Signal<Local, Bits<16>>,
     e0d: Signal<Local, Bits<64>>,
     e1d: Signal<Local, Bits<64>>,
     e2d: Signal<Local, Bits<64>>,
-    e0u: Signal<Local, Bits<10>>,
+    e0u: Signal<Local, Bits<11>>,
     luser: Signal<Local, Bits<4>>,
     head_ok: Signal<Local, Bit>,
     vis: Signal<Local, Bit>,
@@ -96,7 +96,7 @@ pub struct TagMigrate {
     out_data: Signal<Local, Bits<64>>,
     out_emit: Signal<Local, Bit>,
     out_last: Signal<Local, Bit>,
-    out_user: Signal<Local, Bits<6>>,
+    out_user: Signal<Local, Bits<7>>,
     pop: Signal<Local, Bit>,
     push: Signal<Local, Bit>,
     widx: Signal<Local, Bits<2>>,
@@ -192,13 +192,13 @@ impl Logic for TagMigrate {
             o_user, o_tag
         );
         self.keep.tkeep.next = self.s_tkeep.val();
-        self.in_meta.next = bit_cast::<15, 4>(self.keep.count.val())
-            | (bit_cast::<15, 1>(self.s_tlast.val().into()) << 4_u64)
-            | (bit_cast::<15, 10>(self.s_tuser.val()) << 5_u64);
+        self.in_meta.next = bit_cast::<16, 4>(self.keep.count.val())
+            | (bit_cast::<16, 1>(self.s_tlast.val().into()) << 4_u64)
+            | (bit_cast::<16, 11>(self.s_tuser.val()) << 5_u64);
         self.e0d.next = self.e0.q.val();
         self.e1d.next = self.e1.q.val();
         self.e2d.next = self.e2.q.val();
-        self.e0u.next = self.m0.q.val().get_bits::<10>(5);
+        self.e0u.next = self.m0.q.val().get_bits::<11>(5);
         // --- where does the frame end, relative to the head beat (+16)?
         self.head_ok.next = false;
         self.vis.next = false;
@@ -342,14 +342,20 @@ impl Logic for TagMigrate {
             | (self.tx.val() & self.mt.val() & !self.md.val());
         self.out_emit.next = self.ol.val() != 0_u64;
         self.out_last.next = self.vis.val() & (self.ol_b.val() <= 24_u64);
-        self.out_user.next = 0_u64.into();
+        // bit 6: drop mark of the frame, on every beat
+        self.out_user.next = bit_cast::<7, 1>(self.e0u.val().get_bit(10).into()) << 6_u64;
         if self.out_last.val() {
-            self.out_user.next = bit_cast::<6, 4>(self.luser.val());
+            self.out_user.next = (bit_cast::<7, 1>(self.e0u.val().get_bit(10).into()) << 6_u64)
+                | bit_cast::<7, 4>(self.luser.val());
             if self.short.val() {
-                self.out_user.next = bit_cast::<6, 4>(self.luser.val()) | 0x11_u64;
+                self.out_user.next = (bit_cast::<7, 1>(self.e0u.val().get_bit(10).into()) << 6_u64)
+                    | bit_cast::<7, 4>(self.luser.val())
+                    | 0x11_u64;
             }
             if self.mig.val() {
-                self.out_user.next = bit_cast::<6, 4>(self.luser.val()) | 0x20_u64;
+                self.out_user.next = (bit_cast::<7, 1>(self.e0u.val().get_bit(10).into()) << 6_u64)
+                    | bit_cast::<7, 4>(self.luser.val())
+                    | 0x20_u64;
             }
         }
         // --- handshakes

@@ -143,10 +143,14 @@ pub const GLOBAL: [(&str, &str); 9] = [
 ];
 /// Number of global counters.
 pub const GLOBAL_COUNTERS: usize = GLOBAL.len();
-/// Counters per receive queue: frames, bytes, errors.
-pub const PER_QUEUE: [(&str, &str); 3] = [
+/// Counters per receive queue: frames, bytes, drops, errors.
+pub const PER_QUEUE: [(&str, &str); 4] = [
     ("FRAMES", "frames delivered to this queue"),
     ("BYTES", "bytes delivered to this queue, FCS included"),
+    (
+        "DROPS",
+        "frames steered to this queue and dropped (datapath.CTRL.ENABLE was 0)",
+    ),
     (
         "ERRORS",
         "frames delivered to this queue with tuser BAD set",

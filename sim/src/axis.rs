@@ -51,6 +51,9 @@ pub enum AxisError {
         beat: usize,
         tkeep: u8,
     },
+    /// A beat after every expected frame was delivered.
+    #[error("an unexpected beat left m_axis at cycle {cycle} after every frame was delivered")]
+    Extra { cycle: u64 },
     /// A partial `tkeep` before `tlast`.
     #[error("beat {beat} of output frame {frame}: partial tkeep {tkeep:#04x} without tlast")]
     PartialMid {

@@ -16,12 +16,15 @@ pub fn expected(frames: &[(&[u8], Applied)], rss: &RssConfig) -> BTreeMap<String
     let mut add = |name: String, n: u64| *c.entry(name).or_default() += n;
     for (f, a) in frames {
         add("FRAMES_IN".into(), 1);
-        if !a.enable {
-            add("DROPS".into(), 1);
-            continue;
-        }
         let m = process(f, a.format, a.mode);
         let s = steer(&m.frame, rss);
+        if !a.enable {
+            // steered like any frame, then dropped
+            add("DROPS".into(), 1);
+            add(format!("RXQ{}_DROPS", s.queue), 1);
+            add("PARSER_ERRORS".into(), 0);
+            continue;
+        }
         add("FRAMES_OUT".into(), 1);
         for (bit, name) in [
             (tuser::FCS_ERR, "BAD_FCS"),

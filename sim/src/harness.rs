@@ -459,7 +459,9 @@ impl Nic {
                     progress(reported);
                 }
             }
-            if s_fire || m_fire || self.axil.pending() != pending {
+            // register traffic alone is no progress while frames are waiting
+            let axil_progress = self.axil.pending() != pending && fi == jobs.len();
+            if s_fire || m_fire || axil_progress {
                 idle = 0;
             } else {
                 idle += 1;
@@ -473,6 +475,18 @@ impl Nic {
                     });
                 }
             }
+        }
+        // drain: dropped frames and the counters settle a few cycles after
+        // the last delivered frame (nothing more may come out)
+        for _ in 0..2 * ferronic_hdl::nic_core::LATENCY + 16 {
+            self.m.set_s_axis_tvalid(0);
+            self.m.set_m_axis_tready(1);
+            self.m.drive_axil(&Default::default());
+            self.settle();
+            if self.m.m_axis_tvalid() != 0 {
+                return Err(SimError::Axis(AxisError::Extra { cycle: self.t }));
+            }
+            self.edge();
         }
         self.m.trace_flush();
         let applied = self.applied(done0, &in_first);

@@ -119,6 +119,7 @@ fn reconfiguration_mid_traffic_and_exact_counters() {
         scramble: true,
         ctrl_noise: 0.02,
         axil_delay: 0.3,
+        vcd: std::env::var("FERRONIC_VCD").ok().map(Into::into),
         ..RunOpts::default()
     };
     let mut nic = Nic::new(&opts).unwrap();
