@@ -4,7 +4,8 @@
 //!
 //! * `inc` ([`crate::COUNTERS`] bits): counter i adds 1 when bit i is set.
 //! * `add` ([`crate::COUNTERS`] bits): counter i adds `bytes` (16 bits) when
-//!   bit i is set (both may be set: it adds 1 + `bytes`).
+//!   bit i is set; `add_tx` likewise adds `tx_bytes` (receive and transmit
+//!   byte counts can land in the same cycle). All may be set at once.
 //! * `clear` or `rst`: every counter to 0 (clear wins over increments).
 //! * `counters`: counter i at bits 64i+63..64i; updated at each clock edge,
 //!   so an increment every cycle is counted exactly. Counters wrap at 2^64.
@@ -21,6 +22,8 @@ pub struct CounterBank {
     pub inc: Signal<In, Bits<COUNTERS>>,
     pub add: Signal<In, Bits<COUNTERS>>,
     pub bytes: Signal<In, Bits<16>>,
+    pub add_tx: Signal<In, Bits<COUNTERS>>,
+    pub tx_bytes: Signal<In, Bits<16>>,
     pub counters: Signal<Out, Bits<COUNTER_BITS>>,
 }
 
@@ -29,8 +32,9 @@ impl Logic for CounterBank {
         if self.clock.pos_edge() {
             let mut next: Bits<COUNTER_BITS> = Bits::default();
             if !(self.rst.val() || self.clear.val()) {
-                let (inc, add) = (self.inc.val(), self.add.val());
+                let (inc, add, add_tx) = (self.inc.val(), self.add.val(), self.add_tx.val());
                 let bytes = self.bytes.val().to_u64();
+                let tx_bytes = self.tx_bytes.val().to_u64();
                 for i in 0..COUNTERS {
                     let mut c = self.counters.val().get_bits::<64>(64 * i).to_u64();
                     if inc.get_bit(i) {
@@ -38,6 +42,9 @@ impl Logic for CounterBank {
                     }
                     if add.get_bit(i) {
                         c = c.wrapping_add(bytes);
+                    }
+                    if add_tx.get_bit(i) {
+                        c = c.wrapping_add(tx_bytes);
                     }
                     for b in 0..64 {
                         next = next.replace_bit(64 * i + b, c >> b & 1 != 0);
@@ -60,7 +67,7 @@ impl Logic for CounterBank {
         for i in 0..COUNTERS {
             let (hi, lo) = (64 * i + 63, 64 * i);
             v.push_str(&format!(
-                "    counters[{hi}:{lo}] <= counters[{hi}:{lo}] + {{63'h0, inc[{i}]}} + (add[{i}] ? {{48'h0, bytes}} : 64'h0);\n"
+                "    counters[{hi}:{lo}] <= counters[{hi}:{lo}] + {{63'h0, inc[{i}]}} + (add[{i}] ? {{48'h0, bytes}} : 64'h0) + (add_tx[{i}] ? {{48'h0, tx_bytes}} : 64'h0);\n"
             ));
         }
         v.push_str("  end\nend\n");

@@ -8,7 +8,10 @@
 //! then per receive queue q = `m_tdest`: 9+4q FRAMES, 10+4q BYTES (adds the
 //! frame's length in bytes, FCS included), 11+4q DROPS (`drop`: a frame
 //! marked for dropping consumed at its last beat; also counts in the global
-//! DROPS), 12+4q ERRORS (tuser BAD).
+//! DROPS), 12+4q ERRORS (tuser BAD); then per transmit queue t =
+//! `tx_tdest` (counted as the host's frame is accepted): 41+4t FRAMES,
+//! 42+4t BYTES (FCS included), 43+4t DROPS (`tx_drop`), 44+4t ERRORS (the
+//! host marked it bad, `tx_bad`).
 
 use crate::keep::KeepCount;
 use crate::{COUNTERS, RX_QUEUE_BITS};
@@ -28,11 +31,27 @@ pub struct CounterEvents {
     pub m_tuser: Signal<In, Bits<6>>,
     pub m_tdest: Signal<In, Bits<RX_QUEUE_BITS>>,
     pub m_parse_err: Signal<In, Bit>,
+    pub tx_tkeep: Signal<In, Bits<8>>,
+    pub tx_fire: Signal<In, Bit>,
+    pub tx_tlast: Signal<In, Bit>,
+    pub tx_tdest: Signal<In, Bits<RX_QUEUE_BITS>>,
+    pub tx_bad: Signal<In, Bit>,
+    pub tx_drop: Signal<In, Bit>,
+    pub add_tx: Signal<Out, Bits<COUNTERS>>,
+    pub tx_bytes: Signal<Out, Bits<16>>,
     pub inc: Signal<Out, Bits<COUNTERS>>,
     pub add: Signal<Out, Bits<COUNTERS>>,
     pub bytes: Signal<Out, Bits<16>>,
     keep: KeepCount,
+    tx_keep: KeepCount,
     len: DFF<Bits<16>>,
+    tx_len: DFF<Bits<16>>,
+    r_add_tx: DFF<Bits<COUNTERS>>,
+    r_tx_bytes: DFF<Bits<16>>,
+    tx_total: Signal<Local, Bits<16>>,
+    rx_inc: Signal<Local, Bits<COUNTERS>>,
+    tx_inc: Signal<Local, Bits<COUNTERS>>,
+    tpos: Signal<Local, Bits<8>>,
     r_inc: DFF<Bits<COUNTERS>>,
     r_add: DFF<Bits<COUNTERS>>,
     r_bytes: DFF<Bits<16>>,
@@ -44,7 +63,7 @@ pub struct CounterEvents {
 impl Logic for CounterEvents {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, len, r_inc, r_add, r_bytes);
+        dff_setup!(self, clock, len, r_inc, r_add, r_bytes, tx_len, r_add_tx, r_tx_bytes);
         self.keep.tkeep.next = self.m_tkeep.val();
         self.m_fire.next = self.m_tvalid.val() & self.m_tready.val();
         self.total.next = self.len.q.val() + bit_cast::<16, 4>(self.keep.count.val());
@@ -52,9 +71,9 @@ impl Logic for CounterEvents {
             self.total.next = 0xFFFF_u64.into();
         }
         self.qpos.next = (bit_cast::<8, RX_QUEUE_BITS>(self.m_tdest.val()) << 2_u64) + 9_u64;
-        self.r_inc.d.next = bit_cast::<COUNTERS, 1>(self.s_last_fire.val().into());
+        self.rx_inc.next = bit_cast::<COUNTERS, 1>(self.s_last_fire.val().into());
         if self.drop.val() {
-            self.r_inc.d.next = bit_cast::<COUNTERS, 1>(self.s_last_fire.val().into())
+            self.rx_inc.next = bit_cast::<COUNTERS, 1>(self.s_last_fire.val().into())
                 | (1_u64 << 2_u64)
                 | (bit_cast::<COUNTERS, 1>(true.into()) << (self.qpos.val() + 2_u64));
         }
@@ -64,7 +83,7 @@ impl Logic for CounterEvents {
         }
         if self.m_fire.val() & self.m_tlast.val() {
             self.len.d.next = 0_u64.into();
-            self.r_inc.d.next = bit_cast::<COUNTERS, 1>(self.s_last_fire.val().into())
+            self.rx_inc.next = bit_cast::<COUNTERS, 1>(self.s_last_fire.val().into())
                 | (1_u64 << 1_u64)
                 | (bit_cast::<COUNTERS, 5>(self.m_tuser.val().get_bits::<5>(1)) << 3_u64)
                 | (bit_cast::<COUNTERS, 1>(self.m_parse_err.val().into()) << 8_u64)
@@ -74,14 +93,45 @@ impl Logic for CounterEvents {
             self.r_add.d.next = bit_cast::<COUNTERS, 1>(true.into()) << (self.qpos.val() + 1_u64);
             self.r_bytes.d.next = self.total.val();
         }
+        // transmit side
+        self.tx_keep.tkeep.next = self.tx_tkeep.val();
+        self.tx_total.next = self.tx_len.q.val() + bit_cast::<16, 4>(self.tx_keep.count.val());
+        if self.tx_total.val() < self.tx_len.q.val() {
+            self.tx_total.next = 0xFFFF_u64.into();
+        }
+        self.tpos.next = (bit_cast::<8, RX_QUEUE_BITS>(self.tx_tdest.val()) << 2_u64) + 41_u64;
+        self.r_add_tx.d.next = 0_u64.into();
+        self.tx_inc.next = 0_u64.into();
+        if self.tx_fire.val() {
+            self.tx_len.d.next = self.tx_total.val();
+        }
+        if self.tx_fire.val() & self.tx_tlast.val() {
+            self.tx_len.d.next = 0_u64.into();
+            self.r_tx_bytes.d.next = self.tx_total.val() + 4_u64;
+            if self.tx_drop.val() {
+                self.tx_inc.next =
+                    bit_cast::<COUNTERS, 1>(true.into()) << (self.tpos.val() + 2_u64);
+            } else {
+                self.tx_inc.next = (bit_cast::<COUNTERS, 1>(true.into()) << self.tpos.val())
+                    | (bit_cast::<COUNTERS, 1>(self.tx_bad.val().into())
+                        << (self.tpos.val() + 3_u64));
+                self.r_add_tx.d.next =
+                    bit_cast::<COUNTERS, 1>(true.into()) << (self.tpos.val() + 1_u64);
+            }
+        }
+        self.r_inc.d.next = self.rx_inc.val() | self.tx_inc.val();
         if self.rst.val() {
             self.len.d.next = 0_u64.into();
+            self.tx_len.d.next = 0_u64.into();
+            self.r_add_tx.d.next = 0_u64.into();
             self.r_inc.d.next = 0_u64.into();
             self.r_add.d.next = 0_u64.into();
         }
         self.inc.next = self.r_inc.q.val();
         self.add.next = self.r_add.q.val();
         self.bytes.next = self.r_bytes.q.val();
+        self.add_tx.next = self.r_add_tx.q.val();
+        self.tx_bytes.next = self.r_tx_bytes.q.val();
     }
 }
 

@@ -10,6 +10,7 @@ pub mod counter_bank;
 pub mod counter_events;
 pub mod crc32;
 pub mod crc_lanes;
+pub mod fcs_append;
 pub mod fcs_check;
 pub mod fcs_insert;
 pub mod keep;
@@ -31,9 +32,13 @@ pub(crate) mod testbench;
 pub const RX_QUEUES: usize = 8;
 /// Width of `m_axis_tdest` in bits (log2 of [`RX_QUEUES`]).
 pub const RX_QUEUE_BITS: usize = 3;
-/// Hardware counters: the register map's global ones plus 4 per queue.
-pub const COUNTERS: usize =
-    ferronic_regmap::GLOBAL_COUNTERS + ferronic_regmap::PER_QUEUE.len() * RX_QUEUES;
+/// Transmit queues (`s_axis_tx_tdest` values); a generation parameter fixed here.
+pub const TX_QUEUES: usize = 8;
+/// Hardware counters: the register map's global ones plus 4 per receive
+/// queue and 4 per transmit queue.
+pub const COUNTERS: usize = ferronic_regmap::GLOBAL_COUNTERS
+    + ferronic_regmap::PER_QUEUE.len() * RX_QUEUES
+    + ferronic_regmap::PER_TX_QUEUE.len() * TX_QUEUES;
 /// Width of the counter bus: 64 bits per counter.
 pub const COUNTER_BITS: usize = 64 * COUNTERS;
 

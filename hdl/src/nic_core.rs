@@ -18,6 +18,9 @@
 //! | `m_axis_tag` | 64 | migrated tag on the `tlast` beat (wire order, zero-extended) |
 //! | `m_axis_tdest` | 3 | receive queue (RSS or default), constant over the frame |
 //! | `m_axis_hash` | 32 | Toeplitz RSS hash of IP frames (0 otherwise), constant over the frame |
+//! | `s_axis_tx_tdata/tkeep/tvalid/tready/tlast` | 64/8/1/1/1 | transmit frames from the host, without FCS |
+//! | `s_axis_tx_tuser`, `s_axis_tx_tdest` | 1, 3 | host marks the frame bad; its transmit queue |
+//! | `m_axis_tx_*` (`tuser` 1) | 64/8/1/1/1/1 | transmit frames to the MAC, FCS appended ([`FcsAppend`]) |
 //! | `s_axil_*` | 16-bit address, 32-bit data | AXI4-Lite register access |
 //!
 //! Latency: [`LATENCY`] cycles from a beat's acceptance on `s_axis` to its
@@ -26,6 +29,7 @@
 use crate::axil_slave::AxilSlave;
 use crate::counter_bank::CounterBank;
 use crate::counter_events::CounterEvents;
+use crate::fcs_append::FcsAppend;
 use crate::fcs_check::FcsCheck;
 use crate::fcs_insert::FcsInsert;
 use crate::regfile::RegFile;
@@ -62,6 +66,19 @@ pub struct NicCore {
     pub m_axis_tag: Signal<Out, Bits<64>>,
     pub m_axis_tdest: Signal<Out, Bits<RX_QUEUE_BITS>>,
     pub m_axis_hash: Signal<Out, Bits<32>>,
+    pub s_axis_tx_tdata: Signal<In, Bits<64>>,
+    pub s_axis_tx_tkeep: Signal<In, Bits<8>>,
+    pub s_axis_tx_tvalid: Signal<In, Bit>,
+    pub s_axis_tx_tready: Signal<Out, Bit>,
+    pub s_axis_tx_tlast: Signal<In, Bit>,
+    pub s_axis_tx_tuser: Signal<In, Bit>,
+    pub s_axis_tx_tdest: Signal<In, Bits<RX_QUEUE_BITS>>,
+    pub m_axis_tx_tdata: Signal<Out, Bits<64>>,
+    pub m_axis_tx_tkeep: Signal<Out, Bits<8>>,
+    pub m_axis_tx_tvalid: Signal<Out, Bit>,
+    pub m_axis_tx_tready: Signal<In, Bit>,
+    pub m_axis_tx_tlast: Signal<Out, Bit>,
+    pub m_axis_tx_tuser: Signal<Out, Bit>,
     pub s_axil_awaddr: Signal<In, Bits<16>>,
     pub s_axil_awprot: Signal<In, Bits<3>>,
     pub s_axil_awvalid: Signal<In, Bit>,
@@ -85,6 +102,7 @@ pub struct NicCore {
     tag_migrate: TagMigrate,
     fcs_insert: FcsInsert,
     rss: RssSteer,
+    tx_fcs: FcsAppend,
     axil: AxilSlave,
     regs: RegFile,
     events: CounterEvents,
@@ -112,6 +130,19 @@ impl NicCore {
             m_axis_tag: Default::default(),
             m_axis_tdest: Default::default(),
             m_axis_hash: Default::default(),
+            s_axis_tx_tdata: Default::default(),
+            s_axis_tx_tkeep: Default::default(),
+            s_axis_tx_tvalid: Default::default(),
+            s_axis_tx_tready: Default::default(),
+            s_axis_tx_tlast: Default::default(),
+            s_axis_tx_tuser: Default::default(),
+            s_axis_tx_tdest: Default::default(),
+            m_axis_tx_tdata: Default::default(),
+            m_axis_tx_tkeep: Default::default(),
+            m_axis_tx_tvalid: Default::default(),
+            m_axis_tx_tready: Default::default(),
+            m_axis_tx_tlast: Default::default(),
+            m_axis_tx_tuser: Default::default(),
             s_axil_awaddr: Default::default(),
             s_axil_awprot: Default::default(),
             s_axil_awvalid: Default::default(),
@@ -135,6 +166,7 @@ impl NicCore {
             tag_migrate: Default::default(),
             fcs_insert: Default::default(),
             rss: Default::default(),
+            tx_fcs: Default::default(),
             axil: Default::default(),
             regs: RegFile::new(map),
             events: Default::default(),
@@ -153,6 +185,30 @@ impl Logic for NicCore {
         self.tag_migrate.rst.next = self.rst.val();
         self.fcs_insert.rst.next = self.rst.val();
         self.rss.clock.next = self.clk.val();
+        self.tx_fcs.clock.next = self.clk.val();
+        self.tx_fcs.rst.next = self.rst.val();
+        // transmit: host -> FcsAppend -> MAC
+        self.tx_fcs.enable.next = self.regs.tx_enable.val();
+        self.tx_fcs.s_tdata.next = self.s_axis_tx_tdata.val();
+        self.tx_fcs.s_tkeep.next = self.s_axis_tx_tkeep.val();
+        self.tx_fcs.s_tvalid.next = self.s_axis_tx_tvalid.val();
+        self.tx_fcs.s_tlast.next = self.s_axis_tx_tlast.val();
+        self.tx_fcs.s_tuser.next = self.s_axis_tx_tuser.val();
+        self.s_axis_tx_tready.next = self.tx_fcs.s_tready.val();
+        self.m_axis_tx_tdata.next = self.tx_fcs.m_tdata.val();
+        self.m_axis_tx_tkeep.next = self.tx_fcs.m_tkeep.val();
+        self.m_axis_tx_tvalid.next = self.tx_fcs.m_tvalid.val();
+        self.m_axis_tx_tlast.next = self.tx_fcs.m_tlast.val();
+        self.m_axis_tx_tuser.next = self.tx_fcs.m_tuser.val();
+        self.tx_fcs.m_tready.next = self.m_axis_tx_tready.val();
+        self.events.tx_tkeep.next = self.s_axis_tx_tkeep.val();
+        self.events.tx_fire.next = self.s_axis_tx_tvalid.val() & self.tx_fcs.s_tready.val();
+        self.events.tx_tlast.next = self.s_axis_tx_tlast.val();
+        self.events.tx_tdest.next = self.s_axis_tx_tdest.val();
+        self.events.tx_bad.next = self.s_axis_tx_tuser.val();
+        self.events.tx_drop.next = self.tx_fcs.frame_drop.val();
+        self.bank.add_tx.next = self.events.add_tx.val();
+        self.bank.tx_bytes.next = self.events.tx_bytes.val();
         self.axil.clock.next = self.clk.val();
         self.regs.clock.next = self.clk.val();
         self.events.clock.next = self.clk.val();

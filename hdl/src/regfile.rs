@@ -16,7 +16,7 @@
 //! * Counters arrive on `counters` (64 bits each, counter i at bits
 //!   64i+63..64i). Reading counter i's low word latches its high word into
 //!   a shadow that any `*_HI` read returns: read LO then HI, never torn.
-//! * Datapath outputs: `enable`, `tag_format` (4), `tag_mode` (2) from
+//! * Datapath outputs: `enable`, `tx_enable`, `tag_format` (4), `tag_mode` (2) from
 //!   `datapath.CTRL`, `default_queue` ([`crate::RX_QUEUE_BITS`]) from
 //!   `datapath.DEFAULT_QUEUE`, and `clear`, a one-cycle pulse when 1 is
 //!   written to `counters.CLEAR`; `rss_enable` (`rss.CTRL` bit 0),
@@ -45,6 +45,7 @@ pub struct RegFile {
     pub rd_err: Signal<Out, Bit>,
     pub counters: Signal<In, Bits<COUNTER_BITS>>,
     pub enable: Signal<Out, Bit>,
+    pub tx_enable: Signal<Out, Bit>,
     pub tag_format: Signal<Out, Bits<4>>,
     pub tag_mode: Signal<Out, Bits<2>>,
     pub default_queue: Signal<Out, Bits<RX_QUEUE_BITS>>,
@@ -111,6 +112,7 @@ impl RegFile {
             rd_err: Default::default(),
             counters: Default::default(),
             enable: Default::default(),
+            tx_enable: Default::default(),
             tag_format: Default::default(),
             tag_mode: Default::default(),
             default_queue: Default::default(),
@@ -127,6 +129,7 @@ impl RegFile {
         let ctrl = u64::from(self._sim.storage[self._sim.ctrl]);
         let dq = u64::from(self._sim.storage[self._sim.default_queue]);
         self.enable.next = ctrl & 1 != 0;
+        self.tx_enable.next = ctrl & 2 != 0;
         self.tag_format.next = ((ctrl >> 4) & 0xF).into();
         self.tag_mode.next = ((ctrl >> 8) & 3).into();
         self.default_queue.next = (dq & ((1 << RX_QUEUE_BITS) - 1)).into();
@@ -225,6 +228,7 @@ impl Logic for RegFile {
         self.rd_data.connect();
         self.rd_err.connect();
         self.enable.connect();
+        self.tx_enable.connect();
         self.tag_format.connect();
         self.tag_mode.connect();
         self.default_queue.connect();
@@ -257,7 +261,7 @@ pub fn verilog(map: &RegMap) -> String {
         })
         .collect();
     v.push_str(&format!(
-        "always @(*) begin\n  enable = storage[{c}];\n  tag_format = storage[{c4}:{c1}];\n  tag_mode = storage[{c9}:{c8}];\n  default_queue = storage[{dh}:{dl}];\nend\n",
+        "always @(*) begin\n  enable = storage[{c}];\n  tx_enable = storage[{c} + 1];\n  tag_format = storage[{c4}:{c1}];\n  tag_mode = storage[{c9}:{c8}];\n  default_queue = storage[{dh}:{dl}];\nend\n",
         c = 32 * ctrl,
         c4 = 32 * ctrl + 7,
         c1 = 32 * ctrl + 4,

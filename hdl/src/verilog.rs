@@ -61,6 +61,7 @@ pub fn rename(src: &str, top_name: &str) -> Result<String, CollisionError> {
 pub fn regmap(build_time: u32, git_hash: u32) -> RegMap {
     RegMap::new(MapParams {
         rx_queues: crate::RX_QUEUES,
+        tx_queues: crate::TX_QUEUES,
         build_time,
         git_hash,
     })

@@ -95,6 +95,8 @@ pub struct Block {
 pub struct MapParams {
     /// Number of receive queues (1..=256).
     pub rx_queues: usize,
+    /// Number of transmit queues (1..=256).
+    pub tx_queues: usize,
     /// Build time, Unix seconds (`SOURCE_DATE_EPOCH` when set).
     pub build_time: u32,
     /// First 8 hex digits of the git commit, as a number (0 if unknown).
@@ -105,6 +107,7 @@ impl Default for MapParams {
     fn default() -> Self {
         MapParams {
             rx_queues: 8,
+            tx_queues: 8,
             build_time: 0,
             git_hash: 0,
         }
@@ -159,15 +162,33 @@ pub const PER_QUEUE: [(&str, &str); 4] = [
 
 /// `datapath.CTRL` bit fields.
 pub mod ctrl {
-    /// Bit 0: frames flow when 1; dropped and counted in DROPS when 0.
+    /// Bit 0: received frames flow when 1; dropped and counted in DROPS when 0.
     pub const ENABLE: u32 = 1 << 0;
+    /// Bit 1: transmitted frames flow when 1; dropped and counted in
+    /// TXQq_DROPS when 0.
+    pub const TX_ENABLE: u32 = 1 << 1;
     /// Bits 7:4: tag format code (`ferronic_hdl::tag::TagFormat::code`).
     pub const FORMAT_SHIFT: u32 = 4;
     /// Bits 9:8: tag mode code (`ferronic_hdl::tag::TagMode::code`).
     pub const MODE_SHIFT: u32 = 8;
-    /// Reset value: enabled, format none, mode pass.
-    pub const RESET: u32 = ENABLE;
+    /// Reset value: receive and transmit enabled, format none, mode pass.
+    pub const RESET: u32 = ENABLE | TX_ENABLE;
 }
+
+/// Counters per transmit queue (from `s_axis_tx_tdest`): frames, bytes,
+/// drops, errors.
+pub const PER_TX_QUEUE: [(&str, &str); 4] = [
+    ("FRAMES", "frames sent from this queue"),
+    ("BYTES", "bytes sent from this queue, FCS included"),
+    (
+        "DROPS",
+        "frames from this queue dropped (datapath.CTRL.TX_ENABLE was 0)",
+    ),
+    (
+        "ERRORS",
+        "frames the host marked bad (sent with a deliberately wrong FCS)",
+    ),
+];
 
 /// The whole register map.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -235,6 +256,14 @@ impl RegMap {
                 });
             }
         }
+        for q in 0..params.tx_queues {
+            for (n, d) in PER_TX_QUEUE {
+                counters.push(CounterDef {
+                    name: format!("TXQ{q}_{n}"),
+                    doc: format!("{d} (transmit queue {q})"),
+                });
+            }
+        }
 
         let mut id = BlockBuilder::new("identity", 0x0001, 0x0001_0000);
         id.reg(
@@ -285,7 +314,7 @@ impl RegMap {
             "CTRL",
             Access::Rw,
             Source::Storage(ctrl::RESET),
-            "bit 0 ENABLE; bits 7:4 tag format; bits 9:8 tag mode; sampled at each frame's first beat",
+            "bit 0 ENABLE (receive), bit 1 TX_ENABLE; bits 7:4 tag format; bits 9:8 tag mode; sampled at each frame's first beat",
         );
         dp.reg(
             "MAC_LO",
@@ -569,7 +598,10 @@ mod tests {
             rx_queues: 2,
             ..MapParams::default()
         });
-        assert_eq!(m.counters.len(), GLOBAL_COUNTERS + 2 * PER_QUEUE.len());
+        assert_eq!(
+            m.counters.len(),
+            GLOBAL_COUNTERS + 2 * PER_QUEUE.len() + 8 * PER_TX_QUEUE.len()
+        );
         let lo = m.reg("counters.RXQ1_BYTES_LO").unwrap();
         let hi = m.reg("counters.RXQ1_BYTES_HI").unwrap();
         assert_eq!(hi.offset, lo.offset + 4);

@@ -1,0 +1,176 @@
+//! `FcsAppend`: the transmit side's FCS insertion. Frames from the host
+//! arrive without an FCS; the CRC-32 (IEEE 802.3 clause 3.2.9) is computed
+//! as they stream and appended after the last byte, least significant byte
+//! first.
+//!
+//! * Bus: AXI4-Stream, 64-bit, byte 0 in `tdata[7:0]`.
+//! * `s_tuser` (1 bit): the host marks the frame bad; it leaves with the
+//!   FCS complemented (a deliberately wrong FCS: the link partner drops it)
+//!   and `m_tuser` set.
+//! * `enable` is sampled at each frame's first beat; a frame met by 0 is
+//!   consumed and nothing leaves. `frame_drop` tells whether the frame now
+//!   on `s_axis` is (being) dropped, for the counters.
+//! * A last beat of up to 4 bytes takes the FCS in the same beat; a longer
+//!   one needs one more beat, so the input is held for one cycle after such
+//!   a frame (the output stays busy: it carries 4 more bytes per frame).
+//!   Frames are not padded: the host pads to 60 bytes as drivers do.
+//! * Latency: 1 cycle (registered output).
+
+use crate::crc_lanes::Crc32Lanes;
+use crate::keep::KeepCount;
+use rust_hdl::prelude::*;
+
+/// Transmit FCS insertion; see the module documentation.
+#[derive(LogicBlock)]
+pub struct FcsAppend {
+    pub clock: Signal<In, Clock>,
+    pub rst: Signal<In, Bit>,
+    pub s_tdata: Signal<In, Bits<64>>,
+    pub s_tkeep: Signal<In, Bits<8>>,
+    pub s_tvalid: Signal<In, Bit>,
+    pub s_tready: Signal<Out, Bit>,
+    pub s_tlast: Signal<In, Bit>,
+    pub s_tuser: Signal<In, Bit>,
+    pub enable: Signal<In, Bit>,
+    pub frame_drop: Signal<Out, Bit>,
+    pub m_tdata: Signal<Out, Bits<64>>,
+    pub m_tkeep: Signal<Out, Bits<8>>,
+    pub m_tvalid: Signal<Out, Bit>,
+    pub m_tready: Signal<In, Bit>,
+    pub m_tlast: Signal<Out, Bit>,
+    pub m_tuser: Signal<Out, Bit>,
+    lanes: Crc32Lanes,
+    keep: KeepCount,
+    crc: DFF<Bits<32>>,
+    in_frame: DFF<Bit>,
+    dropping: DFF<Bit>,
+    extra: DFF<Bit>,
+    extra_data: DFF<Bits<64>>,
+    extra_keep: DFF<Bits<8>>,
+    o_data: DFF<Bits<64>>,
+    o_keep: DFF<Bits<8>>,
+    o_valid: DFF<Bit>,
+    o_last: DFF<Bit>,
+    o_user: DFF<Bit>,
+    fire: Signal<Local, Bit>,
+    fcs: Signal<Local, Bits<64>>,
+    kb: Signal<Local, Bits<7>>,
+    init: Constant<Bits<32>>,
+    ones: Constant<Bits<8>>,
+    ones64: Constant<Bits<64>>,
+}
+
+impl Default for FcsAppend {
+    fn default() -> Self {
+        Self {
+            clock: Default::default(),
+            rst: Default::default(),
+            s_tdata: Default::default(),
+            s_tkeep: Default::default(),
+            s_tvalid: Default::default(),
+            s_tready: Default::default(),
+            s_tlast: Default::default(),
+            s_tuser: Default::default(),
+            enable: Default::default(),
+            frame_drop: Default::default(),
+            m_tdata: Default::default(),
+            m_tkeep: Default::default(),
+            m_tvalid: Default::default(),
+            m_tready: Default::default(),
+            m_tlast: Default::default(),
+            m_tuser: Default::default(),
+            lanes: Default::default(),
+            keep: Default::default(),
+            crc: Default::default(),
+            in_frame: Default::default(),
+            dropping: Default::default(),
+            extra: Default::default(),
+            extra_data: Default::default(),
+            extra_keep: Default::default(),
+            o_data: Default::default(),
+            o_keep: Default::default(),
+            o_valid: Default::default(),
+            o_last: Default::default(),
+            o_user: Default::default(),
+            fire: Default::default(),
+            fcs: Default::default(),
+            kb: Default::default(),
+            init: Constant::new(u64::from(crate::crc32::INIT).into()),
+            ones: Constant::new(0xFF_u64.into()),
+            ones64: Constant::new(u64::MAX.into()),
+        }
+    }
+}
+
+impl Logic for FcsAppend {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self, clock, crc, in_frame, dropping, extra, extra_data, extra_keep, o_data, o_keep,
+            o_valid, o_last, o_user
+        );
+        self.keep.tkeep.next = self.s_tkeep.val();
+        self.lanes.crc_in.next = self.crc.q.val();
+        if !self.in_frame.q.val() {
+            self.lanes.crc_in.next = self.init.val();
+        }
+        self.lanes.data.next = self.s_tdata.val();
+        self.lanes.nbytes.next = self.keep.count.val();
+        self.frame_drop.next = self.dropping.q.val();
+        if !self.in_frame.q.val() {
+            self.frame_drop.next = !self.enable.val();
+        }
+        self.s_tready.next = !self.extra.q.val() & (!self.o_valid.q.val() | self.m_tready.val());
+        self.fire.next = self.s_tvalid.val() & self.s_tready.val();
+        // FCS, least significant byte first; complemented again when bad
+        self.fcs.next = bit_cast::<64, 32>(!self.lanes.crc_out.val());
+        if self.s_tuser.val() {
+            self.fcs.next = bit_cast::<64, 32>(self.lanes.crc_out.val());
+        }
+        self.kb.next = bit_cast::<7, 4>(self.keep.count.val()) << 3_u64;
+        if self.o_valid.q.val() & self.m_tready.val() {
+            self.o_valid.d.next = false;
+            if self.extra.q.val() {
+                self.extra.d.next = false;
+                self.o_valid.d.next = true;
+                self.o_data.d.next = self.extra_data.q.val();
+                self.o_keep.d.next = self.extra_keep.q.val();
+                self.o_last.d.next = true;
+            }
+        }
+        if self.fire.val() {
+            self.crc.d.next = self.lanes.crc_out.val();
+            self.in_frame.d.next = !self.s_tlast.val();
+            self.dropping.d.next = self.frame_drop.val();
+            self.o_valid.d.next = !self.frame_drop.val();
+            self.o_data.d.next = self.s_tdata.val();
+            self.o_keep.d.next = self.s_tkeep.val();
+            self.o_last.d.next = false;
+            self.o_user.d.next = self.s_tuser.val();
+            if self.s_tlast.val() {
+                // data bytes, then the FCS from lane `count`
+                self.o_data.d.next = (self.s_tdata.val() & !(self.ones64.val() << self.kb.val()))
+                    | (self.fcs.val() << self.kb.val());
+                self.o_keep.d.next = !(self.ones.val() << (self.keep.count.val() + 4_u64));
+                self.o_last.d.next = true;
+                if self.keep.count.val() > 4_u64 {
+                    self.o_keep.d.next = self.ones.val();
+                    self.o_last.d.next = false;
+                    self.extra.d.next = !self.frame_drop.val();
+                    self.extra_data.d.next = self.fcs.val() >> (64_u64 - self.kb.val());
+                    self.extra_keep.d.next = !(self.ones.val() << (self.keep.count.val() - 4_u64));
+                }
+            }
+        }
+        if self.rst.val() {
+            self.in_frame.d.next = false;
+            self.o_valid.d.next = false;
+            self.extra.d.next = false;
+        }
+        self.m_tdata.next = self.o_data.q.val();
+        self.m_tkeep.next = self.o_keep.q.val();
+        self.m_tvalid.next = self.o_valid.q.val();
+        self.m_tlast.next = self.o_last.q.val();
+        self.m_tuser.next = self.o_user.q.val();
+    }
+}
