@@ -78,14 +78,7 @@ impl RegFile {
             crate::COUNTERS,
             "counter count of the map"
         );
-        let storage = map
-            .storage()
-            .iter()
-            .map(|r| match r.source {
-                Source::Storage(v) => v,
-                _ => unreachable!(),
-            })
-            .collect();
+        let storage = reset_values(map);
         let sim = SimState {
             ctrl: map.storage_index("datapath.CTRL").expect("datapath.CTRL"),
             default_queue: map
@@ -159,15 +152,7 @@ impl Logic for RegFile {
         if self.clock.pos_edge() {
             self.clear.next = false;
             if self.rst.val() {
-                let map = &self._sim.map;
-                self._sim.storage = map
-                    .storage()
-                    .iter()
-                    .map(|r| match r.source {
-                        Source::Storage(v) => v,
-                        _ => unreachable!(),
-                    })
-                    .collect();
+                self._sim.storage = reset_values(&self._sim.map);
                 self._sim.shadow = 0;
                 self.rd_data.next = 0_u64.into();
                 self.rd_err.next = false;
@@ -241,6 +226,17 @@ impl Logic for RegFile {
     fn hdl(&self) -> Verilog {
         Verilog::Custom(verilog(&self._sim.map))
     }
+}
+
+/// Reset values of the storage registers, in configuration-bus order.
+fn reset_values(map: &RegMap) -> Vec<u32> {
+    map.storage()
+        .iter()
+        .filter_map(|r| match r.source {
+            Source::Storage(v) => Some(v),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The Verilog body of [`RegFile`] for `map`.
