@@ -4,7 +4,7 @@
 //! `VL_IN*/VL_OUT*` lines of `Vnic_core.h`.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 struct Port {
@@ -121,7 +121,6 @@ fn main() {
         .file(&ufile)
         .compile("nic_core_model");
     std::fs::write(out.join("ports.rs"), bindings(&ports)).unwrap();
-    let _ = Path::new("");
 }
 
 fn shim(ports: &[Port]) -> String {

@@ -355,7 +355,6 @@ impl Nic {
         let mut out_in_frame = false;
         let (mut first_accept, mut last_accept) = (None, 0u64);
         let (mut idle, mut reported) = (0u64, 0usize);
-        let done0 = self.axil.done.len();
         let mut written: Option<u32> = None;
         let mut expected: Option<usize> = None;
         loop {
@@ -364,7 +363,7 @@ impl Nic {
                 cur = jobs.get(fi).map(|j| beats(&j.frame)).unwrap_or_default();
             }
             if fi == jobs.len() && self.axil.pending() == 0 && expected.is_none() {
-                let applied = self.applied(done0, &in_first);
+                let applied = self.applied(&in_first);
                 expected = Some(applied.iter().filter(|a| a.enable).count());
             }
             if expected.is_some_and(|e| sink.frames.len() >= e) {
@@ -491,7 +490,7 @@ impl Nic {
             self.edge();
         }
         self.m.trace_flush();
-        let applied = self.applied(done0, &in_first);
+        let applied = self.applied(&in_first);
         st.cycles = self.t - c0;
         st.in_span = first_accept.map(|f| last_accept - f + 1).unwrap_or(0);
         let delivered = in_first
@@ -514,9 +513,8 @@ impl Nic {
 
     /// The CTRL value in force at each first-beat cycle: the last CTRL write
     /// (of all finished so far; configuration outlives a run) whose response
-    /// was valid by then. `done0` marks where this run's accesses begin.
-    fn applied(&self, done0: usize, in_first: &[u64]) -> Vec<Applied> {
-        let _ = done0;
+    /// was valid by then.
+    fn applied(&self, in_first: &[u64]) -> Vec<Applied> {
         let writes: Vec<(u64, u32)> = self
             .axil
             .done
