@@ -16,6 +16,7 @@
 //! is never torn. Writing 1 to `counters.CLEAR` zeroes every counter.
 
 pub mod export;
+pub mod tag;
 
 use serde::Serialize;
 

@@ -54,6 +54,10 @@ pub struct RunOpts {
     pub vcd: Option<PathBuf>,
     /// Fail after this many cycles without any handshake.
     pub max_idle: u64,
+    /// Never write `datapath.CTRL` for the jobs: frames meet whatever
+    /// configuration the registers hold (the jobs' format and mode are
+    /// ignored). `nicsim serve` runs this way, so the host configures.
+    pub keep_ctrl: bool,
 }
 
 impl Default for RunOpts {
@@ -67,6 +71,7 @@ impl Default for RunOpts {
             axil_delay: 0.0,
             vcd: None,
             max_idle: 10_000,
+            keep_ctrl: false,
         }
     }
 }
@@ -196,18 +201,26 @@ impl Nic {
             map,
             ctrl_addr,
         };
-        nic.m.set_rst(1);
-        nic.m.set_s_axis_tvalid(0);
-        nic.m.set_m_axis_tready(0);
-        nic.m.set_s_axis_tx_tvalid(0);
-        nic.m.set_m_axis_tx_tready(1);
-        nic.m.drive_axil(&Default::default());
-        for _ in 0..2 {
-            nic.settle();
-            nic.edge();
-        }
-        nic.m.set_rst(0);
+        nic.reset();
         Ok(nic)
+    }
+
+    /// Holds `rst` for two cycles with every bus idle: registers return to
+    /// their reset values and counters to 0. The AXI4-Lite master starts
+    /// afresh (its history of CTRL writes no longer applies).
+    pub fn reset(&mut self) {
+        self.axil = AxilMaster::new(self.opts.axil_delay, self.opts.seed);
+        self.m.set_rst(1);
+        self.m.set_s_axis_tvalid(0);
+        self.m.set_m_axis_tready(0);
+        self.m.set_s_axis_tx_tvalid(0);
+        self.m.set_m_axis_tx_tready(1);
+        self.m.drive_axil(&Default::default());
+        for _ in 0..2 {
+            self.settle();
+            self.edge();
+        }
+        self.m.set_rst(0);
     }
 
     /// Cycles simulated so far.
@@ -382,7 +395,7 @@ impl Nic {
                         strb: 0xF,
                     });
                 }
-            } else if fi < jobs.len() && bi == 0 && !presenting {
+            } else if !opts.keep_ctrl && fi < jobs.len() && bi == 0 && !presenting {
                 let want = ctrl_value(jobs[fi].format, jobs[fi].mode);
                 if written != Some(want) {
                     self.axil.push(Op::Write {

@@ -13,4 +13,5 @@ pub mod harness;
 pub mod model;
 pub mod replay;
 pub mod rss_model;
+pub mod serve;
 pub mod verilated;

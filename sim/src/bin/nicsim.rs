@@ -77,6 +77,16 @@ enum Cmd {
         #[arg(long, default_value_t = 400_000)]
         beats: usize,
     },
+    /// Serve the simulated NIC on a Unix socket for `nicctl --device
+    /// sim:PATH` (protocol: the ferronic-simlink crate documentation).
+    Serve {
+        /// Socket path (a stale socket file is replaced).
+        #[arg(long)]
+        socket: PathBuf,
+        /// Print one line per connection.
+        #[arg(long, short)]
+        verbose: bool,
+    },
     /// Write out/nic_core.v and replay the bundled EDSA capture in tail mode,
     /// RSS over 4 queues.
     Demo {
@@ -149,6 +159,22 @@ fn real_main() -> Result<bool> {
         }
         Cmd::Bench { format, beats } => {
             do_bench(format, beats)?;
+            Ok(true)
+        }
+        Cmd::Serve { socket, verbose } => {
+            let listener = ferronic_simlink::server::bind(&socket)
+                .with_context(|| format!("binding {}", socket.display()))?;
+            let mut nic = ferronic_sim::serve::SimNic::new()?;
+            eprintln!(
+                "nicsim serve: simulated NIC on {} (nicctl --device sim:{}); Ctrl-C stops",
+                socket.display(),
+                socket.display()
+            );
+            let opts = ferronic_simlink::ServeOpts {
+                stop: None,
+                verbose,
+            };
+            ferronic_simlink::serve(listener, &mut nic, &opts)?;
             Ok(true)
         }
         Cmd::Demo { out } => {

@@ -1,0 +1,169 @@
+//! The simulated NIC as a [`ferronic_simlink::Handler`]: what
+//! `nicsim serve --socket PATH` runs, and what the host's in-process `sim:`
+//! backend calls directly, so both answer identically.
+
+use crate::axil::{Op, Resp};
+use crate::harness::{Job, Nic, RunOpts, SimError, TxJob};
+use ferronic_hdl::tag::{TagFormat, TagMode};
+use ferronic_regmap::ctrl;
+use ferronic_simlink::{ErrorKind, Frame, Handler, Reply, Request, PROTOCOL};
+
+/// Accesses kept in the AXI4-Lite master's history before it is trimmed
+/// (the history decides which CTRL value each frame met).
+const HISTORY: usize = 4096;
+
+/// The Verilated core behind the socket protocol.
+pub struct SimNic {
+    nic: Nic,
+}
+
+impl SimNic {
+    /// A freshly reset core; frames meet the configuration the host wrote
+    /// (`RunOpts::keep_ctrl`), the streams run at line rate.
+    pub fn new() -> Result<SimNic, SimError> {
+        let opts = RunOpts {
+            keep_ctrl: true,
+            max_idle: 100_000,
+            ..RunOpts::default()
+        };
+        Ok(SimNic {
+            nic: Nic::new(&opts)?,
+        })
+    }
+
+    /// The simulated NIC, for callers that drive it beyond the protocol.
+    pub fn nic(&mut self) -> &mut Nic {
+        &mut self.nic
+    }
+
+    fn rx(&mut self, frames: Vec<Vec<u8>>) -> Result<Reply, SimError> {
+        let jobs: Vec<Job> = frames
+            .into_iter()
+            .map(|frame| Job {
+                frame,
+                format: TagFormat::None,
+                mode: TagMode::Pass,
+            })
+            .collect();
+        let c0 = self.nic.cycles();
+        let r = self.nic.run(&jobs, |_| {})?;
+        Ok(Reply::Frames {
+            frames: r
+                .frames
+                .into_iter()
+                .map(|f| Frame {
+                    queue: f.tdest,
+                    tuser: f.tuser,
+                    hash: f.hash,
+                    tag: f.tag,
+                    data: f.data,
+                })
+                .collect(),
+            cycles: self.nic.cycles() - c0,
+        })
+    }
+
+    fn tx(&mut self, queue: u8, frames: Vec<Vec<u8>>) -> Result<Reply, SimError> {
+        let ctrl_addr = self.nic.map.reg("datapath.CTRL").expect("CTRL").offset as u16;
+        let enabled = self.nic.read(ctrl_addr)? & ctrl::TX_ENABLE != 0;
+        let jobs: Vec<TxJob> = frames
+            .into_iter()
+            .filter(|f| !f.is_empty())
+            .map(|frame| TxJob {
+                frame,
+                queue,
+                bad: false,
+            })
+            .collect();
+        let expect = if enabled { jobs.len() } else { 0 };
+        let c0 = self.nic.cycles();
+        let out = self.nic.run_tx(&jobs, expect)?;
+        Ok(Reply::Frames {
+            frames: out
+                .into_iter()
+                .map(|f| Frame {
+                    queue,
+                    tuser: f.tuser,
+                    hash: 0,
+                    tag: 0,
+                    data: f.data,
+                })
+                .collect(),
+            cycles: self.nic.cycles() - c0,
+        })
+    }
+
+    /// Keeps the master's history short: only the last CTRL write matters.
+    fn trim(&mut self) {
+        let done = &mut self.nic.axil.done;
+        if done.len() <= HISTORY {
+            return;
+        }
+        let ctrl_addr = self.nic.map.reg("datapath.CTRL").expect("CTRL").offset as u16;
+        let last = done.iter().rposition(|d| {
+            matches!(d.op, Op::Write { addr, .. } if addr == ctrl_addr) && d.resp == Resp::Okay
+        });
+        let keep: Vec<_> = last.map(|i| done[i]).into_iter().collect();
+        *done = keep;
+    }
+}
+
+fn sim_error(e: SimError) -> Reply {
+    match e {
+        SimError::Register { op, resp } => Reply::Error {
+            kind: ErrorKind::Slverr,
+            message: format!("{op:?} answered {resp:?}"),
+        },
+        e => Reply::Error {
+            kind: ErrorKind::Sim,
+            message: e.to_string(),
+        },
+    }
+}
+
+fn offset16(offset: u32) -> Result<u16, Reply> {
+    u16::try_from(offset).map_err(|_| Reply::Error {
+        kind: ErrorKind::Slverr,
+        message: format!("offset {offset:#x} is outside the 64 KiB register space"),
+    })
+}
+
+impl Handler for SimNic {
+    fn handle(&mut self, req: Request) -> Reply {
+        let reply = match req {
+            Request::Hello => Reply::Hello {
+                server: format!("nicsim {}", env!("CARGO_PKG_VERSION")),
+                protocol: PROTOCOL,
+                cycles: self.nic.cycles(),
+            },
+            Request::Read { offset } => match offset16(offset) {
+                Ok(a) => self
+                    .nic
+                    .read(a)
+                    .map_or_else(sim_error, |value| Reply::Value { value }),
+                Err(r) => r,
+            },
+            Request::Write { offset, value } => match offset16(offset) {
+                Ok(a) => self.nic.write(a, value).map_or_else(sim_error, |_| Reply::Done),
+                Err(r) => r,
+            },
+            Request::Rx { frames } => self.rx(frames).unwrap_or_else(sim_error),
+            Request::Tx { queue, .. } if usize::from(queue) >= ferronic_hdl::TX_QUEUES => {
+                Reply::Error {
+                    kind: ErrorKind::Protocol,
+                    message: format!(
+                        "transmit queue {queue} does not exist (0..{})",
+                        ferronic_hdl::TX_QUEUES
+                    ),
+                }
+            }
+            Request::Tx { queue, frames } => self.tx(queue, frames).unwrap_or_else(sim_error),
+            Request::Reset => {
+                self.nic.reset();
+                Reply::Done
+            }
+        };
+        self.trim();
+        reply
+    }
+}

@@ -1,0 +1,37 @@
+//! The socket protocol between `nicsim serve --socket PATH` (the simulated
+//! NIC) and its clients (`nicctl --device sim:PATH`, tests).
+//!
+//! # Wire format
+//!
+//! A `SOCK_STREAM` Unix socket. The client sends one [`Request`] per line,
+//! as a JSON object ending in `\n`; the server answers each with exactly one
+//! [`Reply`] line, in order. The object's `op` (request) or `reply` (reply)
+//! field names the variant, in snake case. Frames travel as lowercase hex
+//! strings. Register offsets are byte addresses of the AXI4-Lite space
+//! (4-byte aligned); values are 32-bit, as JSON numbers.
+//!
+//! ```text
+//! -> {"op":"hello"}
+//! <- {"reply":"hello","server":"nicsim 0.1.0","protocol":1,"cycles":2}
+//! -> {"op":"read","offset":0}
+//! <- {"reply":"value","value":1178948178}
+//! -> {"op":"write","offset":24,"value":3}
+//! <- {"reply":"done"}
+//! -> {"op":"rx","frames":["ffffffffffff...c0ffee00"]}
+//! <- {"reply":"frames","frames":[{"queue":1,"tuser":16,"hash":2290221013,"data":"ffff..."}],"cycles":180}
+//! -> {"op":"read","offset":65532}
+//! <- {"reply":"error","kind":"slverr","message":"SLVERR at 0xfffc"}
+//! ```
+//!
+//! A connection serves requests until the client closes it; the server
+//! keeps serving other connections (requests from several clients are
+//! interleaved, each answered on its own connection). A malformed line gets
+//! an `error` reply of kind `protocol` and the connection stays open.
+
+mod client;
+mod proto;
+pub mod server;
+
+pub use client::{Client, LinkError};
+pub use proto::{ErrorKind, Frame, Reply, Request, PROTOCOL};
+pub use server::{serve, Handler, ServeOpts};
