@@ -38,7 +38,7 @@ impl MmioBar {
     }
 
     fn ptr(&self, offset: u32) -> Option<*mut u32> {
-        if offset % 4 != 0 || u64::from(offset) + 4 > self.len {
+        if !offset.is_multiple_of(4) || u64::from(offset) + 4 > self.len {
             return None;
         }
         // SAFETY: offset + 4 <= len, inside the mapping.

@@ -32,6 +32,19 @@ pub struct Resolved<'a> {
     pub path: String,
 }
 
+/// One register of [`Device::dump`].
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct DumpRow {
+    /// `block.NAME`.
+    pub name: String,
+    /// Byte address on the device.
+    pub offset: u32,
+    /// Access rights.
+    pub access: Access,
+    /// Value read; `None` for write-only registers (they read 0).
+    pub value: Option<u32>,
+}
+
 /// A ferronic device, discovered.
 pub struct Device {
     io: Box<dyn RegIo>,
@@ -213,7 +226,7 @@ impl Device {
     ///
     /// # Errors
     /// As [`Device::read`].
-    pub fn dump(&mut self) -> Result<Vec<(String, u32, Access, Option<u32>)>, HostError> {
+    pub fn dump(&mut self) -> Result<Vec<DumpRow>, HostError> {
         let mut rows = Vec::new();
         let regs: Vec<(String, u32, Access)> = self
             .map
@@ -232,7 +245,12 @@ impl Device {
             } else {
                 Some(self.read(offset)?)
             };
-            rows.push((path, offset, access, v));
+            rows.push(DumpRow {
+                name: path,
+                offset,
+                access,
+                value: v,
+            });
         }
         Ok(rows)
     }

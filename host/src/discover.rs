@@ -82,12 +82,15 @@ pub fn discover(io: &mut dyn RegIo, map: &RegMap) -> Result<Discovery, HostError
     let mut at = 0u32;
     loop {
         if !seen.insert(at) {
-            return Err(chain(at, "NEXT leads back to a block already visited (loop)".into()));
+            return Err(chain(
+                at,
+                "NEXT leads back to a block already visited (loop)".into(),
+            ));
         }
         if blocks.len() == MAX_BLOCKS {
             return Err(chain(at, format!("more than {MAX_BLOCKS} blocks")));
         }
-        if at % 4 != 0 || u64::from(at) + 16 > size {
+        if !at.is_multiple_of(4) || u64::from(at) + 16 > size {
             return Err(chain(at, format!("header outside BAR0 ({size} bytes)")));
         }
         let ty = io.read32(at)?;
@@ -112,8 +115,11 @@ pub fn discover(io: &mut dyn RegIo, map: &RegMap) -> Result<Discovery, HostError
         let version = io.read32(at + 4)?;
         let next = io.read32(at + 8)?;
         let length = io.read32(at + 12)?;
-        if length < 16 || length % 4 != 0 || u64::from(at) + u64::from(length) > size {
-            return Err(chain(at, format!("block length {length:#x} is not possible")));
+        if length < 16 || !length.is_multiple_of(4) || u64::from(at) + u64::from(length) > size {
+            return Err(chain(
+                at,
+                format!("block length {length:#x} is not possible"),
+            ));
         }
         let name = map
             .blocks
@@ -139,7 +145,9 @@ pub fn discover(io: &mut dyn RegIo, map: &RegMap) -> Result<Discovery, HostError
         warnings: Vec::new(),
     };
     let rd = |io: &mut dyn RegIo, name: &str| -> Result<u32, HostError> {
-        let r = map.reg(&format!("identity.{name}")).expect("identity register");
+        let r = map
+            .reg(&format!("identity.{name}"))
+            .expect("identity register");
         io.read32(r.offset)
     };
     d.identity = Identity {

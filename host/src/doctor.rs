@@ -123,7 +123,11 @@ pub fn doctor(sys: &Sys, devices: &[Bdf], ids: &[(u16, u16)]) -> Vec<Check> {
         if limit == u64::MAX {
             "unlimited".into()
         } else {
-            format!("{} KiB (DMA buffers need {} KiB)", limit / 1024, MEMLOCK_NEED / 1024)
+            format!(
+                "{} KiB (DMA buffers need {} KiB)",
+                limit / 1024,
+                MEMLOCK_NEED / 1024
+            )
         },
         "ulimit -l 65536, or `* - memlock 65536` in /etc/security/limits.conf (KiB)",
     ));
@@ -144,7 +148,10 @@ pub fn doctor(sys: &Sys, devices: &[Bdf], ids: &[(u16, u16)]) -> Vec<Check> {
             "cards",
             Status::Warn,
             if devices.is_empty() {
-                let ids: Vec<String> = ids.iter().map(|(v, d)| format!("{v:04x}:{d:04x}")).collect();
+                let ids: Vec<String> = ids
+                    .iter()
+                    .map(|(v, d)| format!("{v:04x}:{d:04x}"))
+                    .collect();
                 format!("no PCI function with IDs {}", ids.join(", "))
             } else {
                 "the named device does not exist".into()

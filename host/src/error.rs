@@ -16,7 +16,12 @@ pub struct GroupMember {
 
 impl std::fmt::Display for GroupMember {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ({})", self.bdf, self.driver.as_deref().unwrap_or("no driver"))
+        write!(
+            f,
+            "{} ({})",
+            self.bdf,
+            self.driver.as_deref().unwrap_or("no driver")
+        )
     }
 }
 
@@ -60,7 +65,10 @@ pub enum HostError {
         path: PathBuf,
     },
     /// Another device of the IOMMU group is bound to a host driver.
-    #[error("IOMMU group {group} is not viable: {} bound to host drivers", list(foreign))]
+    #[error(
+        "IOMMU group {group} is not viable: {} bound to host drivers",
+        list(foreign)
+    )]
     GroupNotViable {
         /// Group number.
         group: u32,
@@ -260,7 +268,9 @@ impl HostError {
     pub fn io(path: impl Into<PathBuf>, what: &'static str, source: io::Error) -> HostError {
         let path = path.into();
         match source.raw_os_error() {
-            Some(e) if e == libc::EACCES || e == libc::EPERM => HostError::Permission { path, errno: e },
+            Some(e) if e == libc::EACCES || e == libc::EPERM => {
+                HostError::Permission { path, errno: e }
+            }
             _ => HostError::Io { path, what, source },
         }
     }
@@ -270,11 +280,13 @@ impl HostError {
         match self {
             HostError::Io { source, .. } => source.raw_os_error(),
             HostError::Permission { errno, .. } => Some(*errno),
-            HostError::NoDevice { .. } | HostError::NoIommuGroup { .. } | HostError::VfioMissing { .. } => {
-                Some(libc::ENOENT)
-            }
+            HostError::NoDevice { .. }
+            | HostError::NoIommuGroup { .. }
+            | HostError::VfioMissing { .. } => Some(libc::ENOENT),
             HostError::Link(ferronic_simlink::LinkError::Connect { source, .. })
-            | HostError::Link(ferronic_simlink::LinkError::Io { source, .. }) => source.raw_os_error(),
+            | HostError::Link(ferronic_simlink::LinkError::Io { source, .. }) => {
+                source.raw_os_error()
+            }
             _ => None,
         }
     }
@@ -305,7 +317,9 @@ impl HostError {
                 "raise the limit: `ulimit -l {}` (KiB) in this shell, or `memlock` in /etc/security/limits.conf",
                 need.div_ceil(1024)
             ),
-            BarSize { .. } => "the bitstream's BAR0 is too small: configure the PCIe IP with a BAR0 of at least 64 KiB and rebuild".into(),
+            BarSize { need, .. } => format!(
+                "the bitstream's BAR0 is too small: configure the PCIe IP with a BAR0 of at least {need} bytes (64 KiB, the whole 16-bit AXI4-Lite space, is the default) and rebuild"
+            ),
             AllOnes { .. } => "the card dropped off the bus or lost its bitstream: reload the bitstream, then `nicctl reset` or `echo 1 > /sys/bus/pci/devices/BDF/remove; echo 1 > /sys/bus/pci/rescan`".into(),
             BadOffset { .. } => "use a 4-byte-aligned offset inside BAR0, or a register name (`nicctl dump` lists them)".into(),
             Slverr { .. } => "the address is not mapped: use a register name from `nicctl dump`".into(),
@@ -338,14 +352,26 @@ impl HostError {
         match self {
             BadName { .. } | UnknownRegister { .. } | Invalid { .. } => exit::USAGE,
             NoDevice { .. } | Link(ferronic_simlink::LinkError::Connect { .. }) => exit::NO_DEVICE,
-            NotVfio { .. } | NoIommuGroup { .. } | GroupNotViable { .. } | Permission { .. }
-            | Memlock { .. } | Vfio { .. } | VfioMissing { .. } | InterfaceInUse { .. } | Unsupported { .. } => exit::SETUP,
-            BadMagic { .. } | MapMajor { .. } | BarSize { .. } | Chain { .. } | MissingBlock { .. } => {
-                exit::INCOMPATIBLE
-            }
-            Io { .. } | AllOnes { .. } | BadOffset { .. } | Slverr { .. } | Link(_) | Sim { .. } => {
-                exit::ACCESS
-            }
+            NotVfio { .. }
+            | NoIommuGroup { .. }
+            | GroupNotViable { .. }
+            | Permission { .. }
+            | Memlock { .. }
+            | Vfio { .. }
+            | VfioMissing { .. }
+            | InterfaceInUse { .. }
+            | Unsupported { .. } => exit::SETUP,
+            BadMagic { .. }
+            | MapMajor { .. }
+            | BarSize { .. }
+            | Chain { .. }
+            | MissingBlock { .. } => exit::INCOMPATIBLE,
+            Io { .. }
+            | AllOnes { .. }
+            | BadOffset { .. }
+            | Slverr { .. }
+            | Link(_)
+            | Sim { .. } => exit::ACCESS,
         }
     }
 }

@@ -50,7 +50,10 @@ impl std::str::FromStr for Bdf {
             }
         };
         let bdf = Bdf {
-            domain: domain.map(|d| hex(d, 4, "domain")).transpose()?.unwrap_or(0) as u16,
+            domain: domain
+                .map(|d| hex(d, 4, "domain"))
+                .transpose()?
+                .unwrap_or(0) as u16,
             bus: hex(bus, 2, "bus")? as u8,
             dev: hex(dev, 2, "device")? as u8,
             func: hex(func, 1, "function")? as u8,
@@ -122,7 +125,11 @@ mod tests {
             dev: 0,
             func: 1,
         };
-        for s in ["0000:3b:00.1", "3b:00.1", "/sys/bus/pci/devices/0000:3b:00.1/"] {
+        for s in [
+            "0000:3b:00.1",
+            "3b:00.1",
+            "/sys/bus/pci/devices/0000:3b:00.1/",
+        ] {
             assert_eq!(DeviceName::parse(s).unwrap(), DeviceName::Pci(full), "{s}");
         }
         assert_eq!(full.to_string(), "0000:3b:00.1");
@@ -133,7 +140,15 @@ mod tests {
             DeviceName::parse("sim:/tmp/n.sock").unwrap(),
             DeviceName::SimSocket("/tmp/n.sock".into())
         );
-        for bad in ["", "eth0", "3b:20.0", "3b:00.8", "3b:00", "zz:00.0", "0:0:0:0.0"] {
+        for bad in [
+            "",
+            "eth0",
+            "3b:20.0",
+            "3b:00.8",
+            "3b:00",
+            "zz:00.0",
+            "0:0:0:0.0",
+        ] {
             assert!(DeviceName::parse(bad).is_err(), "{bad}");
         }
     }

@@ -43,7 +43,8 @@ pub fn with_fcs(body: &[u8]) -> Vec<u8> {
 
 /// True when `frame` (FCS included) has a valid FCS.
 pub fn fcs_ok(frame: &[u8]) -> bool {
-    frame.len() >= 4 && ETH_CRC.checksum(&frame[..frame.len() - 4]).to_le_bytes() == frame[frame.len() - 4..]
+    frame.len() >= 4
+        && ETH_CRC.checksum(&frame[..frame.len() - 4]).to_le_bytes() == frame[frame.len() - 4..]
 }
 
 /// An Ethernet/IPv4/UDP frame of flow `flow` with `payload` bytes, no FCS
@@ -51,8 +52,12 @@ pub fn fcs_ok(frame: &[u8]) -> bool {
 pub fn udp_frame(flow: u16, payload: usize) -> Vec<u8> {
     let mut f = Vec::new();
     PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
-        .ipv4([198, 18, (flow >> 8) as u8, flow as u8], [198, 19, 0, 1], 64)
-        .udp(10_000 + flow, 4791, )
+        .ipv4(
+            [198, 18, (flow >> 8) as u8, flow as u8],
+            [198, 19, 0, 1],
+            64,
+        )
+        .udp(10_000 + flow, 4791)
         .write(&mut f, &vec![0xA5; payload])
         .expect("frame builds");
     f
@@ -106,7 +111,12 @@ fn identity(dev: &mut Device) -> Result<Result<String, String>, HostError> {
         .map
         .blocks
         .iter()
-        .filter(|b| !dev.found.blocks.iter().any(|f| f.name.as_ref() == Some(&b.name)))
+        .filter(|b| {
+            !dev.found
+                .blocks
+                .iter()
+                .any(|f| f.name.as_ref() == Some(&b.name))
+        })
         .map(|b| b.name.as_str())
         .collect();
     Ok(if magic != MAGIC {
@@ -159,7 +169,13 @@ fn counters(dev: &mut Device) -> Result<Result<String, String>, HostError> {
     let bad: Vec<String> = before
         .iter()
         .zip(&after)
-        .filter(|((_, b), (_, a))| if idle { *a != 0 } else { *a > *b && *b > 0 && *a - *b > 1 << 32 })
+        .filter(|((_, b), (_, a))| {
+            if idle {
+                *a != 0
+            } else {
+                *a > *b && *b > 0 && *a - *b > 1 << 32
+            }
+        })
         .map(|((n, b), (_, a))| format!("{n} {b} -> {a}"))
         .collect();
     Ok(if bad.is_empty() {
@@ -182,7 +198,9 @@ fn traffic(dev: &mut Device) -> Result<Result<String, String>, HostError> {
             | u32::from(TagMode::Pass.code()) << ctrl::MODE_SHIFT,
     )?;
     dev.clear_counters()?;
-    let mut frames: Vec<Vec<u8>> = (0..64).map(|i| with_fcs(&udp_frame(i % 16, 18 + 7 * i as usize))).collect();
+    let mut frames: Vec<Vec<u8>> = (0..64)
+        .map(|i| with_fcs(&udp_frame(i % 16, 18 + 7 * i as usize)))
+        .collect();
     let bytes: u64 = frames.iter().map(|f| f.len() as u64).sum();
     for i in 0..4 {
         let mut f = with_fcs(&udp_frame(100 + i, 100));
@@ -194,7 +212,10 @@ fn traffic(dev: &mut Device) -> Result<Result<String, String>, HostError> {
     let port = dev.io().frames().expect("checked by the caller");
     let out = port.rx(frames)?;
     dev.write_reg("datapath.CTRL", ctrl_old)?;
-    let good = out.iter().filter(|f| f.tuser & tuser::BAD == 0 && fcs_ok(&f.data)).count() as u64;
+    let good = out
+        .iter()
+        .filter(|f| f.tuser & tuser::BAD == 0 && fcs_ok(&f.data))
+        .count() as u64;
     let flagged = out.iter().filter(|f| f.tuser & tuser::FCS_ERR != 0).count() as u64;
     let rxq: u64 = (0..dev.map.params.rx_queues)
         .map(|q| dev.counter(&format!("RXQ{q}_FRAMES")))
@@ -207,17 +228,25 @@ fn traffic(dev: &mut Device) -> Result<Result<String, String>, HostError> {
         dev.counter("FRAMES_OUT")?,
         dev.counter("BAD_FCS")?,
     );
-    let bad_bytes: u64 = out.iter().filter(|f| f.tuser & tuser::BAD != 0).map(|f| f.data.len() as u64).sum();
+    let bad_bytes: u64 = out
+        .iter()
+        .filter(|f| f.tuser & tuser::BAD != 0)
+        .map(|f| f.data.len() as u64)
+        .sum();
     let want = (sent, sent, 4);
     Ok(if good != 64 || flagged != 4 {
-        Err(format!("{good} of 64 good frames and {flagged} of 4 bad-FCS frames came back as sent"))
+        Err(format!(
+            "{good} of 64 good frames and {flagged} of 4 bad-FCS frames came back as sent"
+        ))
     } else if got != want || rxq != sent || rxb != bytes + bad_bytes {
         Err(format!(
             "counters (in, out, bad FCS) = {got:?}, expected {want:?}; queue frames {rxq} (expected {sent}), queue bytes {rxb} (expected {})",
             bytes + bad_bytes
         ))
     } else {
-        Ok(format!("{sent} frames in and out, 4 bad FCS flagged, counters exact"))
+        Ok(format!(
+            "{sent} frames in and out, 4 bad FCS flagged, counters exact"
+        ))
     })
 }
 
@@ -227,7 +256,9 @@ fn transmit(dev: &mut Device) -> Result<Result<String, String>, HostError> {
     let ctrl_old = dev.read_reg("datapath.CTRL")?;
     dev.write_reg("datapath.CTRL", ctrl_old | ctrl::TX_ENABLE)?;
     dev.clear_counters()?;
-    let frames: Vec<Vec<u8>> = (0..8).map(|i| udp_frame(i, 40 + 100 * i as usize)).collect();
+    let frames: Vec<Vec<u8>> = (0..8)
+        .map(|i| udp_frame(i, 40 + 100 * i as usize))
+        .collect();
     let bytes: u64 = frames.iter().map(|f| f.len() as u64 + 4).sum();
     let port = dev.io().frames().expect("checked by the caller");
     let out = port.tx(3, frames.clone())?;
@@ -239,10 +270,15 @@ fn transmit(dev: &mut Device) -> Result<Result<String, String>, HostError> {
             .all(|(o, i)| fcs_ok(&o.data) && o.data[..o.data.len() - 4] == i[..]);
     let (n, b) = (dev.counter("TXQ3_FRAMES")?, dev.counter("TXQ3_BYTES")?);
     Ok(if !ok {
-        Err(format!("{} of 8 frames left with the payload and a valid FCS", out.len()))
+        Err(format!(
+            "{} of 8 frames left with the payload and a valid FCS",
+            out.len()
+        ))
     } else if (n, b) != (8, bytes) {
         Err(format!("TXQ3 frames {n} bytes {b}, expected 8 and {bytes}"))
     } else {
-        Ok(format!("8 frames, {bytes} bytes with FCS, TXQ3 counters exact"))
+        Ok(format!(
+            "8 frames, {bytes} bytes with FCS, TXQ3 counters exact"
+        ))
     })
 }

@@ -46,7 +46,9 @@ pub struct PciInfo {
 }
 
 fn read_trim(p: &Path) -> Option<String> {
-    std::fs::read_to_string(p).ok().map(|s| s.trim().to_string())
+    std::fs::read_to_string(p)
+        .ok()
+        .map(|s| s.trim().to_string())
 }
 
 fn hex_attr(p: &Path) -> Option<u32> {
@@ -181,9 +183,8 @@ impl Sys {
                 r.filter_map(|e| e.ok())
                     .map(|e| {
                         let bdf = e.file_name().to_string_lossy().into_owned();
-                        let driver = link_name(
-                            &self.path("/sys/bus/pci/devices").join(&bdf).join("driver"),
-                        );
+                        let driver =
+                            link_name(&self.path("/sys/bus/pci/devices").join(&bdf).join("driver"));
                         GroupMember { bdf, driver }
                     })
                     .collect()
@@ -258,7 +259,11 @@ impl Sys {
         if unsafe { libc::access(c.as_ptr(), libc::R_OK | libc::W_OK) } == 0 {
             Ok(())
         } else {
-            Err(HostError::io(path, "checking access", std::io::Error::last_os_error()))
+            Err(HostError::io(
+                path,
+                "checking access",
+                std::io::Error::last_os_error(),
+            ))
         }
     }
 
@@ -289,7 +294,9 @@ fn kernel_addrs(iface: &str) -> Vec<String> {
                 match i32::from((*a.ifa_addr).sa_family) {
                     libc::AF_INET => {
                         let s = &*(a.ifa_addr as *const libc::sockaddr_in);
-                        out.push(std::net::Ipv4Addr::from(u32::from_be(s.sin_addr.s_addr)).to_string());
+                        out.push(
+                            std::net::Ipv4Addr::from(u32::from_be(s.sin_addr.s_addr)).to_string(),
+                        );
                     }
                     libc::AF_INET6 => {
                         let s = &*(a.ifa_addr as *const libc::sockaddr_in6);
@@ -314,7 +321,10 @@ mod tests {
         // every Linux host (and network namespace) has lo with 127.0.0.1
         // once it is up; the loop must at least not fail on a real list
         let a = kernel_addrs("lo");
-        assert!(a.is_empty() || a.iter().any(|s| s == "127.0.0.1" || s == "::1"), "{a:?}");
+        assert!(
+            a.is_empty() || a.iter().any(|s| s == "127.0.0.1" || s == "::1"),
+            "{a:?}"
+        );
         assert!(kernel_addrs("no-such-interface-xyz").is_empty());
     }
 }

@@ -112,7 +112,9 @@ fn sim_error(e: SimError) -> Reply {
     match e {
         SimError::Register { op, resp } => Reply::Error {
             kind: ErrorKind::Slverr,
-            message: format!("{op:?} answered {resp:?}"),
+            message: format!(
+                "AXI4-Lite {op:?} answered {resp:?} (SLVERR: unmapped or unaligned address)"
+            ),
         },
         e => Reply::Error {
             kind: ErrorKind::Sim,
@@ -144,7 +146,10 @@ impl Handler for SimNic {
                 Err(r) => r,
             },
             Request::Write { offset, value } => match offset16(offset) {
-                Ok(a) => self.nic.write(a, value).map_or_else(sim_error, |_| Reply::Done),
+                Ok(a) => self
+                    .nic
+                    .write(a, value)
+                    .map_or_else(sim_error, |_| Reply::Done),
                 Err(r) => r,
             },
             Request::Rx { frames } => self.rx(frames).unwrap_or_else(sim_error),

@@ -54,7 +54,7 @@ pub struct Frame {
     pub tuser: u8,
     /// RSS hash (`m_axis_hash`), 0 on the transmit side.
     pub hash: u32,
-    /// The migrated DSA tag (`m_axis_tag`, first tag byte in bits 63:56),
+    /// The migrated DSA tag (`m_axis_tag`, wire order, byte 0 in bits 7:0),
     /// 0 on the transmit side.
     pub tag: u64,
     /// Frame bytes, FCS included.

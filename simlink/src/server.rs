@@ -50,11 +50,19 @@ struct Conn {
 ///
 /// # Errors
 /// Only errors of the listener itself; a failing connection is closed.
-pub fn serve(listener: UnixListener, handler: &mut dyn Handler, opts: &ServeOpts) -> io::Result<()> {
+pub fn serve(
+    listener: UnixListener,
+    handler: &mut dyn Handler,
+    opts: &ServeOpts,
+) -> io::Result<()> {
     listener.set_nonblocking(true)?;
     let mut conns: Vec<Conn> = Vec::new();
     loop {
-        if opts.stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed)) {
+        if opts
+            .stop
+            .as_ref()
+            .is_some_and(|s| s.load(Ordering::Relaxed))
+        {
             return Ok(());
         }
         let mut fds: Vec<libc::pollfd> = std::iter::once(listener.as_raw_fd())

@@ -80,7 +80,7 @@ impl SimDevice {
     }
 
     fn check(&self, offset: u32) -> Result<(), HostError> {
-        if offset % 4 != 0 || u64::from(offset) + 4 > SIM_SPACE {
+        if !offset.is_multiple_of(4) || u64::from(offset) + 4 > SIM_SPACE {
             return Err(HostError::BadOffset {
                 device: self.name.clone(),
                 offset,

@@ -70,7 +70,9 @@ impl SysfsDevice {
 
 impl RegIo for SysfsDevice {
     fn read32(&mut self, offset: u32) -> Result<u32, HostError> {
-        self.bar.read32(offset).ok_or_else(|| self.bad_offset(offset))
+        self.bar
+            .read32(offset)
+            .ok_or_else(|| self.bad_offset(offset))
     }
 
     fn write32(&mut self, offset: u32, value: u32) -> Result<(), HostError> {

@@ -110,7 +110,9 @@ fn pread(fd: RawFd, buf: &mut [u8], off: u64) -> std::io::Result<()> {
     let n = unsafe { libc::pread(fd, buf.as_mut_ptr().cast(), buf.len(), off as libc::off_t) };
     match n {
         n if n < 0 => Err(std::io::Error::last_os_error()),
-        n if n as usize != buf.len() => Err(std::io::Error::from(std::io::ErrorKind::UnexpectedEof)),
+        n if n as usize != buf.len() => {
+            Err(std::io::Error::from(std::io::ErrorKind::UnexpectedEof))
+        }
         _ => Ok(()),
     }
 }
@@ -188,7 +190,8 @@ impl VfioNic {
         let at = self.dev.get_region_offset(CONFIG_REGION) + 4;
         let path = self.pre.dev_dir.join("config");
         let mut b = [0u8; 2];
-        pread(fd, &mut b, at).map_err(|e| HostError::io(&path, "reading the command register", e))?;
+        pread(fd, &mut b, at)
+            .map_err(|e| HostError::io(&path, "reading the command register", e))?;
         let cmd = u16::from_le_bytes(b) | COMMAND_ENABLE;
         pwrite(fd, &cmd.to_le_bytes(), at)
             .map_err(|e| HostError::io(&path, "writing the command register", e))
@@ -254,7 +257,7 @@ impl VfioNic {
     }
 
     fn check(&self, offset: u32) -> Result<u64, HostError> {
-        if offset % 4 != 0 || u64::from(offset) + 4 > self.bar_size {
+        if !offset.is_multiple_of(4) || u64::from(offset) + 4 > self.bar_size {
             return Err(HostError::BadOffset {
                 device: self.name.clone(),
                 offset,

@@ -37,13 +37,23 @@ pub(super) fn run(mut dev: Device, cmd: Cmd, o: &mut Out<'_>) -> Result<u8, Host
         Cmd::Selftest => {
             let r = selftest(&mut dev);
             let failed = r.iter().any(|t| t.outcome == Outcome::Failed);
-            o.emit(&json!({ "device": dev.name(), "tests": r, "passed": !failed }), || {
-                let mut t = table(&["TEST", "RESULT", "DETAIL"]);
-                for x in &r {
-                    t.add_row(vec![x.name.to_string(), format!("{:?}", x.outcome).to_uppercase(), x.detail.clone()]);
-                }
-                format!("{t}\nselftest: {}\n", if failed { "FAILED" } else { "PASSED" })
-            });
+            o.emit(
+                &json!({ "device": dev.name(), "tests": r, "passed": !failed }),
+                || {
+                    let mut t = table(&["TEST", "RESULT", "DETAIL"]);
+                    for x in &r {
+                        t.add_row(vec![
+                            x.name.to_string(),
+                            format!("{:?}", x.outcome).to_uppercase(),
+                            x.detail.clone(),
+                        ]);
+                    }
+                    format!(
+                        "{t}\nselftest: {}\n",
+                        if failed { "FAILED" } else { "PASSED" }
+                    )
+                },
+            );
             Ok(if failed { exit::CHECK_FAILED } else { exit::OK })
         }
         Cmd::Reset => {
@@ -53,9 +63,10 @@ pub(super) fn run(mut dev: Device, cmd: Cmd, o: &mut Out<'_>) -> Result<u8, Host
             let mut dev = Device::with_io(dev.into_io(), map)?;
             let ctrl = dev.read_reg("datapath.CTRL")?;
             let name = dev.name().to_string();
-            o.emit(&json!({ "device": name, "reset": true, "ctrl": ctrl }), || {
-                format!("{name}: reset; identity read back, datapath.CTRL = {ctrl:#010x}\n")
-            });
+            o.emit(
+                &json!({ "device": name, "reset": true, "ctrl": ctrl }),
+                || format!("{name}: reset; identity read back, datapath.CTRL = {ctrl:#010x}\n"),
+            );
             Ok(exit::OK)
         }
         Cmd::List { .. } | Cmd::Bind { .. } | Cmd::Doctor => unreachable!("host commands"),
@@ -70,7 +81,11 @@ fn caps_text(c: u32) -> String {
         .filter(|(i, _)| c >> i & 1 != 0)
         .map(|(_, n)| *n)
         .collect();
-    format!("{}; {} receive queues", have.join(", "), ((c >> 8) & 0xFF) + 1)
+    format!(
+        "{}; {} receive queues",
+        have.join(", "),
+        ((c >> 8) & 0xFF) + 1
+    )
 }
 
 fn info(dev: &mut Device, o: &mut Out<'_>) -> Result<u8, HostError> {
@@ -78,7 +93,10 @@ fn info(dev: &mut Device, o: &mut Out<'_>) -> Result<u8, HostError> {
     let built = if id.build_time == 0 {
         "unknown".to_string()
     } else {
-        humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(u64::from(id.build_time))).to_string()
+        humantime::format_rfc3339_seconds(
+            UNIX_EPOCH + Duration::from_secs(u64::from(id.build_time)),
+        )
+        .to_string()
     };
     let v = json!({
         "device": dev.name(),
@@ -103,10 +121,17 @@ fn info(dev: &mut Device, o: &mut Out<'_>) -> Result<u8, HostError> {
                 "version {}, hash {:#010x} ({})",
                 version_str(id.map_version),
                 id.map_hash,
-                if id.map_hash == hash { "matches this tool".to_string() } else { format!("this tool has {hash:#010x}") }
+                if id.map_hash == hash {
+                    "matches this tool".to_string()
+                } else {
+                    format!("this tool has {hash:#010x}")
+                }
             ),
         ]);
-        t.add_row(vec!["built".into(), format!("{built}, git {:08x}", id.git_hash)]);
+        t.add_row(vec![
+            "built".into(),
+            format!("{built}, git {:08x}", id.git_hash),
+        ]);
         t.add_row(vec!["capabilities".into(), caps_text(id.capabilities)]);
         for b in &blocks {
             t.add_row(vec![
@@ -135,18 +160,15 @@ fn access(a: Access) -> &'static str {
 
 fn dump(dev: &mut Device, o: &mut Out<'_>) -> Result<u8, HostError> {
     let rows = dev.dump()?;
-    let v: Vec<serde_json::Value> = rows
-        .iter()
-        .map(|(n, off, a, v)| json!({ "name": n, "offset": off, "access": access(*a), "value": v }))
-        .collect();
-    o.emit(&json!(v), || {
+    o.emit(&json!(rows), || {
         let mut t = table(&["OFFSET", "REGISTER", "ACCESS", "VALUE"]);
-        for (n, off, a, v) in &rows {
+        for r in &rows {
             t.add_row(vec![
-                format!("{off:#06x}"),
-                n.clone(),
-                access(*a).into(),
-                v.map_or("(write-only)".into(), |v| format!("{v:#010x}")),
+                format!("{:#06x}", r.offset),
+                r.name.clone(),
+                access(r.access).into(),
+                r.value
+                    .map_or("(write-only)".into(), |v| format!("{v:#010x}")),
             ]);
         }
         format!("{t}\n")
@@ -167,14 +189,23 @@ fn reg(dev: &mut Device, op: RegOp, o: &mut Out<'_>) -> Result<u8, HostError> {
             eprintln!("nicctl: warning: {path} is read-only; the hardware ignored the write");
         }
     }
-    let read = if acc == Some(Access::Wo) { None } else { Some(dev.read(offset)?) };
-    o.emit(&json!({ "name": path, "offset": offset, "written": value, "value": read }), || {
-        let shown = read.map_or("(write-only, reads 0)".into(), |v| format!("{v:#010x} ({v})"));
-        match value {
-            Some(v) => format!("{path} ({offset:#06x}) <- {v:#010x}; reads {shown}\n"),
-            None => format!("{path} ({offset:#06x}) = {shown}\n"),
-        }
-    });
+    let read = if acc == Some(Access::Wo) {
+        None
+    } else {
+        Some(dev.read(offset)?)
+    };
+    o.emit(
+        &json!({ "name": path, "offset": offset, "written": value, "value": read }),
+        || {
+            let shown = read.map_or("(write-only, reads 0)".into(), |v| {
+                format!("{v:#010x} ({v})")
+            });
+            match value {
+                Some(v) => format!("{path} ({offset:#06x}) <- {v:#010x}; reads {shown}\n"),
+                None => format!("{path} ({offset:#06x}) = {shown}\n"),
+            }
+        },
+    );
     Ok(exit::OK)
 }
 
@@ -191,7 +222,8 @@ fn counters(
     }
     let Some(secs) = watch else {
         let c = dev.counters()?;
-        let map: serde_json::Map<String, serde_json::Value> = c.iter().map(|(n, v)| (n.clone(), json!(v))).collect();
+        let map: serde_json::Map<String, serde_json::Value> =
+            c.iter().map(|(n, v)| (n.clone(), json!(v))).collect();
         o.emit(&json!({ "device": dev.name(), "counters": map }), || {
             let mut t = table(&["COUNTER", "VALUE"]);
             // global counters always, per-queue ones when non-zero
@@ -226,8 +258,10 @@ fn counters(
             .map(|((name, v), (_, p))| (name.clone(), *v, v.wrapping_sub(*p) as f64 / dt))
             .collect();
         if o.json {
-            let c: serde_json::Map<_, _> = rows.iter().map(|(k, v, _)| (k.clone(), json!(v))).collect();
-            let r: serde_json::Map<_, _> = rows.iter().map(|(k, _, r)| (k.clone(), json!(r))).collect();
+            let c: serde_json::Map<_, _> =
+                rows.iter().map(|(k, v, _)| (k.clone(), json!(v))).collect();
+            let r: serde_json::Map<_, _> =
+                rows.iter().map(|(k, _, r)| (k.clone(), json!(r))).collect();
             let line = json!({ "sample": n, "seconds": dt, "counters": c, "rates_per_second": r });
             let _ = writeln!(o.w, "{line}");
         } else {
@@ -243,9 +277,12 @@ fn counters(
     Ok(exit::OK)
 }
 
-
-
-fn tag(dev: &mut Device, format: Option<TagFormat>, mode: Option<TagMode>, o: &mut Out<'_>) -> Result<u8, HostError> {
+fn tag(
+    dev: &mut Device,
+    format: Option<TagFormat>,
+    mode: Option<TagMode>,
+    o: &mut Out<'_>,
+) -> Result<u8, HostError> {
     let mut c = dev.read_reg("datapath.CTRL")?;
     if let Some(f) = format {
         c = (c & !(0xF << ctrl::FORMAT_SHIFT)) | u32::from(f.code()) << ctrl::FORMAT_SHIFT;
@@ -294,16 +331,28 @@ fn rss(
         let hexs: String = k.chars().filter(|c| !matches!(c, ':' | '-')).collect();
         let bytes = hex::decode(&hexs).map_err(|e| bad(format!("--key {k}"), e.to_string()))?;
         if bytes.len() != 40 {
-            return Err(bad(format!("--key {k}"), format!("an RSS key is 40 bytes (80 hex digits), got {}", bytes.len())));
+            return Err(bad(
+                format!("--key {k}"),
+                format!(
+                    "an RSS key is 40 bytes (80 hex digits), got {}",
+                    bytes.len()
+                ),
+            ));
         }
         for (i, w) in bytes.chunks(4).enumerate() {
-            dev.write_reg(&format!("rss.KEY{i}"), u32::from_be_bytes(w.try_into().expect("4 bytes")))?;
+            dev.write_reg(
+                &format!("rss.KEY{i}"),
+                u32::from_be_bytes(w.try_into().expect("4 bytes")),
+            )?;
         }
     }
     let entries: Option<Vec<u8>> = match (queues, table_s) {
         (Some(0), _) => return Err(bad("--queues 0".into(), "at least one queue".into())),
         (Some(n), _) if usize::from(n) > nq => {
-            return Err(bad(format!("--queues {n}"), format!("the device has {nq} receive queues")))
+            return Err(bad(
+                format!("--queues {n}"),
+                format!("the device has {nq} receive queues"),
+            ))
         }
         (Some(n), _) => Some((0..TABLE).map(|i| (i % usize::from(n)) as u8).collect()),
         (None, Some(t)) => {
@@ -311,7 +360,12 @@ fn rss(
                 .split(',')
                 .map(|s| s.trim().parse::<u8>().ok().filter(|&q| usize::from(q) < nq))
                 .collect::<Option<_>>()
-                .ok_or_else(|| bad(format!("--table {t}"), format!("comma-separated queue numbers 0..{nq}")))?;
+                .ok_or_else(|| {
+                    bad(
+                        format!("--table {t}"),
+                        format!("comma-separated queue numbers 0..{nq}"),
+                    )
+                })?;
             if q.is_empty() || q.len() > TABLE {
                 return Err(bad(format!("--table {t}"), format!("1..{TABLE} entries")));
             }
@@ -321,7 +375,10 @@ fn rss(
     };
     if let Some(e) = &entries {
         for (k, w) in e.chunks(4).enumerate() {
-            dev.write_reg(&format!("rss.TABLE{k}"), u32::from_le_bytes(w.try_into().expect("4 entries")))?;
+            dev.write_reg(
+                &format!("rss.TABLE{k}"),
+                u32::from_le_bytes(w.try_into().expect("4 entries")),
+            )?;
         }
     }
     if enable || disable {
@@ -344,7 +401,11 @@ fn rss(
                 .chunks(32)
                 .enumerate()
                 .map(|(i, c)| {
-                    format!("  {:3}: {}", 32 * i, c.iter().map(u8::to_string).collect::<Vec<_>>().join(" "))
+                    format!(
+                        "  {:3}: {}",
+                        32 * i,
+                        c.iter().map(u8::to_string).collect::<Vec<_>>().join(" ")
+                    )
                 })
                 .collect();
             format!(

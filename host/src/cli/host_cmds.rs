@@ -12,7 +12,10 @@ pub(super) fn list(sys: &Sys, extra: &[(u16, u16)], o: &mut Out<'_>) -> Result<u
     let cards = sys.scan(&ids)?;
     o.emit(&json!(cards), || {
         if cards.is_empty() {
-            let ids: Vec<String> = ids.iter().map(|(v, d)| format!("{v:04x}:{d:04x}")).collect();
+            let ids: Vec<String> = ids
+                .iter()
+                .map(|(v, d)| format!("{v:04x}:{d:04x}"))
+                .collect();
             return format!("no ferronic card (PCI IDs {})\n", ids.join(", "));
         }
         let mut t = table(&["BDF", "ID", "DRIVER", "IOMMU GROUP", "BAR0", "LINK", "NET"]);
@@ -24,7 +27,11 @@ pub(super) fn list(sys: &Sys, extra: &[(u16, u16)], o: &mut Out<'_>) -> Result<u
                 c.iommu_group.map_or("-".into(), |g| g.to_string()),
                 c.bar0.map_or("-".into(), |b| format!("{} KiB", b / 1024)),
                 c.link.as_ref().map_or("-".into(), ToString::to_string),
-                if c.net.is_empty() { "-".into() } else { c.net.join(",") },
+                if c.net.is_empty() {
+                    "-".into()
+                } else {
+                    c.net.join(",")
+                },
             ]);
         }
         format!("{t}\n")
@@ -60,13 +67,21 @@ pub(super) fn doctor(sys: &Sys, device: Option<&str>, o: &mut Out<'_>) -> Result
     o.emit(&json!({ "checks": checks, "ok": !failed }), || {
         let mut t = table(&["CHECK", "STATUS", "DETAIL"]);
         for c in &checks {
-            t.add_row(vec![c.name.clone(), format!("{:?}", c.status).to_uppercase(), c.detail.clone()]);
+            t.add_row(vec![
+                c.name.clone(),
+                format!("{:?}", c.status).to_uppercase(),
+                c.detail.clone(),
+            ]);
         }
         let mut s = format!("{t}\n");
         for c in checks.iter().filter(|c| !c.fix.is_empty()) {
             s.push_str(&format!("fix ({}): {}\n", c.name, c.fix));
         }
-        s.push_str(if failed { "doctor: FAILED\n" } else { "doctor: OK\n" });
+        s.push_str(if failed {
+            "doctor: FAILED\n"
+        } else {
+            "doctor: OK\n"
+        });
         s
     });
     Ok(if failed { exit::CHECK_FAILED } else { exit::OK })

@@ -40,7 +40,13 @@ pub struct Cli {
     pub json: bool,
     /// Root under which /sys, /dev and /proc are read (tests point it at a
     /// fake tree).
-    #[arg(long, global = true, hide = true, env = "NICCTL_ROOT", default_value = "/")]
+    #[arg(
+        long,
+        global = true,
+        hide = true,
+        env = "NICCTL_ROOT",
+        default_value = "/"
+    )]
     pub root: PathBuf,
     /// What to do.
     #[command(subcommand)]
@@ -189,13 +195,25 @@ pub(crate) fn table(header: &[&str]) -> comfy_table::Table {
 
 /// Runs `nicctl` with `args` (the program name first), writing results to
 /// `out` and errors to `err`; returns the exit status.
-pub fn run(args: impl IntoIterator<Item = OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+pub fn run(
+    args: impl IntoIterator<Item = OsString>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { exit::USAGE } else { exit::OK };
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
             let s = e.render().to_string();
-            let _ = if e.use_stderr() { err.write_all(s.as_bytes()) } else { out.write_all(s.as_bytes()) };
+            let _ = if e.use_stderr() {
+                err.write_all(s.as_bytes())
+            } else {
+                out.write_all(s.as_bytes())
+            };
             return code;
         }
     };
