@@ -224,6 +224,8 @@ pub enum HostError {
         device: String,
         /// The operation.
         what: &'static str,
+        /// What to do instead.
+        fix: &'static str,
     },
     /// A network interface of the device has addresses (bind refuses).
     #[error("{bdf} is the interface {iface}, which has addresses {}", addrs.join(", "))]
@@ -339,7 +341,7 @@ impl HostError {
             BadName { .. } => "name a device as a full or short PCI address (0000:01:00.0, 01:00.0), a sysfs path, `sim:` (in-process model) or `sim:PATH` (a `nicsim serve` socket)".into(),
             UnknownRegister { .. } => "`nicctl dump` lists every register as block.NAME".into(),
             Invalid { .. } => "see `nicctl help` for the accepted values".into(),
-            Unsupported { .. } => "use the simulated NIC (`--device sim:` or `sim:PATH`) for frame injection".into(),
+            Unsupported { fix, .. } => (*fix).into(),
             InterfaceInUse { iface, .. } => format!(
                 "take the interface down first (`sudo ip addr flush dev {iface}`), or pass --force"
             ),

@@ -188,3 +188,66 @@ fn replay_over_the_socket_equals_the_model() {
     assert_eq!(read(&mut c, &map, "datapath.CTRL"), ctrl::RESET);
     assert_eq!(read(&mut c, &map, "counters.RXQ0_FRAMES_LO"), 0);
 }
+
+#[test]
+fn nicsim_inject_into_a_running_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let sock = dir.path().join("nic.sock");
+    let _server = Server(
+        Command::new(env!("CARGO_BIN_EXE_nicsim"))
+            .args(["serve", "--socket"])
+            .arg(&sock)
+            .spawn()
+            .unwrap(),
+    );
+    let mut c = connect(&sock);
+    let map = ferronic_hdl::verilog::regmap(0, 0);
+    write(
+        &mut c,
+        &map,
+        "datapath.CTRL",
+        ctrl_value(TagFormat::Dsa, TagMode::Strip),
+    );
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/dsa.pcap");
+    let out = dir.path().join("out.pcapng");
+    let o = Command::new(env!("CARGO_BIN_EXE_nicsim"))
+        .args(["inject", "--socket"])
+        .arg(&sock)
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let cap = capture::read(&input).unwrap();
+    let n = cap.frames.len();
+    assert!(
+        stdout.contains(&format!("{n} frames in, {n} delivered")),
+        "{stdout}"
+    );
+    // the written frames are the model's strip output
+    let written = capture::read(&out).unwrap();
+    assert_eq!(written.frames.len(), n);
+    for (f, w) in cap.frames.iter().zip(&written.frames) {
+        assert_eq!(
+            w.data,
+            process(&append_fcs(&f.data), TagFormat::Dsa, TagMode::Strip).frame
+        );
+    }
+    // and the server counted them
+    assert_eq!(read(&mut c, &map, "counters.FRAMES_IN_LO"), n as u32);
+    // nobody at the socket: a clear error, exit 2
+    drop(_server);
+    let o = Command::new(env!("CARGO_BIN_EXE_nicsim"))
+        .args(["inject", "--socket", "/nonexistent/x.sock"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot connect to /nonexistent/x.sock"));
+}

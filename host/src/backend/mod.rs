@@ -63,6 +63,7 @@ fn local() -> Result<Box<dyn RegIo>, HostError> {
 fn local() -> Result<Box<dyn RegIo>, HostError> {
     Err(HostError::Unsupported {
         device: "sim:".into(),
-        what: "the in-process simulated NIC (build nicctl with `--features sim`, or run `nicsim serve --socket PATH` and use `sim:PATH`)",
+        what: "the in-process simulated NIC",
+        fix: "build nicctl with `--features sim` (`cargo run -p ferronic-host --features sim --bin nicctl`), or run `nicsim serve --socket PATH` and use `--device sim:PATH`",
     })
 }

@@ -101,6 +101,7 @@ impl RegIo for SysfsDevice {
             return Err(HostError::Unsupported {
                 device: self.name.clone(),
                 what: "function reset (no sysfs `reset`)",
+                fix: "reload the bitstream, or remove and rescan the device: `echo 1 > /sys/bus/pci/devices/BDF/remove; echo 1 > /sys/bus/pci/rescan`",
             });
         }
         Sys::write_attr(&r, "1")

@@ -313,6 +313,7 @@ impl RegIo for VfioNic {
                 return Err(HostError::Unsupported {
                     device: self.name.clone(),
                     what: "function reset (the device has no reset method)",
+                    fix: "enable FLR in the PCIe IP configuration, or reload the bitstream",
                 });
             }
             return Err(HostError::io(&self.pre.dev_dir, "VFIO_DEVICE_RESET", e));

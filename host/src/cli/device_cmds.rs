@@ -266,7 +266,10 @@ fn counters(
             let _ = writeln!(o.w, "{line}");
         } else {
             let mut t = table(&["COUNTER", "VALUE", "PER SECOND"]);
-            for (k, v, r) in rows.iter().filter(|(_, v, _)| all || *v != 0) {
+            for (i, (k, v, r)) in rows.iter().enumerate() {
+                if !(all || *v != 0 || i < ferronic_regmap::GLOBAL_COUNTERS) {
+                    continue;
+                }
                 t.add_row(vec![k.clone(), v.to_string(), format!("{r:.1}")]);
             }
             let _ = writeln!(o.w, "sample {n} ({dt:.2} s)\n{t}\n");
@@ -394,6 +397,9 @@ fn rss(
         tbl.extend(dev.read_reg(&format!("rss.TABLE{k}"))?.to_le_bytes());
     }
     let dq = dev.read_reg("datapath.DEFAULT_QUEUE")?;
+    if en && key_b.iter().all(|&b| b == 0) {
+        eprintln!("nicctl: warning: the RSS key is all zeros, so every flow hashes to 0 (table entry 0); set one with --key");
+    }
     o.emit(
         &json!({ "enable": en, "key": hex::encode(&key_b), "table": tbl, "default_queue": dq }),
         || {

@@ -87,6 +87,19 @@ enum Cmd {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Send a capture's frames (FCS appended) into a running `nicsim serve`,
+    /// under the configuration the host set (`nicctl tag`, `nicctl rss`);
+    /// prints what the core delivered to the host.
+    Inject {
+        /// The server's socket.
+        #[arg(long)]
+        socket: PathBuf,
+        /// Capture (pcap or pcapng).
+        input: PathBuf,
+        /// Write the delivered frames here (pcapng, FCS included).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// Write out/nic_core.v and replay the bundled EDSA capture in tail mode,
     /// RSS over 4 queues.
     Demo {
@@ -177,6 +190,11 @@ fn real_main() -> Result<bool> {
             ferronic_simlink::serve(listener, &mut nic, &opts)?;
             Ok(true)
         }
+        Cmd::Inject {
+            socket,
+            input,
+            output,
+        } => do_inject(&socket, &input, output.as_deref()),
         Cmd::Demo { out } => {
             std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
             let v = ferronic_hdl::verilog::emit(&ferronic_hdl::verilog::regmap(0, 0))?;
@@ -197,6 +215,62 @@ fn real_main() -> Result<bool> {
             do_replay(&input, &out.join("edsa-tail.pcapng"), &opts, true)
         }
     }
+}
+
+fn do_inject(socket: &Path, input: &Path, output: Option<&Path>) -> Result<bool> {
+    use ferronic_simlink::{Client, Reply, Request};
+    let cap = capture::read(input)?;
+    let frames: Vec<Vec<u8>> = cap
+        .frames
+        .iter()
+        .map(|f| ferronic_sim::model::append_fcs(&f.data))
+        .collect();
+    let mut c = Client::connect(socket, std::time::Duration::from_secs(600))?;
+    let (out, cycles) = match c.call(&Request::Rx {
+        frames: frames.clone(),
+    })? {
+        Reply::Frames { frames, cycles } => (frames, cycles),
+        Reply::Error { message, .. } => anyhow::bail!("{}: {message}", socket.display()),
+        r => anyhow::bail!("{}: unexpected reply {r:?}", socket.display()),
+    };
+    println!(
+        "  {:>5} {:>5} {:>5} {:>5} {:>6} {:>10}  FCS",
+        "frame", "in", "out", "queue", "tuser", "hash"
+    );
+    for (i, o) in out.iter().enumerate() {
+        let fcs = if ferronic_sim::model::fcs_ok(&o.data) {
+            "valid"
+        } else {
+            "INVALID"
+        };
+        println!(
+            "  {:>5} {:>5} {:>5} {:>5} {:>#6x} {:>#10x}  {fcs}",
+            i,
+            frames.get(i).map_or(0, Vec::len),
+            o.data.len(),
+            o.queue,
+            o.tuser,
+            o.hash
+        );
+    }
+    println!(
+        "{}: {} frames in, {} delivered to the host, {cycles} cycles",
+        input.display(),
+        frames.len(),
+        out.len()
+    );
+    if let Some(p) = output {
+        let frames: Vec<capture::CapturedFrame> = out
+            .into_iter()
+            .map(|o| capture::CapturedFrame {
+                timestamp: std::time::Duration::ZERO,
+                data: o.data,
+            })
+            .collect();
+        capture::write_pcapng(p, pcap_file::DataLink::ETHERNET, &frames)?;
+        println!("wrote {}", p.display());
+    }
+    Ok(true)
 }
 
 fn do_replay(input: &Path, output: &Path, opts: &ReplayOpts, frames: bool) -> Result<bool> {
