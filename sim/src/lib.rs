@@ -14,4 +14,5 @@ pub mod model;
 pub mod replay;
 pub mod rss_model;
 pub mod serve;
+pub mod syncookie;
 pub mod verilated;
