@@ -18,6 +18,7 @@ pub mod nic_core;
 pub mod regfile;
 pub mod report;
 pub mod rss_steer;
+pub mod siphash;
 pub mod sync_fifo;
 pub mod synth;
 pub mod tag;
