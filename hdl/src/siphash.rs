@@ -173,7 +173,9 @@ pub fn pipeline_verilog(t: usize) -> String {
     ));
     let tw = t.max(1) - 1;
     for s in 0..=STAGES {
-        v.push_str(&format!("reg [255:0] st_{s};\nreg vl_{s};\nreg [{tw}:0] tg_{s};\n"));
+        v.push_str(&format!(
+            "reg [255:0] st_{s};\nreg vl_{s};\nreg [{tw}:0] tg_{s};\n"
+        ));
         // both message words until stage 4 uses m0, then only m1
         if s < 4 {
             v.push_str(&format!("reg [127:0] ms_{s};\n"));
@@ -198,7 +200,9 @@ pub fn pipeline_verilog(t: usize) -> String {
             12 => "{64'd0, 64'hff, 64'd0, LEN_WORD}".to_string(),
             _ => "256'd0".to_string(),
         };
-        v.push_str(&format!("  st_{s} <= {f}(st_{p}) ^ {mask};\n  tg_{s} <= tg_{p};\n"));
+        v.push_str(&format!(
+            "  st_{s} <= {f}(st_{p}) ^ {mask};\n  tg_{s} <= tg_{p};\n"
+        ));
         match s {
             1..=3 => v.push_str(&format!("  ms_{s} <= ms_{p};\n")),
             4 => v.push_str("  mh_4 <= ms_3[127:64];\n"),

@@ -77,7 +77,11 @@ fn icarus_equals_siphasher_at_one_hash_per_clock() {
         .filter(|l| !l.starts_with("VCD") && !l.is_empty())
         .map(|l| {
             let f: Vec<&str> = l.split_whitespace().collect();
-            (f[0].parse().unwrap(), f[1].parse().unwrap(), u64::from_str_radix(f[2], 16).unwrap())
+            (
+                f[0].parse().unwrap(),
+                f[1].parse().unwrap(),
+                u64::from_str_radix(f[2], 16).unwrap(),
+            )
         })
         .collect();
     let want: Vec<usize> = (0..n).filter(|&i| vecs[i].0).collect();
@@ -90,7 +94,10 @@ fn icarus_equals_siphasher_at_one_hash_per_clock() {
         let h = SipHasher24::new_with_keys(k as u64, (k >> 64) as u64).hash(&m.to_le_bytes());
         assert_eq!(*hash, h, "input {i}");
     }
-    assert_eq!(lines[0].2.to_le_bytes(), [0xdb, 0x9b, 0xc2, 0x57, 0x7f, 0xcc, 0x2a, 0x3f]);
+    assert_eq!(
+        lines[0].2.to_le_bytes(),
+        [0xdb, 0x9b, 0xc2, 0x57, 0x7f, 0xcc, 0x2a, 0x3f]
+    );
 }
 
 #[test]

@@ -136,7 +136,9 @@ pub struct TsOptions {
 /// `now` (ms) with the options folded into its low [`TS_BITS`] bits, never
 /// above `now`.
 pub fn init_timestamp(now: u32, o: &TsOptions) -> u32 {
-    let mut options = o.wscale.map_or(TS_OPT_WSCALE_MASK, |w| u32::from(w.min(MAX_WSCALE)));
+    let mut options = o
+        .wscale
+        .map_or(TS_OPT_WSCALE_MASK, |w| u32::from(w.min(MAX_WSCALE)));
     if o.sack {
         options |= TS_OPT_SACK;
     }
@@ -221,7 +223,10 @@ mod tests {
             let ack = isn.wrapping_add(1);
             let seq1 = seq.wrapping_add(1);
             assert_eq!(check(&s, &t, seq1, ack, count), Some(carried));
-            assert_eq!(check(&s, &t, seq1, ack, count.wrapping_add(1)), Some(carried));
+            assert_eq!(
+                check(&s, &t, seq1, ack, count.wrapping_add(1)),
+                Some(carried)
+            );
             assert_eq!(check(&s, &t, seq1, ack, count.wrapping_add(2)), None);
             // another tuple or another secret: refused (up to 2^-22 luck)
             let mut t2 = t;
@@ -235,7 +240,15 @@ mod tests {
 
     #[test]
     fn mss_table_choice() {
-        for (mss, i) in [(0, 0), (535, 0), (1299, 0), (1300, 1), (1459, 2), (1460, 3), (9000, 3)] {
+        for (mss, i) in [
+            (0, 0),
+            (535, 0),
+            (1299, 0),
+            (1300, 1),
+            (1459, 2),
+            (1460, 3),
+            (9000, 3),
+        ] {
             assert_eq!(mss_index(mss), i, "{mss}");
         }
     }
@@ -245,7 +258,11 @@ mod tests {
         for now in [0u32, 63, 64, 1_000_000, u32::MAX] {
             for w in (0..=14).map(Some).chain([None]) {
                 for (sack, ecn) in [(false, false), (true, false), (false, true), (true, true)] {
-                    let o = TsOptions { wscale: w, sack, ecn };
+                    let o = TsOptions {
+                        wscale: w,
+                        sack,
+                        ecn,
+                    };
                     let ts = init_timestamp(now, &o);
                     assert!(ts <= now || now < 64, "{now} {ts}");
                     assert_eq!(decode_timestamp(ts), o);
