@@ -19,6 +19,7 @@ pub mod regfile;
 pub mod report;
 pub mod rss_steer;
 pub mod siphash;
+pub mod syn_cookie;
 pub mod sync_fifo;
 pub mod synth;
 pub mod tag;

@@ -148,8 +148,9 @@ fn rotl(x: &str, n: usize) -> String {
     format!("{{{x}[{}:0], {x}[63:{}]}}", 63 - n, 64 - n)
 }
 
-/// The Verilog body of [`SipHash16`] with a `t`-bit tag.
-pub fn pipeline_verilog(t: usize) -> String {
+/// The two half-round Verilog functions (`sip_a`, `sip_b`) on a 256-bit
+/// state `{v3, v2, v1, v0}`; emitted once per module.
+pub fn functions_verilog() -> String {
     let mut v = String::new();
     v.push_str(&format!(
         "function [255:0] sip_a;\n  input [255:0] s;\n  reg [63:0] a0, a1, a2, a3;\n  begin\n\
@@ -171,56 +172,99 @@ pub fn pipeline_verilog(t: usize) -> String {
         rotl("a1", 17),
         rotl("a2", 32)
     ));
-    let tw = t.max(1) - 1;
+    v.push_str("localparam [63:0] LEN_WORD = 64'h1000000000000000;\n");
+    v
+}
+
+/// One SipHash pipeline's registers and `always` block: key `k` and
+/// message `m` (128-bit signal names, not expressions: they are
+/// part-selected) sampled every clock; the
+/// state after the last stage is `{p}st_20` and the hash is
+/// [`hash_expr`]. Needs [`functions_verilog`] in the same module.
+pub fn pipeline_body(p: &str, k: &str, m: &str) -> String {
+    let mut v = String::new();
     for s in 0..=STAGES {
-        v.push_str(&format!(
-            "reg [255:0] st_{s};\nreg vl_{s};\nreg [{tw}:0] tg_{s};\n"
-        ));
+        v.push_str(&format!("reg [255:0] {p}st_{s};\n"));
         // both message words until stage 4 uses m0, then only m1
         if s < 4 {
-            v.push_str(&format!("reg [127:0] ms_{s};\n"));
+            v.push_str(&format!("reg [127:0] {p}ms_{s};\n"));
         } else if s < 8 {
-            v.push_str(&format!("reg [63:0] mh_{s};\n"));
+            v.push_str(&format!("reg [63:0] {p}mh_{s};\n"));
         }
     }
-    v.push_str("localparam [63:0] LEN_WORD = 64'h1000000000000000;\n");
     v.push_str("always @(posedge clock) begin\n");
     v.push_str(&format!(
-        "  st_0 <= {{64'h{:016x} ^ k[127:64] ^ m[63:0], 64'h{:016x} ^ k[63:0], 64'h{:016x} ^ k[127:64], 64'h{:016x} ^ k[63:0]}};\n",
+        "  {p}st_0 <= {{64'h{:016x} ^ {k}[127:64] ^ {m}[63:0], 64'h{:016x} ^ {k}[63:0], 64'h{:016x} ^ {k}[127:64], 64'h{:016x} ^ {k}[63:0]}};\n",
         IV[3], IV[2], IV[1], IV[0]
     ));
-    v.push_str("  ms_0 <= m;\n  tg_0 <= tag_in;\n");
+    v.push_str(&format!("  {p}ms_0 <= {m};\n"));
     for s in 1..=STAGES {
-        let p = s - 1;
+        let q = s - 1;
         let f = if s % 2 == 1 { "sip_a" } else { "sip_b" };
         // the XOR into (v3, v2, v0) after this stage, as a 256-bit mask
         let mask = match s {
-            4 => format!("{{ms_{p}[127:64], 64'd0, 64'd0, ms_{p}[63:0]}}"),
-            8 => format!("{{LEN_WORD, 64'd0, 64'd0, mh_{p}}}"),
+            4 => format!("{{{p}ms_{q}[127:64], 64'd0, 64'd0, {p}ms_{q}[63:0]}}"),
+            8 => format!("{{LEN_WORD, 64'd0, 64'd0, {p}mh_{q}}}"),
             12 => "{64'd0, 64'hff, 64'd0, LEN_WORD}".to_string(),
             _ => "256'd0".to_string(),
         };
-        v.push_str(&format!(
-            "  st_{s} <= {f}(st_{p}) ^ {mask};\n  tg_{s} <= tg_{p};\n"
-        ));
+        v.push_str(&format!("  {p}st_{s} <= {f}({p}st_{q}) ^ {mask};\n"));
         match s {
-            1..=3 => v.push_str(&format!("  ms_{s} <= ms_{p};\n")),
-            4 => v.push_str("  mh_4 <= ms_3[127:64];\n"),
-            5..=7 => v.push_str(&format!("  mh_{s} <= mh_{p};\n")),
+            1..=3 => v.push_str(&format!("  {p}ms_{s} <= {p}ms_{q};\n")),
+            4 => v.push_str(&format!("  {p}mh_4 <= {p}ms_3[127:64];\n")),
+            5..=7 => v.push_str(&format!("  {p}mh_{s} <= {p}mh_{q};\n")),
             _ => {}
         }
     }
-    v.push_str("  if (rst) begin\n");
+    v.push_str("end\n");
+    v
+}
+
+/// The 64-bit hash of pipeline `p`'s last stage.
+pub fn hash_expr(p: &str) -> String {
+    let s = STAGES;
+    format!("({p}st_{s}[63:0] ^ {p}st_{s}[127:64] ^ {p}st_{s}[191:128] ^ {p}st_{s}[255:192])")
+}
+
+/// A delay line of `LATENCY` registers `{p}_0..{p}_20` of `w` bits fed
+/// by `input` (cleared by `rst` when `clear`), for what travels beside a
+/// pipeline. The last is `{p}_20`.
+pub fn delay_verilog(p: &str, w: usize, input: &str, clear: bool) -> String {
+    let mut v = String::new();
     for s in 0..=STAGES {
-        v.push_str(&format!("    vl_{s} <= 1'b0;\n"));
+        v.push_str(&format!("reg [{}:0] {p}_{s};\n", w - 1));
     }
-    v.push_str("  end else begin\n    vl_0 <= in_valid;\n");
-    for s in 1..=STAGES {
-        v.push_str(&format!("    vl_{s} <= vl_{};\n", s - 1));
+    v.push_str("always @(posedge clock) begin\n");
+    let body = |v: &mut String, ind: &str| {
+        v.push_str(&format!("{ind}{p}_0 <= {input};\n"));
+        for s in 1..=STAGES {
+            v.push_str(&format!("{ind}{p}_{s} <= {p}_{};\n", s - 1));
+        }
+    };
+    if clear {
+        v.push_str("  if (rst) begin\n");
+        for s in 0..=STAGES {
+            v.push_str(&format!("    {p}_{s} <= {w}'d0;\n"));
+        }
+        v.push_str("  end else begin\n");
+        body(&mut v, "    ");
+        v.push_str("  end\n");
+    } else {
+        body(&mut v, "  ");
     }
-    v.push_str("  end\nend\n");
+    v.push_str("end\n");
+    v
+}
+
+/// The Verilog body of [`SipHash16`] with a `t`-bit tag.
+pub fn pipeline_verilog(t: usize) -> String {
+    let mut v = functions_verilog();
+    v.push_str(&pipeline_body("", "k", "m"));
+    v.push_str(&delay_verilog("vl", 1, "in_valid", true));
+    v.push_str(&delay_verilog("tg", t.max(1), "tag_in", false));
     v.push_str(&format!(
-        "always @(*) begin\n  out_valid = vl_{STAGES};\n  tag_out = tg_{STAGES};\n  hash = st_{STAGES}[63:0] ^ st_{STAGES}[127:64] ^ st_{STAGES}[191:128] ^ st_{STAGES}[255:192];\nend\n"
+        "always @(*) begin\n  out_valid = vl_{STAGES}[0];\n  tag_out = tg_{STAGES};\n  hash = {};\nend\n",
+        hash_expr("")
     ));
     v
 }
