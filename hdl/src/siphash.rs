@@ -181,10 +181,20 @@ pub fn functions_verilog() -> String {
 /// part-selected) sampled every clock; the
 /// state after the last stage is `{p}st_20` and the hash is
 /// [`hash_expr`]. Needs [`functions_verilog`] in the same module.
-pub fn pipeline_body(p: &str, k: &str, m: &str) -> String {
+///
+/// `partial`: the user takes only some bits of the hash; the last stage's
+/// other bits are then waived from Verilator's UNUSEDSIGNAL lint (synthesis
+/// removes those flops).
+pub fn pipeline_body(p: &str, k: &str, m: &str, partial: bool) -> String {
     let mut v = String::new();
     for s in 0..=STAGES {
-        v.push_str(&format!("reg [255:0] {p}st_{s};\n"));
+        if s == STAGES && partial {
+            v.push_str(&format!(
+                "/* verilator lint_off UNUSEDSIGNAL */\nreg [255:0] {p}st_{s};\n/* verilator lint_on UNUSEDSIGNAL */\n"
+            ));
+        } else {
+            v.push_str(&format!("reg [255:0] {p}st_{s};\n"));
+        }
         // both message words until stage 4 uses m0, then only m1
         if s < 4 {
             v.push_str(&format!("reg [127:0] {p}ms_{s};\n"));
@@ -259,7 +269,7 @@ pub fn delay_verilog(p: &str, w: usize, input: &str, clear: bool) -> String {
 /// The Verilog body of [`SipHash16`] with a `t`-bit tag.
 pub fn pipeline_verilog(t: usize) -> String {
     let mut v = functions_verilog();
-    v.push_str(&pipeline_body("", "k", "m"));
+    v.push_str(&pipeline_body("", "k", "m", false));
     v.push_str(&delay_verilog("vl", 1, "in_valid", true));
     v.push_str(&delay_verilog("tg", t.max(1), "tag_in", false));
     v.push_str(&format!(

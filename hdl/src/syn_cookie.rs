@@ -17,7 +17,8 @@
 //!   `c = cookie - (hash0 + seq - 1)`, `diff = (count - c[31:24]) mod 256`;
 //!   valid when `diff` < 2 and `(c - hash1(count - diff)) mod 2^24` < 4;
 //!   `mss_out` the carried MSS (0 if invalid). The options come back from
-//!   `tsecr` (`cookie_timestamp_decode`).
+//!   `ts_opts`, the low 6 bits of the ACK's TSecr
+//!   (`cookie_timestamp_decode`).
 //!
 //! Addresses and ports are numbers with the first wire byte most
 //! significant (`saddr` = 198.18.0.1 is 0xC6120001). The hashed bytes are
@@ -69,7 +70,7 @@ pub struct CookieIn {
     pub sack: bool,
     /// ECN requested (make).
     pub ecn: bool,
-    /// The ACK's TSecr (check).
+    /// The ACK's TSecr (check; only bits 5:0 matter).
     pub tsecr: u32,
 }
 
@@ -168,7 +169,7 @@ pub struct SynCookie<const T: usize> {
     pub wscale: Signal<In, Bits<4>>,
     pub sack: Signal<In, Bit>,
     pub ecn: Signal<In, Bit>,
-    pub tsecr: Signal<In, Bits<32>>,
+    pub ts_opts: Signal<In, Bits<6>>,
     pub tag_in: Signal<In, Bits<T>>,
     pub out_valid: Signal<Out, Bit>,
     pub out_check: Signal<Out, Bit>,
@@ -214,7 +215,7 @@ impl<const T: usize> Logic for SynCookie<T> {
                     .then_some(self.wscale.val().to_u64() as u8),
                 sack: self.sack.val(),
                 ecn: self.ecn.val(),
-                tsecr: u32v(&self.tsecr),
+                tsecr: self.ts_opts.val().to_u64() as u32,
             };
             let k = [key(self.key0.val()), key(self.key1.val())];
             let o = if i.check { check(k, &i) } else { make(k, &i) };
@@ -274,20 +275,23 @@ pub fn cookie_verilog(t: usize) -> String {
          wire [127:0] msg1 = {count, ports, mw0};\n\
          wire [127:0] msg2 = {count_1, ports, mw0};\n",
     );
-    v.push_str(&siphash::pipeline_body("h0_", "key0", "msg0"));
-    v.push_str(&siphash::pipeline_body("h1_", "key1", "msg1"));
-    v.push_str(&siphash::pipeline_body("h2_", "key1", "msg2"));
+    v.push_str(&siphash::pipeline_body("h0_", "key0", "msg0", true));
+    v.push_str(&siphash::pipeline_body("h1_", "key1", "msg1", true));
+    v.push_str(&siphash::pipeline_body("h2_", "key1", "msg2", true));
     // op(1) seq(32) ack-1(32) count[7:0](8) idx(2) tsval(32) tsecr[5:0](6) = 113
     v.push_str(&siphash::delay_verilog("cv", 1, "in_valid", true));
     v.push_str(&siphash::delay_verilog(
         "cx",
         113,
-        "{op_check, seq_in, ack - 32'd1, count[7:0], idx_in, tsval_in, tsecr[5:0]}",
+        "{op_check, seq_in, ack - 32'd1, count[7:0], idx_in, tsval_in, ts_opts}",
         false,
     ));
     v.push_str(&siphash::delay_verilog("ct", t.max(1), "tag_in", false));
     let h32 = |p: &str| {
         format!("({p}st_{s}[31:0] ^ {p}st_{s}[95:64] ^ {p}st_{s}[159:128] ^ {p}st_{s}[223:192])")
+    };
+    let h24 = |p: &str| {
+        format!("({p}st_{s}[23:0] ^ {p}st_{s}[87:64] ^ {p}st_{s}[151:128] ^ {p}st_{s}[215:192])")
     };
     v.push_str(&format!(
         "wire x_check = cx_{s}[112];\n\
@@ -298,8 +302,8 @@ pub fn cookie_verilog(t: usize) -> String {
          wire [31:0] x_tsval = cx_{s}[37:6];\n\
          wire [5:0] x_tsecr = cx_{s}[5:0];\n\
          wire [31:0] hh0 = {h0};\n\
-         wire [31:0] hh1 = {h1};\n\
-         wire [31:0] hh2 = {h2};\n\
+         wire [23:0] hh1 = {h1};\n\
+         wire [23:0] hh2 = {h2};\n\
          wire [23:0] x_low = hh1[23:0] + {{22'd0, x_idx}};\n\
          wire [31:0] x_isn = hh0 + x_seq + {{x_count, 24'd0}} + {{8'd0, x_low}};\n\
          wire [31:0] x_c = x_cookie - (hh0 + x_seq);\n\
@@ -321,8 +325,8 @@ pub fn cookie_verilog(t: usize) -> String {
          \x20 tag_out <= ct_{s};\n\
          end\n",
         h0 = h32("h0_"),
-        h1 = h32("h1_"),
-        h2 = h32("h2_"),
+        h1 = h24("h1_"),
+        h2 = h24("h2_"),
     ));
     v
 }

@@ -30,7 +30,7 @@ const FIELDS: [(&str, usize); 16] = [
     ("wscale", 4),
     ("sack", 4),
     ("ecn", 4),
-    ("tsecr", 32),
+    ("ts_opts", 8),
 ];
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -52,7 +52,12 @@ fn be32(a: [u8; 4]) -> u32 {
 }
 
 fn line(o: &Op) -> String {
-    let t = o.t.unwrap_or(Tuple { saddr: [0; 4], daddr: [0; 4], sport: 0, dport: 0 });
+    let t = o.t.unwrap_or(Tuple {
+        saddr: [0; 4],
+        daddr: [0; 4],
+        sport: 0,
+        dport: 0,
+    });
     let vals: [u64; 16] = [
         u64::from(o.valid),
         u64::from(o.check),
@@ -69,7 +74,7 @@ fn line(o: &Op) -> String {
         u64::from(o.opts.wscale.unwrap_or(0)),
         u64::from(o.opts.sack),
         u64::from(o.opts.ecn),
-        u64::from(o.tsecr),
+        u64::from(o.tsecr & 0x3f),
     ];
     let mut s = String::new();
     for ((_, w), v) in FIELDS.iter().zip(vals) {
@@ -94,6 +99,7 @@ fn run_icarus(ops: &[Op], key: &Secrets) -> Vec<(u64, u64, u32, u16, bool, u32, 
         let lo = hi - w;
         let real = match name {
             "in_valid" | "op_check" | "wscale_ok" | "sack" | "ecn" => 1,
+            "ts_opts" => 6,
             _ => w,
         };
         writeln!(drive, "      {name} = vecs[i][{}:{}];", lo + real - 1, lo).unwrap();
@@ -103,7 +109,12 @@ fn run_icarus(ops: &[Op], key: &Secrets) -> Vec<(u64, u64, u32, u16, bool, u32, 
     let decl: String = FIELDS
         .iter()
         .map(|(n, w)| {
-            let real = if *w == 4 && *n != "wscale" { 1 } else { *w };
+            let real = match *n {
+                "wscale" => 4,
+                "ts_opts" => 6,
+                _ if *w == 4 => 1,
+                _ => *w,
+            };
             format!("reg [{}:0] {n} = 0;\n", real - 1)
         })
         .collect();
@@ -129,7 +140,12 @@ fn run_icarus(ops: &[Op], key: &Secrets) -> Vec<(u64, u64, u32, u16, bool, u32, 
     let src = dir.path().join("cookie.v");
     std::fs::write(&src, format!("{v}\n{tb}")).unwrap();
     let exe = dir.path().join("cookie.vvp");
-    let c = Command::new("iverilog").args(["-g2005", "-o"]).arg(&exe).arg(&src).output().expect("iverilog installed");
+    let c = Command::new("iverilog")
+        .args(["-g2005", "-o"])
+        .arg(&exe)
+        .arg(&src)
+        .output()
+        .expect("iverilog installed");
     assert!(c.status.success(), "{}", String::from_utf8_lossy(&c.stderr));
     let out = Command::new("vvp").arg(&exe).output().unwrap();
     String::from_utf8_lossy(&out.stdout)
@@ -153,7 +169,12 @@ fn run_icarus(ops: &[Op], key: &Secrets) -> Vec<(u64, u64, u32, u16, bool, u32, 
 }
 
 fn random_tuple(r: &mut impl Rng) -> Tuple {
-    Tuple { saddr: r.gen(), daddr: r.gen(), sport: r.gen(), dport: r.gen() }
+    Tuple {
+        saddr: r.gen(),
+        daddr: r.gen(),
+        sport: r.gen(),
+        dport: r.gen(),
+    }
 }
 
 #[test]
@@ -165,18 +186,48 @@ fn cookies_and_checks_bit_identical_to_linux_model() {
         let t = random_tuple(&mut r);
         let count: u32 = if i % 7 == 0 { 0 } else { r.gen() };
         let seq: u32 = r.gen();
-        let mss = [0, 535, 536, 1299, 1300, 1439, 1440, 1459, 1460, 9000, r.gen()][i % 11];
+        let mss = [
+            0,
+            535,
+            536,
+            1299,
+            1300,
+            1439,
+            1440,
+            1459,
+            1460,
+            9000,
+            r.gen(),
+        ][i % 11];
         let opts = TsOptions {
             wscale: r.gen_bool(0.8).then(|| r.gen_range(0..16)),
             sack: r.gen(),
             ecn: r.gen(),
         };
-        let ts_now = if i % 5 == 0 { r.gen_range(0..64) } else { r.gen() };
-        ops.push(Op { valid: true, check: false, t: Some(t), seq, count, mss, ts_now, opts, ..Op::default() });
+        let ts_now = if i % 5 == 0 {
+            r.gen_range(0..64)
+        } else {
+            r.gen()
+        };
+        ops.push(Op {
+            valid: true,
+            check: false,
+            t: Some(t),
+            seq,
+            count,
+            mss,
+            ts_now,
+            opts,
+            ..Op::default()
+        });
         // the ACK for it: on time, one period late, two late, or forged
         let (isn, _) = syncookie::init_sequence(&key, &t, seq, mss, count);
         let late = r.gen_range(0..4u32);
-        let ack = if late == 3 { r.gen() } else { isn.wrapping_add(1) };
+        let ack = if late == 3 {
+            r.gen()
+        } else {
+            isn.wrapping_add(1)
+        };
         let tsecr = r.gen();
         ops.push(Op {
             valid: true,
@@ -189,7 +240,11 @@ fn cookies_and_checks_bit_identical_to_linux_model() {
             ..Op::default()
         });
         if r.gen_bool(0.3) {
-            ops.push(Op { valid: false, t: Some(random_tuple(&mut r)), ..Op::default() });
+            ops.push(Op {
+                valid: false,
+                t: Some(random_tuple(&mut r)),
+                ..Op::default()
+            });
         }
     }
     let out = run_icarus(&ops, &key);
@@ -207,11 +262,19 @@ fn cookies_and_checks_bit_identical_to_linux_model() {
             assert_eq!((o.2, o.3, o.5), (isn, mss, ts), "make {i}: {op:?}");
         } else {
             let want = syncookie::check(&key, &t, op.seq, op.ack, op.count);
-            assert_eq!((o.4, o.3), (want.is_some(), want.unwrap_or(0)), "check {i}: {op:?}");
+            assert_eq!(
+                (o.4, o.3),
+                (want.is_some(), want.unwrap_or(0)),
+                "check {i}: {op:?}"
+            );
             let d = syncookie::decode_timestamp(op.tsecr);
             assert_eq!(o.6, d.wscale.unwrap_or(0xf));
             assert_eq!((o.7, o.8), (d.sack, d.ecn));
-            if want.is_some() { accepted += 1 } else { refused += 1 }
+            if want.is_some() {
+                accepted += 1
+            } else {
+                refused += 1
+            }
         }
     }
     // about half are on time or one period late, the rest stale or forged
