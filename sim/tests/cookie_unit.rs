@@ -83,9 +83,22 @@ fn line(o: &Op) -> String {
     s
 }
 
-/// Runs the ops through the Verilog; returns, per valid op in order,
-/// (cycle, tag, isn, mss, ok, tsval, wscale, sack, ecn).
-fn run_icarus(ops: &[Op], key: &Secrets) -> Vec<(u64, u64, u32, u16, bool, u32, u8, bool, bool)> {
+/// What the Verilog printed for one operation.
+#[derive(Debug)]
+struct Out {
+    cycle: u64,
+    tag: u64,
+    isn: u32,
+    mss: u16,
+    ok: bool,
+    tsval: u32,
+    wscale: u8,
+    sack: bool,
+    ecn: bool,
+}
+
+/// Runs the ops through the Verilog; returns one [`Out`] per valid op, in order.
+fn run_icarus(ops: &[Op], key: &Secrets) -> Vec<Out> {
     let dir = tempfile::tempdir().unwrap();
     let hex: String = ops.iter().map(|o| line(o) + "\n").collect();
     std::fs::write(dir.path().join("ops.hex"), hex).unwrap();
@@ -153,17 +166,17 @@ fn run_icarus(ops: &[Op], key: &Secrets) -> Vec<(u64, u64, u32, u16, bool, u32, 
         .filter(|l| !l.is_empty() && !l.starts_with("VCD"))
         .map(|l| {
             let f: Vec<&str> = l.split_whitespace().collect();
-            (
-                f[0].parse().unwrap(),
-                f[1].parse().unwrap(),
-                u32::from_str_radix(f[2], 16).unwrap(),
-                f[3].parse().unwrap(),
-                f[4] == "1",
-                u32::from_str_radix(f[5], 16).unwrap(),
-                f[6].parse().unwrap(),
-                f[7] == "1",
-                f[8] == "1",
-            )
+            Out {
+                cycle: f[0].parse().unwrap(),
+                tag: f[1].parse().unwrap(),
+                isn: u32::from_str_radix(f[2], 16).unwrap(),
+                mss: f[3].parse().unwrap(),
+                ok: f[4] == "1",
+                tsval: u32::from_str_radix(f[5], 16).unwrap(),
+                wscale: f[6].parse().unwrap(),
+                sack: f[7] == "1",
+                ecn: f[8] == "1",
+            }
         })
         .collect()
 }
@@ -254,22 +267,22 @@ fn cookies_and_checks_bit_identical_to_linux_model() {
     for (o, &i) in out.iter().zip(&valid) {
         let op = &ops[i];
         let t = op.t.unwrap();
-        assert_eq!(o.1 as usize, i);
-        assert_eq!(o.0 as usize, i + 1 + LATENCY, "fixed latency, op {i}");
+        assert_eq!(o.tag as usize, i);
+        assert_eq!(o.cycle as usize, i + 1 + LATENCY, "fixed latency, op {i}");
         if !op.check {
             let (isn, mss) = syncookie::init_sequence(&key, &t, op.seq, op.mss, op.count);
             let ts = syncookie::init_timestamp(op.ts_now, &op.opts);
-            assert_eq!((o.2, o.3, o.5), (isn, mss, ts), "make {i}: {op:?}");
+            assert_eq!((o.isn, o.mss, o.tsval), (isn, mss, ts), "make {i}: {op:?}");
         } else {
             let want = syncookie::check(&key, &t, op.seq, op.ack, op.count);
             assert_eq!(
-                (o.4, o.3),
+                (o.ok, o.mss),
                 (want.is_some(), want.unwrap_or(0)),
                 "check {i}: {op:?}"
             );
             let d = syncookie::decode_timestamp(op.tsecr);
-            assert_eq!(o.6, d.wscale.unwrap_or(0xf));
-            assert_eq!((o.7, o.8), (d.sack, d.ecn));
+            assert_eq!(o.wscale, d.wscale.unwrap_or(0xf));
+            assert_eq!((o.sack, o.ecn), (d.sack, d.ecn));
             if want.is_some() {
                 accepted += 1
             } else {
@@ -301,5 +314,5 @@ fn hundred_thousand_forged_acks_refused() {
     assert_eq!(out.len(), ops.len());
     // each passes with probability 2 * 4 / 2^32 (counter and MSS index
     // both right by chance): none expected in 100,000
-    assert_eq!(out.iter().filter(|o| o.4).count(), 0);
+    assert_eq!(out.iter().filter(|o| o.ok).count(), 0);
 }
