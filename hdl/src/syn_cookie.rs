@@ -258,6 +258,83 @@ impl<const T: usize> Logic for SynCookie<T> {
     }
 }
 
+/// The port names of [`SynCookie`] (besides `clock` and `rst`).
+pub const PORTS: [&str; 29] = [
+    "key0", "key1", "in_valid", "op_check", "saddr", "daddr", "sport", "dport", "seq", "ack",
+    "count", "mss", "ts_now", "wscale_ok", "wscale", "sack", "ecn", "ts_opts", "tag_in",
+    "out_valid", "out_check", "isn", "mss_out", "ok", "tsval", "ts_wscale", "ts_sack", "ts_ecn",
+    "tag_out",
+];
+
+/// [`cookie_verilog`] with every port name and internal name prefixed by
+/// `p`, to inline the unit in a bigger custom module (which declares
+/// `{p}key0`, ... itself: inputs as wires, outputs as `reg`s).
+pub fn cookie_verilog_prefixed(t: usize, p: &str) -> String {
+    // the shared functions and localparam are emitted once by the host module
+    let body = cookie_verilog(t).replace(&siphash::functions_verilog(), "");
+    let mut out = String::with_capacity(body.len() + 4096);
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if !word.is_empty() {
+            let keep = word == "clock"
+                || word == "rst"
+                || word.starts_with("sip_")
+                || word == "LEN_WORD"
+                || word.chars().next().is_some_and(|c| c.is_ascii_digit());
+            if !keep && word.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && !VERILOG_WORDS.contains(&word.as_str())
+            {
+                out.push_str(p);
+            }
+            out.push_str(word);
+            word.clear();
+        }
+    };
+    let mut in_comment = false;
+    let mut prev = ' ';
+    for c in body.chars() {
+        if in_comment {
+            out.push(c);
+            if prev == '*' && c == '/' {
+                in_comment = false;
+            }
+            prev = c;
+            continue;
+        }
+        if prev == '/' && c == '*' {
+            in_comment = true;
+            out.push(c);
+            prev = c;
+            continue;
+        }
+        // sized literals (32'd1, 64'h...) are not names
+        if c.is_ascii_alphanumeric() || c == '_' {
+            if word.is_empty() && prev == '\'' {
+                out.push(c);
+                prev = c;
+                continue;
+            }
+            if !word.is_empty() || !(prev.is_ascii_alphanumeric() || prev == '\'') {
+                word.push(c);
+            } else {
+                out.push(c);
+            }
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+        prev = c;
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// Verilog keywords and system names that appear in the generated body.
+const VERILOG_WORDS: [&str; 14] = [
+    "wire", "reg", "always", "posedge", "begin", "end", "if", "else", "function", "input",
+    "localparam", "endfunction", "assign", "integer",
+];
+
 /// The Verilog body of [`SynCookie`] with a `t`-bit tag.
 pub fn cookie_verilog(t: usize) -> String {
     let s = siphash::STAGES;

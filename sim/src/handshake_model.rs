@@ -22,9 +22,7 @@
 //! bytes (IEEE 802.3 clause 3.2.8 minimum, FCS excluded).
 
 use crate::syncookie::{self, Secrets, TsOptions, Tuple};
-use etherparse::{
-    IpNumber, NetSlice, PacketBuilder, SlicedPacket, TcpOptionElement, TransportSlice,
-};
+use etherparse::{IpNumber, NetSlice, PacketBuilder, SlicedPacket, TcpOptionElement, TransportSlice};
 
 /// Engine configuration, as the registers hold it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -146,27 +144,65 @@ fn parse(frame: &[u8]) -> Option<Seg<'_>> {
     })
 }
 
-/// Options of a SYN: (MSS, window scale, SACK-permitted, TSval). An MSS
-/// option missing gives 536 (RFC 9293 section 3.7.1).
-fn syn_options(tcp: &etherparse::TcpSlice<'_>) -> (u16, Option<u8>, bool, Option<u32>) {
-    let (mut mss, mut ws, mut sack, mut ts) = (536, None, false, None);
-    for o in tcp.options_iterator().flatten() {
-        match o {
-            TcpOptionElement::MaximumSegmentSize(m) => mss = m,
-            TcpOptionElement::WindowScale(w) => ws = Some(w.min(syncookie::MAX_WSCALE)),
-            TcpOptionElement::SelectiveAcknowledgementPermitted => sack = true,
-            TcpOptionElement::Timestamp(v, _) => ts = Some(v),
-            _ => {}
-        }
-    }
-    (mss, ws, sack, ts)
+/// Most TCP options (NOPs not counted) the engine walks; a segment with
+/// more is passed to the host unanswered.
+pub const MAX_OPTIONS: usize = 8;
+
+/// The options Linux's `tcp_parse_options` would see.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// MSS option value (a zero MSS is ignored, as Linux does).
+    pub mss: Option<u16>,
+    /// Window scale, clamped to 14.
+    pub wscale: Option<u8>,
+    /// SACK permitted.
+    pub sack: bool,
+    /// (TSval, TSecr).
+    pub ts: Option<(u32, u32)>,
 }
 
-fn timestamps(tcp: &etherparse::TcpSlice<'_>) -> Option<(u32, u32)> {
-    tcp.options_iterator().flatten().find_map(|o| match o {
-        TcpOptionElement::Timestamp(v, e) => Some((v, e)),
-        _ => None,
-    })
+/// Walks TCP options as `tcp_parse_options` does (EOL ends; a length
+/// below 2 or beyond the end stops the walk keeping what was found; known
+/// kinds count only with their exact length). `None` when more than
+/// [`MAX_OPTIONS`] options (NOPs excluded) would have to be walked.
+pub fn parse_options(o: &[u8]) -> Option<Options> {
+    let mut r = Options::default();
+    let (mut p, mut walked) = (0usize, 0usize);
+    loop {
+        while p < o.len() && o[p] == 1 {
+            p += 1;
+        }
+        if p >= o.len() || o[p] == 0 || p + 1 >= o.len() {
+            return Some(r);
+        }
+        if walked == MAX_OPTIONS {
+            return None;
+        }
+        walked += 1;
+        let size = usize::from(o[p + 1]);
+        if size < 2 || p + size > o.len() {
+            return Some(r);
+        }
+        let v = &o[p + 2..p + size];
+        match (o[p], size) {
+            (2, 4) => {
+                let m = u16::from_be_bytes([v[0], v[1]]);
+                if m != 0 {
+                    r.mss = Some(m);
+                }
+            }
+            (3, 3) => r.wscale = Some(v[0].min(syncookie::MAX_WSCALE)),
+            (4, 2) => r.sack = true,
+            (8, 10) => {
+                r.ts = Some((
+                    u32::from_be_bytes(v[0..4].try_into().expect("4")),
+                    u32::from_be_bytes(v[4..8].try_into().expect("4")),
+                ))
+            }
+            _ => {}
+        }
+        p += size;
+    }
 }
 
 fn pad(mut f: Vec<u8>) -> Vec<u8> {
@@ -177,8 +213,8 @@ fn pad(mut f: Vec<u8>) -> Vec<u8> {
 }
 
 /// The SYN-ACK for a SYN (no FCS).
-fn syn_ack(c: &Config, s: &Seg<'_>) -> Vec<u8> {
-    let (mss, ws, sack, ts) = syn_options(&s.tcp);
+fn syn_ack(c: &Config, s: &Seg<'_>, o: &Options) -> Vec<u8> {
+    let (mss, ws, sack, ts) = (o.mss.unwrap_or(536), o.wscale, o.sack, o.ts.map(|t| t.0));
     let seq = s.tcp.sequence_number();
     let (isn, _) = syncookie::init_sequence(&c.secrets, &s.tuple, seq, mss, c.count);
     let ecn = s.tcp.ece() && s.tcp.cwr();
@@ -245,9 +281,12 @@ pub fn process(c: &Config, frame: &[u8]) -> Action {
     let t = &s.tcp;
     let (syn, ack, rst, fin) = (t.syn(), t.ack(), t.rst(), t.fin());
     let listened = c.listens(s.tuple.daddr, s.tuple.dport);
+    let Some(opts) = parse_options(t.options()) else {
+        return Action::Pass;
+    };
     if syn && !ack && !rst && !fin {
         return if listened {
-            Action::SynAck(syn_ack(c, &s))
+            Action::SynAck(syn_ack(c, &s, &opts))
         } else if c.rst_closed {
             Action::Rst(rst_ack(c, &s))
         } else {
@@ -259,7 +298,7 @@ pub fn process(c: &Config, frame: &[u8]) -> Action {
         let Some(mss) = syncookie::check(&c.secrets, &s.tuple, seq, a, c.count) else {
             return Action::BadCookie;
         };
-        let ts = timestamps(t);
+        let ts = opts.ts;
         let options = ts.map_or(TsOptions::default(), |(_, ecr)| {
             syncookie::decode_timestamp(ecr)
         });
