@@ -13,6 +13,7 @@ pub mod crc_lanes;
 pub mod fcs_append;
 pub mod fcs_check;
 pub mod fcs_insert;
+pub mod handshake;
 pub mod keep;
 pub mod nic_core;
 pub mod regfile;

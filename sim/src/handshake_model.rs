@@ -273,8 +273,15 @@ impl Config {
     }
 }
 
+/// Bytes of a frame the engine looks at, FCS included: longer frames are
+/// passed (`ferronic_hdl::handshake::WINDOW`).
+pub const WINDOW: usize = 96;
+
 /// What the engine does with `frame` (Ethernet II, no FCS).
 pub fn process(c: &Config, frame: &[u8]) -> Action {
+    if frame.len() + 4 > WINDOW {
+        return Action::Pass;
+    }
     let Some(s) = parse(frame) else {
         return Action::Pass;
     };

@@ -1,0 +1,338 @@
+//! The hardware handshake engine (`ferronic_hdl::handshake`), its Verilog
+//! in Icarus Verilog, against the golden model (`ferronic_sim::
+//! handshake_model`): random SYNs with random option sets, the ACKs that
+//! complete them (on time, late, stale, forged), SYNs to closed ports,
+//! data, and malformed frames (checksums, IPv4 options, fragments, VLAN,
+//! long frames, bad FCS, runts), streamed with random gaps while the
+//! generated-frame output stalls at random. Decisions, generated frames
+//! (bit-exact), handoff records and event counts must equal the model.
+
+use etherparse::{PacketBuilder, TcpOptionElement as O};
+use ferronic_hdl::handshake::{HandshakeEngine, EVENTS};
+use ferronic_sim::handshake_model::{process, Action, Config, Handoff};
+use ferronic_sim::model::append_fcs;
+use ferronic_sim::syncookie::Secrets;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use rust_hdl::prelude::*;
+use std::fmt::Write as _;
+use std::process::Command;
+
+const L: usize = 4;
+const SERVER: [u8; 4] = [198, 18, 1, 1];
+
+fn config() -> Config {
+    Config {
+        listen: vec![(SERVER, 80), ([0; 4], 443), (SERVER, 8080)],
+        secrets: Secrets([[0x1111_2222_3333_4444, 0x5555_6666_7777_8888], [0x9999_aaaa_bbbb_cccc, 0xdddd_eeee_ffff_0001]]),
+        count: 0x1234_5678,
+        ts_now: 0x0abc_def0,
+        mss: 1460,
+        wscale: 7,
+        window: 64240,
+        ttl: 64,
+        rst_closed: true,
+    }
+}
+
+fn listen_bus(c: &Config) -> String {
+    let mut bits = vec![false; 49 * L];
+    for (k, (a, p)) in c.listen.iter().enumerate() {
+        let e = (1u64 << 48) | u64::from(u32::from_be_bytes(*a)) << 16 | u64::from(*p);
+        for i in 0..49 {
+            bits[49 * k + i] = e >> i & 1 == 1;
+        }
+    }
+    let s: String = bits.iter().rev().map(|&b| if b { '1' } else { '0' }).collect();
+    format!("{}'b{s}", 49 * L)
+}
+
+fn random_opts(r: &mut StdRng) -> Vec<O> {
+    let mss = O::MaximumSegmentSize([1460, 1400, 536, 1300, 9000, 0, 1440][r.gen_range(0..7)]);
+    let ts = O::Timestamp(r.gen(), 0);
+    let ws = O::WindowScale(r.gen_range(0..16));
+    match r.gen_range(0..7) {
+        0 => vec![mss, O::SelectiveAcknowledgementPermitted, ts, O::Noop, ws], // Linux
+        1 => vec![mss, O::Noop, ws, O::Noop, O::Noop, O::SelectiveAcknowledgementPermitted], // Windows
+        2 => vec![mss, O::Noop, ws, O::Noop, O::Noop, ts, O::SelectiveAcknowledgementPermitted], // macOS
+        3 => vec![],
+        4 => vec![mss],
+        5 => vec![O::Noop, O::Noop, ts, mss],
+        _ => {
+            let pool = [O::Noop, mss, ws, ts, O::SelectiveAcknowledgementPermitted];
+            let n = r.gen_range(0..12);
+            (0..n).map(|_| pool[r.gen_range(0..5)].clone()).collect()
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)] // one argument per header field under test
+fn segment(src: [u8; 4], dst: [u8; 4], sport: u16, dport: u16, seq: u32, ack: Option<u32>, syn: bool, ece_cwr: bool, opts: &[O], payload: &[u8]) -> Option<Vec<u8>> {
+    let mut b = PacketBuilder::ethernet2([2, 0, 0, 0, 0, 9], [2, 0, 0, 0, 0, 1]).ipv4(src, dst, 64).tcp(sport, dport, seq, 29200);
+    if syn {
+        b = b.syn();
+    }
+    if let Some(a) = ack {
+        b = b.ack(a);
+    }
+    if ece_cwr {
+        b = b.ece().cwr();
+    }
+    let b = b.options(opts).ok()?;
+    let mut f = Vec::new();
+    b.write(&mut f, payload).ok()?;
+    Some(f)
+}
+
+/// Random traffic: (frame without FCS, bad FCS?).
+fn traffic(c: &Config, r: &mut StdRng, n: usize) -> Vec<(Vec<u8>, bool)> {
+    let mut out = Vec::new();
+    while out.len() < n {
+        let client = [198, 18, r.gen_range(2..4), r.gen()];
+        let sport: u16 = r.gen_range(1024..65535);
+        let dport = [80, 443, 8080, 22, 80, 443][r.gen_range(0..6)];
+        let dst = if r.gen_bool(0.9) { SERVER } else { [198, 18, 1, 2] };
+        let seq: u32 = r.gen();
+        let opts = random_opts(r);
+        let Some(syn) = segment(client, dst, sport, dport, seq, None, true, r.gen_bool(0.2), &opts, &[]) else { continue };
+        out.push((syn.clone(), false));
+        match process(c, &syn) {
+            Action::SynAck(sa) => {
+                // the client's ACK: echo the timestamp if both sides had it
+                let isn = u32::from_be_bytes(sa[38..42].try_into().unwrap());
+                let tsval_ours = (sa.len() >= 70 && sa[54 + 4..54 + 8].ends_with(&[8, 10])).then(|| u32::from_be_bytes(sa[62..66].try_into().unwrap()));
+                let ack_opts: Vec<O> = tsval_ours.map(|t| vec![O::Noop, O::Noop, O::Timestamp(r.gen(), t)]).unwrap_or_default();
+                let ack = match r.gen_range(0..5) {
+                    0 => isn.wrapping_add(r.gen()), // forged
+                    _ => isn.wrapping_add(1),
+                };
+                if let Some(a) = segment(client, dst, sport, dport, seq.wrapping_add(1), Some(ack), false, false, &ack_opts, &[]) {
+                    out.push((a, false));
+                }
+            }
+            _ => {}
+        }
+        // noise
+        match r.gen_range(0..12) {
+            0 => {
+                // data on an established connection
+                if let Some(d) = segment(client, dst, sport, dport, seq, Some(r.gen()), false, false, &[], b"GET / HTTP/1.0\r\n\r\n") {
+                    out.push((d, false));
+                }
+            }
+            1 => {
+                // a SYN with a broken TCP checksum
+                if let Some(mut d) = segment(client, dst, sport, 80, seq, None, true, false, &opts, &[]) {
+                    d[50] ^= 0x01;
+                    out.push((d, false));
+                }
+            }
+            2 => {
+                // bad FCS on the wire
+                out.push((syn.clone(), true));
+            }
+            3 => {
+                // VLAN-tagged SYN
+                let mut d = syn.clone();
+                d.splice(12..12, [0x81, 0x00, 0x00, 0x05]);
+                out.push((d, false));
+            }
+            4 => {
+                // fragment
+                let mut d = syn.clone();
+                d[20] |= 0x20;
+                let ck = etherparse::Ipv4HeaderSlice::from_slice(&d[14..34]).unwrap().to_header().calc_header_checksum();
+                d[24..26].copy_from_slice(&ck.to_be_bytes());
+                out.push((d, false));
+            }
+            5 => {
+                // a SYN carrying data: longer than the window
+                if let Some(d) = segment(client, dst, sport, 80, seq, None, true, false, &[], &[0x42; 60]) {
+                    out.push((d, false));
+                }
+            }
+            6 => {
+                // runt
+                let k = r.gen_range(1..40);
+                out.push((syn[..k].to_vec(), false));
+            }
+            7 => {
+                // UDP
+                let mut d = Vec::new();
+                PacketBuilder::ethernet2([2, 0, 0, 0, 0, 9], [2, 0, 0, 0, 0, 1]).ipv4(client, dst, 64).udp(sport, 80).write(&mut d, &[1, 2, 3]).unwrap();
+                out.push((d, false));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn record(h: &Handoff) -> String {
+    let ts = h.timestamps.unwrap_or((0, 0));
+    let flags = u32::from(h.timestamps.is_some())
+        | u32::from(h.options.sack) << 1
+        | u32::from(h.options.ecn) << 2
+        | u32::from(h.options.wscale.unwrap_or(0xf)) << 4
+        | u32::from(h.rcv_wscale) << 8;
+    let words = [
+        u32::from_be_bytes(h.tuple.saddr),
+        u32::from_be_bytes(h.tuple.daddr),
+        u32::from(h.tuple.sport) << 16 | u32::from(h.tuple.dport),
+        h.our_isn,
+        h.peer_isn,
+        u32::from(h.mss) << 16 | u32::from(h.window),
+        ts.0,
+        ts.1,
+        flags,
+    ];
+    words.iter().rev().map(|w| format!("{w:08x}")).collect()
+}
+
+#[test]
+fn engine_equals_the_model_under_random_traffic() {
+    let seed: u64 = std::env::var("FERRONIC_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5eed);
+    eprintln!("seed {seed} (FERRONIC_SEED to replay)");
+    let mut r = StdRng::seed_from_u64(seed);
+    let c = config();
+    let frames = traffic(&c, &mut r, 700);
+    // expected
+    let mut decisions = String::new();
+    let mut gens: Vec<Vec<u8>> = Vec::new();
+    let mut records = Vec::new();
+    let mut events = [0usize; 8];
+    for (f, bad) in &frames {
+        let a = if *bad || f.len() + 4 < 64 { Action::Pass } else { process(&c, f) };
+        // runts pass through the model too; the engine sees them flagged bad
+        let a = if f.len() + 4 < 64 && !*bad { process(&c, f) } else { a };
+        match &a {
+            Action::SynAck(g) => {
+                events[0] += 1;
+                events[1] += 1;
+                gens.push(g.clone());
+            }
+            Action::Rst(g) => {
+                events[2] += 1;
+                gens.push(g.clone());
+            }
+            Action::Handoff(h) => {
+                events[3] += 1;
+                events[5] += 1;
+                records.push(record(h));
+            }
+            Action::BadCookie => events[4] += 1,
+            Action::Pass => {}
+        }
+        decisions.push(if matches!(a, Action::SynAck(_) | Action::Rst(_)) { '1' } else { '0' });
+    }
+    assert!(events[1] > 200 && events[5] > 100 && events[4] > 20 && events[2] > 20, "{events:?}");
+    // stimulus: beats with random gaps
+    let mut beats = String::new();
+    for (f, bad) in &frames {
+        let wire = append_fcs(f);
+        let chunks: Vec<&[u8]> = wire.chunks(8).collect();
+        for (i, ch) in chunks.iter().enumerate() {
+            while r.gen_bool(0.2) {
+                writeln!(beats, "0000000000000000000000").unwrap();
+            }
+            let mut d = [0u8; 8];
+            d[..ch.len()].copy_from_slice(ch);
+            let keep: u8 = if ch.len() == 8 { 0xff } else { (1u8 << ch.len()) - 1 };
+            let last = i + 1 == chunks.len();
+            let flags = 8 | u8::from(last) << 2 | u8::from(last && *bad) << 1;
+            writeln!(beats, "{flags:x}{keep:02x}{:016x}000", u64::from_le_bytes(d)).unwrap();
+        }
+    }
+    let nbeats = beats.lines().count();
+    let stalls: String = (0..nbeats + 4000).map(|_| if r.gen_bool(0.3) { "0\n" } else { "1\n" }).collect();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("beats.hex"), &beats).unwrap();
+    std::fs::write(dir.path().join("ready.hex"), &stalls).unwrap();
+    let mut uut = HandshakeEngine::<L, { 49 * L }>::default();
+    uut.connect_all();
+    let k = |i: usize| format!("128'h{:016x}{:016x}", c.secrets.0[i][1], c.secrets.0[i][0]);
+    let tb = format!(
+        "module tb;\nreg clock = 0; reg rst = 1;\nreg [63:0] t_tdata = 0; reg [7:0] t_tkeep = 0; reg t_tvalid = 0; reg t_tlast = 0; reg t_bad = 0; reg g_tready = 0;\n\
+         wire d_valid, d_consume, g_tvalid, g_tlast, h_valid; wire [63:0] g_tdata; wire [7:0] g_tkeep; wire [287:0] h_data; wire [7:0] ev;\n\
+         reg [87:0] beats [0:{nb1}]; reg rdy [0:{nr1}]; integer i; integer cyc = 0;\n\
+         top dut(.clock(clock), .rst(rst), .t_tdata(t_tdata), .t_tkeep(t_tkeep), .t_tvalid(t_tvalid), .t_tready(1'b1), .t_tlast(t_tlast), .t_bad(t_bad),\n\
+         \x20 .d_valid(d_valid), .d_consume(d_consume), .g_tdata(g_tdata), .g_tkeep(g_tkeep), .g_tvalid(g_tvalid), .g_tready(g_tready), .g_tlast(g_tlast),\n\
+         \x20 .h_valid(h_valid), .h_data(h_data), .h_pop(h_valid), .en(1'b1), .key0({k0}), .key1({k1}), .listen({listen}),\n\
+         \x20 .count(32'h{count:08x}), .ts_now(32'h{ts:08x}), .our_mss(16'd{mss}), .our_wscale(4'd{ws}), .our_window(16'd{win}), .ttl(8'd{ttl}), .rst_closed(1'b1), .ev(ev));\n\
+         always #1 clock = ~clock;\n\
+         always @(posedge clock) begin\n\
+         \x20 cyc <= cyc + 1;\n\
+         \x20 if (d_valid) $display(\"D %0d\", d_consume);\n\
+         \x20 if (g_tvalid && g_tready) $display(\"G %0d %h %h\", g_tlast, g_tkeep, g_tdata);\n\
+         \x20 if (h_valid) $display(\"H %h\", h_data);\n\
+         \x20 if (ev != 0) $display(\"E %b\", ev);\n\
+         end\n\
+         always @(negedge clock) g_tready = rdy[cyc % {nr}];\n\
+         initial begin\n  $readmemh(\"{dir}/beats.hex\", beats); $readmemh(\"{dir}/ready.hex\", rdy);\n  @(negedge clock); @(negedge clock); rst = 0;\n\
+         \x20 for (i = 0; i < {nb}; i = i + 1) begin\n\
+         \x20   t_tvalid = beats[i][87]; t_tlast = beats[i][86]; t_bad = beats[i][85]; t_tkeep = beats[i][83:76]; t_tdata = beats[i][75:12];\n\
+         \x20   @(negedge clock);\n  end\n  t_tvalid = 0;\n  repeat (3000) @(negedge clock);\n  $finish;\nend\nendmodule\n",
+        nb1 = nbeats - 1,
+        nr1 = nbeats + 3999,
+        nr = nbeats + 4000,
+        nb = nbeats,
+        k0 = k(0),
+        k1 = k(1),
+        listen = listen_bus(&c),
+        count = c.count,
+        ts = c.ts_now,
+        mss = c.mss,
+        ws = c.wscale,
+        win = c.window,
+        ttl = c.ttl,
+        dir = dir.path().display(),
+    );
+    let src = dir.path().join("engine.v");
+    std::fs::write(&src, format!("{}\n{tb}", generate_verilog(&uut))).unwrap();
+    let exe = dir.path().join("engine.vvp");
+    let o = Command::new("iverilog").args(["-g2005", "-o"]).arg(&exe).arg(&src).output().expect("iverilog installed");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let run = Command::new("vvp").arg(&exe).output().unwrap();
+    let out = String::from_utf8_lossy(&run.stdout);
+    let got_d: String = out.lines().filter_map(|l| l.strip_prefix("D ")).collect();
+    assert_eq!(
+        got_d.len(),
+        frames.len(),
+        "one decision per frame; vvp said: {}{}",
+        out.lines().take(20).collect::<Vec<_>>().join("\n"),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    for (i, (g, w)) in got_d.chars().zip(decisions.chars()).enumerate() {
+        assert_eq!(g, w, "decision for frame {i}: {:02x?}", frames[i].0);
+    }
+    // generated frames
+    let mut got_g: Vec<Vec<u8>> = Vec::new();
+    let mut cur = Vec::new();
+    for l in out.lines().filter_map(|l| l.strip_prefix("G ")) {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        let keep = u8::from_str_radix(f[1], 16).unwrap();
+        let data = u64::from_str_radix(f[2], 16).unwrap().to_le_bytes();
+        cur.extend_from_slice(&data[..keep.count_ones() as usize]);
+        if f[0] == "1" {
+            got_g.push(std::mem::take(&mut cur));
+        }
+    }
+    assert_eq!(got_g.len(), gens.len(), "generated frames");
+    for (i, (g, w)) in got_g.iter().zip(&gens).enumerate() {
+        assert_eq!(g, w, "generated frame {i}");
+    }
+    let got_h: Vec<&str> = out.lines().filter_map(|l| l.strip_prefix("H ")).collect();
+    assert_eq!(got_h.len(), records.len(), "handoff records");
+    for (i, (g, w)) in got_h.iter().zip(&records).enumerate() {
+        assert_eq!(*g, w, "record {i}");
+    }
+    let mut got_e = [0usize; 8];
+    for l in out.lines().filter_map(|l| l.strip_prefix("E ")) {
+        for (b, ch) in l.chars().rev().enumerate() {
+            got_e[b] += usize::from(ch == '1');
+        }
+    }
+    for (b, name) in EVENTS.iter().enumerate() {
+        assert_eq!(got_e[b], events[b], "event {name}");
+    }
+}
