@@ -158,7 +158,7 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
         "wire t_fire = t_tvalid & t_tready;\n\
          reg [767:0] cw; reg [3:0] cbeats; reg [7:0] clen; reg cbig;\n\
          reg pend; reg [7:0] pend_len; reg pend_big; reg pend_bad;\n\
-         reg j_valid; reg [767:0] j_win; reg [7:0] j_len; reg j_big; reg j_bad;\n\
+         reg j_valid;\n/* verilator lint_off UNUSEDSIGNAL */\n// bytes 94 and 95 of the window are never part of a frame the engine answers\nreg [767:0] j_win;\n/* verilator lint_on UNUSEDSIGNAL */\nreg [7:0] j_len; reg j_big; reg j_bad;\n\
          wire [7:0] t_len = clen + {4'd0, kcount(t_tkeep)};\n\
          always @(posedge clock) begin\n\
          \x20 if (rst) begin cbeats <= 4'd0; clen <= 8'd0; cbig <= 1'b0; pend <= 1'b0; j_valid <= 1'b0; end\n\
@@ -271,13 +271,13 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
             hit.join(" ||\n    ")
         },
     ));
-    // carried fields: class(2) flags(8) src dst seq ack (128) sport dport win (48) smac dmac (96) payload(7) = 289
+    // carried fields: class(2) CWR,ECE(2) src dst seq ack (128) sport dport win (48) smac dmac (96) payload(7) = 283
     v.push_str(
-        "wire [288:0] p2_cf = {p2_class, p2_flags, p2_src, p2_dst, p2_seq, p2_ack, p2_sport, p2_dport, p2_win, p2_smac, p2_dmac, p2_tcplen[6:0] - p2_hdrlen[6:0]};\n",
+        "wire [282:0] p2_cf = {p2_class, p2_flags[7:6], p2_src, p2_dst, p2_seq, p2_ack, p2_sport, p2_dport, p2_win, p2_smac, p2_dmac, p2_tcplen[6:0] - p2_hdrlen[6:0]};\n",
     );
     // 4. option walk: stage 0 is the classify register
     v.push_str(&format!(
-        "reg w0_valid; reg [288:0] w0_cf; reg [319:0] w0_o; reg [5:0] w0_len; reg [5:0] w0_pos; reg w0_done;\n\
+        "reg w0_valid; reg [282:0] w0_cf; reg [319:0] w0_o; reg [5:0] w0_len; reg [5:0] w0_pos; reg w0_done;\n\
          reg [15:0] w0_mss; reg w0_mss_seen; reg [3:0] w0_ws; reg w0_ws_seen; reg w0_sack; reg w0_ts; reg [31:0] w0_tsval; reg [31:0] w0_tsecr;\n\
          always @(posedge clock) begin\n\
          \x20 if (rst) w0_valid <= 1'b0; else w0_valid <= p2_valid;\n\
@@ -293,10 +293,10 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
              wire [7:0] w{q}_kind = w{q}_pad[8*w{q}_p +: 8];\n\
              wire [7:0] w{q}_size = w{q}_pad[8*(w{q}_p + 6'd1) +: 8];\n\
              wire [8:0] w{q}_end = {{3'd0, w{q}_p}} + {{1'd0, w{q}_size}};\n\
-             wire [79:0] w{q}_val = w{q}_pad[8*(w{q}_p + 6'd2) +: 80];\n\
+             wire [63:0] w{q}_val = w{q}_pad[8*(w{q}_p + 6'd2) +: 64];\n\
              wire w{q}_stop = w{q}_done || w{q}_p >= w{q}_len || w{q}_kind == 8'd0 || w{q}_p + 6'd1 >= w{q}_len\n\
              \x20 || w{q}_size < 8'd2 || w{q}_end > {{3'd0, w{q}_len}};\n\
-             reg w{s}_valid; reg [288:0] w{s}_cf; reg [319:0] w{s}_o; reg [5:0] w{s}_len; reg [5:0] w{s}_pos; reg w{s}_done;\n\
+             reg w{s}_valid; reg [282:0] w{s}_cf; reg [319:0] w{s}_o; reg [5:0] w{s}_len; reg [5:0] w{s}_pos; reg w{s}_done;\n\
              reg [15:0] w{s}_mss; reg w{s}_mss_seen; reg [3:0] w{s}_ws; reg w{s}_ws_seen; reg w{s}_sack; reg w{s}_ts; reg [31:0] w{s}_tsval; reg [31:0] w{s}_tsecr;\n\
              always @(posedge clock) begin\n\
              \x20 if (rst) w{s}_valid <= 1'b0; else w{s}_valid <= w{q}_valid;\n\
@@ -320,16 +320,15 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
         "wire [511:0] wl_pad = {{192'd0, w{n}_o}};\n\
          wire [5:0] wl_p = skip_nop(w{n}_o, w{n}_pos, w{n}_len);\n\
          wire wl_over = !w{n}_done && wl_p < w{n}_len && wl_pad[8*wl_p +: 8] != 8'd0 && wl_p + 6'd1 < w{n}_len;\n\
-         wire [1:0] wl_class = wl_over ? 2'd0 : w{n}_cf[288:287];\n\
-         wire [7:0] wl_flags = w{n}_cf[286:279];\n\
+         wire [1:0] wl_class = wl_over ? 2'd0 : w{n}_cf[282:281];\n\
          always @(posedge clock) begin\n\
          \x20 if (rst) begin d_valid <= 1'b0; d_consume <= 1'b0; end\n\
          \x20 else begin d_valid <= w{n}_valid; d_consume <= w{n}_valid && (wl_class == 2'd1 || wl_class == 2'd2); end\nend\n"
     ));
     // the cookie unit, inlined; its tag carries what the frame builders need
-    // tag: class(2) flags(8) src dst seq ack sport dport win smac dmac payload(7) | mss_seen? no
-    //      + ws_seen(1) sack(1) ts(1) tsval(32) tsecr(32) = 289 + 67 = 356
-    let t = 356;
+    // tag: class(2) CWR,ECE(2) src dst seq ack sport dport win smac dmac payload(7)
+    //      ws_seen(1) sack(1) ts(1) tsval(32) tsecr(32) = 350
+    let t = 350;
     for p in syn_cookie::PORTS {
         let (width, out) = match p {
             "key0" | "key1" => (128, false),
@@ -362,15 +361,15 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
          assign ck_count = count; assign ck_ts_now = ts_now;\n\
          assign ck_mss = w{n}_mss_seen ? w{n}_mss : 16'd536;\n\
          assign ck_wscale_ok = w{n}_ws_seen; assign ck_wscale = w{n}_ws; assign ck_sack = w{n}_sack;\n\
-         assign ck_ecn = wl_flags[6] & wl_flags[7];\n\
+         assign ck_ecn = w{n}_cf[280] & w{n}_cf[279];\n\
          assign ck_ts_opts = w{n}_tsecr[5:0];\n\
-         assign ck_tag_in = {{wl_class, w{n}_cf[286:0], w{n}_ws_seen, w{n}_sack, w{n}_ts, w{n}_tsval, w{n}_tsecr}};\n"
+         assign ck_tag_in = {{wl_class, w{n}_cf[280:279], w{n}_cf[278:0], w{n}_ws_seen, w{n}_sack, w{n}_ts, w{n}_tsval, w{n}_tsecr}};\n"
     ));
     v.push_str(&syn_cookie::cookie_verilog_prefixed(t, "ck_"));
     // 6. frame builders, FIFOs
     v.push_str(
-        "wire [1:0] o_class = ck_tag_out[355:354];\n\
-         wire [7:0] o_flags = ck_tag_out[353:346];\n\
+        "wire [1:0] o_class = ck_tag_out[349:348];\n\
+         wire [1:0] o_cwr_ece = ck_tag_out[347:346];\n\
          wire [31:0] o_src = ck_tag_out[345:314];\n\
          wire [31:0] o_dst = ck_tag_out[313:282];\n\
          wire [31:0] o_seq = ck_tag_out[281:250];\n\
@@ -387,7 +386,7 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
          wire [31:0] o_tsval = ck_tag_out[63:32];\n\
          wire [31:0] o_tsecr = ck_tag_out[31:0];\n\
          wire o_syn = o_class == 2'd1;\n\
-         wire o_ece = o_syn && o_ts && o_flags[6] && o_flags[7];\n\
+         wire o_ece = o_syn && o_ts && o_cwr_ece == 2'b11;\n\
          wire [7:0] o_optlen = !o_syn ? 8'd0 : !o_ts ? 8'd4 : o_ws_seen ? 8'd20 : 8'd16;\n\
          wire [15:0] o_totlen = 16'd40 + {8'd0, o_optlen};\n\
          wire [7:0] o_doffb = {(4'd5 + o_optlen[5:2]), 4'd0};\n\
@@ -495,8 +494,8 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
          wire g_full = gwp[{gd1}:0] == grp[{gd1}:0] && gwp[{gd}] != grp[{gd}];\n\
          wire [646:0] g_head = gm[grp[{gd1}:0]];\n\
          wire [6:0] g_len = g_head[646:640];\n\
-         wire [7:0] g_lm1 = {{1'b0, g_len}} - 8'd1;\n\
-         wire [3:0] g_last = g_lm1[6:3];\n\
+         wire [3:0] g_beats = g_len[6:3] + {{3'd0, g_len[2:0] != 3'd0}};\n\
+         wire [3:0] g_last = g_beats - 4'd1;\n\
          wire [2:0] g_rem = g_len[2:0];\n\
          always @(*) begin\n\
          \x20 g_tvalid = !g_empty;\n\
@@ -508,7 +507,7 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
          wire h_empty = hwp == hrp;\n\
          wire h_full = hwp[{hd1}:0] == hrp[{hd1}:0] && hwp[{hd}] != hrp[{hd}];\n\
          always @(*) begin h_valid = !h_empty; h_data = hm[hrp[{hd1}:0]]; end\n\
-         wire o_ackv = ck_out_valid && o_class == 2'd3;\n\
+         wire o_ackv = ck_out_valid && ck_out_check;\n\
          wire o_genv = ck_out_valid && (o_class == 2'd1 || o_class == 2'd2);\n\
          wire [3:0] o_sndws = (o_ts && ck_ts_wscale != 4'hf) ? ck_ts_wscale : 4'hf;\n\
          wire [{hw}:0] o_rec = {{20'd0, (o_sndws != 4'hf) ? our_wscale : 4'd0, o_sndws, 1'b0, o_ts & ck_ts_ecn, o_ts & ck_ts_sack, o_ts,\n\

@@ -260,9 +260,34 @@ impl<const T: usize> Logic for SynCookie<T> {
 
 /// The port names of [`SynCookie`] (besides `clock` and `rst`).
 pub const PORTS: [&str; 29] = [
-    "key0", "key1", "in_valid", "op_check", "saddr", "daddr", "sport", "dport", "seq", "ack",
-    "count", "mss", "ts_now", "wscale_ok", "wscale", "sack", "ecn", "ts_opts", "tag_in",
-    "out_valid", "out_check", "isn", "mss_out", "ok", "tsval", "ts_wscale", "ts_sack", "ts_ecn",
+    "key0",
+    "key1",
+    "in_valid",
+    "op_check",
+    "saddr",
+    "daddr",
+    "sport",
+    "dport",
+    "seq",
+    "ack",
+    "count",
+    "mss",
+    "ts_now",
+    "wscale_ok",
+    "wscale",
+    "sack",
+    "ecn",
+    "ts_opts",
+    "tag_in",
+    "out_valid",
+    "out_check",
+    "isn",
+    "mss_out",
+    "ok",
+    "tsval",
+    "ts_wscale",
+    "ts_sack",
+    "ts_ecn",
     "tag_out",
 ];
 
@@ -281,7 +306,11 @@ pub fn cookie_verilog_prefixed(t: usize, p: &str) -> String {
                 || word.starts_with("sip_")
                 || word == "LEN_WORD"
                 || word.chars().next().is_some_and(|c| c.is_ascii_digit());
-            if !keep && word.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            if !keep
+                && word
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                 && !VERILOG_WORDS.contains(&word.as_str())
             {
                 out.push_str(p);
@@ -331,8 +360,20 @@ pub fn cookie_verilog_prefixed(t: usize, p: &str) -> String {
 
 /// Verilog keywords and system names that appear in the generated body.
 const VERILOG_WORDS: [&str; 14] = [
-    "wire", "reg", "always", "posedge", "begin", "end", "if", "else", "function", "input",
-    "localparam", "endfunction", "assign", "integer",
+    "wire",
+    "reg",
+    "always",
+    "posedge",
+    "begin",
+    "end",
+    "if",
+    "else",
+    "function",
+    "input",
+    "localparam",
+    "endfunction",
+    "assign",
+    "integer",
 ];
 
 /// The Verilog body of [`SynCookie`] with a `t`-bit tag.

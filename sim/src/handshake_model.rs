@@ -22,7 +22,9 @@
 //! bytes (IEEE 802.3 clause 3.2.8 minimum, FCS excluded).
 
 use crate::syncookie::{self, Secrets, TsOptions, Tuple};
-use etherparse::{IpNumber, NetSlice, PacketBuilder, SlicedPacket, TcpOptionElement, TransportSlice};
+use etherparse::{
+    IpNumber, NetSlice, PacketBuilder, SlicedPacket, TcpOptionElement, TransportSlice,
+};
 
 /// Engine configuration, as the registers hold it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -24,7 +24,10 @@ const SERVER: [u8; 4] = [198, 18, 1, 1];
 fn config() -> Config {
     Config {
         listen: vec![(SERVER, 80), ([0; 4], 443), (SERVER, 8080)],
-        secrets: Secrets([[0x1111_2222_3333_4444, 0x5555_6666_7777_8888], [0x9999_aaaa_bbbb_cccc, 0xdddd_eeee_ffff_0001]]),
+        secrets: Secrets([
+            [0x1111_2222_3333_4444, 0x5555_6666_7777_8888],
+            [0x9999_aaaa_bbbb_cccc, 0xdddd_eeee_ffff_0001],
+        ]),
         count: 0x1234_5678,
         ts_now: 0x0abc_def0,
         mss: 1460,
@@ -43,7 +46,11 @@ fn listen_bus(c: &Config) -> String {
             bits[49 * k + i] = e >> i & 1 == 1;
         }
     }
-    let s: String = bits.iter().rev().map(|&b| if b { '1' } else { '0' }).collect();
+    let s: String = bits
+        .iter()
+        .rev()
+        .map(|&b| if b { '1' } else { '0' })
+        .collect();
     format!("{}'b{s}", 49 * L)
 }
 
@@ -53,8 +60,23 @@ fn random_opts(r: &mut StdRng) -> Vec<O> {
     let ws = O::WindowScale(r.gen_range(0..16));
     match r.gen_range(0..7) {
         0 => vec![mss, O::SelectiveAcknowledgementPermitted, ts, O::Noop, ws], // Linux
-        1 => vec![mss, O::Noop, ws, O::Noop, O::Noop, O::SelectiveAcknowledgementPermitted], // Windows
-        2 => vec![mss, O::Noop, ws, O::Noop, O::Noop, ts, O::SelectiveAcknowledgementPermitted], // macOS
+        1 => vec![
+            mss,
+            O::Noop,
+            ws,
+            O::Noop,
+            O::Noop,
+            O::SelectiveAcknowledgementPermitted,
+        ], // Windows
+        2 => vec![
+            mss,
+            O::Noop,
+            ws,
+            O::Noop,
+            O::Noop,
+            ts,
+            O::SelectiveAcknowledgementPermitted,
+        ], // macOS
         3 => vec![],
         4 => vec![mss],
         5 => vec![O::Noop, O::Noop, ts, mss],
@@ -67,8 +89,21 @@ fn random_opts(r: &mut StdRng) -> Vec<O> {
 }
 
 #[allow(clippy::too_many_arguments)] // one argument per header field under test
-fn segment(src: [u8; 4], dst: [u8; 4], sport: u16, dport: u16, seq: u32, ack: Option<u32>, syn: bool, ece_cwr: bool, opts: &[O], payload: &[u8]) -> Option<Vec<u8>> {
-    let mut b = PacketBuilder::ethernet2([2, 0, 0, 0, 0, 9], [2, 0, 0, 0, 0, 1]).ipv4(src, dst, 64).tcp(sport, dport, seq, 29200);
+fn segment(
+    src: [u8; 4],
+    dst: [u8; 4],
+    sport: u16,
+    dport: u16,
+    seq: u32,
+    ack: Option<u32>,
+    syn: bool,
+    ece_cwr: bool,
+    opts: &[O],
+    payload: &[u8],
+) -> Option<Vec<u8>> {
+    let mut b = PacketBuilder::ethernet2([2, 0, 0, 0, 0, 9], [2, 0, 0, 0, 0, 1])
+        .ipv4(src, dst, 64)
+        .tcp(sport, dport, seq, 29200);
     if syn {
         b = b.syn();
     }
@@ -91,22 +126,53 @@ fn traffic(c: &Config, r: &mut StdRng, n: usize) -> Vec<(Vec<u8>, bool)> {
         let client = [198, 18, r.gen_range(2..4), r.gen()];
         let sport: u16 = r.gen_range(1024..65535);
         let dport = [80, 443, 8080, 22, 80, 443][r.gen_range(0..6)];
-        let dst = if r.gen_bool(0.9) { SERVER } else { [198, 18, 1, 2] };
+        let dst = if r.gen_bool(0.9) {
+            SERVER
+        } else {
+            [198, 18, 1, 2]
+        };
         let seq: u32 = r.gen();
         let opts = random_opts(r);
-        let Some(syn) = segment(client, dst, sport, dport, seq, None, true, r.gen_bool(0.2), &opts, &[]) else { continue };
+        let Some(syn) = segment(
+            client,
+            dst,
+            sport,
+            dport,
+            seq,
+            None,
+            true,
+            r.gen_bool(0.2),
+            &opts,
+            &[],
+        ) else {
+            continue;
+        };
         out.push((syn.clone(), false));
         match process(c, &syn) {
             Action::SynAck(sa) => {
                 // the client's ACK: echo the timestamp if both sides had it
                 let isn = u32::from_be_bytes(sa[38..42].try_into().unwrap());
-                let tsval_ours = (sa.len() >= 70 && sa[54 + 4..54 + 8].ends_with(&[8, 10])).then(|| u32::from_be_bytes(sa[62..66].try_into().unwrap()));
-                let ack_opts: Vec<O> = tsval_ours.map(|t| vec![O::Noop, O::Noop, O::Timestamp(r.gen(), t)]).unwrap_or_default();
+                let tsval_ours = (sa.len() >= 70 && sa[54 + 4..54 + 8].ends_with(&[8, 10]))
+                    .then(|| u32::from_be_bytes(sa[62..66].try_into().unwrap()));
+                let ack_opts: Vec<O> = tsval_ours
+                    .map(|t| vec![O::Noop, O::Noop, O::Timestamp(r.gen(), t)])
+                    .unwrap_or_default();
                 let ack = match r.gen_range(0..5) {
                     0 => isn.wrapping_add(r.gen()), // forged
                     _ => isn.wrapping_add(1),
                 };
-                if let Some(a) = segment(client, dst, sport, dport, seq.wrapping_add(1), Some(ack), false, false, &ack_opts, &[]) {
+                if let Some(a) = segment(
+                    client,
+                    dst,
+                    sport,
+                    dport,
+                    seq.wrapping_add(1),
+                    Some(ack),
+                    false,
+                    false,
+                    &ack_opts,
+                    &[],
+                ) {
                     out.push((a, false));
                 }
             }
@@ -116,13 +182,26 @@ fn traffic(c: &Config, r: &mut StdRng, n: usize) -> Vec<(Vec<u8>, bool)> {
         match r.gen_range(0..12) {
             0 => {
                 // data on an established connection
-                if let Some(d) = segment(client, dst, sport, dport, seq, Some(r.gen()), false, false, &[], b"GET / HTTP/1.0\r\n\r\n") {
+                if let Some(d) = segment(
+                    client,
+                    dst,
+                    sport,
+                    dport,
+                    seq,
+                    Some(r.gen()),
+                    false,
+                    false,
+                    &[],
+                    b"GET / HTTP/1.0\r\n\r\n",
+                ) {
                     out.push((d, false));
                 }
             }
             1 => {
                 // a SYN with a broken TCP checksum
-                if let Some(mut d) = segment(client, dst, sport, 80, seq, None, true, false, &opts, &[]) {
+                if let Some(mut d) =
+                    segment(client, dst, sport, 80, seq, None, true, false, &opts, &[])
+                {
                     d[50] ^= 0x01;
                     out.push((d, false));
                 }
@@ -141,13 +220,27 @@ fn traffic(c: &Config, r: &mut StdRng, n: usize) -> Vec<(Vec<u8>, bool)> {
                 // fragment
                 let mut d = syn.clone();
                 d[20] |= 0x20;
-                let ck = etherparse::Ipv4HeaderSlice::from_slice(&d[14..34]).unwrap().to_header().calc_header_checksum();
+                let ck = etherparse::Ipv4HeaderSlice::from_slice(&d[14..34])
+                    .unwrap()
+                    .to_header()
+                    .calc_header_checksum();
                 d[24..26].copy_from_slice(&ck.to_be_bytes());
                 out.push((d, false));
             }
             5 => {
                 // a SYN carrying data: longer than the window
-                if let Some(d) = segment(client, dst, sport, 80, seq, None, true, false, &[], &[0x42; 60]) {
+                if let Some(d) = segment(
+                    client,
+                    dst,
+                    sport,
+                    80,
+                    seq,
+                    None,
+                    true,
+                    false,
+                    &[],
+                    &[0x42; 60],
+                ) {
                     out.push((d, false));
                 }
             }
@@ -159,7 +252,11 @@ fn traffic(c: &Config, r: &mut StdRng, n: usize) -> Vec<(Vec<u8>, bool)> {
             7 => {
                 // UDP
                 let mut d = Vec::new();
-                PacketBuilder::ethernet2([2, 0, 0, 0, 0, 9], [2, 0, 0, 0, 0, 1]).ipv4(client, dst, 64).udp(sport, 80).write(&mut d, &[1, 2, 3]).unwrap();
+                PacketBuilder::ethernet2([2, 0, 0, 0, 0, 9], [2, 0, 0, 0, 0, 1])
+                    .ipv4(client, dst, 64)
+                    .udp(sport, 80)
+                    .write(&mut d, &[1, 2, 3])
+                    .unwrap();
                 out.push((d, false));
             }
             _ => {}
@@ -191,7 +288,10 @@ fn record(h: &Handoff) -> String {
 
 #[test]
 fn engine_equals_the_model_under_random_traffic() {
-    let seed: u64 = std::env::var("FERRONIC_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5eed);
+    let seed: u64 = std::env::var("FERRONIC_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x5eed);
     eprintln!("seed {seed} (FERRONIC_SEED to replay)");
     let mut r = StdRng::seed_from_u64(seed);
     let c = config();
@@ -202,9 +302,17 @@ fn engine_equals_the_model_under_random_traffic() {
     let mut records = Vec::new();
     let mut events = [0usize; 8];
     for (f, bad) in &frames {
-        let a = if *bad || f.len() + 4 < 64 { Action::Pass } else { process(&c, f) };
+        let a = if *bad || f.len() + 4 < 64 {
+            Action::Pass
+        } else {
+            process(&c, f)
+        };
         // runts pass through the model too; the engine sees them flagged bad
-        let a = if f.len() + 4 < 64 && !*bad { process(&c, f) } else { a };
+        let a = if f.len() + 4 < 64 && !*bad {
+            process(&c, f)
+        } else {
+            a
+        };
         match &a {
             Action::SynAck(g) => {
                 events[0] += 1;
@@ -223,9 +331,16 @@ fn engine_equals_the_model_under_random_traffic() {
             Action::BadCookie => events[4] += 1,
             Action::Pass => {}
         }
-        decisions.push(if matches!(a, Action::SynAck(_) | Action::Rst(_)) { '1' } else { '0' });
+        decisions.push(if matches!(a, Action::SynAck(_) | Action::Rst(_)) {
+            '1'
+        } else {
+            '0'
+        });
     }
-    assert!(events[1] > 200 && events[5] > 100 && events[4] > 20 && events[2] > 20, "{events:?}");
+    assert!(
+        events[1] > 200 && events[5] > 100 && events[4] > 20 && events[2] > 20,
+        "{events:?}"
+    );
     // stimulus: beats with random gaps
     let mut beats = String::new();
     for (f, bad) in &frames {
@@ -237,14 +352,25 @@ fn engine_equals_the_model_under_random_traffic() {
             }
             let mut d = [0u8; 8];
             d[..ch.len()].copy_from_slice(ch);
-            let keep: u8 = if ch.len() == 8 { 0xff } else { (1u8 << ch.len()) - 1 };
+            let keep: u8 = if ch.len() == 8 {
+                0xff
+            } else {
+                (1u8 << ch.len()) - 1
+            };
             let last = i + 1 == chunks.len();
             let flags = 8 | u8::from(last) << 2 | u8::from(last && *bad) << 1;
-            writeln!(beats, "{flags:x}{keep:02x}{:016x}000", u64::from_le_bytes(d)).unwrap();
+            writeln!(
+                beats,
+                "{flags:x}{keep:02x}{:016x}000",
+                u64::from_le_bytes(d)
+            )
+            .unwrap();
         }
     }
     let nbeats = beats.lines().count();
-    let stalls: String = (0..nbeats + 4000).map(|_| if r.gen_bool(0.3) { "0\n" } else { "1\n" }).collect();
+    let stalls: String = (0..nbeats + 4000)
+        .map(|_| if r.gen_bool(0.3) { "0\n" } else { "1\n" })
+        .collect();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("beats.hex"), &beats).unwrap();
     std::fs::write(dir.path().join("ready.hex"), &stalls).unwrap();
@@ -290,7 +416,12 @@ fn engine_equals_the_model_under_random_traffic() {
     let src = dir.path().join("engine.v");
     std::fs::write(&src, format!("{}\n{tb}", generate_verilog(&uut))).unwrap();
     let exe = dir.path().join("engine.vvp");
-    let o = Command::new("iverilog").args(["-g2005", "-o"]).arg(&exe).arg(&src).output().expect("iverilog installed");
+    let o = Command::new("iverilog")
+        .args(["-g2005", "-o"])
+        .arg(&exe)
+        .arg(&src)
+        .output()
+        .expect("iverilog installed");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let run = Command::new("vvp").arg(&exe).output().unwrap();
     let out = String::from_utf8_lossy(&run.stdout);
