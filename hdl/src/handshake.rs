@@ -202,6 +202,7 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
             .collect::<Vec<_>>()
             .join(" + ")
     };
+    let doff_bits = format!("{w}[{}:{}]", 8 * 46 + 7, 8 * 46 + 4);
     v.push_str(&format!(
         "wire [15:0] j_totlen = {tl};\nwire [15:0] j_tcplen = j_totlen - 16'd20;\n\
          reg p2_valid; reg p2_ipok; reg [15:0] p2_totlen; reg [3:0] p2_doff; reg [7:0] p2_flags;\n\
@@ -222,7 +223,7 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
         vi = b(w, 14),
         fr = be(w, 20, 2),
         pr = b(w, 23),
-        doff = format!("{w}[{}:{}]", 8 * 46 + 7, 8 * 46 + 4),
+        doff = doff_bits,
         fl = b(w, 47),
         src = be(w, 26, 4),
         dst = be(w, 30, 4),
@@ -276,15 +277,15 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
         "wire [282:0] p2_cf = {p2_class, p2_flags[7:6], p2_src, p2_dst, p2_seq, p2_ack, p2_sport, p2_dport, p2_win, p2_smac, p2_dmac, p2_tcplen[6:0] - p2_hdrlen[6:0]};\n",
     );
     // 4. option walk: stage 0 is the classify register
-    v.push_str(&format!(
+    v.push_str(
         "reg w0_valid; reg [282:0] w0_cf; reg [319:0] w0_o; reg [5:0] w0_len; reg [5:0] w0_pos; reg w0_done;\n\
          reg [15:0] w0_mss; reg w0_mss_seen; reg [3:0] w0_ws; reg w0_ws_seen; reg w0_sack; reg w0_ts; reg [31:0] w0_tsval; reg [31:0] w0_tsecr;\n\
          always @(posedge clock) begin\n\
          \x20 if (rst) w0_valid <= 1'b0; else w0_valid <= p2_valid;\n\
          \x20 w0_cf <= p2_cf; w0_o <= p2_opts; w0_len <= p2_lenok ? p2_hdrlen[5:0] - 6'd20 : 6'd0;\n\
          \x20 w0_pos <= 6'd0; w0_done <= 1'b0; w0_mss_seen <= 1'b0; w0_ws_seen <= 1'b0; w0_sack <= 1'b0; w0_ts <= 1'b0;\n\
-         \x20 w0_mss <= 16'd0; w0_ws <= 4'd0; w0_tsval <= 32'd0; w0_tsecr <= 32'd0;\nend\n"
-    ));
+         \x20 w0_mss <= 16'd0; w0_ws <= 4'd0; w0_tsval <= 32'd0; w0_tsecr <= 32'd0;\nend\n",
+    );
     for s in 1..=WALK {
         let q = s - 1;
         v.push_str(&format!(
