@@ -363,7 +363,7 @@ fn simulate(
         nb = nbeats,
         k0 = k(0),
         k1 = k(1),
-        listen = listen_bus(&c),
+        listen = listen_bus(c),
         count = c.count,
         ts = c.ts_now,
         mss = c.mss,
