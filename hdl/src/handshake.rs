@@ -6,6 +6,8 @@
 //!
 //! Pipeline (one frame per clock sustained, fixed latency):
 //! 1. capture: the first 96 bytes of each frame (12 beats) into a window;
+//!    a frame with a 13th beat is decided (passed) as its 12th beat
+//!    arrives, so long frames are never held for the decision;
 //! 2. parse: Ethernet II / IPv4 without options or fragments / TCP fields,
 //!    the IPv4 header checksum and the TCP checksum (pseudo header
 //!    included) summed; frames longer than 96 bytes (FCS included), bad
@@ -58,8 +60,10 @@ pub const EVENTS: [&str; 8] = [
     "GEN_DROPS",
 ];
 
-/// The engine; `L` listen entries (49 bits each: valid, address, port, in
-/// `listen[49k+48..49k]` as {valid, addr[31:0], port[15:0]}).
+/// The engine; `L` listen entries of 64 bits on `listen` (`LB` = 64 L),
+/// as the register file holds them: entry k's address (0: any) in bits
+/// 64k+31..64k, its port in 64k+47..64k+32, VALID in bit 64k+48 (the
+/// `handshake.LISTENk_ADDR`/`_PORT` pair). Other bits are ignored.
 #[derive(LogicBlock, Default)]
 pub struct HandshakeEngine<const L: usize, const LB: usize> {
     pub clock: Signal<In, Clock>,
@@ -120,7 +124,7 @@ impl<const L: usize, const LB: usize> Logic for HandshakeEngine<L, LB> {
     }
 
     fn hdl(&self) -> Verilog {
-        assert_eq!(LB, 49 * L, "listen bus is 49 bits per entry");
+        assert_eq!(LB, 64 * L, "listen bus is 64 bits per entry");
         Verilog::Custom(engine_verilog(L, 3, 4))
     }
 }
@@ -140,6 +144,15 @@ fn be(v: &str, i: usize, n: usize) -> String {
 /// FIFO depths.
 pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
     let mut v = crate::siphash::functions_verilog();
+    // only VALID, port and address of each listen entry are used; the
+    // other bits feed a wire Verilator's unused-signal lint ignores by name
+    let spare: Vec<String> = (0..l)
+        .map(|k| format!("listen[{}:{}]", 64 * k + 63, 64 * k + 49))
+        .collect();
+    v.push_str(&format!(
+        "wire listen_unused = &{{1'b0, {}}};\n",
+        spare.join(", ")
+    ));
     v.push_str(
         "function [3:0] kcount;\n  input [7:0] k;\n  case (k)\n\
          \x20   8'h01: kcount = 4'd1; 8'h03: kcount = 4'd2; 8'h07: kcount = 4'd3; 8'h0f: kcount = 4'd4;\n\
@@ -156,23 +169,26 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
     // 1. capture
     v.push_str(
         "wire t_fire = t_tvalid & t_tready;\n\
-         reg [767:0] cw; reg [3:0] cbeats; reg [7:0] clen; reg cbig;\n\
+         reg [767:0] cw; reg [3:0] cbeats; reg [7:0] clen; reg cbig; reg claunched;\n\
          reg pend; reg [7:0] pend_len; reg pend_big; reg pend_bad;\n\
          reg j_valid;\n/* verilator lint_off UNUSEDSIGNAL */\n// bytes 94 and 95 of the window are never part of a frame the engine answers\nreg [767:0] j_win;\n/* verilator lint_on UNUSEDSIGNAL */\nreg [7:0] j_len; reg j_big; reg j_bad;\n\
          wire [7:0] t_len = clen + {4'd0, kcount(t_tkeep)};\n\
          always @(posedge clock) begin\n\
-         \x20 if (rst) begin cbeats <= 4'd0; clen <= 8'd0; cbig <= 1'b0; pend <= 1'b0; j_valid <= 1'b0; end\n\
+         \x20 if (rst) begin cbeats <= 4'd0; clen <= 8'd0; cbig <= 1'b0; claunched <= 1'b0; pend <= 1'b0; j_valid <= 1'b0; end\n\
          \x20 else begin\n\
          \x20   pend <= 1'b0;\n    j_valid <= pend;\n\
          \x20   if (pend) begin j_win <= cw; j_len <= pend_len; j_big <= pend_big; j_bad <= pend_bad; end\n\
          \x20   if (t_fire) begin\n\
          \x20     if (cbeats < 4'd12) cw[64*cbeats +: 64] <= t_tdata;\n\
          \x20     if (t_tlast) begin\n\
-         \x20       pend <= 1'b1; pend_len <= t_len; pend_big <= cbig | (cbeats >= 4'd12) | (clen > 8'd96);\n\
-         \x20       pend_bad <= t_bad; cbeats <= 4'd0; clen <= 8'd0; cbig <= 1'b0;\n\
+         \x20       pend <= !claunched; pend_len <= t_len; pend_big <= cbig | (cbeats >= 4'd12) | (clen > 8'd96);\n\
+         \x20       pend_bad <= t_bad; cbeats <= 4'd0; clen <= 8'd0; cbig <= 1'b0; claunched <= 1'b0;\n\
          \x20     end else begin\n\
          \x20       if (cbeats >= 4'd12) cbig <= 1'b1; else cbeats <= cbeats + 4'd1;\n\
          \x20       if (clen < 8'd200) clen <= clen + 8'd8;\n\
+         \x20       // the 12th beat and more to come: too long to answer; decide now\n\
+         \x20       // so the frame is not held until its end\n\
+         \x20       if (cbeats == 4'd11 && !claunched) begin pend <= 1'b1; pend_big <= 1'b1; pend_bad <= 1'b0; pend_len <= 8'hff; claunched <= 1'b1; end\n\
          \x20     end\n    end\n  end\nend\n",
     );
     // 2. parse
@@ -245,14 +261,14 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
     // 3. classify
     let mut hit = Vec::new();
     for k in 0..l {
-        let base = 49 * k;
+        let base = 64 * k;
         hit.push(format!(
             "(listen[{vb}] && listen[{pe}:{pb}] == p2_dport && (listen[{ae}:{ab}] == 32'd0 || listen[{ae}:{ab}] == p2_dst))",
             vb = base + 48,
-            pe = base + 15,
-            pb = base,
-            ae = base + 47,
-            ab = base + 16
+            pe = base + 47,
+            pb = base + 32,
+            ae = base + 31,
+            ab = base
         ));
     }
     v.push_str(&format!(

@@ -34,8 +34,11 @@ use crate::fcs_check::FcsCheck;
 use crate::fcs_insert::FcsInsert;
 use crate::regfile::RegFile;
 use crate::rss_steer::RssSteer;
+use crate::handshake::HandshakeEngine;
+use crate::hs_clock::HsClock;
 use crate::tag_migrate::TagMigrate;
-use crate::RX_QUEUE_BITS;
+use crate::tx_arb::TxArb;
+use crate::{COUNTERS, HS_COUNTER0, INPUT_BITS, LISTEN, RX_QUEUE_BITS};
 use ferronic_regmap::RegMap;
 use rust_hdl::prelude::*;
 
@@ -46,6 +49,9 @@ use rust_hdl::prelude::*;
 /// and hashed, and holds short frames as long, so the latency is the same
 /// for every frame size.
 pub const LATENCY: usize = 24;
+
+// the handshake counters start at 73 (the shift literal in update())
+const _: () = assert!(HS_COUNTER0 == 73 && LISTEN == 64);
 
 /// The receive datapath top; see the module documentation.
 #[derive(LogicBlock)]
@@ -103,6 +109,9 @@ pub struct NicCore {
     fcs_insert: FcsInsert,
     rss: RssSteer,
     tx_fcs: FcsAppend,
+    hs: HandshakeEngine<LISTEN, { 64 * LISTEN }>,
+    timers: HsClock,
+    tx_arb: TxArb,
     axil: AxilSlave,
     regs: RegFile,
     events: CounterEvents,
@@ -167,6 +176,9 @@ impl NicCore {
             fcs_insert: Default::default(),
             rss: Default::default(),
             tx_fcs: Default::default(),
+            hs: Default::default(),
+            timers: Default::default(),
+            tx_arb: Default::default(),
             axil: Default::default(),
             regs: RegFile::new(map),
             events: Default::default(),
@@ -187,14 +199,64 @@ impl Logic for NicCore {
         self.rss.clock.next = self.clk.val();
         self.tx_fcs.clock.next = self.clk.val();
         self.tx_fcs.rst.next = self.rst.val();
-        // transmit: host -> FcsAppend -> MAC
+        // transmit: host and handshake engine -> TxArb -> FcsAppend -> MAC
+        self.tx_arb.clock.next = self.clk.val();
+        self.tx_arb.rst.next = self.rst.val();
+        self.tx_arb.h_tdata.next = self.s_axis_tx_tdata.val();
+        self.tx_arb.h_tkeep.next = self.s_axis_tx_tkeep.val();
+        self.tx_arb.h_tvalid.next = self.s_axis_tx_tvalid.val();
+        self.tx_arb.h_tlast.next = self.s_axis_tx_tlast.val();
+        self.tx_arb.h_tuser.next = self.s_axis_tx_tuser.val();
+        self.s_axis_tx_tready.next = self.tx_arb.h_tready.val();
+        self.tx_arb.e_tdata.next = self.hs.g_tdata.val();
+        self.tx_arb.e_tkeep.next = self.hs.g_tkeep.val();
+        self.tx_arb.e_tvalid.next = self.hs.g_tvalid.val();
+        self.tx_arb.e_tlast.next = self.hs.g_tlast.val();
+        self.hs.g_tready.next = self.tx_arb.e_tready.val();
         self.tx_fcs.enable.next = self.regs.tx_enable.val();
-        self.tx_fcs.s_tdata.next = self.s_axis_tx_tdata.val();
-        self.tx_fcs.s_tkeep.next = self.s_axis_tx_tkeep.val();
-        self.tx_fcs.s_tvalid.next = self.s_axis_tx_tvalid.val();
-        self.tx_fcs.s_tlast.next = self.s_axis_tx_tlast.val();
-        self.tx_fcs.s_tuser.next = self.s_axis_tx_tuser.val();
-        self.s_axis_tx_tready.next = self.tx_fcs.s_tready.val();
+        self.tx_fcs.s_tdata.next = self.tx_arb.m_tdata.val();
+        self.tx_fcs.s_tkeep.next = self.tx_arb.m_tkeep.val();
+        self.tx_fcs.s_tvalid.next = self.tx_arb.m_tvalid.val();
+        self.tx_fcs.s_tlast.next = self.tx_arb.m_tlast.val();
+        self.tx_fcs.s_tuser.next = self.tx_arb.m_tuser.val();
+        self.tx_arb.m_tready.next = self.tx_fcs.s_tready.val();
+        // handshake engine: watches FcsInsert -> RssSteer, configured by
+        // the handshake block's settings packed as regfile::HS_FIELDS
+        // (CTRL 0..1, KEY0 2..129, KEY1 130..257, CLOCK_DIV 258, COUNT_PERIOD
+        // 290, TS_BASE 322, COUNT_BASE 354, MSS 386, WSCALE 402, WINDOW 406,
+        // TTL 422), then the listen table's words from 430
+        self.hs.clock.next = self.clk.val();
+        self.hs.rst.next = self.rst.val();
+        self.hs.t_tdata.next = self.fcs_insert.m_tdata.val();
+        self.hs.t_tkeep.next = self.fcs_insert.m_tkeep.val();
+        self.hs.t_tvalid.next = self.fcs_insert.m_tvalid.val();
+        self.hs.t_tready.next = self.rss.s_tready.val();
+        self.hs.t_tlast.next = self.fcs_insert.m_tlast.val();
+        self.hs.t_bad.next = self.fcs_insert.m_tuser.val().get_bit(0);
+        self.rss.hs_valid.next = self.hs.d_valid.val();
+        self.rss.hs_consume.next = self.hs.d_consume.val();
+        self.hs.en.next = self.regs.hs_cfg.val().get_bit(0);
+        self.hs.rst_closed.next = self.regs.hs_cfg.val().get_bit(1);
+        self.hs.key0.next = self.regs.hs_cfg.val().get_bits::<128>(2);
+        self.hs.key1.next = self.regs.hs_cfg.val().get_bits::<128>(130);
+        self.timers.clock.next = self.clk.val();
+        self.timers.rst.next = self.rst.val();
+        self.timers.div.next = self.regs.hs_cfg.val().get_bits::<32>(258);
+        self.timers.period.next = self.regs.hs_cfg.val().get_bits::<32>(290);
+        self.timers.ts_base.next = self.regs.hs_cfg.val().get_bits::<32>(322);
+        self.timers.count_base.next = self.regs.hs_cfg.val().get_bits::<32>(354);
+        self.hs.our_mss.next = self.regs.hs_cfg.val().get_bits::<16>(386);
+        self.hs.our_wscale.next = self.regs.hs_cfg.val().get_bits::<4>(402);
+        self.hs.our_window.next = self.regs.hs_cfg.val().get_bits::<16>(406);
+        self.hs.ttl.next = self.regs.hs_cfg.val().get_bits::<8>(422);
+        self.hs.listen.next = self.regs.hs_cfg.val().get_bits::<4096>(430);
+        self.hs.count.next = self.timers.count.val();
+        self.hs.ts_now.next = self.timers.ts_now.val();
+        self.hs.h_pop.next = self.regs.strobes.val().any();
+        self.regs.inputs.next = bit_cast::<INPUT_BITS, 32>(self.timers.ts_now.val())
+            | (bit_cast::<INPUT_BITS, 32>(self.timers.count.val()) << 32_u64)
+            | (bit_cast::<INPUT_BITS, 1>(self.hs.h_valid.val().into()) << 64_u64)
+            | (bit_cast::<INPUT_BITS, 288>(self.hs.h_data.val()) << 96_u64);
         self.m_axis_tx_tdata.next = self.tx_fcs.m_tdata.val();
         self.m_axis_tx_tkeep.next = self.tx_fcs.m_tkeep.val();
         self.m_axis_tx_tvalid.next = self.tx_fcs.m_tvalid.val();
@@ -202,7 +264,7 @@ impl Logic for NicCore {
         self.m_axis_tx_tuser.next = self.tx_fcs.m_tuser.val();
         self.tx_fcs.m_tready.next = self.m_axis_tx_tready.val();
         self.events.tx_tkeep.next = self.s_axis_tx_tkeep.val();
-        self.events.tx_fire.next = self.s_axis_tx_tvalid.val() & self.tx_fcs.s_tready.val();
+        self.events.tx_fire.next = self.s_axis_tx_tvalid.val() & self.tx_arb.h_tready.val();
         self.events.tx_tlast.next = self.s_axis_tx_tlast.val();
         self.events.tx_tdest.next = self.s_axis_tx_tdest.val();
         self.events.tx_bad.next = self.s_axis_tx_tuser.val();
@@ -306,7 +368,8 @@ impl Logic for NicCore {
         self.events.m_tdest.next = self.rss.m_tdest.val();
         self.events.m_parse_err.next = self.rss.m_parse_err.val();
         self.bank.clear.next = self.regs.clear.val();
-        self.bank.inc.next = self.events.inc.val();
+        self.bank.inc.next =
+            self.events.inc.val() | (bit_cast::<COUNTERS, 8>(self.hs.ev.val()) << 73_u64);
         self.bank.add.next = self.events.add.val();
         self.bank.bytes.next = self.events.bytes.val();
         self.regs.counters.next = self.bank.counters.val();

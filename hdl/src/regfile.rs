@@ -25,7 +25,7 @@
 //!   and `rss_queue`, indirection entry `rss_index` (7 bits in; entry e is
 //!   byte e of `rss.TABLE*`, its low bits the queue).
 
-use crate::{COUNTER_BITS, RX_QUEUE_BITS};
+use crate::{COUNTER_BITS, HS_CFG_BITS, HS_STORAGE, INPUT_BITS, RX_QUEUE_BITS, STROBES};
 use ferronic_regmap::{Access, RegMap, Source};
 use rust_hdl::prelude::*;
 
@@ -54,6 +54,13 @@ pub struct RegFile {
     pub rss_key: Signal<Out, Bits<319>>,
     pub rss_index: Signal<In, Bits<7>>,
     pub rss_queue: Signal<Out, Bits<RX_QUEUE_BITS>>,
+    /// The `handshake` block's storage registers, CTRL in bits 31:0.
+    pub hs_cfg: Signal<Out, Bits<HS_CFG_BITS>>,
+    /// Live words read by `Source::Input(n)` registers, word n in bits
+    /// 32n+31..32n.
+    pub inputs: Signal<In, Bits<INPUT_BITS>>,
+    /// One-cycle pulses of `Source::Strobe(n)` registers, on any write.
+    pub strobes: Signal<Out, Bits<STROBES>>,
     _sim: Box<SimState>,
 }
 
@@ -67,6 +74,7 @@ struct SimState {
     rss_ctrl: usize,
     rss_key: usize,
     rss_table: usize,
+    hs0: usize,
 }
 
 impl RegFile {
@@ -87,6 +95,7 @@ impl RegFile {
             rss_ctrl: map.storage_index("rss.CTRL").expect("rss.CTRL"),
             rss_key: map.storage_index("rss.KEY0").expect("rss.KEY0"),
             rss_table: map.storage_index("rss.TABLE0").expect("rss.TABLE0"),
+            hs0: hs_first(map),
             map: map.clone(),
             storage,
             shadow: 0,
@@ -114,6 +123,9 @@ impl RegFile {
             rss_key: Default::default(),
             rss_index: Default::default(),
             rss_queue: Default::default(),
+            hs_cfg: Default::default(),
+            inputs: Default::default(),
+            strobes: Default::default(),
             _sim: Box::new(sim),
         }
     }
@@ -142,7 +154,64 @@ impl RegFile {
         let e = self.rss_index.val().index();
         let entry = st[self._sim.rss_table + e / 4] >> (8 * (e % 4));
         self.rss_queue.next = u64::from(entry & ((1 << RX_QUEUE_BITS) - 1)).into();
+        let mut hs: Bits<HS_CFG_BITS> = Bits::default();
+        let mut at = 0;
+        let fields = HS_FIELDS
+            .iter()
+            .copied()
+            .chain((17..HS_STORAGE).map(|k| (k, 32)));
+        for (k, n) in fields {
+            let w = st[self._sim.hs0 + k];
+            for b in 0..n {
+                hs = hs.replace_bit(at + b, w >> b & 1 != 0);
+            }
+            at += n;
+        }
+        self.hs_cfg.next = hs;
     }
+}
+
+/// The handshake settings on `hs_cfg`, low bits first: (storage word
+/// after `handshake.CTRL`, bits used). The listen table's words follow.
+pub const HS_FIELDS: [(usize, usize); 17] = [
+    (0, 2),    // CTRL: ENABLE, RST_CLOSED
+    (1, 32),   // KEY0_0
+    (2, 32),   // KEY0_1
+    (3, 32),   // KEY0_2
+    (4, 32),   // KEY0_3
+    (5, 32),   // KEY1_0
+    (6, 32),   // KEY1_1
+    (7, 32),   // KEY1_2
+    (8, 32),   // KEY1_3
+    (9, 32),   // CLOCK_DIV
+    (10, 32),  // COUNT_PERIOD
+    (11, 32),  // TS_BASE
+    (12, 32),  // COUNT_BASE
+    (13, 16),  // MSS
+    (14, 4),   // WSCALE
+    (15, 16),  // WINDOW
+    (16, 8),   // TTL
+];
+
+const _: () = {
+    let mut n = 0;
+    let mut i = 0;
+    while i < HS_FIELDS.len() {
+        n += HS_FIELDS[i].1;
+        i += 1;
+    }
+    assert!(n == crate::HS_SETTINGS_BITS);
+};
+
+/// Storage index of `handshake.CTRL`; checks that the block's storage
+/// registers are [`HS_STORAGE`] contiguous ones.
+fn hs_first(map: &RegMap) -> usize {
+    let first = map.storage_index("handshake.CTRL").expect("handshake.CTRL");
+    let last = map
+        .storage_index(&format!("handshake.LISTEN{}_PORT", crate::LISTEN - 1))
+        .expect("the last listen entry");
+    assert_eq!(last + 1 - first, HS_STORAGE, "handshake storage layout");
+    first
 }
 
 impl Logic for RegFile {
@@ -151,6 +220,7 @@ impl Logic for RegFile {
         let ra = self.rd_addr.val().to_u64() as u32;
         if self.clock.pos_edge() {
             self.clear.next = false;
+            self.strobes.next = Bits::default();
             if self.rst.val() {
                 self._sim.storage = reset_values(&self._sim.map);
                 self._sim.shadow = 0;
@@ -178,7 +248,10 @@ impl Logic for RegFile {
                             counter(i, false)
                         }
                         Some((_, Source::CounterHi(_))) => self._sim.shadow,
-                        Some((_, Source::Clear)) => 0,
+                        Some((_, Source::Clear | Source::Strobe(_))) => 0,
+                        Some((_, Source::Input(i))) => {
+                            self.inputs.val().get_bits::<32>(32 * i).to_u64() as u32
+                        }
                     };
                     self._sim.shadow = shadow;
                     self.rd_data.next = u64::from(v).into();
@@ -189,7 +262,7 @@ impl Logic for RegFile {
                     let strb = self.wr_strb.val().to_u64() as u32;
                     self.wr_err.next = self._sim.map.at(wa).is_none();
                     match self._sim.map.at(wa).map(|r| (r.access, r.source)) {
-                        Some((Access::Rw, Source::Storage(_))) => {
+                        Some((Access::Rw | Access::Wo, Source::Storage(_))) => {
                             let k = self._sim.map.storage().iter().position(|s| s.offset == wa);
                             let w = &mut self._sim.storage[k.unwrap()];
                             for b in 0..4 {
@@ -200,6 +273,9 @@ impl Logic for RegFile {
                             }
                         }
                         Some((_, Source::Clear)) => self.clear.next = d & 1 != 0,
+                        Some((_, Source::Strobe(i))) => {
+                            self.strobes.next = Bits::default().replace_bit(i, true)
+                        }
                         _ => {}
                     }
                 }
@@ -221,6 +297,8 @@ impl Logic for RegFile {
         self.rss_enable.connect();
         self.rss_key.connect();
         self.rss_queue.connect();
+        self.hs_cfg.connect();
+        self.strobes.connect();
     }
 
     fn hdl(&self) -> Verilog {
@@ -288,13 +366,25 @@ pub fn verilog(map: &RegMap) -> String {
         ));
     }
     v.push_str("    default: rss_queue = 0;\n  endcase\nend\n");
+    let h0 = hs_first(map);
+    let mut parts: Vec<String> = HS_FIELDS
+        .iter()
+        .map(|&(k, n)| format!("storage[{}:{}]", 32 * (h0 + k) + n - 1, 32 * (h0 + k)))
+        .collect();
+    parts.push(format!(
+        "storage[{}:{}]",
+        32 * (h0 + HS_STORAGE) - 1,
+        32 * (h0 + 17)
+    ));
+    parts.reverse();
+    v.push_str(&format!("always @(*) hs_cfg = {{{}}};\n", parts.join(", ")));
     let mapped: Vec<String> = map
         .regs()
         .map(|r| format!("16'h{:04x}", r.offset))
         .collect();
     let m = mapped.join(", ");
     v.push_str(&format!(
-        "always @(posedge clock) begin\n  clear <= 1'b0;\n  if (rst) begin\n    storage <= {{{}}};\n    shadow <= 32'h0;\n    rd_data <= 32'h0;\n    rd_err <= 1'b0;\n    wr_err <= 1'b0;\n  end else begin\n",
+        "always @(posedge clock) begin\n  clear <= 1'b0;\n  strobes <= {STROBES}'d0;\n  if (rst) begin\n    storage <= {{{}}};\n    shadow <= 32'h0;\n    rd_data <= 32'h0;\n    rd_err <= 1'b0;\n    wr_err <= 1'b0;\n  end else begin\n",
         reset.join(", ")
     ));
     v.push_str(&format!(
@@ -302,7 +392,7 @@ pub fn verilog(map: &RegMap) -> String {
     ));
     v.push_str("    if (wr_en) begin\n      case (wr_addr)\n");
     for (k, r) in st.iter().enumerate() {
-        if r.access != Access::Rw {
+        if r.access == Access::Ro {
             continue;
         }
         v.push_str(&format!("        16'h{:04x}: begin\n", r.offset));
@@ -323,6 +413,17 @@ pub fn verilog(map: &RegMap) -> String {
             r.offset
         ));
     }
+    for r in map.regs() {
+        if let Source::Strobe(i) = r.source {
+            // a 1-bit bus is a scalar in the generated module
+            let bit = if STROBES == 1 {
+                "strobes".to_string()
+            } else {
+                format!("strobes[{i}]")
+            };
+            v.push_str(&format!("        16'h{:04x}: {bit} <= 1'b1;\n", r.offset));
+        }
+    }
     v.push_str(
         "        default: ;\n      endcase\n    end\n    if (rd_en) begin\n      case (rd_addr)\n",
     );
@@ -342,7 +443,8 @@ pub fn verilog(map: &RegMap) -> String {
                 64 * i + 32
             ),
             (_, Source::CounterHi(_)) => "rd_data <= shadow;".to_string(),
-            (_, Source::Clear) => continue,
+            (_, Source::Input(i)) => format!("rd_data <= inputs[{}:{}];", 32 * i + 31, 32 * i),
+            (_, Source::Clear | Source::Strobe(_)) => continue,
         };
         v.push_str(&format!("        16'h{:04x}: {rhs}\n", r.offset));
     }

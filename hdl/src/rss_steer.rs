@@ -20,6 +20,11 @@
 //!   stages). A frame's first beat leaves [`HOLD`] cycles after it arrived
 //!   at the earliest, so at line rate the latency is fixed whatever the
 //!   frame size; one beat per clock, back-to-back frames, no bubble.
+//! * The handshake engine's decisions (`hs_valid`/`hs_consume`, one per
+//!   frame in order, from [`crate::handshake`] watching this block's
+//!   input) queue in a 32-deep FIFO; a frame's first beat also waits for
+//!   its decision, and a consumed frame (a SYN the NIC answered) is
+//!   swallowed without leaving or counting as a drop.
 //! * `m_tdest`, `m_parse_err` and `m_hash` (the 32-bit Toeplitz hash of IP
 //!   frames, 0 otherwise, for the host's flow hash) are constant over a frame.
 
@@ -66,12 +71,19 @@ pub struct RssSteer {
     pub rss_index: Signal<Out, Bits<7>>,
     pub rss_queue: Signal<In, Bits<RX_QUEUE_BITS>>,
     pub default_queue: Signal<In, Bits<RX_QUEUE_BITS>>,
+    /// A decision of the handshake engine (one per frame, in order).
+    pub hs_valid: Signal<In, Bit>,
+    /// The decided frame is consumed (never delivered).
+    pub hs_consume: Signal<In, Bit>,
     keep: KeepCount,
     // [63:0] data, [71:64] keep, [72] last, [79:73] user, [143:80] tag
     beats: SyncFifo<144, 5>,
     // [2:0] queue, [3] parser error, [19:4] arrival cycle of the first beat,
     // [51:20] hash
     results: SyncFifo<52, 5>,
+    decisions: SyncFifo<1, 5>,
+    cons: DFF<Bit>,
+    dropit: Signal<Local, Bit>,
     toep: Toeplitz,
     ib: DFF<Bits<4>>,
     nbytes: DFF<Bits<8>>,
@@ -140,16 +152,21 @@ impl Logic for RssSteer {
         dff_setup!(
             self, clock, ib, nbytes, w0, w1, w2, w3, w4, w5, w6, w7, w8, w9, w10, now, t0, go,
             go_len, go_t0, tup, tup_ip, tup_err, tup_v, tup_t0, h, h_ip, h_err, h_v, h_t0, r, r_v,
-            first, held_q, held_err, held_hash
+            first, held_q, held_err, held_hash, cons
         );
         self.beats.clock.next = self.clock.val();
         self.results.clock.next = self.clock.val();
+        self.decisions.clock.next = self.clock.val();
+        self.decisions.rst.next = self.rst.val();
+        self.decisions.push.next = self.hs_valid.val();
+        self.decisions.din.next = self.hs_consume.val().into();
         self.beats.rst.next = self.rst.val();
         self.results.rst.next = self.rst.val();
         self.keep.tkeep.next = self.s_tkeep.val();
         // ---- input: into the beat FIFO, header bytes into w0..w10
         // (the result FIFO is as deep as the beat FIFO: it cannot fill first)
-        self.s_tready.next = !self.beats.full.val() & !self.results.full.val();
+        self.s_tready.next =
+            !self.beats.full.val() & !self.results.full.val() & !self.decisions.full.val();
         self.beats.push.next =
             self.s_tvalid.val() & !self.beats.full.val() & !self.results.full.val();
         self.beats.din.next = bit_cast::<144, 64>(self.s_tdata.val())
@@ -373,21 +390,29 @@ impl Logic for RssSteer {
         self.results.push.next = self.r_v.q.val();
         self.results.din.next = self.r.q.val();
         self.rfirst.next = !self.results.empty.val()
+            & !self.decisions.empty.val()
             & ((self.now.q.val() - self.results.dout.val().get_bits::<16>(4)) >= 16_u64);
+        // dropped: marked by FcsCheck (bit 79) or consumed by the handshake engine
+        self.dropit.next = self.beats.dout.val().get_bit(79) | self.cons.q.val();
+        if self.first.q.val() {
+            self.dropit.next =
+                self.beats.dout.val().get_bit(79) | self.decisions.dout.val().any();
+        }
         // a frame marked for dropping is consumed whatever m_tready says
         self.beats.pop.next = !self.beats.empty.val()
-            & (!self.first.q.val()
-                | (!self.results.empty.val()
-                    & ((self.now.q.val() - self.results.dout.val().get_bits::<16>(4)) >= 16_u64)))
-            & (self.m_tready.val() | self.beats.dout.val().get_bit(79));
+            & (!self.first.q.val() | self.rfirst.val())
+            & (self.m_tready.val() | self.dropit.val());
         self.results.pop.next = !self.beats.empty.val()
             & self.first.q.val()
-            & !self.results.empty.val()
-            & ((self.now.q.val() - self.results.dout.val().get_bits::<16>(4)) >= 16_u64)
-            & (self.m_tready.val() | self.beats.dout.val().get_bit(79));
+            & self.rfirst.val()
+            & (self.m_tready.val() | self.dropit.val());
+        self.decisions.pop.next = !self.beats.empty.val()
+            & self.first.q.val()
+            & self.rfirst.val()
+            & (self.m_tready.val() | self.dropit.val());
         self.m_tvalid.next = !self.beats.empty.val()
             & (!self.first.q.val() | self.rfirst.val())
-            & !self.beats.dout.val().get_bit(79);
+            & !self.dropit.val();
         self.drop_last.next = !self.beats.empty.val()
             & (!self.first.q.val() | self.rfirst.val())
             & self.beats.dout.val().get_bit(79)
@@ -407,9 +432,12 @@ impl Logic for RssSteer {
         }
         if !self.beats.empty.val()
             & (!self.first.q.val() | self.rfirst.val())
-            & (self.m_tready.val() | self.beats.dout.val().get_bit(79))
+            & (self.m_tready.val() | self.dropit.val())
         {
             self.first.d.next = self.beats.dout.val().get_bit(72);
+            if self.first.q.val() {
+                self.cons.d.next = self.decisions.dout.val().any();
+            }
             if self.first.q.val() {
                 self.held_q.d.next = self.results.dout.val().get_bits::<RX_QUEUE_BITS>(0);
                 self.held_err.d.next = self.results.dout.val().get_bit(3);

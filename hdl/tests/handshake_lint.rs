@@ -6,7 +6,7 @@ use std::process::Command;
 
 #[test]
 fn verilator_lint_wall_is_clean() {
-    let mut uut = HandshakeEngine::<4, 196>::default();
+    let mut uut = HandshakeEngine::<4, 256>::default();
     uut.connect_all();
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path().join("top.v");

@@ -22,6 +22,8 @@ fn value(s: Source) -> String {
         Source::Storage(v) => format!("reset 0x{v:08x}"),
         Source::CounterLo(i) | Source::CounterHi(i) => format!("counter {i}"),
         Source::Clear => "-".to_string(),
+        Source::Input(i) => format!("live input {i}"),
+        Source::Strobe(i) => format!("strobe {i}"),
     }
 }
 

@@ -57,6 +57,12 @@ pub enum Source {
     CounterHi(usize),
     /// Writing 1 to bit 0 clears all counters (one-cycle pulse).
     Clear,
+    /// A live 32-bit value from the core: word N of the register file's
+    /// `inputs` bus.
+    Input(usize),
+    /// Writing (any value) pulses bit N of the register file's `strobes`
+    /// bus for one cycle.
+    Strobe(usize),
 }
 
 /// One 32-bit register.
@@ -191,6 +197,41 @@ pub const PER_TX_QUEUE: [(&str, &str); 4] = [
     ),
 ];
 
+/// Handshake-engine counters (after the per-transmit-queue ones), in the
+/// order of the engine's event bits (`ferronic_hdl::handshake::EVENTS`).
+pub const HANDSHAKE: [(&str, &str); 8] = [
+    ("HS_SYNS", "SYNs to a listened port answered by the handshake engine"),
+    ("HS_SYNACKS", "SYN-ACKs the handshake engine queued for transmission"),
+    ("HS_RSTS", "RST/ACKs sent for SYNs to closed ports (handshake.CTRL.RST_CLOSED)"),
+    ("HS_COOKIES_VALID", "ACKs to a listened port carrying a valid SYN cookie"),
+    (
+        "HS_COOKIES_INVALID",
+        "data-less ACKs to a listened port whose cookie was invalid or stale (passed to the host)",
+    ),
+    ("HS_HANDOFFS", "handoff records queued for the host"),
+    (
+        "HS_HANDOFF_OVERFLOWS",
+        "valid handshakes lost because the handoff queue was full",
+    ),
+    (
+        "HS_GEN_DROPS",
+        "SYN-ACKs or RSTs lost because the transmit queue of generated frames was full",
+    ),
+];
+
+/// Entries of the handshake engine's listen table.
+pub const LISTEN: usize = 64;
+/// 32-bit words of a handoff record.
+pub const RECORD_WORDS: usize = 9;
+
+/// `handshake.CTRL` bit fields.
+pub mod hs_ctrl {
+    /// Bit 0: the engine answers SYNs and checks ACKs.
+    pub const ENABLE: u32 = 1 << 0;
+    /// Bit 1: SYNs to ports nobody listens on get RST/ACK (else they pass).
+    pub const RST_CLOSED: u32 = 1 << 1;
+}
+
 /// The whole register map.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RegMap {
@@ -264,6 +305,12 @@ impl RegMap {
                     doc: format!("{d} (transmit queue {q})"),
                 });
             }
+        }
+        for (n, d) in HANDSHAKE {
+            counters.push(CounterDef {
+                name: n.to_string(),
+                doc: d.to_string(),
+            });
         }
 
         let mut id = BlockBuilder::new("identity", 0x0001, 0x0001_0000);
@@ -392,9 +439,11 @@ impl RegMap {
             );
         }
 
+        let hs = handshake_block();
+
         let mut blocks = Vec::new();
         let mut base = 0u32;
-        let builders = [id, dp, rss, ct];
+        let builders = [id, dp, rss, ct, hs];
         let n = builders.len();
         for (k, b) in builders.into_iter().enumerate() {
             let body = 16 + 4 * b.regs.len() as u32;
@@ -482,6 +531,8 @@ impl RegMap {
                     (_, Source::CounterLo(i)) => format!("counter_lo={i}"),
                     (_, Source::CounterHi(i)) => format!("counter_hi={i}"),
                     (_, Source::Clear) => "clear".to_string(),
+                    (_, Source::Input(i)) => format!("input={i}"),
+                    (_, Source::Strobe(i)) => format!("strobe={i}"),
                 };
                 s.push_str(&format!(
                     "  {:04x} {} {:?} {}\n",
@@ -535,6 +586,106 @@ impl RegMap {
     pub fn counter(&self, name: &str) -> Option<usize> {
         self.counters.iter().position(|c| c.name == name)
     }
+}
+
+/// The handshake-offload block (TCP SYN cookies, `ferronic_hdl::handshake`).
+fn handshake_block() -> BlockBuilder {
+    let mut hs = BlockBuilder::new("handshake", 0x0005, 0x0001_0000);
+    hs.reg(
+        "CTRL",
+        Access::Rw,
+        Source::Storage(0),
+        "bit 0 ENABLE; bit 1 RST_CLOSED (SYNs to unlistened ports get RST/ACK)",
+    );
+    for (k, half) in [(0, "0"), (1, "1")] {
+        for w in 0..4 {
+            hs.reg(
+                format!("KEY{half}_{w}"),
+                Access::Wo,
+                Source::Storage(0),
+                format!(
+                    "cookie secret {k} (SipHash key), bits {}..{}: k0 = KEY{half}_1:KEY{half}_0, k1 = KEY{half}_3:KEY{half}_2",
+                    32 * w + 31,
+                    32 * w
+                ),
+            );
+        }
+    }
+    hs.reg(
+        "CLOCK_DIV",
+        Access::Rw,
+        Source::Storage(250_000),
+        "clock cycles per millisecond of the timestamp clock (250000 at 250 MHz); 0 stops both clocks",
+    );
+    hs.reg(
+        "COUNT_PERIOD",
+        Access::Rw,
+        Source::Storage(60_000),
+        "milliseconds per step of the cookie counter (Linux: 60000)",
+    );
+    hs.reg(
+        "TS_BASE",
+        Access::Rw,
+        Source::Storage(0),
+        "added to the milliseconds since reset: TS_NOW = TS_BASE + elapsed",
+    );
+    hs.reg(
+        "COUNT_BASE",
+        Access::Rw,
+        Source::Storage(0),
+        "added to the periods since reset: COUNT = COUNT_BASE + elapsed",
+    );
+    hs.reg("MSS", Access::Rw, Source::Storage(1460), "MSS the SYN-ACK advertises, bits 15:0");
+    hs.reg("WSCALE", Access::Rw, Source::Storage(7), "window scale the SYN-ACK offers, bits 3:0 (0..14)");
+    hs.reg("WINDOW", Access::Rw, Source::Storage(65535), "window field of the SYN-ACK, bits 15:0");
+    hs.reg("TTL", Access::Rw, Source::Storage(64), "IPv4 TTL of generated frames, bits 7:0");
+    hs.reg("TS_NOW", Access::Ro, Source::Input(0), "the timestamp clock, ms");
+    hs.reg("COUNT", Access::Ro, Source::Input(1), "the cookie counter (tcp_cookie_time)");
+    hs.reg(
+        "HANDOFF_STATUS",
+        Access::Ro,
+        Source::Input(2),
+        "bit 0: a handoff record is waiting in HANDOFF_0..8",
+    );
+    for w in 0..RECORD_WORDS {
+        hs.reg(
+            format!("HANDOFF_{w}"),
+            Access::Ro,
+            Source::Input(3 + w),
+            match w {
+                0 => "head record: client IPv4 address".to_string(),
+                1 => "head record: listener IPv4 address".to_string(),
+                2 => "head record: client port << 16 | listener port".to_string(),
+                3 => "head record: our ISN (the cookie)".to_string(),
+                4 => "head record: the client's ISN".to_string(),
+                5 => "head record: MSS << 16 | the ACK's window field".to_string(),
+                6 => "head record: the ACK's TSval".to_string(),
+                7 => "head record: the ACK's TSecr".to_string(),
+                _ => "head record flags: bit 0 timestamps, 1 SACK, 2 ECN, 7:4 client window scale (15: none), 11:8 ours".to_string(),
+            },
+        );
+    }
+    hs.reg(
+        "HANDOFF_POP",
+        Access::Wo,
+        Source::Strobe(0),
+        "write anything: drop the head record (read HANDOFF_0..8 first)",
+    );
+    for k in 0..LISTEN {
+        hs.reg(
+            format!("LISTEN{k}_ADDR"),
+            Access::Rw,
+            Source::Storage(0),
+            format!("listen entry {k}: IPv4 address (0: any)"),
+        );
+        hs.reg(
+            format!("LISTEN{k}_PORT"),
+            Access::Rw,
+            Source::Storage(0),
+            format!("listen entry {k}: bit 16 VALID, bits 15:0 port"),
+        );
+    }
+    hs
 }
 
 fn hdr(name: &str, offset: u32, v: u32, doc: &str) -> Reg {
@@ -601,7 +752,7 @@ mod tests {
         });
         assert_eq!(
             m.counters.len(),
-            GLOBAL_COUNTERS + 2 * PER_QUEUE.len() + 8 * PER_TX_QUEUE.len()
+            GLOBAL_COUNTERS + 2 * PER_QUEUE.len() + 8 * PER_TX_QUEUE.len() + HANDSHAKE.len()
         );
         let lo = m.reg("counters.RXQ1_BYTES_LO").unwrap();
         let hi = m.reg("counters.RXQ1_BYTES_HI").unwrap();

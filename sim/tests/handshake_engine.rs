@@ -38,20 +38,15 @@ fn config() -> Config {
     }
 }
 
+/// The listen bus as the register file drives it: per entry, the
+/// LISTENk_ADDR word then the LISTENk_PORT word (bit 16 VALID).
 fn listen_bus(c: &Config) -> String {
-    let mut bits = [false; 49 * L];
+    let mut words: Vec<u64> = vec![0; L];
     for (k, (a, p)) in c.listen.iter().enumerate() {
-        let e = (1u64 << 48) | u64::from(u32::from_be_bytes(*a)) << 16 | u64::from(*p);
-        for i in 0..49 {
-            bits[49 * k + i] = e >> i & 1 == 1;
-        }
+        words[k] = (1u64 << 48) | u64::from(*p) << 32 | u64::from(u32::from_be_bytes(*a));
     }
-    let s: String = bits
-        .iter()
-        .rev()
-        .map(|&b| if b { '1' } else { '0' })
-        .collect();
-    format!("{}'b{s}", 49 * L)
+    let hex: String = words.iter().rev().map(|w| format!("{w:016x}")).collect();
+    format!("{}'h{hex}", 64 * L)
 }
 
 fn random_opts(r: &mut StdRng) -> Vec<O> {
@@ -332,7 +327,7 @@ fn simulate(
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("beats.hex"), &beats).unwrap();
     std::fs::write(dir.path().join("ready.hex"), &stalls).unwrap();
-    let mut uut = HandshakeEngine::<L, { 49 * L }>::default();
+    let mut uut = HandshakeEngine::<L, { 64 * L }>::default();
     uut.connect_all();
     let k = |i: usize| format!("128'h{:016x}{:016x}", c.secrets.0[i][1], c.secrets.0[i][0]);
     let tb = format!(
