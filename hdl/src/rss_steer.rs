@@ -17,7 +17,8 @@
 //!   register file, `rss_queue` back).
 //! * Pipeline: beats wait in a 32-deep FIFO while the first 96 bytes are
 //!   captured (11 beats kept), parsed, hashed and looked up (4 registered
-//!   stages). A frame's first beat leaves [`HOLD`] cycles after it arrived
+//!   stages), and the handshake engine decides (below; the longest wait,
+//!   25 cycles). A frame's first beat leaves [`HOLD`] cycles after it arrived
 //!   at the earliest, so at line rate the latency is fixed whatever the
 //!   frame size; one beat per clock, back-to-back frames, no bubble.
 //! * The handshake engine's decisions (`hs_valid`/`hs_consume`, one per
@@ -35,7 +36,7 @@ use crate::RX_QUEUE_BITS;
 use rust_hdl::prelude::*;
 
 /// Cycles a first beat spends in the block at least (line-rate latency).
-pub const HOLD: u64 = 16;
+pub const HOLD: u64 = 25;
 
 /// RSS steering stage; see the module documentation.
 #[derive(LogicBlock, Default)]
@@ -391,7 +392,7 @@ impl Logic for RssSteer {
         self.results.din.next = self.r.q.val();
         self.rfirst.next = !self.results.empty.val()
             & !self.decisions.empty.val()
-            & ((self.now.q.val() - self.results.dout.val().get_bits::<16>(4)) >= 16_u64);
+            & ((self.now.q.val() - self.results.dout.val().get_bits::<16>(4)) >= 25_u64);
         // dropped: marked by FcsCheck (bit 79) or consumed by the handshake engine
         self.dropit.next = self.beats.dout.val().get_bit(79) | self.cons.q.val();
         if self.first.q.val() {
