@@ -48,6 +48,11 @@ pub const WALK: usize = 8;
 pub const WINDOW: usize = 96;
 /// Width of a handoff record.
 pub const RECORD_BITS: usize = 288;
+/// Records the handoff FIFO holds; more valid handshakes before the host
+/// pops are counted in HS_HANDOFF_OVERFLOWS and lost.
+pub const HANDOFF_DEPTH: usize = 16;
+/// Generated frames (SYN-ACKs, RSTs) queued for the transmit arbiter.
+pub const GEN_DEPTH: usize = 8;
 /// Counter events, in `ev` bit order.
 pub const EVENTS: [&str; 8] = [
     "SYNS",
@@ -125,7 +130,11 @@ impl<const L: usize, const LB: usize> Logic for HandshakeEngine<L, LB> {
 
     fn hdl(&self) -> Verilog {
         assert_eq!(LB, 64 * L, "listen bus is 64 bits per entry");
-        Verilog::Custom(engine_verilog(L, 3, 4))
+        Verilog::Custom(engine_verilog(
+            L,
+            GEN_DEPTH.trailing_zeros() as usize,
+            HANDOFF_DEPTH.trailing_zeros() as usize,
+        ))
     }
 }
 

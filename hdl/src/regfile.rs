@@ -174,23 +174,23 @@ impl RegFile {
 /// The handshake settings on `hs_cfg`, low bits first: (storage word
 /// after `handshake.CTRL`, bits used). The listen table's words follow.
 pub const HS_FIELDS: [(usize, usize); 17] = [
-    (0, 2),    // CTRL: ENABLE, RST_CLOSED
-    (1, 32),   // KEY0_0
-    (2, 32),   // KEY0_1
-    (3, 32),   // KEY0_2
-    (4, 32),   // KEY0_3
-    (5, 32),   // KEY1_0
-    (6, 32),   // KEY1_1
-    (7, 32),   // KEY1_2
-    (8, 32),   // KEY1_3
-    (9, 32),   // CLOCK_DIV
-    (10, 32),  // COUNT_PERIOD
-    (11, 32),  // TS_BASE
-    (12, 32),  // COUNT_BASE
-    (13, 16),  // MSS
-    (14, 4),   // WSCALE
-    (15, 16),  // WINDOW
-    (16, 8),   // TTL
+    (0, 2),   // CTRL: ENABLE, RST_CLOSED
+    (1, 32),  // KEY0_0
+    (2, 32),  // KEY0_1
+    (3, 32),  // KEY0_2
+    (4, 32),  // KEY0_3
+    (5, 32),  // KEY1_0
+    (6, 32),  // KEY1_1
+    (7, 32),  // KEY1_2
+    (8, 32),  // KEY1_3
+    (9, 32),  // CLOCK_DIV
+    (10, 32), // COUNT_PERIOD
+    (11, 32), // TS_BASE
+    (12, 32), // COUNT_BASE
+    (13, 16), // MSS
+    (14, 4),  // WSCALE
+    (15, 16), // WINDOW
+    (16, 8),  // TTL
 ];
 
 const _: () = {

@@ -396,8 +396,7 @@ impl Logic for RssSteer {
         // dropped: marked by FcsCheck (bit 79) or consumed by the handshake engine
         self.dropit.next = self.beats.dout.val().get_bit(79) | self.cons.q.val();
         if self.first.q.val() {
-            self.dropit.next =
-                self.beats.dout.val().get_bit(79) | self.decisions.dout.val().any();
+            self.dropit.next = self.beats.dout.val().get_bit(79) | self.decisions.dout.val().any();
         }
         // a frame marked for dropping is consumed whatever m_tready says
         self.beats.pop.next = !self.beats.empty.val()

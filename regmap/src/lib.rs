@@ -200,10 +200,22 @@ pub const PER_TX_QUEUE: [(&str, &str); 4] = [
 /// Handshake-engine counters (after the per-transmit-queue ones), in the
 /// order of the engine's event bits (`ferronic_hdl::handshake::EVENTS`).
 pub const HANDSHAKE: [(&str, &str); 8] = [
-    ("HS_SYNS", "SYNs to a listened port answered by the handshake engine"),
-    ("HS_SYNACKS", "SYN-ACKs the handshake engine queued for transmission"),
-    ("HS_RSTS", "RST/ACKs sent for SYNs to closed ports (handshake.CTRL.RST_CLOSED)"),
-    ("HS_COOKIES_VALID", "ACKs to a listened port carrying a valid SYN cookie"),
+    (
+        "HS_SYNS",
+        "SYNs to a listened port answered by the handshake engine",
+    ),
+    (
+        "HS_SYNACKS",
+        "SYN-ACKs the handshake engine queued for transmission",
+    ),
+    (
+        "HS_RSTS",
+        "RST/ACKs sent for SYNs to closed ports (handshake.CTRL.RST_CLOSED)",
+    ),
+    (
+        "HS_COOKIES_VALID",
+        "ACKs to a listened port carrying a valid SYN cookie",
+    ),
     (
         "HS_COOKIES_INVALID",
         "data-less ACKs to a listened port whose cookie was invalid or stale (passed to the host)",
@@ -635,12 +647,42 @@ fn handshake_block() -> BlockBuilder {
         Source::Storage(0),
         "added to the periods since reset: COUNT = COUNT_BASE + elapsed",
     );
-    hs.reg("MSS", Access::Rw, Source::Storage(1460), "MSS the SYN-ACK advertises, bits 15:0");
-    hs.reg("WSCALE", Access::Rw, Source::Storage(7), "window scale the SYN-ACK offers, bits 3:0 (0..14)");
-    hs.reg("WINDOW", Access::Rw, Source::Storage(65535), "window field of the SYN-ACK, bits 15:0");
-    hs.reg("TTL", Access::Rw, Source::Storage(64), "IPv4 TTL of generated frames, bits 7:0");
-    hs.reg("TS_NOW", Access::Ro, Source::Input(0), "the timestamp clock, ms");
-    hs.reg("COUNT", Access::Ro, Source::Input(1), "the cookie counter (tcp_cookie_time)");
+    hs.reg(
+        "MSS",
+        Access::Rw,
+        Source::Storage(1460),
+        "MSS the SYN-ACK advertises, bits 15:0",
+    );
+    hs.reg(
+        "WSCALE",
+        Access::Rw,
+        Source::Storage(7),
+        "window scale the SYN-ACK offers, bits 3:0 (0..14)",
+    );
+    hs.reg(
+        "WINDOW",
+        Access::Rw,
+        Source::Storage(65535),
+        "window field of the SYN-ACK, bits 15:0",
+    );
+    hs.reg(
+        "TTL",
+        Access::Rw,
+        Source::Storage(64),
+        "IPv4 TTL of generated frames, bits 7:0",
+    );
+    hs.reg(
+        "TS_NOW",
+        Access::Ro,
+        Source::Input(0),
+        "the timestamp clock, ms",
+    );
+    hs.reg(
+        "COUNT",
+        Access::Ro,
+        Source::Input(1),
+        "the cookie counter (tcp_cookie_time)",
+    );
     hs.reg(
         "HANDOFF_STATUS",
         Access::Ro,

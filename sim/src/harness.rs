@@ -131,9 +131,11 @@ impl Applied {
     }
 }
 
-/// `datapath.CTRL` for a format and mode, enabled.
+/// `datapath.CTRL` for a format and mode, receive and transmit enabled
+/// (the handshake engine's answers leave through the transmit path).
 pub fn ctrl_value(format: TagFormat, mode: TagMode) -> u32 {
     ctrl::ENABLE
+        | ctrl::TX_ENABLE
         | (u32::from(format.code()) << ctrl::FORMAT_SHIFT)
         | (u32::from(mode.code()) << ctrl::MODE_SHIFT)
 }
@@ -147,6 +149,9 @@ pub struct RunResult {
     pub applied: Vec<Applied>,
     /// Statistics.
     pub stats: RunStats,
+    /// Frames that left on `m_axis_tx` during the run (the handshake
+    /// engine's SYN-ACKs and RSTs, FCS included).
+    pub tx_frames: Vec<Vec<u8>>,
 }
 
 /// Why a run failed.
@@ -351,6 +356,17 @@ impl Nic {
     pub fn run(
         &mut self,
         jobs: &[Job],
+        progress: impl FnMut(usize),
+    ) -> Result<RunResult, SimError> {
+        self.run_consumed(jobs, 0, progress)
+    }
+
+    /// [`Nic::run`] when the handshake engine consumes `consumed` of the
+    /// frames (SYNs it answers), which never reach `m_axis`.
+    pub fn run_consumed(
+        &mut self,
+        jobs: &[Job],
+        consumed: usize,
         mut progress: impl FnMut(usize),
     ) -> Result<RunResult, SimError> {
         let t0 = std::time::Instant::now();
@@ -370,6 +386,9 @@ impl Nic {
         let (mut idle, mut reported) = (0u64, 0usize);
         let mut written: Option<u32> = None;
         let mut expected: Option<usize> = None;
+        let mut tx = TxCapture::default();
+        self.m.set_m_axis_tx_tready(1);
+        self.m.set_s_axis_tx_tvalid(0);
         loop {
             while fi < jobs.len() && cur.is_empty() {
                 fi += 1;
@@ -377,7 +396,13 @@ impl Nic {
             }
             if fi == jobs.len() && self.axil.pending() == 0 && expected.is_none() {
                 let applied = self.applied(&in_first);
-                expected = Some(applied.iter().filter(|a| a.enable).count());
+                expected = Some(
+                    applied
+                        .iter()
+                        .filter(|a| a.enable)
+                        .count()
+                        .saturating_sub(consumed),
+                );
             }
             if expected.is_some_and(|e| sink.frames.len() >= e) {
                 break;
@@ -445,6 +470,7 @@ impl Nic {
             let sa = self.m.sample_axil();
             self.axil.sample(sa, self.t);
             let t = self.t;
+            tx.sample(&self.m);
             self.edge();
             if s_fire {
                 st.in_beats += 1;
@@ -491,8 +517,11 @@ impl Nic {
             }
         }
         // drain: dropped frames and the counters settle a few cycles after
-        // the last delivered frame (nothing more may come out)
-        for _ in 0..2 * ferronic_hdl::nic_core::LATENCY + 16 {
+        // the last delivered frame (nothing more may come out on m_axis);
+        // the handshake engine's last answers leave m_axis_tx meanwhile
+        let mut quiet = 0;
+        let mut k = 0;
+        while k < 2 * ferronic_hdl::nic_core::LATENCY + 16 || quiet < 64 {
             self.m.set_s_axis_tvalid(0);
             self.m.set_m_axis_tready(1);
             self.m.drive_axil(&Default::default());
@@ -500,7 +529,12 @@ impl Nic {
             if self.m.m_axis_tvalid() != 0 {
                 return Err(SimError::Axis(AxisError::Extra { cycle: self.t }));
             }
+            quiet = if tx.sample(&self.m) { 0 } else { quiet + 1 };
             self.edge();
+            k += 1;
+            if k > 100_000 {
+                break;
+            }
         }
         self.m.trace_flush();
         let applied = self.applied(&in_first);
@@ -521,6 +555,7 @@ impl Nic {
             frames: sink.frames,
             applied,
             stats: st,
+            tx_frames: tx.frames,
         })
     }
 
@@ -550,6 +585,31 @@ impl Nic {
                 Applied::from_ctrl(v)
             })
             .collect()
+    }
+}
+
+/// Frames leaving `m_axis_tx` while `m_axis_tx_tready` is high.
+#[derive(Default)]
+struct TxCapture {
+    cur: Vec<u8>,
+    frames: Vec<Vec<u8>>,
+}
+
+impl TxCapture {
+    /// Takes the beat on `m_axis_tx` (after settle), if valid; returns
+    /// whether there was one.
+    fn sample(&mut self, m: &NicCoreModel) -> bool {
+        if m.m_axis_tx_tvalid() == 0 {
+            return false;
+        }
+        let keep = m.m_axis_tx_tkeep() as u8;
+        let data = m.m_axis_tx_tdata().to_le_bytes();
+        self.cur
+            .extend_from_slice(&data[..keep.count_ones() as usize]);
+        if m.m_axis_tx_tlast() != 0 {
+            self.frames.push(std::mem::take(&mut self.cur));
+        }
+        true
     }
 }
 

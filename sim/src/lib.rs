@@ -11,6 +11,8 @@ pub mod capture;
 pub mod counters_model;
 pub mod handshake_model;
 pub mod harness;
+pub mod hs_driver;
+pub mod hs_traffic;
 pub mod model;
 pub mod netns;
 pub mod replay;

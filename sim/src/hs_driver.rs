@@ -1,0 +1,83 @@
+//! Driving the core's handshake block as a host driver would: configure it
+//! from the golden model's [`Config`] and read handoff records.
+
+use crate::handshake_model::{Config, Handoff};
+use crate::harness::{Nic, SimError};
+use ferronic_regmap::{hs_ctrl, RECORD_WORDS};
+
+/// A handoff record as the hardware presents it in `handshake.HANDOFF_0..8`.
+pub fn record_words(h: &Handoff) -> [u32; RECORD_WORDS] {
+    let ts = h.timestamps.unwrap_or((0, 0));
+    [
+        u32::from_be_bytes(h.tuple.saddr),
+        u32::from_be_bytes(h.tuple.daddr),
+        u32::from(h.tuple.sport) << 16 | u32::from(h.tuple.dport),
+        h.our_isn,
+        h.peer_isn,
+        u32::from(h.mss) << 16 | u32::from(h.window),
+        ts.0,
+        ts.1,
+        u32::from(h.timestamps.is_some())
+            | u32::from(h.options.sack) << 1
+            | u32::from(h.options.ecn) << 2
+            | u32::from(h.options.wscale.unwrap_or(0xf)) << 4
+            | u32::from(h.rcv_wscale) << 8,
+    ]
+}
+
+impl Nic {
+    /// Programs the handshake block from `c`: secrets, both clocks stopped
+    /// (`CLOCK_DIV` = 0) at `c.ts_now` and `c.count`, MSS, window scale,
+    /// window, TTL, the listen table, then CTRL (enabled).
+    ///
+    /// # Errors
+    /// A register access refused.
+    pub fn configure_handshake(&mut self, c: &Config) -> Result<(), SimError> {
+        for (s, key) in c.secrets.0.iter().enumerate() {
+            for (w, v) in [
+                key[0] as u32,
+                (key[0] >> 32) as u32,
+                key[1] as u32,
+                (key[1] >> 32) as u32,
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                self.write_reg(&format!("handshake.KEY{s}_{w}"), v)?;
+            }
+        }
+        self.write_reg("handshake.CLOCK_DIV", 0)?;
+        self.write_reg("handshake.TS_BASE", c.ts_now)?;
+        self.write_reg("handshake.COUNT_BASE", c.count)?;
+        self.write_reg("handshake.MSS", u32::from(c.mss))?;
+        self.write_reg("handshake.WSCALE", u32::from(c.wscale))?;
+        self.write_reg("handshake.WINDOW", u32::from(c.window))?;
+        self.write_reg("handshake.TTL", u32::from(c.ttl))?;
+        for k in 0..ferronic_regmap::LISTEN {
+            let (a, p) = c.listen.get(k).map_or((0, 0), |(a, p)| {
+                (u32::from_be_bytes(*a), 1 << 16 | u32::from(*p))
+            });
+            self.write_reg(&format!("handshake.LISTEN{k}_ADDR"), a)?;
+            self.write_reg(&format!("handshake.LISTEN{k}_PORT"), p)?;
+        }
+        let ctrl = hs_ctrl::ENABLE | if c.rst_closed { hs_ctrl::RST_CLOSED } else { 0 };
+        self.write_reg("handshake.CTRL", ctrl)
+    }
+
+    /// Reads and pops every waiting handoff record.
+    ///
+    /// # Errors
+    /// A register access refused.
+    pub fn handoffs(&mut self) -> Result<Vec<[u32; RECORD_WORDS]>, SimError> {
+        let mut out = Vec::new();
+        while self.read_reg("handshake.HANDOFF_STATUS")? & 1 != 0 {
+            let mut r = [0u32; RECORD_WORDS];
+            for (w, v) in r.iter_mut().enumerate() {
+                *v = self.read_reg(&format!("handshake.HANDOFF_{w}"))?;
+            }
+            self.write_reg("handshake.HANDOFF_POP", 1)?;
+            out.push(r);
+        }
+        Ok(out)
+    }
+}
