@@ -14,6 +14,7 @@ pub mod device;
 pub mod discover;
 pub mod doctor;
 pub mod error;
+pub mod handoff;
 pub mod name;
 pub mod pcie;
 pub mod regio;

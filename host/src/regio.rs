@@ -45,14 +45,24 @@ pub trait RegIo {
     }
 }
 
+/// What a receive run produced.
+#[derive(Clone, Debug, Default)]
+pub struct RxOut {
+    /// Frames delivered to the host (`m_axis`).
+    pub host: Vec<Frame>,
+    /// Frames the NIC itself sent to the wire meanwhile (the handshake
+    /// engine's SYN-ACKs and RSTs, FCS included).
+    pub wire: Vec<Frame>,
+}
+
 /// Frames in and out of the simulated NIC.
 pub trait FramePort {
     /// Frames from the wire (FCS included) through the receive path, under
-    /// the current register configuration; returns what reached the host.
+    /// the current register configuration.
     ///
     /// # Errors
     /// [`HostError::Sim`] if the core failed, [`HostError::Link`] on the socket.
-    fn rx(&mut self, frames: Vec<Vec<u8>>) -> Result<Vec<Frame>, HostError>;
+    fn rx(&mut self, frames: Vec<Vec<u8>>) -> Result<RxOut, HostError>;
 
     /// Frames from the host (no FCS) to transmit queue `queue`; returns
     /// what left for the MAC.

@@ -210,7 +210,7 @@ fn traffic(dev: &mut Device) -> Result<Result<String, String>, HostError> {
     }
     let sent = frames.len() as u64;
     let port = dev.io().frames().expect("checked by the caller");
-    let out = port.rx(frames)?;
+    let out = port.rx(frames)?.host;
     dev.write_reg("datapath.CTRL", ctrl_old)?;
     let good = out
         .iter()

@@ -227,7 +227,7 @@ fn file_backed_bar_runs_info_dump_and_register_writes() {
     assert_eq!(info["backend"], "sysfs");
     assert_eq!(info["identity"]["magic"], ferronic_regmap::MAGIC);
     assert_eq!(info["map_hash_matches"], true);
-    assert_eq!(info["blocks"].as_array().unwrap().len(), 4);
+    assert_eq!(info["blocks"].as_array().unwrap().len(), 5);
     // memory decoding was enabled through sysfs
     assert_eq!(t.read(&format!("sys/devices/pci0000:00/{BDF}/enable")), "1");
     // a write lands in BAR0 (the file) at the register's offset

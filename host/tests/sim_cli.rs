@@ -96,7 +96,10 @@ fn every_command_over_the_socket() {
         .iter()
         .map(|b| b["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["identity", "datapath", "rss", "counters"]);
+    assert_eq!(
+        names,
+        ["identity", "datapath", "rss", "counters", "handshake"]
+    );
     assert!(info["warnings"].as_array().unwrap().is_empty());
     let text = s.ok(&["info"]).stdout;
     assert!(
@@ -190,7 +193,10 @@ fn every_command_over_the_socket() {
 
     // counters: cleared, then two watched samples as JSON lines
     let c = s.ok(&["counters", "--clear", "--all", "--json"]).json();
-    assert_eq!(c["counters"].as_object().unwrap().len(), 73);
+    assert_eq!(
+        c["counters"].as_object().unwrap().len(),
+        ferronic_host::device::tool_map().counters.len()
+    );
     assert!(c["counters"].as_object().unwrap().values().all(|v| v == 0));
     let w = s
         .ok(&["counters", "--watch", "0.05", "--count", "2", "--json"])
@@ -226,7 +232,7 @@ fn replay_through_the_socket_then_counters_equal_the_model() {
     frames[2][30] ^= 4; // a bad FCS
                         // the host library's frame port, over its own connection
     let mut dev = SimDevice::socket(&s.sock).unwrap();
-    let out = dev.frames().unwrap().rx(frames.clone()).unwrap();
+    let out = dev.frames().unwrap().rx(frames.clone()).unwrap().host;
     let (format, mode) = (TagFormat::Edsa, TagMode::Strip);
     let rss = RssConfig::spread(4, MS_KEY);
     assert_eq!(out.len(), frames.len());
@@ -244,7 +250,7 @@ fn replay_through_the_socket_then_counters_equal_the_model() {
     let want = expected(&pairs, &rss);
     let got = s.ok(&["counters", "--all", "--json"]).json();
     let got = got["counters"].as_object().unwrap();
-    assert_eq!(got.len(), 73);
+    assert_eq!(got.len(), ferronic_host::device::tool_map().counters.len());
     for (name, v) in got {
         assert_eq!(
             v.as_u64().unwrap(),
@@ -355,4 +361,126 @@ fn errors_have_their_exit_status_and_fix() {
     // clap's own usage errors exit 2 too
     assert_eq!(nicctl_env(&["frobnicate"], None).code, 2);
     assert_eq!(nicctl_env(&["--help"], None).code, 0);
+}
+
+/// A TCP segment client -> 198.18.1.1:80 with FCS.
+fn tcp(seq: u32, ack: Option<u32>, syn: bool, opts: &[etherparse::TcpOptionElement]) -> Vec<u8> {
+    let mut b = etherparse::PacketBuilder::ethernet2([2, 0, 0, 0, 0, 2], [2, 0, 0, 0, 0, 1])
+        .ipv4([198, 18, 0, 2], [198, 18, 1, 1], 64)
+        .tcp(40001, 80, seq, 64240);
+    if syn {
+        b = b.syn();
+    }
+    if let Some(a) = ack {
+        b = b.ack(a);
+    }
+    let b = b.options(opts).unwrap();
+    let mut f = Vec::new();
+    b.write(&mut f, &[]).unwrap();
+    f.resize(f.len().max(60), 0);
+    append_fcs(&f)
+}
+
+#[test]
+fn listen_handshake_and_conns_over_the_socket() {
+    use etherparse::TcpOptionElement as O;
+    let s = Server::start();
+    let l = s.ok(&["listen", "add", "198.18.1.1:80", "--json"]).json();
+    assert_eq!(l["listen"][0], "198.18.1.1:80");
+    let hex = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+    let h = s
+        .ok(&[
+            "handshake",
+            "--enable",
+            "--closed",
+            "rst",
+            "--secrets",
+            hex,
+            "--clock-div",
+            "0",
+            "--json",
+        ])
+        .json();
+    assert_eq!(h["settings"]["ctrl"], 3);
+    let mut dev = SimDevice::socket(&s.sock).unwrap();
+    // a Linux-style SYN: consumed, answered on the wire
+    let syn = tcp(
+        1000,
+        None,
+        true,
+        &[
+            O::MaximumSegmentSize(1460),
+            O::SelectiveAcknowledgementPermitted,
+            O::Timestamp(777, 0),
+            O::Noop,
+            O::WindowScale(7),
+        ],
+    );
+    let out = dev.frames().unwrap().rx(vec![syn]).unwrap();
+    assert!(out.host.is_empty(), "the SYN never reaches the host");
+    assert_eq!(out.wire.len(), 1, "one SYN-ACK");
+    let sa = &out.wire[0].data;
+    let p = etherparse::SlicedPacket::from_ethernet(&sa[..sa.len() - 4]).unwrap();
+    let Some(etherparse::TransportSlice::Tcp(t)) = p.transport else {
+        panic!("TCP")
+    };
+    assert!(t.syn() && t.ack() && t.acknowledgment_number() == 1001);
+    let isn = t.sequence_number();
+    let tsval = t
+        .options_iterator()
+        .flatten()
+        .find_map(|o| {
+            if let O::Timestamp(v, _) = o {
+                Some(v)
+            } else {
+                None
+            }
+        })
+        .expect("timestamps");
+    // the ACK completing it goes to the host, and a record is waiting
+    let ack = tcp(
+        1001,
+        Some(isn.wrapping_add(1)),
+        false,
+        &[O::Noop, O::Noop, O::Timestamp(778, tsval)],
+    );
+    let out = dev.frames().unwrap().rx(vec![ack]).unwrap();
+    assert_eq!((out.host.len(), out.wire.len()), (1, 0));
+    let c = s.ok(&["conns", "--json"]).json();
+    let c = c.as_array().unwrap();
+    assert_eq!(c.len(), 1);
+    assert_eq!(c[0]["client"], "198.18.0.2");
+    assert_eq!(c[0]["client_port"], 40001);
+    assert_eq!(c[0]["our_isn"], isn);
+    assert_eq!(c[0]["peer_isn"], 1000);
+    assert_eq!(c[0]["mss"], 1460);
+    assert_eq!(c[0]["sack"], true);
+    assert_eq!(c[0]["snd_wscale"], 7);
+    assert_eq!(c[0]["timestamps"], serde_json::json!([778, tsval]));
+    // popped: nothing left
+    assert_eq!(
+        s.ok(&["conns", "--json"]).json().as_array().unwrap().len(),
+        0
+    );
+    let h = s.ok(&["handshake", "--json"]).json();
+    assert_eq!(h["counters"]["HS_SYNS"], 1);
+    assert_eq!(h["counters"]["HS_HANDOFFS"], 1);
+    // after `listen del`, the port is closed: RST/ACK (closed = rst)
+    s.ok(&["listen", "del", "198.18.1.1:80"]);
+    assert!(s.ok(&["listen", "list", "--json"]).json()["listen"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let out = dev
+        .frames()
+        .unwrap()
+        .rx(vec![tcp(5, None, true, &[])])
+        .unwrap();
+    assert_eq!(out.wire.len(), 1);
+    assert_eq!(out.wire[0].data[47] & 0x14, 0x14, "RST/ACK");
+    // bad arguments
+    let r = s.run(&["listen", "del", "198.18.1.1:81"]);
+    assert_eq!(r.code, i32::from(exit::USAGE), "{}", r.stderr);
+    let r = s.run(&["handshake", "--secrets", "abcd"]);
+    assert_eq!(r.code, i32::from(exit::USAGE), "{}", r.stderr);
 }

@@ -367,8 +367,26 @@ impl Nic {
         &mut self,
         jobs: &[Job],
         consumed: usize,
+        progress: impl FnMut(usize),
+    ) -> Result<RunResult, SimError> {
+        self.run_inner(jobs, Some(consumed), progress)
+    }
+
+    /// [`Nic::run`] when it is not known how many frames reach `m_axis`
+    /// (the handshake engine may consume some): runs until every frame is
+    /// in and nothing has come out for `3 * LATENCY + 64` cycles.
+    pub fn run_until_quiet(&mut self, jobs: &[Job]) -> Result<RunResult, SimError> {
+        self.run_inner(jobs, None, |_| {})
+    }
+
+    fn run_inner(
+        &mut self,
+        jobs: &[Job],
+        consumed: Option<usize>,
         mut progress: impl FnMut(usize),
     ) -> Result<RunResult, SimError> {
+        let quiet_limit = 3 * ferronic_hdl::nic_core::LATENCY as u64 + 64;
+        let mut quiet = 0u64;
         let t0 = std::time::Instant::now();
         let c0 = self.t;
         let opts = self.opts.clone();
@@ -394,17 +412,28 @@ impl Nic {
                 fi += 1;
                 cur = jobs.get(fi).map(|j| beats(&j.frame)).unwrap_or_default();
             }
-            if fi == jobs.len() && self.axil.pending() == 0 && expected.is_none() {
+            if consumed.is_some()
+                && fi == jobs.len()
+                && self.axil.pending() == 0
+                && expected.is_none()
+            {
                 let applied = self.applied(&in_first);
-                expected = Some(
+                expected = consumed.map(|c| {
                     applied
                         .iter()
                         .filter(|a| a.enable)
                         .count()
-                        .saturating_sub(consumed),
-                );
+                        .saturating_sub(c)
+                });
             }
             if expected.is_some_and(|e| sink.frames.len() >= e) {
+                break;
+            }
+            if consumed.is_none()
+                && fi == jobs.len()
+                && self.axil.pending() == 0
+                && quiet > quiet_limit
+            {
                 break;
             }
             // configuration: written before a frame that needs another one
@@ -470,7 +499,12 @@ impl Nic {
             let sa = self.m.sample_axil();
             self.axil.sample(sa, self.t);
             let t = self.t;
-            tx.sample(&self.m);
+            let tx_beat = tx.sample(&self.m);
+            quiet = if s_fire || m_fire || tx_beat {
+                0
+            } else {
+                quiet + 1
+            };
             self.edge();
             if s_fire {
                 st.in_beats += 1;

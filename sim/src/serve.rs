@@ -46,7 +46,7 @@ impl SimNic {
             })
             .collect();
         let c0 = self.nic.cycles();
-        let r = self.nic.run(&jobs, |_| {})?;
+        let r = self.nic.run_until_quiet(&jobs)?;
         Ok(Reply::Frames {
             frames: r
                 .frames
@@ -57,6 +57,17 @@ impl SimNic {
                     hash: f.hash,
                     tag: f.tag,
                     data: f.data,
+                })
+                .collect(),
+            wire: r
+                .tx_frames
+                .into_iter()
+                .map(|data| Frame {
+                    queue: 0,
+                    tuser: 0,
+                    hash: 0,
+                    tag: 0,
+                    data,
                 })
                 .collect(),
             cycles: self.nic.cycles() - c0,
@@ -89,6 +100,7 @@ impl SimNic {
                     data: f.data,
                 })
                 .collect(),
+            wire: Vec::new(),
             cycles: self.nic.cycles() - c0,
         })
     }

@@ -6,7 +6,10 @@
 //! closed port gets RST/ACK (connection refused); a burst of real SYNs is
 //! answered one for one. Root only: skipped with a message otherwise.
 
+use ferronic_hdl::tag::{TagFormat, TagMode};
 use ferronic_sim::handshake_model::{process, Action, Config, Handoff};
+use ferronic_sim::harness::{Job, Nic, RunOpts};
+use ferronic_sim::model::{append_fcs, fcs_ok};
 use ferronic_sim::netns::{Netns, PacketSocket};
 use ferronic_sim::syncookie::Secrets;
 use std::net::{SocketAddr, TcpStream};
@@ -98,16 +101,34 @@ fn fill_tcp_checksum(f: &mut [u8]) {
 #[derive(Default, Debug)]
 struct Seen {
     handoffs: Vec<Handoff>,
+    /// Records read from the gateware's registers.
+    records: Vec<[u32; 9]>,
     syn_acks: usize,
     rsts_sent: usize,
     client_rsts: usize,
     bad_cookies: usize,
 }
 
-/// Runs the model on the NIC side until `stop`; returns what it did.
-fn responder(nic: &Netns, cfg: Config, stop: Arc<AtomicBool>, ready: mpsc::Sender<()>) -> Seen {
+/// Runs the model (or the Verilated core, `gateware`) on the NIC side
+/// until `stop`; returns what it did.
+fn responder(
+    nic: &Netns,
+    cfg: Config,
+    gateware: bool,
+    stop: Arc<AtomicBool>,
+    ready: mpsc::Sender<()>,
+) -> Seen {
     nic.enter().unwrap();
     let sock = PacketSocket::open("vn", Duration::from_millis(50)).unwrap();
+    let mut core = gateware.then(|| {
+        let mut n = Nic::new(&RunOpts {
+            max_idle: 50_000,
+            ..RunOpts::default()
+        })
+        .unwrap();
+        n.configure_handshake(&cfg).unwrap();
+        n
+    });
     ready.send(()).unwrap();
     let mut seen = Seen::default();
     while !stop.load(Ordering::Relaxed) {
@@ -121,6 +142,10 @@ fn responder(nic: &Netns, cfg: Config, stop: Arc<AtomicBool>, ready: mpsc::Sende
         }
         if std::env::var_os("HS_DEBUG").is_some() {
             eprintln!("rx {:02x?}", &f[..f.len().min(80)]);
+        }
+        if let Some(core) = core.as_mut() {
+            gateware_step(core, &cfg, &f, &sock, &mut seen);
+            continue;
         }
         match process(&cfg, &f) {
             Action::SynAck(r) => {
@@ -142,6 +167,42 @@ fn responder(nic: &Netns, cfg: Config, stop: Arc<AtomicBool>, ready: mpsc::Sende
     seen
 }
 
+/// One received frame through the Verilated core: what leaves on
+/// `m_axis_tx` goes back on the wire (FCS stripped, as a MAC would), and
+/// must equal the model's answer; handoff records are read through the
+/// registers as a driver would.
+fn gateware_step(core: &mut Nic, cfg: &Config, f: &[u8], sock: &PacketSocket, seen: &mut Seen) {
+    let mut w = f.to_vec();
+    if w.len() < 60 {
+        w.resize(60, 0);
+    }
+    let model = process(cfg, &w);
+    let consumed = usize::from(matches!(model, Action::SynAck(_) | Action::Rst(_)));
+    let job = Job {
+        frame: append_fcs(&w),
+        format: TagFormat::None,
+        mode: TagMode::Pass,
+    };
+    let r = core.run_consumed(&[job], consumed, |_| {}).unwrap();
+    for t in &r.tx_frames {
+        assert!(fcs_ok(t), "the core's frame has a valid FCS");
+        let g = &t[..t.len() - 4];
+        match &model {
+            Action::SynAck(m) | Action::Rst(m) => {
+                assert_eq!(g, &m[..], "the core answered like the model")
+            }
+            a => panic!("the core sent a frame where the model does {a:?}"),
+        }
+        sock.send(g).unwrap();
+        if g[47] & 0x04 != 0 {
+            seen.rsts_sent += 1;
+        } else {
+            seen.syn_acks += 1;
+        }
+    }
+    seen.records.extend(core.handoffs().unwrap());
+}
+
 fn config() -> Config {
     Config {
         listen: vec![(SERVER.parse::<std::net::Ipv4Addr>().unwrap().octets(), 8080)],
@@ -161,6 +222,16 @@ fn with_model<T: Send + 'static>(
     tag: &str,
     client: impl FnOnce() -> T + Send + 'static,
 ) -> Option<(T, Seen)> {
+    with_nic(tag, false, client)
+}
+
+/// Runs `client` in the client namespace while the model (or, with
+/// `gateware`, the Verilated core) answers on the NIC side.
+fn with_nic<T: Send + 'static>(
+    tag: &str,
+    gateware: bool,
+    client: impl FnOnce() -> T + Send + 'static,
+) -> Option<(T, Seen)> {
     let lab = lab(tag)?;
     let stop = Arc::new(AtomicBool::new(false));
     let (tx, rx) = mpsc::channel();
@@ -169,7 +240,7 @@ fn with_model<T: Send + 'static>(
     };
     let st = stop.clone();
     let model = std::thread::spawn(move || {
-        let s = responder(&nic, config(), st, tx);
+        let s = responder(&nic, config(), gateware, st, tx);
         std::mem::forget(nic); // the Lab deletes it
         s
     });
@@ -257,4 +328,41 @@ fn closed_port_is_refused_and_a_syn_burst_is_answered_one_for_one() {
     ports.dedup();
     assert_eq!(ports.len(), 40, "one record per connection");
     assert_eq!(seen.client_rsts, 0, "{seen:?}");
+}
+
+#[test]
+fn linux_client_completes_the_handshake_answered_by_the_gateware() {
+    let Some(((local, refused), seen)) = with_nic("g", true, || {
+        let refused = TcpStream::connect_timeout(&addr(9), Duration::from_secs(5))
+            .unwrap_err()
+            .kind();
+        let s = TcpStream::connect_timeout(&addr(8080), Duration::from_secs(5))
+            .expect("handshake with the Verilated core");
+        let local = s.local_addr().unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        (local, refused)
+    }) else {
+        return;
+    };
+    assert_eq!(
+        refused,
+        std::io::ErrorKind::ConnectionRefused,
+        "RST/ACK from the core"
+    );
+    assert_eq!((seen.syn_acks, seen.rsts_sent), (1, 1), "{seen:?}");
+    assert_eq!(
+        seen.client_rsts, 0,
+        "the client's kernel rejected the core's SYN-ACK"
+    );
+    assert_eq!(seen.records.len(), 1, "{seen:?}");
+    let r = seen.records[0];
+    assert_eq!(
+        r[0],
+        u32::from(CLIENT.parse::<std::net::Ipv4Addr>().unwrap())
+    );
+    assert_eq!(r[2], u32::from(local.port()) << 16 | 8080);
+    assert_eq!(r[5] >> 16, 1460, "MSS from the cookie");
+    // timestamps, SACK and a window scale came back through the TSecr
+    assert_eq!(r[8] & 3, 3, "flags {:#x}", r[8]);
+    assert_ne!((r[8] >> 4) & 0xf, 0xf);
 }

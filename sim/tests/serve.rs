@@ -133,6 +133,7 @@ fn replay_over_the_socket_equals_the_model() {
     let Reply::Frames {
         frames: out,
         cycles,
+        ..
     } = c
         .call(&Request::Rx {
             frames: frames.clone(),

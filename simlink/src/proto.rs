@@ -96,8 +96,12 @@ pub enum Reply {
     Done,
     /// Frames delivered by the core.
     Frames {
-        /// In delivery order.
+        /// In delivery order (to the host for `rx`, to the MAC for `tx`).
         frames: Vec<Frame>,
+        /// For `rx`: what the core sent to the wire meanwhile (the
+        /// handshake engine's SYN-ACKs and RSTs, FCS included).
+        #[serde(default)]
+        wire: Vec<Frame>,
         /// Clock cycles the request took.
         cycles: u64,
     },

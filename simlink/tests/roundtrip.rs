@@ -37,6 +37,7 @@ impl Handler for Regs {
                     })
                     .collect(),
                 cycles: 1,
+                wire: Vec::new(),
             },
             _ => Reply::Error {
                 kind: ErrorKind::Slverr,

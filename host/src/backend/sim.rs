@@ -3,7 +3,7 @@
 //! identically.
 
 use crate::error::HostError;
-use crate::regio::{FramePort, RegIo};
+use crate::regio::{FramePort, RegIo, RxOut};
 use ferronic_simlink::{Client, ErrorKind, Frame, Reply, Request};
 use std::path::Path;
 use std::time::Duration;
@@ -140,8 +140,11 @@ impl RegIo for SimDevice {
 }
 
 impl FramePort for SimDevice {
-    fn rx(&mut self, frames: Vec<Vec<u8>>) -> Result<Vec<Frame>, HostError> {
-        self.frames_of(Request::Rx { frames })
+    fn rx(&mut self, frames: Vec<Vec<u8>>) -> Result<RxOut, HostError> {
+        match self.request(Request::Rx { frames })? {
+            Reply::Frames { frames, wire, .. } => Ok(RxOut { host: frames, wire }),
+            r => Err(self.unexpected(&r)),
+        }
     }
 
     fn tx(&mut self, queue: u8, frames: Vec<Vec<u8>>) -> Result<Vec<Frame>, HostError> {

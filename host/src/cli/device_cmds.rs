@@ -69,6 +69,9 @@ pub(super) fn run(mut dev: Device, cmd: Cmd, o: &mut Out<'_>) -> Result<u8, Host
             );
             Ok(exit::OK)
         }
+        Cmd::Listen { op } => super::hs_cmds::listen(&mut dev, op, o),
+        Cmd::Handshake(a) => super::hs_cmds::handshake(&mut dev, a, o),
+        Cmd::Conns { max } => super::hs_cmds::conns(&mut dev, max, o),
         Cmd::List { .. } | Cmd::Bind { .. } | Cmd::Doctor => unreachable!("host commands"),
     }
 }

@@ -4,6 +4,7 @@
 
 mod device_cmds;
 mod host_cmds;
+mod hs_cmds;
 
 use crate::backend::Backend;
 use crate::error::{exit, HostError};
@@ -118,6 +119,21 @@ pub enum Cmd {
     Selftest,
     /// Reset the device (PCI function reset; core reset in simulation).
     Reset,
+    /// The handshake engine's listen table (TCP SYN cookies).
+    Listen {
+        /// add, del or list.
+        #[command(subcommand)]
+        op: hs_cmds::ListenOp,
+    },
+    /// Show or set the handshake engine: enable, secrets, MSS, window
+    /// scale, window, clock; with its counters.
+    Handshake(hs_cmds::HsArgs),
+    /// Pop and print the connections the NIC established (handoff records).
+    Conns {
+        /// Pop at most N records.
+        #[arg(long, default_value_t = 1000)]
+        max: usize,
+    },
     /// Bind a PCI function to vfio-pci (driver_override).
     Bind {
         /// PCI address.

@@ -229,7 +229,7 @@ fn do_inject(socket: &Path, input: &Path, output: Option<&Path>) -> Result<bool>
     let (out, cycles) = match c.call(&Request::Rx {
         frames: frames.clone(),
     })? {
-        Reply::Frames { frames, cycles } => (frames, cycles),
+        Reply::Frames { frames, cycles, .. } => (frames, cycles),
         Reply::Error { message, .. } => anyhow::bail!("{}: {message}", socket.display()),
         r => anyhow::bail!("{}: unexpected reply {r:?}", socket.display()),
     };
