@@ -223,3 +223,25 @@ pub fn traffic(c: &Config, r: &mut StdRng, n: usize) -> Vec<(Vec<u8>, bool)> {
     }
     out
 }
+
+/// Flood SYN number `i`: a minimum-size pure SYN (no options, padded to 60
+/// bytes, no FCS) from client 198.18.(2 + i / 256).(i % 256) port
+/// 40000 + i % 1000 to [`SERVER`] port 80.
+pub fn min_syn(i: u32, seq: u32) -> Vec<u8> {
+    let client = [198, 18, 2 + (i >> 8) as u8, i as u8];
+    let mut f = segment(
+        client,
+        SERVER,
+        40000 + (i % 1000) as u16,
+        80,
+        seq,
+        None,
+        true,
+        false,
+        &[],
+        &[],
+    )
+    .expect("frame builds");
+    f.resize(60, 0);
+    f
+}

@@ -11,7 +11,7 @@ use ferronic_hdl::tag::{TagFormat, TagMode};
 use ferronic_sim::handshake_model::{process as engine, Action, Config};
 use ferronic_sim::harness::{Job, Nic, RunOpts};
 use ferronic_sim::hs_driver::record_words;
-use ferronic_sim::hs_traffic::{segment, traffic, SERVER};
+use ferronic_sim::hs_traffic::{min_syn, segment, traffic, SERVER};
 use ferronic_sim::model::{append_fcs, process};
 use ferronic_sim::syncookie::Secrets;
 use rand::rngs::StdRng;
@@ -182,19 +182,7 @@ fn syn_flood_at_line_rate_while_host_frames_pass() {
             )
             .unwrap()
         } else {
-            segment(
-                client,
-                SERVER,
-                40000 + (i % 1000) as u16,
-                80,
-                r.gen(),
-                None,
-                true,
-                false,
-                &[],
-                &[],
-            )
-            .unwrap()
+            min_syn(i, r.gen())
         };
         f.resize(60, 0);
         frames.push((f, false));

@@ -11,7 +11,7 @@ use etherparse::PacketBuilder;
 use ferronic_hdl::handshake::{HandshakeEngine, EVENTS};
 use ferronic_sim::handshake_model::{process, Action, Config, Handoff};
 use ferronic_sim::hs_driver::record_words;
-use ferronic_sim::hs_traffic::{segment, traffic, SERVER};
+use ferronic_sim::hs_traffic::{min_syn, traffic, SERVER};
 use ferronic_sim::model::append_fcs;
 use ferronic_sim::syncookie::Secrets;
 use rand::rngs::StdRng;
@@ -282,19 +282,7 @@ fn syn_flood_at_line_rate_is_answered_one_for_one() {
                 .unwrap();
             d
         } else {
-            segment(
-                client,
-                SERVER,
-                40000 + (i % 1000) as u16,
-                80,
-                r.gen(),
-                None,
-                true,
-                false,
-                &[],
-                &[],
-            )
-            .unwrap()
+            min_syn(i, r.gen())
         };
         f.resize(60, 0);
         frames.push((f, false));

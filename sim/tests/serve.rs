@@ -17,6 +17,19 @@ use std::time::{Duration, Instant};
 
 struct Server(Child);
 
+impl Server {
+    /// `nicsim serve --socket sock`, killed on drop.
+    fn start(sock: &Path) -> Server {
+        Server(
+            Command::new(env!("CARGO_BIN_EXE_nicsim"))
+                .args(["serve", "--socket"])
+                .arg(sock)
+                .spawn()
+                .unwrap(),
+        )
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -58,13 +71,7 @@ fn write(c: &mut Client, map: &ferronic_regmap::RegMap, path: &str, value: u32) 
 fn replay_over_the_socket_equals_the_model() {
     let dir = tempfile::tempdir().unwrap();
     let sock = dir.path().join("nic.sock");
-    let _server = Server(
-        Command::new(env!("CARGO_BIN_EXE_nicsim"))
-            .args(["serve", "--socket"])
-            .arg(&sock)
-            .spawn()
-            .unwrap(),
-    );
+    let _server = Server::start(&sock);
     let mut c = connect(&sock);
     assert!(c.server.starts_with("nicsim "), "{}", c.server);
     let map = ferronic_hdl::verilog::regmap(0, 0);
@@ -194,13 +201,7 @@ fn replay_over_the_socket_equals_the_model() {
 fn nicsim_inject_into_a_running_server() {
     let dir = tempfile::tempdir().unwrap();
     let sock = dir.path().join("nic.sock");
-    let _server = Server(
-        Command::new(env!("CARGO_BIN_EXE_nicsim"))
-            .args(["serve", "--socket"])
-            .arg(&sock)
-            .spawn()
-            .unwrap(),
-    );
+    let _server = Server::start(&sock);
     let mut c = connect(&sock);
     let map = ferronic_hdl::verilog::regmap(0, 0);
     write(
