@@ -6,6 +6,7 @@
 //! The default build depends on neither rust-hdl nor Verilator; the
 //! feature `sim` adds the Verilated NIC in process (`--device sim:`).
 
+pub mod adopt;
 pub mod backend;
 pub mod bar;
 pub mod bind;

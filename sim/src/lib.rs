@@ -19,4 +19,7 @@ pub mod replay;
 pub mod rss_model;
 pub mod serve;
 pub mod syncookie;
+pub mod tap;
+pub mod tap_bridge;
+pub mod tap_gate;
 pub mod verilated;

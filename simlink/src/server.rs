@@ -3,7 +3,7 @@
 
 use crate::proto::{ErrorKind, Reply, Request};
 use std::io::{self, ErrorKind as IoKind, Read, Write};
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,6 +13,29 @@ use std::sync::Arc;
 pub trait Handler {
     /// Answers one request. Must not panic on any request.
     fn handle(&mut self, req: Request) -> Reply;
+
+    /// Further file descriptors the loop polls for input besides the
+    /// socket (e.g. the TAP devices of `nicsim tap`); none by default.
+    fn extra_fds(&self) -> Vec<RawFd> {
+        Vec::new()
+    }
+
+    /// Called when `fd`, one of [`Handler::extra_fds`], is readable.
+    ///
+    /// # Errors
+    /// An error ends [`serve`] with it.
+    fn on_ready(&mut self, _fd: RawFd) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// Called on every wake-up of the loop (at least every 100 ms), for
+    /// timers.
+    ///
+    /// # Errors
+    /// An error ends [`serve`] with it.
+    fn on_tick(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Options of [`serve`].
@@ -65,8 +88,10 @@ pub fn serve(
         {
             return Ok(());
         }
+        let extra = handler.extra_fds();
         let mut fds: Vec<libc::pollfd> = std::iter::once(listener.as_raw_fd())
             .chain(conns.iter().map(|c| c.stream.as_raw_fd()))
+            .chain(extra.iter().copied())
             .map(|fd| libc::pollfd {
                 fd,
                 events: libc::POLLIN,
@@ -82,6 +107,12 @@ pub fn serve(
             }
             return Err(e);
         }
+        for (k, &fd) in extra.iter().enumerate() {
+            if fds[1 + conns.len() + k].revents != 0 {
+                handler.on_ready(fd)?;
+            }
+        }
+        handler.on_tick()?;
         let mut closed = Vec::new();
         for (i, c) in conns.iter_mut().enumerate() {
             if fds[i + 1].revents != 0 && !service(c, handler) {

@@ -72,6 +72,7 @@ pub(super) fn run(mut dev: Device, cmd: Cmd, o: &mut Out<'_>) -> Result<u8, Host
         Cmd::Listen { op } => super::hs_cmds::listen(&mut dev, op, o),
         Cmd::Handshake(a) => super::hs_cmds::handshake(&mut dev, a, o),
         Cmd::Conns { max } => super::hs_cmds::conns(&mut dev, max, o),
+        Cmd::Adopt(a) => super::adopt_cmd::run(&mut dev, a, o),
         Cmd::List { .. } | Cmd::Bind { .. } | Cmd::Doctor => unreachable!("host commands"),
     }
 }

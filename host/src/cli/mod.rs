@@ -2,6 +2,7 @@
 //! Every command prints a table, or with `--json` one JSON document
 //! (`counters --watch`: one JSON object per line).
 
+mod adopt_cmd;
 mod device_cmds;
 mod host_cmds;
 mod hs_cmds;
@@ -134,6 +135,10 @@ pub enum Cmd {
         #[arg(long, default_value_t = 1000)]
         max: usize,
     },
+    /// Turn each connection the NIC establishes into a kernel socket (TCP
+    /// repair; root) and serve it with --reply or --exec. Run it in the
+    /// network namespace that holds the listened address.
+    Adopt(adopt_cmd::AdoptArgs),
     /// Bind a PCI function to vfio-pci (driver_override).
     Bind {
         /// PCI address.

@@ -87,6 +87,31 @@ enum Cmd {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Run the simulated NIC between two TAP devices in network namespaces
+    /// of their own (root): the wire side, where a real Linux client lives,
+    /// and the host side, where the server's kernel and `nicctl adopt` live.
+    /// Also serves the registers on --socket. Ctrl-C stops and removes both.
+    Tap {
+        /// Socket for `nicctl --device sim:PATH` (a stale file is replaced).
+        #[arg(long, default_value = "/tmp/ferronic-tap.sock")]
+        socket: PathBuf,
+        /// Namespace prefix: PREFIX-wire and PREFIX-host.
+        #[arg(long, default_value = "ferronic")]
+        prefix: String,
+        /// Client address on the wire side (198.18.0.0/15 only).
+        #[arg(long, default_value = "198.18.0.2/24")]
+        wire_addr: String,
+        /// Server address on the host side (198.18.0.0/15 only).
+        #[arg(long, default_value = "198.18.0.1/24")]
+        host_addr: String,
+        /// Longest time, in ms, a segment of a not yet adopted connection is
+        /// held before the server's kernel gets it.
+        #[arg(long, default_value_t = 2000)]
+        hold_ms: u64,
+        /// One line per frame on stderr.
+        #[arg(long, short)]
+        verbose: bool,
+    },
     /// Send a capture's frames (FCS appended) into a running `nicsim serve`,
     /// under the configuration the host set (`nicctl tag`, `nicctl rss`);
     /// prints what the core delivered to the host.
@@ -107,6 +132,39 @@ enum Cmd {
         #[arg(long, default_value = "out")]
         out: PathBuf,
     },
+}
+
+/// `nicsim tap`: sets up, serves until a signal, prints what passed.
+fn do_tap(socket: &Path, cfg: &ferronic_sim::tap_bridge::TapConfig) -> Result<bool> {
+    use ferronic_sim::tap_bridge::{stop_on_signals, TapBridge, HOST_DEV, WIRE_DEV};
+    let listener = ferronic_simlink::server::bind(socket)
+        .with_context(|| format!("binding {}", socket.display()))?;
+    let mut bridge = TapBridge::new(cfg).context("setting up the TAP devices (root needed)")?;
+    stop_on_signals();
+    let (wns, hns) = bridge.namespaces();
+    println!("nicsim tap: the simulated NIC between two namespaces");
+    println!(
+        "  wire side: namespace {wns}, {WIRE_DEV} {} (the client)",
+        cfg.wire_addr
+    );
+    println!(
+        "  host side: namespace {hns}, {HOST_DEV} {} (the server)",
+        cfg.host_addr
+    );
+    println!("  registers: nicctl --device sim:{}", socket.display());
+    println!("ready; Ctrl-C stops");
+    std::io::Write::flush(&mut std::io::stdout())?;
+    let r = ferronic_simlink::serve(listener, &mut bridge, &Default::default());
+    let (s, g) = (bridge.stats, bridge.gate_stats());
+    println!(
+        "nicsim tap: wire {} in / {} out, host {} in / {} out, {} bad dropped, {} refused; gate held {} (released {}, expired {}, overflow {})",
+        s.wire_in, s.wire_out, s.host_in, s.host_out, s.bad, s.refused, g.held, g.released, g.expired, g.overflow
+    );
+    let _ = std::fs::remove_file(socket);
+    match r {
+        Err(e) if e.kind() != std::io::ErrorKind::Interrupted => Err(e.into()),
+        _ => Ok(true),
+    }
 }
 
 /// Parses an RSS key: 80 hex digits (separators `:` and `-` allowed).
@@ -190,6 +248,23 @@ fn real_main() -> Result<bool> {
             ferronic_simlink::serve(listener, &mut nic, &opts)?;
             Ok(true)
         }
+        Cmd::Tap {
+            socket,
+            prefix,
+            wire_addr,
+            host_addr,
+            hold_ms,
+            verbose,
+        } => do_tap(
+            &socket,
+            &ferronic_sim::tap_bridge::TapConfig {
+                prefix,
+                wire_addr,
+                host_addr,
+                hold: std::time::Duration::from_millis(hold_ms),
+                verbose,
+            },
+        ),
         Cmd::Inject {
             socket,
             input,
