@@ -21,6 +21,20 @@ pub fn ip(args: &[&str]) -> io::Result<()> {
     }
 }
 
+/// Moves the calling thread into the namespace `ip netns` calls `name`.
+///
+/// # Errors
+/// The OS error of open(2) (no such namespace) or setns(2) (not root).
+pub fn enter(name: &str) -> io::Result<()> {
+    let f = std::fs::File::open(format!("/var/run/netns/{name}"))?;
+    use std::os::fd::AsRawFd;
+    // SAFETY: setns on a namespace fd we opened.
+    if unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNET) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
 /// A named network namespace, deleted on drop.
 pub struct Netns {
     /// Its name (`ip netns` name).
@@ -56,13 +70,7 @@ impl Netns {
     /// # Errors
     /// The OS error of open(2) or setns(2).
     pub fn enter(&self) -> io::Result<()> {
-        let f = std::fs::File::open(format!("/var/run/netns/{}", self.name))?;
-        use std::os::fd::AsRawFd;
-        // SAFETY: setns on a namespace fd we opened.
-        if unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNET) } != 0 {
-            return Err(io::Error::last_os_error());
-        }
-        Ok(())
+        enter(&self.name)
     }
 
     /// The MAC address of `dev` in this namespace.

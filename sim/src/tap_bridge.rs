@@ -89,6 +89,31 @@ pub struct BridgeStats {
     pub refused: u64,
 }
 
+/// Who put a frame on the wire side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WireSource {
+    /// The client's kernel (into `s_axis`).
+    Client,
+    /// The handshake engine (`m_axis_tx` during a receive run).
+    Engine,
+    /// The server's kernel, through transmit queue 0.
+    Host,
+}
+
+/// One frame of the wire-side log, FCS included.
+#[derive(Clone, Debug)]
+pub struct WireFrame {
+    /// Time since the Unix epoch.
+    pub timestamp: Duration,
+    /// Its origin.
+    pub source: WireSource,
+    /// Frame bytes with FCS.
+    pub data: Vec<u8>,
+}
+
+/// Frames kept in the wire log at most (the oldest go first).
+pub const WIRE_LOG: usize = 100_000;
+
 /// The bridge: the simulated NIC, both TAP devices, the gate.
 pub struct TapBridge {
     nic: SimNic,
@@ -98,6 +123,8 @@ pub struct TapBridge {
     verbose: bool,
     /// Frame counts.
     pub stats: BridgeStats,
+    /// Every frame on the wire side, both directions, when logging is on.
+    pub wire_log: Option<std::collections::VecDeque<WireFrame>>,
     // dropped last, after the devices
     _ns: (Netns, Netns),
 }
@@ -144,6 +171,7 @@ impl TapBridge {
             gate: Gate::new(cfg.hold),
             verbose: cfg.verbose,
             stats: BridgeStats::default(),
+            wire_log: None,
             _ns: (wns, hns),
         })
     }
@@ -158,7 +186,23 @@ impl TapBridge {
         self.gate.stats
     }
 
-    fn to_client(&mut self, frame: &[u8]) -> io::Result<()> {
+    fn log(&mut self, source: WireSource, data: &[u8]) {
+        if let Some(l) = &mut self.wire_log {
+            if l.len() == WIRE_LOG {
+                l.pop_front();
+            }
+            l.push_back(WireFrame {
+                timestamp: std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default(),
+                source,
+                data: data.to_vec(),
+            });
+        }
+    }
+
+    fn to_client(&mut self, source: WireSource, frame: &[u8]) -> io::Result<()> {
+        self.log(source, frame);
         let body = &frame[..frame.len().saturating_sub(4)];
         if self.wire.send(body)? {
             self.stats.wire_out += 1;
@@ -196,7 +240,9 @@ impl TapBridge {
                 break;
             };
             f.resize(f.len().max(MIN_FRAME), 0);
-            batch.push(append_fcs(&f));
+            let f = append_fcs(&f);
+            self.log(WireSource::Client, &f);
+            batch.push(f);
         }
         if batch.is_empty() {
             return Ok(());
@@ -226,7 +272,7 @@ impl TapBridge {
             if self.verbose {
                 eprintln!("engine -> wire: {} B", f.data.len());
             }
-            self.to_client(&f.data)?;
+            self.to_client(WireSource::Engine, &f.data)?;
         }
         Ok(())
     }
@@ -256,7 +302,7 @@ impl TapBridge {
             if self.verbose {
                 eprintln!("host -> wire: {} B", f.data.len());
             }
-            self.to_client(&f.data)?;
+            self.to_client(WireSource::Host, &f.data)?;
         }
         Ok(())
     }

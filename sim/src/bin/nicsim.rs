@@ -108,6 +108,10 @@ enum Cmd {
         /// held before the server's kernel gets it.
         #[arg(long, default_value_t = 2000)]
         hold_ms: u64,
+        /// Write every wire-side frame (both directions, FCS included) to
+        /// this pcapng when stopped.
+        #[arg(long)]
+        pcap: Option<PathBuf>,
         /// One line per frame on stderr.
         #[arg(long, short)]
         verbose: bool,
@@ -135,12 +139,19 @@ enum Cmd {
 }
 
 /// `nicsim tap`: sets up, serves until a signal, prints what passed.
-fn do_tap(socket: &Path, cfg: &ferronic_sim::tap_bridge::TapConfig) -> Result<bool> {
+fn do_tap(
+    socket: &Path,
+    pcap: Option<&Path>,
+    cfg: &ferronic_sim::tap_bridge::TapConfig,
+) -> Result<bool> {
     use ferronic_sim::tap_bridge::{stop_on_signals, TapBridge, HOST_DEV, WIRE_DEV};
     let listener = ferronic_simlink::server::bind(socket)
         .with_context(|| format!("binding {}", socket.display()))?;
     let mut bridge = TapBridge::new(cfg).context("setting up the TAP devices (root needed)")?;
     stop_on_signals();
+    if pcap.is_some() {
+        bridge.wire_log = Some(Default::default());
+    }
     let (wns, hns) = bridge.namespaces();
     println!("nicsim tap: the simulated NIC between two namespaces");
     println!(
@@ -161,6 +172,17 @@ fn do_tap(socket: &Path, cfg: &ferronic_sim::tap_bridge::TapConfig) -> Result<bo
         s.wire_in, s.wire_out, s.host_in, s.host_out, s.bad, s.refused, g.held, g.released, g.expired, g.overflow
     );
     let _ = std::fs::remove_file(socket);
+    if let (Some(p), Some(log)) = (pcap, &bridge.wire_log) {
+        let frames: Vec<capture::CapturedFrame> = log
+            .iter()
+            .map(|f| capture::CapturedFrame {
+                timestamp: f.timestamp,
+                data: f.data.clone(),
+            })
+            .collect();
+        capture::write_pcapng(p, pcap_file::DataLink::ETHERNET, &frames)?;
+        println!("nicsim tap: {} wire-side frames written to {}", frames.len(), p.display());
+    }
     match r {
         Err(e) if e.kind() != std::io::ErrorKind::Interrupted => Err(e.into()),
         _ => Ok(true),
@@ -254,9 +276,11 @@ fn real_main() -> Result<bool> {
             wire_addr,
             host_addr,
             hold_ms,
+            pcap,
             verbose,
         } => do_tap(
             &socket,
+            pcap.as_deref(),
             &ferronic_sim::tap_bridge::TapConfig {
                 prefix,
                 wire_addr,

@@ -1,0 +1,306 @@
+//! End to end through `nicsim tap` (its bridge, served here in a thread):
+//! a real Linux client in the wire-side namespace connects to a listened
+//! port; the handshake engine answers the SYN; `nicctl adopt`, run in the
+//! host-side namespace, turns the handoff record into a kernel socket with
+//! TCP repair; the client's request and the host's reply cross the
+//! simulated NIC. Root only (namespaces, TAP devices, TCP repair): skipped
+//! with a message otherwise.
+
+use etherparse::{SlicedPacket, TransportSlice};
+use ferronic_sim::model::fcs_ok;
+use ferronic_sim::tap_bridge::{BridgeStats, TapBridge, TapConfig, WireFrame, WireSource};
+use ferronic_sim::tap_gate::GateStats;
+use ferronic_simlink::{serve, ServeOpts};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+const PORT: u16 = 8080;
+
+/// What the bridge saw, returned when it stops.
+struct Outcome {
+    stats: BridgeStats,
+    gate: GateStats,
+    log: Vec<WireFrame>,
+}
+
+struct Lab {
+    _dir: tempfile::TempDir,
+    sock: PathBuf,
+    wire_ns: String,
+    host_ns: String,
+    server: String,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<Outcome>>,
+}
+
+impl Lab {
+    /// The bridge with client 198.18.NET.2 and server 198.18.NET.1.
+    fn start(tag: &str, net: u8) -> Option<Lab> {
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } != 0 {
+            eprintln!("skipped: needs root (network namespaces, TAP devices, TCP repair)");
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let sock = dir.path().join("tap.sock");
+        let listener = ferronic_simlink::server::bind(&sock).unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let opts = ServeOpts {
+            stop: Some(stop.clone()),
+            verbose: false,
+        };
+        let cfg = TapConfig {
+            prefix: format!("{tag}{}", std::process::id() % 100_000),
+            wire_addr: format!("198.18.{net}.2/24"),
+            host_addr: format!("198.18.{net}.1/24"),
+            hold: Duration::from_secs(3),
+            verbose: false,
+        };
+        let (tx, rx) = mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            let mut b = TapBridge::new(&cfg).expect("TAP bridge (root with /dev/net/tun)");
+            b.wire_log = Some(Default::default());
+            let (w, h) = b.namespaces();
+            tx.send((w.to_string(), h.to_string())).unwrap();
+            serve(listener, &mut b, &opts).unwrap();
+            Outcome {
+                stats: b.stats,
+                gate: b.gate_stats(),
+                log: b.wire_log.take().unwrap().into(),
+            }
+        });
+        let (wire_ns, host_ns) = rx.recv_timeout(Duration::from_secs(60)).unwrap();
+        Some(Lab {
+            _dir: dir,
+            sock,
+            wire_ns,
+            host_ns,
+            server: format!("198.18.{net}.1"),
+            stop,
+            thread: Some(thread),
+        })
+    }
+
+    fn device(&self) -> String {
+        format!("sim:{}", self.sock.display())
+    }
+
+    /// `nicctl --device sim:SOCK ARGS`, asserting success.
+    fn nicctl(&self, args: &[&str]) -> String {
+        let o = Command::new(env!("CARGO_BIN_EXE_nicctl"))
+            .arg("--device")
+            .arg(self.device())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "nicctl {args:?}: {o:?}");
+        String::from_utf8(o.stdout).unwrap()
+    }
+
+    /// The handshake counters, by name.
+    fn counters(&self) -> serde_json::Value {
+        let v: serde_json::Value =
+            serde_json::from_str(&self.nicctl(&["--json", "handshake"])).unwrap();
+        v["counters"].clone()
+    }
+
+    /// Listens on PORT with fresh random secrets, engine on.
+    fn listen(&self) {
+        self.nicctl(&["listen", "add", &format!("{}:{PORT}", self.server)]);
+        self.nicctl(&["handshake", "--enable", "--secrets", "random"]);
+    }
+
+    /// Runs `f` on a thread inside the wire-side (client) namespace.
+    fn client<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> T {
+        let ns = self.wire_ns.clone();
+        std::thread::spawn(move || {
+            ferronic_sim::netns::enter(&ns).unwrap();
+            f()
+        })
+        .join()
+        .unwrap()
+    }
+
+    fn finish(mut self) -> Outcome {
+        self.stop.store(true, Ordering::Relaxed);
+        self.thread.take().unwrap().join().unwrap()
+    }
+}
+
+impl Drop for Lab {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// TCP flags and payload length of a logged frame (FCS removed), if TCP.
+struct Seg {
+    syn: bool,
+    ack: bool,
+    rst: bool,
+    seq: u32,
+    dport: u16,
+    payload: Vec<u8>,
+}
+
+fn seg(f: &WireFrame) -> Option<Seg> {
+    let p = SlicedPacket::from_ethernet(&f.data[..f.data.len() - 4]).ok()?;
+    match p.transport? {
+        TransportSlice::Tcp(t) => Some(Seg {
+            syn: t.syn(),
+            ack: t.ack(),
+            rst: t.rst(),
+            seq: t.sequence_number(),
+            dport: t.destination_port(),
+            payload: t.payload().to_vec(),
+        }),
+        _ => None,
+    }
+}
+
+#[test]
+fn a_real_client_talks_to_an_adopted_socket() {
+    let Some(lab) = Lab::start("fta", 21) else {
+        return;
+    };
+    lab.listen();
+    let reply = "HTTP/1.0 200 OK\r\nContent-Length: 13\r\n\r\nfrom the host";
+    let adopter = Command::new("ip")
+        .args(["netns", "exec", &lab.host_ns])
+        .arg(env!("CARGO_BIN_EXE_nicctl"))
+        .args(["--device", &lab.device(), "--json", "adopt", "--count", "1"])
+        .args(["--timeout", "30", "--reply", reply])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let server: SocketAddr = format!("{}:{PORT}", lab.server).parse().unwrap();
+    let (local, got) = lab.client(move || {
+        let mut s = TcpStream::connect_timeout(&server, Duration::from_secs(10)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        let local = s.local_addr().unwrap();
+        s.write_all(b"GET / HTTP/1.0\r\n\r\n").unwrap();
+        let mut got = Vec::new();
+        // an RST here would be ECONNRESET
+        s.read_to_end(&mut got).unwrap();
+        (local, got)
+    });
+    let Output { status, stdout, .. } = adopter.wait_with_output().unwrap();
+    assert!(status.success(), "nicctl adopt failed: {}", String::from_utf8_lossy(&stdout));
+    assert_eq!(String::from_utf8_lossy(&got), reply);
+    let rec: serde_json::Value = serde_json::from_slice(&stdout).unwrap();
+    assert_eq!(rec["adopted"]["client_port"], local.port());
+    assert_eq!(rec["adopted"]["local_port"], PORT);
+    assert_eq!(rec["adopted"]["mss"], 1460);
+    let c = lab.counters();
+    for (name, n) in [
+        ("HS_SYNS", 1),
+        ("HS_SYNACKS", 1),
+        ("HS_COOKIES_VALID", 1),
+        ("HS_HANDOFFS", 1),
+        ("HS_RSTS", 0),
+        ("HS_HANDOFF_OVERFLOWS", 0),
+    ] {
+        assert_eq!(c[name], n, "{name}: {c}");
+    }
+    let out = lab.finish();
+    let segs: Vec<(WireSource, Seg)> = out
+        .log
+        .iter()
+        .filter_map(|f| seg(f).map(|s| (f.source, s)))
+        .collect();
+    assert!(out.log.iter().all(|f| fcs_ok(&f.data)), "a bad FCS on the wire");
+    // no RST in either direction: the client never saw its connection reset
+    assert!(segs.iter().all(|(_, s)| !s.rst), "an RST crossed the wire");
+    // the SYN-ACK came from the gateware, and the host never sent one
+    let synacks: Vec<_> = segs.iter().filter(|(_, s)| s.syn && s.ack).collect();
+    assert_eq!(synacks.len(), 1);
+    assert_eq!(synacks[0].0, WireSource::Engine);
+    assert_eq!(rec["adopted"]["our_isn"], synacks[0].1.seq);
+    // the request went in and the reply came from the host's kernel socket
+    assert!(segs
+        .iter()
+        .any(|(src, s)| *src == WireSource::Client && s.payload.starts_with(b"GET /")));
+    assert!(segs
+        .iter()
+        .any(|(src, s)| *src == WireSource::Host && s.payload.ends_with(b"from the host")));
+    // the completing ACK waited for the adoption; nothing timed out
+    assert!(out.gate.held >= 1 && out.gate.released >= 1, "{:?}", out.gate);
+    assert_eq!(out.gate.expired, 0);
+    assert_eq!(out.stats.bad, 0);
+}
+
+#[test]
+fn a_burst_of_kernel_syns_is_answered_and_handed_off() {
+    let Some(lab) = Lab::start("ftb", 22) else {
+        return;
+    };
+    lab.listen();
+    const N: usize = 12;
+    let server: SocketAddr = format!("{}:{PORT}", lab.server).parse().unwrap();
+    // N connects at once from the client's kernel; all must complete
+    let streams: Vec<TcpStream> = lab.client(move || {
+        let ts: Vec<_> = (0..N)
+            .map(|_| {
+                std::thread::spawn(move || {
+                    TcpStream::connect_timeout(&server, Duration::from_secs(15)).unwrap()
+                })
+            })
+            .collect();
+        ts.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    let mut ports: Vec<u64> = streams
+        .iter()
+        .map(|s| u64::from(s.local_addr().unwrap().port()))
+        .collect();
+    ports.sort_unstable();
+    // the handoff records arrive as the ACKs pass: wait for all N
+    let mut recs: Vec<serde_json::Value> = Vec::new();
+    for _ in 0..100 {
+        let v: serde_json::Value =
+            serde_json::from_str(&lab.nicctl(&["--json", "conns"])).unwrap();
+        recs.extend(v.as_array().unwrap().iter().cloned());
+        if recs.len() >= N {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut rec_ports: Vec<u64> = recs
+        .iter()
+        .map(|r| r["client_port"].as_u64().unwrap())
+        .collect();
+    rec_ports.sort_unstable();
+    assert_eq!(rec_ports, ports, "one record per connection");
+    assert!(recs.iter().all(|r| r["mss"] == 1460 && r["sack"] == true));
+    let c = lab.counters();
+    for (name, n) in [
+        ("HS_SYNS", N),
+        ("HS_SYNACKS", N),
+        ("HS_COOKIES_VALID", N),
+        ("HS_HANDOFFS", N),
+        ("HS_GEN_DROPS", 0),
+        ("HS_HANDOFF_OVERFLOWS", 0),
+    ] {
+        assert_eq!(c[name], n as u64, "{name}: {c}");
+    }
+    drop(streams);
+    let out = lab.finish();
+    let synacks = out
+        .log
+        .iter()
+        .filter_map(|f| seg(f).map(|s| (f.source, s)))
+        .filter(|(_, s)| s.syn && s.ack)
+        .collect::<Vec<_>>();
+    assert_eq!(synacks.len(), N);
+    assert!(synacks.iter().all(|(src, _)| *src == WireSource::Engine));
+    assert!(out.log.iter().all(|f| fcs_ok(&f.data)));
+    assert!(synacks.iter().all(|(_, s)| s.dport != PORT));
+}
