@@ -194,7 +194,11 @@ fn a_real_client_talks_to_an_adopted_socket() {
         (local, got)
     });
     let Output { status, stdout, .. } = adopter.wait_with_output().unwrap();
-    assert!(status.success(), "nicctl adopt failed: {}", String::from_utf8_lossy(&stdout));
+    assert!(
+        status.success(),
+        "nicctl adopt failed: {}",
+        String::from_utf8_lossy(&stdout)
+    );
     assert_eq!(String::from_utf8_lossy(&got), reply);
     let rec: serde_json::Value = serde_json::from_slice(&stdout).unwrap();
     assert_eq!(rec["adopted"]["client_port"], local.port());
@@ -217,7 +221,10 @@ fn a_real_client_talks_to_an_adopted_socket() {
         .iter()
         .filter_map(|f| seg(f).map(|s| (f.source, s)))
         .collect();
-    assert!(out.log.iter().all(|f| fcs_ok(&f.data)), "a bad FCS on the wire");
+    assert!(
+        out.log.iter().all(|f| fcs_ok(&f.data)),
+        "a bad FCS on the wire"
+    );
     // no RST in either direction: the client never saw its connection reset
     assert!(segs.iter().all(|(_, s)| !s.rst), "an RST crossed the wire");
     // the SYN-ACK came from the gateware, and the host never sent one
@@ -233,7 +240,11 @@ fn a_real_client_talks_to_an_adopted_socket() {
         .iter()
         .any(|(src, s)| *src == WireSource::Host && s.payload.ends_with(b"from the host")));
     // the completing ACK waited for the adoption; nothing timed out
-    assert!(out.gate.held >= 1 && out.gate.released >= 1, "{:?}", out.gate);
+    assert!(
+        out.gate.held >= 1 && out.gate.released >= 1,
+        "{:?}",
+        out.gate
+    );
     assert_eq!(out.gate.expired, 0);
     assert_eq!(out.stats.bad, 0);
 }
@@ -265,8 +276,7 @@ fn a_burst_of_kernel_syns_is_answered_and_handed_off() {
     // the handoff records arrive as the ACKs pass: wait for all N
     let mut recs: Vec<serde_json::Value> = Vec::new();
     for _ in 0..100 {
-        let v: serde_json::Value =
-            serde_json::from_str(&lab.nicctl(&["--json", "conns"])).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&lab.nicctl(&["--json", "conns"])).unwrap();
         recs.extend(v.as_array().unwrap().iter().cloned());
         if recs.len() >= N {
             break;

@@ -152,6 +152,10 @@ pub struct RunResult {
     /// Frames that left on `m_axis_tx` during the run (the handshake
     /// engine's SYN-ACKs and RSTs, FCS included).
     pub tx_frames: Vec<Vec<u8>>,
+    /// Cycle of each `tx_frames` frame's first beat.
+    pub tx_starts: Vec<u64>,
+    /// Cycle each input frame's first beat was accepted on `s_axis`.
+    pub in_first: Vec<u64>,
 }
 
 /// Why a run failed.
@@ -499,7 +503,7 @@ impl Nic {
             let sa = self.m.sample_axil();
             self.axil.sample(sa, self.t);
             let t = self.t;
-            let tx_beat = tx.sample(&self.m);
+            let tx_beat = tx.sample(&self.m, t);
             quiet = if s_fire || m_fire || tx_beat {
                 0
             } else {
@@ -563,7 +567,11 @@ impl Nic {
             if self.m.m_axis_tvalid() != 0 {
                 return Err(SimError::Axis(AxisError::Extra { cycle: self.t }));
             }
-            quiet = if tx.sample(&self.m) { 0 } else { quiet + 1 };
+            quiet = if tx.sample(&self.m, self.t) {
+                0
+            } else {
+                quiet + 1
+            };
             self.edge();
             k += 1;
             if k > 100_000 {
@@ -590,6 +598,8 @@ impl Nic {
             applied,
             stats: st,
             tx_frames: tx.frames,
+            tx_starts: tx.starts,
+            in_first,
         })
     }
 
@@ -627,14 +637,18 @@ impl Nic {
 struct TxCapture {
     cur: Vec<u8>,
     frames: Vec<Vec<u8>>,
+    starts: Vec<u64>,
 }
 
 impl TxCapture {
     /// Takes the beat on `m_axis_tx` (after settle), if valid; returns
     /// whether there was one.
-    fn sample(&mut self, m: &NicCoreModel) -> bool {
+    fn sample(&mut self, m: &NicCoreModel, t: u64) -> bool {
         if m.m_axis_tx_tvalid() == 0 {
             return false;
+        }
+        if self.cur.is_empty() {
+            self.starts.push(t);
         }
         let keep = m.m_axis_tx_tkeep() as u8;
         let data = m.m_axis_tx_tdata().to_le_bytes();

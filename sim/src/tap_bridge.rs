@@ -201,7 +201,7 @@ impl TapBridge {
         }
     }
 
-    fn to_client(&mut self, source: WireSource, frame: &[u8]) -> io::Result<()> {
+    fn send_client(&mut self, source: WireSource, frame: &[u8]) -> io::Result<()> {
         self.log(source, frame);
         let body = &frame[..frame.len().saturating_sub(4)];
         if self.wire.send(body)? {
@@ -212,7 +212,7 @@ impl TapBridge {
         Ok(())
     }
 
-    fn to_server(&mut self, body: &[u8]) -> io::Result<()> {
+    fn send_server(&mut self, body: &[u8]) -> io::Result<()> {
         if self.host.send(body)? {
             self.stats.host_in += 1;
         } else {
@@ -233,7 +233,7 @@ impl TapBridge {
         }
     }
 
-    fn from_wire(&mut self) -> io::Result<()> {
+    fn pump_wire(&mut self) -> io::Result<()> {
         let mut batch = Vec::new();
         while batch.len() < BATCH {
             let Some(mut f) = self.wire.recv()? else {
@@ -264,28 +264,28 @@ impl TapBridge {
                 continue;
             }
             let body = f.data[..f.data.len().saturating_sub(4)].to_vec();
-            if let Some(b) = self.gate.to_host(body, now) {
-                self.to_server(&b)?;
+            if let Some(b) = self.gate.deliver(body, now) {
+                self.send_server(&b)?;
             }
         }
         for f in wire {
             if self.verbose {
                 eprintln!("engine -> wire: {} B", f.data.len());
             }
-            self.to_client(WireSource::Engine, &f.data)?;
+            self.send_client(WireSource::Engine, &f.data)?;
         }
         Ok(())
     }
 
-    fn from_host(&mut self) -> io::Result<()> {
+    fn pump_host(&mut self) -> io::Result<()> {
         let mut batch = Vec::new();
         let now = Instant::now();
         while batch.len() < BATCH {
             let Some(mut f) = self.host.recv()? else {
                 break;
             };
-            for r in self.gate.from_host(&f, now) {
-                self.to_server(&r)?;
+            for r in self.gate.host_sent(&f, now) {
+                self.send_server(&r)?;
             }
             f.resize(f.len().max(MIN_FRAME), 0);
             batch.push(f);
@@ -302,7 +302,7 @@ impl TapBridge {
             if self.verbose {
                 eprintln!("host -> wire: {} B", f.data.len());
             }
-            self.to_client(WireSource::Host, &f.data)?;
+            self.send_client(WireSource::Host, &f.data)?;
         }
         Ok(())
     }
@@ -319,15 +319,15 @@ impl Handler for TapBridge {
 
     fn on_ready(&mut self, fd: RawFd) -> io::Result<()> {
         if fd == self.wire.as_raw_fd() {
-            self.from_wire()
+            self.pump_wire()
         } else {
-            self.from_host()
+            self.pump_host()
         }
     }
 
     fn on_tick(&mut self) -> io::Result<()> {
         for f in self.gate.expire(Instant::now()) {
-            self.to_server(&f)?;
+            self.send_server(&f)?;
         }
         if STOP.load(Ordering::Relaxed) {
             return Err(io::Error::new(

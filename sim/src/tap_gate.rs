@@ -95,7 +95,7 @@ impl Gate {
 
     /// A frame the NIC delivered to the host: returns what to hand to the
     /// host kernel now (the frame, or nothing when it is held).
-    pub fn to_host(&mut self, frame: Vec<u8>, now: Instant) -> Option<Vec<u8>> {
+    pub fn deliver(&mut self, frame: Vec<u8>, now: Instant) -> Option<Vec<u8>> {
         let Some((src, sport, dst, dport, syn)) = tcp_of(&frame) else {
             return Some(frame);
         };
@@ -119,7 +119,7 @@ impl Gate {
 
     /// A frame the host kernel sent: marks its flow as spoken on and
     /// returns that flow's held frames, in arrival order.
-    pub fn from_host(&mut self, frame: &[u8], now: Instant) -> Vec<Vec<u8>> {
+    pub fn host_sent(&mut self, frame: &[u8], now: Instant) -> Vec<Vec<u8>> {
         let Some((src, sport, dst, dport, _)) = tcp_of(frame) else {
             return Vec::new();
         };
@@ -188,22 +188,22 @@ mod tests {
         let mut g = Gate::new(Duration::from_secs(1));
         let ack = seg(40000, true, false, true, b"");
         let req = seg(40000, true, false, true, b"GET /");
-        assert_eq!(g.to_host(ack.clone(), t0), None);
-        assert_eq!(g.to_host(req.clone(), t0), None);
+        assert_eq!(g.deliver(ack.clone(), t0), None);
+        assert_eq!(g.deliver(req.clone(), t0), None);
         // another client's frames are not affected by this flow
         let other_syn = seg(40001, true, true, false, b"");
-        assert_eq!(g.to_host(other_syn.clone(), t0), Some(other_syn));
+        assert_eq!(g.deliver(other_syn.clone(), t0), Some(other_syn));
         assert_eq!(g.held(), 2);
         // the host answers another flow: nothing released
         assert!(g
-            .from_host(&seg(40001, false, true, true, b""), t0)
+            .host_sent(&seg(40001, false, true, true, b""), t0)
             .is_empty());
         // the adopted socket's window probe releases both, in order
-        let out = g.from_host(&seg(40000, false, false, true, b""), t0);
+        let out = g.host_sent(&seg(40000, false, false, true, b""), t0);
         assert_eq!(out, vec![ack, req]);
         // and later frames of that flow pass straight
         let more = seg(40000, true, false, true, b"more");
-        assert_eq!(g.to_host(more.clone(), t0), Some(more));
+        assert_eq!(g.deliver(more.clone(), t0), Some(more));
         assert_eq!(g.stats.held, 2);
         assert_eq!(g.stats.released, 2);
     }
@@ -213,9 +213,9 @@ mod tests {
         let t0 = Instant::now();
         let mut g = Gate::new(Duration::from_millis(500));
         let a = seg(40000, true, false, true, b"");
-        assert_eq!(g.to_host(a.clone(), t0), None);
+        assert_eq!(g.deliver(a.clone(), t0), None);
         let b = seg(40000, true, false, true, b"x");
-        assert_eq!(g.to_host(b.clone(), t0 + Duration::from_millis(400)), None);
+        assert_eq!(g.deliver(b.clone(), t0 + Duration::from_millis(400)), None);
         assert!(g.expire(t0 + Duration::from_millis(499)).is_empty());
         // the first frame's time is up: the whole flow goes, in order
         assert_eq!(g.expire(t0 + Duration::from_millis(500)), vec![a, b]);
@@ -228,20 +228,20 @@ mod tests {
         let t0 = Instant::now();
         let mut g = Gate::new(Duration::from_secs(1));
         let syn = seg(40000, true, true, false, b"");
-        assert_eq!(g.to_host(syn.clone(), t0), Some(syn));
+        assert_eq!(g.deliver(syn.clone(), t0), Some(syn));
         let mut udp = Vec::new();
         PacketBuilder::ethernet2([2; 6], [4; 6])
             .ipv4(CLIENT, SERVER, 64)
             .udp(5, 6)
             .write(&mut udp, b"x")
             .unwrap();
-        assert_eq!(g.to_host(udp.clone(), t0), Some(udp));
+        assert_eq!(g.deliver(udp.clone(), t0), Some(udp));
         let arp = vec![0xffu8; 42];
-        assert_eq!(g.to_host(arp.clone(), t0), Some(arp));
+        assert_eq!(g.deliver(arp.clone(), t0), Some(arp));
         // a SYN behind held frames of its flow keeps its place
         let ack = seg(40000, true, false, true, b"");
-        assert_eq!(g.to_host(ack, t0), None);
-        assert_eq!(g.to_host(seg(40000, true, true, false, b""), t0), None);
+        assert_eq!(g.deliver(ack, t0), None);
+        assert_eq!(g.deliver(seg(40000, true, true, false, b""), t0), None);
         assert_eq!(g.held(), 2);
     }
 
@@ -251,11 +251,11 @@ mod tests {
         let mut g = Gate::new(Duration::from_secs(1));
         for p in 0..MAX_HELD {
             assert!(g
-                .to_host(seg(1024 + p as u16, true, false, true, b""), t0)
+                .deliver(seg(1024 + p as u16, true, false, true, b""), t0)
                 .is_none());
         }
         let f = seg(9, true, false, true, b"");
-        assert_eq!(g.to_host(f.clone(), t0), Some(f));
+        assert_eq!(g.deliver(f.clone(), t0), Some(f));
         assert_eq!(g.stats.overflow, 1);
     }
 }

@@ -181,7 +181,11 @@ fn do_tap(
             })
             .collect();
         capture::write_pcapng(p, pcap_file::DataLink::ETHERNET, &frames)?;
-        println!("nicsim tap: {} wire-side frames written to {}", frames.len(), p.display());
+        println!(
+            "nicsim tap: {} wire-side frames written to {}",
+            frames.len(),
+            p.display()
+        );
     }
     match r {
         Err(e) if e.kind() != std::io::ErrorKind::Interrupted => Err(e.into()),
@@ -577,6 +581,18 @@ fn do_bench(format: TagFormat, beats: usize) -> Result<()> {
     println!(
         "AXI4-Lite: {n} accesses (writes and reads interleaved, back to back) in {cycles} cycles: {:.2} accesses/clock",
         n as f64 / cycles as f64
+    );
+    let h = ferronic_sim::bench::bench_handshake((beats / 80).max(100))?;
+    println!(
+        "handshake: {} back-to-back 64-byte SYNs in {} cycles ({:.2} beats/clock in) -> {} SYN-ACKs at {:.3} per clock (0.125 = one per 64-byte frame time); SYN last beat -> SYN-ACK first beat {}..{} cycles (cookie pipeline {} cycles, one per clock)",
+        h.syns,
+        h.in_span,
+        h.in_beats_per_clock,
+        h.synacks,
+        h.synacks_per_clock,
+        h.latency.0,
+        h.latency.1,
+        ferronic_hdl::syn_cookie::LATENCY
     );
     Ok(())
 }
