@@ -213,3 +213,81 @@ fn syn_flood_at_line_rate_while_host_frames_pass() {
         res.tx_frames.len()
     );
 }
+
+/// The ACK completing flood SYN `i` (client ISN `seq`) for the SYN-ACK
+/// sequence number `isn`, padded to 60 bytes, FCS appended.
+fn ack_for(i: u32, seq: u32, isn: u32) -> Job {
+    let client = [198, 18, 2 + (i >> 8) as u8, i as u8];
+    let mut f = segment(
+        client,
+        SERVER,
+        40000 + (i % 1000) as u16,
+        80,
+        seq.wrapping_add(1),
+        Some(isn.wrapping_add(1)),
+        false,
+        false,
+        &[],
+        &[],
+    )
+    .unwrap();
+    f.resize(60, 0);
+    jobs_of(vec![(f, false)]).remove(0)
+}
+
+#[test]
+fn stale_and_forged_cookies_are_refused_by_the_core() {
+    let c = config();
+    let mut nic = Nic::new(&RunOpts::default()).unwrap();
+    nic.configure_handshake(&c).unwrap();
+    nic.write_reg("counters.CLEAR", 1).unwrap();
+    // 40 SYNs at counter value `count`: the core's SYN-ACKs carry the cookies
+    let seqs: Vec<u32> = (0..40u32).map(|i| i.wrapping_mul(0x9E37_79B9)).collect();
+    let syns = jobs_of(
+        (0..40u32)
+            .map(|i| (min_syn(i, seqs[i as usize]), false))
+            .collect(),
+    );
+    let res = nic.run_consumed(&syns, 40, |_| {}).unwrap();
+    assert_eq!(res.tx_frames.len(), 40);
+    let isns: Vec<u32> = res
+        .tx_frames
+        .iter()
+        .map(|f| u32::from_be_bytes(f[38..42].try_into().unwrap()))
+        .collect();
+    let acks = |range: std::ops::Range<u32>| -> Vec<Job> {
+        range
+            .map(|i| ack_for(i, seqs[i as usize], isns[i as usize]))
+            .collect()
+    };
+    // one counter period later: still valid (age 1 < 2)
+    nic.write_reg("handshake.COUNT_BASE", c.count.wrapping_add(1))
+        .unwrap();
+    nic.run_consumed(&acks(0..10), 0, |_| {}).unwrap();
+    assert_eq!(nic.counter("HS_COOKIES_VALID").unwrap(), 10);
+    assert_eq!(nic.counter("HS_HANDOFFS").unwrap(), 10);
+    // two periods later: stale (`__cookie_v4_check`: age must be < 2)
+    nic.write_reg("handshake.COUNT_BASE", c.count.wrapping_add(2))
+        .unwrap();
+    nic.run_consumed(&acks(10..40), 0, |_| {}).unwrap();
+    assert_eq!(nic.counter("HS_COOKIES_VALID").unwrap(), 10);
+    assert_eq!(nic.counter("HS_COOKIES_INVALID").unwrap(), 30);
+    // 100,000 ACKs with random acknowledgement numbers at the current
+    // counter: at 2^-22 per guess (24-bit hash field, 4 MSS indexes, 2
+    // ages) about 0.02 would pass; none may
+    nic.write_reg("handshake.COUNT_BASE", c.count).unwrap();
+    let mut r = StdRng::seed_from_u64(0xF0E6);
+    let forged: Vec<Job> = (0..100_000u32)
+        .map(|k| ack_for(k % 40_000, r.gen(), r.gen()))
+        .collect();
+    let res = nic.run_consumed(&forged, 0, |_| {}).unwrap();
+    assert_eq!(res.frames.len(), 100_000, "forged ACKs pass to the host");
+    assert_eq!(
+        nic.counter("HS_COOKIES_VALID").unwrap(),
+        10,
+        "a forged cookie was accepted"
+    );
+    assert_eq!(nic.counter("HS_HANDOFFS").unwrap(), 10);
+    assert_eq!(nic.counter("HS_COOKIES_INVALID").unwrap(), 100_030);
+    assert_eq!(nic.handoffs().unwrap().len(), 10);
+}
