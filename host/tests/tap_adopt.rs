@@ -42,9 +42,8 @@ struct Lab {
 impl Lab {
     /// The bridge with client 198.18.NET.2 and server 198.18.NET.1.
     fn start(tag: &str, net: u8) -> Option<Lab> {
-        // SAFETY: geteuid has no preconditions.
-        if unsafe { libc::geteuid() } != 0 {
-            eprintln!("skipped: needs root (network namespaces, TAP devices, TCP repair)");
+        if let Err(why) = ferronic_sim::tap::permitted() {
+            eprintln!("skipped: {why}; run as root (namespaces, TAP devices, TCP repair)");
             return None;
         }
         let dir = tempfile::tempdir().unwrap();

@@ -136,3 +136,29 @@ impl AsRawFd for Tap {
         self.file.as_raw_fd()
     }
 }
+
+/// Whether this process may create network namespaces and TAP devices
+/// (root with CAP_SYS_ADMIN and CAP_NET_ADMIN, `/dev/net/tun` present):
+/// tries both in a throw-away namespace. Tests skip with the reason when
+/// it is `Err`.
+///
+/// # Errors
+/// Why not, as a message.
+pub fn permitted() -> Result<(), String> {
+    static PROBE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = PROBE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let ns = Netns::new(&format!("fnprobe{}-{n}", std::process::id() % 100_000))
+        .map_err(|e| format!("network namespaces are not permitted here ({e})"))?;
+    let tap = std::thread::scope(|s| {
+        s.spawn(|| {
+            ns.enter()?;
+            Tap::create("probe0")
+        })
+        .join()
+    });
+    match tap {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(format!("TAP devices are not permitted here ({e})")),
+        Err(_) => Err("the TAP probe panicked".into()),
+    }
+}

@@ -44,9 +44,8 @@ fn in_ns<T: Send + 'static>(
 
 #[test]
 fn tcp_crosses_the_simulated_nic_and_ctrl_c_cleans_up() {
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        eprintln!("skipped: nicsim tap needs root (network namespaces, TAP devices)");
+    if let Err(why) = ferronic_sim::tap::permitted() {
+        eprintln!("skipped: {why}; nicsim tap needs root");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
