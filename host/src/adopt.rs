@@ -202,22 +202,24 @@ pub fn adopt(h: &Handoff, our_window: u16) -> Result<TcpStream, AdoptError> {
             size_of::<libc::c_int>() as libc::socklen_t,
         );
     }
-    int_opt(
-        s,
-        libc::TCP_REPAIR_QUEUE,
-        TCP_SEND_QUEUE,
-        "TCP_REPAIR_QUEUE send",
-    )?;
-    let snd = h.our_isn.wrapping_add(1) as libc::c_int;
-    int_opt(s, libc::TCP_QUEUE_SEQ, snd, "TCP_QUEUE_SEQ send")?;
-    int_opt(
-        s,
-        libc::TCP_REPAIR_QUEUE,
-        TCP_RECV_QUEUE,
-        "TCP_REPAIR_QUEUE recv",
-    )?;
-    let rcv = h.peer_isn.wrapping_add(1) as libc::c_int;
-    int_opt(s, libc::TCP_QUEUE_SEQ, rcv, "TCP_QUEUE_SEQ recv")?;
+    for (queue, seq, name) in [
+        (TCP_SEND_QUEUE, h.our_isn, "send"),
+        (TCP_RECV_QUEUE, h.peer_isn, "recv"),
+    ] {
+        int_opt(
+            s,
+            libc::TCP_REPAIR_QUEUE,
+            queue,
+            &format!("TCP_REPAIR_QUEUE {name}"),
+        )?;
+        let next = seq.wrapping_add(1) as libc::c_int;
+        int_opt(
+            s,
+            libc::TCP_QUEUE_SEQ,
+            next,
+            &format!("TCP_QUEUE_SEQ {name}"),
+        )?;
+    }
     for (addr, step, bind) in [
         (local, format!("bind {local}"), true),
         (peer, format!("connect {peer}"), false),

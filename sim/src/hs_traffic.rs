@@ -228,6 +228,17 @@ pub fn traffic(c: &Config, r: &mut StdRng, n: usize) -> Vec<(Vec<u8>, bool)> {
 /// bytes, no FCS) from client 198.18.(2 + i / 256).(i % 256) port
 /// 40000 + i % 1000 to [`SERVER`] port 80.
 pub fn min_syn(i: u32, seq: u32) -> Vec<u8> {
+    flood_segment(i, seq, None)
+}
+
+/// The segment after [`min_syn`] `i`: a pure ACK of `ack` with sequence
+/// number `seq` (the client's ISN + 1 to complete the handshake), padded to
+/// 60 bytes, no FCS.
+pub fn flood_ack(i: u32, seq: u32, ack: u32) -> Vec<u8> {
+    flood_segment(i, seq, Some(ack))
+}
+
+fn flood_segment(i: u32, seq: u32, ack: Option<u32>) -> Vec<u8> {
     let client = [198, 18, 2 + (i >> 8) as u8, i as u8];
     let mut f = segment(
         client,
@@ -235,8 +246,8 @@ pub fn min_syn(i: u32, seq: u32) -> Vec<u8> {
         40000 + (i % 1000) as u16,
         80,
         seq,
-        None,
-        true,
+        ack,
+        ack.is_none(),
         false,
         &[],
         &[],

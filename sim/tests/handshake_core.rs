@@ -11,7 +11,7 @@ use ferronic_hdl::tag::{TagFormat, TagMode};
 use ferronic_sim::handshake_model::{process as engine, Action, Config};
 use ferronic_sim::harness::{Job, Nic, RunOpts};
 use ferronic_sim::hs_driver::record_words;
-use ferronic_sim::hs_traffic::{min_syn, segment, traffic, SERVER};
+use ferronic_sim::hs_traffic::{flood_ack, min_syn, segment, traffic, SERVER};
 use ferronic_sim::model::{append_fcs, process};
 use ferronic_sim::syncookie::Secrets;
 use rand::rngs::StdRng;
@@ -215,23 +215,9 @@ fn syn_flood_at_line_rate_while_host_frames_pass() {
 }
 
 /// The ACK completing flood SYN `i` (client ISN `seq`) for the SYN-ACK
-/// sequence number `isn`, padded to 60 bytes, FCS appended.
+/// sequence number `isn`, FCS appended.
 fn ack_for(i: u32, seq: u32, isn: u32) -> Job {
-    let client = [198, 18, 2 + (i >> 8) as u8, i as u8];
-    let mut f = segment(
-        client,
-        SERVER,
-        40000 + (i % 1000) as u16,
-        80,
-        seq.wrapping_add(1),
-        Some(isn.wrapping_add(1)),
-        false,
-        false,
-        &[],
-        &[],
-    )
-    .unwrap();
-    f.resize(60, 0);
+    let f = flood_ack(i, seq.wrapping_add(1), isn.wrapping_add(1));
     jobs_of(vec![(f, false)]).remove(0)
 }
 
