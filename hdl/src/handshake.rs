@@ -26,7 +26,8 @@
 //!    (`GEN_DEPTH` frames) for `g_*` (no FCS; padded to 60 bytes); a valid
 //!    cookie pushes a 288-bit record into the handoff FIFO (`h_*`).
 //!
-//! Handoff record (`h_data`, word i in bits 32i+31..32i): 0 client
+//! Handoff record (`h_data`, word i in bits 32i+31..32i; decoded by
+//! `ferronic_regmap::handoff::Record`): 0 client
 //! address, 1 listener address, 2 client port << 16 | listener port, 3 our
 //! ISN, 4 client ISN, 5 MSS << 16 | the ACK's window field, 6 the ACK's
 //! TSval, 7 its TSecr, 8 flags: bit 0 timestamps, bit 1 SACK, bit 2 ECN,

@@ -16,6 +16,7 @@
 //! is never torn. Writing 1 to `counters.CLEAR` zeroes every counter.
 
 pub mod export;
+pub mod handoff;
 pub mod tag;
 
 use serde::Serialize;
@@ -233,8 +234,8 @@ pub const HANDSHAKE: [(&str, &str); 8] = [
 
 /// Entries of the handshake engine's listen table.
 pub const LISTEN: usize = 64;
-/// 32-bit words of a handoff record.
-pub const RECORD_WORDS: usize = 9;
+/// 32-bit words of a handoff record ([`handoff::Record`]).
+pub const RECORD_WORDS: usize = handoff::WORDS;
 
 /// `handshake.CTRL` bit fields.
 pub mod hs_ctrl {

@@ -3,26 +3,28 @@
 
 use crate::handshake_model::{Config, Handoff};
 use crate::harness::{Nic, SimError};
+use ferronic_regmap::handoff::Record;
 use ferronic_regmap::{hs_ctrl, RECORD_WORDS};
 
-/// A handoff record as the hardware presents it in `handshake.HANDOFF_0..8`.
+/// A handoff record of the model as the hardware presents it in
+/// `handshake.HANDOFF_0..8` (layout: [`Record`]).
 pub fn record_words(h: &Handoff) -> [u32; RECORD_WORDS] {
-    let ts = h.timestamps.unwrap_or((0, 0));
-    [
-        u32::from_be_bytes(h.tuple.saddr),
-        u32::from_be_bytes(h.tuple.daddr),
-        u32::from(h.tuple.sport) << 16 | u32::from(h.tuple.dport),
-        h.our_isn,
-        h.peer_isn,
-        u32::from(h.mss) << 16 | u32::from(h.window),
-        ts.0,
-        ts.1,
-        u32::from(h.timestamps.is_some())
-            | u32::from(h.options.sack) << 1
-            | u32::from(h.options.ecn) << 2
-            | u32::from(h.options.wscale.unwrap_or(0xf)) << 4
-            | u32::from(h.rcv_wscale) << 8,
-    ]
+    Record {
+        client: h.tuple.saddr.into(),
+        client_port: h.tuple.sport,
+        local: h.tuple.daddr.into(),
+        local_port: h.tuple.dport,
+        our_isn: h.our_isn,
+        peer_isn: h.peer_isn,
+        mss: h.mss,
+        window: h.window,
+        timestamps: h.timestamps,
+        sack: h.options.sack,
+        ecn: h.options.ecn,
+        snd_wscale: h.options.wscale,
+        rcv_wscale: h.rcv_wscale,
+    }
+    .to_words()
 }
 
 impl Nic {
