@@ -68,7 +68,11 @@ pub struct AdoptError {
 impl AdoptError {
     /// What to do about it.
     pub fn fix(&self) -> &'static str {
+        let connect = self.step.starts_with("connect");
         match self.source.raw_os_error() {
+            Some(libc::EADDRNOTAVAIL) if connect => {
+                "a socket with this 4-tuple already exists on the host: the connection was adopted already (a duplicate record)"
+            }
             Some(libc::EPERM) | Some(libc::EACCES) => {
                 "TCP repair needs CAP_NET_ADMIN: run nicctl adopt as root"
             }

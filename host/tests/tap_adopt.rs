@@ -207,13 +207,23 @@ fn a_real_client_talks_to_an_adopted_socket() {
     for (name, n) in [
         ("HS_SYNS", 1),
         ("HS_SYNACKS", 1),
-        ("HS_COOKIES_VALID", 1),
-        ("HS_HANDOFFS", 1),
         ("HS_RSTS", 0),
         ("HS_HANDOFF_OVERFLOWS", 0),
     ] {
         assert_eq!(c[name], n, "{name}: {c}");
     }
+    // a pure ACK still acknowledging only the SYN-ACK (the client's answer
+    // to the window probe, if it comes before the request) validates again:
+    // any further record is of the same connection
+    assert_eq!(c["HS_HANDOFFS"], c["HS_COOKIES_VALID"], "{c}");
+    let valid = c["HS_COOKIES_VALID"].as_u64().unwrap();
+    assert!((1..=2).contains(&valid), "{c}");
+    let rest: serde_json::Value = serde_json::from_str(&lab.nicctl(&["--json", "conns"])).unwrap();
+    let rest = rest.as_array().unwrap();
+    assert_eq!(rest.len() as u64, valid - 1);
+    assert!(rest
+        .iter()
+        .all(|r| r["client_port"] == local.port() && r["peer_isn"] == rec["adopted"]["peer_isn"]));
     let out = lab.finish();
     let segs: Vec<(WireSource, Seg)> = out
         .log
@@ -312,4 +322,64 @@ fn a_burst_of_kernel_syns_is_answered_and_handed_off() {
     assert!(synacks.iter().all(|(src, _)| *src == WireSource::Engine));
     assert!(out.log.iter().all(|f| fcs_ok(&f.data)));
     assert!(synacks.iter().all(|(_, s)| s.dport != PORT));
+}
+
+#[test]
+fn a_server_speaking_first_streams_through_the_nic_and_duplicates_are_skipped() {
+    let Some(lab) = Lab::start("ftd", 24) else {
+        return;
+    };
+    lab.listen();
+    const BYTES: usize = 300_000;
+    let adopter = Command::new("ip")
+        .args(["netns", "exec", &lab.host_ns])
+        .arg(env!("CARGO_BIN_EXE_nicctl"))
+        .args([
+            "--device",
+            &lab.device(),
+            "--json",
+            "adopt",
+            "--timeout",
+            "4",
+        ])
+        .args(["--exec", &format!("head -c {BYTES} /dev/zero")])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let server: SocketAddr = format!("{}:{PORT}", lab.server).parse().unwrap();
+    let got = lab.client(move || {
+        let mut s = TcpStream::connect_timeout(&server, Duration::from_secs(10)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        let mut got = Vec::new();
+        s.read_to_end(&mut got).unwrap();
+        got
+    });
+    assert_eq!(got.len(), BYTES);
+    assert!(got.iter().all(|&b| b == 0));
+    let o = adopter.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    let lines: Vec<serde_json::Value> = serde_json::Deserializer::from_slice(&o.stdout)
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(lines.len(), 1, "one adoption, nothing failed: {lines:?}");
+    assert!(lines[0].get("adopted").is_some());
+    // the client's answer to the window probe acknowledged only our
+    // SYN-ACK, validated again and gave a second record: skipped
+    let c = lab.counters();
+    let handoffs = c["HS_HANDOFFS"].as_u64().unwrap();
+    assert_eq!(handoffs, 2, "{c}");
+    assert!(err.contains("1 duplicate record"), "{err}");
+    let out = lab.finish();
+    assert!(out.log.iter().all(|f| seg(f).is_none_or(|s| !s.rst)));
+    let from_host: usize = out
+        .log
+        .iter()
+        .filter(|f| f.source == WireSource::Host)
+        .filter_map(seg)
+        .map(|s| s.payload.len())
+        .sum();
+    assert!(from_host >= BYTES, "{from_host} bytes crossed m_axis_tx");
 }

@@ -96,6 +96,38 @@ fn serve_exec(s: TcpStream, cmd: &str, h: &Handoff) -> std::io::Result<std::proc
         .status()
 }
 
+/// Connections adopted lately. The gateware is stateless: a client's pure
+/// ACK that still acknowledges only our SYN-ACK (e.g. its answer to the
+/// adopted socket's window probe) validates again and yields a second
+/// record for the same connection, which must not be adopted twice.
+#[derive(Default)]
+struct Seen {
+    when:
+        std::collections::HashMap<(std::net::Ipv4Addr, u16, std::net::Ipv4Addr, u16, u32), Instant>,
+    duplicates: u64,
+}
+
+/// How long a 4-tuple and ISN are remembered (two MSLs, RFC 9293 section 3.4.2).
+const SEEN_FOR: Duration = Duration::from_secs(240);
+
+impl Seen {
+    /// True for a record not seen within [`SEEN_FOR`]; counts the others.
+    fn first(&mut self, h: &Handoff) -> bool {
+        let now = Instant::now();
+        if self.when.len() > 65_536 {
+            self.when.retain(|_, t| now.duration_since(*t) < SEEN_FOR);
+        }
+        let key = (h.client, h.client_port, h.local, h.local_port, h.peer_isn);
+        match self.when.insert(key, now) {
+            Some(t) if now.duration_since(t) < SEEN_FOR => {
+                self.duplicates += 1;
+                false
+            }
+            _ => true,
+        }
+    }
+}
+
 pub(super) fn run(dev: &mut Device, a: AdoptArgs, o: &mut Out<'_>) -> Result<u8, HostError> {
     let our_window = dev.read_reg("handshake.WINDOW")? as u16;
     let reply = a.reply.as_deref().map(unescape);
@@ -103,6 +135,7 @@ pub(super) fn run(dev: &mut Device, a: AdoptArgs, o: &mut Out<'_>) -> Result<u8,
     let (mut adopted, mut failed) = (0u64, 0u64);
     let mut handlers: Vec<JoinHandle<()>> = Vec::new();
     let mut kept: Vec<TcpStream> = Vec::new();
+    let mut seen = Seen::default();
     let done = |n: u64| a.count.is_some_and(|c| n >= c);
     while !done(adopted + failed) {
         if a.timeout
@@ -116,6 +149,9 @@ pub(super) fn run(dev: &mut Device, a: AdoptArgs, o: &mut Out<'_>) -> Result<u8,
             continue;
         }
         for h in recs {
+            if !seen.first(&h) {
+                continue;
+            }
             let conn = format!(
                 "{}:{} -> {}:{}",
                 h.client, h.client_port, h.local, h.local_port
@@ -158,6 +194,12 @@ pub(super) fn run(dev: &mut Device, a: AdoptArgs, o: &mut Out<'_>) -> Result<u8,
         let _ = t.join();
     }
     drop(kept);
+    if seen.duplicates > 0 {
+        eprintln!(
+            "nicctl adopt: {} duplicate record(s) skipped (a connection's handshake ACK seen again)",
+            seen.duplicates
+        );
+    }
     let short = a.count.is_some_and(|c| adopted + failed < c);
     Ok(if failed > 0 || short {
         exit::CHECK_FAILED
@@ -168,7 +210,31 @@ pub(super) fn run(dev: &mut Device, a: AdoptArgs, o: &mut Out<'_>) -> Result<u8,
 
 #[cfg(test)]
 mod tests {
-    use super::unescape;
+    use super::{unescape, Seen};
+    use crate::handoff::Handoff;
+
+    #[test]
+    fn a_second_record_of_a_connection_is_a_duplicate() {
+        let w = [
+            0xC612_0002,
+            0xC612_0001,
+            40000 << 16 | 80,
+            7,
+            9,
+            1460 << 16,
+            0,
+            0,
+            0xf0,
+        ];
+        let h = Handoff::from_words(&w);
+        let mut s = Seen::default();
+        assert!(s.first(&h));
+        assert!(!s.first(&h));
+        let mut other = h.clone();
+        other.client_port = 40001;
+        assert!(s.first(&other));
+        assert_eq!(s.duplicates, 1);
+    }
 
     #[test]
     fn escapes() {
