@@ -115,6 +115,19 @@ impl Lab {
         self.nicctl(&["handshake", "--enable", "--secrets", "random"]);
     }
 
+    /// Starts `nicctl --json adopt ARGS` in the host-side namespace.
+    fn adopt(&self, args: &[&str]) -> std::process::Child {
+        Command::new("ip")
+            .args(["netns", "exec", &self.host_ns])
+            .arg(env!("CARGO_BIN_EXE_nicctl"))
+            .args(["--device", &self.device(), "--json", "adopt"])
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+
     /// Runs `f` on a thread inside the wire-side (client) namespace.
     fn client<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> T {
         let ns = self.wire_ns.clone();
@@ -173,14 +186,7 @@ fn a_real_client_talks_to_an_adopted_socket() {
     };
     lab.listen();
     let reply = "HTTP/1.0 200 OK\r\nContent-Length: 13\r\n\r\nfrom the host";
-    let adopter = Command::new("ip")
-        .args(["netns", "exec", &lab.host_ns])
-        .arg(env!("CARGO_BIN_EXE_nicctl"))
-        .args(["--device", &lab.device(), "--json", "adopt", "--count", "1"])
-        .args(["--timeout", "30", "--reply", reply])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let adopter = lab.adopt(&["--count", "1", "--timeout", "30", "--reply", reply]);
     let server: SocketAddr = format!("{}:{PORT}", lab.server).parse().unwrap();
     let (local, got) = lab.client(move || {
         let mut s = TcpStream::connect_timeout(&server, Duration::from_secs(10)).unwrap();
