@@ -337,22 +337,8 @@ fn a_server_speaking_first_streams_through_the_nic_and_duplicates_are_skipped() 
     };
     lab.listen();
     const BYTES: usize = 300_000;
-    let adopter = Command::new("ip")
-        .args(["netns", "exec", &lab.host_ns])
-        .arg(env!("CARGO_BIN_EXE_nicctl"))
-        .args([
-            "--device",
-            &lab.device(),
-            "--json",
-            "adopt",
-            "--timeout",
-            "4",
-        ])
-        .args(["--exec", &format!("head -c {BYTES} /dev/zero")])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let exec = format!("head -c {BYTES} /dev/zero");
+    let adopter = lab.adopt(&["--timeout", "4", "--exec", &exec]);
     let server: SocketAddr = format!("{}:{PORT}", lab.server).parse().unwrap();
     let got = lab.client(move || {
         let mut s = TcpStream::connect_timeout(&server, Duration::from_secs(10)).unwrap();
