@@ -1,33 +1,32 @@
-//! ferronic's NIC datapath in rust-hdl.
+//! ferronic's NIC datapath in rust-hdl, one `LogicBlock` per file, grouped
+//! by subsystem:
 //!
-//! Receive path: `s_axis` (from MAC/switch, frames with FCS) ->
-//! [`fcs_check::FcsCheck`] -> [`tag_migrate::TagMigrate`] ->
-//! [`fcs_insert::FcsInsert`] -> `m_axis` (to host). [`nic_core::NicCore`] is
-//! the top; [`verilog::emit`] turns it into `nic_core.v` for synthesis.
+//! * [`common`]: the AXI4-Stream bundle ([`common::axis`]), FIFOs, CRC and
+//!   Toeplitz networks, SipHash: blocks that know nothing of frames.
+//! * [`rx`]: `s_axis` (MAC/switch, frames with FCS) -> FCS check -> DSA tag
+//!   migration -> FCS replace -> RSS -> `m_axis` (host).
+//! * [`tx`]: `s_axis_tx` (host) and the handshake engine -> arbiter -> FCS
+//!   append -> `m_axis_tx` (MAC).
+//! * [`handshake`]: the SYN-cookie engine that taps the receive stream.
+//! * [`control`]: `s_axil` (AXI4-Lite) -> register file -> configuration
+//!   signals; datapath events -> 64-bit counters.
+//!
+//! [`nic_core::NicCore`] joins them into the top; [`verilog::emit`] turns it
+//! into `nic_core.v`, [`report`] describes its ports and encodings and
+//! [`synth`] reads yosys' statistics of it.
+//!
+//! Every signal that another block reads is assigned once per evaluation
+//! (see `DESIGN.md` section 3): event-driven simulators spin forever on a
+//! signal written twice in one `always @(*)` whose reader feeds back.
 
-pub mod axil_slave;
-pub mod counter_bank;
-pub mod counter_events;
-pub mod crc32;
-pub mod crc_lanes;
-pub mod fcs_append;
-pub mod fcs_check;
-pub mod fcs_insert;
+pub mod common;
+pub mod control;
 pub mod handshake;
-pub mod hs_clock;
-pub mod keep;
 pub mod nic_core;
-pub mod regfile;
 pub mod report;
-pub mod rss_steer;
-pub mod siphash;
-pub mod syn_cookie;
-pub mod sync_fifo;
+pub mod rx;
 pub mod synth;
-pub mod tag;
-pub mod tag_migrate;
-pub mod toeplitz;
-pub mod tx_arb;
+pub mod tx;
 pub mod verilog;
 
 #[cfg(test)]

@@ -14,7 +14,7 @@
 //! | `clk`, `rst` | 1 | clock; synchronous active-high reset |
 //! | `s_axis_tdata/tkeep/tvalid/tready/tlast` | 64/8/1/1/1 | input frames, byte 0 in `tdata[7:0]` |
 //! | `m_axis_tdata/tkeep/tvalid/tready/tlast` | 64/8/1/1/1 | output frames |
-//! | `m_axis_tuser` | 6 | flags on the `tlast` beat, [`crate::tag::tuser`] |
+//! | `m_axis_tuser` | 6 | flags on the `tlast` beat, [`crate::rx::tag::tuser`] |
 //! | `m_axis_tag` | 64 | migrated tag on the `tlast` beat (wire order, zero-extended) |
 //! | `m_axis_tdest` | 3 | receive queue (RSS or default), constant over the frame |
 //! | `m_axis_hash` | 32 | Toeplitz RSS hash of IP frames (0 otherwise), constant over the frame |
@@ -26,18 +26,19 @@
 //! Latency: [`LATENCY`] cycles from a beat's acceptance on `s_axis` to its
 //! appearance on `m_axis` at line rate; one beat per clock, no bubbles.
 
-use crate::axil_slave::AxilSlave;
-use crate::counter_bank::CounterBank;
-use crate::counter_events::CounterEvents;
-use crate::fcs_append::FcsAppend;
-use crate::fcs_check::FcsCheck;
-use crate::fcs_insert::FcsInsert;
-use crate::handshake::HandshakeEngine;
-use crate::hs_clock::HsClock;
-use crate::regfile::RegFile;
-use crate::rss_steer::RssSteer;
-use crate::tag_migrate::TagMigrate;
-use crate::tx_arb::TxArb;
+use crate::common::axis::{AxisMaster64, AxisSlave64};
+use crate::control::axil_slave::AxilSlave;
+use crate::control::counter_bank::CounterBank;
+use crate::control::counter_events::CounterEvents;
+use crate::control::regfile::RegFile;
+use crate::handshake::clock::HsClock;
+use crate::handshake::engine::HandshakeEngine;
+use crate::rx::fcs_check::FcsCheck;
+use crate::rx::fcs_insert::FcsInsert;
+use crate::rx::rss_steer::RssSteer;
+use crate::rx::tag_migrate::TagMigrate;
+use crate::tx::fcs_append::FcsAppend;
+use crate::tx::tx_arb::TxArb;
 use crate::{COUNTERS, HS_COUNTER0, INPUT_BITS, LISTEN, RX_QUEUE_BITS};
 use ferronic_regmap::RegMap;
 use rust_hdl::prelude::*;
@@ -60,32 +61,16 @@ const _: () = assert!(HS_COUNTER0 == 73 && LISTEN == 64);
 pub struct NicCore {
     pub clk: Signal<In, Clock>,
     pub rst: Signal<In, Bit>,
-    pub s_axis_tdata: Signal<In, Bits<64>>,
-    pub s_axis_tkeep: Signal<In, Bits<8>>,
-    pub s_axis_tvalid: Signal<In, Bit>,
-    pub s_axis_tready: Signal<Out, Bit>,
-    pub s_axis_tlast: Signal<In, Bit>,
-    pub m_axis_tdata: Signal<Out, Bits<64>>,
-    pub m_axis_tkeep: Signal<Out, Bits<8>>,
-    pub m_axis_tvalid: Signal<Out, Bit>,
-    pub m_axis_tready: Signal<In, Bit>,
-    pub m_axis_tlast: Signal<Out, Bit>,
+    pub s_axis: AxisSlave64,
+    pub m_axis: AxisMaster64,
     pub m_axis_tuser: Signal<Out, Bits<6>>,
     pub m_axis_tag: Signal<Out, Bits<64>>,
     pub m_axis_tdest: Signal<Out, Bits<RX_QUEUE_BITS>>,
     pub m_axis_hash: Signal<Out, Bits<32>>,
-    pub s_axis_tx_tdata: Signal<In, Bits<64>>,
-    pub s_axis_tx_tkeep: Signal<In, Bits<8>>,
-    pub s_axis_tx_tvalid: Signal<In, Bit>,
-    pub s_axis_tx_tready: Signal<Out, Bit>,
-    pub s_axis_tx_tlast: Signal<In, Bit>,
+    pub s_axis_tx: AxisSlave64,
     pub s_axis_tx_tuser: Signal<In, Bit>,
     pub s_axis_tx_tdest: Signal<In, Bits<RX_QUEUE_BITS>>,
-    pub m_axis_tx_tdata: Signal<Out, Bits<64>>,
-    pub m_axis_tx_tkeep: Signal<Out, Bits<8>>,
-    pub m_axis_tx_tvalid: Signal<Out, Bit>,
-    pub m_axis_tx_tready: Signal<In, Bit>,
-    pub m_axis_tx_tlast: Signal<Out, Bit>,
+    pub m_axis_tx: AxisMaster64,
     pub m_axis_tx_tuser: Signal<Out, Bit>,
     pub s_axil_awaddr: Signal<In, Bits<16>>,
     pub s_axil_awprot: Signal<In, Bits<3>>,
@@ -127,32 +112,16 @@ impl NicCore {
         NicCore {
             clk: Default::default(),
             rst: Default::default(),
-            s_axis_tdata: Default::default(),
-            s_axis_tkeep: Default::default(),
-            s_axis_tvalid: Default::default(),
-            s_axis_tready: Default::default(),
-            s_axis_tlast: Default::default(),
-            m_axis_tdata: Default::default(),
-            m_axis_tkeep: Default::default(),
-            m_axis_tvalid: Default::default(),
-            m_axis_tready: Default::default(),
-            m_axis_tlast: Default::default(),
+            s_axis: Default::default(),
+            m_axis: Default::default(),
             m_axis_tuser: Default::default(),
             m_axis_tag: Default::default(),
             m_axis_tdest: Default::default(),
             m_axis_hash: Default::default(),
-            s_axis_tx_tdata: Default::default(),
-            s_axis_tx_tkeep: Default::default(),
-            s_axis_tx_tvalid: Default::default(),
-            s_axis_tx_tready: Default::default(),
-            s_axis_tx_tlast: Default::default(),
+            s_axis_tx: Default::default(),
             s_axis_tx_tuser: Default::default(),
             s_axis_tx_tdest: Default::default(),
-            m_axis_tx_tdata: Default::default(),
-            m_axis_tx_tkeep: Default::default(),
-            m_axis_tx_tvalid: Default::default(),
-            m_axis_tx_tready: Default::default(),
-            m_axis_tx_tlast: Default::default(),
+            m_axis_tx: Default::default(),
             m_axis_tx_tuser: Default::default(),
             s_axil_awaddr: Default::default(),
             s_axil_awprot: Default::default(),
@@ -204,24 +173,12 @@ impl Logic for NicCore {
         // transmit: host and handshake engine -> TxArb -> FcsAppend -> MAC
         self.tx_arb.clock.next = self.clk.val();
         self.tx_arb.rst.next = self.rst.val();
-        self.tx_arb.h_tdata.next = self.s_axis_tx_tdata.val();
-        self.tx_arb.h_tkeep.next = self.s_axis_tx_tkeep.val();
-        self.tx_arb.h_tvalid.next = self.s_axis_tx_tvalid.val();
-        self.tx_arb.h_tlast.next = self.s_axis_tx_tlast.val();
+        AxisSlave64::link(&mut self.s_axis_tx, &mut self.tx_arb.h_axis);
         self.tx_arb.h_tuser.next = self.s_axis_tx_tuser.val();
-        self.s_axis_tx_tready.next = self.tx_arb.h_tready.val();
-        self.tx_arb.e_tdata.next = self.hs.g_tdata.val();
-        self.tx_arb.e_tkeep.next = self.hs.g_tkeep.val();
-        self.tx_arb.e_tvalid.next = self.hs.g_tvalid.val();
-        self.tx_arb.e_tlast.next = self.hs.g_tlast.val();
-        self.hs.g_tready.next = self.tx_arb.e_tready.val();
+        AxisMaster64::join(&mut self.hs.g_axis, &mut self.tx_arb.e_axis);
         self.tx_fcs.enable.next = self.regs.tx_enable.val();
-        self.tx_fcs.s_tdata.next = self.tx_arb.m_tdata.val();
-        self.tx_fcs.s_tkeep.next = self.tx_arb.m_tkeep.val();
-        self.tx_fcs.s_tvalid.next = self.tx_arb.m_tvalid.val();
-        self.tx_fcs.s_tlast.next = self.tx_arb.m_tlast.val();
+        AxisMaster64::join(&mut self.tx_arb.m_axis, &mut self.tx_fcs.s_axis);
         self.tx_fcs.s_tuser.next = self.tx_arb.m_tuser.val();
-        self.tx_arb.m_tready.next = self.tx_fcs.s_tready.val();
         // handshake engine: watches FcsInsert -> RssSteer, configured by
         // the handshake block's settings packed as regfile::HS_FIELDS
         // (CTRL 0..1, KEY0 2..129, KEY1 130..257, CLOCK_DIV 258, COUNT_PERIOD
@@ -229,11 +186,11 @@ impl Logic for NicCore {
         // TTL 422), then the listen table's words from 430
         self.hs.clock.next = self.clk.val();
         self.hs.rst.next = self.rst.val();
-        self.hs.t_tdata.next = self.fcs_insert.m_tdata.val();
-        self.hs.t_tkeep.next = self.fcs_insert.m_tkeep.val();
-        self.hs.t_tvalid.next = self.fcs_insert.m_tvalid.val();
-        self.hs.t_tready.next = self.rss.s_tready.val();
-        self.hs.t_tlast.next = self.fcs_insert.m_tlast.val();
+        self.hs.t_tdata.next = self.fcs_insert.m_axis.tdata.val();
+        self.hs.t_tkeep.next = self.fcs_insert.m_axis.tkeep.val();
+        self.hs.t_tvalid.next = self.fcs_insert.m_axis.tvalid.val();
+        self.hs.t_tready.next = self.rss.s_axis.tready.val();
+        self.hs.t_tlast.next = self.fcs_insert.m_axis.tlast.val();
         self.hs.t_bad.next = self.fcs_insert.m_tuser.val().get_bit(0);
         self.rss.hs_valid.next = self.hs.d_valid.val();
         self.rss.hs_consume.next = self.hs.d_consume.val();
@@ -259,15 +216,11 @@ impl Logic for NicCore {
             | (bit_cast::<INPUT_BITS, 32>(self.timers.count.val()) << 32_u64)
             | (bit_cast::<INPUT_BITS, 1>(self.hs.h_valid.val().into()) << 64_u64)
             | (bit_cast::<INPUT_BITS, 288>(self.hs.h_data.val()) << 96_u64);
-        self.m_axis_tx_tdata.next = self.tx_fcs.m_tdata.val();
-        self.m_axis_tx_tkeep.next = self.tx_fcs.m_tkeep.val();
-        self.m_axis_tx_tvalid.next = self.tx_fcs.m_tvalid.val();
-        self.m_axis_tx_tlast.next = self.tx_fcs.m_tlast.val();
+        AxisMaster64::link(&mut self.m_axis_tx, &mut self.tx_fcs.m_axis);
         self.m_axis_tx_tuser.next = self.tx_fcs.m_tuser.val();
-        self.tx_fcs.m_tready.next = self.m_axis_tx_tready.val();
-        self.events.tx_tkeep.next = self.s_axis_tx_tkeep.val();
-        self.events.tx_fire.next = self.s_axis_tx_tvalid.val() & self.tx_arb.h_tready.val();
-        self.events.tx_tlast.next = self.s_axis_tx_tlast.val();
+        self.events.tx_tkeep.next = self.s_axis_tx.tkeep.val();
+        self.events.tx_fire.next = self.s_axis_tx.tvalid.val() & self.s_axis_tx.tready.val();
+        self.events.tx_tlast.next = self.s_axis_tx.tlast.val();
         self.events.tx_tdest.next = self.s_axis_tx_tdest.val();
         self.events.tx_bad.next = self.s_axis_tx_tuser.val();
         self.events.tx_drop.next = self.tx_fcs.frame_drop.val();
@@ -292,43 +245,23 @@ impl Logic for NicCore {
         self.regs.rss_index.next = self.rss.rss_index.val();
         self.rss.rss_queue.next = self.regs.rss_queue.val();
         // s_axis -> FcsCheck
-        self.fcs_check.s_tdata.next = self.s_axis_tdata.val();
-        self.fcs_check.s_tkeep.next = self.s_axis_tkeep.val();
-        self.fcs_check.s_tvalid.next = self.s_axis_tvalid.val();
-        self.fcs_check.s_tlast.next = self.s_axis_tlast.val();
-        self.s_axis_tready.next = self.fcs_check.s_tready.val();
+        AxisSlave64::link(&mut self.s_axis, &mut self.fcs_check.s_axis);
         // FcsCheck -> TagMigrate
-        self.tag_migrate.s_tdata.next = self.fcs_check.m_tdata.val();
-        self.tag_migrate.s_tkeep.next = self.fcs_check.m_tkeep.val();
-        self.tag_migrate.s_tvalid.next = self.fcs_check.m_tvalid.val();
-        self.tag_migrate.s_tlast.next = self.fcs_check.m_tlast.val();
+        AxisMaster64::join(&mut self.fcs_check.m_axis, &mut self.tag_migrate.s_axis);
         self.tag_migrate.s_tuser.next = self.fcs_check.m_tuser.val();
-        self.fcs_check.m_tready.next = self.tag_migrate.s_tready.val();
         // TagMigrate -> FcsInsert
-        self.fcs_insert.s_tdata.next = self.tag_migrate.m_tdata.val();
-        self.fcs_insert.s_tkeep.next = self.tag_migrate.m_tkeep.val();
-        self.fcs_insert.s_tvalid.next = self.tag_migrate.m_tvalid.val();
-        self.fcs_insert.s_tlast.next = self.tag_migrate.m_tlast.val();
+        AxisMaster64::join(&mut self.tag_migrate.m_axis, &mut self.fcs_insert.s_axis);
         self.fcs_insert.s_tuser.next = self.tag_migrate.m_tuser.val();
         self.fcs_insert.s_tag.next = self.tag_migrate.m_tag.val();
-        self.tag_migrate.m_tready.next = self.fcs_insert.s_tready.val();
         // FcsInsert -> RssSteer -> m_axis
-        self.rss.s_tdata.next = self.fcs_insert.m_tdata.val();
-        self.rss.s_tkeep.next = self.fcs_insert.m_tkeep.val();
-        self.rss.s_tvalid.next = self.fcs_insert.m_tvalid.val();
-        self.rss.s_tlast.next = self.fcs_insert.m_tlast.val();
+        AxisMaster64::join(&mut self.fcs_insert.m_axis, &mut self.rss.s_axis);
         self.rss.s_tuser.next = self.fcs_insert.m_tuser.val();
         self.rss.s_tag.next = self.fcs_insert.m_tag.val();
-        self.fcs_insert.m_tready.next = self.rss.s_tready.val();
-        self.m_axis_tdata.next = self.rss.m_tdata.val();
-        self.m_axis_tkeep.next = self.rss.m_tkeep.val();
-        self.m_axis_tvalid.next = self.rss.m_tvalid.val();
-        self.m_axis_tlast.next = self.rss.m_tlast.val();
+        AxisMaster64::link(&mut self.m_axis, &mut self.rss.m_axis);
         self.m_axis_tuser.next = self.rss.m_tuser.val();
         self.m_axis_tag.next = self.rss.m_tag.val();
         self.m_axis_tdest.next = self.rss.m_tdest.val();
         self.m_axis_hash.next = self.rss.m_hash.val();
-        self.rss.m_tready.next = self.m_axis_tready.val();
         // AXI4-Lite slave <-> register file
         self.axil.awaddr.next = self.s_axil_awaddr.val();
         self.axil.awprot.next = self.s_axil_awprot.val();
@@ -360,12 +293,12 @@ impl Logic for NicCore {
         self.axil.rd_data.next = self.regs.rd_data.val();
         // counters
         self.events.s_last_fire.next =
-            self.s_axis_tvalid.val() & self.fcs_check.s_tready.val() & self.s_axis_tlast.val();
+            self.s_axis.tvalid.val() & self.s_axis.tready.val() & self.s_axis.tlast.val();
         self.events.drop.next = self.rss.drop_last.val();
-        self.events.m_tkeep.next = self.rss.m_tkeep.val();
-        self.events.m_tvalid.next = self.rss.m_tvalid.val();
-        self.events.m_tready.next = self.m_axis_tready.val();
-        self.events.m_tlast.next = self.rss.m_tlast.val();
+        self.events.m_tkeep.next = self.m_axis.tkeep.val();
+        self.events.m_tvalid.next = self.m_axis.tvalid.val();
+        self.events.m_tready.next = self.m_axis.tready.val();
+        self.events.m_tlast.next = self.m_axis.tlast.val();
         self.events.m_tuser.next = self.rss.m_tuser.val();
         self.events.m_tdest.next = self.rss.m_tdest.val();
         self.events.m_parse_err.next = self.rss.m_parse_err.val();

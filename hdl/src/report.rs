@@ -2,7 +2,7 @@
 //! encodings, latency and the lint waivers in force.
 
 use crate::nic_core::LATENCY;
-use crate::tag::{tuser, TagFormat, TagMode};
+use crate::rx::tag::{tuser, TagFormat, TagMode};
 
 /// Lint waivers the emitted Verilog needs, with the reason for each.
 pub const WAIVERS: &[(&str, &str)] = &[

@@ -71,22 +71,22 @@ macro_rules! run_stream {
             let valid = k < all.len();
             if valid {
                 let ((d, kp, l), $v) = all[k];
-                uut.s_tdata.next = d.into();
-                uut.s_tkeep.next = (kp as u64).into();
-                uut.s_tlast.next = l;
+                uut.s_axis.tdata.next = d.into();
+                uut.s_axis.tkeep.next = (kp as u64).into();
+                uut.s_axis.tlast.next = l;
                 let $s = &mut *uut;
                 $side;
             }
-            uut.s_tvalid.next = valid;
+            uut.s_axis.tvalid.next = valid;
             let ready = stall == 0 || cycle % stall != 0;
-            uut.m_tready.next = ready;
+            uut.m_axis.tready.next = ready;
             uut.clock.next = false.into();
             assert!(simulate(uut, 1000));
-            let s_fire = valid && uut.s_tready.val();
-            if ready && uut.m_tvalid.val() {
-                let n = uut.m_tkeep.val().to_u64().trailing_ones() as usize;
-                cur.extend_from_slice(&uut.m_tdata.val().to_u64().to_le_bytes()[..n]);
-                if uut.m_tlast.val() {
+            let s_fire = valid && uut.s_axis.tready.val();
+            if ready && uut.m_axis.tvalid.val() {
+                let n = uut.m_axis.tkeep.val().to_u64().trailing_ones() as usize;
+                cur.extend_from_slice(&uut.m_axis.tdata.val().to_u64().to_le_bytes()[..n]);
+                if uut.m_axis.tlast.val() {
                     let $o = &*uut;
                     out.push((std::mem::take(&mut cur), $user));
                 }

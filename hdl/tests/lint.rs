@@ -2,9 +2,9 @@
 //! `verilator --lint-only -Wall` (DECLFILENAME waived: one module per test
 //! file here, not per file name).
 
-use ferronic_hdl::handshake::HandshakeEngine;
-use ferronic_hdl::siphash::SipHash16;
-use ferronic_hdl::syn_cookie::SynCookie;
+use ferronic_hdl::common::siphash::SipHash16;
+use ferronic_hdl::handshake::engine::HandshakeEngine;
+use ferronic_hdl::handshake::syn_cookie::SynCookie;
 use rust_hdl::prelude::*;
 use std::process::Command;
 

@@ -2,7 +2,7 @@
 //! messages fed with random gaps come out after exactly `LATENCY` cycles,
 //! each equal to the `siphasher` crate; plus the paper's 16-byte vector.
 
-use ferronic_hdl::siphash::{SipHash16, LATENCY};
+use ferronic_hdl::common::siphash::{SipHash16, LATENCY};
 use rand::{Rng, SeedableRng};
 use rust_hdl::prelude::*;
 use siphasher::sip::SipHasher24;

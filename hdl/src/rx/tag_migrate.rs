@@ -2,9 +2,9 @@
 //!
 //! * Bus: AXI4-Stream, 64-bit, frames *with* their 4-byte FCS slot at the end.
 //!   The slot's content on output is meaningless (zero or the old FCS):
-//!   [`crate::fcs_insert::FcsInsert`] overwrites it.
+//!   [`crate::rx::fcs_insert::FcsInsert`] overwrites it.
 //! * Format and mode come per frame in `s_tuser[7:4]` / `s_tuser[9:8]`
-//!   (sampled by `FcsCheck` at the first beat); see [`crate::tag`].
+//!   (sampled by `FcsCheck` at the first beat); see [`crate::rx::tag`].
 //! * Modes: pass (unchanged); strip (tag removed, delivered on `m_tag` with
 //!   the `tlast` beat; a frame of at least 64 bytes that shrinks below is
 //!   zero-padded to 64); tail (tag moved just before the FCS slot). A frame
@@ -19,7 +19,8 @@
 //! * Latency: 4 cycles from a beat's acceptance to its output at line rate;
 //!   one beat accepted per clock, back-to-back frames, no bubble, any mode.
 
-use crate::keep::KeepCount;
+use crate::common::axis::{AxisMaster64, AxisSlave64};
+use crate::common::keep::KeepCount;
 use rust_hdl::prelude::*;
 
 /// DSA tag migration stage; see the module documentation.
@@ -27,17 +28,9 @@ use rust_hdl::prelude::*;
 pub struct TagMigrate {
     pub clock: Signal<In, Clock>,
     pub rst: Signal<In, Bit>,
-    pub s_tdata: Signal<In, Bits<64>>,
-    pub s_tkeep: Signal<In, Bits<8>>,
-    pub s_tvalid: Signal<In, Bit>,
-    pub s_tready: Signal<Out, Bit>,
-    pub s_tlast: Signal<In, Bit>,
+    pub s_axis: AxisSlave64,
     pub s_tuser: Signal<In, Bits<11>>,
-    pub m_tdata: Signal<Out, Bits<64>>,
-    pub m_tkeep: Signal<Out, Bits<8>>,
-    pub m_tvalid: Signal<Out, Bit>,
-    pub m_tready: Signal<In, Bit>,
-    pub m_tlast: Signal<Out, Bit>,
+    pub m_axis: AxisMaster64,
     pub m_tuser: Signal<Out, Bits<7>>,
     /// The tag (wire order, byte 0 in bits 7:0, zero beyond its length);
     /// valid with `m_tlast` when `m_tuser` has `MIGRATED`.
@@ -109,17 +102,9 @@ impl Default for TagMigrate {
         Self {
             clock: Default::default(),
             rst: Default::default(),
-            s_tdata: Default::default(),
-            s_tkeep: Default::default(),
-            s_tvalid: Default::default(),
-            s_tready: Default::default(),
-            s_tlast: Default::default(),
+            s_axis: Default::default(),
             s_tuser: Default::default(),
-            m_tdata: Default::default(),
-            m_tkeep: Default::default(),
-            m_tvalid: Default::default(),
-            m_tready: Default::default(),
-            m_tlast: Default::default(),
+            m_axis: Default::default(),
             m_tuser: Default::default(),
             m_tag: Default::default(),
             keep: Default::default(),
@@ -191,9 +176,9 @@ impl Logic for TagMigrate {
             self, clock, e0, e1, e2, m0, m1, m2, wc, beat, tag, o_data, o_keep, o_valid, o_last,
             o_user, o_tag
         );
-        self.keep.tkeep.next = self.s_tkeep.val();
+        self.keep.tkeep.next = self.s_axis.tkeep.val();
         self.in_meta.next = bit_cast::<16, 4>(self.keep.count.val())
-            | (bit_cast::<16, 1>(self.s_tlast.val().into()) << 4_u64)
+            | (bit_cast::<16, 1>(self.s_axis.tlast.val().into()) << 4_u64)
             | (bit_cast::<16, 11>(self.s_tuser.val()) << 5_u64);
         self.e0d.next = self.e0.q.val();
         self.e1d.next = self.e1.q.val();
@@ -360,10 +345,10 @@ impl Logic for TagMigrate {
         }
         // --- handshakes
         self.pop.next = self.head_ok.val()
-            & (!self.out_emit.val() | !self.o_valid.q.val() | self.m_tready.val());
-        self.s_tready.next = (self.wc.q.val() != 3_u64) | self.pop.val();
-        self.push.next = self.s_tvalid.val() & self.s_tready.val();
-        if self.o_valid.q.val() & self.m_tready.val() {
+            & (!self.out_emit.val() | !self.o_valid.q.val() | self.m_axis.tready.val());
+        self.s_axis.tready.next = (self.wc.q.val() != 3_u64) | self.pop.val();
+        self.push.next = self.s_axis.tvalid.val() & self.s_axis.tready.val();
+        if self.o_valid.q.val() & self.m_axis.tready.val() {
             self.o_valid.d.next = false;
         }
         self.widx.next = self.wc.q.val();
@@ -397,15 +382,15 @@ impl Logic for TagMigrate {
         }
         if self.push.val() {
             if self.widx.val() == 0_u64 {
-                self.e0.d.next = self.s_tdata.val();
+                self.e0.d.next = self.s_axis.tdata.val();
                 self.m0.d.next = self.in_meta.val();
             }
             if self.widx.val() == 1_u64 {
-                self.e1.d.next = self.s_tdata.val();
+                self.e1.d.next = self.s_axis.tdata.val();
                 self.m1.d.next = self.in_meta.val();
             }
             if self.widx.val() == 2_u64 {
-                self.e2.d.next = self.s_tdata.val();
+                self.e2.d.next = self.s_axis.tdata.val();
                 self.m2.d.next = self.in_meta.val();
             }
         }
@@ -418,10 +403,10 @@ impl Logic for TagMigrate {
             self.beat.d.next = 0_u64.into();
             self.o_valid.d.next = false;
         }
-        self.m_tdata.next = self.o_data.q.val();
-        self.m_tkeep.next = self.o_keep.q.val();
-        self.m_tvalid.next = self.o_valid.q.val();
-        self.m_tlast.next = self.o_last.q.val();
+        self.m_axis.tdata.next = self.o_data.q.val();
+        self.m_axis.tkeep.next = self.o_keep.q.val();
+        self.m_axis.tvalid.next = self.o_valid.q.val();
+        self.m_axis.tlast.next = self.o_last.q.val();
         self.m_tuser.next = self.o_user.q.val();
         self.m_tag.next = self.o_tag.q.val();
     }
@@ -430,7 +415,7 @@ impl Logic for TagMigrate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tag::{tuser, TagFormat, TagMode};
+    use crate::rx::tag::{tuser, TagFormat, TagMode};
     use crate::testbench::run_stream;
 
     fn cfg(f: TagFormat, m: TagMode) -> u64 {

@@ -16,8 +16,9 @@
 //!   Frames are not padded: the host pads to 60 bytes as drivers do.
 //! * Latency: 1 cycle (registered output).
 
-use crate::crc_lanes::Crc32Lanes;
-use crate::keep::KeepCount;
+use crate::common::axis::{AxisMaster64, AxisSlave64};
+use crate::common::crc_lanes::Crc32Lanes;
+use crate::common::keep::KeepCount;
 use rust_hdl::prelude::*;
 
 /// Transmit FCS insertion; see the module documentation.
@@ -25,19 +26,11 @@ use rust_hdl::prelude::*;
 pub struct FcsAppend {
     pub clock: Signal<In, Clock>,
     pub rst: Signal<In, Bit>,
-    pub s_tdata: Signal<In, Bits<64>>,
-    pub s_tkeep: Signal<In, Bits<8>>,
-    pub s_tvalid: Signal<In, Bit>,
-    pub s_tready: Signal<Out, Bit>,
-    pub s_tlast: Signal<In, Bit>,
+    pub s_axis: AxisSlave64,
     pub s_tuser: Signal<In, Bit>,
     pub enable: Signal<In, Bit>,
     pub frame_drop: Signal<Out, Bit>,
-    pub m_tdata: Signal<Out, Bits<64>>,
-    pub m_tkeep: Signal<Out, Bits<8>>,
-    pub m_tvalid: Signal<Out, Bit>,
-    pub m_tready: Signal<In, Bit>,
-    pub m_tlast: Signal<Out, Bit>,
+    pub m_axis: AxisMaster64,
     pub m_tuser: Signal<Out, Bit>,
     lanes: Crc32Lanes,
     keep: KeepCount,
@@ -65,19 +58,11 @@ impl Default for FcsAppend {
         Self {
             clock: Default::default(),
             rst: Default::default(),
-            s_tdata: Default::default(),
-            s_tkeep: Default::default(),
-            s_tvalid: Default::default(),
-            s_tready: Default::default(),
-            s_tlast: Default::default(),
+            s_axis: Default::default(),
             s_tuser: Default::default(),
             enable: Default::default(),
             frame_drop: Default::default(),
-            m_tdata: Default::default(),
-            m_tkeep: Default::default(),
-            m_tvalid: Default::default(),
-            m_tready: Default::default(),
-            m_tlast: Default::default(),
+            m_axis: Default::default(),
             m_tuser: Default::default(),
             lanes: Default::default(),
             keep: Default::default(),
@@ -95,7 +80,7 @@ impl Default for FcsAppend {
             fire: Default::default(),
             fcs: Default::default(),
             kb: Default::default(),
-            init: Constant::new(u64::from(crate::crc32::INIT).into()),
+            init: Constant::new(u64::from(crate::common::crc32::INIT).into()),
             ones: Constant::new(0xFF_u64.into()),
             ones64: Constant::new(u64::MAX.into()),
         }
@@ -109,26 +94,27 @@ impl Logic for FcsAppend {
             self, clock, crc, in_frame, dropping, extra, extra_data, extra_keep, o_data, o_keep,
             o_valid, o_last, o_user
         );
-        self.keep.tkeep.next = self.s_tkeep.val();
+        self.keep.tkeep.next = self.s_axis.tkeep.val();
         self.lanes.crc_in.next = self.crc.q.val();
         if !self.in_frame.q.val() {
             self.lanes.crc_in.next = self.init.val();
         }
-        self.lanes.data.next = self.s_tdata.val();
+        self.lanes.data.next = self.s_axis.tdata.val();
         self.lanes.nbytes.next = self.keep.count.val();
         self.frame_drop.next = self.dropping.q.val();
         if !self.in_frame.q.val() {
             self.frame_drop.next = !self.enable.val();
         }
-        self.s_tready.next = !self.extra.q.val() & (!self.o_valid.q.val() | self.m_tready.val());
-        self.fire.next = self.s_tvalid.val() & self.s_tready.val();
+        self.s_axis.tready.next =
+            !self.extra.q.val() & (!self.o_valid.q.val() | self.m_axis.tready.val());
+        self.fire.next = self.s_axis.tvalid.val() & self.s_axis.tready.val();
         // FCS, least significant byte first; complemented again when bad
         self.fcs.next = bit_cast::<64, 32>(!self.lanes.crc_out.val());
         if self.s_tuser.val() {
             self.fcs.next = bit_cast::<64, 32>(self.lanes.crc_out.val());
         }
         self.kb.next = bit_cast::<7, 4>(self.keep.count.val()) << 3_u64;
-        if self.o_valid.q.val() & self.m_tready.val() {
+        if self.o_valid.q.val() & self.m_axis.tready.val() {
             self.o_valid.d.next = false;
             if self.extra.q.val() {
                 self.extra.d.next = false;
@@ -140,16 +126,17 @@ impl Logic for FcsAppend {
         }
         if self.fire.val() {
             self.crc.d.next = self.lanes.crc_out.val();
-            self.in_frame.d.next = !self.s_tlast.val();
+            self.in_frame.d.next = !self.s_axis.tlast.val();
             self.dropping.d.next = self.frame_drop.val();
             self.o_valid.d.next = !self.frame_drop.val();
-            self.o_data.d.next = self.s_tdata.val();
-            self.o_keep.d.next = self.s_tkeep.val();
+            self.o_data.d.next = self.s_axis.tdata.val();
+            self.o_keep.d.next = self.s_axis.tkeep.val();
             self.o_last.d.next = false;
             self.o_user.d.next = self.s_tuser.val();
-            if self.s_tlast.val() {
+            if self.s_axis.tlast.val() {
                 // data bytes, then the FCS from lane `count`
-                self.o_data.d.next = (self.s_tdata.val() & !(self.ones64.val() << self.kb.val()))
+                self.o_data.d.next = (self.s_axis.tdata.val()
+                    & !(self.ones64.val() << self.kb.val()))
                     | (self.fcs.val() << self.kb.val());
                 self.o_keep.d.next = !(self.ones.val() << (self.keep.count.val() + 4_u64));
                 self.o_last.d.next = true;
@@ -167,10 +154,10 @@ impl Logic for FcsAppend {
             self.o_valid.d.next = false;
             self.extra.d.next = false;
         }
-        self.m_tdata.next = self.o_data.q.val();
-        self.m_tkeep.next = self.o_keep.q.val();
-        self.m_tvalid.next = self.o_valid.q.val();
-        self.m_tlast.next = self.o_last.q.val();
+        self.m_axis.tdata.next = self.o_data.q.val();
+        self.m_axis.tkeep.next = self.o_keep.q.val();
+        self.m_axis.tvalid.next = self.o_valid.q.val();
+        self.m_axis.tlast.next = self.o_last.q.val();
         self.m_tuser.next = self.o_user.q.val();
     }
 }

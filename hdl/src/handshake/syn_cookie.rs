@@ -1,7 +1,7 @@
 //! `SynCookie`: Linux's IPv4 SYN cookies in hardware (`net/ipv4/
 //! syncookies.c`), one operation per clock, fixed latency [`LATENCY`].
 //!
-//! Three [`crate::siphash`] pipelines run side by side on the same
+//! Three [`crate::common::siphash`] pipelines run side by side on the same
 //! connection tuple: `hash0` (secret 0, counter 0), `hash1` (secret 1,
 //! counter `count`) and `hash1'` (secret 1, counter `count - 1`), so both a
 //! new cookie and the check of a returning one (whose counter may be one
@@ -32,7 +32,7 @@
 //! is checked against ferronic-sim's model of Linux (`sim/tests/
 //! cookie_unit.rs`, Icarus).
 
-use crate::siphash::{self, siphash16};
+use crate::common::siphash::{self, siphash16};
 use rust_hdl::prelude::*;
 use std::collections::VecDeque;
 

@@ -9,13 +9,14 @@
 //! * `m_tuser` (11 bits, internal bus): bits 7:4 = tag format, 9:8 =
 //!   tag mode and 10 = drop (CTRL.ENABLE was 0) sampled at the first beat, on every beat of the frame; on the
 //!   `tlast` beat bit 0 = bad, 1 = FCS error, 2 = runt (< 64 bytes),
-//!   3 = giant (> [`crate::MAX_FRAME`] bytes). See [`crate::tag::tuser`].
+//!   3 = giant (> [`crate::MAX_FRAME`] bytes). See [`crate::rx::tag::tuser`].
 //! * The check compares the raw register after the whole frame with the
 //!   residue 0xDEBB20E3, using one [`Crc32Lanes`] network (8 bytes on every
 //!   beat, `tkeep`'s byte count on the last).
 
-use crate::crc_lanes::Crc32Lanes;
-use crate::keep::KeepCount;
+use crate::common::axis::{AxisMaster64, AxisSlave64};
+use crate::common::crc_lanes::Crc32Lanes;
+use crate::common::keep::KeepCount;
 use rust_hdl::prelude::*;
 
 /// FCS check stage; see the module documentation.
@@ -29,16 +30,8 @@ pub struct FcsCheck {
     /// marked for dropping (`m_tuser[10]` on every beat); the drop happens
     /// after queue selection so it is counted per queue.
     pub cfg_enable: Signal<In, Bit>,
-    pub s_tdata: Signal<In, Bits<64>>,
-    pub s_tkeep: Signal<In, Bits<8>>,
-    pub s_tvalid: Signal<In, Bit>,
-    pub s_tready: Signal<Out, Bit>,
-    pub s_tlast: Signal<In, Bit>,
-    pub m_tdata: Signal<Out, Bits<64>>,
-    pub m_tkeep: Signal<Out, Bits<8>>,
-    pub m_tvalid: Signal<Out, Bit>,
-    pub m_tready: Signal<In, Bit>,
-    pub m_tlast: Signal<Out, Bit>,
+    pub s_axis: AxisSlave64,
+    pub m_axis: AxisMaster64,
     pub m_tuser: Signal<Out, Bits<11>>,
     lanes: Crc32Lanes,
     keep: KeepCount,
@@ -69,16 +62,8 @@ impl Default for FcsCheck {
             cfg_tag_format: Default::default(),
             cfg_tag_mode: Default::default(),
             cfg_enable: Default::default(),
-            s_tdata: Default::default(),
-            s_tkeep: Default::default(),
-            s_tvalid: Default::default(),
-            s_tready: Default::default(),
-            s_tlast: Default::default(),
-            m_tdata: Default::default(),
-            m_tkeep: Default::default(),
-            m_tvalid: Default::default(),
-            m_tready: Default::default(),
-            m_tlast: Default::default(),
+            s_axis: Default::default(),
+            m_axis: Default::default(),
             m_tuser: Default::default(),
             lanes: Default::default(),
             keep: Default::default(),
@@ -95,8 +80,8 @@ impl Default for FcsCheck {
             cfg_now: Default::default(),
             total: Default::default(),
             flags: Default::default(),
-            residue: Constant::new(u64::from(crate::crc32::RESIDUE).into()),
-            init: Constant::new(u64::from(crate::crc32::INIT).into()),
+            residue: Constant::new(u64::from(crate::common::crc32::RESIDUE).into()),
+            init: Constant::new(u64::from(crate::common::crc32::INIT).into()),
             min_len: Constant::new(64_u64.into()),
             max_len: Constant::new((crate::MAX_FRAME as u64).into()),
         }
@@ -107,9 +92,9 @@ impl Logic for FcsCheck {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, crc, in_frame, len, cfg, o_data, o_keep, o_valid, o_last, o_user);
-        self.s_tready.next = !self.o_valid.q.val() | self.m_tready.val();
-        self.fire.next = self.s_tvalid.val() & self.s_tready.val();
-        self.keep.tkeep.next = self.s_tkeep.val();
+        self.s_axis.tready.next = !self.o_valid.q.val() | self.m_axis.tready.val();
+        self.fire.next = self.s_axis.tvalid.val() & self.s_axis.tready.val();
+        self.keep.tkeep.next = self.s_axis.tkeep.val();
         // Configuration sampled at the first beat, held for the frame.
         self.cfg_now.next = self.cfg.q.val();
         if !self.in_frame.q.val() {
@@ -123,7 +108,7 @@ impl Logic for FcsCheck {
             self.lanes.crc_in.next = self.init.val();
             self.total.next = bit_cast::<16, 4>(self.keep.count.val());
         }
-        self.lanes.data.next = self.s_tdata.val();
+        self.lanes.data.next = self.s_axis.tdata.val();
         self.lanes.nbytes.next = self.keep.count.val();
         // flags: 0 bad, 1 fcs error, 2 runt, 3 giant
         self.flags.next = 0_u64.into();
@@ -136,25 +121,25 @@ impl Logic for FcsCheck {
         if self.total.val() > self.max_len.val() {
             self.flags.next = self.flags.val() | 0x9_u64;
         }
-        if self.o_valid.q.val() & self.m_tready.val() {
+        if self.o_valid.q.val() & self.m_axis.tready.val() {
             self.o_valid.d.next = false;
         }
         if self.fire.val() {
             self.crc.d.next = self.lanes.crc_out.val();
-            self.in_frame.d.next = !self.s_tlast.val();
+            self.in_frame.d.next = !self.s_axis.tlast.val();
             self.len.d.next = self.total.val();
             if self.in_frame.q.val() & (self.total.val() < self.len.q.val()) {
                 // saturate instead of wrapping on absurdly long frames
                 self.len.d.next = 0xFFFF_u64.into();
             }
             self.cfg.d.next = self.cfg_now.val();
-            self.o_data.d.next = self.s_tdata.val();
-            self.o_keep.d.next = self.s_tkeep.val();
+            self.o_data.d.next = self.s_axis.tdata.val();
+            self.o_keep.d.next = self.s_axis.tkeep.val();
             self.o_valid.d.next = true;
-            self.o_last.d.next = self.s_tlast.val();
+            self.o_last.d.next = self.s_axis.tlast.val();
             self.o_user.d.next = (bit_cast::<11, 6>(self.cfg_now.val().get_bits::<6>(0)) << 4_u64)
                 | (bit_cast::<11, 1>((!self.cfg_now.val().get_bit(6)).into()) << 10_u64);
-            if self.s_tlast.val() {
+            if self.s_axis.tlast.val() {
                 self.o_user.d.next = (bit_cast::<11, 6>(self.cfg_now.val().get_bits::<6>(0))
                     << 4_u64)
                     | (bit_cast::<11, 1>((!self.cfg_now.val().get_bit(6)).into()) << 10_u64)
@@ -168,10 +153,10 @@ impl Logic for FcsCheck {
             self.len.d.next = 0_u64.into();
             self.cfg.d.next = 0_u64.into();
         }
-        self.m_tdata.next = self.o_data.q.val();
-        self.m_tkeep.next = self.o_keep.q.val();
-        self.m_tvalid.next = self.o_valid.q.val();
-        self.m_tlast.next = self.o_last.q.val();
+        self.m_axis.tdata.next = self.o_data.q.val();
+        self.m_axis.tkeep.next = self.o_keep.q.val();
+        self.m_axis.tvalid.next = self.o_valid.q.val();
+        self.m_axis.tlast.next = self.o_last.q.val();
         self.m_tuser.next = self.o_user.q.val();
     }
 }
@@ -179,7 +164,7 @@ impl Logic for FcsCheck {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tag::tuser;
+    use crate::rx::tag::tuser;
     use crate::testbench::{run_stream, with_fcs};
 
     #[test]

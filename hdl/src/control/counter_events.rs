@@ -1,5 +1,5 @@
 //! `CounterEvents`: turns handshakes and flags into the increments of
-//! [`crate::counter_bank::CounterBank`], registered one cycle.
+//! [`crate::control::counter_bank::CounterBank`], registered one cycle.
 //!
 //! Counter numbers follow `ferronic_regmap` (checked by a test): 0
 //! FRAMES_IN (`s_axis` tlast accepted), 1 FRAMES_OUT, 2 DROPS (`drop`
@@ -13,7 +13,7 @@
 //! 42+4t BYTES (FCS included), 43+4t DROPS (`tx_drop`), 44+4t ERRORS (the
 //! host marked it bad, `tx_bad`).
 
-use crate::keep::KeepCount;
+use crate::common::keep::KeepCount;
 use crate::{COUNTERS, RX_QUEUE_BITS};
 use rust_hdl::prelude::*;
 

@@ -22,16 +22,17 @@
 //!   at the earliest, so at line rate the latency is fixed whatever the
 //!   frame size; one beat per clock, back-to-back frames, no bubble.
 //! * The handshake engine's decisions (`hs_valid`/`hs_consume`, one per
-//!   frame in order, from [`crate::handshake`] watching this block's
+//!   frame in order, from [`crate::handshake::engine`] watching this block's
 //!   input) queue in a 32-deep FIFO; a frame's first beat also waits for
 //!   its decision, and a consumed frame (a SYN the NIC answered) is
 //!   swallowed without leaving or counting as a drop.
 //! * `m_tdest`, `m_parse_err` and `m_hash` (the 32-bit Toeplitz hash of IP
 //!   frames, 0 otherwise, for the host's flow hash) are constant over a frame.
 
-use crate::keep::KeepCount;
-use crate::sync_fifo::SyncFifo;
-use crate::toeplitz::Toeplitz;
+use crate::common::axis::{AxisMaster64, AxisSlave64};
+use crate::common::keep::KeepCount;
+use crate::common::sync_fifo::SyncFifo;
+use crate::common::toeplitz::Toeplitz;
 use crate::RX_QUEUE_BITS;
 use rust_hdl::prelude::*;
 
@@ -43,21 +44,13 @@ pub const HOLD: u64 = 25;
 pub struct RssSteer {
     pub clock: Signal<In, Clock>,
     pub rst: Signal<In, Bit>,
-    pub s_tdata: Signal<In, Bits<64>>,
-    pub s_tkeep: Signal<In, Bits<8>>,
-    pub s_tvalid: Signal<In, Bit>,
-    pub s_tready: Signal<Out, Bit>,
-    pub s_tlast: Signal<In, Bit>,
+    pub s_axis: AxisSlave64,
     /// Bits 5:0 flags (to `m_tuser`), bit 6: drop the frame (marked by
     /// FcsCheck when CTRL.ENABLE was 0): it is steered, then consumed
     /// without leaving, and `drop_last` pulses at its last beat.
     pub s_tuser: Signal<In, Bits<7>>,
     pub s_tag: Signal<In, Bits<64>>,
-    pub m_tdata: Signal<Out, Bits<64>>,
-    pub m_tkeep: Signal<Out, Bits<8>>,
-    pub m_tvalid: Signal<Out, Bit>,
-    pub m_tready: Signal<In, Bit>,
-    pub m_tlast: Signal<Out, Bit>,
+    pub m_axis: AxisMaster64,
     pub m_tuser: Signal<Out, Bits<6>>,
     pub m_tag: Signal<Out, Bits<64>>,
     pub m_tdest: Signal<Out, Bits<RX_QUEUE_BITS>>,
@@ -163,19 +156,20 @@ impl Logic for RssSteer {
         self.decisions.din.next = self.hs_consume.val().into();
         self.beats.rst.next = self.rst.val();
         self.results.rst.next = self.rst.val();
-        self.keep.tkeep.next = self.s_tkeep.val();
+        self.keep.tkeep.next = self.s_axis.tkeep.val();
         // ---- input: into the beat FIFO, header bytes into w0..w10
         // (the result FIFO is as deep as the beat FIFO: it cannot fill first)
-        self.s_tready.next =
+        self.s_axis.tready.next =
             !self.beats.full.val() & !self.results.full.val() & !self.decisions.full.val();
         self.beats.push.next =
-            self.s_tvalid.val() & !self.beats.full.val() & !self.results.full.val();
-        self.beats.din.next = bit_cast::<144, 64>(self.s_tdata.val())
-            | (bit_cast::<144, 8>(self.s_tkeep.val()) << 64_u64)
-            | (bit_cast::<144, 1>(self.s_tlast.val().into()) << 72_u64)
+            self.s_axis.tvalid.val() & !self.beats.full.val() & !self.results.full.val();
+        self.beats.din.next = bit_cast::<144, 64>(self.s_axis.tdata.val())
+            | (bit_cast::<144, 8>(self.s_axis.tkeep.val()) << 64_u64)
+            | (bit_cast::<144, 1>(self.s_axis.tlast.val().into()) << 72_u64)
             | (bit_cast::<144, 7>(self.s_tuser.val()) << 73_u64)
             | (bit_cast::<144, 64>(self.s_tag.val()) << 80_u64);
-        self.fire.next = self.s_tvalid.val() & !self.beats.full.val() & !self.results.full.val();
+        self.fire.next =
+            self.s_axis.tvalid.val() & !self.beats.full.val() & !self.results.full.val();
         self.total.next = self.nbytes.q.val() + bit_cast::<8, 4>(self.keep.count.val());
         if self.total.val() < self.nbytes.q.val() {
             self.total.next = 0xFF_u64.into();
@@ -183,7 +177,7 @@ impl Logic for RssSteer {
         // header complete: at the 12th beat (96 bytes seen) or the frame's end
         self.hdr_end.next = self.fire.val()
             & (self.ib.q.val() < 12_u64)
-            & (self.s_tlast.val() | (self.ib.q.val() == 11_u64));
+            & (self.s_axis.tlast.val() | (self.ib.q.val() == 11_u64));
         self.now.d.next = self.now.q.val() + 1_u64;
         self.go.d.next = self.hdr_end.val();
         self.go_len.d.next = self.total.val();
@@ -193,45 +187,45 @@ impl Logic for RssSteer {
         }
         if self.fire.val() {
             if self.ib.q.val() == 0_u64 {
-                self.w0.d.next = self.s_tdata.val();
+                self.w0.d.next = self.s_axis.tdata.val();
                 self.t0.d.next = self.now.q.val();
             }
             if self.ib.q.val() == 1_u64 {
-                self.w1.d.next = self.s_tdata.val();
+                self.w1.d.next = self.s_axis.tdata.val();
             }
             if self.ib.q.val() == 2_u64 {
-                self.w2.d.next = self.s_tdata.val();
+                self.w2.d.next = self.s_axis.tdata.val();
             }
             if self.ib.q.val() == 3_u64 {
-                self.w3.d.next = self.s_tdata.val();
+                self.w3.d.next = self.s_axis.tdata.val();
             }
             if self.ib.q.val() == 4_u64 {
-                self.w4.d.next = self.s_tdata.val();
+                self.w4.d.next = self.s_axis.tdata.val();
             }
             if self.ib.q.val() == 5_u64 {
-                self.w5.d.next = self.s_tdata.val();
+                self.w5.d.next = self.s_axis.tdata.val();
             }
             if self.ib.q.val() == 6_u64 {
-                self.w6.d.next = self.s_tdata.val();
+                self.w6.d.next = self.s_axis.tdata.val();
             }
             if self.ib.q.val() == 7_u64 {
-                self.w7.d.next = self.s_tdata.val();
+                self.w7.d.next = self.s_axis.tdata.val();
             }
             if self.ib.q.val() == 8_u64 {
-                self.w8.d.next = self.s_tdata.val();
+                self.w8.d.next = self.s_axis.tdata.val();
             }
             if self.ib.q.val() == 9_u64 {
-                self.w9.d.next = self.s_tdata.val();
+                self.w9.d.next = self.s_axis.tdata.val();
             }
             if self.ib.q.val() == 10_u64 {
-                self.w10.d.next = self.s_tdata.val();
+                self.w10.d.next = self.s_axis.tdata.val();
             }
             self.nbytes.d.next = self.total.val();
             self.ib.d.next = self.ib.q.val() + 1_u64;
             if self.ib.q.val() == 12_u64 {
                 self.ib.d.next = 12_u64.into();
             }
-            if self.s_tlast.val() {
+            if self.s_axis.tlast.val() {
                 self.ib.d.next = 0_u64.into();
                 self.nbytes.d.next = 0_u64.into();
             }
@@ -401,25 +395,25 @@ impl Logic for RssSteer {
         // a frame marked for dropping is consumed whatever m_tready says
         self.beats.pop.next = !self.beats.empty.val()
             & (!self.first.q.val() | self.rfirst.val())
-            & (self.m_tready.val() | self.dropit.val());
+            & (self.m_axis.tready.val() | self.dropit.val());
         self.results.pop.next = !self.beats.empty.val()
             & self.first.q.val()
             & self.rfirst.val()
-            & (self.m_tready.val() | self.dropit.val());
+            & (self.m_axis.tready.val() | self.dropit.val());
         self.decisions.pop.next = !self.beats.empty.val()
             & self.first.q.val()
             & self.rfirst.val()
-            & (self.m_tready.val() | self.dropit.val());
-        self.m_tvalid.next = !self.beats.empty.val()
+            & (self.m_axis.tready.val() | self.dropit.val());
+        self.m_axis.tvalid.next = !self.beats.empty.val()
             & (!self.first.q.val() | self.rfirst.val())
             & !self.dropit.val();
         self.drop_last.next = !self.beats.empty.val()
             & (!self.first.q.val() | self.rfirst.val())
             & self.beats.dout.val().get_bit(79)
             & self.beats.dout.val().get_bit(72);
-        self.m_tdata.next = self.beats.dout.val().get_bits::<64>(0);
-        self.m_tkeep.next = self.beats.dout.val().get_bits::<8>(64);
-        self.m_tlast.next = self.beats.dout.val().get_bit(72);
+        self.m_axis.tdata.next = self.beats.dout.val().get_bits::<64>(0);
+        self.m_axis.tkeep.next = self.beats.dout.val().get_bits::<8>(64);
+        self.m_axis.tlast.next = self.beats.dout.val().get_bit(72);
         self.m_tuser.next = self.beats.dout.val().get_bits::<6>(73);
         self.m_tag.next = self.beats.dout.val().get_bits::<64>(80);
         self.m_tdest.next = self.held_q.q.val();
@@ -432,7 +426,7 @@ impl Logic for RssSteer {
         }
         if !self.beats.empty.val()
             & (!self.first.q.val() | self.rfirst.val())
-            & (self.m_tready.val() | self.dropit.val())
+            & (self.m_axis.tready.val() | self.dropit.val())
         {
             self.first.d.next = self.beats.dout.val().get_bit(72);
             if self.first.q.val() {

@@ -2,10 +2,10 @@
 //! lanes of a 64-bit beat, in one clock (purely combinational).
 //!
 //! Emitted as custom Verilog: one XOR network per byte count (1..8) from
-//! [`crate::crc32::matrix`], selected by `nbytes`. The Rust `update()` applies
+//! [`crate::common::crc32::matrix`], selected by `nbytes`. The Rust `update()` applies
 //! the very same matrices, so rust-hdl's simulator and the Verilog agree.
 
-use crate::crc32;
+use crate::common::crc32;
 use rust_hdl::prelude::*;
 
 /// Combinational CRC-32 step over 0..=8 bytes of a beat.

@@ -8,7 +8,7 @@
 //! Hardware keeps the *raw* register (not complemented). Processing `k` bytes
 //! is linear over GF(2) in (register, data), so each output bit is the XOR of
 //! a fixed set of register bits and data bits. [`matrix`] computes those sets
-//! once; the same table feeds the emitted Verilog ([`crate::crc_lanes`]) and
+//! once; the same table feeds the emitted Verilog ([`crate::common::crc_lanes`]) and
 //! the Rust `update()` of rust-hdl's simulator, so both cannot drift apart.
 
 use std::sync::OnceLock;

@@ -21,7 +21,7 @@
 //!    SACK-permitted, timestamps); more options than stages: passed;
 //! 5. the decision per frame on `d_valid`/`d_consume` (a consumed SYN
 //!    never reaches the host), and the cookie unit
-//!    ([`crate::syn_cookie`]) makes or checks the cookie;
+//!    ([`crate::handshake::syn_cookie`]) makes or checks the cookie;
 //! 6. a SYN-ACK or RST/ACK is built with both checksums and queued
 //!    (`GEN_DEPTH` frames) for `g_*` (no FCS; padded to 60 bytes); a valid
 //!    cookie pushes a 288-bit record into the handoff FIFO (`h_*`).
@@ -40,7 +40,8 @@
 //! the outputs idle, so this block cannot be simulated with rust-hdl's own
 //! simulator.
 
-use crate::syn_cookie;
+use crate::common::axis::AxisMaster64;
+use crate::handshake::syn_cookie;
 use rust_hdl::prelude::*;
 
 /// Option-walk stages (options beyond are not walked).
@@ -82,11 +83,7 @@ pub struct HandshakeEngine<const L: usize, const LB: usize> {
     pub t_bad: Signal<In, Bit>,
     pub d_valid: Signal<Out, Bit>,
     pub d_consume: Signal<Out, Bit>,
-    pub g_tdata: Signal<Out, Bits<64>>,
-    pub g_tkeep: Signal<Out, Bits<8>>,
-    pub g_tvalid: Signal<Out, Bit>,
-    pub g_tready: Signal<In, Bit>,
-    pub g_tlast: Signal<Out, Bit>,
+    pub g_axis: AxisMaster64,
     pub h_valid: Signal<Out, Bit>,
     pub h_data: Signal<Out, Bits<RECORD_BITS>>,
     pub h_pop: Signal<In, Bit>,
@@ -108,10 +105,10 @@ impl<const L: usize, const LB: usize> Logic for HandshakeEngine<L, LB> {
     fn update(&mut self) {
         self.d_valid.next = false;
         self.d_consume.next = false;
-        self.g_tdata.next = 0.into();
-        self.g_tkeep.next = 0.into();
-        self.g_tvalid.next = false;
-        self.g_tlast.next = false;
+        self.g_axis.tdata.next = 0.into();
+        self.g_axis.tkeep.next = 0.into();
+        self.g_axis.tvalid.next = false;
+        self.g_axis.tlast.next = false;
         self.h_valid.next = false;
         self.h_data.next = 0.into();
         self.ev.next = 0.into();
@@ -120,10 +117,10 @@ impl<const L: usize, const LB: usize> Logic for HandshakeEngine<L, LB> {
     fn connect(&mut self) {
         self.d_valid.connect();
         self.d_consume.connect();
-        self.g_tdata.connect();
-        self.g_tkeep.connect();
-        self.g_tvalid.connect();
-        self.g_tlast.connect();
+        self.g_axis.tdata.connect();
+        self.g_axis.tkeep.connect();
+        self.g_axis.tvalid.connect();
+        self.g_axis.tlast.connect();
         self.h_valid.connect();
         self.h_data.connect();
         self.ev.connect();
@@ -153,7 +150,7 @@ fn be(v: &str, i: usize, n: usize) -> String {
 /// The Verilog body; `gd`/`hd`: log2 of the generated-frame and handoff
 /// FIFO depths.
 pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
-    let mut v = crate::siphash::functions_verilog();
+    let mut v = crate::common::siphash::functions_verilog();
     // only VALID, port and address of each listen entry are used; the
     // other bits feed a wire Verilator's unused-signal lint ignores by name
     let spare: Vec<String> = (0..l)
@@ -525,10 +522,10 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
          wire [3:0] g_last = g_beats - 4'd1;\n\
          wire [2:0] g_rem = g_len[2:0];\n\
          always @(*) begin\n\
-         \x20 g_tvalid = !g_empty;\n\
-         \x20 g_tdata = g_head[64*gbeat +: 64];\n\
-         \x20 g_tlast = gbeat == g_last;\n\
-         \x20 g_tkeep = (gbeat != g_last || g_rem == 3'd0) ? 8'hff : (8'hff >> (4'd8 - {{1'b0, g_rem}}));\n\
+         \x20 g_axis$tvalid = !g_empty;\n\
+         \x20 g_axis$tdata = g_head[64*gbeat +: 64];\n\
+         \x20 g_axis$tlast = gbeat == g_last;\n\
+         \x20 g_axis$tkeep = (gbeat != g_last || g_rem == 3'd0) ? 8'hff : (8'hff >> (4'd8 - {{1'b0, g_rem}}));\n\
          end\n\
          reg [{hw}:0] hm [0:{hm}]; reg [{hd}:0] hwp, hrp;\n\
          wire h_empty = hwp == hrp;\n\
@@ -555,8 +552,8 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
          \x20     end else ev[4] <= 1'b1;\n\
          \x20   end\n\
          \x20   if (w{n}_valid && wl_class == 2'd1) ev[0] <= 1'b1;\n\
-         \x20   if (g_tvalid && g_tready) begin\n\
-         \x20     if (g_tlast) begin gbeat <= 4'd0; grp <= grp + 1'b1; end else gbeat <= gbeat + 4'd1;\n\
+         \x20   if (g_axis$tvalid && g_axis$tready) begin\n\
+         \x20     if (g_axis$tlast) begin gbeat <= 4'd0; grp <= grp + 1'b1; end else gbeat <= gbeat + 4'd1;\n\
          \x20   end\n\
          \x20   if (h_pop && !h_empty) hrp <= hrp + 1'b1;\n\
          \x20 end\nend\n",

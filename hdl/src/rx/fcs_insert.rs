@@ -13,8 +13,9 @@
 //! * `s_tag`/`m_tag` (64 bits) ride along with the `tlast` beat.
 //! * Latency: 3 cycles at line rate; one beat per clock, no bubble.
 
-use crate::crc_lanes::Crc32Lanes;
-use crate::keep::KeepCount;
+use crate::common::axis::{AxisMaster64, AxisSlave64};
+use crate::common::crc_lanes::Crc32Lanes;
+use crate::common::keep::KeepCount;
 use rust_hdl::prelude::*;
 
 /// FCS recompute-and-replace stage; see the module documentation.
@@ -22,18 +23,10 @@ use rust_hdl::prelude::*;
 pub struct FcsInsert {
     pub clock: Signal<In, Clock>,
     pub rst: Signal<In, Bit>,
-    pub s_tdata: Signal<In, Bits<64>>,
-    pub s_tkeep: Signal<In, Bits<8>>,
-    pub s_tvalid: Signal<In, Bit>,
-    pub s_tready: Signal<Out, Bit>,
-    pub s_tlast: Signal<In, Bit>,
+    pub s_axis: AxisSlave64,
     pub s_tuser: Signal<In, Bits<7>>,
     pub s_tag: Signal<In, Bits<64>>,
-    pub m_tdata: Signal<Out, Bits<64>>,
-    pub m_tkeep: Signal<Out, Bits<8>>,
-    pub m_tvalid: Signal<Out, Bit>,
-    pub m_tready: Signal<In, Bit>,
-    pub m_tlast: Signal<Out, Bit>,
+    pub m_axis: AxisMaster64,
     pub m_tuser: Signal<Out, Bits<7>>,
     pub m_tag: Signal<Out, Bits<64>>,
     lanes: Crc32Lanes,
@@ -73,18 +66,10 @@ impl Default for FcsInsert {
         Self {
             clock: Default::default(),
             rst: Default::default(),
-            s_tdata: Default::default(),
-            s_tkeep: Default::default(),
-            s_tvalid: Default::default(),
-            s_tready: Default::default(),
-            s_tlast: Default::default(),
+            s_axis: Default::default(),
             s_tuser: Default::default(),
             s_tag: Default::default(),
-            m_tdata: Default::default(),
-            m_tkeep: Default::default(),
-            m_tvalid: Default::default(),
-            m_tready: Default::default(),
-            m_tlast: Default::default(),
+            m_axis: Default::default(),
             m_tuser: Default::default(),
             m_tag: Default::default(),
             lanes: Default::default(),
@@ -114,7 +99,7 @@ impl Default for FcsInsert {
             pop: Default::default(),
             push: Default::default(),
             widx: Default::default(),
-            init: Constant::new(u64::from(crate::crc32::INIT).into()),
+            init: Constant::new(u64::from(crate::common::crc32::INIT).into()),
             ones8: Constant::new(0xFF_u64.into()),
         }
     }
@@ -127,9 +112,9 @@ impl Logic for FcsInsert {
             self, clock, e0, e1, t0, t1, m0, m1, wc, first, crc, hold, o_data, o_keep, o_valid,
             o_last, o_user, o_tag
         );
-        self.keep.tkeep.next = self.s_tkeep.val();
+        self.keep.tkeep.next = self.s_axis.tkeep.val();
         self.in_meta.next = bit_cast::<12, 4>(self.keep.count.val())
-            | (bit_cast::<12, 1>(self.s_tlast.val().into()) << 4_u64)
+            | (bit_cast::<12, 1>(self.s_axis.tlast.val().into()) << 4_u64)
             | (bit_cast::<12, 7>(self.s_tuser.val()) << 5_u64);
         self.c0.next = self.m0.q.val().get_bits::<4>(0);
         self.l0.next = self.m0.q.val().get_bit(4);
@@ -160,10 +145,10 @@ impl Logic for FcsInsert {
             self.patch.keep.next = self.m1.q.val().get_bit(9);
         }
         // handshakes and window
-        self.pop.next = self.head_ok.val() & (!self.o_valid.q.val() | self.m_tready.val());
-        self.s_tready.next = (self.wc.q.val() != 2_u64) | self.pop.val();
-        self.push.next = self.s_tvalid.val() & self.s_tready.val();
-        if self.o_valid.q.val() & self.m_tready.val() {
+        self.pop.next = self.head_ok.val() & (!self.o_valid.q.val() | self.m_axis.tready.val());
+        self.s_axis.tready.next = (self.wc.q.val() != 2_u64) | self.pop.val();
+        self.push.next = self.s_axis.tvalid.val() & self.s_axis.tready.val();
+        if self.o_valid.q.val() & self.m_axis.tready.val() {
             self.o_valid.d.next = false;
         }
         self.widx.next = self.wc.q.val();
@@ -186,12 +171,12 @@ impl Logic for FcsInsert {
         }
         if self.push.val() {
             if self.widx.val() == 0_u64 {
-                self.e0.d.next = self.s_tdata.val();
+                self.e0.d.next = self.s_axis.tdata.val();
                 self.t0.d.next = self.s_tag.val();
                 self.m0.d.next = self.in_meta.val();
             }
             if self.widx.val() == 1_u64 {
-                self.e1.d.next = self.s_tdata.val();
+                self.e1.d.next = self.s_axis.tdata.val();
                 self.t1.d.next = self.s_tag.val();
                 self.m1.d.next = self.in_meta.val();
             }
@@ -205,10 +190,10 @@ impl Logic for FcsInsert {
             self.first.d.next = true;
             self.o_valid.d.next = false;
         }
-        self.m_tdata.next = self.o_data.q.val();
-        self.m_tkeep.next = self.o_keep.q.val();
-        self.m_tvalid.next = self.o_valid.q.val();
-        self.m_tlast.next = self.o_last.q.val();
+        self.m_axis.tdata.next = self.o_data.q.val();
+        self.m_axis.tkeep.next = self.o_keep.q.val();
+        self.m_axis.tvalid.next = self.o_valid.q.val();
+        self.m_axis.tlast.next = self.o_last.q.val();
         self.m_tuser.next = self.o_user.q.val();
         self.m_tag.next = self.o_tag.q.val();
     }
@@ -320,7 +305,7 @@ impl Logic for FcsPatch {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tag::tuser;
+    use crate::rx::tag::tuser;
     use crate::testbench::{fcs_ok, run_stream};
 
     #[test]

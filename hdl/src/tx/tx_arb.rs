@@ -9,6 +9,7 @@
 //!
 //! Custom Verilog with a matching Rust `update()`.
 
+use crate::common::axis::{AxisMaster64, AxisSlave64};
 use rust_hdl::prelude::*;
 
 /// Frame-level round-robin arbiter; see the module documentation.
@@ -16,22 +17,10 @@ use rust_hdl::prelude::*;
 pub struct TxArb {
     pub clock: Signal<In, Clock>,
     pub rst: Signal<In, Bit>,
-    pub h_tdata: Signal<In, Bits<64>>,
-    pub h_tkeep: Signal<In, Bits<8>>,
-    pub h_tvalid: Signal<In, Bit>,
-    pub h_tready: Signal<Out, Bit>,
-    pub h_tlast: Signal<In, Bit>,
+    pub h_axis: AxisSlave64,
     pub h_tuser: Signal<In, Bit>,
-    pub e_tdata: Signal<In, Bits<64>>,
-    pub e_tkeep: Signal<In, Bits<8>>,
-    pub e_tvalid: Signal<In, Bit>,
-    pub e_tready: Signal<Out, Bit>,
-    pub e_tlast: Signal<In, Bit>,
-    pub m_tdata: Signal<Out, Bits<64>>,
-    pub m_tkeep: Signal<Out, Bits<8>>,
-    pub m_tvalid: Signal<Out, Bit>,
-    pub m_tready: Signal<In, Bit>,
-    pub m_tlast: Signal<Out, Bit>,
+    pub e_axis: AxisSlave64,
+    pub m_axis: AxisMaster64,
     pub m_tuser: Signal<Out, Bit>,
     /// (busy, sel, last sel)
     _sim: (bool, bool, bool),
@@ -40,7 +29,7 @@ pub struct TxArb {
 impl Logic for TxArb {
     fn update(&mut self) {
         let (busy, sel, last) = self._sim;
-        let (hv, ev) = (self.h_tvalid.val(), self.e_tvalid.val());
+        let (hv, ev) = (self.h_axis.tvalid.val(), self.e_axis.tvalid.val());
         let choice = if hv && ev { !last } else { ev };
         let now = if busy { sel } else { choice };
         let any = busy || hv || ev;
@@ -50,11 +39,11 @@ impl Logic for TxArb {
             } else {
                 let valid = if now { ev } else { hv };
                 let tlast = if now {
-                    self.e_tlast.val()
+                    self.e_axis.tlast.val()
                 } else {
-                    self.h_tlast.val()
+                    self.h_axis.tlast.val()
                 };
-                if any && valid && self.m_tready.val() {
+                if any && valid && self.m_axis.tready.val() {
                     if tlast {
                         self._sim = (false, sel, now);
                     } else {
@@ -66,55 +55,55 @@ impl Logic for TxArb {
         let (busy, sel, last) = self._sim;
         let choice = if hv && ev { !last } else { ev };
         let now = if busy { sel } else { choice };
-        self.m_tvalid.next = if now { ev } else { hv };
-        self.m_tdata.next = if now {
-            self.e_tdata.val()
+        self.m_axis.tvalid.next = if now { ev } else { hv };
+        self.m_axis.tdata.next = if now {
+            self.e_axis.tdata.val()
         } else {
-            self.h_tdata.val()
+            self.h_axis.tdata.val()
         };
-        self.m_tkeep.next = if now {
-            self.e_tkeep.val()
+        self.m_axis.tkeep.next = if now {
+            self.e_axis.tkeep.val()
         } else {
-            self.h_tkeep.val()
+            self.h_axis.tkeep.val()
         };
-        self.m_tlast.next = if now {
-            self.e_tlast.val()
+        self.m_axis.tlast.next = if now {
+            self.e_axis.tlast.val()
         } else {
-            self.h_tlast.val()
+            self.h_axis.tlast.val()
         };
         self.m_tuser.next = !now && self.h_tuser.val();
-        self.h_tready.next = !now && self.m_tready.val();
-        self.e_tready.next = now && self.m_tready.val();
+        self.h_axis.tready.next = !now && self.m_axis.tready.val();
+        self.e_axis.tready.next = now && self.m_axis.tready.val();
     }
 
     fn connect(&mut self) {
-        self.h_tready.connect();
-        self.e_tready.connect();
-        self.m_tdata.connect();
-        self.m_tkeep.connect();
-        self.m_tvalid.connect();
-        self.m_tlast.connect();
+        self.h_axis.tready.connect();
+        self.e_axis.tready.connect();
+        self.m_axis.tdata.connect();
+        self.m_axis.tkeep.connect();
+        self.m_axis.tvalid.connect();
+        self.m_axis.tlast.connect();
         self.m_tuser.connect();
     }
 
     fn hdl(&self) -> Verilog {
         Verilog::Custom(
             "reg busy; reg sel; reg last;\n\
-             wire choice = (h_tvalid && e_tvalid) ? !last : e_tvalid;\n\
+             wire choice = (h_axis$tvalid && e_axis$tvalid) ? !last : e_axis$tvalid;\n\
              wire now = busy ? sel : choice;\n\
              always @(*) begin\n\
-             \x20 m_tvalid = now ? e_tvalid : h_tvalid;\n\
-             \x20 m_tdata = now ? e_tdata : h_tdata;\n\
-             \x20 m_tkeep = now ? e_tkeep : h_tkeep;\n\
-             \x20 m_tlast = now ? e_tlast : h_tlast;\n\
+             \x20 m_axis$tvalid = now ? e_axis$tvalid : h_axis$tvalid;\n\
+             \x20 m_axis$tdata = now ? e_axis$tdata : h_axis$tdata;\n\
+             \x20 m_axis$tkeep = now ? e_axis$tkeep : h_axis$tkeep;\n\
+             \x20 m_axis$tlast = now ? e_axis$tlast : h_axis$tlast;\n\
              \x20 m_tuser = !now && h_tuser;\n\
-             \x20 h_tready = !now && m_tready;\n\
-             \x20 e_tready = now && m_tready;\n\
+             \x20 h_axis$tready = !now && m_axis$tready;\n\
+             \x20 e_axis$tready = now && m_axis$tready;\n\
              end\n\
              always @(posedge clock) begin\n\
              \x20 if (rst) begin busy <= 1'b0; sel <= 1'b0; last <= 1'b0; end\n\
-             \x20 else if (m_tvalid && m_tready) begin\n\
-             \x20   if (m_tlast) begin busy <= 1'b0; last <= now; end\n\
+             \x20 else if (m_axis$tvalid && m_axis$tready) begin\n\
+             \x20   if (m_axis$tlast) begin busy <= 1'b0; last <= now; end\n\
              \x20   else begin busy <= 1'b1; sel <= now; end\n\
              \x20 end\nend\n"
                 .to_string(),

@@ -1,0 +1,23 @@
+//! Building blocks shared by the datapath subsystems: no block here knows
+//! what a frame means.
+//!
+//! * [`axis`]: the AXI4-Stream port bundle every datapath block uses
+//!   (`tdata/tkeep/tvalid/tready/tlast`; sidebands stay separate signals).
+//! * [`sync_fifo`]: a synchronous FIFO with registered outputs.
+//! * [`crc32`], [`crc_lanes`]: the CRC-32 (IEEE 802.3 clause 3.2.9) step
+//!   matrices, computed in Rust at generation time and emitted as XOR
+//!   networks, one per byte count of a 64-bit beat.
+//! * [`toeplitz`]: the RSS Toeplitz hash network (Microsoft RSS).
+//! * [`siphash`]: the SipHash-2-4 pipeline behind the SYN cookies.
+//! * [`keep`]: `tkeep` -> byte count.
+//!
+//! Data enters and leaves each block through its own ports; nothing here
+//! holds frame state across blocks.
+
+pub mod axis;
+pub mod crc32;
+pub mod crc_lanes;
+pub mod keep;
+pub mod siphash;
+pub mod sync_fifo;
+pub mod toeplitz;

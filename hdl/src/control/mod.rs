@@ -1,0 +1,15 @@
+//! The control plane: the host's registers and the hardware counters.
+//!
+//! `s_axil` (AXI4-Lite, 16-bit byte addresses, 32-bit data) ->
+//! [`axil_slave::AxilSlave`] (full handshake, either order of address and
+//! data, `SLVERR` for unmapped addresses) -> [`regfile::RegFile`] (the
+//! register map of `ferronic_regmap`, generated from its one definition):
+//! configuration leaves as signals to the datapath blocks, live values
+//! (clocks, handoff records) enter as inputs. Datapath handshakes enter
+//! [`counter_events::CounterEvents`], which turns them into increments for
+//! [`counter_bank::CounterBank`] (64-bit counters, read without tearing).
+
+pub mod axil_slave;
+pub mod counter_bank;
+pub mod counter_events;
+pub mod regfile;
