@@ -8,7 +8,7 @@ use crate::harness::{Job, Nic, RunOpts, RunStats, SimError};
 use crate::model::append_fcs;
 use crate::rss_model::{RssConfig, MS_KEY};
 use etherparse::PacketBuilder;
-use ferronic_hdl::tag::{TagFormat, TagMode};
+use ferronic_hdl::rx::tag::{TagFormat, TagMode};
 
 /// Frame sizes (bytes on the wire, FCS included) the benchmark reports.
 pub const SIZES: [usize; 6] = [60, 64, 65, 128, 1514, 9000];

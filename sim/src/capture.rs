@@ -2,7 +2,7 @@
 //! (detected from the magic number), pcapng out with `if_fcslen` = 4 because
 //! the NIC's output frames carry their FCS.
 
-use ferronic_hdl::tag::TagFormat;
+use ferronic_hdl::rx::tag::TagFormat;
 use pcap_file::pcap::PcapReader;
 use pcap_file::pcapng::blocks::enhanced_packet::EnhancedPacketBlock;
 use pcap_file::pcapng::blocks::interface_description::{

@@ -4,7 +4,7 @@
 use crate::harness::Applied;
 use crate::model::process;
 use crate::rss_model::{steer, RssConfig};
-use ferronic_hdl::tag::tuser;
+use ferronic_hdl::rx::tag::tuser;
 use std::collections::BTreeMap;
 
 /// Expected value of every counter (by register-map name) after `frames`

@@ -276,7 +276,7 @@ impl Config {
 }
 
 /// Bytes of a frame the engine looks at, FCS included: longer frames are
-/// passed (`ferronic_hdl::handshake::WINDOW`).
+/// passed (`ferronic_hdl::handshake::engine::WINDOW`).
 pub const WINDOW: usize = 96;
 
 /// What the engine does with `frame` (Ethernet II, no FCS).

@@ -17,7 +17,7 @@ use crate::axil::{AxilMaster, Done, Op, Resp};
 use crate::axis::{beats, AxisError, AxisSink, AxisSource, Beat, RxFrame, Side};
 use crate::rss_model::RssConfig;
 use crate::verilated::{NicCoreModel, TraceError};
-use ferronic_hdl::tag::{TagFormat, TagMode};
+use ferronic_hdl::rx::tag::{TagFormat, TagMode};
 use ferronic_regmap::{ctrl, RegMap};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};

@@ -4,7 +4,7 @@
 //!
 //! Input frames carry their 4-byte FCS; so do output frames.
 
-use ferronic_hdl::tag::{tuser, TagFormat, TagMode};
+use ferronic_hdl::rx::tag::{tuser, TagFormat, TagMode};
 use ferronic_hdl::MAX_FRAME;
 
 /// CRC-32 of IEEE 802.3 clause 3.2.9 (zlib's crc32).
@@ -31,7 +31,7 @@ pub fn fcs_ok(frame: &[u8]) -> bool {
 pub struct ModelOut {
     /// Output frame, FCS included.
     pub frame: Vec<u8>,
-    /// `m_axis_tuser` on the last beat ([`ferronic_hdl::tag::tuser`] bits).
+    /// `m_axis_tuser` on the last beat ([`ferronic_hdl::rx::tag::tuser`] bits).
     pub tuser: u8,
     /// `m_axis_tag`: the migrated tag, wire order, byte 0 in bits 7:0; 0 when
     /// nothing was migrated.

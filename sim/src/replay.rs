@@ -7,7 +7,7 @@ use crate::counters_model::expected;
 use crate::harness::{Applied, Job, Nic, RunOpts, RunStats, SimError};
 use crate::model::{append_fcs, process};
 use crate::rss_model::{steer, RssConfig};
-use ferronic_hdl::tag::{tuser, TagFormat, TagMode};
+use ferronic_hdl::rx::tag::{tuser, TagFormat, TagMode};
 use pcap_file::DataLink;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};

@@ -4,7 +4,7 @@
 
 use crate::axil::{Op, Resp};
 use crate::harness::{Job, Nic, RunOpts, SimError, TxJob};
-use ferronic_hdl::tag::{TagFormat, TagMode};
+use ferronic_hdl::rx::tag::{TagFormat, TagMode};
 use ferronic_regmap::ctrl;
 use ferronic_simlink::{ErrorKind, Frame, Handler, Reply, Request, PROTOCOL};
 

@@ -4,7 +4,7 @@
 //! `crc` crate and Wireshark's dissector via tshark), deliberately corrupted
 //! ones invalid, and the tag lands where the mode says.
 
-use ferronic_hdl::tag::{tuser, TagMode};
+use ferronic_hdl::rx::tag::{tuser, TagMode};
 use ferronic_sim::capture::{self, format_for_linktype};
 use ferronic_sim::model::fcs_ok;
 use ferronic_sim::replay::{replay, ReplayOpts, ReplayReport};

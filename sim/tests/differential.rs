@@ -3,7 +3,7 @@
 //! mode, random `tvalid` gaps and `tready` stalls, and configuration noise
 //! between first beats. Exact equality of frames, `tuser` and tag.
 
-use ferronic_hdl::tag::{TagFormat, TagMode};
+use ferronic_hdl::rx::tag::{TagFormat, TagMode};
 use ferronic_sim::counters_model::expected;
 use ferronic_sim::harness::{run, Applied, Job, Nic, RunOpts};
 use ferronic_sim::model::{append_fcs, process};
@@ -209,7 +209,7 @@ fn giants_are_flagged() {
         let (out, _) = run(&jobs, &opts, |_| {}).unwrap();
         let giant: Vec<bool> = out
             .iter()
-            .map(|o| o.tuser & ferronic_hdl::tag::tuser::GIANT != 0)
+            .map(|o| o.tuser & ferronic_hdl::rx::tag::tuser::GIANT != 0)
             .collect();
         assert_eq!(giant, [false, false, true, true]);
     }

@@ -7,7 +7,7 @@
 //! registers and every handshake counter equal the model; a SYN flood at
 //! line rate is answered one for one while host-bound frames still pass.
 
-use ferronic_hdl::tag::{TagFormat, TagMode};
+use ferronic_hdl::rx::tag::{TagFormat, TagMode};
 use ferronic_sim::handshake_model::{process as engine, Action, Config};
 use ferronic_sim::harness::{Job, Nic, RunOpts};
 use ferronic_sim::hs_driver::record_words;
@@ -53,7 +53,7 @@ fn expect(c: &Config, jobs: &[Job]) -> Expect {
     };
     for j in jobs {
         let m = process(&j.frame, TagFormat::None, TagMode::Pass);
-        let bad = m.tuser & ferronic_hdl::tag::tuser::BAD != 0;
+        let bad = m.tuser & ferronic_hdl::rx::tag::tuser::BAD != 0;
         let body = &j.frame[..j.frame.len().saturating_sub(4)];
         let a = if bad { Action::Pass } else { engine(c, body) };
         match a {
@@ -98,7 +98,7 @@ fn check(nic: &mut Nic, c: &Config, jobs: &[Job], opts: &str) {
     }
     // nobody popped during the run: the FIFO kept the first records and
     // counted the others as overflows
-    let depth = ferronic_hdl::handshake::HANDOFF_DEPTH;
+    let depth = ferronic_hdl::handshake::engine::HANDOFF_DEPTH;
     let recs = nic.handoffs().unwrap();
     let kept = want.records.len().min(depth);
     assert_eq!(recs, want.records[..kept], "{opts}: handoff records");

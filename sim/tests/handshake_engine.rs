@@ -1,4 +1,4 @@
-//! The hardware handshake engine (`ferronic_hdl::handshake`), its Verilog
+//! The hardware handshake engine (`ferronic_hdl::handshake::engine`), its Verilog
 //! in Icarus Verilog, against the golden model (`ferronic_sim::
 //! handshake_model`): random SYNs with random option sets, the ACKs that
 //! complete them (on time, late, stale, forged), SYNs to closed ports,
@@ -8,7 +8,7 @@
 //! (bit-exact), handoff records and event counts must equal the model.
 
 use etherparse::PacketBuilder;
-use ferronic_hdl::handshake::{HandshakeEngine, EVENTS};
+use ferronic_hdl::handshake::engine::{HandshakeEngine, EVENTS};
 use ferronic_sim::handshake_model::{process, Action, Config, Handoff};
 use ferronic_sim::hs_driver::record_words;
 use ferronic_sim::hs_traffic::{min_syn, traffic, SERVER};

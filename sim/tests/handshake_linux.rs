@@ -6,7 +6,7 @@
 //! closed port gets RST/ACK (connection refused); a burst of real SYNs is
 //! answered one for one. Root only: skipped with a message otherwise.
 
-use ferronic_hdl::tag::{TagFormat, TagMode};
+use ferronic_hdl::rx::tag::{TagFormat, TagMode};
 use ferronic_sim::handshake_model::{process, Action, Config, Handoff};
 use ferronic_sim::harness::{Job, Nic, RunOpts};
 use ferronic_sim::model::{append_fcs, fcs_ok};

@@ -5,7 +5,7 @@
 //! counters count every one of those back-to-back frames.
 
 use ferronic_hdl::nic_core::LATENCY;
-use ferronic_hdl::tag::{TagFormat, TagMode};
+use ferronic_hdl::rx::tag::{TagFormat, TagMode};
 use ferronic_sim::harness::{Job, Nic, RunOpts};
 use ferronic_sim::model::{append_fcs, process};
 

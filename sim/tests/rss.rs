@@ -3,7 +3,7 @@
 //! against the golden model with a programmed key and indirection table.
 
 use etherparse::PacketBuilder;
-use ferronic_hdl::tag::{TagFormat, TagMode};
+use ferronic_hdl::rx::tag::{TagFormat, TagMode};
 use ferronic_sim::harness::{Job, Nic, RunOpts};
 use ferronic_sim::model::append_fcs;
 use ferronic_sim::rss_model::{steer, toeplitz, tuple, RssConfig, MS_KEY};

@@ -3,7 +3,7 @@
 //! capture injected, and the delivered frames and every counter equal to
 //! the golden model.
 
-use ferronic_hdl::tag::{TagFormat, TagMode};
+use ferronic_hdl::rx::tag::{TagFormat, TagMode};
 use ferronic_regmap::ctrl;
 use ferronic_sim::capture;
 use ferronic_sim::counters_model::expected;

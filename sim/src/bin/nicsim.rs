@@ -10,7 +10,7 @@
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use ferronic_hdl::tag::{tuser, TagFormat, TagMode};
+use ferronic_hdl::rx::tag::{tuser, TagFormat, TagMode};
 use ferronic_sim::bench::{bench, bench_registers, SIZES};
 use ferronic_sim::capture;
 use ferronic_sim::replay::{replay, ReplayOpts, ReplayReport};
@@ -592,7 +592,7 @@ fn do_bench(format: TagFormat, beats: usize) -> Result<()> {
         h.synacks_per_clock,
         h.latency.0,
         h.latency.1,
-        ferronic_hdl::syn_cookie::LATENCY
+        ferronic_hdl::handshake::syn_cookie::LATENCY
     );
     Ok(())
 }
