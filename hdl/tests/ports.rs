@@ -43,10 +43,7 @@ fn readme_ports(readme: &str) -> BTreeMap<String, usize> {
             break;
         }
         let cells: Vec<&str> = row.split('|').map(str::trim).collect();
-        let names: Vec<&str> = cells[1]
-            .split(", ")
-            .map(|n| n.trim_matches('`'))
-            .collect();
+        let names: Vec<&str> = cells[1].split(", ").map(|n| n.trim_matches('`')).collect();
         if names[0].starts_with("s_axil_") {
             let (a, d) = (16, 32);
             for (n, w) in [
@@ -103,7 +100,10 @@ fn nic_core_ports_equal_the_readme_table() {
     let table = readme_ports(&readme);
     let widths: BTreeMap<String, usize> =
         emitted.iter().map(|(n, (_, w))| (n.clone(), *w)).collect();
-    assert_eq!(widths, table, "emitted ports (left) vs README table (right)");
+    assert_eq!(
+        widths, table,
+        "emitted ports (left) vs README table (right)"
+    );
     assert_eq!(emitted.len(), 48);
     // AXI-Stream directions: a slave takes tdata and drives tready
     for (prefix, slave) in [
@@ -120,6 +120,10 @@ fn nic_core_ports_equal_the_readme_table() {
         for f in ["tdata", "tkeep", "tvalid", "tlast"] {
             assert_eq!(emitted[&format!("{prefix}_{f}")].0, data, "{prefix}_{f}");
         }
-        assert_eq!(emitted[&format!("{prefix}_tready")].0, ready, "{prefix}_tready");
+        assert_eq!(
+            emitted[&format!("{prefix}_tready")].0,
+            ready,
+            "{prefix}_tready"
+        );
     }
 }

@@ -11,10 +11,10 @@ use ferronic_host::error::exit;
 use ferronic_host::regio::RegIo;
 use ferronic_regmap::ctrl;
 use ferronic_regmap::tag::{TagFormat, TagMode};
-use ferronic_sim::counters_model::expected;
 use ferronic_sim::harness::Applied;
-use ferronic_sim::model::{append_fcs, process};
-use ferronic_sim::rss_model::{steer, RssConfig, MS_KEY};
+use ferronic_sim::model::counters::expected;
+use ferronic_sim::model::frame::{append_fcs, process};
+use ferronic_sim::model::rss::{steer, RssConfig, MS_KEY};
 use ferronic_simlink::{serve, ServeOpts};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -40,7 +40,7 @@ impl Server {
             verbose: false,
         };
         let thread = std::thread::spawn(move || {
-            let mut nic = ferronic_sim::serve::SimNic::new().unwrap();
+            let mut nic = ferronic_sim::tools::serve::SimNic::new().unwrap();
             serve(listener, &mut nic, &opts).unwrap();
         });
         Server {
@@ -224,7 +224,7 @@ fn replay_through_the_socket_then_counters_equal_the_model() {
     s.ok(&["tag", "--format", "edsa", "--mode", "strip"]);
     s.ok(&["rss", "--key", &ms_key_hex(), "--queues", "4", "--enable"]);
     s.ok(&["counters", "--clear"]);
-    let cap = ferronic_sim::capture::read(
+    let cap = ferronic_sim::tools::capture::read(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("../sim/testdata/edsa.pcap"),
     )
     .unwrap();

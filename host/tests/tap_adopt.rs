@@ -7,9 +7,9 @@
 //! with a message otherwise.
 
 use etherparse::{SlicedPacket, TransportSlice};
-use ferronic_sim::model::fcs_ok;
-use ferronic_sim::tap_bridge::{BridgeStats, TapBridge, TapConfig, WireFrame, WireSource};
-use ferronic_sim::tap_gate::GateStats;
+use ferronic_sim::model::frame::fcs_ok;
+use ferronic_sim::tools::tap_bridge::{BridgeStats, TapBridge, TapConfig, WireFrame, WireSource};
+use ferronic_sim::tools::tap_gate::GateStats;
 use ferronic_simlink::{serve, ServeOpts};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -42,7 +42,7 @@ struct Lab {
 impl Lab {
     /// The bridge with client 198.18.NET.2 and server 198.18.NET.1.
     fn start(tag: &str, net: u8) -> Option<Lab> {
-        if let Err(why) = ferronic_sim::tap::permitted() {
+        if let Err(why) = ferronic_sim::tools::tap::permitted() {
             eprintln!("skipped: {why}; run as root (namespaces, TAP devices, TCP repair)");
             return None;
         }
@@ -132,7 +132,7 @@ impl Lab {
     fn client<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> T {
         let ns = self.wire_ns.clone();
         std::thread::spawn(move || {
-            ferronic_sim::netns::enter(&ns).unwrap();
+            ferronic_sim::tools::netns::enter(&ns).unwrap();
             f()
         })
         .join()

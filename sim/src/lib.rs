@@ -1,25 +1,19 @@
 //! ferronic's simulator: the Verilated `nic_core` driven cycle by cycle
-//! from Rust, AXI4-Stream bus models, the golden model and pcap replay.
+//! from Rust.
+//!
+//! * [`verilated`]: the bridge to the C++ model that `build.rs` verilates.
+//! * [`bus`]: AXI4-Stream and AXI4-Lite bus models with random backpressure.
+//! * [`harness`]: [`harness::Nic`], the core with its bus models, run by
+//!   frames and register accesses, with statistics.
+//! * [`model`]: golden models, written from the specifications.
+//! * [`tools`]: what `nicsim` runs (replay, bench, demo, serve, inject,
+//!   tap) and the capture and namespace I/O they share.
 
 // Keeps the Verilator runtime library in the link.
 extern crate ferronic_verilated;
 
-pub mod axil;
-pub mod axis;
-pub mod bench;
-pub mod capture;
-pub mod counters_model;
-pub mod handshake_model;
+pub mod bus;
 pub mod harness;
-pub mod hs_driver;
-pub mod hs_traffic;
 pub mod model;
-pub mod netns;
-pub mod replay;
-pub mod rss_model;
-pub mod serve;
-pub mod syncookie;
-pub mod tap;
-pub mod tap_bridge;
-pub mod tap_gate;
+pub mod tools;
 pub mod verilated;

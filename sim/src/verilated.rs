@@ -148,7 +148,7 @@ impl NicCoreModel {
     output!(s_axil_rvalid, s_axil_rvalid);
 
     /// Drives the AXI4-Lite master's signals.
-    pub fn drive_axil(&mut self, d: &crate::axil::Drive) {
+    pub fn drive_axil(&mut self, d: &crate::bus::axil::Drive) {
         self.set_s_axil_awvalid(u8::from(d.awvalid));
         self.set_s_axil_awaddr(d.awaddr);
         self.set_s_axil_awprot(0);
@@ -163,8 +163,8 @@ impl NicCoreModel {
     }
 
     /// Samples the AXI4-Lite slave's signals (after `eval`).
-    pub fn sample_axil(&self) -> crate::axil::Sample {
-        crate::axil::Sample {
+    pub fn sample_axil(&self) -> crate::bus::axil::Sample {
+        crate::bus::axil::Sample {
             awready: self.s_axil_awready() != 0,
             wready: self.s_axil_wready() != 0,
             bvalid: self.s_axil_bvalid() != 0,

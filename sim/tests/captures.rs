@@ -5,10 +5,10 @@
 //! ones invalid, and the tag lands where the mode says.
 
 use ferronic_hdl::rx::tag::{tuser, TagMode};
-use ferronic_sim::capture::{self, format_for_linktype};
-use ferronic_sim::model::fcs_ok;
-use ferronic_sim::replay::{replay, ReplayOpts, ReplayReport};
-use ferronic_sim::rss_model::{RssConfig, MS_KEY};
+use ferronic_sim::model::frame::fcs_ok;
+use ferronic_sim::model::rss::{RssConfig, MS_KEY};
+use ferronic_sim::tools::capture::{self, format_for_linktype};
+use ferronic_sim::tools::replay::{replay, ReplayOpts, ReplayReport};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -45,13 +45,13 @@ fn replay_edsa_tail_writes_pcapng_with_tags_before_fcs() {
         stdout.contains("counters vs model      all equal"),
         "{stdout}"
     );
-    let inp = ferronic_sim::capture::read(&testdata("edsa.pcap")).unwrap();
-    let got = ferronic_sim::capture::read(&out).unwrap();
+    let inp = ferronic_sim::tools::capture::read(&testdata("edsa.pcap")).unwrap();
+    let got = ferronic_sim::tools::capture::read(&out).unwrap();
     assert_eq!(got.frames.len(), 10);
     for (i, o) in inp.frames.iter().zip(&got.frames) {
         let n = o.data.len();
         assert_eq!(&o.data[n - 12..n - 4], &i.data[12..20]);
-        assert!(ferronic_sim::model::fcs_ok(&o.data));
+        assert!(ferronic_sim::model::frame::fcs_ok(&o.data));
     }
 }
 

@@ -1,13 +1,13 @@
 //! The hardware SYN cookie unit (`ferronic_hdl::handshake::syn_cookie`), its
 //! generated Verilog run in Icarus Verilog at one operation per clock with
 //! random gaps, against the model of Linux built on the `siphasher` crate
-//! (`ferronic_sim::syncookie`): cookies for random tuples, counters and
+//! (`ferronic_sim::model::syncookie`): cookies for random tuples, counters and
 //! MSS values bit-identical; the timestamp option encoding likewise; valid
 //! cookies accepted one period late and refused two periods late; 100,000
 //! forged ACKs all refused.
 
 use ferronic_hdl::handshake::syn_cookie::{SynCookie, LATENCY};
-use ferronic_sim::syncookie::{self, Secrets, TsOptions, Tuple};
+use ferronic_sim::model::syncookie::{self, Secrets, TsOptions, Tuple};
 use rand::{Rng, SeedableRng};
 use rust_hdl::prelude::*;
 use std::fmt::Write as _;

@@ -4,10 +4,10 @@
 //! between first beats. Exact equality of frames, `tuser` and tag.
 
 use ferronic_hdl::rx::tag::{TagFormat, TagMode};
-use ferronic_sim::counters_model::expected;
 use ferronic_sim::harness::{run, Applied, Job, Nic, RunOpts};
-use ferronic_sim::model::{append_fcs, process};
-use ferronic_sim::rss_model::{steer, RssConfig};
+use ferronic_sim::model::counters::expected;
+use ferronic_sim::model::frame::{append_fcs, process};
+use ferronic_sim::model::rss::{steer, RssConfig};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 

@@ -8,12 +8,12 @@
 //! line rate is answered one for one while host-bound frames still pass.
 
 use ferronic_hdl::rx::tag::{TagFormat, TagMode};
-use ferronic_sim::handshake_model::{process as engine, Action, Config};
+use ferronic_sim::harness::handshake::record_words;
 use ferronic_sim::harness::{Job, Nic, RunOpts};
-use ferronic_sim::hs_driver::record_words;
-use ferronic_sim::hs_traffic::{flood_ack, min_syn, segment, traffic, SERVER};
-use ferronic_sim::model::{append_fcs, process};
-use ferronic_sim::syncookie::Secrets;
+use ferronic_sim::model::frame::{append_fcs, process};
+use ferronic_sim::model::handshake::{process as engine, Action, Config};
+use ferronic_sim::model::hs_traffic::{flood_ack, min_syn, segment, traffic, SERVER};
+use ferronic_sim::model::syncookie::Secrets;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 

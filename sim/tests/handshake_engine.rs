@@ -9,11 +9,11 @@
 
 use etherparse::PacketBuilder;
 use ferronic_hdl::handshake::engine::{HandshakeEngine, EVENTS};
-use ferronic_sim::handshake_model::{process, Action, Config, Handoff};
-use ferronic_sim::hs_driver::record_words;
-use ferronic_sim::hs_traffic::{min_syn, traffic, SERVER};
-use ferronic_sim::model::append_fcs;
-use ferronic_sim::syncookie::Secrets;
+use ferronic_sim::harness::handshake::record_words;
+use ferronic_sim::model::frame::append_fcs;
+use ferronic_sim::model::handshake::{process, Action, Config, Handoff};
+use ferronic_sim::model::hs_traffic::{min_syn, traffic, SERVER};
+use ferronic_sim::model::syncookie::Secrets;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rust_hdl::prelude::*;
@@ -113,7 +113,7 @@ fn simulate(
          wire d_valid, d_consume, g_tvalid, g_tlast, h_valid; wire [63:0] g_tdata; wire [7:0] g_tkeep; wire [287:0] h_data; wire [7:0] ev;\n\
          reg [87:0] beats [0:{nb1}]; reg rdy [0:{nr1}]; integer i; integer cyc = 0;\n\
          top dut(.clock(clock), .rst(rst), .t_tdata(t_tdata), .t_tkeep(t_tkeep), .t_tvalid(t_tvalid), .t_tready(1'b1), .t_tlast(t_tlast), .t_bad(t_bad),\n\
-         \x20 .d_valid(d_valid), .d_consume(d_consume), .g_tdata(g_tdata), .g_tkeep(g_tkeep), .g_tvalid(g_tvalid), .g_tready(g_tready), .g_tlast(g_tlast),\n\
+         \x20 .d_valid(d_valid), .d_consume(d_consume), .g_axis_tdata(g_tdata), .g_axis_tkeep(g_tkeep), .g_axis_tvalid(g_tvalid), .g_axis_tready(g_tready), .g_axis_tlast(g_tlast),\n\
          \x20 .h_valid(h_valid), .h_data(h_data), .h_pop(h_valid), .en(1'b1), .key0({k0}), .key1({k1}), .listen({listen}),\n\
          \x20 .count(32'h{count:08x}), .ts_now(32'h{ts:08x}), .our_mss(16'd{mss}), .our_wscale(4'd{ws}), .our_window(16'd{win}), .ttl(8'd{ttl}), .rst_closed(1'b1), .ev(ev));\n\
          always #1 clock = ~clock;\n\
@@ -146,7 +146,9 @@ fn simulate(
         dir = dir.path().display(),
     );
     let src = dir.path().join("engine.v");
-    std::fs::write(&src, format!("{}\n{tb}", generate_verilog(&uut))).unwrap();
+    // `$` in hierarchical names (the g_axis bundle) becomes `_`, as in nic_core.v
+    let v = ferronic_hdl::verilog::rename(&generate_verilog(&uut), "top").unwrap();
+    std::fs::write(&src, format!("{v}\n{tb}")).unwrap();
     if std::env::var_os("HS_DUMP").is_some() {
         let _ = std::fs::remove_dir_all("/tmp/hs_dump");
         std::fs::create_dir_all("/tmp/hs_dump").unwrap();

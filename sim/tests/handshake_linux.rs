@@ -7,11 +7,11 @@
 //! answered one for one. Root only: skipped with a message otherwise.
 
 use ferronic_hdl::rx::tag::{TagFormat, TagMode};
-use ferronic_sim::handshake_model::{process, Action, Config, Handoff};
 use ferronic_sim::harness::{Job, Nic, RunOpts};
-use ferronic_sim::model::{append_fcs, fcs_ok};
-use ferronic_sim::netns::{Netns, PacketSocket};
-use ferronic_sim::syncookie::Secrets;
+use ferronic_sim::model::frame::{append_fcs, fcs_ok};
+use ferronic_sim::model::handshake::{process, Action, Config, Handoff};
+use ferronic_sim::model::syncookie::Secrets;
+use ferronic_sim::tools::netns::{Netns, PacketSocket};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
@@ -38,7 +38,7 @@ fn lab(tag: &str) -> Option<Lab> {
         }
     };
     let nic = Netns::new(&format!("fnn{id}")).unwrap();
-    ferronic_sim::netns::ip(&[
+    ferronic_sim::tools::netns::ip(&[
         "link",
         "add",
         "vc",

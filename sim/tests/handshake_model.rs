@@ -3,8 +3,8 @@
 //! ports, and what must pass untouched.
 
 use etherparse::{PacketBuilder, SlicedPacket, TcpOptionElement as O, TransportSlice};
-use ferronic_sim::handshake_model::{process, Action, Config};
-use ferronic_sim::syncookie::{self, Secrets, TsOptions, Tuple};
+use ferronic_sim::model::handshake::{process, Action, Config};
+use ferronic_sim::model::syncookie::{self, Secrets, TsOptions, Tuple};
 
 const CLIENT: [u8; 4] = [198, 18, 0, 2];
 const SERVER: [u8; 4] = [198, 18, 0, 1];

@@ -7,7 +7,7 @@
 use ferronic_hdl::nic_core::LATENCY;
 use ferronic_hdl::rx::tag::{TagFormat, TagMode};
 use ferronic_sim::harness::{Job, Nic, RunOpts};
-use ferronic_sim::model::{append_fcs, process};
+use ferronic_sim::model::frame::{append_fcs, process};
 
 #[test]
 fn one_beat_per_clock_and_fixed_latency_in_every_mode() {

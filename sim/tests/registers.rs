@@ -4,7 +4,7 @@
 //! error responses, and one access per clock sustained.
 
 use ferronic_regmap::{export, Access, RegMap, Source, MAGIC, VENDOR};
-use ferronic_sim::axil::{Op, Resp};
+use ferronic_sim::bus::axil::{Op, Resp};
 use ferronic_sim::harness::{Nic, RunOpts};
 use proptest::prelude::*;
 use std::collections::HashMap;

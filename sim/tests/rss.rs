@@ -5,8 +5,8 @@
 use etherparse::PacketBuilder;
 use ferronic_hdl::rx::tag::{TagFormat, TagMode};
 use ferronic_sim::harness::{Job, Nic, RunOpts};
-use ferronic_sim::model::append_fcs;
-use ferronic_sim::rss_model::{steer, toeplitz, tuple, RssConfig, MS_KEY};
+use ferronic_sim::model::frame::append_fcs;
+use ferronic_sim::model::rss::{steer, toeplitz, tuple, RssConfig, MS_KEY};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::net::{Ipv4Addr, Ipv6Addr};

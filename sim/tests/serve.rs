@@ -5,11 +5,11 @@
 
 use ferronic_hdl::rx::tag::{TagFormat, TagMode};
 use ferronic_regmap::ctrl;
-use ferronic_sim::capture;
-use ferronic_sim::counters_model::expected;
 use ferronic_sim::harness::{ctrl_value, Applied};
-use ferronic_sim::model::{append_fcs, process};
-use ferronic_sim::rss_model::{steer, RssConfig, MS_KEY};
+use ferronic_sim::model::counters::expected;
+use ferronic_sim::model::frame::{append_fcs, process};
+use ferronic_sim::model::rss::{steer, RssConfig, MS_KEY};
+use ferronic_sim::tools::capture;
 use ferronic_simlink::{Client, ErrorKind, Reply, Request};
 use std::path::Path;
 use std::process::{Child, Command};

@@ -5,8 +5,8 @@
 //! removes everything. Addresses outside 198.18.0.0/15 are refused. The
 //! TAP part needs root: skipped with a message otherwise.
 
-use ferronic_sim::capture;
-use ferronic_sim::model::fcs_ok;
+use ferronic_sim::model::frame::fcs_ok;
+use ferronic_sim::tools::capture;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Command, Stdio};
@@ -37,14 +37,14 @@ fn in_ns<T: Send + 'static>(
 ) -> std::thread::JoinHandle<T> {
     let ns = ns.to_string();
     std::thread::spawn(move || {
-        ferronic_sim::netns::enter(&ns).unwrap();
+        ferronic_sim::tools::netns::enter(&ns).unwrap();
         f()
     })
 }
 
 #[test]
 fn tcp_crosses_the_simulated_nic_and_ctrl_c_cleans_up() {
-    if let Err(why) = ferronic_sim::tap::permitted() {
+    if let Err(why) = ferronic_sim::tools::tap::permitted() {
         eprintln!("skipped: {why}; nicsim tap needs root");
         return;
     }

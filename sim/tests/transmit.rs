@@ -4,7 +4,7 @@
 
 use ferronic_regmap::ctrl;
 use ferronic_sim::harness::{Nic, RunOpts, TxJob};
-use ferronic_sim::model::{append_fcs, fcs_ok};
+use ferronic_sim::model::frame::{append_fcs, fcs_ok};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 

@@ -45,7 +45,7 @@ impl SimDevice {
     #[cfg(feature = "sim")]
     pub fn local() -> Result<SimDevice, HostError> {
         use ferronic_simlink::Handler;
-        let mut nic = ferronic_sim::serve::SimNic::new().map_err(|e| HostError::Sim {
+        let mut nic = ferronic_sim::tools::serve::SimNic::new().map_err(|e| HostError::Sim {
             device: "sim:".into(),
             detail: e.to_string(),
         })?;

@@ -2,11 +2,12 @@
 //! `nicsim serve --socket PATH` runs, and what the host's in-process `sim:`
 //! backend calls directly, so both answer identically.
 
-use crate::axil::{Op, Resp};
+use crate::bus::axil::{Op, Resp};
 use crate::harness::{Job, Nic, RunOpts, SimError, TxJob};
 use ferronic_hdl::rx::tag::{TagFormat, TagMode};
 use ferronic_regmap::ctrl;
 use ferronic_simlink::{ErrorKind, Frame, Handler, Reply, Request, PROTOCOL};
+use std::path::PathBuf;
 
 /// Accesses kept in the AXI4-Lite master's history before it is trimmed
 /// (the history decides which CTRL value each frame met).
@@ -182,5 +183,41 @@ impl Handler for SimNic {
         };
         self.trim();
         reply
+    }
+}
+
+/// `nicsim serve --socket PATH`: the simulated NIC on a Unix socket for
+/// `nicctl --device sim:PATH` (protocol: the ferronic-simlink crate).
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// Socket path (a stale socket file is replaced).
+    #[arg(long)]
+    socket: PathBuf,
+    /// Print one line per connection.
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+impl ServeArgs {
+    /// Serves until the process is stopped. Errors: the socket cannot be
+    /// bound (a live server owns it, or the directory is not writable).
+    pub fn run(self) -> anyhow::Result<bool> {
+        use anyhow::Context;
+        let socket = self.socket;
+        let verbose = self.verbose;
+        let listener = ferronic_simlink::server::bind(&socket)
+            .with_context(|| format!("binding {}", socket.display()))?;
+        let mut nic = SimNic::new()?;
+        eprintln!(
+            "nicsim serve: simulated NIC on {} (nicctl --device sim:{}); Ctrl-C stops",
+            socket.display(),
+            socket.display()
+        );
+        let opts = ferronic_simlink::ServeOpts {
+            stop: None,
+            verbose,
+        };
+        ferronic_simlink::serve(listener, &mut nic, &opts)?;
+        Ok(true)
     }
 }

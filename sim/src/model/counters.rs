@@ -2,8 +2,8 @@
 //! register map must read after a given stream of frames.
 
 use crate::harness::Applied;
-use crate::model::process;
-use crate::rss_model::{steer, RssConfig};
+use crate::model::frame::process;
+use crate::model::rss::{steer, RssConfig};
 use ferronic_hdl::rx::tag::tuser;
 use std::collections::BTreeMap;
 

@@ -2,15 +2,17 @@
 //! against the golden model: the engine behind `nicsim replay` and the
 //! capture tests.
 
-use crate::capture::{format_for_linktype, Capture, CapturedFrame};
-use crate::counters_model::expected;
 use crate::harness::{Applied, Job, Nic, RunOpts, RunStats, SimError};
-use crate::model::{append_fcs, process};
-use crate::rss_model::{steer, RssConfig};
+use crate::model::counters::expected;
+use crate::model::frame::{append_fcs, process};
+use crate::model::rss::{steer, RssConfig, MS_KEY};
+use crate::tools::capture::{format_for_linktype, Capture, CapturedFrame};
 use ferronic_hdl::rx::tag::{tuser, TagFormat, TagMode};
+use indicatif::{ProgressBar, ProgressStyle};
 use pcap_file::DataLink;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use std::path::Path;
 use std::path::PathBuf;
 
 /// Options of [`replay`].
@@ -233,4 +235,118 @@ pub fn replay(
         mismatches,
         stats,
     })
+}
+
+/// `nicsim replay IN -o OUT`: replay a capture through the core and compare
+/// with the golden model.
+#[derive(clap::Args)]
+pub struct ReplayArgs {
+    /// Input capture (pcap or pcapng; EN10MB or DSA_TAG_* link type).
+    input: PathBuf,
+    /// Output pcapng (frames with FCS, if_fcslen = 4).
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Tag format (default: from the link type). One of: none, brcm,
+    /// brcm-prepend, dsa, edsa, mtk, qca, ar9331, rtl4a, rtl8_4.
+    #[arg(long)]
+    format: Option<TagFormat>,
+    /// Tag mode: pass, strip or tail.
+    #[arg(long, default_value = "pass")]
+    mode: TagMode,
+    /// Fraction of frames (0..1) whose appended FCS is corrupted.
+    #[arg(long, default_value_t = 0.0)]
+    bad_fcs: f64,
+    /// Probability (0..1) of m_axis_tready low in a cycle.
+    #[arg(long, default_value_t = 0.0)]
+    stall: f64,
+    /// Probability (0..1) of an idle s_axis cycle between beats.
+    #[arg(long, default_value_t = 0.0)]
+    gap: f64,
+    /// Seed of corruption, gaps and stalls.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Write a VCD waveform (open with gtkwave).
+    #[arg(long)]
+    vcd: Option<PathBuf>,
+    /// Print one line per frame: lengths, flags, tag, queue, FCS status.
+    #[arg(long)]
+    frames: bool,
+    /// Receive queues to spread over with RSS (1 = RSS off, all to queue 0).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=8))]
+    queues: u8,
+    /// RSS Toeplitz key, 80 hex digits (default: the Microsoft
+    /// verification key).
+    #[arg(long, value_parser = parse_key)]
+    rss_key: Option<[u8; 40]>,
+}
+
+impl ReplayArgs {
+    /// Runs the replay; `Ok(false)` when a frame or counter differs from
+    /// the models (exit code 1).
+    pub fn run(self) -> anyhow::Result<bool> {
+        let opts = ReplayOpts {
+            format: self.format,
+            mode: self.mode,
+            bad_fcs: self.bad_fcs,
+            gap: self.gap,
+            stall: self.stall,
+            seed: self.seed,
+            vcd: self.vcd,
+            rss: RssConfig::spread(self.queues, self.rss_key.unwrap_or(MS_KEY)),
+        };
+        replay_file(&self.input, &self.output, &opts, self.frames)
+    }
+}
+
+/// Replays `input` with `opts`, writes `output` (pcapng) and prints the
+/// summary (and each frame when `frames`); `Ok(false)` when anything
+/// differs from the models. Errors: unreadable or malformed capture,
+/// unsupported link type, simulation hang, write failure.
+pub fn replay_file(
+    input: &Path,
+    output: &Path,
+    opts: &ReplayOpts,
+    frames: bool,
+) -> anyhow::Result<bool> {
+    let cap = crate::tools::capture::read(input)?;
+    let n = cap.frames.len();
+    let bar = if n >= 2000 {
+        let b = ProgressBar::new(n as u64);
+        b.set_style(ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} frames {per_sec} eta {eta}",
+        )?);
+        b
+    } else {
+        ProgressBar::hidden()
+    };
+    let rep = replay(&cap, opts, |k| bar.set_position(k as u64))?;
+    bar.finish_and_clear();
+    crate::tools::capture::write_pcapng(output, rep.out_linktype, &rep.outputs)?;
+    if frames {
+        crate::tools::replay_print::print_frames(&rep);
+    }
+    crate::tools::replay_print::print_summary(input, &cap, &rep);
+    println!(
+        "wrote {} (pcapng, {} frames with FCS, if_fcslen=4, link type {:?})",
+        output.display(),
+        rep.outputs.len(),
+        rep.out_linktype
+    );
+    Ok(rep.mismatches.is_empty() && rep.counter_mismatches.is_empty())
+}
+
+/// Parses an RSS key: 80 hex digits (separators `:` and `-` allowed).
+pub fn parse_key(s: &str) -> Result<[u8; 40], String> {
+    let hex: String = s.chars().filter(|c| !matches!(c, ':' | '-')).collect();
+    if hex.len() != 80 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(format!(
+            "an RSS key is 40 bytes: 80 hex digits, got {} characters",
+            hex.len()
+        ));
+    }
+    let mut k = [0u8; 40];
+    for (i, b) in k.iter_mut().enumerate() {
+        *b = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|e| e.to_string())?;
+    }
+    Ok(k)
 }

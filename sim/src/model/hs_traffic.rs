@@ -3,7 +3,7 @@
 //! complete them (or forged ones), and noise the engine must pass: data,
 //! broken checksums, VLAN tags, fragments, long SYNs, bad FCS, runts, UDP.
 
-use crate::handshake_model::{process, Action, Config};
+use crate::model::handshake::{process, Action, Config};
 use etherparse::{PacketBuilder, TcpOptionElement as O};
 use rand::rngs::StdRng;
 use rand::Rng;

@@ -3,10 +3,10 @@
 //! clock (1.00 = line rate), first-beat latency in cycles, and simulated
 //! cycles per wall-clock second. Also AXI4-Lite register accesses per clock.
 
-use crate::axil::Op;
+use crate::bus::axil::Op;
 use crate::harness::{Job, Nic, RunOpts, RunStats, SimError};
-use crate::model::append_fcs;
-use crate::rss_model::{RssConfig, MS_KEY};
+use crate::model::frame::append_fcs;
+use crate::model::rss::{RssConfig, MS_KEY};
 use etherparse::PacketBuilder;
 use ferronic_hdl::rx::tag::{TagFormat, TagMode};
 
@@ -120,11 +120,11 @@ pub struct HandshakeRow {
 /// # Errors
 /// A hang or a broken AXI4-Stream rule.
 pub fn bench_handshake(n: usize) -> Result<HandshakeRow, SimError> {
-    use crate::handshake_model::Config;
-    use crate::hs_traffic::{min_syn, SERVER};
+    use crate::model::handshake::Config;
+    use crate::model::hs_traffic::{min_syn, SERVER};
     let c = Config {
         listen: vec![(SERVER, 80)],
-        secrets: crate::syncookie::Secrets([[1, 2], [3, 4]]),
+        secrets: crate::model::syncookie::Secrets([[1, 2], [3, 4]]),
         count: 1,
         ts_now: 1,
         mss: 1460,
@@ -166,4 +166,61 @@ pub fn bench_handshake(n: usize) -> Result<HandshakeRow, SimError> {
             latency
         },
     })
+}
+
+/// `nicsim bench`: beats per clock, latency and simulation speed with
+/// back-to-back frames; AXI4-Lite accesses per clock; the handshake row.
+#[derive(clap::Args)]
+pub struct BenchArgs {
+    /// Tag format to benchmark.
+    #[arg(long, default_value = "edsa")]
+    format: TagFormat,
+    /// Beats per row (more = steadier cycles/s figure).
+    #[arg(long, default_value_t = 400_000)]
+    beats: usize,
+}
+
+impl BenchArgs {
+    /// Runs every row and prints the table.
+    pub fn run(self) -> anyhow::Result<bool> {
+        let (format, beats) = (self.format, self.beats);
+        println!("nicsim bench: format {format}, back-to-back frames, tready always high");
+        println!(
+            "{:>6} {:>6} {:>8} {:>12} {:>9} {:>10}",
+            "size", "mode", "frames", "beats/clock", "latency", "Mcycles/s"
+        );
+        for mode in TagMode::ALL {
+            for size in SIZES {
+                let r = bench(size, format, mode, beats)?;
+                println!(
+                    "{:>6} {:>6} {:>8} {:>12.2} {:>9} {:>10.2}",
+                    size,
+                    mode.name(),
+                    r.frames,
+                    r.stats.beats_per_clock(),
+                    format!("{}..{}", r.stats.latency.0, r.stats.latency.1),
+                    r.stats.cycles_per_second() / 1e6
+                );
+            }
+        }
+        println!("size: bytes per frame on s_axis, FCS included (IPv4/TCP with the tag, RSS over 8 queues); latency: cycles from a frame's first beat accepted to its first beat out");
+        let (n, cycles) = bench_registers(beats / 20)?;
+        println!(
+        "AXI4-Lite: {n} accesses (writes and reads interleaved, back to back) in {cycles} cycles: {:.2} accesses/clock",
+        n as f64 / cycles as f64
+    );
+        let h = bench_handshake((beats / 80).max(100))?;
+        println!(
+        "handshake: {} back-to-back 64-byte SYNs in {} cycles ({:.2} beats/clock in) -> {} SYN-ACKs at {:.3} per clock (0.125 = one per 64-byte frame time); SYN last beat -> SYN-ACK first beat {}..{} cycles (cookie pipeline {} cycles, one per clock)",
+        h.syns,
+        h.in_span,
+        h.in_beats_per_clock,
+        h.synacks,
+        h.synacks_per_clock,
+        h.latency.0,
+        h.latency.1,
+        ferronic_hdl::handshake::syn_cookie::LATENCY
+    );
+        Ok(true)
+    }
 }

@@ -6,7 +6,7 @@
 //! frame the kernel writes carries complete IPv4/TCP checksums, as on a
 //! wire, and no frame is larger than the MTU.
 
-use crate::netns::Netns;
+use crate::tools::netns::Netns;
 use std::ffi::CStr;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};

@@ -2,7 +2,7 @@
 //! does with each received frame, and the exact bytes of what it sends.
 //!
 //! * A pure SYN to a listened address and port is answered with a SYN-ACK
-//!   whose ISN is a Linux SYN cookie ([`crate::syncookie`]) and whose
+//!   whose ISN is a Linux SYN cookie ([`crate::model::syncookie`]) and whose
 //!   options follow Linux's `tcp_options_write` layout: MSS; then
 //!   SACK-permitted + timestamps (`04 02 08 0a`), or `NOP NOP` + timestamps,
 //!   or `NOP NOP` + SACK-permitted; then `NOP` + window scale. As Linux does
@@ -21,7 +21,7 @@
 //! Frames are Ethernet II without FCS; generated frames are padded to 60
 //! bytes (IEEE 802.3 clause 3.2.8 minimum, FCS excluded).
 
-use crate::syncookie::{self, Secrets, TsOptions, Tuple};
+use crate::model::syncookie::{self, Secrets, TsOptions, Tuple};
 use etherparse::{
     IpNumber, NetSlice, PacketBuilder, SlicedPacket, TcpOptionElement, TransportSlice,
 };

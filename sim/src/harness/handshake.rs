@@ -1,8 +1,8 @@
 //! Driving the core's handshake block as a host driver would: configure it
 //! from the golden model's [`Config`] and read handoff records.
 
-use crate::handshake_model::{Config, Handoff};
 use crate::harness::{Nic, SimError};
+use crate::model::handshake::{Config, Handoff};
 use ferronic_regmap::handoff::Record;
 use ferronic_regmap::{hs_ctrl, RECORD_WORDS};
 

@@ -1,0 +1,24 @@
+//! The tools behind `nicsim`'s subcommands, each module with its clap
+//! arguments beside its code, and the I/O they share.
+//!
+//! * [`replay`] (`nicsim replay`, `nicsim demo` in [`demo`]): a capture
+//!   through the core, checked against the golden model; [`capture`] reads
+//!   pcap/pcapng and writes pcapng.
+//! * [`bench`] (`nicsim bench`): line rate, latency, simulation speed.
+//! * [`serve`] (`nicsim serve`), [`inject`] (`nicsim inject`): the core on
+//!   a Unix socket for `nicctl`, and frames into it.
+//! * [`tap_bridge`] (`nicsim tap`): the core between two TAP devices
+//!   ([`tap`]) in network namespaces ([`netns`]), with the adoption gate
+//!   ([`tap_gate`]).
+
+pub mod bench;
+pub mod capture;
+pub mod demo;
+pub mod inject;
+pub mod netns;
+pub mod replay;
+pub mod replay_print;
+pub mod serve;
+pub mod tap;
+pub mod tap_bridge;
+pub mod tap_gate;
