@@ -13,3 +13,4 @@ pub mod axil_slave;
 pub mod counter_bank;
 pub mod counter_events;
 pub mod regfile;
+pub mod regfile_verilog;

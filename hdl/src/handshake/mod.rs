@@ -12,4 +12,5 @@
 
 pub mod clock;
 pub mod engine;
+pub mod engine_verilog;
 pub mod syn_cookie;
