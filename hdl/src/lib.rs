@@ -19,6 +19,7 @@
 //! (see `DESIGN.md` section 3): event-driven simulators spin forever on a
 //! signal written twice in one `always @(*)` whose reader feeds back.
 
+pub mod comb_once;
 pub mod common;
 pub mod control;
 pub mod handshake;

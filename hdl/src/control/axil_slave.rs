@@ -78,17 +78,19 @@ impl Logic for AxilSlave {
         // --- write: the held beat if any, else the one on the bus
         self.have_aw.next = self.aw_full.q.val() | self.awvalid.val();
         self.have_w.next = self.w_full.q.val() | self.wvalid.val();
-        self.wr_addr.next = self.awaddr.val();
-        self.cur_prot.next = self.awprot.val();
         if self.aw_full.q.val() {
             self.wr_addr.next = self.aw_addr.q.val();
             self.cur_prot.next = self.aw_prot.q.val();
+        } else {
+            self.wr_addr.next = self.awaddr.val();
+            self.cur_prot.next = self.awprot.val();
         }
-        self.wr_data.next = self.wdata.val();
-        self.wr_strb.next = self.wstrb.val();
         if self.w_full.q.val() {
             self.wr_data.next = self.w_data.q.val();
             self.wr_strb.next = self.w_strb.q.val();
+        } else {
+            self.wr_data.next = self.wdata.val();
+            self.wr_strb.next = self.wstrb.val();
         }
         self.issue_w.next =
             self.have_aw.val() & self.have_w.val() & (!self.b_valid.q.val() | self.bready.val());
@@ -134,18 +136,21 @@ impl Logic for AxilSlave {
             self.r_valid.d.next = false;
         }
         self.bvalid.next = self.b_valid.q.val();
-        self.bresp.next = 0_u64.into();
         if self.b_prot.q.val() | self.wr_err.val() {
             self.bresp.next = 2_u64.into();
+        } else {
+            self.bresp.next = 0_u64.into();
         }
         self.rvalid.next = self.r_valid.q.val();
-        self.rresp.next = 0_u64.into();
         if self.r_prot.q.val() | self.rd_err.val() {
             self.rresp.next = 2_u64.into();
+        } else {
+            self.rresp.next = 0_u64.into();
         }
-        self.rdata.next = self.rd_data.val();
         if self.r_prot.q.val() {
             self.rdata.next = 0_u64.into();
+        } else {
+            self.rdata.next = self.rd_data.val();
         }
     }
 }

@@ -102,11 +102,12 @@ impl Logic for FcsCheck {
                 | (bit_cast::<7, 2>(self.cfg_tag_mode.val()) << 4_u64)
                 | (bit_cast::<7, 1>(self.cfg_enable.val().into()) << 6_u64);
         }
-        self.lanes.crc_in.next = self.crc.q.val();
-        self.total.next = self.len.q.val() + bit_cast::<16, 4>(self.keep.count.val());
         if !self.in_frame.q.val() {
             self.lanes.crc_in.next = self.init.val();
             self.total.next = bit_cast::<16, 4>(self.keep.count.val());
+        } else {
+            self.lanes.crc_in.next = self.crc.q.val();
+            self.total.next = self.len.q.val() + bit_cast::<16, 4>(self.keep.count.val());
         }
         self.lanes.data.next = self.s_axis.tdata.val();
         self.lanes.nbytes.next = self.keep.count.val();

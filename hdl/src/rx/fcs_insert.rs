@@ -126,9 +126,10 @@ impl Logic for FcsInsert {
         self.slot.c1.next = self.m1.q.val().get_bits::<4>(0);
         self.slot.l0.next = self.m0.q.val().get_bit(4);
         self.slot.l1.next = self.m1.q.val().get_bit(4) & (self.wc.q.val() == 2_u64);
-        self.lanes.crc_in.next = self.crc.q.val();
         if self.first.q.val() {
             self.lanes.crc_in.next = self.init.val();
+        } else {
+            self.lanes.crc_in.next = self.crc.q.val();
         }
         self.lanes.data.next = self.e0.q.val();
         self.lanes.nbytes.next = self.slot.ndata.val();
@@ -138,11 +139,14 @@ impl Logic for FcsInsert {
         self.patch.ndata.next = self.slot.ndata.val();
         self.patch.c0.next = self.m0.q.val().get_bits::<4>(0);
         self.patch.tail_only.next = self.slot.tail_only.val();
-        self.patch.fcs_err.next = self.m0.q.val().get_bit(6);
-        self.patch.keep.next = self.m0.q.val().get_bit(9);
+        // the flags ride on the last beat: the head's, or the next beat's
+        // when the head is not last (assigned once: crate::comb_once)
         if !self.m0.q.val().get_bit(4) {
             self.patch.fcs_err.next = self.m1.q.val().get_bit(6);
             self.patch.keep.next = self.m1.q.val().get_bit(9);
+        } else {
+            self.patch.fcs_err.next = self.m0.q.val().get_bit(6);
+            self.patch.keep.next = self.m0.q.val().get_bit(9);
         }
         // handshakes and window
         self.pop.next = self.head_ok.val() & (!self.o_valid.q.val() | self.m_axis.tready.val());
@@ -222,15 +226,14 @@ impl Logic for FcsSlot {
     fn update(&mut self) {
         self.straddle.next = !self.l0.val() & self.l1.val() & (self.c1.val() < 4_u64);
         self.tail_only.next = self.l0.val() & (self.c0.val() < 4_u64);
-        self.ndata.next = 8_u64.into();
-        if self.l0.val() {
-            self.ndata.next = self.c0.val() - 4_u64;
-        }
-        if !self.l0.val() & self.l1.val() & (self.c1.val() < 4_u64) {
-            self.ndata.next = self.c1.val() + 4_u64;
-        }
         if self.l0.val() & (self.c0.val() < 4_u64) {
             self.ndata.next = 0_u64.into();
+        } else if !self.l0.val() & self.l1.val() & (self.c1.val() < 4_u64) {
+            self.ndata.next = self.c1.val() + 4_u64;
+        } else if self.l0.val() {
+            self.ndata.next = self.c0.val() - 4_u64;
+        } else {
+            self.ndata.next = 8_u64.into();
         }
     }
 }
@@ -283,9 +286,10 @@ impl Default for FcsPatch {
 impl Logic for FcsPatch {
     #[hdl_gen]
     fn update(&mut self) {
-        self.fcs.next = !self.crc.val();
         if self.fcs_err.val() {
             self.fcs.next = self.crc.val();
+        } else {
+            self.fcs.next = !self.crc.val();
         }
         self.shifted.next =
             bit_cast::<64, 32>(self.fcs.val()) << (bit_cast::<7, 4>(self.ndata.val()) << 3_u64);
@@ -294,10 +298,11 @@ impl Logic for FcsPatch {
                 >> (bit_cast::<7, 4>(4_u64 - self.c0.val()) << 3_u64);
         }
         self.dmask.next = !(self.ones.val() << (bit_cast::<7, 4>(self.ndata.val()) << 3_u64));
-        self.out_data.next =
-            (self.data.val() & self.dmask.val()) | (self.shifted.val() & !self.dmask.val());
         if self.keep.val() {
             self.out_data.next = self.data.val();
+        } else {
+            self.out_data.next =
+                (self.data.val() & self.dmask.val()) | (self.shifted.val() & !self.dmask.val());
         }
     }
 }

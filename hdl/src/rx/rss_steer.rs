@@ -416,13 +416,14 @@ impl Logic for RssSteer {
         self.m_axis.tlast.next = self.beats.dout.val().get_bit(72);
         self.m_tuser.next = self.beats.dout.val().get_bits::<6>(73);
         self.m_tag.next = self.beats.dout.val().get_bits::<64>(80);
-        self.m_tdest.next = self.held_q.q.val();
-        self.m_parse_err.next = self.held_err.q.val();
-        self.m_hash.next = self.held_hash.q.val();
         if self.first.q.val() {
             self.m_tdest.next = self.results.dout.val().get_bits::<RX_QUEUE_BITS>(0);
             self.m_parse_err.next = self.results.dout.val().get_bit(3);
             self.m_hash.next = self.results.dout.val().get_bits::<32>(20);
+        } else {
+            self.m_tdest.next = self.held_q.q.val();
+            self.m_parse_err.next = self.held_err.q.val();
+            self.m_hash.next = self.held_hash.q.val();
         }
         if !self.beats.empty.val()
             & (!self.first.q.val() | self.rfirst.val())

@@ -95,15 +95,17 @@ impl Logic for FcsAppend {
             o_valid, o_last, o_user
         );
         self.keep.tkeep.next = self.s_axis.tkeep.val();
-        self.lanes.crc_in.next = self.crc.q.val();
         if !self.in_frame.q.val() {
             self.lanes.crc_in.next = self.init.val();
+        } else {
+            self.lanes.crc_in.next = self.crc.q.val();
         }
         self.lanes.data.next = self.s_axis.tdata.val();
         self.lanes.nbytes.next = self.keep.count.val();
-        self.frame_drop.next = self.dropping.q.val();
         if !self.in_frame.q.val() {
             self.frame_drop.next = !self.enable.val();
+        } else {
+            self.frame_drop.next = self.dropping.q.val();
         }
         self.s_axis.tready.next =
             !self.extra.q.val() & (!self.o_valid.q.val() | self.m_axis.tready.val());
