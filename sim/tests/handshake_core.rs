@@ -7,82 +7,12 @@
 //! registers and every handshake counter equal the model; a SYN flood at
 //! line rate is answered one for one while host-bound frames still pass.
 
-use ferronic_hdl::rx::tag::{TagFormat, TagMode};
-use ferronic_sim::harness::handshake::record_words;
 use ferronic_sim::harness::{Job, Nic, RunOpts};
-use ferronic_sim::model::frame::{append_fcs, process};
-use ferronic_sim::model::handshake::{process as engine, Action, Config};
+use ferronic_sim::model::handshake::Config;
+use ferronic_sim::model::hs_core::{config, expect, jobs_of};
 use ferronic_sim::model::hs_traffic::{flood_ack, min_syn, segment, traffic, SERVER};
-use ferronic_sim::model::syncookie::Secrets;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-
-fn config() -> Config {
-    Config {
-        listen: vec![(SERVER, 80), ([0; 4], 443), (SERVER, 8080)],
-        secrets: Secrets([
-            [0x0102_0304_0506_0708, 0x1112_1314_1516_1718],
-            [0x2122_2324_2526_2728, 0x3132_3334_3536_3738],
-        ]),
-        count: 0x0bad_cafe,
-        ts_now: 0x1234_5678,
-        mss: 1460,
-        wscale: 8,
-        window: 65000,
-        ttl: 61,
-        rst_closed: true,
-    }
-}
-
-/// Expected (host frames, generated frames with FCS, records, counters).
-struct Expect {
-    host: Vec<Vec<u8>>,
-    tx: Vec<Vec<u8>>,
-    records: Vec<[u32; 9]>,
-    counters: [u64; 8],
-    consumed: usize,
-}
-
-fn expect(c: &Config, jobs: &[Job]) -> Expect {
-    let mut e = Expect {
-        host: Vec::new(),
-        tx: Vec::new(),
-        records: Vec::new(),
-        counters: [0; 8],
-        consumed: 0,
-    };
-    for j in jobs {
-        let m = process(&j.frame, TagFormat::None, TagMode::Pass);
-        let bad = m.tuser & ferronic_hdl::rx::tag::tuser::BAD != 0;
-        let body = &j.frame[..j.frame.len().saturating_sub(4)];
-        let a = if bad { Action::Pass } else { engine(c, body) };
-        match a {
-            Action::SynAck(g) => {
-                e.counters[0] += 1;
-                e.counters[1] += 1;
-                e.tx.push(append_fcs(&g));
-                e.consumed += 1;
-            }
-            Action::Rst(g) => {
-                e.counters[2] += 1;
-                e.tx.push(append_fcs(&g));
-                e.consumed += 1;
-            }
-            Action::Handoff(h) => {
-                e.counters[3] += 1;
-                e.counters[5] += 1;
-                e.records.push(record_words(&h));
-                e.host.push(m.frame);
-            }
-            Action::BadCookie => {
-                e.counters[4] += 1;
-                e.host.push(m.frame);
-            }
-            Action::Pass => e.host.push(m.frame),
-        }
-    }
-    e
-}
 
 fn check(nic: &mut Nic, c: &Config, jobs: &[Job], opts: &str) {
     let want = expect(c, jobs);
@@ -114,24 +44,6 @@ fn check(nic: &mut Nic, c: &Config, jobs: &[Job], opts: &str) {
     }
     assert_eq!(nic.counter("FRAMES_IN").unwrap(), jobs.len() as u64);
     assert_eq!(nic.counter("FRAMES_OUT").unwrap(), want.host.len() as u64);
-}
-
-fn jobs_of(frames: Vec<(Vec<u8>, bool)>) -> Vec<Job> {
-    frames
-        .into_iter()
-        .map(|(f, bad)| {
-            let mut w = append_fcs(&f);
-            if bad {
-                let n = w.len();
-                w[n - 1] ^= 0x5a;
-            }
-            Job {
-                frame: w,
-                format: TagFormat::None,
-                mode: TagMode::Pass,
-            }
-        })
-        .collect()
 }
 
 #[test]

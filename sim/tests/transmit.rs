@@ -4,7 +4,7 @@
 
 use ferronic_regmap::ctrl;
 use ferronic_sim::harness::{Nic, RunOpts, TxJob};
-use ferronic_sim::model::frame::{append_fcs, fcs_ok};
+use ferronic_sim::model::frame::{fcs_ok, tx_frame};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -47,13 +47,7 @@ fn fcs_appended_bad_frames_corrupted_drops_and_counters() {
         .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
     assert_eq!(out.len(), jobs.len());
     for (i, (j, o)) in jobs.iter().zip(&out).enumerate() {
-        let mut expect = append_fcs(&j.frame);
-        if j.bad {
-            let n = expect.len();
-            for b in &mut expect[n - 4..] {
-                *b = !*b;
-            }
-        }
+        let expect = tx_frame(&j.frame, j.bad);
         assert_eq!(
             o.data,
             expect,

@@ -35,35 +35,10 @@ impl Nic {
     /// # Errors
     /// A register access refused.
     pub fn configure_handshake(&mut self, c: &Config) -> Result<(), SimError> {
-        for (s, key) in c.secrets.0.iter().enumerate() {
-            for (w, v) in [
-                key[0] as u32,
-                (key[0] >> 32) as u32,
-                key[1] as u32,
-                (key[1] >> 32) as u32,
-            ]
-            .into_iter()
-            .enumerate()
-            {
-                self.write_reg(&format!("handshake.KEY{s}_{w}"), v)?;
-            }
+        for (reg, v) in handshake_writes(c) {
+            self.write_reg(&reg, v)?;
         }
-        self.write_reg("handshake.CLOCK_DIV", 0)?;
-        self.write_reg("handshake.TS_BASE", c.ts_now)?;
-        self.write_reg("handshake.COUNT_BASE", c.count)?;
-        self.write_reg("handshake.MSS", u32::from(c.mss))?;
-        self.write_reg("handshake.WSCALE", u32::from(c.wscale))?;
-        self.write_reg("handshake.WINDOW", u32::from(c.window))?;
-        self.write_reg("handshake.TTL", u32::from(c.ttl))?;
-        for k in 0..ferronic_regmap::LISTEN {
-            let (a, p) = c.listen.get(k).map_or((0, 0), |(a, p)| {
-                (u32::from_be_bytes(*a), 1 << 16 | u32::from(*p))
-            });
-            self.write_reg(&format!("handshake.LISTEN{k}_ADDR"), a)?;
-            self.write_reg(&format!("handshake.LISTEN{k}_PORT"), p)?;
-        }
-        let ctrl = hs_ctrl::ENABLE | if c.rst_closed { hs_ctrl::RST_CLOSED } else { 0 };
-        self.write_reg("handshake.CTRL", ctrl)
+        Ok(())
     }
 
     /// Reads and pops every waiting handoff record.
@@ -82,4 +57,42 @@ impl Nic {
         }
         Ok(out)
     }
+}
+
+/// The register writes (`block.NAME`, value) that program the handshake
+/// block from `c`: secrets, both clocks stopped (`CLOCK_DIV` = 0) at
+/// `c.ts_now` and `c.count`, MSS, window scale, window, TTL, the listen
+/// table, then CTRL (enabled).
+pub fn handshake_writes(c: &Config) -> Vec<(String, u32)> {
+    let mut w = Vec::new();
+    for (s, key) in c.secrets.0.iter().enumerate() {
+        for (word, v) in [
+            key[0] as u32,
+            (key[0] >> 32) as u32,
+            key[1] as u32,
+            (key[1] >> 32) as u32,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            w.push((format!("handshake.KEY{s}_{word}"), v));
+        }
+    }
+    w.push(("handshake.CLOCK_DIV".into(), 0));
+    w.push(("handshake.TS_BASE".into(), c.ts_now));
+    w.push(("handshake.COUNT_BASE".into(), c.count));
+    w.push(("handshake.MSS".into(), u32::from(c.mss)));
+    w.push(("handshake.WSCALE".into(), u32::from(c.wscale)));
+    w.push(("handshake.WINDOW".into(), u32::from(c.window)));
+    w.push(("handshake.TTL".into(), u32::from(c.ttl)));
+    for k in 0..ferronic_regmap::LISTEN {
+        let (a, p) = c.listen.get(k).map_or((0, 0), |(a, p)| {
+            (u32::from_be_bytes(*a), 1 << 16 | u32::from(*p))
+        });
+        w.push((format!("handshake.LISTEN{k}_ADDR"), a));
+        w.push((format!("handshake.LISTEN{k}_PORT"), p));
+    }
+    let ctrl = hs_ctrl::ENABLE | if c.rst_closed { hs_ctrl::RST_CLOSED } else { 0 };
+    w.push(("handshake.CTRL".into(), ctrl));
+    w
 }

@@ -28,6 +28,32 @@ mod tx;
 pub use rx::run;
 pub use tx::TxJob;
 
+/// The register writes (`block.NAME`, value) that configure RSS as `cfg`
+/// says, in the order a driver makes them: key (byte 0 in bits 31:24 of
+/// `KEY0`), indirection table (entry 4k+b in bits 8b+7..8b of `TABLEk`),
+/// default queue, then `rss.CTRL`.
+pub fn rss_writes(cfg: &RssConfig) -> Vec<(String, u32)> {
+    let mut w = Vec::new();
+    for (k, b) in cfg.key.chunks(4).enumerate() {
+        w.push((
+            format!("rss.KEY{k}"),
+            u32::from_be_bytes(b.try_into().unwrap()),
+        ));
+    }
+    for (k, b) in cfg.table.chunks(4).enumerate() {
+        w.push((
+            format!("rss.TABLE{k}"),
+            u32::from_le_bytes(b.try_into().unwrap()),
+        ));
+    }
+    w.push((
+        "datapath.DEFAULT_QUEUE".into(),
+        u32::from(cfg.default_queue),
+    ));
+    w.push(("rss.CTRL".into(), u32::from(cfg.enable)));
+    w
+}
+
 /// One frame to send, with the configuration it should meet.
 #[derive(Clone, Debug)]
 pub struct Job {
@@ -127,7 +153,8 @@ pub struct Applied {
 }
 
 impl Applied {
-    fn from_ctrl(c: u32) -> Applied {
+    /// The configuration a `datapath.CTRL` value `c` applies.
+    pub fn from_ctrl(c: u32) -> Applied {
         Applied {
             format: TagFormat::from_code(((c >> ctrl::FORMAT_SHIFT) & 0xF) as u8),
             mode: TagMode::from_code(((c >> ctrl::MODE_SHIFT) & 3) as u8),
@@ -337,20 +364,10 @@ impl Nic {
     /// indirection table (`rss.TABLE*`, entry 4k+b in byte b of word k),
     /// default queue, then `rss.CTRL`.
     pub fn configure_rss(&mut self, cfg: &RssConfig) -> Result<(), SimError> {
-        for (k, w) in cfg.key.chunks(4).enumerate() {
-            self.write_reg(
-                &format!("rss.KEY{k}"),
-                u32::from_be_bytes(w.try_into().unwrap()),
-            )?;
+        for (reg, v) in rss_writes(cfg) {
+            self.write_reg(&reg, v)?;
         }
-        for (k, w) in cfg.table.chunks(4).enumerate() {
-            self.write_reg(
-                &format!("rss.TABLE{k}"),
-                u32::from_le_bytes(w.try_into().unwrap()),
-            )?;
-        }
-        self.write_reg("datapath.DEFAULT_QUEUE", u32::from(cfg.default_queue))?;
-        self.write_reg("rss.CTRL", u32::from(cfg.enable))
+        Ok(())
     }
 
     /// Reads 64-bit counter `NAME` (low word first, which latches the high).

@@ -26,6 +26,21 @@ pub fn fcs_ok(frame: &[u8]) -> bool {
     ETH_CRC.checksum(frame) == GOOD_RESIDUE
 }
 
+/// What the transmit path (`FcsAppend`) sends for a host frame `body`
+/// (no FCS): `body` with its FCS appended, least significant byte first, or
+/// with that FCS complemented when the host marked the frame bad
+/// (`s_axis_tx_tuser`), so a corrupt frame never looks valid.
+pub fn tx_frame(body: &[u8], bad: bool) -> Vec<u8> {
+    let mut f = append_fcs(body);
+    if bad {
+        let n = f.len();
+        for b in &mut f[n - 4..] {
+            *b = !*b;
+        }
+    }
+    f
+}
+
 /// What the datapath delivers for one frame.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ModelOut {

@@ -10,11 +10,13 @@
 //! * [`counters`]: what every hardware counter must read.
 //! * [`syncookie`], [`handshake`]: Linux SYN cookies and the handshake
 //!   engine's answers, byte for byte.
-//! * [`hs_traffic`]: TCP traffic builders for the handshake tests.
+//! * [`hs_traffic`]: TCP traffic builders for the handshake tests;
+//!   [`hs_core`]: what the whole core does with them.
 
 pub mod counters;
 pub mod frame;
 pub mod handshake;
+pub mod hs_core;
 pub mod hs_traffic;
 pub mod rss;
 pub mod syncookie;
