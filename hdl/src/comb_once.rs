@@ -53,9 +53,12 @@ struct Module {
     /// Combinational blocks: per block, assignments on the worst path and
     /// every identifier the block mentions.
     comb: Vec<(BTreeMap<String, u32>, BTreeSet<String>)>,
-    /// Instances: (module kind, [(child port, parent signal)]).
-    instances: Vec<(String, String, Vec<(String, String)>)>,
+    instances: Vec<Instance>,
 }
+
+/// A sub-module instance: module kind, instance name, and each named port
+/// with the parent signal connected to it (`.port(signal)`).
+type Instance = (String, String, Vec<(String, String)>);
 
 /// Every violation of the assign-once rule in `verilog`.
 pub fn check(verilog: &str) -> Vec<Violation> {

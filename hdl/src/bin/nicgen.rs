@@ -56,6 +56,17 @@ fn main() -> Result<()> {
         .with_context(|| format!("creating {}", args.out.display()))?;
     let map = ferronic_hdl::verilog::regmap(build_time(), git_hash());
     let v = ferronic_hdl::verilog::emit(&map)?;
+    // event-driven simulators hang on a shared signal assigned twice per
+    // evaluation: refuse to write such Verilog (ferronic_hdl::comb_once)
+    let twice = ferronic_hdl::comb_once::check(&v);
+    if !twice.is_empty() {
+        let list: Vec<String> = twice.iter().map(ToString::to_string).collect();
+        anyhow::bail!(
+            "the Verilog breaks the assign-once rule ({} signals):\n  {}",
+            twice.len(),
+            list.join("\n  ")
+        );
+    }
     let vpath = args.out.join("nic_core.v");
     std::fs::write(&vpath, &v).with_context(|| format!("writing {}", vpath.display()))?;
     let rpath = args.out.join("nic_core.txt");
