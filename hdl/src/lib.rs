@@ -15,9 +15,16 @@
 //! into `nic_core.v`, [`report`] describes its ports and encodings and
 //! [`synth`] reads yosys' statistics of it.
 //!
-//! Every signal that another block reads is assigned once per evaluation
-//! (see `DESIGN.md` section 3): event-driven simulators spin forever on a
-//! signal written twice in one `always @(*)` whose reader feeds back.
+//! **Assign once.** Every signal that another block reads (a child's input,
+//! a block's output) is assigned once on every path through `update()`:
+//! write `if c { x = a } else { x = b }`, or compute into a local and
+//! assign the signal once, never `x = b; if c { x = a }`. A default then an
+//! override makes the signal glitch inside one time step, and event-driven
+//! simulators (Icarus, xsim) then wake the reading block and the writing
+//! block in turn for ever. Register inputs (`dff.d`) and locals only this
+//! block reads are exempt. [`comb_once::check`] finds violations in
+//! emitted Verilog; `nicgen` refuses to write them and a test keeps
+//! `nic_core` clean (see also `DESIGN.md` section 3).
 
 pub mod comb_once;
 pub mod common;
