@@ -68,7 +68,7 @@ pub const STROBES: usize = 1;
 /// register file's configuration bus.
 pub const HS_STORAGE: usize = 17 + 2 * LISTEN;
 /// Width of the handshake configuration bus: the used bits of the 17
-/// settings packed (see [`regfile::HS_FIELDS`]), then the listen table's
+/// settings packed (see [`control::regfile::HS_FIELDS`]), then the listen table's
 /// storage words.
 pub const HS_CFG_BITS: usize = HS_SETTINGS_BITS + 64 * LISTEN;
 /// Bits of the packed handshake settings on the configuration bus.

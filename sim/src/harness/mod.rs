@@ -1,5 +1,5 @@
 //! Cycle-by-cycle driver of the Verilated core: frames in through an
-//! [`AxisSource`], frames out through an [`AxisSink`], registers through an
+//! [`AxisSource`](crate::bus::axis::AxisSource), frames out through an [`AxisSink`](crate::bus::axis::AxisSink), registers through an
 //! [`AxilMaster`], with statistics.
 //!
 //! Each clock: inputs are driven together with `clk` low and one `eval`

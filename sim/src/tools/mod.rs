@@ -4,7 +4,7 @@
 //! * [`replay`] (`nicsim replay`, `nicsim demo` in [`demo`]): a capture
 //!   through the core, checked against the golden model; [`capture`] reads
 //!   pcap/pcapng and writes pcapng.
-//! * [`bench`] (`nicsim bench`): line rate, latency, simulation speed.
+//! * [`bench`](mod@bench) (`nicsim bench`): line rate, latency, simulation speed.
 //! * [`serve`] (`nicsim serve`), [`inject`] (`nicsim inject`): the core on
 //!   a Unix socket for `nicctl`, and frames into it.
 //! * [`tap_bridge`] (`nicsim tap`): the core between two TAP devices
