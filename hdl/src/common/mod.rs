@@ -3,6 +3,7 @@
 //!
 //! * [`axis`]: the AXI4-Stream port bundle every datapath block uses
 //!   (`tdata/tkeep/tvalid/tready/tlast`; sidebands stay separate signals).
+//! * [`axis_out`]: the registered output stage of a stream block.
 //! * [`sync_fifo`]: a synchronous FIFO with registered outputs.
 //! * [`crc32`], [`crc_lanes`]: the CRC-32 (IEEE 802.3 clause 3.2.9) step
 //!   matrices, computed in Rust at generation time and emitted as XOR
@@ -15,6 +16,7 @@
 //! holds frame state across blocks.
 
 pub mod axis;
+pub mod axis_out;
 pub mod crc32;
 pub mod crc_lanes;
 pub mod keep;

@@ -15,6 +15,7 @@
 //!   beat, `tkeep`'s byte count on the last).
 
 use crate::common::axis::{AxisMaster64, AxisSlave64};
+use crate::common::axis_out::AxisOutReg64;
 use crate::common::crc_lanes::Crc32Lanes;
 use crate::common::keep::KeepCount;
 use rust_hdl::prelude::*;
@@ -39,10 +40,7 @@ pub struct FcsCheck {
     in_frame: DFF<Bit>,
     len: DFF<Bits<16>>,
     cfg: DFF<Bits<7>>,
-    o_data: DFF<Bits<64>>,
-    o_keep: DFF<Bits<8>>,
-    o_valid: DFF<Bit>,
-    o_last: DFF<Bit>,
+    out: AxisOutReg64,
     o_user: DFF<Bits<11>>,
     fire: Signal<Local, Bit>,
     cfg_now: Signal<Local, Bits<7>>,
@@ -71,10 +69,7 @@ impl Default for FcsCheck {
             in_frame: Default::default(),
             len: Default::default(),
             cfg: Default::default(),
-            o_data: Default::default(),
-            o_keep: Default::default(),
-            o_valid: Default::default(),
-            o_last: Default::default(),
+            out: Default::default(),
             o_user: Default::default(),
             fire: Default::default(),
             cfg_now: Default::default(),
@@ -91,8 +86,10 @@ impl Default for FcsCheck {
 impl Logic for FcsCheck {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, crc, in_frame, len, cfg, o_data, o_keep, o_valid, o_last, o_user);
-        self.s_axis.tready.next = !self.o_valid.q.val() | self.m_axis.tready.val();
+        dff_setup!(self, clock, crc, in_frame, len, cfg, o_user);
+        self.out.clock.next = self.clock.val();
+        self.out.rst.next = self.rst.val();
+        self.s_axis.tready.next = self.out.free.val();
         self.fire.next = self.s_axis.tvalid.val() & self.s_axis.tready.val();
         self.keep.tkeep.next = self.s_axis.tkeep.val();
         // Configuration sampled at the first beat, held for the frame.
@@ -122,9 +119,10 @@ impl Logic for FcsCheck {
         if self.total.val() > self.max_len.val() {
             self.flags.next = self.flags.val() | 0x9_u64;
         }
-        if self.o_valid.q.val() & self.m_axis.tready.val() {
-            self.o_valid.d.next = false;
-        }
+        self.out.load.next = self.fire.val();
+        self.out.tdata.next = self.s_axis.tdata.val();
+        self.out.tkeep.next = self.s_axis.tkeep.val();
+        self.out.tlast.next = self.s_axis.tlast.val();
         if self.fire.val() {
             self.crc.d.next = self.lanes.crc_out.val();
             self.in_frame.d.next = !self.s_axis.tlast.val();
@@ -134,10 +132,6 @@ impl Logic for FcsCheck {
                 self.len.d.next = 0xFFFF_u64.into();
             }
             self.cfg.d.next = self.cfg_now.val();
-            self.o_data.d.next = self.s_axis.tdata.val();
-            self.o_keep.d.next = self.s_axis.tkeep.val();
-            self.o_valid.d.next = true;
-            self.o_last.d.next = self.s_axis.tlast.val();
             self.o_user.d.next = (bit_cast::<11, 6>(self.cfg_now.val().get_bits::<6>(0)) << 4_u64)
                 | (bit_cast::<11, 1>((!self.cfg_now.val().get_bit(6)).into()) << 10_u64);
             if self.s_axis.tlast.val() {
@@ -149,15 +143,11 @@ impl Logic for FcsCheck {
         }
         if self.rst.val() {
             self.in_frame.d.next = false;
-            self.o_valid.d.next = false;
             self.crc.d.next = self.init.val();
             self.len.d.next = 0_u64.into();
             self.cfg.d.next = 0_u64.into();
         }
-        self.m_axis.tdata.next = self.o_data.q.val();
-        self.m_axis.tkeep.next = self.o_keep.q.val();
-        self.m_axis.tvalid.next = self.o_valid.q.val();
-        self.m_axis.tlast.next = self.o_last.q.val();
+        AxisMaster64::link(&mut self.m_axis, &mut self.out.m_axis);
         self.m_tuser.next = self.o_user.q.val();
     }
 }

@@ -14,6 +14,7 @@
 //! * Latency: 3 cycles at line rate; one beat per clock, no bubble.
 
 use crate::common::axis::{AxisMaster64, AxisSlave64};
+use crate::common::axis_out::AxisOutReg64;
 use crate::common::crc_lanes::Crc32Lanes;
 use crate::common::keep::KeepCount;
 use rust_hdl::prelude::*;
@@ -44,10 +45,7 @@ pub struct FcsInsert {
     first: DFF<Bit>,
     crc: DFF<Bits<32>>,
     hold: DFF<Bits<32>>,
-    o_data: DFF<Bits<64>>,
-    o_keep: DFF<Bits<8>>,
-    o_valid: DFF<Bit>,
-    o_last: DFF<Bit>,
+    out: AxisOutReg64,
     o_user: DFF<Bits<7>>,
     o_tag: DFF<Bits<64>>,
     in_meta: Signal<Local, Bits<12>>,
@@ -86,10 +84,7 @@ impl Default for FcsInsert {
             first: Default::default(),
             crc: Default::default(),
             hold: Default::default(),
-            o_data: Default::default(),
-            o_keep: Default::default(),
-            o_valid: Default::default(),
-            o_last: Default::default(),
+            out: Default::default(),
             o_user: Default::default(),
             o_tag: Default::default(),
             in_meta: Default::default(),
@@ -108,10 +103,9 @@ impl Default for FcsInsert {
 impl Logic for FcsInsert {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(
-            self, clock, e0, e1, t0, t1, m0, m1, wc, first, crc, hold, o_data, o_keep, o_valid,
-            o_last, o_user, o_tag
-        );
+        dff_setup!(self, clock, e0, e1, t0, t1, m0, m1, wc, first, crc, hold, o_user, o_tag);
+        self.out.clock.next = self.clock.val();
+        self.out.rst.next = self.rst.val();
         self.keep.tkeep.next = self.s_axis.tkeep.val();
         self.in_meta.next = bit_cast::<12, 4>(self.keep.count.val())
             | (bit_cast::<12, 1>(self.s_axis.tlast.val().into()) << 4_u64)
@@ -149,12 +143,13 @@ impl Logic for FcsInsert {
             self.patch.keep.next = self.m0.q.val().get_bit(9);
         }
         // handshakes and window
-        self.pop.next = self.head_ok.val() & (!self.o_valid.q.val() | self.m_axis.tready.val());
+        self.pop.next = self.head_ok.val() & self.out.free.val();
         self.s_axis.tready.next = (self.wc.q.val() != 2_u64) | self.pop.val();
         self.push.next = self.s_axis.tvalid.val() & self.s_axis.tready.val();
-        if self.o_valid.q.val() & self.m_axis.tready.val() {
-            self.o_valid.d.next = false;
-        }
+        self.out.load.next = self.pop.val();
+        self.out.tdata.next = self.patch.out_data.val();
+        self.out.tkeep.next = !(self.ones8.val() << self.c0.val());
+        self.out.tlast.next = self.l0.val();
         self.widx.next = self.wc.q.val();
         if self.pop.val() {
             self.widx.next = self.wc.q.val() - 1_u64;
@@ -166,10 +161,6 @@ impl Logic for FcsInsert {
             if self.slot.straddle.val() {
                 self.hold.d.next = self.patch.fcs.val();
             }
-            self.o_data.d.next = self.patch.out_data.val();
-            self.o_keep.d.next = !(self.ones8.val() << self.c0.val());
-            self.o_valid.d.next = true;
-            self.o_last.d.next = self.l0.val();
             self.o_user.d.next = self.m0.q.val().get_bits::<7>(5);
             self.o_tag.d.next = self.t0.q.val();
         }
@@ -192,12 +183,8 @@ impl Logic for FcsInsert {
         if self.rst.val() {
             self.wc.d.next = 0_u64.into();
             self.first.d.next = true;
-            self.o_valid.d.next = false;
         }
-        self.m_axis.tdata.next = self.o_data.q.val();
-        self.m_axis.tkeep.next = self.o_keep.q.val();
-        self.m_axis.tvalid.next = self.o_valid.q.val();
-        self.m_axis.tlast.next = self.o_last.q.val();
+        AxisMaster64::link(&mut self.m_axis, &mut self.out.m_axis);
         self.m_tuser.next = self.o_user.q.val();
         self.m_tag.next = self.o_tag.q.val();
     }

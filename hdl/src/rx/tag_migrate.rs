@@ -20,6 +20,7 @@
 //!   one beat accepted per clock, back-to-back frames, no bubble, any mode.
 
 use crate::common::axis::{AxisMaster64, AxisSlave64};
+use crate::common::axis_out::AxisOutReg64;
 use crate::common::keep::KeepCount;
 use rust_hdl::prelude::*;
 
@@ -47,10 +48,7 @@ pub struct TagMigrate {
     wc: DFF<Bits<2>>,
     beat: DFF<Bits<4>>,
     tag: DFF<Bits<64>>,
-    o_data: DFF<Bits<64>>,
-    o_keep: DFF<Bits<8>>,
-    o_valid: DFF<Bit>,
-    o_last: DFF<Bit>,
+    out: AxisOutReg64,
     o_user: DFF<Bits<7>>,
     o_tag: DFF<Bits<64>>,
     in_meta: Signal<Local, Bits<16>>,
@@ -117,10 +115,7 @@ impl Default for TagMigrate {
             wc: Default::default(),
             beat: Default::default(),
             tag: Default::default(),
-            o_data: Default::default(),
-            o_keep: Default::default(),
-            o_valid: Default::default(),
-            o_last: Default::default(),
+            out: Default::default(),
             o_user: Default::default(),
             o_tag: Default::default(),
             in_meta: Default::default(),
@@ -172,10 +167,9 @@ impl Default for TagMigrate {
 impl Logic for TagMigrate {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(
-            self, clock, e0, e1, e2, m0, m1, m2, wc, beat, tag, o_data, o_keep, o_valid, o_last,
-            o_user, o_tag
-        );
+        dff_setup!(self, clock, e0, e1, e2, m0, m1, m2, wc, beat, tag, o_user, o_tag);
+        self.out.clock.next = self.clock.val();
+        self.out.rst.next = self.rst.val();
         self.keep.tkeep.next = self.s_axis.tkeep.val();
         self.in_meta.next = bit_cast::<16, 4>(self.keep.count.val())
             | (bit_cast::<16, 1>(self.s_axis.tlast.val().into()) << 4_u64)
@@ -344,13 +338,13 @@ impl Logic for TagMigrate {
             }
         }
         // --- handshakes
-        self.pop.next = self.head_ok.val()
-            & (!self.out_emit.val() | !self.o_valid.q.val() | self.m_axis.tready.val());
+        self.pop.next = self.head_ok.val() & (!self.out_emit.val() | self.out.free.val());
         self.s_axis.tready.next = (self.wc.q.val() != 3_u64) | self.pop.val();
         self.push.next = self.s_axis.tvalid.val() & self.s_axis.tready.val();
-        if self.o_valid.q.val() & self.m_axis.tready.val() {
-            self.o_valid.d.next = false;
-        }
+        self.out.load.next = self.pop.val() & self.out_emit.val();
+        self.out.tdata.next = self.out_data.val();
+        self.out.tkeep.next = !(self.ones8.val() << self.ol.val());
+        self.out.tlast.next = self.out_last.val();
         self.widx.next = self.wc.q.val();
         if self.pop.val() {
             self.widx.next = self.wc.q.val() - 1_u64;
@@ -369,10 +363,6 @@ impl Logic for TagMigrate {
                 self.tag.d.next = self.tw.val();
             }
             if self.out_emit.val() {
-                self.o_data.d.next = self.out_data.val();
-                self.o_keep.d.next = !(self.ones8.val() << self.ol.val());
-                self.o_valid.d.next = true;
-                self.o_last.d.next = self.out_last.val();
                 self.o_user.d.next = self.out_user.val();
                 self.o_tag.d.next = 0_u64.into();
                 if self.mig.val() & self.out_last.val() {
@@ -401,12 +391,8 @@ impl Logic for TagMigrate {
         if self.rst.val() {
             self.wc.d.next = 0_u64.into();
             self.beat.d.next = 0_u64.into();
-            self.o_valid.d.next = false;
         }
-        self.m_axis.tdata.next = self.o_data.q.val();
-        self.m_axis.tkeep.next = self.o_keep.q.val();
-        self.m_axis.tvalid.next = self.o_valid.q.val();
-        self.m_axis.tlast.next = self.o_last.q.val();
+        AxisMaster64::link(&mut self.m_axis, &mut self.out.m_axis);
         self.m_tuser.next = self.o_user.q.val();
         self.m_tag.next = self.o_tag.q.val();
     }

@@ -17,6 +17,7 @@
 //! * Latency: 1 cycle (registered output).
 
 use crate::common::axis::{AxisMaster64, AxisSlave64};
+use crate::common::axis_out::AxisOutReg64;
 use crate::common::crc_lanes::Crc32Lanes;
 use crate::common::keep::KeepCount;
 use rust_hdl::prelude::*;
@@ -40,12 +41,10 @@ pub struct FcsAppend {
     extra: DFF<Bit>,
     extra_data: DFF<Bits<64>>,
     extra_keep: DFF<Bits<8>>,
-    o_data: DFF<Bits<64>>,
-    o_keep: DFF<Bits<8>>,
-    o_valid: DFF<Bit>,
-    o_last: DFF<Bit>,
+    out: AxisOutReg64,
     o_user: DFF<Bit>,
     fire: Signal<Local, Bit>,
+    take_extra: Signal<Local, Bit>,
     fcs: Signal<Local, Bits<64>>,
     kb: Signal<Local, Bits<7>>,
     init: Constant<Bits<32>>,
@@ -72,12 +71,10 @@ impl Default for FcsAppend {
             extra: Default::default(),
             extra_data: Default::default(),
             extra_keep: Default::default(),
-            o_data: Default::default(),
-            o_keep: Default::default(),
-            o_valid: Default::default(),
-            o_last: Default::default(),
+            out: Default::default(),
             o_user: Default::default(),
             fire: Default::default(),
+            take_extra: Default::default(),
             fcs: Default::default(),
             kb: Default::default(),
             init: Constant::new(u64::from(crate::common::crc32::INIT).into()),
@@ -90,10 +87,9 @@ impl Default for FcsAppend {
 impl Logic for FcsAppend {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(
-            self, clock, crc, in_frame, dropping, extra, extra_data, extra_keep, o_data, o_keep,
-            o_valid, o_last, o_user
-        );
+        dff_setup!(self, clock, crc, in_frame, dropping, extra, extra_data, extra_keep, o_user);
+        self.out.clock.next = self.clock.val();
+        self.out.rst.next = self.rst.val();
         self.keep.tkeep.next = self.s_axis.tkeep.val();
         if !self.in_frame.q.val() {
             self.lanes.crc_in.next = self.init.val();
@@ -107,8 +103,7 @@ impl Logic for FcsAppend {
         } else {
             self.frame_drop.next = self.dropping.q.val();
         }
-        self.s_axis.tready.next =
-            !self.extra.q.val() & (!self.o_valid.q.val() | self.m_axis.tready.val());
+        self.s_axis.tready.next = !self.extra.q.val() & self.out.free.val();
         self.fire.next = self.s_axis.tvalid.val() & self.s_axis.tready.val();
         // FCS, least significant byte first; complemented again when bad
         self.fcs.next = bit_cast::<64, 32>(!self.lanes.crc_out.val());
@@ -116,50 +111,53 @@ impl Logic for FcsAppend {
             self.fcs.next = bit_cast::<64, 32>(self.lanes.crc_out.val());
         }
         self.kb.next = bit_cast::<7, 4>(self.keep.count.val()) << 3_u64;
-        if self.o_valid.q.val() & self.m_axis.tready.val() {
-            self.o_valid.d.next = false;
-            if self.extra.q.val() {
-                self.extra.d.next = false;
-                self.o_valid.d.next = true;
-                self.o_data.d.next = self.extra_data.q.val();
-                self.o_keep.d.next = self.extra_keep.q.val();
-                self.o_last.d.next = true;
+        // the output beat: the held FCS remainder once the beat before it
+        // is taken, else the input beat (with the FCS on its last beat);
+        // each assigned once per path (crate::comb_once)
+        self.take_extra.next =
+            self.extra.q.val() & self.m_axis.tvalid.val() & self.m_axis.tready.val();
+        if self.take_extra.val() {
+            self.extra.d.next = false;
+        }
+        self.out.load.next = self.take_extra.val() | (self.fire.val() & !self.frame_drop.val());
+        if self.extra.q.val() {
+            self.out.tdata.next = self.extra_data.q.val();
+            self.out.tkeep.next = self.extra_keep.q.val();
+            self.out.tlast.next = true;
+        } else if self.s_axis.tlast.val() {
+            // data bytes, then the FCS from lane `count`
+            self.out.tdata.next = (self.s_axis.tdata.val() & !(self.ones64.val() << self.kb.val()))
+                | (self.fcs.val() << self.kb.val());
+            if self.keep.count.val() > 4_u64 {
+                self.out.tkeep.next = self.ones.val();
+                self.out.tlast.next = false;
+            } else {
+                self.out.tkeep.next = !(self.ones.val() << (self.keep.count.val() + 4_u64));
+                self.out.tlast.next = true;
             }
+        } else {
+            self.out.tdata.next = self.s_axis.tdata.val();
+            self.out.tkeep.next = self.s_axis.tkeep.val();
+            self.out.tlast.next = false;
         }
         if self.fire.val() {
             self.crc.d.next = self.lanes.crc_out.val();
             self.in_frame.d.next = !self.s_axis.tlast.val();
             self.dropping.d.next = self.frame_drop.val();
-            self.o_valid.d.next = !self.frame_drop.val();
-            self.o_data.d.next = self.s_axis.tdata.val();
-            self.o_keep.d.next = self.s_axis.tkeep.val();
-            self.o_last.d.next = false;
             self.o_user.d.next = self.s_tuser.val();
-            if self.s_axis.tlast.val() {
-                // data bytes, then the FCS from lane `count`
-                self.o_data.d.next = (self.s_axis.tdata.val()
-                    & !(self.ones64.val() << self.kb.val()))
-                    | (self.fcs.val() << self.kb.val());
-                self.o_keep.d.next = !(self.ones.val() << (self.keep.count.val() + 4_u64));
-                self.o_last.d.next = true;
-                if self.keep.count.val() > 4_u64 {
-                    self.o_keep.d.next = self.ones.val();
-                    self.o_last.d.next = false;
-                    self.extra.d.next = !self.frame_drop.val();
-                    self.extra_data.d.next = self.fcs.val() >> (64_u64 - self.kb.val());
-                    self.extra_keep.d.next = !(self.ones.val() << (self.keep.count.val() - 4_u64));
-                }
+            // a last beat of more than 4 bytes leaves part of its FCS for
+            // one more beat
+            if self.s_axis.tlast.val() & (self.keep.count.val() > 4_u64) {
+                self.extra.d.next = !self.frame_drop.val();
+                self.extra_data.d.next = self.fcs.val() >> (64_u64 - self.kb.val());
+                self.extra_keep.d.next = !(self.ones.val() << (self.keep.count.val() - 4_u64));
             }
         }
         if self.rst.val() {
             self.in_frame.d.next = false;
-            self.o_valid.d.next = false;
             self.extra.d.next = false;
         }
-        self.m_axis.tdata.next = self.o_data.q.val();
-        self.m_axis.tkeep.next = self.o_keep.q.val();
-        self.m_axis.tvalid.next = self.o_valid.q.val();
-        self.m_axis.tlast.next = self.o_last.q.val();
+        AxisMaster64::link(&mut self.m_axis, &mut self.out.m_axis);
         self.m_tuser.next = self.o_user.q.val();
     }
 }
