@@ -14,7 +14,7 @@
 //! 2 an error (bad input file, simulation hang, I/O).
 
 use clap::{Parser, Subcommand};
-use ferronic_sim::tools::{bench, demo, inject, replay, serve, tap_bridge};
+use ferronic_sim::tools::{bench, demo, inject, replay, serve, tap_cmd};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -37,7 +37,7 @@ enum Cmd {
     /// of their own (root): the wire side, where a real Linux client lives,
     /// and the host side, where the server's kernel and `nicctl adopt` live.
     /// Also serves the registers on --socket. Ctrl-C stops and removes both.
-    Tap(tap_bridge::TapArgs),
+    Tap(tap_cmd::TapArgs),
     /// Send a capture's frames (FCS appended) into a running `nicsim serve`,
     /// under the configuration the host set (`nicctl tag`, `nicctl rss`);
     /// prints what the core delivered to the host.

@@ -7,7 +7,7 @@
 //! * [`bench`](mod@bench) (`nicsim bench`): line rate, latency, simulation speed.
 //! * [`serve`] (`nicsim serve`), [`inject`] (`nicsim inject`): the core on
 //!   a Unix socket for `nicctl`, and frames into it.
-//! * [`tap_bridge`] (`nicsim tap`): the core between two TAP devices
+//! * [`tap_cmd`] (`nicsim tap`) and [`tap_bridge`]: the core between two TAP devices
 //!   ([`tap`]) in network namespaces ([`netns`]), with the adoption gate
 //!   ([`tap_gate`]).
 
@@ -21,4 +21,5 @@ pub mod replay_print;
 pub mod serve;
 pub mod tap;
 pub mod tap_bridge;
+pub mod tap_cmd;
 pub mod tap_gate;

@@ -4,6 +4,7 @@
 //! bound turns a simulator stuck inside one time step into a test failure.
 
 use ferronic_regmap::RegMap;
+use ferronic_sim::bus::axis::beats;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -46,20 +47,6 @@ fn op(code: u8, a: u32, b: u64) -> u128 {
     (u128::from(code) << 120) | (u128::from(a) << 64) | u128::from(b)
 }
 
-/// Beats of `frame`: `(tdata, tkeep, tlast)`.
-fn beats(frame: &[u8]) -> impl Iterator<Item = (u64, u8, bool)> + '_ {
-    let n = frame.len().div_ceil(8);
-    frame.chunks(8).enumerate().map(move |(i, c)| {
-        let mut w = [0u8; 8];
-        w[..c.len()].copy_from_slice(c);
-        (
-            u64::from_le_bytes(w),
-            (0xFFu16 >> (8 - c.len())) as u8,
-            i + 1 == n,
-        )
-    })
-}
-
 impl Script {
     pub fn new() -> Script {
         Script {
@@ -98,7 +85,8 @@ impl Script {
     /// Queues `frame` on `s_axis`, `gap(i)` idle cycles before beat i.
     pub fn rx(&mut self, frame: &[u8], mut gap: impl FnMut() -> u8) {
         let n = frame.len().div_ceil(8) as u32;
-        for (d, k, l) in beats(frame) {
+        for b in beats(frame) {
+            let (d, k, l) = (b.tdata, b.tkeep, b.tlast);
             self.rx.push(
                 (u128::from(gap()) << 88)
                     | (u128::from(l) << 72)
@@ -113,7 +101,8 @@ impl Script {
     /// marked bad when `bad`.
     pub fn tx(&mut self, frame: &[u8], q: u8, bad: bool, mut gap: impl FnMut() -> u8) {
         let n = frame.len().div_ceil(8) as u32;
-        for (d, k, l) in beats(frame) {
+        for b in beats(frame) {
+            let (d, k, l) = (b.tdata, b.tkeep, b.tlast);
             self.tx.push(
                 (u128::from(gap()) << 88)
                     | (u128::from(bad) << 76)
