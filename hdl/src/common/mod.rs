@@ -3,11 +3,13 @@
 //!
 //! * [`axis`]: the AXI4-Stream port bundle every datapath block uses
 //!   (`tdata/tkeep/tvalid/tready/tlast`; sidebands stay separate signals).
-//! * [`axis_out`]: the registered output stage of a stream block.
+//! * [`axis_out`]: the output skid buffer of a stream block (registered
+//!   `tready` towards the block).
 //! * [`sync_fifo`]: a synchronous FIFO with registered outputs.
 //! * [`crc32`], [`crc_lanes`]: the CRC-32 (IEEE 802.3 clause 3.2.9) step
 //!   matrices, computed in Rust at generation time and emitted as XOR
-//!   networks, one per byte count of a 64-bit beat.
+//!   networks, one per byte count of a 64-bit beat; [`crc_beat`]: one
+//!   8-byte network with masked lanes and a residue check per byte count.
 //! * [`toeplitz`]: the RSS Toeplitz hash network (Microsoft RSS).
 //! * [`siphash`]: the SipHash-2-4 pipeline behind the SYN cookies.
 //! * [`keep`]: `tkeep` -> byte count.
@@ -18,6 +20,7 @@
 pub mod axis;
 pub mod axis_out;
 pub mod crc32;
+pub mod crc_beat;
 pub mod crc_lanes;
 pub mod keep;
 pub mod siphash;

@@ -4,21 +4,32 @@
 //!
 //! * Bus: AXI4-Stream, 64-bit `tdata`, byte 0 in `tdata[7:0]`, contiguous
 //!   `tkeep`; frames arrive *with* their 4-byte FCS.
-//! * Latency: 1 cycle (registered output); accepts one beat per clock while
-//!   `m_tready` is high, back-to-back frames with no bubble.
+//! * Accepts one beat per clock while `m_tready` is high, back-to-back
+//!   frames with no bubble.
 //! * `m_tuser` (11 bits, internal bus): bits 7:4 = tag format, 9:8 =
 //!   tag mode and 10 = drop (CTRL.ENABLE was 0) sampled at the first beat, on every beat of the frame; on the
 //!   `tlast` beat bit 0 = bad, 1 = FCS error, 2 = runt (< 64 bytes),
 //!   3 = giant (> [`crate::MAX_FRAME`] bytes). See [`crate::rx::tag::tuser`].
-//! * The check compares the raw register after the whole frame with the
-//!   residue 0xDEBB20E3, using one [`Crc32Lanes`] network (8 bytes on every
-//!   beat, `tkeep`'s byte count on the last).
+//! * The check uses one [`Crc32Pad`] network: every beat is shifted in
+//!   as 8 bytes, the lanes outside `tkeep` as zeros, and the last beat's
+//!   register is compared with the residue a good frame leaves after that
+//!   many zero bytes ([`Crc32Residue`], picked from `tkeep`). Runts and
+//!   giants come from a saturating beat counter and the last beat's
+//!   `tkeep`, not from a byte-length adder.
+//! * Two stages: P registers the beat with its padded register and its
+//!   residue; the compare of those two registers and the flags feed the
+//!   output skid buffer ([`AxisOutReg64`]). Latency 2 cycles.
+//!   `s_axis.tready` depends only on this block's registers.
 
 use crate::common::axis::{AxisMaster64, AxisSlave64};
 use crate::common::axis_out::AxisOutReg64;
-use crate::common::crc_lanes::Crc32Lanes;
-use crate::common::keep::KeepCount;
+use crate::common::crc_beat::{Crc32Pad, Crc32Residue};
 use rust_hdl::prelude::*;
+
+/// `len` bytes as (full 8-byte beats, bytes left over).
+const fn split(len: usize) -> (u64, usize) {
+    ((len / 8) as u64, len % 8)
+}
 
 /// FCS check stage; see the module documentation.
 #[derive(LogicBlock)]
@@ -34,26 +45,52 @@ pub struct FcsCheck {
     pub s_axis: AxisSlave64,
     pub m_axis: AxisMaster64,
     pub m_tuser: Signal<Out, Bits<11>>,
-    lanes: Crc32Lanes,
-    keep: KeepCount,
+    crc_net: Crc32Pad,
+    res: Crc32Residue,
     crc: DFF<Bits<32>>,
     in_frame: DFF<Bit>,
-    len: DFF<Bits<16>>,
+    /// Full beats of the frame so far, saturating at `giant_beats + 1`.
+    beats: DFF<Bits<12>>,
     cfg: DFF<Bits<7>>,
-    out: AxisOutReg64,
-    o_user: DFF<Bits<11>>,
+    // stage P: the beat, its tuser without the FCS flags, the padded
+    // register after it and the residue a good frame ending here leaves
+    p_v: DFF<Bit>,
+    p_d: DFF<Bits<64>>,
+    p_k: DFF<Bits<8>>,
+    p_l: DFF<Bit>,
+    p_user: DFF<Bits<11>>,
+    p_c: DFF<Bits<32>>,
+    p_t: DFF<Bits<32>>,
+    /// Output skid buffer; sideband = `m_tuser`.
+    out: AxisOutReg64<11>,
     fire: Signal<Local, Bit>,
+    p_go: Signal<Local, Bit>,
     cfg_now: Signal<Local, Bits<7>>,
-    total: Signal<Local, Bits<16>>,
-    flags: Signal<Local, Bits<4>>,
-    residue: Constant<Bits<32>>,
+    runt: Signal<Local, Bit>,
+    giant: Signal<Local, Bit>,
+    fcs_err: Signal<Local, Bit>,
+    drop_mark: Signal<Local, Bit>,
+    bad: Signal<Local, Bit>,
+    user_base: Signal<Local, Bits<11>>,
     init: Constant<Bits<32>>,
-    min_len: Constant<Bits<16>>,
-    max_len: Constant<Bits<16>>,
+    /// A runt has fewer full beats before its last beat, or exactly this
+    /// many and a last beat of fewer than 8 bytes.
+    runt_beats: Constant<Bits<12>>,
+    /// A giant has more full beats before its last beat, or exactly this
+    /// many and a last beat of 8 bytes.
+    giant_beats: Constant<Bits<12>>,
+    beats_max: Constant<Bits<12>>,
 }
 
 impl Default for FcsCheck {
     fn default() -> Self {
+        // runt: total < 64 = 8*8 + 0 -> fewer than 7 full beats before the
+        // last, or 7 and the last beat holds fewer than 8 bytes (!tkeep[7]).
+        // giant: total > MAX_FRAME = 8q + r -> more than q full beats, or q
+        // and the last beat holds more than r bytes (tkeep[r]).
+        let (q, r) = split(crate::MAX_FRAME);
+        assert_eq!(r, 7, "the giant test below reads tkeep[7]");
+        assert_eq!(split(64), (8, 0), "the runt test below reads tkeep[7]");
         Self {
             clock: Default::default(),
             rst: Default::default(),
@@ -63,22 +100,33 @@ impl Default for FcsCheck {
             s_axis: Default::default(),
             m_axis: Default::default(),
             m_tuser: Default::default(),
-            lanes: Default::default(),
-            keep: Default::default(),
+            crc_net: Default::default(),
+            res: Default::default(),
             crc: Default::default(),
             in_frame: Default::default(),
-            len: Default::default(),
+            beats: Default::default(),
             cfg: Default::default(),
+            p_v: Default::default(),
+            p_d: Default::default(),
+            p_k: Default::default(),
+            p_l: Default::default(),
+            p_user: Default::default(),
+            p_c: Default::default(),
+            p_t: Default::default(),
             out: Default::default(),
-            o_user: Default::default(),
             fire: Default::default(),
+            p_go: Default::default(),
             cfg_now: Default::default(),
-            total: Default::default(),
-            flags: Default::default(),
-            residue: Constant::new(u64::from(crate::common::crc32::RESIDUE).into()),
+            runt: Default::default(),
+            giant: Default::default(),
+            fcs_err: Default::default(),
+            drop_mark: Default::default(),
+            bad: Default::default(),
+            user_base: Default::default(),
             init: Constant::new(u64::from(crate::common::crc32::INIT).into()),
-            min_len: Constant::new(64_u64.into()),
-            max_len: Constant::new((crate::MAX_FRAME as u64).into()),
+            runt_beats: Constant::new(7_u64.into()),
+            giant_beats: Constant::new(q.into()),
+            beats_max: Constant::new((q + 1).into()),
         }
     }
 }
@@ -86,69 +134,82 @@ impl Default for FcsCheck {
 impl Logic for FcsCheck {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, crc, in_frame, len, cfg, o_user);
+        dff_setup!(self, clock, crc, in_frame, beats, cfg, p_v, p_d, p_k, p_l, p_user, p_c, p_t);
         self.out.clock.next = self.clock.val();
         self.out.rst.next = self.rst.val();
-        self.s_axis.tready.next = self.out.free.val();
+        self.p_go.next = self.p_v.q.val() & self.out.free.val();
+        self.s_axis.tready.next = !self.p_v.q.val() | self.out.free.val();
         self.fire.next = self.s_axis.tvalid.val() & self.s_axis.tready.val();
-        self.keep.tkeep.next = self.s_axis.tkeep.val();
         // Configuration sampled at the first beat, held for the frame.
-        self.cfg_now.next = self.cfg.q.val();
         if !self.in_frame.q.val() {
             self.cfg_now.next = bit_cast::<7, 4>(self.cfg_tag_format.val())
                 | (bit_cast::<7, 2>(self.cfg_tag_mode.val()) << 4_u64)
                 | (bit_cast::<7, 1>(self.cfg_enable.val().into()) << 6_u64);
-        }
-        if !self.in_frame.q.val() {
-            self.lanes.crc_in.next = self.init.val();
-            self.total.next = bit_cast::<16, 4>(self.keep.count.val());
         } else {
-            self.lanes.crc_in.next = self.crc.q.val();
-            self.total.next = self.len.q.val() + bit_cast::<16, 4>(self.keep.count.val());
+            self.cfg_now.next = self.cfg.q.val();
         }
-        self.lanes.data.next = self.s_axis.tdata.val();
-        self.lanes.nbytes.next = self.keep.count.val();
-        // flags: 0 bad, 1 fcs error, 2 runt, 3 giant
-        self.flags.next = 0_u64.into();
-        if self.lanes.crc_out.val() != self.residue.val() {
-            self.flags.next = self.flags.val() | 0x3_u64;
+        // the register holds INIT between frames, so no first-beat mux
+        self.crc_net.crc_in.next = self.crc.q.val();
+        self.crc_net.data.next = self.s_axis.tdata.val();
+        self.crc_net.tkeep.next = self.s_axis.tkeep.val();
+        self.res.tkeep.next = self.s_axis.tkeep.val();
+        self.runt.next = (self.beats.q.val() < self.runt_beats.val())
+            | ((self.beats.q.val() == self.runt_beats.val()) & !self.s_axis.tkeep.val().get_bit(7));
+        self.giant.next = (self.beats.q.val() > self.giant_beats.val())
+            | ((self.beats.q.val() == self.giant_beats.val()) & self.s_axis.tkeep.val().get_bit(7));
+        // 1-bit locals: a `~` inside a wider Verilog expression would
+        // invert the zero-extended operand
+        self.drop_mark.next = !self.cfg_now.val().get_bit(6);
+        self.user_base.next = (bit_cast::<11, 6>(self.cfg_now.val().get_bits::<6>(0)) << 4_u64)
+            | (bit_cast::<11, 1>(self.drop_mark.val().into()) << 10_u64);
+        // --- stage P -> output: flags on the last beat (0 bad, 1 FCS
+        // error, 2 runt, 3 giant)
+        self.fcs_err.next = self.p_l.q.val() & (self.p_c.q.val() != self.p_t.q.val());
+        self.bad.next =
+            self.fcs_err.val() | self.p_user.q.val().get_bit(2) | self.p_user.q.val().get_bit(3);
+        self.out.tuser.next = self.p_user.q.val()
+            | bit_cast::<11, 1>(self.bad.val().into())
+            | (bit_cast::<11, 1>(self.fcs_err.val().into()) << 1_u64);
+        self.out.load.next = self.p_go.val();
+        self.out.tdata.next = self.p_d.q.val();
+        self.out.tkeep.next = self.p_k.q.val();
+        self.out.tlast.next = self.p_l.q.val();
+        if self.p_go.val() {
+            self.p_v.d.next = false;
         }
-        if self.total.val() < self.min_len.val() {
-            self.flags.next = self.flags.val() | 0x5_u64;
-        }
-        if self.total.val() > self.max_len.val() {
-            self.flags.next = self.flags.val() | 0x9_u64;
-        }
-        self.out.load.next = self.fire.val();
-        self.out.tdata.next = self.s_axis.tdata.val();
-        self.out.tkeep.next = self.s_axis.tkeep.val();
-        self.out.tlast.next = self.s_axis.tlast.val();
+        // --- input -> stage P
         if self.fire.val() {
-            self.crc.d.next = self.lanes.crc_out.val();
+            self.p_v.d.next = true;
+            self.p_d.d.next = self.s_axis.tdata.val();
+            self.p_k.d.next = self.s_axis.tkeep.val();
+            self.p_l.d.next = self.s_axis.tlast.val();
+            self.p_c.d.next = self.crc_net.crc_out.val();
+            self.p_t.d.next = self.res.residue.val();
             self.in_frame.d.next = !self.s_axis.tlast.val();
-            self.len.d.next = self.total.val();
-            if self.in_frame.q.val() & (self.total.val() < self.len.q.val()) {
-                // saturate instead of wrapping on absurdly long frames
-                self.len.d.next = 0xFFFF_u64.into();
-            }
             self.cfg.d.next = self.cfg_now.val();
-            self.o_user.d.next = (bit_cast::<11, 6>(self.cfg_now.val().get_bits::<6>(0)) << 4_u64)
-                | (bit_cast::<11, 1>((!self.cfg_now.val().get_bit(6)).into()) << 10_u64);
             if self.s_axis.tlast.val() {
-                self.o_user.d.next = (bit_cast::<11, 6>(self.cfg_now.val().get_bits::<6>(0))
-                    << 4_u64)
-                    | (bit_cast::<11, 1>((!self.cfg_now.val().get_bit(6)).into()) << 10_u64)
-                    | bit_cast::<11, 4>(self.flags.val());
+                self.p_user.d.next = self.user_base.val()
+                    | (bit_cast::<11, 1>(self.runt.val().into()) << 2_u64)
+                    | (bit_cast::<11, 1>(self.giant.val().into()) << 3_u64);
+                self.crc.d.next = self.init.val();
+                self.beats.d.next = 0_u64.into();
+            } else {
+                self.p_user.d.next = self.user_base.val();
+                self.crc.d.next = self.crc_net.crc_out.val();
+                if self.beats.q.val() != self.beats_max.val() {
+                    self.beats.d.next = self.beats.q.val() + 1_u64;
+                }
             }
         }
         if self.rst.val() {
             self.in_frame.d.next = false;
             self.crc.d.next = self.init.val();
-            self.len.d.next = 0_u64.into();
+            self.beats.d.next = 0_u64.into();
             self.cfg.d.next = 0_u64.into();
+            self.p_v.d.next = false;
         }
         AxisMaster64::link(&mut self.m_axis, &mut self.out.m_axis);
-        self.m_tuser.next = self.o_user.q.val();
+        self.m_tuser.next = self.out.m_tuser.val();
     }
 }
 

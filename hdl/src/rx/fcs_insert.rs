@@ -45,9 +45,8 @@ pub struct FcsInsert {
     first: DFF<Bit>,
     crc: DFF<Bits<32>>,
     hold: DFF<Bits<32>>,
-    out: AxisOutReg64,
-    o_user: DFF<Bits<7>>,
-    o_tag: DFF<Bits<64>>,
+    /// Output skid buffer; sideband = {tag (64), tuser (7)}.
+    out: AxisOutReg64<71>,
     in_meta: Signal<Local, Bits<12>>,
     c0: Signal<Local, Bits<4>>,
     l0: Signal<Local, Bit>,
@@ -85,8 +84,6 @@ impl Default for FcsInsert {
             crc: Default::default(),
             hold: Default::default(),
             out: Default::default(),
-            o_user: Default::default(),
-            o_tag: Default::default(),
             in_meta: Default::default(),
             c0: Default::default(),
             l0: Default::default(),
@@ -103,7 +100,7 @@ impl Default for FcsInsert {
 impl Logic for FcsInsert {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, e0, e1, t0, t1, m0, m1, wc, first, crc, hold, o_user, o_tag);
+        dff_setup!(self, clock, e0, e1, t0, t1, m0, m1, wc, first, crc, hold);
         self.out.clock.next = self.clock.val();
         self.out.rst.next = self.rst.val();
         self.keep.tkeep.next = self.s_axis.tkeep.val();
@@ -150,6 +147,8 @@ impl Logic for FcsInsert {
         self.out.tdata.next = self.patch.out_data.val();
         self.out.tkeep.next = !(self.ones8.val() << self.c0.val());
         self.out.tlast.next = self.l0.val();
+        self.out.tuser.next = (bit_cast::<71, 64>(self.t0.q.val()) << 7_u64)
+            | bit_cast::<71, 7>(self.m0.q.val().get_bits::<7>(5));
         self.widx.next = self.wc.q.val();
         if self.pop.val() {
             self.widx.next = self.wc.q.val() - 1_u64;
@@ -161,8 +160,6 @@ impl Logic for FcsInsert {
             if self.slot.straddle.val() {
                 self.hold.d.next = self.patch.fcs.val();
             }
-            self.o_user.d.next = self.m0.q.val().get_bits::<7>(5);
-            self.o_tag.d.next = self.t0.q.val();
         }
         if self.push.val() {
             if self.widx.val() == 0_u64 {
@@ -185,8 +182,8 @@ impl Logic for FcsInsert {
             self.first.d.next = true;
         }
         AxisMaster64::link(&mut self.m_axis, &mut self.out.m_axis);
-        self.m_tuser.next = self.o_user.q.val();
-        self.m_tag.next = self.o_tag.q.val();
+        self.m_tuser.next = self.out.m_tuser.val().get_bits::<7>(0);
+        self.m_tag.next = self.out.m_tuser.val().get_bits::<64>(7);
     }
 }
 

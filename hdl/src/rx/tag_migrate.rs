@@ -48,9 +48,8 @@ pub struct TagMigrate {
     wc: DFF<Bits<2>>,
     beat: DFF<Bits<4>>,
     tag: DFF<Bits<64>>,
-    out: AxisOutReg64,
-    o_user: DFF<Bits<7>>,
-    o_tag: DFF<Bits<64>>,
+    /// Output skid buffer; sideband = {tag (64), tuser (7)}.
+    out: AxisOutReg64<71>,
     in_meta: Signal<Local, Bits<16>>,
     e0d: Signal<Local, Bits<64>>,
     e1d: Signal<Local, Bits<64>>,
@@ -116,8 +115,6 @@ impl Default for TagMigrate {
             beat: Default::default(),
             tag: Default::default(),
             out: Default::default(),
-            o_user: Default::default(),
-            o_tag: Default::default(),
             in_meta: Default::default(),
             e0d: Default::default(),
             e1d: Default::default(),
@@ -167,7 +164,7 @@ impl Default for TagMigrate {
 impl Logic for TagMigrate {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, e0, e1, e2, m0, m1, m2, wc, beat, tag, o_user, o_tag);
+        dff_setup!(self, clock, e0, e1, e2, m0, m1, m2, wc, beat, tag);
         self.out.clock.next = self.clock.val();
         self.out.rst.next = self.rst.val();
         self.keep.tkeep.next = self.s_axis.tkeep.val();
@@ -345,6 +342,13 @@ impl Logic for TagMigrate {
         self.out.tdata.next = self.out_data.val();
         self.out.tkeep.next = !(self.ones8.val() << self.ol.val());
         self.out.tlast.next = self.out_last.val();
+        // the migrated tag rides with the last beat of a migrated frame
+        if self.mig.val() & self.out_last.val() {
+            self.out.tuser.next = (bit_cast::<71, 64>(self.tagsrc.val()) << 7_u64)
+                | bit_cast::<71, 7>(self.out_user.val());
+        } else {
+            self.out.tuser.next = bit_cast::<71, 7>(self.out_user.val());
+        }
         self.widx.next = self.wc.q.val();
         if self.pop.val() {
             self.widx.next = self.wc.q.val() - 1_u64;
@@ -361,13 +365,6 @@ impl Logic for TagMigrate {
             }
             if self.beat.q.val() == 0_u64 {
                 self.tag.d.next = self.tw.val();
-            }
-            if self.out_emit.val() {
-                self.o_user.d.next = self.out_user.val();
-                self.o_tag.d.next = 0_u64.into();
-                if self.mig.val() & self.out_last.val() {
-                    self.o_tag.d.next = self.tagsrc.val();
-                }
             }
         }
         if self.push.val() {
@@ -393,8 +390,8 @@ impl Logic for TagMigrate {
             self.beat.d.next = 0_u64.into();
         }
         AxisMaster64::link(&mut self.m_axis, &mut self.out.m_axis);
-        self.m_tuser.next = self.o_user.q.val();
-        self.m_tag.next = self.o_tag.q.val();
+        self.m_tuser.next = self.out.m_tuser.val().get_bits::<7>(0);
+        self.m_tag.next = self.out.m_tuser.val().get_bits::<64>(7);
     }
 }
 

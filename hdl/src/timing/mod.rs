@@ -1,0 +1,309 @@
+//! The timing report behind `nicgen --timing`: for each block of
+//! `nic_core.v` (and the whole core on request), xcup LUT/FF counts and
+//! logic depth ([`depth`]) and ECP5 Fmax after place-and-route
+//! ([`flow`]), each block alone with registered ports ([`wrapper`]).
+//!
+//! Targets (issue #12): **>= 125 MHz on an LFE5UM-85F speed 6** and
+//! **<= 8 levels** on xcup. [`BLOCKS`] also holds each block's *gate*,
+//! the figure `--check` enforces: the target where a block meets it, else
+//! today's measured figure with a margin, so a regression fails CI while
+//! the blocks still below target are listed as open work.
+
+pub mod depth;
+pub mod flow;
+pub mod wrapper;
+
+use anyhow::{Context, Result};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Fmax target on ECP5 speed 6, MHz.
+pub const TARGET_MHZ: f64 = 125.0;
+/// Depth target on xcup, levels (verilog-ethernet's 64-bit FCS check).
+pub const TARGET_LEVELS: u32 = 8;
+
+/// One block of the report.
+#[derive(Clone, Copy, Debug)]
+pub struct Block {
+    /// Name in the report (the rust-hdl type).
+    pub name: &'static str,
+    /// Module name in `nic_core.v`.
+    pub module: &'static str,
+    /// `--check` fails below this ECP5 Fmax (MHz, worst seed).
+    pub gate_mhz: f64,
+    /// `--check` fails above this xcup depth (levels, default mapping).
+    pub gate_levels: u32,
+}
+
+/// The blocks, receive path first. Gates below target are the figure
+/// measured with seed 1 (what CI runs; nextpnr is deterministic per seed
+/// and version, and `.ci/timing-venv` pins the versions) less about 5 %.
+/// A gate of 0 MHz / 99 levels marks a block CI does not time yet (its
+/// place-and-route takes tens of minutes); its figures are in the README.
+pub const BLOCKS: &[Block] = &[
+    Block {
+        name: "FcsCheck",
+        module: "top_fcs_check",
+        gate_mhz: 105.0,
+        gate_levels: TARGET_LEVELS,
+    },
+    Block {
+        name: "TagMigrate",
+        module: "top_tag_migrate",
+        gate_mhz: 38.0,
+        gate_levels: 24,
+    },
+    Block {
+        name: "FcsInsert",
+        module: "top_fcs_insert",
+        gate_mhz: 48.0,
+        gate_levels: TARGET_LEVELS,
+    },
+    Block {
+        name: "RssSteer",
+        module: "top_rss",
+        gate_mhz: 0.0,
+        gate_levels: 99,
+    },
+    Block {
+        name: "TxArb",
+        module: "top_tx_arb",
+        gate_mhz: TARGET_MHZ,
+        gate_levels: TARGET_LEVELS,
+    },
+    Block {
+        name: "FcsAppend",
+        module: "top_tx_fcs",
+        gate_mhz: 82.0,
+        gate_levels: TARGET_LEVELS,
+    },
+    Block {
+        name: "AxilSlave",
+        module: "top_axil",
+        gate_mhz: TARGET_MHZ,
+        gate_levels: TARGET_LEVELS,
+    },
+    Block {
+        name: "RegFile",
+        module: "top_regs",
+        gate_mhz: 0.0,
+        gate_levels: 99,
+    },
+    Block {
+        name: "CounterEvents",
+        module: "top_events",
+        gate_mhz: 82.0,
+        gate_levels: 14,
+    },
+    Block {
+        name: "CounterBank",
+        module: "top_bank",
+        gate_mhz: 0.0,
+        gate_levels: 99,
+    },
+    Block {
+        name: "HsClock",
+        module: "top_timers",
+        gate_mhz: 98.0,
+        gate_levels: 13,
+    },
+    Block {
+        name: "HandshakeEngine",
+        module: "top_hs",
+        gate_mhz: 0.0,
+        gate_levels: 99,
+    },
+];
+
+/// The whole core, timed only with `--whole`.
+pub const WHOLE: Block = Block {
+    name: "nic_core",
+    module: "nic_core",
+    gate_mhz: 0.0,
+    gate_levels: u32::MAX,
+};
+
+/// Results of one block.
+#[derive(Clone, Debug)]
+pub struct Row {
+    /// The block.
+    pub block: Block,
+    /// xcup figures.
+    pub xcup: flow::Xcup,
+    /// ECP5 figures (`None` when skipped).
+    pub ecp5: Option<flow::Ecp5>,
+}
+
+impl Row {
+    /// Worst achieved Fmax over the seeds, MHz.
+    pub fn worst_mhz(&self) -> Option<f64> {
+        let e = self.ecp5.as_ref()?;
+        if e.error.is_some() {
+            return None;
+        }
+        e.fmax.iter().filter_map(|(_, f)| *f).reduce(f64::min)
+    }
+
+    /// Whether the block meets both targets.
+    pub fn meets_target(&self) -> bool {
+        self.xcup.depth.levels <= TARGET_LEVELS && self.worst_mhz().is_some_and(|f| f >= TARGET_MHZ)
+    }
+
+    /// Why the block fails its gate, if it does.
+    pub fn gate_failure(&self) -> Option<String> {
+        let b = &self.block;
+        if self.xcup.depth.levels > b.gate_levels {
+            return Some(format!(
+                "{}: {} levels, gate {}",
+                b.name, self.xcup.depth.levels, b.gate_levels
+            ));
+        }
+        match (&self.ecp5, self.worst_mhz()) {
+            (Some(_), Some(f)) if f < b.gate_mhz => {
+                Some(format!("{}: {f:.1} MHz, gate {:.1}", b.name, b.gate_mhz))
+            }
+            (Some(e), None) if b.gate_mhz > 0.0 => Some(format!(
+                "{}: place-and-route failed: {}",
+                b.name,
+                e.error.as_deref().unwrap_or("no Fmax")
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// Options of [`run`].
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Working directory (one folder per block).
+    pub dir: PathBuf,
+    /// nextpnr seeds (empty: skip ECP5).
+    pub seeds: Vec<u64>,
+    /// Blocks by name (empty: all of [`BLOCKS`]).
+    pub only: Vec<String>,
+    /// Also time the whole core.
+    pub whole: bool,
+    /// Parallel block jobs.
+    pub jobs: usize,
+}
+
+/// Times the blocks of `verilog` (the emitted `nic_core.v`).
+pub fn run(verilog: &str, tools: &flow::Tools, opts: &Options) -> Result<Vec<Row>> {
+    std::fs::create_dir_all(&opts.dir)?;
+    let core = opts.dir.join("nic_core.v");
+    std::fs::write(&core, verilog)?;
+    let core = core.canonicalize()?;
+    let mut blocks: Vec<Block> = BLOCKS
+        .iter()
+        .filter(|b| opts.only.is_empty() || opts.only.iter().any(|o| o == b.name))
+        .copied()
+        .collect();
+    if opts.whole {
+        blocks.push(WHOLE);
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..opts.jobs.max(1) {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(b) = blocks.get(i) else { break };
+                let r = one(verilog, &core, tools, opts, b);
+                results.lock().expect("no panics").push((i, r));
+            });
+        }
+    });
+    let mut rs = results.into_inner().expect("no panics");
+    rs.sort_by_key(|(i, _)| *i);
+    rs.into_iter().map(|(_, r)| r).collect()
+}
+
+fn one(verilog: &str, core: &Path, tools: &flow::Tools, opts: &Options, b: &Block) -> Result<Row> {
+    let dir = opts.dir.join(b.name);
+    std::fs::create_dir_all(&dir)?;
+    let t0 = std::time::Instant::now();
+    let xcup = flow::xcup(tools, core, b.module, &dir).with_context(|| b.name)?;
+    let ecp5 = if opts.seeds.is_empty() {
+        None
+    } else {
+        let mut design = verilog.to_string();
+        design.push_str(&wrapper::wrap(verilog, b.module)?);
+        std::fs::write(dir.join("design.v"), design)?;
+        Some(flow::ecp5(tools, &dir, &opts.seeds).with_context(|| b.name)?)
+    };
+    eprintln!(
+        "timing: {} done in {:.0} s",
+        b.name,
+        t0.elapsed().as_secs_f64()
+    );
+    Ok(Row {
+        block: *b,
+        xcup,
+        ecp5,
+    })
+}
+
+/// The report as a Markdown table (the README carries a copy).
+pub fn table(rows: &[Row]) -> String {
+    let mut t = String::from(
+        "| block | xcup LUT / FF | levels | -nowidelut LUT / FF | levels | ECP5 LUT4 / FF | Fmax MHz (seed) | target |\n\
+         |---|---|---|---|---|---|---|---|\n",
+    );
+    for r in rows {
+        let x = &r.xcup;
+        let (e, f) = match &r.ecp5 {
+            None => ("-".to_string(), "-".to_string()),
+            Some(e) => {
+                let f = if let Some(err) = &e.error {
+                    format!("failed: {}", err.chars().take(60).collect::<String>())
+                } else {
+                    e.fmax
+                        .iter()
+                        .map(|(s, f)| match f {
+                            Some(f) => format!("{f:.1} ({s})"),
+                            None => format!("- ({s})"),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                (format!("{} / {}", e.lut4, e.ffs), f)
+            }
+        };
+        let met = if r.block.module == WHOLE.module {
+            "-"
+        } else if r.meets_target() {
+            "met"
+        } else {
+            "open"
+        };
+        writeln!(
+            t,
+            "| {} | {} / {} | {} | {} / {} | {} | {e} | {f} | {met} |",
+            r.block.name,
+            x.stats.luts,
+            x.stats.ffs,
+            x.depth.levels,
+            x.stats_nowide.luts,
+            x.stats_nowide.ffs,
+            x.depth_nowide.levels,
+        )
+        .unwrap();
+    }
+    t
+}
+
+/// The deepest path of each block, for finding what to pipeline.
+pub fn paths(rows: &[Row]) -> String {
+    let mut t = String::new();
+    for r in rows {
+        writeln!(
+            t,
+            "{:<16} {:>3} levels: {}",
+            r.block.name,
+            r.xcup.depth.levels,
+            depth::describe(&r.xcup.depth.path)
+        )
+        .unwrap();
+    }
+    t
+}
