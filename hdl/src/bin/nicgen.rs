@@ -34,6 +34,9 @@ struct Args {
     /// Only these blocks (comma separated report names) for --timing.
     #[arg(long, value_delimiter = ',')]
     blocks: Vec<String>,
+    /// Only the blocks that have a timing gate (what CI times).
+    #[arg(long)]
+    gated: bool,
     /// Also time the whole core (slow; it exceeds an 85k ECP5 today).
     #[arg(long)]
     whole: bool,
@@ -162,6 +165,7 @@ fn timing(args: &Args, verilog: &str) -> Result<()> {
         dir: args.out.join("timing"),
         seeds: args.seeds.clone(),
         only: args.blocks.clone(),
+        gated: args.gated,
         whole: args.whole,
         jobs: args.jobs,
     };

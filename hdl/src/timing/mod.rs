@@ -181,6 +181,8 @@ pub struct Options {
     pub seeds: Vec<u64>,
     /// Blocks by name (empty: all of [`BLOCKS`]).
     pub only: Vec<String>,
+    /// Only the blocks with a gate (CI's set: `gate_mhz > 0`).
+    pub gated: bool,
     /// Also time the whole core.
     pub whole: bool,
     /// Parallel block jobs.
@@ -196,6 +198,7 @@ pub fn run(verilog: &str, tools: &flow::Tools, opts: &Options) -> Result<Vec<Row
     let mut blocks: Vec<Block> = BLOCKS
         .iter()
         .filter(|b| opts.only.is_empty() || opts.only.iter().any(|o| o == b.name))
+        .filter(|b| !opts.gated || b.gate_mhz > 0.0)
         .copied()
         .collect();
     if opts.whole {
@@ -306,4 +309,42 @@ pub fn paths(rows: &[Row]) -> String {
         .unwrap();
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(block: &str, levels: u32, fmax: Option<f64>, failed: bool) -> Row {
+        let b = *BLOCKS.iter().find(|b| b.name == block).unwrap();
+        let mut xcup = flow::Xcup::default();
+        xcup.depth.levels = levels;
+        Row {
+            block: b,
+            xcup,
+            ecp5: Some(flow::Ecp5 {
+                fmax: vec![(1, fmax)],
+                error: failed.then(|| "Failed to route".to_string()),
+                ..flow::Ecp5::default()
+            }),
+        }
+    }
+
+    /// The gate fails below its Fmax, above its depth and on a failed
+    /// place-and-route; the target needs both figures.
+    #[test]
+    fn gates_and_targets() {
+        assert!(row("TxArb", 1, Some(186.0), false).meets_target());
+        assert!(row("TxArb", 1, Some(186.0), false).gate_failure().is_none());
+        assert!(row("TxArb", 1, Some(120.0), false).gate_failure().is_some());
+        assert!(row("TxArb", 9, Some(186.0), false).gate_failure().is_some());
+        assert!(!row("TxArb", 9, Some(186.0), false).meets_target());
+        assert!(row("TxArb", 1, None, true).gate_failure().is_some());
+        let fcs = row("FcsCheck", 5, Some(110.0), false);
+        assert!(fcs.gate_failure().is_none() && !fcs.meets_target());
+        // ungated blocks (not timed in CI) never fail
+        assert!(row("RssSteer", 30, Some(10.0), false)
+            .gate_failure()
+            .is_none());
+    }
 }
