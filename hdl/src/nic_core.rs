@@ -180,10 +180,11 @@ impl Logic for NicCore {
         AxisMaster64::join(&mut self.tx_arb.m_axis, &mut self.tx_fcs.s_axis);
         self.tx_fcs.s_tuser.next = self.tx_arb.m_tuser.val();
         // handshake engine: watches FcsInsert -> RssSteer, configured by
-        // the handshake block's settings packed as regfile::HS_FIELDS
-        // (CTRL 0..1, KEY0 2..129, KEY1 130..257, CLOCK_DIV 258, COUNT_PERIOD
-        // 290, TS_BASE 322, COUNT_BASE 354, MSS 386, WSCALE 402, WINDOW 406,
-        // TTL 422), then the listen table's words from 430
+        // the listen table's words (bits 0..4095, 64 LISTEN entries), then
+        // the handshake block's settings packed as regfile::HS_FIELDS from
+        // 4096 (CTRL +0..1, KEY0 +2..129, KEY1 +130..257, CLOCK_DIV +258,
+        // COUNT_PERIOD +290, TS_BASE +322, COUNT_BASE +354, MSS +386,
+        // WSCALE +402, WINDOW +406, TTL +422)
         self.hs.clock.next = self.clk.val();
         self.hs.rst.next = self.rst.val();
         self.hs.t_tdata.next = self.fcs_insert.m_axis.tdata.val();
@@ -194,21 +195,21 @@ impl Logic for NicCore {
         self.hs.t_bad.next = self.fcs_insert.m_tuser.val().get_bit(0);
         self.rss.hs_valid.next = self.hs.d_valid.val();
         self.rss.hs_consume.next = self.hs.d_consume.val();
-        self.hs.en.next = self.regs.hs_cfg.val().get_bit(0);
-        self.hs.rst_closed.next = self.regs.hs_cfg.val().get_bit(1);
-        self.hs.key0.next = self.regs.hs_cfg.val().get_bits::<128>(2);
-        self.hs.key1.next = self.regs.hs_cfg.val().get_bits::<128>(130);
+        self.hs.en.next = self.regs.hs_cfg.val().get_bit(4096);
+        self.hs.rst_closed.next = self.regs.hs_cfg.val().get_bit(4097);
+        self.hs.key0.next = self.regs.hs_cfg.val().get_bits::<128>(4098);
+        self.hs.key1.next = self.regs.hs_cfg.val().get_bits::<128>(4226);
         self.timers.clock.next = self.clk.val();
         self.timers.rst.next = self.rst.val();
-        self.timers.div.next = self.regs.hs_cfg.val().get_bits::<32>(258);
-        self.timers.period.next = self.regs.hs_cfg.val().get_bits::<32>(290);
-        self.timers.ts_base.next = self.regs.hs_cfg.val().get_bits::<32>(322);
-        self.timers.count_base.next = self.regs.hs_cfg.val().get_bits::<32>(354);
-        self.hs.our_mss.next = self.regs.hs_cfg.val().get_bits::<16>(386);
-        self.hs.our_wscale.next = self.regs.hs_cfg.val().get_bits::<4>(402);
-        self.hs.our_window.next = self.regs.hs_cfg.val().get_bits::<16>(406);
-        self.hs.ttl.next = self.regs.hs_cfg.val().get_bits::<8>(422);
-        self.hs.listen.next = self.regs.hs_cfg.val().get_bits::<4096>(430);
+        self.timers.div.next = self.regs.hs_cfg.val().get_bits::<32>(4354);
+        self.timers.period.next = self.regs.hs_cfg.val().get_bits::<32>(4386);
+        self.timers.ts_base.next = self.regs.hs_cfg.val().get_bits::<32>(4418);
+        self.timers.count_base.next = self.regs.hs_cfg.val().get_bits::<32>(4450);
+        self.hs.our_mss.next = self.regs.hs_cfg.val().get_bits::<16>(4482);
+        self.hs.our_wscale.next = self.regs.hs_cfg.val().get_bits::<4>(4498);
+        self.hs.our_window.next = self.regs.hs_cfg.val().get_bits::<16>(4502);
+        self.hs.ttl.next = self.regs.hs_cfg.val().get_bits::<8>(4518);
+        self.hs.listen.next = self.regs.hs_cfg.val().get_bits::<4096>(0);
         self.hs.count.next = self.timers.count.val();
         self.hs.ts_now.next = self.timers.ts_now.val();
         self.hs.h_pop.next = self.regs.strobes.val().any();

@@ -1,12 +1,12 @@
 //! The hardware SYN cookie unit (`ferronic_hdl::handshake::syn_cookie`), its
-//! generated Verilog run in Icarus Verilog at one operation per clock with
-//! random gaps, against the model of Linux built on the `siphasher` crate
+//! generated Verilog run in Icarus Verilog at one operation every `INTERVAL`
+//! clocks with random gaps, against the model of Linux built on the `siphasher` crate
 //! (`ferronic_sim::model::syncookie`): cookies for random tuples, counters and
 //! MSS values bit-identical; the timestamp option encoding likewise; valid
 //! cookies accepted one period late and refused two periods late; 100,000
 //! forged ACKs all refused.
 
-use ferronic_hdl::handshake::syn_cookie::{SynCookie, LATENCY};
+use ferronic_hdl::handshake::syn_cookie::{SynCookie, INTERVAL, LATENCY};
 use ferronic_sim::model::syncookie::{self, Secrets, TsOptions, Tuple};
 use rand::{Rng, SeedableRng};
 use rust_hdl::prelude::*;
@@ -97,10 +97,29 @@ struct Out {
     ecn: bool,
 }
 
-/// Runs the ops through the Verilog; returns one [`Out`] per valid op, in order.
+/// Runs the ops through the Verilog, one a clock but at least
+/// [`INTERVAL`] clocks after a valid one (idle clocks are inserted);
+/// returns one [`Out`] per valid op, in order, with `tag` the op's index
+/// in `ops` and `cycle` counted from the op's own clock (so a fixed
+/// latency shows as the same `cycle` for all).
 fn run_icarus(ops: &[Op], key: &Secrets) -> Vec<Out> {
     let dir = tempfile::tempdir().unwrap();
-    let hex: String = ops.iter().map(|o| line(o) + "\n").collect();
+    // clock of each op; the tag driven is the clock number
+    let mut clocks = Vec::with_capacity(ops.len());
+    let mut hex = String::new();
+    let mut at = 0usize;
+    for o in ops {
+        clocks.push(at);
+        hex.push_str(&(line(o) + "\n"));
+        at += 1;
+        if o.valid {
+            for _ in 1..INTERVAL {
+                hex.push_str(&(line(&Op::default()) + "\n"));
+                at += 1;
+            }
+        }
+    }
+    let lines = at;
     std::fs::write(dir.path().join("ops.hex"), hex).unwrap();
     let mut uut = SynCookie::<24>::default();
     uut.connect_all();
@@ -143,11 +162,11 @@ fn run_icarus(ops: &[Op], key: &Secrets) -> Vec<Out> {
          \x20 for (i = 0; i < {n}; i = i + 1) begin\n{drive}      tag_in = i;\n      @(negedge clock);\n  end\n\
          \x20 in_valid = 0;\n  repeat ({lat}) @(negedge clock);\n  $finish;\nend\nendmodule\n",
         top = total - 1,
-        last = ops.len() - 1,
+        last = lines - 1,
         k0 = k(0),
         k1 = k(1),
         dir = dir.path().display(),
-        n = ops.len(),
+        n = lines,
         lat = LATENCY + 2,
     );
     let src = dir.path().join("cookie.v");
@@ -166,9 +185,12 @@ fn run_icarus(ops: &[Op], key: &Secrets) -> Vec<Out> {
         .filter(|l| !l.is_empty() && !l.starts_with("VCD"))
         .map(|l| {
             let f: Vec<&str> = l.split_whitespace().collect();
+            let clock: usize = f[1].parse().unwrap();
+            let op = clocks.binary_search(&clock).expect("tag is an op's clock");
+            let cycle: u64 = f[0].parse().unwrap();
             Out {
-                cycle: f[0].parse().unwrap(),
-                tag: f[1].parse().unwrap(),
+                cycle: cycle - clock as u64,
+                tag: op as u64,
                 isn: u32::from_str_radix(f[2], 16).unwrap(),
                 mss: f[3].parse().unwrap(),
                 ok: f[4] == "1",
@@ -268,7 +290,7 @@ fn cookies_and_checks_bit_identical_to_linux_model() {
         let op = &ops[i];
         let t = op.t.unwrap();
         assert_eq!(o.tag as usize, i);
-        assert_eq!(o.cycle as usize, i + 1 + LATENCY, "fixed latency, op {i}");
+        assert_eq!(o.cycle as usize, 1 + LATENCY, "fixed latency, op {i}");
         if !op.check {
             let (isn, mss) = syncookie::init_sequence(&key, &t, op.seq, op.mss, op.count);
             let ts = syncookie::init_timestamp(op.ts_now, &op.opts);

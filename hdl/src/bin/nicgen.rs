@@ -28,9 +28,9 @@ struct Args {
     /// LFE5UM-85F speed 6); writes DIR/timing/ and prints the table.
     #[arg(long)]
     timing: bool,
-    /// nextpnr seeds for --timing (comma separated; none skips ECP5).
-    #[arg(long, value_delimiter = ',', default_value = "1")]
-    seeds: Vec<u64>,
+    /// nextpnr seeds for --timing (comma separated; `none` skips ECP5).
+    #[arg(long, default_value = "1", value_parser = parse_seeds)]
+    seeds: Seeds,
     /// Only these blocks (comma separated report names) for --timing.
     #[arg(long, value_delimiter = ',')]
     blocks: Vec<String>,
@@ -163,7 +163,7 @@ fn timing(args: &Args, verilog: &str) -> Result<()> {
     };
     let opts = timing::Options {
         dir: args.out.join("timing"),
-        seeds: args.seeds.clone(),
+        seeds: args.seeds.0.clone(),
         only: args.blocks.clone(),
         gated: args.gated,
         whole: args.whole,
@@ -192,4 +192,23 @@ fn timing(args: &Args, verilog: &str) -> Result<()> {
         bail!("timing gate failed:\n  {}", failures.join("\n  "));
     }
     Ok(())
+}
+
+/// `--seeds`: nextpnr seeds, empty for `none`.
+#[derive(Clone, Debug)]
+struct Seeds(Vec<u64>);
+
+/// Parses `1,2,3` or `none`.
+fn parse_seeds(s: &str) -> Result<Seeds, String> {
+    if s == "none" {
+        return Ok(Seeds(Vec::new()));
+    }
+    s.split(',')
+        .map(|x| {
+            x.trim()
+                .parse::<u64>()
+                .map_err(|e| format!("seed {x:?}: {e} (a number, or none)"))
+        })
+        .collect::<Result<_, _>>()
+        .map(Seeds)
 }

@@ -178,14 +178,18 @@ pub fn functions_verilog() -> String {
 
 /// One SipHash pipeline's registers and `always` block: key `k` and
 /// message `m` (128-bit signal names, not expressions: they are
-/// part-selected) sampled every clock; the
-/// state after the last stage is `{p}st_20` and the hash is
-/// [`hash_expr`]. Needs [`functions_verilog`] in the same module.
+/// part-selected) sampled when `v` (a 1-bit signal) is high. A valid bit
+/// `{p}v_s` travels beside stage `s` (cleared by `rst`) and each stage's
+/// registers load only when the stage before holds a valid hash: clock
+/// enables, so an idle pipeline holds still (in Verilator it costs one
+/// test per stage). The state after the last stage is `{p}st_20`, valid
+/// while `{p}v_20`; the hash is [`hash_expr`]. Needs [`functions_verilog`]
+/// in the same module.
 ///
 /// `partial`: the user takes only some bits of the hash; the last stage's
 /// other bits are then waived from Verilator's UNUSEDSIGNAL lint (synthesis
 /// removes those flops).
-pub fn pipeline_body(p: &str, k: &str, m: &str, partial: bool) -> String {
+pub fn pipeline_body(p: &str, k: &str, m: &str, v_in: &str, partial: bool) -> String {
     let mut v = String::new();
     for s in 0..=STAGES {
         if s == STAGES && partial {
@@ -195,6 +199,7 @@ pub fn pipeline_body(p: &str, k: &str, m: &str, partial: bool) -> String {
         } else {
             v.push_str(&format!("reg [255:0] {p}st_{s};\n"));
         }
+        v.push_str(&format!("reg {p}v_{s};\n"));
         // both message words until stage 4 uses m0, then only m1
         if s < 4 {
             v.push_str(&format!("reg [127:0] {p}ms_{s};\n"));
@@ -202,12 +207,19 @@ pub fn pipeline_body(p: &str, k: &str, m: &str, partial: bool) -> String {
             v.push_str(&format!("reg [63:0] {p}mh_{s};\n"));
         }
     }
-    v.push_str("always @(posedge clock) begin\n");
+    v.push_str("always @(posedge clock) begin\n  if (rst) begin\n");
+    for s in 0..=STAGES {
+        v.push_str(&format!("    {p}v_{s} <= 1'b0;\n"));
+    }
+    v.push_str(&format!("  end else begin\n    {p}v_0 <= {v_in};\n"));
+    for s in 1..=STAGES {
+        v.push_str(&format!("    {p}v_{s} <= {p}v_{};\n", s - 1));
+    }
+    v.push_str("  end\n");
     v.push_str(&format!(
-        "  {p}st_0 <= {{64'h{:016x} ^ {k}[127:64] ^ {m}[63:0], 64'h{:016x} ^ {k}[63:0], 64'h{:016x} ^ {k}[127:64], 64'h{:016x} ^ {k}[63:0]}};\n",
+        "  if ({v_in}) begin\n    {p}st_0 <= {{64'h{:016x} ^ {k}[127:64] ^ {m}[63:0], 64'h{:016x} ^ {k}[63:0], 64'h{:016x} ^ {k}[127:64], 64'h{:016x} ^ {k}[63:0]}};\n    {p}ms_0 <= {m};\n  end\n",
         IV[3], IV[2], IV[1], IV[0]
     ));
-    v.push_str(&format!("  {p}ms_0 <= {m};\n"));
     for s in 1..=STAGES {
         let q = s - 1;
         let f = if s % 2 == 1 { "sip_a" } else { "sip_b" };
@@ -218,13 +230,16 @@ pub fn pipeline_body(p: &str, k: &str, m: &str, partial: bool) -> String {
             12 => "{64'd0, 64'hff, 64'd0, LEN_WORD}".to_string(),
             _ => "256'd0".to_string(),
         };
-        v.push_str(&format!("  {p}st_{s} <= {f}({p}st_{q}) ^ {mask};\n"));
+        v.push_str(&format!(
+            "  if ({p}v_{q}) begin\n    {p}st_{s} <= {f}({p}st_{q}) ^ {mask};\n"
+        ));
         match s {
-            1..=3 => v.push_str(&format!("  {p}ms_{s} <= {p}ms_{q};\n")),
-            4 => v.push_str(&format!("  {p}mh_4 <= {p}ms_3[127:64];\n")),
-            5..=7 => v.push_str(&format!("  {p}mh_{s} <= {p}mh_{q};\n")),
+            1..=3 => v.push_str(&format!("    {p}ms_{s} <= {p}ms_{q};\n")),
+            4 => v.push_str(&format!("    {p}mh_4 <= {p}ms_3[127:64];\n")),
+            5..=7 => v.push_str(&format!("    {p}mh_{s} <= {p}mh_{q};\n")),
             _ => {}
         }
+        v.push_str("  end\n");
     }
     v.push_str("end\n");
     v
@@ -269,11 +284,10 @@ pub fn delay_verilog(p: &str, w: usize, input: &str, clear: bool) -> String {
 /// The Verilog body of [`SipHash16`] with a `t`-bit tag.
 pub fn pipeline_verilog(t: usize) -> String {
     let mut v = functions_verilog();
-    v.push_str(&pipeline_body("", "k", "m", false));
-    v.push_str(&delay_verilog("vl", 1, "in_valid", true));
+    v.push_str(&pipeline_body("", "k", "m", "in_valid", false));
     v.push_str(&delay_verilog("tg", t.max(1), "tag_in", false));
     v.push_str(&format!(
-        "always @(*) begin\n  out_valid = vl_{STAGES}[0];\n  tag_out = tg_{STAGES};\n  hash = {};\nend\n",
+        "always @(*) begin\n  out_valid = v_{STAGES};\n  tag_out = tg_{STAGES};\n  hash = {};\nend\n",
         hash_expr("")
     ));
     v

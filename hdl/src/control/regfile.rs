@@ -156,10 +156,9 @@ impl RegFile {
         self.rss_queue.next = u64::from(entry & ((1 << RX_QUEUE_BITS) - 1)).into();
         let mut hs: Bits<HS_CFG_BITS> = Bits::default();
         let mut at = 0;
-        let fields = HS_FIELDS
-            .iter()
-            .copied()
-            .chain((17..HS_STORAGE).map(|k| (k, 32)));
+        let fields = (17..HS_STORAGE)
+            .map(|k| (k, 32))
+            .chain(HS_FIELDS.iter().copied());
         for (k, n) in fields {
             let w = st[self._sim.hs0 + k];
             for b in 0..n {
@@ -171,8 +170,9 @@ impl RegFile {
     }
 }
 
-/// The handshake settings on `hs_cfg`, low bits first: (storage word
-/// after `handshake.CTRL`, bits used). The listen table's words follow.
+/// The handshake settings on `hs_cfg`, low bits first, after the listen
+/// table's words (bits 0 to 64 [`crate::LISTEN`] - 1): (storage word
+/// after `handshake.CTRL`, bits used).
 pub const HS_FIELDS: [(usize, usize); 17] = [
     (0, 2),   // CTRL: ENABLE, RST_CLOSED
     (1, 32),  // KEY0_0

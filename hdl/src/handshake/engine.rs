@@ -16,14 +16,18 @@
 //!    {valid, IPv4 address (0 = any), port}), flags: a pure SYN to a
 //!    listened port, a pure SYN elsewhere (RST/ACK when `rst_closed`), or a
 //!    data-less pure ACK to a listened port;
-//! 4. options: [`WALK`] stages, each skipping NOPs and walking one option
-//!    as Linux's `tcp_parse_options` does (MSS, window scale,
-//!    SACK-permitted, timestamps); more options than stages: passed;
+//! 4. options: one walker, one option per clock for [`WALK`] clocks,
+//!    skipping NOPs and walking each option as Linux's
+//!    `tcp_parse_options` does (MSS, window scale, SACK-permitted,
+//!    timestamps); more options than [`WALK`]: passed. Only frames of a
+//!    class that needs an answer are walked; each has at least 58 bytes,
+//!    so 8 beats, so two never need the walker at once;
 //! 5. the decision per frame on `d_valid`/`d_consume` (a consumed SYN
-//!    never reaches the host), and the cookie unit
-//!    ([`crate::handshake::syn_cookie`]) makes or checks the cookie;
-//! 6. a SYN-ACK or RST/ACK is built with both checksums and queued
-//!    (`GEN_DEPTH` frames) for `g_*` (no FCS; padded to 60 bytes); a valid
+//!    never reaches the host) 10 clocks after the frame's parse, and the
+//!    cookie unit ([`crate::handshake::syn_cookie`], one shared SipHash
+//!    pipeline) makes or checks the cookie;
+//! 6. a SYN-ACK or RST/ACK is built with both checksums
+//!    ([`crate::handshake::engine_build`]) and queued (`GEN_DEPTH` frames) for `g_*` (no FCS; padded to 60 bytes); a valid
 //!    cookie pushes a 288-bit record into the handoff FIFO (`h_*`).
 //!
 //! Handoff record (`h_data`, word i in bits 32i+31..32i; decoded by

@@ -12,5 +12,6 @@
 
 pub mod clock;
 pub mod engine;
+pub mod engine_build;
 pub mod engine_verilog;
 pub mod syn_cookie;

@@ -1,11 +1,13 @@
 //! `SynCookie`: Linux's IPv4 SYN cookies in hardware (`net/ipv4/
-//! syncookies.c`), one operation per clock, fixed latency [`LATENCY`].
+//! syncookies.c`), one operation every [`INTERVAL`] clocks, fixed latency
+//! [`LATENCY`].
 //!
-//! Three [`crate::common::siphash`] pipelines run side by side on the same
-//! connection tuple: `hash0` (secret 0, counter 0), `hash1` (secret 1,
-//! counter `count`) and `hash1'` (secret 1, counter `count - 1`), so both a
-//! new cookie and the check of a returning one (whose counter may be one
-//! period old) finish in one pass.
+//! Each operation needs three SipHashes of the same connection tuple:
+//! `hash0` (secret 0, counter 0), `hash1` (secret 1, counter `count`) and
+//! `hash1'` (secret 1, counter `count - 1`), so both a new cookie and the
+//! check of a returning one (whose counter may be one period old) finish
+//! in one pass. One [`crate::common::siphash`] pipeline computes all three
+//! on consecutive clocks (see [`cookie_verilog`]).
 //!
 //! * make (`op_check` = 0): `isn = hash0 + seq + (count << 24) + ((hash1 +
 //!   mss_index) mod 2^24)` with `mss_index` the largest entry of {536,
@@ -36,8 +38,15 @@ use crate::common::siphash::{self, siphash16};
 use rust_hdl::prelude::*;
 use std::collections::VecDeque;
 
-/// Cycles from `in_valid` to `out_valid`.
-pub const LATENCY: usize = siphash::LATENCY + 1;
+/// Cycles from `in_valid` to `out_valid`: the pipeline's
+/// [`siphash::LATENCY`], two more for `hash1'` issued two clocks after
+/// `hash0`, and the collector stages `c1`..`c3` less the one `c0` shares
+/// with the last pipeline register.
+pub const LATENCY: usize = siphash::LATENCY + 4;
+/// Least cycles between two operations (`in_valid`): the three hashes of
+/// one operation share one pipeline. The handshake engine launches at most
+/// one operation per 8 beats (a frame it answers has at least 58 bytes).
+pub const INTERVAL: usize = 3;
 /// `msstab[]`.
 pub const MSS_TABLE: [u16; 4] = [536, 1300, 1440, 1460];
 
@@ -376,75 +385,108 @@ const VERILOG_WORDS: [&str; 14] = [
     "integer",
 ];
 
+/// Depth of the side-data FIFOs (operations in flight between `in_valid`
+/// and the output: at most `LATENCY / INTERVAL` + 1 = 9).
+const SIDE_DEPTH: usize = 16;
+
 /// The Verilog body of [`SynCookie`] with a `t`-bit tag.
+///
+/// One SipHash pipeline ([`siphash::pipeline_body`]) hashes the three
+/// messages of an operation on three consecutive clocks: `hash0` (key0,
+/// counter 0) in the `in_valid` cycle straight from the inputs, then
+/// `hash1` (key1, `count`) and `hash1'` (key1, `count - 1`) from registers
+/// captured then. The operation's other fields and its tag wait in two
+/// 16-entry FIFOs (distributed RAM, not flop chains). After the pipeline,
+/// four collector stages (one 32-bit adder or compare deep each) finish
+/// the cookie arithmetic: `c0` hash0 + seq, `c1` cookie - that and the
+/// ISN's high part, `c2` both candidate low parts, `c3` the verdict.
 pub fn cookie_verilog(t: usize) -> String {
     let s = siphash::STAGES;
+    let tw = t.max(1);
     let mut v = siphash::functions_verilog();
     v.push_str(
         "wire [31:0] ports = {sport[7:0], sport[15:8], dport[7:0], dport[15:8]};\n\
          wire [63:0] mw0 = {daddr[7:0], daddr[15:8], daddr[23:16], daddr[31:24], saddr[7:0], saddr[15:8], saddr[23:16], saddr[31:24]};\n\
-         wire [31:0] count_1 = count - 32'd1;\n\
          wire [1:0] idx_in = (mss >= 16'd1460) ? 2'd3 : (mss >= 16'd1440) ? 2'd2 : (mss >= 16'd1300) ? 2'd1 : 2'd0;\n\
          wire [3:0] ws_in = !wscale_ok ? 4'hf : (wscale > 4'd14) ? 4'd14 : wscale;\n\
          wire [31:0] ts_opt = {ts_now[31:6], ecn, sack, ws_in};\n\
          wire [31:0] tsval_in = (ts_opt > ts_now) ? ts_opt - 32'd64 : ts_opt;\n\
          wire [31:0] seq_in = op_check ? seq - 32'd1 : seq;\n\
-         wire [127:0] msg0 = {32'd0, ports, mw0};\n\
-         wire [127:0] msg1 = {count, ports, mw0};\n\
-         wire [127:0] msg2 = {count_1, ports, mw0};\n",
+         // the messages: hash0 from the inputs, then hash1 and hash1' from a_*\n\
+         reg [1:0] a_ph; reg [95:0] a_pm; reg [31:0] a_c1, a_c2;\n\
+         always @(posedge clock) begin\n\
+         \x20 if (rst) a_ph <= 2'd0; else a_ph <= in_valid ? 2'd1 : (a_ph == 2'd1) ? 2'd2 : 2'd0;\n\
+         \x20 if (in_valid) begin a_pm <= {ports, mw0}; a_c1 <= count; a_c2 <= count - 32'd1; end\n\
+         end\n\
+         wire s_valid = in_valid | (a_ph != 2'd0);\n\
+         wire [127:0] s_key = (a_ph == 2'd0) ? key0 : key1;\n\
+         wire [127:0] s_msg = (a_ph == 2'd0) ? {32'd0, ports, mw0} : {(a_ph == 2'd1) ? a_c1 : a_c2, a_pm};\n",
     );
-    v.push_str(&siphash::pipeline_body("h0_", "key0", "msg0", true));
-    v.push_str(&siphash::pipeline_body("h1_", "key1", "msg1", true));
-    v.push_str(&siphash::pipeline_body("h2_", "key1", "msg2", true));
-    // op(1) seq(32) ack-1(32) count[7:0](8) idx(2) tsval(32) tsecr[5:0](6) = 113
-    v.push_str(&siphash::delay_verilog("cv", 1, "in_valid", true));
-    v.push_str(&siphash::delay_verilog(
-        "cx",
-        113,
-        "{op_check, seq_in, ack - 32'd1, count[7:0], idx_in, tsval_in, ts_opts}",
-        false,
+    v.push_str(&siphash::pipeline_body(
+        "h_", "s_key", "s_msg", "s_valid", true,
     ));
-    v.push_str(&siphash::delay_verilog("ct", t.max(1), "tag_in", false));
-    let h32 = |p: &str| {
-        format!("({p}st_{s}[31:0] ^ {p}st_{s}[95:64] ^ {p}st_{s}[159:128] ^ {p}st_{s}[223:192])")
-    };
-    let h24 = |p: &str| {
-        format!("({p}st_{s}[23:0] ^ {p}st_{s}[87:64] ^ {p}st_{s}[151:128] ^ {p}st_{s}[215:192])")
-    };
+    // which of the three hashes each stage holds
+    v.push_str(&siphash::delay_verilog("hid", 2, "a_ph", false));
+    // side data: op(1) seq(32) ack-1(32) count[7:0](8) idx(2) tsval(32) tsecr[5:0](6) = 113
     v.push_str(&format!(
-        "wire x_check = cx_{s}[112];\n\
-         wire [31:0] x_seq = cx_{s}[111:80];\n\
-         wire [31:0] x_cookie = cx_{s}[79:48];\n\
-         wire [7:0] x_count = cx_{s}[47:40];\n\
-         wire [1:0] x_idx = cx_{s}[39:38];\n\
-         wire [31:0] x_tsval = cx_{s}[37:6];\n\
-         wire [5:0] x_tsecr = cx_{s}[5:0];\n\
-         wire [31:0] hh0 = {h0};\n\
-         wire [23:0] hh1 = {h1};\n\
-         wire [23:0] hh2 = {h2};\n\
-         wire [23:0] x_low = hh1[23:0] + {{22'd0, x_idx}};\n\
-         wire [31:0] x_isn = hh0 + x_seq + {{x_count, 24'd0}} + {{8'd0, x_low}};\n\
-         wire [31:0] x_c = x_cookie - (hh0 + x_seq);\n\
-         wire [7:0] x_diff = x_count - x_c[31:24];\n\
-         wire [23:0] x_d = x_c[23:0] - ((x_diff == 8'd0) ? hh1[23:0] : hh2[23:0]);\n\
-         wire x_ok = (x_diff < 8'd2) && (x_d < 24'd4);\n\
+        "reg [112:0] cq [0:{d1}]; reg [{tw1}:0] tq [0:{d1}]; reg [3:0] cw, cr, to;\n\
+         always @(posedge clock) begin\n\
+         \x20 if (rst) cw <= 4'd0;\n\
+         \x20 else if (in_valid) begin\n\
+         \x20   cq[cw] <= {{op_check, seq_in, ack - 32'd1, count[7:0], idx_in, tsval_in, ts_opts}};\n\
+         \x20   tq[cw] <= tag_in; cw <= cw + 4'd1;\n\
+         \x20 end\n\
+         end\n\
+         wire [31:0] hh32 = h_st_{s}[31:0] ^ h_st_{s}[95:64] ^ h_st_{s}[159:128] ^ h_st_{s}[223:192];\n\
+         wire c0 = h_v_{s} && hid_{s} == 2'd0;\n\
+         wire c1 = h_v_{s} && hid_{s} == 2'd1;\n\
+         wire c2 = h_v_{s} && hid_{s} == 2'd2;\n\
+         wire [112:0] c_head = cq[cr];\n\
+         reg [80:0] xr; reg c3;\n\
+         wire x_check = xr[80];\n\
+         wire [31:0] x_cookie = xr[79:48];\n\
+         wire [7:0] x_count = xr[47:40];\n\
+         wire [1:0] x_idx = xr[39:38];\n\
+         wire [31:0] x_tsval = xr[37:6];\n\
+         wire [5:0] x_tsecr = xr[5:0];\n\
+         reg [31:0] h0s, c_c, isn1, isn2; reg [23:0] h1r, h1i, d1, d2; reg [7:0] diff;\n\
+         wire [23:0] x_d = (diff == 8'd0) ? d1 : d2;\n\
+         wire x_ok = (diff < 8'd2) && (x_d < 24'd4);\n\
          wire [1:0] x_mi = x_check ? x_d[1:0] : x_idx;\n\
          wire [15:0] x_mss = (x_mi == 2'd0) ? 16'd536 : (x_mi == 2'd1) ? 16'd1300 : (x_mi == 2'd2) ? 16'd1440 : 16'd1460;\n\
          always @(posedge clock) begin\n\
-         \x20 if (rst) out_valid <= 1'b0; else out_valid <= cv_{s}[0];\n\
-         \x20 out_check <= x_check;\n\
-         \x20 isn <= x_check ? 32'd0 : x_isn;\n\
-         \x20 ok <= x_check & x_ok;\n\
-         \x20 mss_out <= (!x_check || x_ok) ? x_mss : 16'd0;\n\
-         \x20 tsval <= x_check ? 32'd0 : x_tsval;\n\
-         \x20 ts_wscale <= x_check ? x_tsecr[3:0] : 4'd0;\n\
-         \x20 ts_sack <= x_check & x_tsecr[4];\n\
-         \x20 ts_ecn <= x_check & x_tsecr[5];\n\
-         \x20 tag_out <= ct_{s};\n\
-         end\n",
-        h0 = h32("h0_"),
-        h1 = h24("h1_"),
-        h2 = h24("h2_"),
+         \x20 if (rst) begin cr <= 4'd0; c3 <= 1'b0; out_valid <= 1'b0; to <= 4'd0; end\n\
+         \x20 else begin\n\
+         \x20   c3 <= c2; out_valid <= c3;\n\
+         \x20   if (c0) cr <= cr + 4'd1;\n\
+         \x20   if (out_valid) to <= to + 4'd1;\n\
+         \x20 end\n\
+         \x20 // c0: hash0 + seq (seq - 1 for a check)\n\
+         \x20 if (c0) begin xr <= {{c_head[112], c_head[79:0]}}; h0s <= hh32 + c_head[111:80]; end\n\
+         \x20 // c1: cookie - (hash0 + seq - 1); the ISN's hash0 + seq + (count << 24)\n\
+         \x20 if (c1) begin\n\
+         \x20   h1r <= hh32[23:0]; h1i <= hh32[23:0] + {{22'd0, x_idx}};\n\
+         \x20   c_c <= x_cookie - h0s; isn1 <= h0s + {{x_count, 24'd0}};\n\
+         \x20 end\n\
+         \x20 // c2: the low 24 bits against hash1 and hash1'; the ISN\n\
+         \x20 if (c2) begin\n\
+         \x20   d1 <= c_c[23:0] - h1r; d2 <= c_c[23:0] - hh32[23:0];\n\
+         \x20   diff <= x_count - c_c[31:24]; isn2 <= isn1 + {{8'd0, h1i}};\n\
+         \x20 end\n\
+         \x20 if (c3) begin\n\
+         \x20   out_check <= x_check;\n\
+         \x20   isn <= x_check ? 32'd0 : isn2;\n\
+         \x20   ok <= x_check & x_ok;\n\
+         \x20   mss_out <= (!x_check || x_ok) ? x_mss : 16'd0;\n\
+         \x20   tsval <= x_check ? 32'd0 : x_tsval;\n\
+         \x20   ts_wscale <= x_check ? x_tsecr[3:0] : 4'd0;\n\
+         \x20   ts_sack <= x_check & x_tsecr[4];\n\
+         \x20   ts_ecn <= x_check & x_tsecr[5];\n\
+         \x20 end\n\
+         end\n\
+         always @(*) tag_out = tq[to];\n",
+        d1 = SIDE_DEPTH - 1,
+        tw1 = tw - 1,
     ));
     v
 }

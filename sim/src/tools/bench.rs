@@ -211,7 +211,7 @@ impl BenchArgs {
     );
         let h = bench_handshake((beats / 80).max(100))?;
         println!(
-        "handshake: {} back-to-back 64-byte SYNs in {} cycles ({:.2} beats/clock in) -> {} SYN-ACKs at {:.3} per clock (0.125 = one per 64-byte frame time); SYN last beat -> SYN-ACK first beat {}..{} cycles (cookie pipeline {} cycles, one per clock)",
+        "handshake: {} back-to-back 64-byte SYNs in {} cycles ({:.2} beats/clock in) -> {} SYN-ACKs at {:.3} per clock (0.125 = one per 64-byte frame time); SYN last beat -> SYN-ACK first beat {}..{} cycles (cookie unit {} cycles, one operation per {} clocks)",
         h.syns,
         h.in_span,
         h.in_beats_per_clock,
@@ -219,7 +219,8 @@ impl BenchArgs {
         h.synacks_per_clock,
         h.latency.0,
         h.latency.1,
-        ferronic_hdl::handshake::syn_cookie::LATENCY
+        ferronic_hdl::handshake::syn_cookie::LATENCY,
+        ferronic_hdl::handshake::syn_cookie::INTERVAL
     );
         Ok(true)
     }
