@@ -7,7 +7,7 @@ use crate::handshake::engine::WALK;
 
 // the walker's step counter (3 bits) and `dq` (9 bits) are sized for 8
 const _: () = assert!(WALK == 8);
-use crate::handshake::syn_cookie;
+use crate::handshake::{syn_cookie, syn_cookie_verilog};
 
 /// Byte `i` of a little-endian byte vector `v`.
 fn b(v: &str, i: usize) -> String {
@@ -279,7 +279,7 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
          assign ck_ts_opts = x_s[5:0];\n\
          assign ck_tag_in = {x_class, x_cf[280:279], x_cf[278:0], x_s[66], x_s[65], x_s[64], x_s[63:0]};\n",
     );
-    v.push_str(&syn_cookie::cookie_verilog_prefixed(t, "ck_"));
+    v.push_str(&syn_cookie_verilog::cookie_verilog_prefixed(t, "ck_"));
     // 6. frame builders, FIFOs
     v.push_str(&crate::handshake::engine_build::builder_verilog(gd, hd));
     v

@@ -15,3 +15,4 @@ pub mod engine;
 pub mod engine_build;
 pub mod engine_verilog;
 pub mod syn_cookie;
+pub mod syn_cookie_verilog;

@@ -1,0 +1,197 @@
+//! The Verilog of [`crate::handshake::syn_cookie::SynCookie`]: one shared
+//! SipHash pipeline, side-data FIFOs and the cookie arithmetic
+//! ([`cookie_verilog`]), and the same text with every name prefixed for
+//! inlining in the handshake engine ([`cookie_verilog_prefixed`]).
+
+use crate::common::siphash;
+
+/// [`cookie_verilog`] with every port name and internal name prefixed by
+/// `p`, to inline the unit in a bigger custom module (which declares
+/// `{p}key0`, ... itself: inputs as wires, outputs as `reg`s).
+pub fn cookie_verilog_prefixed(t: usize, p: &str) -> String {
+    // the shared functions and localparam are emitted once by the host module
+    let body = cookie_verilog(t).replace(&siphash::functions_verilog(), "");
+    let mut out = String::with_capacity(body.len() + 4096);
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if !word.is_empty() {
+            let keep = word == "clock"
+                || word == "rst"
+                || word.starts_with("sip_")
+                || word == "LEN_WORD"
+                || word.chars().next().is_some_and(|c| c.is_ascii_digit());
+            if !keep
+                && word
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && !VERILOG_WORDS.contains(&word.as_str())
+            {
+                out.push_str(p);
+            }
+            out.push_str(word);
+            word.clear();
+        }
+    };
+    let mut in_comment = false;
+    let mut prev = ' ';
+    for c in body.chars() {
+        if in_comment {
+            out.push(c);
+            if prev == '*' && c == '/' {
+                in_comment = false;
+            }
+            prev = c;
+            continue;
+        }
+        if prev == '/' && c == '*' {
+            in_comment = true;
+            out.push(c);
+            prev = c;
+            continue;
+        }
+        // sized literals (32'd1, 64'h...) are not names
+        if c.is_ascii_alphanumeric() || c == '_' {
+            if word.is_empty() && prev == '\'' {
+                out.push(c);
+                prev = c;
+                continue;
+            }
+            if !word.is_empty() || !(prev.is_ascii_alphanumeric() || prev == '\'') {
+                word.push(c);
+            } else {
+                out.push(c);
+            }
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+        prev = c;
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// Verilog keywords and system names that appear in the generated body.
+const VERILOG_WORDS: [&str; 14] = [
+    "wire",
+    "reg",
+    "always",
+    "posedge",
+    "begin",
+    "end",
+    "if",
+    "else",
+    "function",
+    "input",
+    "localparam",
+    "endfunction",
+    "assign",
+    "integer",
+];
+
+/// Depth of the side-data FIFOs (operations in flight between `in_valid`
+/// and the output: at most `LATENCY / INTERVAL` + 1 = 9).
+const SIDE_DEPTH: usize = 16;
+
+/// The Verilog body of [`SynCookie`] with a `t`-bit tag.
+///
+/// One SipHash pipeline ([`siphash::pipeline_body`]) hashes the three
+/// messages of an operation on three consecutive clocks: `hash0` (key0,
+/// counter 0) in the `in_valid` cycle straight from the inputs, then
+/// `hash1` (key1, `count`) and `hash1'` (key1, `count - 1`) from registers
+/// captured then. The operation's other fields and its tag wait in two
+/// 16-entry FIFOs (distributed RAM, not flop chains). After the pipeline,
+/// four collector stages (one 32-bit adder or compare deep each) finish
+/// the cookie arithmetic: `c0` hash0 + seq, `c1` cookie - that and the
+/// ISN's high part, `c2` both candidate low parts, `c3` the verdict.
+pub fn cookie_verilog(t: usize) -> String {
+    let s = siphash::STAGES;
+    let tw = t.max(1);
+    let mut v = siphash::functions_verilog();
+    v.push_str(
+        "wire [31:0] ports = {sport[7:0], sport[15:8], dport[7:0], dport[15:8]};\n\
+         wire [63:0] mw0 = {daddr[7:0], daddr[15:8], daddr[23:16], daddr[31:24], saddr[7:0], saddr[15:8], saddr[23:16], saddr[31:24]};\n\
+         wire [1:0] idx_in = (mss >= 16'd1460) ? 2'd3 : (mss >= 16'd1440) ? 2'd2 : (mss >= 16'd1300) ? 2'd1 : 2'd0;\n\
+         wire [3:0] ws_in = !wscale_ok ? 4'hf : (wscale > 4'd14) ? 4'd14 : wscale;\n\
+         wire [31:0] ts_opt = {ts_now[31:6], ecn, sack, ws_in};\n\
+         wire [31:0] tsval_in = (ts_opt > ts_now) ? ts_opt - 32'd64 : ts_opt;\n\
+         wire [31:0] seq_in = op_check ? seq - 32'd1 : seq;\n\
+         // the messages: hash0 from the inputs, then hash1 and hash1' from a_*\n\
+         reg [1:0] a_ph; reg [95:0] a_pm; reg [31:0] a_c1, a_c2;\n\
+         always @(posedge clock) begin\n\
+         \x20 if (rst) a_ph <= 2'd0; else a_ph <= in_valid ? 2'd1 : (a_ph == 2'd1) ? 2'd2 : 2'd0;\n\
+         \x20 if (in_valid) begin a_pm <= {ports, mw0}; a_c1 <= count; a_c2 <= count - 32'd1; end\n\
+         end\n\
+         wire s_valid = in_valid | (a_ph != 2'd0);\n\
+         wire [127:0] s_key = (a_ph == 2'd0) ? key0 : key1;\n\
+         wire [127:0] s_msg = (a_ph == 2'd0) ? {32'd0, ports, mw0} : {(a_ph == 2'd1) ? a_c1 : a_c2, a_pm};\n",
+    );
+    v.push_str(&siphash::pipeline_body(
+        "h_", "s_key", "s_msg", "s_valid", true,
+    ));
+    // which of the three hashes each stage holds
+    v.push_str(&siphash::delay_verilog("hid", 2, "a_ph", false));
+    // side data: op(1) seq(32) ack-1(32) count[7:0](8) idx(2) tsval(32) tsecr[5:0](6) = 113
+    v.push_str(&format!(
+        "reg [112:0] cq [0:{d1}]; reg [{tw1}:0] tq [0:{d1}]; reg [3:0] cw, cr, to;\n\
+         always @(posedge clock) begin\n\
+         \x20 if (rst) cw <= 4'd0;\n\
+         \x20 else if (in_valid) begin\n\
+         \x20   cq[cw] <= {{op_check, seq_in, ack - 32'd1, count[7:0], idx_in, tsval_in, ts_opts}};\n\
+         \x20   tq[cw] <= tag_in; cw <= cw + 4'd1;\n\
+         \x20 end\n\
+         end\n\
+         wire [31:0] hh32 = h_st_{s}[31:0] ^ h_st_{s}[95:64] ^ h_st_{s}[159:128] ^ h_st_{s}[223:192];\n\
+         wire c0 = h_v_{s} && hid_{s} == 2'd0;\n\
+         wire c1 = h_v_{s} && hid_{s} == 2'd1;\n\
+         wire c2 = h_v_{s} && hid_{s} == 2'd2;\n\
+         wire [112:0] c_head = cq[cr];\n\
+         reg [80:0] xr; reg c3;\n\
+         wire x_check = xr[80];\n\
+         wire [31:0] x_cookie = xr[79:48];\n\
+         wire [7:0] x_count = xr[47:40];\n\
+         wire [1:0] x_idx = xr[39:38];\n\
+         wire [31:0] x_tsval = xr[37:6];\n\
+         wire [5:0] x_tsecr = xr[5:0];\n\
+         reg [31:0] h0s, c_c, isn1, isn2; reg [23:0] h1r, h1i, d1, d2; reg [7:0] diff;\n\
+         wire [23:0] x_d = (diff == 8'd0) ? d1 : d2;\n\
+         wire x_ok = (diff < 8'd2) && (x_d < 24'd4);\n\
+         wire [1:0] x_mi = x_check ? x_d[1:0] : x_idx;\n\
+         wire [15:0] x_mss = (x_mi == 2'd0) ? 16'd536 : (x_mi == 2'd1) ? 16'd1300 : (x_mi == 2'd2) ? 16'd1440 : 16'd1460;\n\
+         always @(posedge clock) begin\n\
+         \x20 if (rst) begin cr <= 4'd0; c3 <= 1'b0; out_valid <= 1'b0; to <= 4'd0; end\n\
+         \x20 else begin\n\
+         \x20   c3 <= c2; out_valid <= c3;\n\
+         \x20   if (c0) cr <= cr + 4'd1;\n\
+         \x20   if (out_valid) to <= to + 4'd1;\n\
+         \x20 end\n\
+         \x20 // c0: hash0 + seq (seq - 1 for a check)\n\
+         \x20 if (c0) begin xr <= {{c_head[112], c_head[79:0]}}; h0s <= hh32 + c_head[111:80]; end\n\
+         \x20 // c1: cookie - (hash0 + seq - 1); the ISN's hash0 + seq + (count << 24)\n\
+         \x20 if (c1) begin\n\
+         \x20   h1r <= hh32[23:0]; h1i <= hh32[23:0] + {{22'd0, x_idx}};\n\
+         \x20   c_c <= x_cookie - h0s; isn1 <= h0s + {{x_count, 24'd0}};\n\
+         \x20 end\n\
+         \x20 // c2: the low 24 bits against hash1 and hash1'; the ISN\n\
+         \x20 if (c2) begin\n\
+         \x20   d1 <= c_c[23:0] - h1r; d2 <= c_c[23:0] - hh32[23:0];\n\
+         \x20   diff <= x_count - c_c[31:24]; isn2 <= isn1 + {{8'd0, h1i}};\n\
+         \x20 end\n\
+         \x20 if (c3) begin\n\
+         \x20   out_check <= x_check;\n\
+         \x20   isn <= x_check ? 32'd0 : isn2;\n\
+         \x20   ok <= x_check & x_ok;\n\
+         \x20   mss_out <= (!x_check || x_ok) ? x_mss : 16'd0;\n\
+         \x20   tsval <= x_check ? 32'd0 : x_tsval;\n\
+         \x20   ts_wscale <= x_check ? x_tsecr[3:0] : 4'd0;\n\
+         \x20   ts_sack <= x_check & x_tsecr[4];\n\
+         \x20   ts_ecn <= x_check & x_tsecr[5];\n\
+         \x20 end\n\
+         end\n\
+         always @(*) tag_out = tq[to];\n",
+        d1 = SIDE_DEPTH - 1,
+        tw1 = tw - 1,
+    ));
+    v
+}
