@@ -144,36 +144,20 @@ impl<const T: usize> Logic for SipHash16<T> {
     }
 }
 
+/// `x` (a 64-bit name) rotated left by `n`.
 fn rotl(x: &str, n: usize) -> String {
     format!("{{{x}[{}:0], {x}[63:{}]}}", 63 - n, 64 - n)
 }
 
-/// The two half-round Verilog functions (`sip_a`, `sip_b`) on a 256-bit
-/// state `{v3, v2, v1, v0}`; emitted once per module.
+/// `e` (a 64-bit expression) rotated left by `n`.
+fn rotl_expr(e: &str, n: usize) -> String {
+    format!("((({e}) << {n}) | (({e}) >> {}))", 64 - n)
+}
+
+/// Module-level declarations the pipelines need (the length word of the
+/// last compression block); emitted once per module.
 pub fn functions_verilog() -> String {
-    let mut v = String::new();
-    v.push_str(&format!(
-        "function [255:0] sip_a;\n  input [255:0] s;\n  reg [63:0] a0, a1, a2, a3;\n  begin\n\
-         \x20   a0 = s[63:0]; a1 = s[127:64]; a2 = s[191:128]; a3 = s[255:192];\n\
-         \x20   a0 = a0 + a1; a1 = {} ^ a0; a0 = {};\n\
-         \x20   a2 = a2 + a3; a3 = {} ^ a2;\n\
-         \x20   sip_a = {{a3, a2, a1, a0}};\n  end\nendfunction\n",
-        rotl("a1", 13),
-        rotl("a0", 32),
-        rotl("a3", 16)
-    ));
-    v.push_str(&format!(
-        "function [255:0] sip_b;\n  input [255:0] s;\n  reg [63:0] a0, a1, a2, a3;\n  begin\n\
-         \x20   a0 = s[63:0]; a1 = s[127:64]; a2 = s[191:128]; a3 = s[255:192];\n\
-         \x20   a0 = a0 + a3; a3 = {} ^ a0;\n\
-         \x20   a2 = a2 + a1; a1 = {} ^ a2; a2 = {};\n\
-         \x20   sip_b = {{a3, a2, a1, a0}};\n  end\nendfunction\n",
-        rotl("a3", 21),
-        rotl("a1", 17),
-        rotl("a2", 32)
-    ));
-    v.push_str("localparam [63:0] LEN_WORD = 64'h1000000000000000;\n");
-    v
+    "localparam [63:0] LEN_WORD = 64'h1000000000000000;\n".to_string()
 }
 
 /// One SipHash pipeline's registers and `always` block: key `k` and
@@ -182,9 +166,12 @@ pub fn functions_verilog() -> String {
 /// `{p}v_s` travels beside stage `s` (cleared by `rst`) and each stage's
 /// registers load only when the stage before holds a valid hash: clock
 /// enables, so an idle pipeline holds still (in Verilator it costs one
-/// test per stage). The state after the last stage is `{p}st_20`, valid
-/// while `{p}v_20`; the hash is [`hash_expr`]. Needs [`functions_verilog`]
-/// in the same module.
+/// test per stage). Stage `s` holds the state words `v0..v3` in
+/// `{p}s{s}_0..3`, each half round written out per word (no function and
+/// no 256-bit temporaries, which Verilator would clear every clock). The
+/// state after the last stage is the wire `{p}st_20` (`{v3, v2, v1,
+/// v0}`), valid while `{p}v_20`; the hash is [`hash_expr`]. Needs
+/// [`functions_verilog`] in the same module.
 ///
 /// `partial`: the user takes only some bits of the hash; the last stage's
 /// other bits are then waived from Verilator's UNUSEDSIGNAL lint (synthesis
@@ -192,14 +179,9 @@ pub fn functions_verilog() -> String {
 pub fn pipeline_body(p: &str, k: &str, m: &str, v_in: &str, partial: bool) -> String {
     let mut v = String::new();
     for s in 0..=STAGES {
-        if s == STAGES && partial {
-            v.push_str(&format!(
-                "/* verilator lint_off UNUSEDSIGNAL */\nreg [255:0] {p}st_{s};\n/* verilator lint_on UNUSEDSIGNAL */\n"
-            ));
-        } else {
-            v.push_str(&format!("reg [255:0] {p}st_{s};\n"));
-        }
-        v.push_str(&format!("reg {p}v_{s};\n"));
+        v.push_str(&format!(
+            "reg [63:0] {p}s{s}_0, {p}s{s}_1, {p}s{s}_2, {p}s{s}_3;\nreg {p}v_{s};\n"
+        ));
         // both message words until stage 4 uses m0, then only m1
         if s < 4 {
             v.push_str(&format!("reg [127:0] {p}ms_{s};\n"));
@@ -207,6 +189,18 @@ pub fn pipeline_body(p: &str, k: &str, m: &str, v_in: &str, partial: bool) -> St
             v.push_str(&format!("reg [63:0] {p}mh_{s};\n"));
         }
     }
+    let last = STAGES;
+    let (off, on) = if partial {
+        (
+            "/* verilator lint_off UNUSEDSIGNAL */\n",
+            "/* verilator lint_on UNUSEDSIGNAL */\n",
+        )
+    } else {
+        ("", "")
+    };
+    v.push_str(&format!(
+        "{off}wire [255:0] {p}st_{last} = {{{p}s{last}_3, {p}s{last}_2, {p}s{last}_1, {p}s{last}_0}};\n{on}"
+    ));
     v.push_str("always @(posedge clock) begin\n  if (rst) begin\n");
     for s in 0..=STAGES {
         v.push_str(&format!("    {p}v_{s} <= 1'b0;\n"));
@@ -217,22 +211,47 @@ pub fn pipeline_body(p: &str, k: &str, m: &str, v_in: &str, partial: bool) -> St
     }
     v.push_str("  end\n");
     v.push_str(&format!(
-        "  if ({v_in}) begin\n    {p}st_0 <= {{64'h{:016x} ^ {k}[127:64] ^ {m}[63:0], 64'h{:016x} ^ {k}[63:0], 64'h{:016x} ^ {k}[127:64], 64'h{:016x} ^ {k}[63:0]}};\n    {p}ms_0 <= {m};\n  end\n",
-        IV[3], IV[2], IV[1], IV[0]
+        "  if ({v_in}) begin\n    {p}s0_0 <= 64'h{:016x} ^ {k}[63:0];\n    {p}s0_1 <= 64'h{:016x} ^ {k}[127:64];\n\
+         \x20   {p}s0_2 <= 64'h{:016x} ^ {k}[63:0];\n    {p}s0_3 <= 64'h{:016x} ^ {k}[127:64] ^ {m}[63:0];\n    {p}ms_0 <= {m};\n  end\n",
+        IV[0], IV[1], IV[2], IV[3]
     ));
     for s in 1..=STAGES {
         let q = s - 1;
-        let f = if s % 2 == 1 { "sip_a" } else { "sip_b" };
-        // the XOR into (v3, v2, v0) after this stage, as a 256-bit mask
-        let mask = match s {
-            4 => format!("{{{p}ms_{q}[127:64], 64'd0, 64'd0, {p}ms_{q}[63:0]}}"),
-            8 => format!("{{LEN_WORD, 64'd0, 64'd0, {p}mh_{q}}}"),
-            12 => "{64'd0, 64'hff, 64'd0, LEN_WORD}".to_string(),
-            _ => "256'd0".to_string(),
+        let a = |j: usize| format!("{p}s{q}_{j}");
+        // what is XORed into v0, v2, v3 after this stage (next block)
+        let (x0, x2, x3) = match s {
+            4 => (format!(" ^ {p}ms_{q}[63:0]"), String::new(), format!(" ^ {p}ms_{q}[127:64]")),
+            8 => (format!(" ^ {p}mh_{q}"), String::new(), " ^ LEN_WORD".to_string()),
+            12 => (" ^ LEN_WORD".to_string(), " ^ 64'hff".to_string(), String::new()),
+            _ => (String::new(), String::new(), String::new()),
         };
-        v.push_str(&format!(
-            "  if ({p}v_{q}) begin\n    {p}st_{s} <= {f}({p}st_{q}) ^ {mask};\n"
-        ));
+        let n = if s % 2 == 1 {
+            // v0 += v1; v1 = rotl(v1,13) ^ v0; v0 = rotl(v0,32);
+            // v2 += v3; v3 = rotl(v3,16) ^ v2
+            let s01 = format!("({} + {})", a(0), a(1));
+            let s23 = format!("({} + {})", a(2), a(3));
+            [
+                format!("{}{x0}", rotl_expr(&s01, 32)),
+                format!("{} ^ {s01}", rotl(&a(1), 13)),
+                format!("{s23}{x2}"),
+                format!("{} ^ {s23}{x3}", rotl(&a(3), 16)),
+            ]
+        } else {
+            // v0 += v3; v3 = rotl(v3,21) ^ v0; v2 += v1;
+            // v1 = rotl(v1,17) ^ v2; v2 = rotl(v2,32)
+            let s03 = format!("({} + {})", a(0), a(3));
+            let s21 = format!("({} + {})", a(2), a(1));
+            [
+                format!("{s03}{x0}"),
+                format!("{} ^ {s21}", rotl(&a(1), 17)),
+                format!("{}{x2}", rotl_expr(&s21, 32)),
+                format!("{} ^ {s03}{x3}", rotl(&a(3), 21)),
+            ]
+        };
+        v.push_str(&format!("  if ({p}v_{q}) begin\n"));
+        for (j, e) in n.iter().enumerate() {
+            v.push_str(&format!("    {p}s{s}_{j} <= {e};\n"));
+        }
         match s {
             1..=3 => v.push_str(&format!("    {p}ms_{s} <= {p}ms_{q};\n")),
             4 => v.push_str(&format!("    {p}mh_4 <= {p}ms_3[127:64];\n")),
