@@ -112,7 +112,7 @@ fn main() {
     cc::Build::new()
         .cpp(true)
         .std("c++17")
-        .opt_level(2)
+        .opt_level(3)
         .warnings(false)
         .include(&inc)
         .include(inc.join("vltstd"))
