@@ -220,9 +220,21 @@ pub fn pipeline_body(p: &str, k: &str, m: &str, v_in: &str, partial: bool) -> St
         let a = |j: usize| format!("{p}s{q}_{j}");
         // what is XORed into v0, v2, v3 after this stage (next block)
         let (x0, x2, x3) = match s {
-            4 => (format!(" ^ {p}ms_{q}[63:0]"), String::new(), format!(" ^ {p}ms_{q}[127:64]")),
-            8 => (format!(" ^ {p}mh_{q}"), String::new(), " ^ LEN_WORD".to_string()),
-            12 => (" ^ LEN_WORD".to_string(), " ^ 64'hff".to_string(), String::new()),
+            4 => (
+                format!(" ^ {p}ms_{q}[63:0]"),
+                String::new(),
+                format!(" ^ {p}ms_{q}[127:64]"),
+            ),
+            8 => (
+                format!(" ^ {p}mh_{q}"),
+                String::new(),
+                " ^ LEN_WORD".to_string(),
+            ),
+            12 => (
+                " ^ LEN_WORD".to_string(),
+                " ^ 64'hff".to_string(),
+                String::new(),
+            ),
             _ => (String::new(), String::new(), String::new()),
         };
         let n = if s % 2 == 1 {
