@@ -25,8 +25,13 @@
 //!
 //! Latency: [`LATENCY`] cycles from a beat's acceptance on `s_axis` to its
 //! appearance on `m_axis` at line rate; one beat per clock, no bubbles.
+//! `m_axis` leaves through a skid buffer ([`AxisOutReg64`]), so
+//! `m_axis_tready` reaches no logic but that buffer: a board top or DMA
+//! engine behind the core sees registered outputs and a one-register
+//! `tready` load.
 
 use crate::common::axis::{AxisMaster64, AxisSlave64};
+use crate::common::axis_out::AxisOutReg64;
 use crate::control::axil_slave::AxilSlave;
 use crate::control::counter_bank::CounterBank;
 use crate::control::counter_events::CounterEvents;
@@ -45,13 +50,19 @@ use rust_hdl::prelude::*;
 
 /// Cycles from the acceptance of a beat on `s_axis` to the same beat's
 /// valid cycle on `m_axis`, at line rate with `m_axis_tready` high
-/// (FcsCheck 2 + TagMigrate 4 + FcsInsert 3 + RssSteer 25; asserted by the
-/// sim tests). RssSteer holds a frame until its first 96 bytes are parsed
+/// (FcsCheck 2 + TagMigrate 4 + FcsInsert 3 + RssSteer 25 + the output
+/// skid buffer 1; asserted by the sim tests). RssSteer holds a frame until its first 96 bytes are parsed
 /// and hashed and the handshake engine has decided whether the frame is a
 /// SYN it answers (at most 25 cycles after the first beat, for frames of
 /// 12 beats or more), and holds every frame as long, so the latency is the
 /// same for every frame size.
-pub const LATENCY: usize = 34;
+pub const LATENCY: usize = 35;
+
+/// Sideband of the receive output skid buffer: `m_axis_tuser` (6 bits) at
+/// 0, `m_parse_err` at 6, `m_axis_tdest` at 7, `m_axis_hash` at 10,
+/// `m_axis_tag` at 42.
+const RX_SIDE: usize = 106;
+const _: () = assert!(RX_QUEUE_BITS == 3, "RX_SIDE's layout");
 
 // the handshake counters start at 73 (the shift literal in update())
 const _: () = assert!(HS_COUNTER0 == 73 && LISTEN == 64);
@@ -95,6 +106,7 @@ pub struct NicCore {
     tag_migrate: TagMigrate,
     fcs_insert: FcsInsert,
     rss: RssSteer,
+    rx_out: AxisOutReg64<RX_SIDE>,
     tx_fcs: FcsAppend,
     hs: HandshakeEngine<LISTEN, { 64 * LISTEN }>,
     timers: HsClock,
@@ -146,6 +158,7 @@ impl NicCore {
             tag_migrate: Default::default(),
             fcs_insert: Default::default(),
             rss: Default::default(),
+            rx_out: Default::default(),
             tx_fcs: Default::default(),
             hs: Default::default(),
             timers: Default::default(),
@@ -258,11 +271,24 @@ impl Logic for NicCore {
         AxisMaster64::join(&mut self.fcs_insert.m_axis, &mut self.rss.s_axis);
         self.rss.s_tuser.next = self.fcs_insert.m_tuser.val();
         self.rss.s_tag.next = self.fcs_insert.m_tag.val();
-        AxisMaster64::link(&mut self.m_axis, &mut self.rss.m_axis);
-        self.m_axis_tuser.next = self.rss.m_tuser.val();
-        self.m_axis_tag.next = self.rss.m_tag.val();
-        self.m_axis_tdest.next = self.rss.m_tdest.val();
-        self.m_axis_hash.next = self.rss.m_hash.val();
+        // output skid buffer: RssSteer sees its registered `free` as tready
+        self.rx_out.clock.next = self.clk.val();
+        self.rx_out.rst.next = self.rst.val();
+        self.rx_out.load.next = self.rss.m_axis.tvalid.val() & self.rx_out.free.val();
+        self.rss.m_axis.tready.next = self.rx_out.free.val();
+        self.rx_out.tdata.next = self.rss.m_axis.tdata.val();
+        self.rx_out.tkeep.next = self.rss.m_axis.tkeep.val();
+        self.rx_out.tlast.next = self.rss.m_axis.tlast.val();
+        self.rx_out.tuser.next = bit_cast::<RX_SIDE, 6>(self.rss.m_tuser.val())
+            | (bit_cast::<RX_SIDE, 1>(self.rss.m_parse_err.val().into()) << 6_u64)
+            | (bit_cast::<RX_SIDE, RX_QUEUE_BITS>(self.rss.m_tdest.val()) << 7_u64)
+            | (bit_cast::<RX_SIDE, 32>(self.rss.m_hash.val()) << 10_u64)
+            | (bit_cast::<RX_SIDE, 64>(self.rss.m_tag.val()) << 42_u64);
+        AxisMaster64::link(&mut self.m_axis, &mut self.rx_out.m_axis);
+        self.m_axis_tuser.next = self.rx_out.m_tuser.val().get_bits::<6>(0);
+        self.m_axis_tdest.next = self.rx_out.m_tuser.val().get_bits::<RX_QUEUE_BITS>(7);
+        self.m_axis_hash.next = self.rx_out.m_tuser.val().get_bits::<32>(10);
+        self.m_axis_tag.next = self.rx_out.m_tuser.val().get_bits::<64>(42);
         // AXI4-Lite slave <-> register file
         self.axil.awaddr.next = self.s_axil_awaddr.val();
         self.axil.awprot.next = self.s_axil_awprot.val();
@@ -296,13 +322,14 @@ impl Logic for NicCore {
         self.events.s_last_fire.next =
             self.s_axis.tvalid.val() & self.s_axis.tready.val() & self.s_axis.tlast.val();
         self.events.drop.next = self.rss.drop_last.val();
+        self.events.drop_tdest.next = self.rss.m_tdest.val();
         self.events.m_tkeep.next = self.m_axis.tkeep.val();
         self.events.m_tvalid.next = self.m_axis.tvalid.val();
         self.events.m_tready.next = self.m_axis.tready.val();
         self.events.m_tlast.next = self.m_axis.tlast.val();
-        self.events.m_tuser.next = self.rss.m_tuser.val();
-        self.events.m_tdest.next = self.rss.m_tdest.val();
-        self.events.m_parse_err.next = self.rss.m_parse_err.val();
+        self.events.m_tuser.next = self.rx_out.m_tuser.val().get_bits::<6>(0);
+        self.events.m_tdest.next = self.rx_out.m_tuser.val().get_bits::<RX_QUEUE_BITS>(7);
+        self.events.m_parse_err.next = self.rx_out.m_tuser.val().get_bit(6);
         self.bank.clear.next = self.regs.clear.val();
         self.bank.inc.next =
             self.events.inc.val() | (bit_cast::<COUNTERS, 8>(self.hs.ev.val()) << 73_u64);

@@ -7,8 +7,11 @@
 //! `m_tuser` of each delivered frame), 8 PARSER_ERRORS (`m_parse_err`),
 //! then per receive queue q = `m_tdest`: 9+4q FRAMES, 10+4q BYTES (adds the
 //! frame's length in bytes, FCS included), 11+4q DROPS (`drop`: a frame
-//! marked for dropping consumed at its last beat; also counts in the global
-//! DROPS), 12+4q ERRORS (tuser BAD); then per transmit queue t =
+//! marked for dropping consumed at its last beat, queue q = `drop_tdest`;
+//! also counts in the global DROPS), 12+4q ERRORS (tuser BAD). A drop and
+//! a delivered frame's end may land in the same clock (the delivered frame
+//! leaves through the core's output skid buffer while RssSteer consumes a
+//! dropped one): both count; then per transmit queue t =
 //! `tx_tdest` (counted as the host's frame is accepted): 41+4t FRAMES,
 //! 42+4t BYTES (FCS included), 43+4t DROPS (`tx_drop`), 44+4t ERRORS (the
 //! host marked it bad, `tx_bad`).
@@ -24,6 +27,8 @@ pub struct CounterEvents {
     pub rst: Signal<In, Bit>,
     pub s_last_fire: Signal<In, Bit>,
     pub drop: Signal<In, Bit>,
+    /// Queue of the dropped frame (RssSteer's `m_tdest` as it drops).
+    pub drop_tdest: Signal<In, Bits<RX_QUEUE_BITS>>,
     pub m_tkeep: Signal<In, Bits<8>>,
     pub m_tvalid: Signal<In, Bit>,
     pub m_tready: Signal<In, Bit>,
@@ -50,6 +55,9 @@ pub struct CounterEvents {
     r_tx_bytes: DFF<Bits<16>>,
     tx_total: Signal<Local, Bits<16>>,
     rx_inc: Signal<Local, Bits<COUNTERS>>,
+    drop_inc: Signal<Local, Bits<COUNTERS>>,
+    end_inc: Signal<Local, Bits<COUNTERS>>,
+    dpos: Signal<Local, Bits<8>>,
     tx_inc: Signal<Local, Bits<COUNTERS>>,
     tpos: Signal<Local, Bits<8>>,
     r_inc: DFF<Bits<COUNTERS>>,
@@ -71,20 +79,20 @@ impl Logic for CounterEvents {
             self.total.next = 0xFFFF_u64.into();
         }
         self.qpos.next = (bit_cast::<8, RX_QUEUE_BITS>(self.m_tdest.val()) << 2_u64) + 9_u64;
-        self.rx_inc.next = bit_cast::<COUNTERS, 1>(self.s_last_fire.val().into());
+        self.dpos.next = (bit_cast::<8, RX_QUEUE_BITS>(self.drop_tdest.val()) << 2_u64) + 9_u64;
+        self.drop_inc.next = 0_u64.into();
         if self.drop.val() {
-            self.rx_inc.next = bit_cast::<COUNTERS, 1>(self.s_last_fire.val().into())
-                | (1_u64 << 2_u64)
-                | (bit_cast::<COUNTERS, 1>(true.into()) << (self.qpos.val() + 2_u64));
+            self.drop_inc.next = (1_u64 << 2_u64)
+                | (bit_cast::<COUNTERS, 1>(true.into()) << (self.dpos.val() + 2_u64));
         }
+        self.end_inc.next = 0_u64.into();
         self.r_add.d.next = 0_u64.into();
         if self.m_fire.val() {
             self.len.d.next = self.total.val();
         }
         if self.m_fire.val() & self.m_tlast.val() {
             self.len.d.next = 0_u64.into();
-            self.rx_inc.next = bit_cast::<COUNTERS, 1>(self.s_last_fire.val().into())
-                | (1_u64 << 1_u64)
+            self.end_inc.next = (1_u64 << 1_u64)
                 | (bit_cast::<COUNTERS, 5>(self.m_tuser.val().get_bits::<5>(1)) << 3_u64)
                 | (bit_cast::<COUNTERS, 1>(self.m_parse_err.val().into()) << 8_u64)
                 | (bit_cast::<COUNTERS, 1>(true.into()) << self.qpos.val())
@@ -93,6 +101,9 @@ impl Logic for CounterEvents {
             self.r_add.d.next = bit_cast::<COUNTERS, 1>(true.into()) << (self.qpos.val() + 1_u64);
             self.r_bytes.d.next = self.total.val();
         }
+        self.rx_inc.next = bit_cast::<COUNTERS, 1>(self.s_last_fire.val().into())
+            | self.drop_inc.val()
+            | self.end_inc.val();
         // transmit side
         self.tx_keep.tkeep.next = self.tx_tkeep.val();
         self.tx_total.next = self.tx_len.q.val() + bit_cast::<16, 4>(self.tx_keep.count.val());
@@ -157,5 +168,31 @@ mod tests {
         );
         let q: Vec<&str> = ferronic_regmap::PER_QUEUE.iter().map(|(n, _)| *n).collect();
         assert_eq!(q, ["FRAMES", "BYTES", "DROPS", "ERRORS"]);
+    }
+
+    /// A drop (queue 2) and a delivered frame's last beat (queue 5) in the
+    /// same clock both count: global DROPS and FRAMES_OUT, queue 2's DROPS,
+    /// queue 5's FRAMES.
+    #[test]
+    fn a_drop_and_a_frame_end_in_one_clock_both_count() {
+        use super::CounterEvents;
+        use rust_hdl::prelude::*;
+        let mut u = CounterEvents::default();
+        u.connect_all();
+        u.drop.next = true;
+        u.drop_tdest.next = 2_u64.into();
+        u.m_tvalid.next = true;
+        u.m_tready.next = true;
+        u.m_tlast.next = true;
+        u.m_tkeep.next = 0xff_u64.into();
+        u.m_tdest.next = 5_u64.into();
+        // one rising edge registers the increments
+        u.clock.next = false.into();
+        assert!(simulate(&mut u, 20));
+        u.clock.next = true.into();
+        assert!(simulate(&mut u, 20));
+        let inc = u.inc.val();
+        let set: Vec<usize> = (0..crate::COUNTERS).filter(|&i| inc.get_bit(i)).collect();
+        assert_eq!(set, [1, 2, 9 + 4 * 2 + 2, 9 + 4 * 5]);
     }
 }

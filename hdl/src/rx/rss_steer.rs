@@ -102,7 +102,6 @@ pub struct RssSteer {
     tup_err: DFF<Bit>,
     tup_v: DFF<Bit>,
     tup_t0: DFF<Bits<16>>,
-    h: DFF<Bits<32>>,
     h_ip: DFF<Bit>,
     h_err: DFF<Bit>,
     h_v: DFF<Bit>,
@@ -145,7 +144,7 @@ impl Logic for RssSteer {
     fn update(&mut self) {
         dff_setup!(
             self, clock, ib, nbytes, w0, w1, w2, w3, w4, w5, w6, w7, w8, w9, w10, now, t0, go,
-            go_len, go_t0, tup, tup_ip, tup_err, tup_v, tup_t0, h, h_ip, h_err, h_v, h_t0, r, r_v,
+            go_len, go_t0, tup, tup_ip, tup_err, tup_v, tup_t0, h_ip, h_err, h_v, h_t0, r, r_v,
             first, held_q, held_err, held_hash, cons
         );
         self.beats.clock.next = self.clock.val();
@@ -359,15 +358,17 @@ impl Logic for RssSteer {
         self.tup_v.d.next = self.go.q.val();
         self.tup_t0.d.next = self.go_t0.q.val();
         // ---- stage 2: Toeplitz hash
+        // the hash register is inside the network, loaded for IP tuples
+        self.toep.clock.next = self.clock.val();
+        self.toep.en.next = self.tup_v.q.val() & self.tup_ip.q.val();
         self.toep.key.next = self.rss_key.val();
         self.toep.data.next = self.tup.q.val();
-        self.h.d.next = self.toep.hash.val();
         self.h_ip.d.next = self.tup_ip.q.val();
         self.h_err.d.next = self.tup_err.q.val();
         self.h_v.d.next = self.tup_v.q.val();
         self.h_t0.d.next = self.tup_t0.q.val();
         // ---- stage 3: indirection table
-        self.rss_index.next = self.h.q.val().get_bits::<7>(0);
+        self.rss_index.next = self.toep.hash.val().get_bits::<7>(0);
         self.queue.next = self.default_queue.val();
         if self.rss_enable.val() & self.h_ip.q.val() {
             self.queue.next = self.rss_queue.val();
@@ -378,7 +379,7 @@ impl Logic for RssSteer {
         if self.h_ip.q.val() {
             self.r.d.next = bit_cast::<52, RX_QUEUE_BITS>(self.queue.val())
                 | (bit_cast::<52, 16>(self.h_t0.q.val()) << 4_u64)
-                | (bit_cast::<52, 32>(self.h.q.val()) << 20_u64);
+                | (bit_cast::<52, 32>(self.toep.hash.val()) << 20_u64);
         }
         self.r_v.d.next = self.h_v.q.val();
         // ---- stage 4: result FIFO; output when the head frame's result is in
