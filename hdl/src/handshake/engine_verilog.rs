@@ -135,7 +135,7 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
         "wire [15:0] j_totlen = {tl};\nwire [15:0] j_tcplen = j_totlen - 16'd20;\n\
          wire [15:0] j_hdrlen = {{10'd0, {doff}, 2'd0}};\n\
          wire j_lenok = {doff} >= 4'd5 && j_hdrlen <= j_tcplen;\n\
-         reg p2_valid; reg p2_ipok; reg p2_lenok; reg [15:0] p2_totlen; reg [3:0] p2_doff; reg [7:0] p2_flags; reg [5:0] p2_olen;\n\
+         reg p2_valid; reg p2_ipok; reg p2_lenok; reg p2_hit; reg [15:0] p2_totlen; reg [3:0] p2_doff; reg [7:0] p2_flags; reg [5:0] p2_olen;\n\
          reg [31:0] p2_src, p2_dst, p2_seq, p2_ack; reg [15:0] p2_sport, p2_dport, p2_win;\n\
          reg [47:0] p2_smac, p2_dmac; reg [319:0] p2_opts; reg [23:0] p2_ipsum; reg [23:0] p2_tsum [0:4];\n\
          always @(posedge clock) begin\n\
@@ -170,39 +170,46 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
         olo = 8 * 54,
         ipsum = sum(&ip_words),
     ));
+    // the listen table is matched in the parse stage too (from the window:
+    // dport is bytes 36-37, the destination address bytes 30-33), so its
+    // 64 comparators work only in a `pend` clock
+    let mut hit = Vec::new();
+    for k in 0..l {
+        let base = 64 * k;
+        hit.push(format!(
+            "(listen[{vb}] && listen[{pe}:{pb}] == {dp} && (listen[{ae}:{ab}] == 32'd0 || listen[{ae}:{ab}] == {dst}))",
+            vb = base + 48,
+            pe = base + 47,
+            pb = base + 32,
+            ae = base + 31,
+            ab = base,
+            dp = be(w, 36, 2),
+            dst = be(w, 30, 4),
+        ));
+    }
+    v.push_str(&format!(
+        "  p2_hit <= {};\n",
+        if hit.is_empty() {
+            "1'b0".to_string()
+        } else {
+            hit.join(" ||\n    ")
+        }
+    ));
     for (g, chunk) in tsum_words.chunks(7).enumerate() {
         v.push_str(&format!("  p2_tsum[{g}] <= {};\n", sum(chunk)));
     }
     v.push_str("  end\nend\n");
     // 3. classify
-    let mut hit = Vec::new();
-    for k in 0..l {
-        let base = 64 * k;
-        hit.push(format!(
-            "(listen[{vb}] && listen[{pe}:{pb}] == p2_dport && (listen[{ae}:{ab}] == 32'd0 || listen[{ae}:{ab}] == p2_dst))",
-            vb = base + 48,
-            pe = base + 47,
-            pb = base + 32,
-            ae = base + 31,
-            ab = base
-        ));
-    }
-    v.push_str(&format!(
+    v.push_str(
         "wire [23:0] p2_tsum_all = p2_tsum[0] + p2_tsum[1] + p2_tsum[2] + p2_tsum[3] + p2_tsum[4];\n\
-         wire [15:0] p2_hdrlen = {{10'd0, p2_doff, 2'd0}};\n\
+         wire [15:0] p2_hdrlen = {10'd0, p2_doff, 2'd0};\n\
          wire [15:0] p2_tcplen = p2_totlen - 16'd20;\n\
          wire p2_ok = en && p2_ipok && p2_lenok && fold(p2_ipsum) == 16'hffff && fold(p2_tsum_all) == 16'hffff;\n\
-         wire p2_hit = {hit};\n\
          wire p2_syn = (p2_flags & 8'h17) == 8'h02;\n\
          wire p2_pack = (p2_flags & 8'h17) == 8'h10 && p2_hdrlen == p2_tcplen;\n\
          // class: 0 pass, 1 SYN to a listened port, 2 SYN to a closed port (RST), 3 ACK to a listened port\n\
          wire [1:0] p2_class = !p2_ok ? 2'd0 : (p2_syn && p2_hit) ? 2'd1 : (p2_syn && rst_closed) ? 2'd2 : (p2_pack && p2_hit) ? 2'd3 : 2'd0;\n",
-        hit = if hit.is_empty() {
-            "1'b0".to_string()
-        } else {
-            hit.join(" ||\n    ")
-        },
-    ));
+    );
     // carried fields: class(2) CWR,ECE(2) src dst seq ack (128) sport dport win (48) smac dmac (96) payload(7) = 283
     v.push_str(
         "wire [282:0] p2_cf = {p2_class, p2_flags[7:6], p2_src, p2_dst, p2_seq, p2_ack, p2_sport, p2_dport, p2_win, p2_smac, p2_dmac, p2_tcplen[6:0] - p2_hdrlen[6:0]};\n",
@@ -226,14 +233,18 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
          end\n\
          // 5. the decision: a ninth option left to walk passes the frame\n\
          reg [8:0] dq; reg [1:0] x_class; reg [280:0] x_cf; reg [87:0] x_s;\n\
+         // (x_class, x_cf and x_s load in one branch, so Verilator keeps the\n\
+         // option scan of `more` inside it instead of making a ternary)\n\
          always @(posedge clock) begin\n\
+         \x20 if (wk_fin) begin\n\
+         \x20   x_class <= more(wk_o, wk_len, wk_s[94], wk_s[93:88]) ? 2'd0 : wk_cf[282:281];\n\
+         \x20   x_cf <= wk_cf[280:0]; x_s <= wk_s[87:0];\n\
+         \x20 end else x_class <= 2'd0;\n\
          \x20 if (rst) begin dq <= 9'd0; x_class <= 2'd0; d_valid <= 1'b0; d_consume <= 1'b0; end\n\
          \x20 else begin\n\
          \x20   dq <= {dq[7:0], p2_valid};\n\
-         \x20   if (wk_fin) x_class <= more(wk_o, wk_len, wk_s[94], wk_s[93:88]) ? 2'd0 : wk_cf[282:281]; else x_class <= 2'd0;\n\
          \x20   d_valid <= dq[8]; d_consume <= x_class == 2'd1 || x_class == 2'd2;\n\
          \x20 end\n\
-         \x20 if (wk_fin) begin x_cf <= wk_cf[280:0]; x_s <= wk_s[87:0]; end\n\
          end\n",
     );
     // the cookie unit, inlined; its tag carries what the frame builders need
