@@ -178,6 +178,27 @@ pub struct BenchArgs {
     /// Beats per row (more = steadier cycles/s figure).
     #[arg(long, default_value_t = 400_000)]
     beats: usize,
+    /// Another `nicsim` binary (an older build) to run on the same rows
+    /// right after this one: prints both mean M cycles/s and their ratio.
+    #[arg(long)]
+    baseline: Option<std::path::PathBuf>,
+}
+
+/// The mean of the M cycles/s column of a `nicsim bench` frame table (rows
+/// `size mode frames beats/clock latency Mcycles/s`), as printed by this
+/// and earlier builds.
+pub fn mean_mcycles(table: &str) -> Option<f64> {
+    let rates: Vec<f64> = table
+        .lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let is_row = f.len() == 6
+                && f[0].parse::<usize>().is_ok()
+                && TagMode::ALL.iter().any(|m| m.name() == f[1]);
+            is_row.then(|| f[5].parse::<f64>().ok()).flatten()
+        })
+        .collect();
+    (!rates.is_empty()).then(|| rates.iter().sum::<f64>() / rates.len() as f64)
 }
 
 impl BenchArgs {
@@ -185,6 +206,7 @@ impl BenchArgs {
     pub fn run(self) -> anyhow::Result<bool> {
         let (format, beats) = (self.format, self.beats);
         println!("nicsim bench: format {format}, back-to-back frames, tready always high");
+        let mut rates = Vec::new();
         println!(
             "{:>6} {:>6} {:>8} {:>12} {:>9} {:>10}",
             "size", "mode", "frames", "beats/clock", "latency", "Mcycles/s"
@@ -192,6 +214,7 @@ impl BenchArgs {
         for mode in TagMode::ALL {
             for size in SIZES {
                 let r = bench(size, format, mode, beats)?;
+                rates.push(r.stats.cycles_per_second() / 1e6);
                 println!(
                     "{:>6} {:>6} {:>8} {:>12.2} {:>9} {:>10.2}",
                     size,
@@ -204,6 +227,24 @@ impl BenchArgs {
             }
         }
         println!("size: bytes per frame on s_axis, FCS included (IPv4/TCP with the tag, RSS over 8 queues); latency: cycles from a frame's first beat accepted to its first beat out");
+        let mean = rates.iter().sum::<f64>() / rates.len() as f64;
+        println!("simulation: {mean:.3} M cycles/s, the mean over the rows above");
+        if let Some(bin) = &self.baseline {
+            let out = std::process::Command::new(bin)
+                .args(["bench", "--format", &format.to_string(), "--beats"])
+                .arg(beats.to_string())
+                .output()
+                .map_err(|e| anyhow::anyhow!("baseline {}: {e}", bin.display()))?;
+            let text = String::from_utf8_lossy(&out.stdout);
+            let base = mean_mcycles(&text).ok_or_else(|| {
+                anyhow::anyhow!("baseline {}: no bench table in its output", bin.display())
+            })?;
+            println!(
+                "baseline {}: {base:.3} M cycles/s on the same rows; this build is {:.2}x",
+                bin.display(),
+                mean / base
+            );
+        }
         let (n, cycles) = bench_registers(beats / 20)?;
         println!(
         "AXI4-Lite: {n} accesses (writes and reads interleaved, back to back) in {cycles} cycles: {:.2} accesses/clock",
@@ -223,5 +264,21 @@ impl BenchArgs {
         ferronic_hdl::handshake::syn_cookie::INTERVAL
     );
         Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mean_mcycles;
+
+    #[test]
+    fn mean_of_the_table_rows_only() {
+        let t = "nicsim bench: format edsa, back-to-back frames, tready always high\n\
+                 \x20 size   mode   frames  beats/clock   latency  Mcycles/s\n\
+                 \x20   60   pass    25000         1.00    34..34       0.30\n\
+                 \x20 9000  strip      177         1.00    34..34       0.50\n\
+                 AXI4-Lite: 20000 accesses in 10001 cycles: 2.00 accesses/clock\n";
+        assert!((mean_mcycles(t).unwrap() - 0.40).abs() < 1e-9);
+        assert_eq!(mean_mcycles("no table here\n"), None);
     }
 }
