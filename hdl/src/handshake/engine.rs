@@ -13,7 +13,8 @@
 //!    included) summed; frames longer than 96 bytes (FCS included), bad
 //!    frames (`t_bad`) and VLAN-tagged frames are passed;
 //! 3. classify: checksums, lengths, the listen table (`LISTEN` entries of
-//!    {valid, IPv4 address (0 = any), port}), flags: a pure SYN to a
+//!    {valid, IPv4 address (0 = any), port}, matched in the parse clock),
+//!    flags: a pure SYN to a
 //!    listened port, a pure SYN elsewhere (RST/ACK when `rst_closed`), or a
 //!    data-less pure ACK to a listened port;
 //! 4. options: one walker, one option per clock for [`WALK`] clocks,
@@ -27,8 +28,13 @@
 //!    cookie unit ([`crate::handshake::syn_cookie`], one shared SipHash
 //!    pipeline) makes or checks the cookie;
 //! 6. a SYN-ACK or RST/ACK is built with both checksums
-//!    ([`crate::handshake::engine_build`]) and queued (`GEN_DEPTH` frames) for `g_*` (no FCS; padded to 60 bytes); a valid
-//!    cookie pushes a 288-bit record into the handoff FIFO (`h_*`).
+//!    ([`crate::handshake::engine_build`]) and queued (`GEN_DEPTH`
+//!    frames) for `g_*` (no FCS; padded to 60 bytes); a valid cookie
+//!    pushes a 288-bit record into the handoff FIFO (`h_*`).
+//!
+//! Area (yosys 0.23 xcup, flattened, alone behind registered ports):
+//! 16,711 LUTs / 9,186 FFs, most of it the SipHash pipeline (21 stages of
+//! 256 bits) and the parse stage.
 //!
 //! Handoff record (`h_data`, word i in bits 32i+31..32i; decoded by
 //! `ferronic_regmap::handoff::Record`): 0 client
