@@ -71,7 +71,7 @@ fn run(cmd: &mut Command, what: &str) -> Result<std::process::Output> {
                 .find(|l| l.contains("ERROR"))
                 .map_or_else(
                     || format!(
-                        "exit {}, no ERROR line (out of memory? a WebAssembly build has 4 GiB); see the log",
+                        "{}, no ERROR line (out of memory? a WebAssembly build has 4 GiB); see the log",
                         out.status
                     ),
                     str::to_string
