@@ -212,3 +212,16 @@ fn parse_seeds(s: &str) -> Result<Seeds, String> {
         .collect::<Result<_, _>>()
         .map(Seeds)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse_seeds;
+
+    #[test]
+    fn seeds_list_or_none() {
+        assert_eq!(parse_seeds("1,2, 3").unwrap().0, [1, 2, 3]);
+        assert!(parse_seeds("none").unwrap().0.is_empty());
+        assert!(parse_seeds("").is_err());
+        assert!(parse_seeds("1,x").is_err());
+    }
+}

@@ -89,6 +89,30 @@ pub fn apply(reg: u32, data: u64, nbytes: usize) -> u32 {
     out
 }
 
+/// `always @(*)` Verilog of a CRC network selected by a 4-bit `sel`:
+/// `sel` = 0 passes `crc_in` to `crc_out`; branch n (1..=8, 8 also the
+/// default) sets `crc_out[i]` to `row(n, i)`, an XOR-reduction expression.
+/// Synthesis builds the mux of the eight networks either way; a simulator
+/// evaluates only the branch taken. Shared by
+/// [`crate::common::crc_lanes`] and [`crate::common::crc_beat`].
+pub fn case_network_verilog(sel: &str, row: impl Fn(usize, usize) -> String) -> String {
+    let mut v = format!("always @(*) begin\n  case ({sel})\n    4'd0: crc_out = crc_in;\n");
+    for n in 1..=8 {
+        let label = if n == 8 {
+            "default".to_string()
+        } else {
+            format!("4'd{n}")
+        };
+        v.push_str(&format!("    {label}: begin\n"));
+        for i in 0..32 {
+            v.push_str(&format!("      crc_out[{i}] = {};\n", row(n, i)));
+        }
+        v.push_str("    end\n");
+    }
+    v.push_str("  endcase\nend\n");
+    v
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -211,23 +211,10 @@ impl Logic for Crc32Unpad {
 
 /// The Verilog body of [`Crc32Unpad`].
 pub fn unpad_verilog() -> String {
-    let mut v = String::from("always @(*) begin\n  case (z)\n    4'd0: crc_out = crc_in;\n");
-    for z in 1..=8 {
-        let label = if z == 8 {
-            "default".to_string()
-        } else {
-            format!("4'd{z}")
-        };
-        v.push_str(&format!("    {label}: begin\n"));
-        for (i, row) in unpad_matrix(z).iter().enumerate() {
-            v.push_str(&format!(
-                "      crc_out[{i}] = ^(crc_in & 32'h{row:08x});\n"
-            ));
-        }
-        v.push_str("    end\n");
-    }
-    v.push_str("  endcase\nend\n");
-    v
+    let m: Vec<[u32; 32]> = (1..=8).map(unpad_matrix).collect();
+    crate::common::crc32::case_network_verilog("z", |z, i| {
+        format!("^(crc_in & 32'h{:08x})", m[z - 1][i])
+    })
 }
 
 #[cfg(test)]

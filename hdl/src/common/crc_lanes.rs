@@ -48,21 +48,8 @@ impl Logic for Crc32Lanes {
 /// data (row `i` of matrix `n`). Synthesis builds the same mux of eight XOR
 /// networks either way; a simulator evaluates only the branch taken.
 pub fn xor_network_verilog() -> String {
-    let mut v = String::from("always @(*) begin\n  case (nbytes)\n    4'd0: crc_out = crc_in;\n");
-    for n in 1..=8 {
-        let label = if n == 8 {
-            "default".to_string()
-        } else {
-            format!("4'd{n}")
-        };
-        v.push_str(&format!("    {label}: begin\n"));
-        for (i, (rm, dm)) in crc32::matrix(n).iter().enumerate() {
-            v.push_str(&format!(
-                "      crc_out[{i}] = (^(crc_in & 32'h{rm:08x})) ^ (^(data & 64'h{dm:016x}));\n"
-            ));
-        }
-        v.push_str("    end\n");
-    }
-    v.push_str("  endcase\nend\n");
-    v
+    crc32::case_network_verilog("nbytes", |n, i| {
+        let (rm, dm) = crc32::matrix(n)[i];
+        format!("(^(crc_in & 32'h{rm:08x})) ^ (^(data & 64'h{dm:016x}))")
+    })
 }

@@ -17,7 +17,6 @@ pub fn cookie_verilog_prefixed(t: usize, p: &str) -> String {
         if !word.is_empty() {
             let keep = word == "clock"
                 || word == "rst"
-                || word.starts_with("sip_")
                 || word == "LEN_WORD"
                 || word.chars().next().is_some_and(|c| c.is_ascii_digit());
             if !keep
