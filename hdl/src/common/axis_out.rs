@@ -66,17 +66,21 @@ impl<const D: usize, const K: usize, const U: usize> Logic for AxisOutReg<D, K, 
                 self.last.d.next = self.s_last.q.val();
                 self.s_valid.d.next = false;
             } else {
+                // (the data registers load either way: their enable is
+                // then `!valid | tready` alone)
                 self.valid.d.next = self.load.val();
-                if self.load.val() {
-                    self.data.d.next = self.tdata.val();
-                    self.keep.d.next = self.tkeep.val();
-                    self.user.d.next = self.tuser.val();
-                    self.last.d.next = self.tlast.val();
-                }
+                self.data.d.next = self.tdata.val();
+                self.keep.d.next = self.tkeep.val();
+                self.user.d.next = self.tuser.val();
+                self.last.d.next = self.tlast.val();
             }
         } else if self.load.val() {
             // stalled with the skid register empty: park the beat there
             self.s_valid.d.next = true;
+        }
+        // the empty skid register copies the offered beat every clock (its
+        // enable is the flip-flop `!s_valid`, no logic before the fan-out)
+        if !self.s_valid.q.val() {
             self.s_data.d.next = self.tdata.val();
             self.s_keep.d.next = self.tkeep.val();
             self.s_user.d.next = self.tuser.val();

@@ -12,13 +12,14 @@
 //!   8-byte network with masked lanes and a residue check per byte count.
 //! * [`toeplitz`]: the RSS Toeplitz hash network (Microsoft RSS).
 //! * [`siphash`]: the SipHash-2-4 pipeline behind the SYN cookies.
-//! * [`keep`]: `tkeep` -> byte count.
+//! * [`keep`]: `tkeep` -> byte count; [`byte_mask`]: lane mask -> data mask.
 //!
 //! Data enters and leaves each block through its own ports; nothing here
 //! holds frame state across blocks.
 
 pub mod axis;
 pub mod axis_out;
+pub mod byte_mask;
 pub mod crc32;
 pub mod crc_beat;
 pub mod crc_lanes;

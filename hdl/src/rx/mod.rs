@@ -17,4 +17,5 @@ pub mod fcs_check;
 pub mod fcs_insert;
 pub mod rss_steer;
 pub mod tag;
+pub mod tag_lanes;
 pub mod tag_migrate;

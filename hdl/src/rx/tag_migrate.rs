@@ -3,29 +3,44 @@
 //! * Bus: AXI4-Stream, 64-bit, frames *with* their 4-byte FCS slot at the end.
 //!   The slot's content on output is meaningless (zero or the old FCS):
 //!   [`crate::rx::fcs_insert::FcsInsert`] overwrites it.
-//! * Format and mode come per frame in `s_tuser[7:4]` / `s_tuser[9:8]`
-//!   (sampled by `FcsCheck` at the first beat); see [`crate::rx::tag`].
+//! * Format and mode come in `s_tuser[7:4]` / `s_tuser[9:8]`, the same on
+//!   every beat of a frame (`FcsCheck` samples them at the first beat); see
+//!   [`crate::rx::tag`].
 //! * Modes: pass (unchanged); strip (tag removed, delivered on `m_tag` with
 //!   the `tlast` beat; a frame of at least 64 bytes that shrinks below is
 //!   zero-padded to 64); tail (tag moved just before the FCS slot). A frame
 //!   shorter than 14 + tag + 4 bytes passes unchanged with `TAG_SHORT` and
 //!   `BAD` set in `m_tuser`.
-//! * How: a three-beat look-ahead window (`e0` head, `e1`, `e2`). The head is
-//!   emitted once the frame's end is either inside the window or more than two
-//!   beats away; then every byte position relative to the head beat is known:
-//!   `[0,hd)` head bytes kept, `[hd,de)` bytes copied from the window shifted
-//!   by the tag length, `[de,te)` tag bytes (tail), the rest zero (pad/slot).
-//!   Positions are computed biased by +16 so they stay unsigned.
-//! * Latency: 4 cycles from a beat's acceptance to its output at line rate;
-//!   one beat accepted per clock, back-to-back frames, no bubble, any mode.
+//! * How: a three-beat look-ahead window (`e0` head, `e1`, `e2`: the oldest
+//!   beats of a 4-slot ring, so a beat is written once and the head leaves
+//!   by moving the read slot, not by shifting 200 flip-flops). The head
+//!   leaves the window once the frame's end is either inside the window or
+//!   more than two beats away; every byte position relative to the head
+//!   beat is then known: `[0,hd)` head bytes kept, `[hd,de)` bytes copied
+//!   from the window shifted by the tag length, `[de,te)` tag bytes (tail),
+//!   the rest zero (pad/slot).
+//! * Pipeline (timing): each beat's end-of-frame facts (is it short for
+//!   its tag, does a strip pad it) are computed from `tkeep` and a beat
+//!   counter as it enters the window, so the window stage only selects;
+//!   the head is registered (`h_*`) and [`TagLanes`] derives the lane masks
+//!   from a 24-bit end thermometer by shifts (stage C), then places the
+//!   tag and selects each lane (stage D). Those stages never stall: the
+//!   window releases a head only while an 8-entry output FIFO has room for
+//!   every beat in flight (a credit, registered), and the FIFO feeds the
+//!   skid buffer. `s_axis.tready` is a flip-flop (a ring slot will be free).
+//! * Latency: 8 cycles from a beat's acceptance to its output at line rate
+//!   (window 3, head 1, C 1, D 1, FIFO 1, skid 1); one beat accepted per
+//!   clock, back-to-back frames, no bubble, any mode.
 
 use crate::common::axis::{AxisMaster64, AxisSlave64};
 use crate::common::axis_out::AxisOutReg64;
 use crate::common::keep::KeepCount;
+use crate::common::sync_fifo::SyncFifo;
+use crate::rx::tag_lanes::TagLanes;
 use rust_hdl::prelude::*;
 
 /// DSA tag migration stage; see the module documentation.
-#[derive(LogicBlock)]
+#[derive(LogicBlock, Default)]
 pub struct TagMigrate {
     pub clock: Signal<In, Clock>,
     pub rst: Signal<In, Bit>,
@@ -37,357 +52,434 @@ pub struct TagMigrate {
     /// valid with `m_tlast` when `m_tuser` has `MIGRATED`.
     pub m_tag: Signal<Out, Bits<64>>,
     keep: KeepCount,
-    // window: data, and meta = [3:0] byte count, [4] last,
-    // [15:5] user (3:0 flags, 7:4 format, 9:8 mode, 10 drop)
-    e0: DFF<Bits<64>>,
-    e1: DFF<Bits<64>>,
-    e2: DFF<Bits<64>>,
-    m0: DFF<Bits<16>>,
-    m1: DFF<Bits<16>>,
-    m2: DFF<Bits<16>>,
-    wc: DFF<Bits<2>>,
+    // window: data, and meta = [3:0] byte count, [4] last, [15:5] user
+    // (3:0 flags, 7:4 format, 9:8 mode, 10 drop), [16] short for its tag
+    // if last, [17] a strip pads it if last, [25:18] tkeep, [29:26] tag
+    // length, [30] tag at offset 12
+    d0: DFF<Bits<64>>,
+    d1: DFF<Bits<64>>,
+    d2: DFF<Bits<64>>,
+    d3: DFF<Bits<64>>,
+    n0: DFF<Bits<31>>,
+    n1: DFF<Bits<31>>,
+    n2: DFF<Bits<31>>,
+    n3: DFF<Bits<31>>,
+    /// Ring of 4 beats: write slot (one-hot), read slot (six copies), beats held (0..=4), and
+    /// `s_axis.tready` (a flip-flop: room for one more beat).
+    wo: DFF<Bits<4>>,
+    ra: DFF<Bits<2>>,
+    rb: DFF<Bits<2>>,
+    rc: DFF<Bits<2>>,
+    qa: DFF<Bits<2>>,
+    qb: DFF<Bits<2>>,
+    qc: DFF<Bits<2>>,
+    cnt: DFF<Bits<3>>,
+    rdy: DFF<Bit>,
+    /// Index of the head beat in its frame, and of the next input beat
+    /// (both saturate at 15).
     beat: DFF<Bits<4>>,
-    tag: DFF<Bits<64>>,
+    ib: DFF<Bits<4>>,
+    // head stage
+    h_v: DFF<Bit>,
+    h_e0: DFF<Bits<64>>,
+    h_e1: DFF<Bits<64>>,
+    h_e2: DFF<Bits<32>>,
+    h_off12: DFF<Bit>,
+    h_k: DFF<Bits<24>>,
+    h_vis: DFF<Bit>,
+    h_mig: DFF<Bit>,
+    h_mode: DFF<Bits<2>>,
+    h_tl: DFF<Bits<4>>,
+    h_tl4: DFF<Bits<4>>,
+    h_pad: DFF<Bit>,
+    h_lz: DFF<Bits<3>>,
+    h_short: DFF<Bit>,
+    h_hd: DFF<Bits<2>>,
+    h_beat: DFF<Bits<4>>,
+    h_pos: DFF<Bits<5>>,
+    h_luser: DFF<Bits<4>>,
+    h_drop: DFF<Bit>,
+    lanes: TagLanes,
+    /// Output FIFO: `{tuser (71), tlast, tkeep (8), tdata (64)}`.
+    fifo: SyncFifo<144, 3>,
+    /// FIFO entries; pops of the last three cycles (beats in stages H/C/D).
+    oc: DFF<Bits<4>>,
+    fl: DFF<Bits<3>>,
+    room: DFF<Bit>,
+    /// The FIFO holds a beat (a flip-flop copy of `oc != 0`).
+    ne: DFF<Bit>,
     /// Output skid buffer; sideband = {tag (64), tuser (7)}.
     out: AxisOutReg64<71>,
-    in_meta: Signal<Local, Bits<16>>,
-    e0d: Signal<Local, Bits<64>>,
-    e1d: Signal<Local, Bits<64>>,
-    e2d: Signal<Local, Bits<64>>,
+    in_meta: Signal<Local, Bits<31>>,
+    in_fmt: Signal<Local, Bits<4>>,
+    in_tl: Signal<Local, Bits<4>>,
+    in_off12: Signal<Local, Bit>,
+    in_short: Signal<Local, Bit>,
+    in_padc: Signal<Local, Bit>,
+    e0: Signal<Local, Bits<64>>,
+    e1: Signal<Local, Bits<64>>,
+    e2: Signal<Local, Bits<64>>,
+    m0: Signal<Local, Bits<31>>,
+    m1: Signal<Local, Bits<31>>,
+    m2: Signal<Local, Bits<31>>,
+    cnt_n: Signal<Local, Bits<3>>,
     e0u: Signal<Local, Bits<11>>,
-    luser: Signal<Local, Bits<4>>,
+    l0: Signal<Local, Bit>,
+    l1: Signal<Local, Bit>,
+    l2: Signal<Local, Bit>,
     head_ok: Signal<Local, Bit>,
     vis: Signal<Local, Bit>,
-    rem_b: Signal<Local, Bits<7>>,
-    nabs: Signal<Local, Bits<8>>,
-    fmt: Signal<Local, Bits<4>>,
+    mj: Signal<Local, Bits<31>>,
     mode: Signal<Local, Bits<2>>,
-    tl: Signal<Local, Bits<7>>,
+    tl: Signal<Local, Bits<4>>,
+    tl4: Signal<Local, Bits<4>>,
     off12: Signal<Local, Bit>,
     short: Signal<Local, Bit>,
     mig: Signal<Local, Bit>,
-    lz: Signal<Local, Bits<7>>,
-    pad: Signal<Local, Bit>,
-    hd_b: Signal<Local, Bits<7>>,
-    de_b: Signal<Local, Bits<7>>,
-    te_b: Signal<Local, Bits<7>>,
-    ol_b: Signal<Local, Bits<7>>,
-    hd: Signal<Local, Bits<7>>,
-    de: Signal<Local, Bits<7>>,
-    te: Signal<Local, Bits<7>>,
-    ol: Signal<Local, Bits<7>>,
-    mh: Signal<Local, Bits<64>>,
-    md: Signal<Local, Bits<64>>,
-    mt: Signal<Local, Bits<64>>,
-    win: Signal<Local, Bits<64>>,
-    tw: Signal<Local, Bits<64>>,
-    tagsrc: Signal<Local, Bits<64>>,
-    tx: Signal<Local, Bits<64>>,
-    out_data: Signal<Local, Bits<64>>,
-    out_emit: Signal<Local, Bit>,
-    out_last: Signal<Local, Bit>,
-    out_user: Signal<Local, Bits<7>>,
     pop: Signal<Local, Bit>,
     push: Signal<Local, Bit>,
-    widx: Signal<Local, Bits<2>>,
-    ones: Constant<Bits<64>>,
-    ones8: Constant<Bits<8>>,
-}
-
-impl Default for TagMigrate {
-    fn default() -> Self {
-        Self {
-            clock: Default::default(),
-            rst: Default::default(),
-            s_axis: Default::default(),
-            s_tuser: Default::default(),
-            m_axis: Default::default(),
-            m_tuser: Default::default(),
-            m_tag: Default::default(),
-            keep: Default::default(),
-            e0: Default::default(),
-            e1: Default::default(),
-            e2: Default::default(),
-            m0: Default::default(),
-            m1: Default::default(),
-            m2: Default::default(),
-            wc: Default::default(),
-            beat: Default::default(),
-            tag: Default::default(),
-            out: Default::default(),
-            in_meta: Default::default(),
-            e0d: Default::default(),
-            e1d: Default::default(),
-            e2d: Default::default(),
-            e0u: Default::default(),
-            luser: Default::default(),
-            head_ok: Default::default(),
-            vis: Default::default(),
-            rem_b: Default::default(),
-            nabs: Default::default(),
-            fmt: Default::default(),
-            mode: Default::default(),
-            tl: Default::default(),
-            off12: Default::default(),
-            short: Default::default(),
-            mig: Default::default(),
-            lz: Default::default(),
-            pad: Default::default(),
-            hd_b: Default::default(),
-            de_b: Default::default(),
-            te_b: Default::default(),
-            ol_b: Default::default(),
-            hd: Default::default(),
-            de: Default::default(),
-            te: Default::default(),
-            ol: Default::default(),
-            mh: Default::default(),
-            md: Default::default(),
-            mt: Default::default(),
-            win: Default::default(),
-            tw: Default::default(),
-            tagsrc: Default::default(),
-            tx: Default::default(),
-            out_data: Default::default(),
-            out_emit: Default::default(),
-            out_last: Default::default(),
-            out_user: Default::default(),
-            pop: Default::default(),
-            push: Default::default(),
-            widx: Default::default(),
-            ones: Constant::new(u64::MAX.into()),
-            ones8: Constant::new(0xFF_u64.into()),
-        }
-    }
+    f_pop: Signal<Local, Bit>,
+    occ: Signal<Local, Bits<4>>,
+    oc_n: Signal<Local, Bits<4>>,
 }
 
 impl Logic for TagMigrate {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, e0, e1, e2, m0, m1, m2, wc, beat, tag);
+        dff_setup!(
+            self, clock, d0, d1, d2, d3, n0, n1, n2, n3, wo, ra, rb, rc, qa, qb, qc, cnt, rdy,
+            beat, ib, h_v, h_e0, h_e1, h_e2, h_off12, h_k, h_vis, h_mig, h_mode, h_tl, h_tl4,
+            h_pad, h_lz, h_short, h_hd, h_beat, h_pos, h_luser, h_drop, oc, fl, room, ne
+        );
+        self.lanes.clock.next = self.clock.val();
+        self.lanes.rst.next = self.rst.val();
+        self.fifo.clock.next = self.clock.val();
+        self.fifo.rst.next = self.rst.val();
         self.out.clock.next = self.clock.val();
         self.out.rst.next = self.rst.val();
+        // --- input: the tag's length and place from the format, and whether
+        // the frame ends short for its tag (fewer than tl + 18 bytes) or a
+        // strip pads it (64 <= bytes < 64 + tl) if this beat is its last;
+        // byte count = 8 * ib + count, count <= n exactly when tkeep[n] = 0
         self.keep.tkeep.next = self.s_axis.tkeep.val();
-        self.in_meta.next = bit_cast::<16, 4>(self.keep.count.val())
-            | (bit_cast::<16, 1>(self.s_axis.tlast.val().into()) << 4_u64)
-            | (bit_cast::<16, 11>(self.s_tuser.val()) << 5_u64);
-        self.e0d.next = self.e0.q.val();
-        self.e1d.next = self.e1.q.val();
-        self.e2d.next = self.e2.q.val();
-        self.e0u.next = self.m0.q.val().get_bits::<11>(5);
-        // --- where does the frame end, relative to the head beat (+16)?
-        self.head_ok.next = false;
-        self.vis.next = false;
-        self.rem_b.next = 100_u64.into();
-        self.luser.next = self.e0u.val().get_bits::<4>(0);
-        if self.wc.q.val() == 3_u64 {
-            self.head_ok.next = true;
-            if self.m2.q.val().get_bit(4) {
-                self.vis.next = true;
-                self.rem_b.next = bit_cast::<7, 4>(self.m2.q.val().get_bits::<4>(0)) + 32_u64;
-                self.luser.next = self.m2.q.val().get_bits::<4>(5);
+        self.in_fmt.next = self.s_tuser.val().get_bits::<4>(4);
+        self.in_tl.next = 4_u64.into();
+        self.in_off12.next = true;
+        if (self.in_fmt.val() == 0_u64) | (self.in_fmt.val() > 9_u64) {
+            self.in_tl.next = 0_u64.into();
+            self.in_off12.next = false;
+        }
+        if self.in_fmt.val() == 2_u64 {
+            self.in_off12.next = false;
+        }
+        if (self.in_fmt.val() == 4_u64) | (self.in_fmt.val() == 9_u64) {
+            self.in_tl.next = 8_u64.into();
+        }
+        if self.in_fmt.val() == 6_u64 {
+            self.in_tl.next = 2_u64.into();
+        }
+        if self.in_fmt.val() == 7_u64 {
+            self.in_tl.next = 2_u64.into();
+            self.in_off12.next = false;
+        }
+        self.in_short.next = self.ib.q.val() <= 1_u64;
+        if self.ib.q.val() == 2_u64 {
+            self.in_short.next = (self.in_tl.val() == 8_u64)
+                | ((self.in_tl.val() == 0_u64) & !self.s_axis.tkeep.val().get_bit(1))
+                | ((self.in_tl.val() == 2_u64) & !self.s_axis.tkeep.val().get_bit(3))
+                | ((self.in_tl.val() == 4_u64) & !self.s_axis.tkeep.val().get_bit(5));
+        }
+        if self.ib.q.val() == 3_u64 {
+            self.in_short.next = (self.in_tl.val() == 8_u64) & !self.s_axis.tkeep.val().get_bit(1);
+        }
+        self.in_padc.next = (self.ib.q.val() == 7_u64)
+            & self.s_axis.tkeep.val().get_bit(7)
+            & (self.in_tl.val() != 0_u64);
+        if self.ib.q.val() == 8_u64 {
+            self.in_padc.next = ((self.in_tl.val() == 2_u64) & !self.s_axis.tkeep.val().get_bit(1))
+                | ((self.in_tl.val() == 4_u64) & !self.s_axis.tkeep.val().get_bit(3))
+                | ((self.in_tl.val() == 8_u64) & !self.s_axis.tkeep.val().get_bit(7));
+        }
+        self.in_meta.next = bit_cast::<31, 4>(self.keep.count.val())
+            | (bit_cast::<31, 1>(self.s_axis.tlast.val().into()) << 4_u64)
+            | (bit_cast::<31, 11>(self.s_tuser.val()) << 5_u64)
+            | (bit_cast::<31, 1>(self.in_short.val().into()) << 16_u64)
+            | (bit_cast::<31, 1>(self.in_padc.val().into()) << 17_u64)
+            | (bit_cast::<31, 8>(self.s_axis.tkeep.val()) << 18_u64)
+            | (bit_cast::<31, 4>(self.in_tl.val()) << 26_u64)
+            | (bit_cast::<31, 1>(self.in_off12.val().into()) << 30_u64);
+        // --- the window: the ring's three oldest beats. Each of e0..e2 and
+        // m0..m2 has its own copy of the read slot (`ra`..`rc`, `qa`..`qc`
+        // = rp, rp + 1, rp + 2), so no copy fans out to all 300 muxes.
+        self.e0.next = self.d0.q.val();
+        if self.ra.q.val() == 1_u64 {
+            self.e0.next = self.d1.q.val();
+        }
+        if self.ra.q.val() == 2_u64 {
+            self.e0.next = self.d2.q.val();
+        }
+        if self.ra.q.val() == 3_u64 {
+            self.e0.next = self.d3.q.val();
+        }
+        self.e1.next = self.d0.q.val();
+        if self.rb.q.val() == 1_u64 {
+            self.e1.next = self.d1.q.val();
+        }
+        if self.rb.q.val() == 2_u64 {
+            self.e1.next = self.d2.q.val();
+        }
+        if self.rb.q.val() == 3_u64 {
+            self.e1.next = self.d3.q.val();
+        }
+        self.e2.next = self.d0.q.val();
+        if self.rc.q.val() == 1_u64 {
+            self.e2.next = self.d1.q.val();
+        }
+        if self.rc.q.val() == 2_u64 {
+            self.e2.next = self.d2.q.val();
+        }
+        if self.rc.q.val() == 3_u64 {
+            self.e2.next = self.d3.q.val();
+        }
+        self.m0.next = self.n0.q.val();
+        if self.qa.q.val() == 1_u64 {
+            self.m0.next = self.n1.q.val();
+        }
+        if self.qa.q.val() == 2_u64 {
+            self.m0.next = self.n2.q.val();
+        }
+        if self.qa.q.val() == 3_u64 {
+            self.m0.next = self.n3.q.val();
+        }
+        self.m1.next = self.n0.q.val();
+        if self.qb.q.val() == 1_u64 {
+            self.m1.next = self.n1.q.val();
+        }
+        if self.qb.q.val() == 2_u64 {
+            self.m1.next = self.n2.q.val();
+        }
+        if self.qb.q.val() == 3_u64 {
+            self.m1.next = self.n3.q.val();
+        }
+        self.m2.next = self.n0.q.val();
+        if self.qc.q.val() == 1_u64 {
+            self.m2.next = self.n1.q.val();
+        }
+        if self.qc.q.val() == 2_u64 {
+            self.m2.next = self.n2.q.val();
+        }
+        if self.qc.q.val() == 3_u64 {
+            self.m2.next = self.n3.q.val();
+        }
+        // --- head: where the frame ends in the window (slot 0, 1, 2 or not)
+        self.e0u.next = self.m0.val().get_bits::<11>(5);
+        self.l0.next = (self.cnt.q.val() != 0_u64) & self.m0.val().get_bit(4);
+        self.l1.next = (self.cnt.q.val() >= 2_u64) & self.m1.val().get_bit(4);
+        self.l2.next = (self.cnt.q.val() >= 3_u64) & self.m2.val().get_bit(4);
+        self.head_ok.next = (self.cnt.q.val() >= 3_u64) | self.l0.val() | self.l1.val();
+        self.vis.next = self.l0.val() | self.l1.val() | self.l2.val();
+        // the last beat's meta, the end thermometer and the end position
+        self.mj.next = self.m0.val();
+        self.h_k.d.next = 0xFF_FFFF_u64.into();
+        self.h_pos.d.next = 0_u64.into();
+        if self.l2.val() {
+            self.mj.next = self.m2.val();
+            self.h_k.d.next =
+                (bit_cast::<24, 8>(self.m2.val().get_bits::<8>(18)) << 16_u64) | 0xFFFF_u64;
+            self.h_pos.d.next = (bit_cast::<5, 3>(self.m2.val().get_bits::<3>(0))) | 16_u64;
+            if self.m2.val().get_bit(3) {
+                self.h_pos.d.next = 24_u64.into();
             }
         }
-        if (self.wc.q.val() >= 2_u64) & self.m1.q.val().get_bit(4) {
-            self.head_ok.next = true;
-            self.vis.next = true;
-            self.rem_b.next = bit_cast::<7, 4>(self.m1.q.val().get_bits::<4>(0)) + 24_u64;
-            self.luser.next = self.m1.q.val().get_bits::<4>(5);
+        if self.l1.val() {
+            self.mj.next = self.m1.val();
+            self.h_k.d.next =
+                (bit_cast::<24, 8>(self.m1.val().get_bits::<8>(18)) << 8_u64) | 0xFF_u64;
+            self.h_pos.d.next = (bit_cast::<5, 3>(self.m1.val().get_bits::<3>(0))) | 8_u64;
+            if self.m1.val().get_bit(3) {
+                self.h_pos.d.next = 16_u64.into();
+            }
         }
-        if (self.wc.q.val() >= 1_u64) & self.m0.q.val().get_bit(4) {
-            self.head_ok.next = true;
-            self.vis.next = true;
-            self.rem_b.next = bit_cast::<7, 4>(self.m0.q.val().get_bits::<4>(0)) + 16_u64;
-            self.luser.next = self.e0u.val().get_bits::<4>(0);
+        if self.l0.val() {
+            self.mj.next = self.m0.val();
+            self.h_k.d.next = bit_cast::<24, 8>(self.m0.val().get_bits::<8>(18));
+            self.h_pos.d.next = bit_cast::<5, 4>(self.m0.val().get_bits::<4>(0));
         }
-        self.nabs.next = (bit_cast::<8, 4>(self.beat.q.val()) << 3_u64)
-            + bit_cast::<8, 7>(self.rem_b.val())
-            - 16_u64;
-        // --- tag format and mode of this frame
-        self.fmt.next = self.e0u.val().get_bits::<4>(4);
+        // --- the frame's tag and whether it migrates
         self.mode.next = self.e0u.val().get_bits::<2>(8);
-        self.tl.next = 4_u64.into();
-        self.off12.next = true;
-        if (self.fmt.val() == 0_u64) | (self.fmt.val() > 9_u64) {
-            self.tl.next = 0_u64.into();
-            self.off12.next = false;
+        self.tl.next = self.m0.val().get_bits::<4>(26);
+        self.off12.next = self.m0.val().get_bit(30);
+        self.tl4.next = 12_u64.into();
+        if self.tl.val() == 0_u64 {
+            self.tl4.next = 4_u64.into();
         }
-        if self.fmt.val() == 2_u64 {
-            self.off12.next = false;
+        if self.tl.val() == 2_u64 {
+            self.tl4.next = 6_u64.into();
         }
-        if (self.fmt.val() == 4_u64) | (self.fmt.val() == 9_u64) {
-            self.tl.next = 8_u64.into();
+        if self.tl.val() == 4_u64 {
+            self.tl4.next = 8_u64.into();
         }
-        if self.fmt.val() == 6_u64 {
-            self.tl.next = 2_u64.into();
-        }
-        if self.fmt.val() == 7_u64 {
-            self.tl.next = 2_u64.into();
-            self.off12.next = false;
-        }
-        self.short.next =
-            self.vis.val() & (self.nabs.val() < (bit_cast::<8, 7>(self.tl.val()) + 18_u64));
+        self.short.next = self.vis.val() & self.mj.val().get_bit(16);
         self.mig.next = (self.tl.val() != 0_u64)
             & ((self.mode.val() == 1_u64) | (self.mode.val() == 2_u64))
             & !self.short.val();
-        self.lz.next = 0_u64.into();
-        if self.mig.val() {
-            self.lz.next = self.tl.val();
-        }
-        self.pad.next = self.mig.val()
+        self.h_pad.d.next = self.mig.val()
             & (self.mode.val() == 1_u64)
             & self.vis.val()
-            & (self.beat.q.val() != 15_u64)
-            & (self.nabs.val() >= 64_u64)
-            & ((self.nabs.val() - bit_cast::<8, 7>(self.tl.val())) < 64_u64);
-        // --- region boundaries, relative to the head beat, biased by +16
-        self.hd_b.next = 16_u64.into();
+            & self.mj.val().get_bit(17);
+        self.h_lz.d.next = 0_u64.into();
+        if self.mig.val() & (self.tl.val() == 2_u64) {
+            self.h_lz.d.next = 1_u64.into();
+        }
+        if self.mig.val() & (self.tl.val() == 4_u64) {
+            self.h_lz.d.next = 2_u64.into();
+        }
+        if self.mig.val() & (self.tl.val() == 8_u64) {
+            self.h_lz.d.next = 4_u64.into();
+        }
+        self.h_hd.d.next = 0_u64.into();
         if self.mig.val() & self.off12.val() & (self.beat.q.val() == 0_u64) {
-            self.hd_b.next = 24_u64.into();
+            self.h_hd.d.next = 2_u64.into();
         }
         if self.mig.val() & self.off12.val() & (self.beat.q.val() == 1_u64) {
-            self.hd_b.next = 20_u64.into();
+            self.h_hd.d.next = 1_u64.into();
         }
-        self.de_b.next = self.rem_b.val();
-        self.ol_b.next = self.rem_b.val();
-        if self.mig.val() & (self.mode.val() == 1_u64) {
-            self.de_b.next = self.rem_b.val() - self.lz.val();
-            self.ol_b.next = self.rem_b.val() - self.lz.val();
+        // the tag, captured from the frame's first beats at its head beat
+        self.h_e0.d.next = self.e0.val();
+        self.h_e1.d.next = self.e1.val();
+        self.h_e2.d.next = self.e2.val().get_bits::<32>(0);
+        self.h_off12.d.next = self.off12.val();
+        self.h_vis.d.next = self.vis.val();
+        self.h_mig.d.next = self.mig.val();
+        self.h_mode.d.next = self.mode.val();
+        self.h_tl.d.next = self.tl.val();
+        self.h_tl4.d.next = self.tl4.val();
+        self.h_short.d.next = self.short.val();
+        self.h_beat.d.next = self.beat.q.val();
+        self.h_luser.d.next = self.mj.val().get_bits::<4>(5);
+        self.h_drop.d.next = self.e0u.val().get_bit(10);
+        self.lanes.h_v.next = self.h_v.q.val();
+        self.lanes.h_e0.next = self.h_e0.q.val();
+        self.lanes.h_e1.next = self.h_e1.q.val();
+        self.lanes.h_e2.next = self.h_e2.q.val();
+        self.lanes.h_off12.next = self.h_off12.q.val();
+        self.lanes.h_k.next = self.h_k.q.val();
+        self.lanes.h_vis.next = self.h_vis.q.val();
+        self.lanes.h_mig.next = self.h_mig.q.val();
+        self.lanes.h_mode.next = self.h_mode.q.val();
+        self.lanes.h_tl.next = self.h_tl.q.val();
+        self.lanes.h_tl4.next = self.h_tl4.q.val();
+        self.lanes.h_pad.next = self.h_pad.q.val();
+        self.lanes.h_lz.next = self.h_lz.q.val();
+        self.lanes.h_short.next = self.h_short.q.val();
+        self.lanes.h_hd.next = self.h_hd.q.val();
+        self.lanes.h_beat.next = self.h_beat.q.val();
+        self.lanes.h_pos.next = self.h_pos.q.val();
+        self.lanes.h_luser.next = self.h_luser.q.val();
+        self.lanes.h_drop.next = self.h_drop.q.val();
+        // --- credit: release a head only while the FIFO holds every beat
+        // in flight (stages H, C, D) plus the next one
+        self.occ.next = self.oc.q.val()
+            + bit_cast::<4, 1>(self.fl.q.val().get_bit(0).into())
+            + bit_cast::<4, 1>(self.fl.q.val().get_bit(1).into())
+            + bit_cast::<4, 1>(self.fl.q.val().get_bit(2).into());
+        self.room.d.next = self.occ.val() <= 6_u64;
+        self.pop.next = self.head_ok.val() & self.room.q.val();
+        self.h_v.d.next = self.pop.val() & !self.rst.val();
+        self.fl.d.next = (self.fl.q.val() << 1_u64) | bit_cast::<3, 1>(self.pop.val().into());
+        self.fifo.din.next = (bit_cast::<144, 71>(self.lanes.d_user.val()) << 73_u64)
+            | (bit_cast::<144, 1>(self.lanes.d_last.val().into()) << 72_u64)
+            | (bit_cast::<144, 8>(self.lanes.d_keep.val()) << 64_u64)
+            | bit_cast::<144, 64>(self.lanes.d_data.val());
+        self.fifo.push.next = self.lanes.d_v.val();
+        self.f_pop.next = self.ne.q.val() & self.out.free.val();
+        self.fifo.pop.next = self.f_pop.val();
+        self.oc_n.next = self.oc.q.val();
+        if self.lanes.d_v.val() & !self.f_pop.val() {
+            self.oc_n.next = self.oc.q.val() + 1_u64;
         }
-        if self.mig.val() & (self.mode.val() == 2_u64) {
-            self.de_b.next = self.rem_b.val() - self.lz.val() - 4_u64;
+        if !self.lanes.d_v.val() & self.f_pop.val() {
+            self.oc_n.next = self.oc.q.val() - 1_u64;
         }
-        if self.pad.val() {
-            self.de_b.next = self.rem_b.val() - self.lz.val() - 4_u64;
-            self.ol_b.next = 80_u64 - (bit_cast::<7, 4>(self.beat.q.val()) << 3_u64);
+        if self.rst.val() {
+            self.oc_n.next = 0_u64.into();
         }
-        self.te_b.next = self.de_b.val();
-        if self.mig.val() & (self.mode.val() == 2_u64) {
-            self.te_b.next = self.rem_b.val() - 4_u64;
+        self.oc.d.next = self.oc_n.val();
+        self.ne.d.next = self.oc_n.val() != 0_u64;
+        self.out.load.next = self.f_pop.val();
+        self.out.tdata.next = self.fifo.dout.val().get_bits::<64>(0);
+        self.out.tkeep.next = self.fifo.dout.val().get_bits::<8>(64);
+        self.out.tlast.next = self.fifo.dout.val().get_bit(72);
+        self.out.tuser.next = self.fifo.dout.val().get_bits::<71>(73);
+        // --- ring: accept while a slot will be free (registered), release
+        // the head when its frame's end is known
+        self.s_axis.tready.next = self.rdy.q.val();
+        self.push.next = self.s_axis.tvalid.val() & self.rdy.q.val();
+        // the write slot copies the offered beat whenever a slot is free
+        // (its enable is two flip-flops; a beat counts only when pushed)
+        if self.wo.q.val().get_bit(0) & self.rdy.q.val() {
+            self.d0.d.next = self.s_axis.tdata.val();
+            self.n0.d.next = self.in_meta.val();
         }
-        if !self.vis.val() {
-            self.de_b.next = 100_u64.into();
-            self.te_b.next = 100_u64.into();
-            self.ol_b.next = 100_u64.into();
+        if self.wo.q.val().get_bit(1) & self.rdy.q.val() {
+            self.d1.d.next = self.s_axis.tdata.val();
+            self.n1.d.next = self.in_meta.val();
         }
-        // --- clamp to lane counts 0..=8
-        self.hd.next = self.hd_b.val() - 16_u64;
-        self.de.next = 8_u64.into();
-        if self.de_b.val() <= 16_u64 {
-            self.de.next = 0_u64.into();
+        if self.wo.q.val().get_bit(2) & self.rdy.q.val() {
+            self.d2.d.next = self.s_axis.tdata.val();
+            self.n2.d.next = self.in_meta.val();
         }
-        if (self.de_b.val() > 16_u64) & (self.de_b.val() < 24_u64) {
-            self.de.next = self.de_b.val() - 16_u64;
+        if self.wo.q.val().get_bit(3) & self.rdy.q.val() {
+            self.d3.d.next = self.s_axis.tdata.val();
+            self.n3.d.next = self.in_meta.val();
         }
-        self.te.next = 8_u64.into();
-        if self.te_b.val() <= 16_u64 {
-            self.te.next = 0_u64.into();
-        }
-        if (self.te_b.val() > 16_u64) & (self.te_b.val() < 24_u64) {
-            self.te.next = self.te_b.val() - 16_u64;
-        }
-        self.ol.next = 8_u64.into();
-        if self.ol_b.val() <= 16_u64 {
-            self.ol.next = 0_u64.into();
-        }
-        if (self.ol_b.val() > 16_u64) & (self.ol_b.val() < 24_u64) {
-            self.ol.next = self.ol_b.val() - 16_u64;
-        }
-        self.mh.next = !(self.ones.val() << (self.hd.val() << 3_u64));
-        self.md.next = !(self.ones.val() << (self.de.val() << 3_u64));
-        self.mt.next = !(self.ones.val() << (self.te.val() << 3_u64));
-        // --- data: window shifted by the tag length; tag: captured at beat 0
-        self.win.next = (self.e0d.val() >> (self.lz.val() << 3_u64))
-            | (self.e1d.val() << (64_u64 - (self.lz.val() << 3_u64)));
-        self.tw.next = self.e0d.val() & !(self.ones.val() << (self.tl.val() << 3_u64));
-        if self.off12.val() {
-            self.tw.next = ((self.e1d.val() >> 32_u64) | (self.e2d.val() << 32_u64))
-                & !(self.ones.val() << (self.tl.val() << 3_u64));
-        }
-        self.tagsrc.next = self.tag.q.val();
-        if self.beat.q.val() == 0_u64 {
-            self.tagsrc.next = self.tw.val();
-        }
-        // tag byte at lane i is tag[i - de]: shift left by de, or right by -de
-        self.tx.next = self.tagsrc.val() << (self.de.val() << 3_u64);
-        if self.de_b.val() < 16_u64 {
-            self.tx.next = self.tagsrc.val() >> ((16_u64 - self.de_b.val()) << 3_u64);
-        }
-        self.out_data.next = (self.e0d.val() & self.mh.val())
-            | (self.win.val() & self.md.val() & !self.mh.val())
-            | (self.tx.val() & self.mt.val() & !self.md.val());
-        self.out_emit.next = self.ol.val() != 0_u64;
-        self.out_last.next = self.vis.val() & (self.ol_b.val() <= 24_u64);
-        // bit 6: drop mark of the frame, on every beat
-        self.out_user.next = bit_cast::<7, 1>(self.e0u.val().get_bit(10).into()) << 6_u64;
-        if self.out_last.val() {
-            self.out_user.next = (bit_cast::<7, 1>(self.e0u.val().get_bit(10).into()) << 6_u64)
-                | bit_cast::<7, 4>(self.luser.val());
-            if self.short.val() {
-                self.out_user.next = (bit_cast::<7, 1>(self.e0u.val().get_bit(10).into()) << 6_u64)
-                    | bit_cast::<7, 4>(self.luser.val())
-                    | 0x11_u64;
+        if self.push.val() {
+            self.wo.d.next = (self.wo.q.val() << 1_u64) | (self.wo.q.val() >> 3_u64);
+            self.ib.d.next = self.ib.q.val() + 1_u64;
+            if self.ib.q.val() == 15_u64 {
+                self.ib.d.next = 15_u64.into();
             }
-            if self.mig.val() {
-                self.out_user.next = (bit_cast::<7, 1>(self.e0u.val().get_bit(10).into()) << 6_u64)
-                    | bit_cast::<7, 4>(self.luser.val())
-                    | 0x20_u64;
+            if self.s_axis.tlast.val() {
+                self.ib.d.next = 0_u64.into();
             }
         }
-        // --- handshakes
-        self.pop.next = self.head_ok.val() & (!self.out_emit.val() | self.out.free.val());
-        self.s_axis.tready.next = (self.wc.q.val() != 3_u64) | self.pop.val();
-        self.push.next = self.s_axis.tvalid.val() & self.s_axis.tready.val();
-        self.out.load.next = self.pop.val() & self.out_emit.val();
-        self.out.tdata.next = self.out_data.val();
-        self.out.tkeep.next = !(self.ones8.val() << self.ol.val());
-        self.out.tlast.next = self.out_last.val();
-        // the migrated tag rides with the last beat of a migrated frame
-        if self.mig.val() & self.out_last.val() {
-            self.out.tuser.next = (bit_cast::<71, 64>(self.tagsrc.val()) << 7_u64)
-                | bit_cast::<71, 7>(self.out_user.val());
-        } else {
-            self.out.tuser.next = bit_cast::<71, 7>(self.out_user.val());
-        }
-        self.widx.next = self.wc.q.val();
         if self.pop.val() {
-            self.widx.next = self.wc.q.val() - 1_u64;
-            self.e0.d.next = self.e1.q.val();
-            self.e1.d.next = self.e2.q.val();
-            self.m0.d.next = self.m1.q.val();
-            self.m1.d.next = self.m2.q.val();
+            self.ra.d.next = self.ra.q.val() + 1_u64;
+            self.rb.d.next = self.rb.q.val() + 1_u64;
+            self.rc.d.next = self.rc.q.val() + 1_u64;
+            self.qa.d.next = self.qa.q.val() + 1_u64;
+            self.qb.d.next = self.qb.q.val() + 1_u64;
+            self.qc.d.next = self.qc.q.val() + 1_u64;
             self.beat.d.next = self.beat.q.val() + 1_u64;
             if self.beat.q.val() == 15_u64 {
                 self.beat.d.next = 15_u64.into();
             }
-            if self.m0.q.val().get_bit(4) {
+            if self.m0.val().get_bit(4) {
                 self.beat.d.next = 0_u64.into();
             }
-            if self.beat.q.val() == 0_u64 {
-                self.tag.d.next = self.tw.val();
-            }
         }
-        if self.push.val() {
-            if self.widx.val() == 0_u64 {
-                self.e0.d.next = self.s_axis.tdata.val();
-                self.m0.d.next = self.in_meta.val();
-            }
-            if self.widx.val() == 1_u64 {
-                self.e1.d.next = self.s_axis.tdata.val();
-                self.m1.d.next = self.in_meta.val();
-            }
-            if self.widx.val() == 2_u64 {
-                self.e2.d.next = self.s_axis.tdata.val();
-                self.m2.d.next = self.in_meta.val();
-            }
+        self.cnt_n.next = self.cnt.q.val();
+        if self.push.val() & !self.pop.val() {
+            self.cnt_n.next = self.cnt.q.val() + 1_u64;
         }
-        self.wc.d.next = self.widx.val();
-        if self.push.val() {
-            self.wc.d.next = self.widx.val() + 1_u64;
+        if !self.push.val() & self.pop.val() {
+            self.cnt_n.next = self.cnt.q.val() - 1_u64;
         }
+        self.cnt.d.next = self.cnt_n.val();
+        self.rdy.d.next = self.cnt_n.val() != 4_u64;
         if self.rst.val() {
-            self.wc.d.next = 0_u64.into();
+            self.wo.d.next = 1_u64.into();
+            self.ra.d.next = 0_u64.into();
+            self.rb.d.next = 1_u64.into();
+            self.rc.d.next = 2_u64.into();
+            self.qa.d.next = 0_u64.into();
+            self.qb.d.next = 1_u64.into();
+            self.qc.d.next = 2_u64.into();
+            self.cnt.d.next = 0_u64.into();
+            self.rdy.d.next = true;
             self.beat.d.next = 0_u64.into();
+            self.ib.d.next = 0_u64.into();
+            self.fl.d.next = 0_u64.into();
         }
         AxisMaster64::link(&mut self.m_axis, &mut self.out.m_axis);
         self.m_tuser.next = self.out.m_tuser.val().get_bits::<7>(0);
