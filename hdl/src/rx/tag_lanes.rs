@@ -89,11 +89,8 @@ pub struct TagLanes {
     s_de: Signal<Local, Bits<5>>,
     s_te: Signal<Local, Bits<5>>,
     s_ol: Signal<Local, Bits<5>>,
-    kd: Signal<Local, Bits<24>>,
-    kt: Signal<Local, Bits<24>>,
-    ko: Signal<Local, Bits<24>>,
+    ko: Signal<Local, Bits<9>>,
     rr: Signal<Local, Bits<6>>,
-    t2: Signal<Local, Bits<128>>,
     last: Signal<Local, Bit>,
     user: Signal<Local, Bits<7>>,
     tx: Signal<Local, Bits<64>>,
@@ -125,11 +122,9 @@ impl Logic for TagLanes {
                 self.s_ol.next = bit_cast::<5, 4>(self.h_tl.val());
             }
         }
-        self.kd.next = self.h_k.val() >> self.s_de.val();
-        self.kt.next = self.h_k.val() >> self.s_te.val();
-        self.c_md.d.next = self.kd.val().get_bits::<8>(0);
-        self.c_mt.d.next = self.kt.val().get_bits::<8>(0);
-        self.ko.next = self.h_k.val() >> self.s_ol.val();
+        self.c_md.d.next = bit_cast::<8, 24>(self.h_k.val() >> self.s_de.val());
+        self.c_mt.d.next = bit_cast::<8, 24>(self.h_k.val() >> self.s_te.val());
+        self.ko.next = bit_cast::<9, 24>(self.h_k.val() >> self.s_ol.val());
         if self.h_pad.val() {
             // the stripped frame ends at byte 64 (bias: the head's index)
             self.last.next = self.h_beat.val() >= 7_u64;
@@ -220,9 +215,10 @@ impl Logic for TagLanes {
         // --- stage D: place the tag, select each lane
         self.md.lanes.next = self.c_md.q.val();
         self.mt.lanes.next = self.c_mt.q.val();
-        self.t2.next = (bit_cast::<128, 64>(self.c_tag.q.val()) << 64_u64)
-            >> (bit_cast::<8, 5>(self.c_r.q.val()) << 3_u64);
-        self.tx.next = self.t2.val().get_bits::<64>(0);
+        self.tx.next = bit_cast::<64, 128>(
+            (bit_cast::<128, 64>(self.c_tag.q.val()) << 64_u64)
+                >> (bit_cast::<8, 5>(self.c_r.q.val()) << 3_u64),
+        );
         self.dd.d.next = (self.c_e0.q.val() & self.c_mh.q.val())
             | (self.c_win.q.val() & self.md.mask.val() & !self.c_mh.q.val())
             | (self.tx.val() & self.mt.mask.val() & !self.md.mask.val());

@@ -106,8 +106,6 @@ pub struct TagMigrate {
     oc: DFF<Bits<4>>,
     fl: DFF<Bits<3>>,
     room: DFF<Bit>,
-    /// The FIFO holds a beat (a flip-flop copy of `oc != 0`).
-    ne: DFF<Bit>,
     /// Output skid buffer; sideband = {tag (64), tuser (7)}.
     out: AxisOutReg64<71>,
     in_meta: Signal<Local, Bits<31>>,
@@ -118,18 +116,17 @@ pub struct TagMigrate {
     in_padc: Signal<Local, Bit>,
     e0: Signal<Local, Bits<64>>,
     e1: Signal<Local, Bits<64>>,
-    e2: Signal<Local, Bits<64>>,
+    e2: Signal<Local, Bits<32>>,
     m0: Signal<Local, Bits<31>>,
     m1: Signal<Local, Bits<31>>,
     m2: Signal<Local, Bits<31>>,
     cnt_n: Signal<Local, Bits<3>>,
-    e0u: Signal<Local, Bits<11>>,
     l0: Signal<Local, Bit>,
     l1: Signal<Local, Bit>,
     l2: Signal<Local, Bit>,
     head_ok: Signal<Local, Bit>,
     vis: Signal<Local, Bit>,
-    mj: Signal<Local, Bits<31>>,
+    mj: Signal<Local, Bits<6>>,
     mode: Signal<Local, Bits<2>>,
     tl: Signal<Local, Bits<4>>,
     tl4: Signal<Local, Bits<4>>,
@@ -149,7 +146,7 @@ impl Logic for TagMigrate {
         dff_setup!(
             self, clock, d0, d1, d2, d3, n0, n1, n2, n3, wo, ra, rb, rc, qa, qb, qc, cnt, rdy,
             beat, ib, h_v, h_e0, h_e1, h_e2, h_off12, h_k, h_vis, h_mig, h_mode, h_tl, h_tl4,
-            h_pad, h_lz, h_short, h_hd, h_beat, h_pos, h_luser, h_drop, oc, fl, room, ne
+            h_pad, h_lz, h_short, h_hd, h_beat, h_pos, h_luser, h_drop, oc, fl, room
         );
         self.lanes.clock.next = self.clock.val();
         self.lanes.rst.next = self.rst.val();
@@ -231,15 +228,15 @@ impl Logic for TagMigrate {
         if self.rb.q.val() == 3_u64 {
             self.e1.next = self.d3.q.val();
         }
-        self.e2.next = self.d0.q.val();
+        self.e2.next = bit_cast::<32, 64>(self.d0.q.val());
         if self.rc.q.val() == 1_u64 {
-            self.e2.next = self.d1.q.val();
+            self.e2.next = bit_cast::<32, 64>(self.d1.q.val());
         }
         if self.rc.q.val() == 2_u64 {
-            self.e2.next = self.d2.q.val();
+            self.e2.next = bit_cast::<32, 64>(self.d2.q.val());
         }
         if self.rc.q.val() == 3_u64 {
-            self.e2.next = self.d3.q.val();
+            self.e2.next = bit_cast::<32, 64>(self.d3.q.val());
         }
         self.m0.next = self.n0.q.val();
         if self.qa.q.val() == 1_u64 {
@@ -272,18 +269,19 @@ impl Logic for TagMigrate {
             self.m2.next = self.n3.q.val();
         }
         // --- head: where the frame ends in the window (slot 0, 1, 2 or not)
-        self.e0u.next = self.m0.val().get_bits::<11>(5);
         self.l0.next = (self.cnt.q.val() != 0_u64) & self.m0.val().get_bit(4);
         self.l1.next = (self.cnt.q.val() >= 2_u64) & self.m1.val().get_bit(4);
         self.l2.next = (self.cnt.q.val() >= 3_u64) & self.m2.val().get_bit(4);
         self.head_ok.next = (self.cnt.q.val() >= 3_u64) | self.l0.val() | self.l1.val();
         self.vis.next = self.l0.val() | self.l1.val() | self.l2.val();
         // the last beat's meta, the end thermometer and the end position
-        self.mj.next = self.m0.val();
+        self.mj.next = bit_cast::<6, 31>((self.m0.val() >> 5_u64) & 0xF_u64)
+                | bit_cast::<6, 31>((self.m0.val() >> 12_u64) & 0x30_u64);
         self.h_k.d.next = 0xFF_FFFF_u64.into();
         self.h_pos.d.next = 0_u64.into();
         if self.l2.val() {
-            self.mj.next = self.m2.val();
+            self.mj.next = bit_cast::<6, 31>((self.m2.val() >> 5_u64) & 0xF_u64)
+                | bit_cast::<6, 31>((self.m2.val() >> 12_u64) & 0x30_u64);
             self.h_k.d.next =
                 (bit_cast::<24, 8>(self.m2.val().get_bits::<8>(18)) << 16_u64) | 0xFFFF_u64;
             self.h_pos.d.next = (bit_cast::<5, 3>(self.m2.val().get_bits::<3>(0))) | 16_u64;
@@ -292,7 +290,8 @@ impl Logic for TagMigrate {
             }
         }
         if self.l1.val() {
-            self.mj.next = self.m1.val();
+            self.mj.next = bit_cast::<6, 31>((self.m1.val() >> 5_u64) & 0xF_u64)
+                | bit_cast::<6, 31>((self.m1.val() >> 12_u64) & 0x30_u64);
             self.h_k.d.next =
                 (bit_cast::<24, 8>(self.m1.val().get_bits::<8>(18)) << 8_u64) | 0xFF_u64;
             self.h_pos.d.next = (bit_cast::<5, 3>(self.m1.val().get_bits::<3>(0))) | 8_u64;
@@ -301,12 +300,13 @@ impl Logic for TagMigrate {
             }
         }
         if self.l0.val() {
-            self.mj.next = self.m0.val();
+            self.mj.next = bit_cast::<6, 31>((self.m0.val() >> 5_u64) & 0xF_u64)
+                | bit_cast::<6, 31>((self.m0.val() >> 12_u64) & 0x30_u64);
             self.h_k.d.next = bit_cast::<24, 8>(self.m0.val().get_bits::<8>(18));
             self.h_pos.d.next = bit_cast::<5, 4>(self.m0.val().get_bits::<4>(0));
         }
         // --- the frame's tag and whether it migrates
-        self.mode.next = self.e0u.val().get_bits::<2>(8);
+        self.mode.next = self.m0.val().get_bits::<2>(13);
         self.tl.next = self.m0.val().get_bits::<4>(26);
         self.off12.next = self.m0.val().get_bit(30);
         self.tl4.next = 12_u64.into();
@@ -319,14 +319,14 @@ impl Logic for TagMigrate {
         if self.tl.val() == 4_u64 {
             self.tl4.next = 8_u64.into();
         }
-        self.short.next = self.vis.val() & self.mj.val().get_bit(16);
+        self.short.next = self.vis.val() & self.mj.val().get_bit(4);
         self.mig.next = (self.tl.val() != 0_u64)
             & ((self.mode.val() == 1_u64) | (self.mode.val() == 2_u64))
             & !self.short.val();
         self.h_pad.d.next = self.mig.val()
             & (self.mode.val() == 1_u64)
             & self.vis.val()
-            & self.mj.val().get_bit(17);
+            & self.mj.val().get_bit(5);
         self.h_lz.d.next = 0_u64.into();
         if self.mig.val() & (self.tl.val() == 2_u64) {
             self.h_lz.d.next = 1_u64.into();
@@ -347,7 +347,7 @@ impl Logic for TagMigrate {
         // the tag, captured from the frame's first beats at its head beat
         self.h_e0.d.next = self.e0.val();
         self.h_e1.d.next = self.e1.val();
-        self.h_e2.d.next = self.e2.val().get_bits::<32>(0);
+        self.h_e2.d.next = self.e2.val();
         self.h_off12.d.next = self.off12.val();
         self.h_vis.d.next = self.vis.val();
         self.h_mig.d.next = self.mig.val();
@@ -356,8 +356,8 @@ impl Logic for TagMigrate {
         self.h_tl4.d.next = self.tl4.val();
         self.h_short.d.next = self.short.val();
         self.h_beat.d.next = self.beat.q.val();
-        self.h_luser.d.next = self.mj.val().get_bits::<4>(5);
-        self.h_drop.d.next = self.e0u.val().get_bit(10);
+        self.h_luser.d.next = self.mj.val().get_bits::<4>(0);
+        self.h_drop.d.next = self.m0.val().get_bit(15);
         self.lanes.h_v.next = self.h_v.q.val();
         self.lanes.h_e0.next = self.h_e0.q.val();
         self.lanes.h_e1.next = self.h_e1.q.val();
@@ -383,7 +383,8 @@ impl Logic for TagMigrate {
             + bit_cast::<4, 1>(self.fl.q.val().get_bit(0).into())
             + bit_cast::<4, 1>(self.fl.q.val().get_bit(1).into())
             + bit_cast::<4, 1>(self.fl.q.val().get_bit(2).into());
-        self.room.d.next = self.occ.val() <= 6_u64;
+        // (`full` never holds while occ <= 6: a guard that costs one gate)
+        self.room.d.next = (self.occ.val() <= 6_u64) & !self.fifo.full.val();
         self.pop.next = self.head_ok.val() & self.room.q.val();
         self.h_v.d.next = self.pop.val() & !self.rst.val();
         self.fl.d.next = (self.fl.q.val() << 1_u64) | bit_cast::<3, 1>(self.pop.val().into());
@@ -392,7 +393,7 @@ impl Logic for TagMigrate {
             | (bit_cast::<144, 8>(self.lanes.d_keep.val()) << 64_u64)
             | bit_cast::<144, 64>(self.lanes.d_data.val());
         self.fifo.push.next = self.lanes.d_v.val();
-        self.f_pop.next = self.ne.q.val() & self.out.free.val();
+        self.f_pop.next = !self.fifo.empty.val() & self.out.free.val();
         self.fifo.pop.next = self.f_pop.val();
         self.oc_n.next = self.oc.q.val();
         if self.lanes.d_v.val() & !self.f_pop.val() {
@@ -405,7 +406,6 @@ impl Logic for TagMigrate {
             self.oc_n.next = 0_u64.into();
         }
         self.oc.d.next = self.oc_n.val();
-        self.ne.d.next = self.oc_n.val() != 0_u64;
         self.out.load.next = self.f_pop.val();
         self.out.tdata.next = self.fifo.dout.val().get_bits::<64>(0);
         self.out.tkeep.next = self.fifo.dout.val().get_bits::<8>(64);
