@@ -8,7 +8,8 @@
 //! * [`sync_fifo`]: a synchronous FIFO with registered outputs.
 //! * [`crc32`], [`crc_lanes`]: the CRC-32 (IEEE 802.3 clause 3.2.9) step
 //!   matrices, computed in Rust at generation time and emitted as XOR
-//!   networks, one per byte count of a 64-bit beat; [`crc_beat`]: one
+//!   networks, one per byte count of a 64-bit beat; [`crc_unpad`]: zero
+//!   bytes taken back out in groups; [`crc_beat`]: one
 //!   8-byte network with masked lanes and a residue check per byte count.
 //! * [`toeplitz`]: the RSS Toeplitz hash network (Microsoft RSS).
 //! * [`siphash`]: the SipHash-2-4 pipeline behind the SYN cookies.
@@ -23,6 +24,7 @@ pub mod byte_mask;
 pub mod crc32;
 pub mod crc_beat;
 pub mod crc_lanes;
+pub mod crc_unpad;
 pub mod keep;
 pub mod siphash;
 pub mod sync_fifo;

@@ -15,6 +15,7 @@
 
 pub mod fcs_check;
 pub mod fcs_insert;
+pub mod fcs_stages;
 pub mod rss_steer;
 pub mod tag;
 pub mod tag_lanes;

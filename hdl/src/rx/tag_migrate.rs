@@ -276,7 +276,7 @@ impl Logic for TagMigrate {
         self.vis.next = self.l0.val() | self.l1.val() | self.l2.val();
         // the last beat's meta, the end thermometer and the end position
         self.mj.next = bit_cast::<6, 31>((self.m0.val() >> 5_u64) & 0xF_u64)
-                | bit_cast::<6, 31>((self.m0.val() >> 12_u64) & 0x30_u64);
+            | bit_cast::<6, 31>((self.m0.val() >> 12_u64) & 0x30_u64);
         self.h_k.d.next = 0xFF_FFFF_u64.into();
         self.h_pos.d.next = 0_u64.into();
         if self.l2.val() {
@@ -323,10 +323,8 @@ impl Logic for TagMigrate {
         self.mig.next = (self.tl.val() != 0_u64)
             & ((self.mode.val() == 1_u64) | (self.mode.val() == 2_u64))
             & !self.short.val();
-        self.h_pad.d.next = self.mig.val()
-            & (self.mode.val() == 1_u64)
-            & self.vis.val()
-            & self.mj.val().get_bit(5);
+        self.h_pad.d.next =
+            self.mig.val() & (self.mode.val() == 1_u64) & self.vis.val() & self.mj.val().get_bit(5);
         self.h_lz.d.next = 0_u64.into();
         if self.mig.val() & (self.tl.val() == 2_u64) {
             self.h_lz.d.next = 1_u64.into();
