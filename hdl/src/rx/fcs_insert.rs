@@ -23,7 +23,6 @@
 use crate::common::axis::{AxisMaster64, AxisSlave64};
 use crate::common::axis_out::AxisOutReg64;
 use crate::common::byte_mask::ByteMask;
-use crate::common::keep::KeepCount;
 use crate::common::sync_fifo::SyncFifo;
 use crate::rx::fcs_stages::FcsStages;
 use rust_hdl::prelude::*;
@@ -39,15 +38,14 @@ pub struct FcsInsert {
     pub m_axis: AxisMaster64,
     pub m_tuser: Signal<Out, Bits<7>>,
     pub m_tag: Signal<Out, Bits<64>>,
-    keep: KeepCount,
-    // ring: data, and meta = [3:0] byte count, [4] last, [11:5] user
-    // (flags, drop mark), [19:12] tkeep
+    // ring: data, and meta = [0] last, [7:1] user (flags, drop mark),
+    // [15:8] tkeep
     d0: DFF<Bits<64>>,
     d1: DFF<Bits<64>>,
     d2: DFF<Bits<64>>,
-    n0: DFF<Bits<20>>,
-    n1: DFF<Bits<20>>,
-    n2: DFF<Bits<20>>,
+    n0: DFF<Bits<16>>,
+    n1: DFF<Bits<16>>,
+    n2: DFF<Bits<16>>,
     /// Write slot (one-hot), read slot (a copy for the head's data, its
     /// meta and the next beat's meta), beats held (0..=3), `s_axis.tready`.
     wo: DFF<Bits<3>>,
@@ -81,10 +79,11 @@ pub struct FcsInsert {
     tags: SyncFifo<64, 4>,
     /// Output skid buffer; sideband = {tag (64), tuser (7)}.
     out: AxisOutReg64<71>,
-    in_meta: Signal<Local, Bits<20>>,
+    in_meta: Signal<Local, Bits<16>>,
     e0: Signal<Local, Bits<64>>,
-    m0: Signal<Local, Bits<20>>,
-    m1: Signal<Local, Bits<20>>,
+    m0: Signal<Local, Bits<16>>,
+    /// The next beat's last, FCS_ERR, TAG_SHORT and tkeep[3:0].
+    m1: Signal<Local, Bits<7>>,
     dml: Signal<Local, Bits<8>>,
     l0: Signal<Local, Bit>,
     l1: Signal<Local, Bit>,
@@ -116,11 +115,9 @@ impl Logic for FcsInsert {
         self.tags.rst.next = self.rst.val();
         self.out.clock.next = self.clock.val();
         self.out.rst.next = self.rst.val();
-        self.keep.tkeep.next = self.s_axis.tkeep.val();
-        self.in_meta.next = bit_cast::<20, 4>(self.keep.count.val())
-            | (bit_cast::<20, 1>(self.s_axis.tlast.val().into()) << 4_u64)
-            | (bit_cast::<20, 7>(self.s_tuser.val()) << 5_u64)
-            | (bit_cast::<20, 8>(self.s_axis.tkeep.val()) << 12_u64);
+        self.in_meta.next = bit_cast::<16, 1>(self.s_axis.tlast.val().into())
+            | (bit_cast::<16, 7>(self.s_tuser.val()) << 1_u64)
+            | (bit_cast::<16, 8>(self.s_axis.tkeep.val()) << 8_u64);
         // --- the window: head data and meta, next beat's meta
         self.e0.next = self.d0.q.val();
         if self.ra.q.val() == 1_u64 {
@@ -136,35 +133,65 @@ impl Logic for FcsInsert {
         if self.qa.q.val() == 2_u64 {
             self.m0.next = self.n2.q.val();
         }
-        self.m1.next = self.n0.q.val();
+        self.m1.next = bit_cast::<7, 16>(
+            (self.n0.q.val() & 1_u64)
+                | ((self.n0.q.val() >> 1_u64) & 2_u64)
+                | ((self.n0.q.val() >> 3_u64) & 4_u64)
+                | ((self.n0.q.val() >> 5_u64) & 0x78_u64),
+        );
         if self.qb.q.val() == 1_u64 {
-            self.m1.next = self.n1.q.val();
+            self.m1.next = bit_cast::<7, 16>(
+                (self.n1.q.val() & 1_u64)
+                    | ((self.n1.q.val() >> 1_u64) & 2_u64)
+                    | ((self.n1.q.val() >> 3_u64) & 4_u64)
+                    | ((self.n1.q.val() >> 5_u64) & 0x78_u64),
+            );
         }
         if self.qb.q.val() == 2_u64 {
-            self.m1.next = self.n2.q.val();
+            self.m1.next = bit_cast::<7, 16>(
+                (self.n2.q.val() & 1_u64)
+                    | ((self.n2.q.val() >> 1_u64) & 2_u64)
+                    | ((self.n2.q.val() >> 3_u64) & 4_u64)
+                    | ((self.n2.q.val() >> 5_u64) & 0x78_u64),
+            );
         }
         // --- where the slot lies: tail only (head last, < 4 bytes), straddle
         // (next beat last with < 4 bytes), in the head (head last), or not
-        self.l0.next = self.m0.val().get_bit(4);
-        self.l1.next = self.m1.val().get_bit(4) & (self.cnt.q.val() >= 2_u64);
+        self.l0.next = self.m0.val().get_bit(0);
+        self.l1.next = self.m1.val().get_bit(0) & (self.cnt.q.val() >= 2_u64);
         self.head_ok.next =
             (self.cnt.q.val() != 0_u64) & (self.l0.val() | (self.cnt.q.val() >= 2_u64));
-        self.to.next = self.l0.val() & !self.m0.val().get_bit(15);
-        self.st.next = !self.l0.val() & self.l1.val() & !self.m1.val().get_bit(15);
+        self.to.next = self.l0.val() & !self.m0.val().get_bit(11);
+        self.st.next = !self.l0.val() & self.l1.val() & !self.m1.val().get_bit(6);
         self.p_nd.d.next = 8_u64.into();
         self.dml.next = 0xFF_u64.into();
         if self.l0.val() {
-            // c0 - 4 for c0 in 4..=8
-            self.p_nd.d.next = bit_cast::<4, 2>(self.m0.val().get_bits::<2>(0));
-            if self.m0.val().get_bit(3) {
+            // c0 - 4 for c0 in 4..=8: the lanes kept of 4..8
+            self.p_nd.d.next = 0_u64.into();
+            if self.m0.val().get_bit(12) {
+                self.p_nd.d.next = 1_u64.into();
+            }
+            if self.m0.val().get_bit(13) {
+                self.p_nd.d.next = 2_u64.into();
+            }
+            if self.m0.val().get_bit(14) {
+                self.p_nd.d.next = 3_u64.into();
+            }
+            if self.m0.val().get_bit(15) {
                 self.p_nd.d.next = 4_u64.into();
             }
-            self.dml.next = bit_cast::<8, 4>(self.m0.val().get_bits::<4>(16));
+            self.dml.next = bit_cast::<8, 4>(self.m0.val().get_bits::<4>(12));
         }
         if self.st.val() {
             // c1 + 4 for c1 in 1..=3
-            self.p_nd.d.next = bit_cast::<4, 2>(self.m1.val().get_bits::<2>(0)) | 4_u64;
-            self.dml.next = (bit_cast::<8, 4>(self.m1.val().get_bits::<4>(12)) << 4_u64) | 0xF_u64;
+            self.p_nd.d.next = 5_u64.into();
+            if self.m1.val().get_bit(4) {
+                self.p_nd.d.next = 6_u64.into();
+            }
+            if self.m1.val().get_bit(5) {
+                self.p_nd.d.next = 7_u64.into();
+            }
+            self.dml.next = (bit_cast::<8, 4>(self.m1.val().get_bits::<4>(3)) << 4_u64) | 0xF_u64;
         }
         if self.to.val() {
             self.p_nd.d.next = 0_u64.into();
@@ -174,18 +201,18 @@ impl Logic for FcsInsert {
         self.p_dm.d.next = self.dml.val();
         self.p_md.d.next = self.e0.val() & self.dm.mask.val();
         self.p_d.d.next = self.e0.val();
-        self.p_k.d.next = self.m0.val().get_bits::<8>(12);
+        self.p_k.d.next = self.m0.val().get_bits::<8>(8);
         self.p_l.d.next = self.l0.val();
-        self.p_user.d.next = self.m0.val().get_bits::<7>(5);
+        self.p_user.d.next = self.m0.val().get_bits::<7>(1);
         self.p_fin.d.next = self.st.val() | (self.l0.val() & !self.to.val());
         self.p_to.d.next = self.to.val();
         // the flags ride on the last beat: the head's, or the next beat's
         if self.l0.val() {
-            self.p_err.d.next = self.m0.val().get_bit(6);
-            self.p_keep.d.next = self.m0.val().get_bit(9);
+            self.p_err.d.next = self.m0.val().get_bit(2);
+            self.p_keep.d.next = self.m0.val().get_bit(5);
         } else {
-            self.p_err.d.next = self.m1.val().get_bit(6);
-            self.p_keep.d.next = self.m1.val().get_bit(9);
+            self.p_err.d.next = self.m1.val().get_bit(1);
+            self.p_keep.d.next = self.m1.val().get_bit(2);
         }
         // --- credit: release a head only while the FIFO can take every
         // beat in flight (head register and the six stages) and the next
