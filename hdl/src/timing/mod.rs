@@ -44,19 +44,19 @@ pub const BLOCKS: &[Block] = &[
     Block {
         name: "FcsCheck",
         module: "top_fcs_check",
-        gate_mhz: 105.0,
+        gate_mhz: 117.0,
         gate_levels: TARGET_LEVELS,
     },
     Block {
         name: "TagMigrate",
         module: "top_tag_migrate",
-        gate_mhz: 38.0,
-        gate_levels: 24,
+        gate_mhz: TARGET_MHZ,
+        gate_levels: TARGET_LEVELS,
     },
     Block {
         name: "FcsInsert",
         module: "top_fcs_insert",
-        gate_mhz: 48.0,
+        gate_mhz: TARGET_MHZ,
         gate_levels: TARGET_LEVELS,
     },
     Block {
@@ -74,7 +74,7 @@ pub const BLOCKS: &[Block] = &[
     Block {
         name: "FcsAppend",
         module: "top_tx_fcs",
-        gate_mhz: 82.0,
+        gate_mhz: 96.0,
         gate_levels: TARGET_LEVELS,
     },
     Block {
