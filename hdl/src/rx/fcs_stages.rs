@@ -98,7 +98,6 @@ pub struct FcsStages {
     l_err: DFF<Bit>,
     l_keep: DFF<Bit>,
     u_v: DFF<Bit>,
-    u_y: DFF<Bits<32>>,
     u_z4: DFF<Bits<2>>,
     u_err: DFF<Bit>,
     u_d: DFF<Bits<64>>,
@@ -112,8 +111,6 @@ pub struct FcsStages {
     u_keep: DFF<Bit>,
     v_v: DFF<Bit>,
     v_y: DFF<Bits<32>>,
-    v_p4: DFF<Bits<32>>,
-    v_p8: DFF<Bits<32>>,
     v_z4: DFF<Bits<2>>,
     v_err: DFF<Bit>,
     v_d: DFF<Bits<64>>,
@@ -154,10 +151,9 @@ impl Logic for FcsStages {
         dff_setup!(
             self, clock, crc, q_v, q_dc, q_dh, q_d, q_nd, q_z, l_z, q_dm, q_k, q_l, q_u, q_fin,
             q_to, q_err, q_keep, l_v, l_fc, l_d, l_nd, l_dm, l_k, l_l, l_u, l_fin, l_to, l_err,
-            l_keep, u_v, u_y, u_z4, u_err, u_d, u_nd, u_dm, u_k, u_l, u_u, u_fin, u_to, u_keep,
-            v_v, v_y, v_p4, v_p8, v_z4, v_err, v_d, v_nd, v_dm, v_k, v_l, v_u, v_fin, v_to, v_keep,
-            w_v, w_fcs, w_d, w_nd, w_dm, w_k, w_l, w_u, w_fin, w_to, w_keep, hold, fv, fd, fk, fl,
-            fu
+            l_keep, u_v, u_z4, u_err, u_d, u_nd, u_dm, u_k, u_l, u_u, u_fin, u_to, u_keep, v_v,
+            v_y, v_z4, v_err, v_d, v_nd, v_dm, v_k, v_l, v_u, v_fin, v_to, v_keep, w_v, w_fcs, w_d,
+            w_nd, w_dm, w_k, w_l, w_u, w_fin, w_to, w_keep, hold, fv, fd, fk, fl, fu
         );
         // --- Q: the data's share of the step
         // (lanes 0..4 and 4..8 apart: two 32-input networks, XORed in L)
@@ -209,9 +205,12 @@ impl Logic for FcsStages {
         self.l_err.d.next = self.q_err.q.val();
         self.l_keep.d.next = self.q_keep.q.val();
         // --- U: the zero bytes back out, 0..=3 of them ...
+        // (registered inside the blocks, loaded only for a beat that ends
+        // the data: a simulator computes the networks once a frame)
+        self.unpad1.clock.next = self.clock.val();
+        self.unpad1.en.next = self.l_v.q.val() & self.l_fin.q.val();
         self.unpad1.crc_in.next = self.l_fc.q.val();
         self.unpad1.sel.next = self.l_z.q.val().get_bits::<2>(0);
-        self.u_y.d.next = self.unpad1.crc_out.val();
         self.u_z4.d.next = self.l_z.q.val().get_bits::<2>(2);
         self.u_err.d.next = self.l_err.q.val();
         self.u_v.d.next = self.l_v.q.val() & !self.rst.val();
@@ -225,13 +224,15 @@ impl Logic for FcsStages {
         self.u_to.d.next = self.l_to.q.val();
         self.u_keep.d.next = self.l_keep.q.val();
         // --- V: ... then 4 and 8 more, both computed ...
-        self.unpad4.crc_in.next = self.u_y.q.val();
+        self.unpad4.clock.next = self.clock.val();
+        self.unpad4.en.next = self.u_v.q.val() & self.u_fin.q.val();
+        self.unpad4.crc_in.next = self.unpad1.q.val();
         self.unpad4.sel.next = 1_u64.into();
-        self.unpad8.crc_in.next = self.u_y.q.val();
+        self.unpad8.clock.next = self.clock.val();
+        self.unpad8.en.next = self.u_v.q.val() & self.u_fin.q.val();
+        self.unpad8.crc_in.next = self.unpad1.q.val();
         self.unpad8.sel.next = 2_u64.into();
-        self.v_y.d.next = self.u_y.q.val();
-        self.v_p4.d.next = self.unpad4.crc_out.val();
-        self.v_p8.d.next = self.unpad8.crc_out.val();
+        self.v_y.d.next = self.unpad1.q.val();
         self.v_z4.d.next = self.u_z4.q.val();
         self.v_err.d.next = self.u_err.q.val();
         self.v_v.d.next = self.u_v.q.val() & !self.rst.val();
@@ -248,10 +249,10 @@ impl Logic for FcsStages {
         // register
         self.x.next = self.v_y.q.val();
         if self.v_z4.q.val() == 1_u64 {
-            self.x.next = self.v_p4.q.val();
+            self.x.next = self.unpad4.q.val();
         }
         if self.v_z4.q.val() == 2_u64 {
-            self.x.next = self.v_p8.q.val();
+            self.x.next = self.unpad8.q.val();
         }
         if self.v_err.q.val() {
             self.w_fcs.d.next = self.x.val();
