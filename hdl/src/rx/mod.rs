@@ -18,5 +18,6 @@ pub mod fcs_insert;
 pub mod fcs_stages;
 pub mod rss_steer;
 pub mod tag;
+pub mod tag_facts;
 pub mod tag_lanes;
 pub mod tag_migrate;

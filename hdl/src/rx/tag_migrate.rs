@@ -20,8 +20,8 @@
 //!   from the window shifted by the tag length, `[de,te)` tag bytes (tail),
 //!   the rest zero (pad/slot).
 //! * Pipeline (timing): each beat's end-of-frame facts (is it short for
-//!   its tag, does a strip pad it) are computed from `tkeep` and a beat
-//!   counter as it enters the window, so the window stage only selects;
+//!   its tag, does a strip pad it: [`TagBeatFacts`]) are computed from
+//!   `tkeep` and a beat counter as it enters the window, so the window stage only selects;
 //!   the head is registered (`h_*`) and [`TagLanes`] derives the lane masks
 //!   from a 24-bit end thermometer by shifts (stage C), then places the
 //!   tag and selects each lane (stage D). Those stages never stall: the
@@ -36,6 +36,7 @@ use crate::common::axis::{AxisMaster64, AxisSlave64};
 use crate::common::axis_out::AxisOutReg64;
 use crate::common::keep::KeepCount;
 use crate::common::sync_fifo::SyncFifo;
+use crate::rx::tag_facts::TagBeatFacts;
 use crate::rx::tag_lanes::TagLanes;
 use rust_hdl::prelude::*;
 
@@ -52,6 +53,7 @@ pub struct TagMigrate {
     /// valid with `m_tlast` when `m_tuser` has `MIGRATED`.
     pub m_tag: Signal<Out, Bits<64>>,
     keep: KeepCount,
+    facts: TagBeatFacts,
     // window: data, and meta = [3:0] byte count, [4] last, [15:5] user
     // (3:0 flags, 7:4 format, 9:8 mode, 10 drop), [16] short for its tag
     // if last, [17] a strip pads it if last, [25:18] tkeep, [29:26] tag
@@ -109,11 +111,6 @@ pub struct TagMigrate {
     /// Output skid buffer; sideband = {tag (64), tuser (7)}.
     out: AxisOutReg64<71>,
     in_meta: Signal<Local, Bits<31>>,
-    in_fmt: Signal<Local, Bits<4>>,
-    in_tl: Signal<Local, Bits<4>>,
-    in_off12: Signal<Local, Bit>,
-    in_short: Signal<Local, Bit>,
-    in_padc: Signal<Local, Bit>,
     e0: Signal<Local, Bits<64>>,
     e1: Signal<Local, Bits<64>>,
     e2: Signal<Local, Bits<32>>,
@@ -154,57 +151,24 @@ impl Logic for TagMigrate {
         self.fifo.rst.next = self.rst.val();
         self.out.clock.next = self.clock.val();
         self.out.rst.next = self.rst.val();
-        // --- input: the tag's length and place from the format, and whether
-        // the frame ends short for its tag (fewer than tl + 18 bytes) or a
-        // strip pads it (64 <= bytes < 64 + tl) if this beat is its last;
-        // byte count = 8 * ib + count, count <= n exactly when tkeep[n] = 0
+        // --- input: the beat's facts were it its frame's last
         self.keep.tkeep.next = self.s_axis.tkeep.val();
-        self.in_fmt.next = self.s_tuser.val().get_bits::<4>(4);
-        self.in_tl.next = 4_u64.into();
-        self.in_off12.next = true;
-        if (self.in_fmt.val() == 0_u64) | (self.in_fmt.val() > 9_u64) {
-            self.in_tl.next = 0_u64.into();
-            self.in_off12.next = false;
-        }
-        if self.in_fmt.val() == 2_u64 {
-            self.in_off12.next = false;
-        }
-        if (self.in_fmt.val() == 4_u64) | (self.in_fmt.val() == 9_u64) {
-            self.in_tl.next = 8_u64.into();
-        }
-        if self.in_fmt.val() == 6_u64 {
-            self.in_tl.next = 2_u64.into();
-        }
-        if self.in_fmt.val() == 7_u64 {
-            self.in_tl.next = 2_u64.into();
-            self.in_off12.next = false;
-        }
-        self.in_short.next = self.ib.q.val() <= 1_u64;
-        if self.ib.q.val() == 2_u64 {
-            self.in_short.next = (self.in_tl.val() == 8_u64)
-                | ((self.in_tl.val() == 0_u64) & !self.s_axis.tkeep.val().get_bit(1))
-                | ((self.in_tl.val() == 2_u64) & !self.s_axis.tkeep.val().get_bit(3))
-                | ((self.in_tl.val() == 4_u64) & !self.s_axis.tkeep.val().get_bit(5));
-        }
-        if self.ib.q.val() == 3_u64 {
-            self.in_short.next = (self.in_tl.val() == 8_u64) & !self.s_axis.tkeep.val().get_bit(1);
-        }
-        self.in_padc.next = (self.ib.q.val() == 7_u64)
-            & self.s_axis.tkeep.val().get_bit(7)
-            & (self.in_tl.val() != 0_u64);
-        if self.ib.q.val() == 8_u64 {
-            self.in_padc.next = ((self.in_tl.val() == 2_u64) & !self.s_axis.tkeep.val().get_bit(1))
-                | ((self.in_tl.val() == 4_u64) & !self.s_axis.tkeep.val().get_bit(3))
-                | ((self.in_tl.val() == 8_u64) & !self.s_axis.tkeep.val().get_bit(7));
-        }
+        self.facts.fmt.next = self.s_tuser.val().get_bits::<4>(4);
+        self.facts.kodd.next = bit_cast::<4, 8>(
+            ((self.s_axis.tkeep.val() >> 1_u64) & 1_u64)
+                | ((self.s_axis.tkeep.val() >> 2_u64) & 2_u64)
+                | ((self.s_axis.tkeep.val() >> 3_u64) & 4_u64)
+                | ((self.s_axis.tkeep.val() >> 4_u64) & 8_u64),
+        );
+        self.facts.ib.next = self.ib.q.val();
         self.in_meta.next = bit_cast::<31, 4>(self.keep.count.val())
             | (bit_cast::<31, 1>(self.s_axis.tlast.val().into()) << 4_u64)
             | (bit_cast::<31, 11>(self.s_tuser.val()) << 5_u64)
-            | (bit_cast::<31, 1>(self.in_short.val().into()) << 16_u64)
-            | (bit_cast::<31, 1>(self.in_padc.val().into()) << 17_u64)
+            | (bit_cast::<31, 1>(self.facts.short.val().into()) << 16_u64)
+            | (bit_cast::<31, 1>(self.facts.padc.val().into()) << 17_u64)
             | (bit_cast::<31, 8>(self.s_axis.tkeep.val()) << 18_u64)
-            | (bit_cast::<31, 4>(self.in_tl.val()) << 26_u64)
-            | (bit_cast::<31, 1>(self.in_off12.val().into()) << 30_u64);
+            | (bit_cast::<31, 4>(self.facts.tl.val()) << 26_u64)
+            | (bit_cast::<31, 1>(self.facts.off12.val().into()) << 30_u64);
         // --- the window: the ring's three oldest beats. Each of e0..e2 and
         // m0..m2 has its own copy of the read slot (`ra`..`rc`, `qa`..`qc`
         // = rp, rp + 1, rp + 2), so no copy fans out to all 300 muxes.
