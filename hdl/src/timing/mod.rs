@@ -50,7 +50,7 @@ pub const BLOCKS: &[Block] = &[
     Block {
         name: "TagMigrate",
         module: "top_tag_migrate",
-        gate_mhz: TARGET_MHZ,
+        gate_mhz: 95.0,
         gate_levels: TARGET_LEVELS,
     },
     Block {
