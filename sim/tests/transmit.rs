@@ -85,3 +85,40 @@ fn fcs_appended_bad_frames_corrupted_drops_and_counters() {
         "transmit traffic counted on receive"
     );
 }
+
+/// Back to back with `m_axis_tx_tready` high: the transmit path takes one
+/// beat per clock when every last beat has room for the FCS (60- and
+/// 1514-byte frames: 8 and 190 beats in, 8 and 190 out), and sends one
+/// beat per clock when the FCS needs an extra beat (61-byte frames: 8
+/// beats in, 9 out). `run_tx` adds 16 idle clocks at the end; the rest of
+/// the 40-clock allowance covers the pipeline's fill (the latency).
+#[test]
+fn line_rate_back_to_back() {
+    for (len, beats_out) in [(60usize, 8u64), (1514, 190), (61, 9)] {
+        let mut nic = Nic::new(&RunOpts::default()).unwrap();
+        let n = 300u64;
+        let jobs: Vec<TxJob> = (0..n)
+            .map(|i| TxJob {
+                frame: (0..len).map(|b| (b as u64 ^ i) as u8).collect(),
+                queue: (i % 8) as u8,
+                bad: false,
+            })
+            .collect();
+        let t0 = nic.cycles();
+        let out = nic.run_tx(&jobs, jobs.len()).unwrap();
+        let spent = nic.cycles() - t0;
+        eprintln!(
+            "{len}-byte frames: {spent} clocks, {} beats out",
+            n * beats_out
+        );
+        assert_eq!(out.len(), jobs.len());
+        for (j, o) in jobs.iter().zip(&out) {
+            assert_eq!(o.data, tx_frame(&j.frame, false));
+        }
+        assert!(
+            spent <= n * beats_out + 40,
+            "{len}-byte frames: {spent} clocks for {} beats out",
+            n * beats_out
+        );
+    }
+}

@@ -11,27 +11,46 @@
 //!   consumed and nothing leaves. `frame_drop` tells whether the frame now
 //!   on `s_axis` is (being) dropped, for the counters.
 //! * A last beat of up to 4 bytes takes the FCS in the same beat; a longer
-//!   one needs one more beat, so the input is held for one cycle after such
-//!   a frame (the output stays busy: it carries 4 more bytes per frame).
+//!   one is followed by one more beat with the FCS's remaining bytes.
 //!   Frames are not padded: the host pads to 60 bytes as drivers do.
-//! * How: stage A registers the beat; its CRC step is one 8-byte
-//!   [`Crc32Pad`] network (lanes outside `tkeep` as zero bytes), so the
-//!   running register needs no per-byte-count networks. On the last beat
-//!   the padded register moves to stage B, where [`Crc32Unpad`] takes the
-//!   zero bytes back out (the FCS, registered into stage C); stage C
-//!   places the FCS after the last byte.
-//! * Latency: 4 cycles (stages A, B, C and the output skid buffer); one
-//!   beat per clock. `s_axis.tready` depends only on this block's
-//!   registers.
+//! * How: stage A registers each beat with the lanes outside `tkeep`
+//!   zeroed. From there it goes two ways: into a 16-entry data FIFO (LUT
+//!   RAM), and through the CRC stages of [`FcsTail`], which leave each
+//!   frame's FCS, already placed after the last byte, in a 16-entry FCS
+//!   FIFO. A beat becomes visible at the data FIFO's head [`VISIBLE`]
+//!   clocks after it was written, by which time its frame's FCS is in the
+//!   FCS FIFO; the output stage ORs the FCS into a last beat (one LUT
+//!   level) and, for a long one, sends the remainder next.
+//! * Flow control by credit: `s_axis.tready` is a flip-flop, set while
+//!   stage A and the data FIFO hold at most 13 beats, so no beat is ever
+//!   refused downstream and the CRC stages never stall. Frames met by 0
+//!   take no credit.
+//! * Latency: [`LATENCY`] cycles from a beat accepted to it on `m_axis`
+//!   while the output is free; one beat per clock, plus one clock per frame
+//!   whose last beat holds more than 4 bytes.
 
 use crate::common::axis::{AxisMaster64, AxisSlave64};
 use crate::common::axis_out::AxisOutReg64;
-use crate::common::crc_beat::{Crc32Pad, Crc32Unpad};
+use crate::common::byte_mask::ByteMask;
 use crate::common::keep::KeepCount;
+use crate::common::sync_fifo::SyncFifo;
+use crate::tx::fcs_tail::{FcsTail, TAIL_BITS};
 use rust_hdl::prelude::*;
 
+/// Clocks between a beat written to the data FIFO and it at the head:
+/// [`FcsTail`]'s 5 stages plus the FCS FIFO write.
+pub const VISIBLE: usize = 6;
+// `update()` names the oldest write as bit 5 (rust-hdl emits no constants)
+const _: () = assert!(VISIBLE == 6);
+
+/// Cycles from a beat accepted on `s_axis` to it on `m_axis` (output free).
+pub const LATENCY: usize = VISIBLE + 3;
+
+/// Data FIFO word: `{tuser, tlast, tkeep (8), tdata (64)}`.
+const DATA_BITS: usize = 74;
+
 /// Transmit FCS insertion; see the module documentation.
-#[derive(LogicBlock)]
+#[derive(LogicBlock, Default)]
 pub struct FcsAppend {
     pub clock: Signal<In, Clock>,
     pub rst: Signal<In, Bit>,
@@ -41,215 +60,165 @@ pub struct FcsAppend {
     pub frame_drop: Signal<Out, Bit>,
     pub m_axis: AxisMaster64,
     pub m_tuser: Signal<Out, Bit>,
-    net: Crc32Pad,
-    unpad: Crc32Unpad,
+    tail: FcsTail,
     keep: KeepCount,
+    kmask: ByteMask,
+    data: SyncFifo<DATA_BITS, 4>,
+    fcsq: SyncFifo<TAIL_BITS, 4>,
+    out: AxisOutReg64<1>,
     in_frame: DFF<Bit>,
     dropping: DFF<Bit>,
-    crc: DFF<Bits<32>>,
-    // stage A: the accepted beat
+    /// `s_axis.tready`: a registered credit.
+    rdy: DFF<Bit>,
+    /// Beats in stage A and the data FIFO (0..=15).
+    cnt: DFF<Bits<5>>,
+    // stage A: the accepted beat, lanes outside `tkeep` zero
     a_v: DFF<Bit>,
-    a_d: DFF<Bits<64>>,
+    a_md: DFF<Bits<64>>,
     a_k: DFF<Bits<8>>,
     a_l: DFF<Bit>,
     a_u: DFF<Bit>,
-    // stage B: the beat being emitted; b_c = padded register after it
-    b_v: DFF<Bit>,
-    b_d: DFF<Bits<64>>,
-    b_k: DFF<Bits<8>>,
-    b_n: DFF<Bits<4>>,
-    b_l: DFF<Bit>,
-    b_u: DFF<Bit>,
-    b_c: DFF<Bits<32>>,
-    // stage C: the beat and, on a last beat, its FCS (complemented when bad)
-    c_v: DFF<Bit>,
-    c_d: DFF<Bits<64>>,
-    c_k: DFF<Bits<8>>,
-    c_n: DFF<Bits<4>>,
-    c_l: DFF<Bit>,
-    c_u: DFF<Bit>,
-    c_f: DFF<Bits<32>>,
-    /// The main beat of a long last beat left; the FCS remainder is next.
-    c_x: DFF<Bit>,
-    /// Output skid buffer; sideband = the frame's `tuser` bit.
-    out: AxisOutReg64<1>,
+    /// Writes of the last `VISIBLE` clocks, newest in bit 0.
+    wr: DFF<Bits<VISIBLE>>,
+    /// Visible beats in the data FIFO (0..=16) and whether there are any.
+    vis: DFF<Bits<5>>,
+    vis_ne: DFF<Bit>,
+    /// The FCS remainder of a long last beat goes next; its `tuser`.
+    x: DFF<Bit>,
+    xu: DFF<Bit>,
     fire: Signal<Local, Bit>,
-    split: Signal<Local, Bit>,
-    b_go: Signal<Local, Bit>,
-    c_go: Signal<Local, Bit>,
-    a_go: Signal<Local, Bit>,
-    fcs32: Signal<Local, Bits<32>>,
-    fcs: Signal<Local, Bits<64>>,
-    kb: Signal<Local, Bits<7>>,
-    init: Constant<Bits<32>>,
-    ones: Constant<Bits<8>>,
-    ones64: Constant<Bits<64>>,
-}
-
-impl Default for FcsAppend {
-    fn default() -> Self {
-        Self {
-            clock: Default::default(),
-            rst: Default::default(),
-            s_axis: Default::default(),
-            s_tuser: Default::default(),
-            enable: Default::default(),
-            frame_drop: Default::default(),
-            m_axis: Default::default(),
-            m_tuser: Default::default(),
-            net: Default::default(),
-            unpad: Default::default(),
-            keep: Default::default(),
-            in_frame: Default::default(),
-            dropping: Default::default(),
-            crc: Default::default(),
-            a_v: Default::default(),
-            a_d: Default::default(),
-            a_k: Default::default(),
-            a_l: Default::default(),
-            a_u: Default::default(),
-            b_v: Default::default(),
-            b_d: Default::default(),
-            b_k: Default::default(),
-            b_n: Default::default(),
-            b_l: Default::default(),
-            b_u: Default::default(),
-            b_c: Default::default(),
-            c_v: Default::default(),
-            c_d: Default::default(),
-            c_k: Default::default(),
-            c_n: Default::default(),
-            c_l: Default::default(),
-            c_u: Default::default(),
-            c_f: Default::default(),
-            c_x: Default::default(),
-            out: Default::default(),
-            fire: Default::default(),
-            split: Default::default(),
-            b_go: Default::default(),
-            c_go: Default::default(),
-            a_go: Default::default(),
-            fcs32: Default::default(),
-            fcs: Default::default(),
-            kb: Default::default(),
-            init: Constant::new(u64::from(crate::common::crc32::INIT).into()),
-            ones: Constant::new(0xFF_u64.into()),
-            ones64: Constant::new(u64::MAX.into()),
-        }
-    }
+    take: Signal<Local, Bit>,
+    go: Signal<Local, Bit>,
+    pop: Signal<Local, Bit>,
+    fpop: Signal<Local, Bit>,
+    hd: Signal<Local, Bits<64>>,
+    hk: Signal<Local, Bits<8>>,
+    hl: Signal<Local, Bit>,
+    hu: Signal<Local, Bit>,
+    fw: Signal<Local, Bits<TAIL_BITS>>,
+    kw: Signal<Local, Bits<12>>,
 }
 
 impl Logic for FcsAppend {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, in_frame, dropping, crc, a_v, a_d, a_k, a_l, a_u, b_v, b_d, b_k, b_n, b_l,
-            b_u, b_c, c_v, c_d, c_k, c_n, c_l, c_u, c_f, c_x
+            self, clock, in_frame, dropping, rdy, cnt, a_v, a_md, a_k, a_l, a_u, wr, vis, vis_ne,
+            x, xu
         );
-        self.out.clock.next = self.clock.val();
+        clock!(self, clock, tail, data, fcsq, out);
+        self.tail.rst.next = self.rst.val();
+        self.data.rst.next = self.rst.val();
+        self.fcsq.rst.next = self.rst.val();
         self.out.rst.next = self.rst.val();
-        // --- stage C: emit the beat, then (long last beat) the remainder
-        self.split.next = self.c_l.q.val() & (self.c_n.q.val() > 4_u64) & !self.c_x.q.val();
-        self.c_go.next = self.c_v.q.val() & self.out.free.val() & !self.split.val();
-        self.b_go.next = self.b_v.q.val() & (!self.c_v.q.val() | self.c_go.val());
-        self.a_go.next = self.a_v.q.val() & (!self.b_v.q.val() | self.b_go.val());
-        self.s_axis.tready.next = !self.a_v.q.val() | self.a_go.val();
-        self.fire.next = self.s_axis.tvalid.val() & self.s_axis.tready.val();
+        // --- input: enable sampled at a frame's first beat
+        self.s_axis.tready.next = self.rdy.q.val();
         if !self.in_frame.q.val() {
             self.frame_drop.next = !self.enable.val();
         } else {
             self.frame_drop.next = self.dropping.q.val();
         }
-        self.fcs.next = bit_cast::<64, 32>(self.c_f.q.val());
-        self.kb.next = bit_cast::<7, 4>(self.c_n.q.val()) << 3_u64;
-        self.out.load.next = self.c_v.q.val() & self.out.free.val();
-        self.out.tuser.next = bit_cast::<1, 1>(self.c_u.q.val().into());
-        if self.c_x.q.val() {
-            self.out.tdata.next = self.fcs.val() >> (64_u64 - self.kb.val());
-            self.out.tkeep.next = !(self.ones.val() << (self.c_n.q.val() - 4_u64));
-            self.out.tlast.next = true;
-        } else if self.c_l.q.val() {
-            // data bytes, then the FCS from lane `c_n`
-            self.out.tdata.next = (self.c_d.q.val() & !(self.ones64.val() << self.kb.val()))
-                | (self.fcs.val() << self.kb.val());
-            if self.c_n.q.val() > 4_u64 {
-                self.out.tkeep.next = self.ones.val();
-                self.out.tlast.next = false;
-            } else {
-                self.out.tkeep.next = !(self.ones.val() << (self.c_n.q.val() + 4_u64));
-                self.out.tlast.next = true;
-            }
-        } else {
-            self.out.tdata.next = self.c_d.q.val();
-            self.out.tkeep.next = self.c_k.q.val();
-            self.out.tlast.next = false;
-        }
-        if self.c_v.q.val() & self.out.free.val() & self.split.val() {
-            self.c_x.d.next = true;
-        }
-        if self.c_go.val() {
-            self.c_v.d.next = false;
-            self.c_x.d.next = false;
-        }
-        // --- stage B -> C: the FCS, least significant byte first;
-        // complemented again when bad (in 32 bits: `~` inside the 64-bit
-        // cast would also set the zero-extended upper half in Verilog)
-        self.unpad.crc_in.next = self.b_c.q.val();
-        self.unpad.z.next = 8_u64 - self.b_n.q.val();
-        if self.b_u.q.val() {
-            self.fcs32.next = self.unpad.crc_out.val();
-        } else {
-            self.fcs32.next = !self.unpad.crc_out.val();
-        }
-        if self.b_go.val() {
-            self.c_v.d.next = true;
-            self.c_d.d.next = self.b_d.q.val();
-            self.c_k.d.next = self.b_k.q.val();
-            self.c_n.d.next = self.b_n.q.val();
-            self.c_l.d.next = self.b_l.q.val();
-            self.c_u.d.next = self.b_u.q.val();
-            self.c_f.d.next = self.fcs32.val();
-            self.b_v.d.next = false;
-        }
-        // --- stage A -> B: one 8-byte network per beat
-        self.net.crc_in.next = self.crc.q.val();
-        self.net.data.next = self.a_d.q.val();
-        self.net.tkeep.next = self.a_k.q.val();
-        self.keep.tkeep.next = self.a_k.q.val();
-        if self.a_go.val() {
-            self.b_v.d.next = true;
-            self.b_d.d.next = self.a_d.q.val();
-            self.b_k.d.next = self.a_k.q.val();
-            self.b_n.d.next = self.keep.count.val();
-            self.b_l.d.next = self.a_l.q.val();
-            self.b_u.d.next = self.a_u.q.val();
-            self.b_c.d.next = self.net.crc_out.val();
-            if self.a_l.q.val() {
-                self.crc.d.next = self.init.val();
-            } else {
-                self.crc.d.next = self.net.crc_out.val();
-            }
-            self.a_v.d.next = false;
-        }
-        // --- input -> stage A (a dropped frame's beats are consumed here)
+        self.fire.next = self.s_axis.tvalid.val() & self.rdy.q.val();
+        self.take.next = self.fire.val() & !self.frame_drop.val();
         if self.fire.val() {
             self.in_frame.d.next = !self.s_axis.tlast.val();
             self.dropping.d.next = self.frame_drop.val();
-            if !self.frame_drop.val() {
-                self.a_v.d.next = true;
-                self.a_d.d.next = self.s_axis.tdata.val();
-                self.a_k.d.next = self.s_axis.tkeep.val();
-                self.a_l.d.next = self.s_axis.tlast.val();
-                self.a_u.d.next = self.s_tuser.val();
-            }
         }
+        self.kmask.lanes.next = self.s_axis.tkeep.val();
+        self.a_v.d.next = self.take.val() & !self.rst.val();
+        self.a_md.d.next = self.s_axis.tdata.val() & self.kmask.mask.val();
+        self.a_k.d.next = self.s_axis.tkeep.val();
+        self.a_l.d.next = self.s_axis.tlast.val();
+        self.a_u.d.next = self.s_tuser.val();
+        // --- stage A -> data FIFO and CRC stages
+        self.keep.tkeep.next = self.a_k.q.val();
+        self.tail.a_v.next = self.a_v.q.val();
+        self.tail.a_md.next = self.a_md.q.val();
+        self.tail.a_n.next = self.keep.count.val();
+        self.tail.a_l.next = self.a_l.q.val();
+        self.tail.a_u.next = self.a_u.q.val();
+        self.data.push.next = self.a_v.q.val();
+        self.data.din.next = bit_cast::<DATA_BITS, 64>(self.a_md.q.val())
+            | (bit_cast::<DATA_BITS, 8>(self.a_k.q.val()) << 64_u64)
+            | (bit_cast::<DATA_BITS, 1>(self.a_l.q.val().into()) << 72_u64)
+            | (bit_cast::<DATA_BITS, 1>(self.a_u.q.val().into()) << 73_u64);
+        self.fcsq.push.next = self.tail.f_v.val();
+        self.fcsq.din.next = self.tail.f_word.val();
+        // --- output: the visible head, the FCS ORed into a last beat
+        self.hd.next = self.data.dout.val().get_bits::<64>(0);
+        self.hk.next = self.data.dout.val().get_bits::<8>(64);
+        self.hl.next = self.data.dout.val().get_bit(72);
+        self.hu.next = self.data.dout.val().get_bit(73);
+        self.fw.next = self.fcsq.dout.val();
+        self.kw.next = self.fw.val().get_bits::<12>(96);
+        if self.x.q.val() {
+            // the FCS bytes a long last beat had no room for
+            self.go.next = false;
+            self.pop.next = false;
+            self.fpop.next = self.out.free.val();
+            self.out.load.next = self.out.free.val();
+            self.out.tuser.next = bit_cast::<1, 1>(self.xu.q.val().into());
+            self.out.tdata.next = bit_cast::<64, 32>(self.fw.val().get_bits::<32>(64));
+            self.out.tkeep.next = bit_cast::<8, 4>(self.kw.val().get_bits::<4>(8));
+            self.out.tlast.next = true;
+        } else if self.hl.val() {
+            // a last beat: the FCS (or its first bytes) in the lanes after
+            // it (the FCS FIFO is never empty here: `!empty` is a guard)
+            self.go.next = self.out.free.val() & self.vis_ne.q.val() & !self.fcsq.empty.val();
+            self.pop.next = self.go.val();
+            self.fpop.next = self.go.val() & !self.kw.val().get_bit(8);
+            self.out.load.next = self.go.val();
+            self.out.tuser.next = bit_cast::<1, 1>(self.hu.val().into());
+            self.out.tdata.next = self.hd.val() | self.fw.val().get_bits::<64>(0);
+            self.out.tkeep.next = self.kw.val().get_bits::<8>(0);
+            self.out.tlast.next = !self.kw.val().get_bit(8);
+        } else {
+            self.go.next = self.out.free.val() & self.vis_ne.q.val() & !self.data.empty.val();
+            self.pop.next = self.go.val();
+            self.fpop.next = false;
+            self.out.load.next = self.go.val();
+            self.out.tuser.next = bit_cast::<1, 1>(self.hu.val().into());
+            self.out.tdata.next = self.hd.val();
+            self.out.tkeep.next = self.hk.val();
+            self.out.tlast.next = false;
+        }
+        self.data.pop.next = self.pop.val();
+        self.fcsq.pop.next = self.fpop.val();
+        if self.pop.val() & self.hl.val() & self.kw.val().get_bit(8) {
+            self.x.d.next = true;
+            self.xu.d.next = self.hu.val();
+        }
+        if self.fpop.val() {
+            self.x.d.next = false;
+        }
+        // --- visibility and credit
+        self.wr.d.next =
+            (self.wr.q.val() << 1_u64) | bit_cast::<VISIBLE, 1>(self.a_v.q.val().into());
+        if self.wr.q.val().get_bit(5) & !self.pop.val() {
+            self.vis.d.next = self.vis.q.val() + 1_u64;
+            self.vis_ne.d.next = true;
+        }
+        if !self.wr.q.val().get_bit(5) & self.pop.val() {
+            self.vis.d.next = self.vis.q.val() - 1_u64;
+            self.vis_ne.d.next = self.vis.q.val() != 1_u64;
+        }
+        if self.take.val() & !self.pop.val() {
+            self.cnt.d.next = self.cnt.q.val() + 1_u64;
+        }
+        if !self.take.val() & self.pop.val() {
+            self.cnt.d.next = self.cnt.q.val() - 1_u64;
+        }
+        // (neither FIFO fills while cnt <= 13: the `full` terms are guards)
+        self.rdy.d.next =
+            (self.cnt.q.val() <= 13_u64) & !self.data.full.val() & !self.fcsq.full.val();
         if self.rst.val() {
             self.in_frame.d.next = false;
-            self.crc.d.next = self.init.val();
-            self.a_v.d.next = false;
-            self.b_v.d.next = false;
-            self.c_v.d.next = false;
-            self.c_x.d.next = false;
+            self.rdy.d.next = false;
+            self.cnt.d.next = 0_u64.into();
+            self.wr.d.next = 0_u64.into();
+            self.vis.d.next = 0_u64.into();
+            self.vis_ne.d.next = false;
+            self.x.d.next = false;
         }
         AxisMaster64::link(&mut self.m_axis, &mut self.out.m_axis);
         self.m_tuser.next = self.out.m_tuser.val().any();

@@ -7,4 +7,5 @@
 //! 3.2.9) -> `m_axis_tx` (to the MAC).
 
 pub mod fcs_append;
+pub mod fcs_tail;
 pub mod tx_arb;
