@@ -10,16 +10,23 @@
 //!   tag mode and 10 = drop (CTRL.ENABLE was 0) sampled at the first beat, on every beat of the frame; on the
 //!   `tlast` beat bit 0 = bad, 1 = FCS error, 2 = runt (< 64 bytes),
 //!   3 = giant (> [`crate::MAX_FRAME`] bytes). See [`crate::rx::tag::tuser`].
-//! * The check uses one [`Crc32Pad`] network: every beat is shifted in
-//!   as 8 bytes, the lanes outside `tkeep` as zeros, and the last beat's
-//!   register is compared with the residue a good frame leaves after that
-//!   many zero bytes ([`Crc32Residue`], picked from `tkeep`). Runts and
-//!   giants come from a saturating beat counter and the last beat's
-//!   `tkeep`, not from a byte-length adder.
-//! * Two stages: P registers the beat with its padded register and its
-//!   residue; the compare of those two registers and the flags feed the
-//!   output skid buffer ([`AxisOutReg64`]). Latency 2 cycles.
-//!   `s_axis.tready` depends only on this block's registers.
+//! * The check steps the CRC-32 by 8 bytes per beat, the lanes outside
+//!   `tkeep` as zeros, and compares the last beat's register with the
+//!   residue a good frame leaves after that many zero bytes
+//!   ([`Crc32Residue`], picked from `tkeep`). Runts and giants come from a
+//!   saturating beat counter and the last beat's `tkeep`, not from a
+//!   byte-length adder.
+//! * Three stages, all advancing together while the output skid buffer
+//!   ([`AxisOutReg64`]) is free (a flip-flop, which is also
+//!   `s_axis.tready`): A registers the beat, its flags and its residue; Q
+//!   computes the beat's share of the CRC step in two halves (lanes 0..4
+//!   and 4..8, [`Crc32Pad`] each; a frame's first beat also takes
+//!   `M8 x INIT`, the all-ones start's share); the loop is alone between
+//!   Q and P, `crc <- M8 x crc ^ d_lo ^ d_hi` (the `M8` term zero for a
+//!   first beat), so `crc` is the register after the beat in P. The
+//!   compare of `crc` with P's residue and the flags feed the skid buffer.
+//!   Latency 4 cycles; no logic between the input ports and registers but
+//!   the flags.
 
 use crate::common::axis::{AxisMaster64, AxisSlave64};
 use crate::common::axis_out::AxisOutReg64;
@@ -45,26 +52,51 @@ pub struct FcsCheck {
     pub s_axis: AxisSlave64,
     pub m_axis: AxisMaster64,
     pub m_tuser: Signal<Out, Bits<11>>,
-    crc_net: Crc32Pad,
+    dnet_lo: Crc32Pad,
+    dnet_hi: Crc32Pad,
+    snet: Crc32Pad,
     res: Crc32Residue,
     crc: DFF<Bits<32>>,
     in_frame: DFF<Bit>,
     /// Full beats of the frame so far, saturating at `giant_beats + 1`.
     beats: DFF<Bits<12>>,
     cfg: DFF<Bits<7>>,
-    // stage P: the beat, its tuser without the FCS flags, the padded
-    // register after it and the residue a good frame ending here leaves
+    // stage A: the beat, its tuser without the FCS flags and the residue a
+    // good frame ending here leaves
+    a_v: DFF<Bit>,
+    a_d: DFF<Bits<64>>,
+    a_k: DFF<Bits<8>>,
+    a_l: DFF<Bit>,
+    a_user: DFF<Bits<11>>,
+    a_t: DFF<Bits<32>>,
+    /// The frame's first beat: its step starts from all ones.
+    a_f: DFF<Bit>,
+    // stage Q: the same, and the beat's share of the CRC step (two halves)
+    q_v: DFF<Bit>,
+    q_d: DFF<Bits<64>>,
+    q_k: DFF<Bits<8>>,
+    q_l: DFF<Bit>,
+    q_user: DFF<Bits<11>>,
+    q_t: DFF<Bits<32>>,
+    q_dl: DFF<Bits<32>>,
+    q_dh: DFF<Bits<32>>,
+    q_f: DFF<Bit>,
+    // stage P: the same, and the padded register after the beat
     p_v: DFF<Bit>,
     p_d: DFF<Bits<64>>,
     p_k: DFF<Bits<8>>,
     p_l: DFF<Bit>,
     p_user: DFF<Bits<11>>,
-    p_c: DFF<Bits<32>>,
     p_t: DFF<Bits<32>>,
     /// Output skid buffer; sideband = `m_tuser`.
     out: AxisOutReg64<11>,
     fire: Signal<Local, Bit>,
-    p_go: Signal<Local, Bit>,
+    en: Signal<Local, Bit>,
+    step: Signal<Local, Bits<32>>,
+    m8: Signal<Local, Bits<32>>,
+    d_lo: Signal<Local, Bits<32>>,
+    k_lo: Signal<Local, Bits<8>>,
+    k_hi: Signal<Local, Bits<8>>,
     cfg_now: Signal<Local, Bits<7>>,
     runt: Signal<Local, Bit>,
     giant: Signal<Local, Bit>,
@@ -73,6 +105,9 @@ pub struct FcsCheck {
     bad: Signal<Local, Bit>,
     user_base: Signal<Local, Bits<11>>,
     init: Constant<Bits<32>>,
+    /// `M8 x INIT`: eight zero-byte steps from all ones (the first beat's
+    /// share of the register).
+    k_init: Constant<Bits<32>>,
     /// A runt has fewer full beats before its last beat, or exactly this
     /// many and a last beat of fewer than 8 bytes.
     runt_beats: Constant<Bits<12>>,
@@ -100,22 +135,52 @@ impl Default for FcsCheck {
             s_axis: Default::default(),
             m_axis: Default::default(),
             m_tuser: Default::default(),
-            crc_net: Default::default(),
+            dnet_lo: Default::default(),
+            dnet_hi: Default::default(),
+            snet: Default::default(),
             res: Default::default(),
             crc: Default::default(),
             in_frame: Default::default(),
             beats: Default::default(),
             cfg: Default::default(),
+            a_v: Default::default(),
+            a_d: Default::default(),
+            a_k: Default::default(),
+            a_l: Default::default(),
+            a_user: Default::default(),
+            a_t: Default::default(),
+            q_v: Default::default(),
+            q_d: Default::default(),
+            q_k: Default::default(),
+            q_l: Default::default(),
+            q_user: Default::default(),
+            q_t: Default::default(),
+            q_dl: Default::default(),
+            q_dh: Default::default(),
+            q_f: Default::default(),
+            a_f: Default::default(),
             p_v: Default::default(),
             p_d: Default::default(),
             p_k: Default::default(),
             p_l: Default::default(),
             p_user: Default::default(),
-            p_c: Default::default(),
             p_t: Default::default(),
             out: Default::default(),
             fire: Default::default(),
-            p_go: Default::default(),
+            en: Default::default(),
+            step: Default::default(),
+            m8: Default::default(),
+            d_lo: Default::default(),
+            k_init: Constant::new(
+                u64::from(crate::common::crc_beat::beat(
+                    crate::common::crc32::INIT,
+                    0,
+                    0,
+                ))
+                .into(),
+            ),
+            k_lo: Default::default(),
+            k_hi: Default::default(),
             cfg_now: Default::default(),
             runt: Default::default(),
             giant: Default::default(),
@@ -134,12 +199,16 @@ impl Default for FcsCheck {
 impl Logic for FcsCheck {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, crc, in_frame, beats, cfg, p_v, p_d, p_k, p_l, p_user, p_c, p_t);
+        dff_setup!(
+            self, clock, crc, in_frame, beats, cfg, a_v, a_d, a_k, a_l, a_user, a_t, a_f, q_v, q_d,
+            q_k, q_l, q_user, q_t, q_dl, q_dh, q_f, p_v, p_d, p_k, p_l, p_user, p_t
+        );
         self.out.clock.next = self.clock.val();
         self.out.rst.next = self.rst.val();
-        self.p_go.next = self.p_v.q.val() & self.out.free.val();
-        self.s_axis.tready.next = !self.p_v.q.val() | self.out.free.val();
-        self.fire.next = self.s_axis.tvalid.val() & self.s_axis.tready.val();
+        // every stage advances while the skid buffer is free
+        self.en.next = self.out.free.val();
+        self.s_axis.tready.next = self.out.free.val();
+        self.fire.next = self.s_axis.tvalid.val() & self.out.free.val();
         // Configuration sampled at the first beat, held for the frame.
         if !self.in_frame.q.val() {
             self.cfg_now.next = bit_cast::<7, 4>(self.cfg_tag_format.val())
@@ -148,10 +217,6 @@ impl Logic for FcsCheck {
         } else {
             self.cfg_now.next = self.cfg.q.val();
         }
-        // the register holds INIT between frames, so no first-beat mux
-        self.crc_net.crc_in.next = self.crc.q.val();
-        self.crc_net.data.next = self.s_axis.tdata.val();
-        self.crc_net.tkeep.next = self.s_axis.tkeep.val();
         self.res.tkeep.next = self.s_axis.tkeep.val();
         self.runt.next = (self.beats.q.val() < self.runt_beats.val())
             | ((self.beats.q.val() == self.runt_beats.val()) & !self.s_axis.tkeep.val().get_bit(7));
@@ -164,41 +229,83 @@ impl Logic for FcsCheck {
             | (bit_cast::<11, 1>(self.drop_mark.val().into()) << 10_u64);
         // --- stage P -> output: flags on the last beat (0 bad, 1 FCS
         // error, 2 runt, 3 giant)
-        self.fcs_err.next = self.p_l.q.val() & (self.p_c.q.val() != self.p_t.q.val());
+        // (`crc` is the register after P's beat: it steps as a beat enters P)
+        self.fcs_err.next = self.p_l.q.val() & (self.crc.q.val() != self.p_t.q.val());
         self.bad.next =
             self.fcs_err.val() | self.p_user.q.val().get_bit(2) | self.p_user.q.val().get_bit(3);
         self.out.tuser.next = self.p_user.q.val()
             | bit_cast::<11, 1>(self.bad.val().into())
             | (bit_cast::<11, 1>(self.fcs_err.val().into()) << 1_u64);
-        self.out.load.next = self.p_go.val();
+        self.out.load.next = self.en.val() & self.p_v.q.val();
         self.out.tdata.next = self.p_d.q.val();
         self.out.tkeep.next = self.p_k.q.val();
         self.out.tlast.next = self.p_l.q.val();
-        if self.p_go.val() {
-            self.p_v.d.next = false;
+        // --- stage Q -> P: the loop alone; a first beat starts from all
+        // ones (its share, `M8 x INIT`, is already in `q_dl`)
+        self.snet.crc_in.next = self.crc.q.val();
+        self.snet.data.next = 0_u64.into();
+        self.snet.tkeep.next = 0_u64.into();
+        if self.q_f.q.val() {
+            self.m8.next = 0_u64.into();
+        } else {
+            self.m8.next = self.snet.crc_out.val();
         }
-        // --- input -> stage P
+        self.step.next = self.m8.val() ^ self.q_dl.q.val() ^ self.q_dh.q.val();
+        // --- stage A -> Q: the data's share, lanes outside `tkeep` as zeros
+        self.k_lo.next = self.a_k.q.val() & 0x0F_u64;
+        self.k_hi.next = self.a_k.q.val() & 0xF0_u64;
+        self.dnet_lo.crc_in.next = 0_u64.into();
+        self.dnet_lo.data.next = self.a_d.q.val();
+        self.dnet_lo.tkeep.next = self.k_lo.val();
+        self.dnet_hi.crc_in.next = 0_u64.into();
+        self.dnet_hi.data.next = self.a_d.q.val();
+        self.dnet_hi.tkeep.next = self.k_hi.val();
+        if self.a_f.q.val() {
+            self.d_lo.next = self.dnet_lo.crc_out.val() ^ self.k_init.val();
+        } else {
+            self.d_lo.next = self.dnet_lo.crc_out.val();
+        }
+        if self.en.val() {
+            self.p_v.d.next = self.q_v.q.val();
+            self.p_d.d.next = self.q_d.q.val();
+            self.p_k.d.next = self.q_k.q.val();
+            self.p_l.d.next = self.q_l.q.val();
+            self.p_user.d.next = self.q_user.q.val();
+            self.p_t.d.next = self.q_t.q.val();
+            if self.q_v.q.val() {
+                self.crc.d.next = self.step.val();
+            }
+            self.q_v.d.next = self.a_v.q.val();
+            self.q_d.d.next = self.a_d.q.val();
+            self.q_k.d.next = self.a_k.q.val();
+            self.q_l.d.next = self.a_l.q.val();
+            self.q_user.d.next = self.a_user.q.val();
+            self.q_t.d.next = self.a_t.q.val();
+            self.q_dl.d.next = self.d_lo.val();
+            self.q_f.d.next = self.a_f.q.val();
+            self.q_dh.d.next = self.dnet_hi.crc_out.val();
+            // --- input -> stage A
+            self.a_v.d.next = self.fire.val();
+            self.a_d.d.next = self.s_axis.tdata.val();
+            self.a_k.d.next = self.s_axis.tkeep.val();
+            self.a_l.d.next = self.s_axis.tlast.val();
+            self.a_t.d.next = self.res.residue.val();
+            self.a_f.d.next = !self.in_frame.q.val();
+            if self.s_axis.tlast.val() {
+                self.a_user.d.next = self.user_base.val()
+                    | (bit_cast::<11, 1>(self.runt.val().into()) << 2_u64)
+                    | (bit_cast::<11, 1>(self.giant.val().into()) << 3_u64);
+            } else {
+                self.a_user.d.next = self.user_base.val();
+            }
+        }
         if self.fire.val() {
-            self.p_v.d.next = true;
-            self.p_d.d.next = self.s_axis.tdata.val();
-            self.p_k.d.next = self.s_axis.tkeep.val();
-            self.p_l.d.next = self.s_axis.tlast.val();
-            self.p_c.d.next = self.crc_net.crc_out.val();
-            self.p_t.d.next = self.res.residue.val();
             self.in_frame.d.next = !self.s_axis.tlast.val();
             self.cfg.d.next = self.cfg_now.val();
             if self.s_axis.tlast.val() {
-                self.p_user.d.next = self.user_base.val()
-                    | (bit_cast::<11, 1>(self.runt.val().into()) << 2_u64)
-                    | (bit_cast::<11, 1>(self.giant.val().into()) << 3_u64);
-                self.crc.d.next = self.init.val();
                 self.beats.d.next = 0_u64.into();
-            } else {
-                self.p_user.d.next = self.user_base.val();
-                self.crc.d.next = self.crc_net.crc_out.val();
-                if self.beats.q.val() != self.beats_max.val() {
-                    self.beats.d.next = self.beats.q.val() + 1_u64;
-                }
+            } else if self.beats.q.val() != self.beats_max.val() {
+                self.beats.d.next = self.beats.q.val() + 1_u64;
             }
         }
         if self.rst.val() {
@@ -206,6 +313,8 @@ impl Logic for FcsCheck {
             self.crc.d.next = self.init.val();
             self.beats.d.next = 0_u64.into();
             self.cfg.d.next = 0_u64.into();
+            self.a_v.d.next = false;
+            self.q_v.d.next = false;
             self.p_v.d.next = false;
         }
         AxisMaster64::link(&mut self.m_axis, &mut self.out.m_axis);
