@@ -15,6 +15,14 @@
 //! `tx_tdest` (counted as the host's frame is accepted): 41+4t FRAMES,
 //! 42+4t BYTES (FCS included), 43+4t DROPS (`tx_drop`), 44+4t ERRORS (the
 //! host marked it bad, `tx_bad`).
+//!
+//! Byte counts (16 bits, saturating at 65,535) come from a beat counter
+//! and its copy plus one (14 bits each, both counters, so no carry chain
+//! feeds another): every beat before the last carries 8 bytes (frames are
+//! contiguous: only a last beat is partial), and the last beat's byte
+//! count `c` (0..=8) gives `8 x beats + c` as `{beats, c}` or, for `c` = 8,
+//! `{beats + 1, 0}`; the transmit side adds the FCS's 4 the same way. Each
+//! queue's counter bits are one-hot masks `1 << 4q` shifted by constants.
 
 use crate::common::keep::KeepCount;
 use crate::{COUNTERS, RX_QUEUE_BITS};
@@ -49,91 +57,137 @@ pub struct CounterEvents {
     pub bytes: Signal<Out, Bits<16>>,
     keep: KeepCount,
     tx_keep: KeepCount,
-    len: DFF<Bits<16>>,
-    tx_len: DFF<Bits<16>>,
+    /// Beats before the last of the frame on `m_axis` (saturating at
+    /// 8192) and the same plus one.
+    nb: DFF<Bits<14>>,
+    nb1: DFF<Bits<14>>,
+    tx_nb: DFF<Bits<14>>,
+    tx_nb1: DFF<Bits<14>>,
     r_add_tx: DFF<Bits<COUNTERS>>,
     r_tx_bytes: DFF<Bits<16>>,
     tx_total: Signal<Local, Bits<16>>,
+    qbase: Signal<Local, Bits<COUNTERS>>,
+    dbase: Signal<Local, Bits<COUNTERS>>,
+    tbase: Signal<Local, Bits<COUNTERS>>,
+    c4: Signal<Local, Bits<4>>,
+    tc4: Signal<Local, Bits<4>>,
+    tlo_m4: Signal<Local, Bits<3>>,
+    tlo_p4: Signal<Local, Bits<3>>,
     rx_inc: Signal<Local, Bits<COUNTERS>>,
     drop_inc: Signal<Local, Bits<COUNTERS>>,
     end_inc: Signal<Local, Bits<COUNTERS>>,
-    dpos: Signal<Local, Bits<8>>,
     tx_inc: Signal<Local, Bits<COUNTERS>>,
-    tpos: Signal<Local, Bits<8>>,
     r_inc: DFF<Bits<COUNTERS>>,
     r_add: DFF<Bits<COUNTERS>>,
     r_bytes: DFF<Bits<16>>,
     m_fire: Signal<Local, Bit>,
     total: Signal<Local, Bits<16>>,
-    qpos: Signal<Local, Bits<8>>,
 }
 
 impl Logic for CounterEvents {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, len, r_inc, r_add, r_bytes, tx_len, r_add_tx, r_tx_bytes);
+        dff_setup!(
+            self, clock, nb, nb1, tx_nb, tx_nb1, r_inc, r_add, r_bytes, r_add_tx, r_tx_bytes
+        );
         self.keep.tkeep.next = self.m_tkeep.val();
         self.m_fire.next = self.m_tvalid.val() & self.m_tready.val();
-        self.total.next = self.len.q.val() + bit_cast::<16, 4>(self.keep.count.val());
-        if self.total.val() < self.len.q.val() {
-            self.total.next = 0xFFFF_u64.into();
+        // the frame's bytes if this beat is its last: 8 x nb + c
+        self.c4.next = self.keep.count.val();
+        if self.c4.val().get_bit(3) {
+            self.total.next = bit_cast::<16, 14>(self.nb1.q.val()) << 3_u64;
+            if self.nb1.q.val().get_bit(13) {
+                self.total.next = 0xFFFF_u64.into();
+            }
+        } else {
+            self.total.next = (bit_cast::<16, 14>(self.nb.q.val()) << 3_u64)
+                | bit_cast::<16, 3>(self.c4.val().get_bits::<3>(0));
+            if self.nb.q.val().get_bit(13) {
+                self.total.next = 0xFFFF_u64.into();
+            }
         }
-        self.qpos.next = (bit_cast::<8, RX_QUEUE_BITS>(self.m_tdest.val()) << 2_u64) + 9_u64;
-        self.dpos.next = (bit_cast::<8, RX_QUEUE_BITS>(self.drop_tdest.val()) << 2_u64) + 9_u64;
+        // one-hot masks of the queue's first counter (shifted by constants)
+        self.qbase.next = bit_cast::<COUNTERS, 1>(true.into())
+            << (bit_cast::<8, RX_QUEUE_BITS>(self.m_tdest.val()) << 2_u64);
+        self.dbase.next = bit_cast::<COUNTERS, 1>(true.into())
+            << (bit_cast::<8, RX_QUEUE_BITS>(self.drop_tdest.val()) << 2_u64);
+        self.tbase.next = bit_cast::<COUNTERS, 1>(true.into())
+            << (bit_cast::<8, RX_QUEUE_BITS>(self.tx_tdest.val()) << 2_u64);
         self.drop_inc.next = 0_u64.into();
         if self.drop.val() {
-            self.drop_inc.next = (1_u64 << 2_u64)
-                | (bit_cast::<COUNTERS, 1>(true.into()) << (self.dpos.val() + 2_u64));
+            self.drop_inc.next = (1_u64 << 2_u64) | (self.dbase.val() << 11_u64);
         }
         self.end_inc.next = 0_u64.into();
         self.r_add.d.next = 0_u64.into();
-        if self.m_fire.val() {
-            self.len.d.next = self.total.val();
+        if self.m_fire.val() & !self.nb.q.val().get_bit(13) {
+            self.nb.d.next = self.nb.q.val() + 1_u64;
+            self.nb1.d.next = self.nb1.q.val() + 1_u64;
         }
         if self.m_fire.val() & self.m_tlast.val() {
-            self.len.d.next = 0_u64.into();
+            self.nb.d.next = 0_u64.into();
+            self.nb1.d.next = 1_u64.into();
             self.end_inc.next = (1_u64 << 1_u64)
                 | (bit_cast::<COUNTERS, 5>(self.m_tuser.val().get_bits::<5>(1)) << 3_u64)
                 | (bit_cast::<COUNTERS, 1>(self.m_parse_err.val().into()) << 8_u64)
-                | (bit_cast::<COUNTERS, 1>(true.into()) << self.qpos.val())
-                | (bit_cast::<COUNTERS, 1>(self.m_tuser.val().get_bit(0).into())
-                    << (self.qpos.val() + 3_u64));
-            self.r_add.d.next = bit_cast::<COUNTERS, 1>(true.into()) << (self.qpos.val() + 1_u64);
+                | (self.qbase.val() << 9_u64);
+            if self.m_tuser.val().get_bit(0) {
+                self.end_inc.next = (1_u64 << 1_u64)
+                    | (bit_cast::<COUNTERS, 5>(self.m_tuser.val().get_bits::<5>(1)) << 3_u64)
+                    | (bit_cast::<COUNTERS, 1>(self.m_parse_err.val().into()) << 8_u64)
+                    | (self.qbase.val() << 9_u64)
+                    | (self.qbase.val() << 12_u64);
+            }
+            self.r_add.d.next = self.qbase.val() << 10_u64;
             self.r_bytes.d.next = self.total.val();
         }
         self.rx_inc.next = bit_cast::<COUNTERS, 1>(self.s_last_fire.val().into())
             | self.drop_inc.val()
             | self.end_inc.val();
-        // transmit side
+        // transmit side: the frame's bytes plus the FCS, 8 x nb + c + 4
         self.tx_keep.tkeep.next = self.tx_tkeep.val();
-        self.tx_total.next = self.tx_len.q.val() + bit_cast::<16, 4>(self.tx_keep.count.val());
-        if self.tx_total.val() < self.tx_len.q.val() {
-            self.tx_total.next = 0xFFFF_u64.into();
+        self.tc4.next = self.tx_keep.count.val();
+        // (3-bit locals: Verilog sizes `c - 4` to 32 bits)
+        self.tlo_m4.next = self.tc4.val().get_bits::<3>(0) - 4_u64;
+        self.tlo_p4.next = self.tc4.val().get_bits::<3>(0) + 4_u64;
+        if self.tc4.val() >= 4_u64 {
+            self.tx_total.next = (bit_cast::<16, 14>(self.tx_nb1.q.val()) << 3_u64)
+                | bit_cast::<16, 3>(self.tlo_m4.val());
+            if self.tx_nb1.q.val().get_bit(13) {
+                self.tx_total.next = 0xFFFF_u64.into();
+            }
+        } else {
+            self.tx_total.next = (bit_cast::<16, 14>(self.tx_nb.q.val()) << 3_u64)
+                | bit_cast::<16, 3>(self.tlo_p4.val());
+            if self.tx_nb.q.val().get_bit(13) {
+                self.tx_total.next = 0xFFFF_u64.into();
+            }
         }
-        self.tpos.next = (bit_cast::<8, RX_QUEUE_BITS>(self.tx_tdest.val()) << 2_u64) + 41_u64;
         self.r_add_tx.d.next = 0_u64.into();
         self.tx_inc.next = 0_u64.into();
-        if self.tx_fire.val() {
-            self.tx_len.d.next = self.tx_total.val();
+        if self.tx_fire.val() & !self.tx_nb.q.val().get_bit(13) {
+            self.tx_nb.d.next = self.tx_nb.q.val() + 1_u64;
+            self.tx_nb1.d.next = self.tx_nb1.q.val() + 1_u64;
         }
         if self.tx_fire.val() & self.tx_tlast.val() {
-            self.tx_len.d.next = 0_u64.into();
-            self.r_tx_bytes.d.next = self.tx_total.val() + 4_u64;
+            self.tx_nb.d.next = 0_u64.into();
+            self.tx_nb1.d.next = 1_u64.into();
+            self.r_tx_bytes.d.next = self.tx_total.val();
             if self.tx_drop.val() {
-                self.tx_inc.next =
-                    bit_cast::<COUNTERS, 1>(true.into()) << (self.tpos.val() + 2_u64);
+                self.tx_inc.next = self.tbase.val() << 43_u64;
+            } else if self.tx_bad.val() {
+                self.tx_inc.next = (self.tbase.val() << 41_u64) | (self.tbase.val() << 44_u64);
+                self.r_add_tx.d.next = self.tbase.val() << 42_u64;
             } else {
-                self.tx_inc.next = (bit_cast::<COUNTERS, 1>(true.into()) << self.tpos.val())
-                    | (bit_cast::<COUNTERS, 1>(self.tx_bad.val().into())
-                        << (self.tpos.val() + 3_u64));
-                self.r_add_tx.d.next =
-                    bit_cast::<COUNTERS, 1>(true.into()) << (self.tpos.val() + 1_u64);
+                self.tx_inc.next = self.tbase.val() << 41_u64;
+                self.r_add_tx.d.next = self.tbase.val() << 42_u64;
             }
         }
         self.r_inc.d.next = self.rx_inc.val() | self.tx_inc.val();
         if self.rst.val() {
-            self.len.d.next = 0_u64.into();
-            self.tx_len.d.next = 0_u64.into();
+            self.nb.d.next = 0_u64.into();
+            self.nb1.d.next = 1_u64.into();
+            self.tx_nb.d.next = 0_u64.into();
+            self.tx_nb1.d.next = 1_u64.into();
             self.r_add_tx.d.next = 0_u64.into();
             self.r_inc.d.next = 0_u64.into();
             self.r_add.d.next = 0_u64.into();

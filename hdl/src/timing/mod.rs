@@ -92,8 +92,8 @@ pub const BLOCKS: &[Block] = &[
     Block {
         name: "CounterEvents",
         module: "top_events",
-        gate_mhz: 82.0,
-        gate_levels: 14,
+        gate_mhz: TARGET_MHZ,
+        gate_levels: TARGET_LEVELS,
     },
     Block {
         name: "CounterBank",
