@@ -249,3 +249,53 @@ fn errors_and_sustained_throughput() {
     assert_eq!(last_write.resp, Resp::Okay);
     assert_eq!(nic.read(scratch).unwrap(), 999);
 }
+
+/// The handshake clocks run: TS_NOW advances one per CLOCK_DIV clocks and
+/// COUNT one per COUNT_PERIOD milliseconds, read back over AXI4-Lite at
+/// every step (so a glitch between HsClock's 16-bit halves would show as
+/// an error of 65,536), across the low half's wrap and with a divider
+/// above 16 bits; CLOCK_DIV = 0 stops both.
+#[test]
+fn handshake_clocks_run_at_their_rates() {
+    let mut nic = Nic::new(&RunOpts::default()).unwrap();
+    nic.write_reg("handshake.TS_BASE", 0xFFFE_8000).unwrap();
+    nic.write_reg("handshake.COUNT_BASE", 50).unwrap();
+    for (div, period, clocks) in [(1u32, 3u32, 70_000u64), (70_001, 1, 300_000)] {
+        nic.write_reg("handshake.COUNT_PERIOD", period).unwrap();
+        nic.write_reg("handshake.CLOCK_DIV", div).unwrap();
+        // the dividers reload two clocks after the write, the outputs
+        // follow two clocks later: let the write settle first
+        for _ in 0..4 {
+            nic.read_reg("handshake.TS_NOW").unwrap();
+        }
+        let t0 = nic.cycles();
+        let ts0 = nic.read_reg("handshake.TS_NOW").unwrap();
+        let c0 = nic.read_reg("handshake.COUNT").unwrap();
+        let mut ts = ts0;
+        while nic.cycles() - t0 < clocks {
+            ts = nic.read_reg("handshake.TS_NOW").unwrap();
+            let want = (nic.cycles() - t0) / u64::from(div);
+            let got = u64::from(ts.wrapping_sub(ts0));
+            assert!(got.abs_diff(want) <= 3, "div {div}: {got} ms after {want}");
+        }
+        let ms = ts.wrapping_sub(ts0);
+        assert!(ms >= 2, "div {div}: the clock did not run");
+        let c = nic.read_reg("handshake.COUNT").unwrap().wrapping_sub(c0);
+        assert!(
+            c.abs_diff(ms / period) <= 1,
+            "period {period}: {c} after {ms} ms"
+        );
+    }
+    nic.write_reg("handshake.CLOCK_DIV", 0).unwrap();
+    let a = (
+        nic.read_reg("handshake.TS_NOW").unwrap(),
+        nic.read_reg("handshake.COUNT").unwrap(),
+    );
+    for _ in 0..50 {
+        let b = (
+            nic.read_reg("handshake.TS_NOW").unwrap(),
+            nic.read_reg("handshake.COUNT").unwrap(),
+        );
+        assert_eq!(a, b, "CLOCK_DIV = 0 stops both clocks");
+    }
+}

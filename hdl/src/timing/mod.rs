@@ -104,8 +104,8 @@ pub const BLOCKS: &[Block] = &[
     Block {
         name: "HsClock",
         module: "top_timers",
-        gate_mhz: 98.0,
-        gate_levels: 13,
+        gate_mhz: TARGET_MHZ,
+        gate_levels: TARGET_LEVELS,
     },
     Block {
         name: "HandshakeEngine",
