@@ -76,6 +76,7 @@ pub struct CounterEvents {
     rx_inc: Signal<Local, Bits<COUNTERS>>,
     drop_inc: Signal<Local, Bits<COUNTERS>>,
     end_inc: Signal<Local, Bits<COUNTERS>>,
+    qerr: Signal<Local, Bits<COUNTERS>>,
     tx_inc: Signal<Local, Bits<COUNTERS>>,
     r_inc: DFF<Bits<COUNTERS>>,
     r_add: DFF<Bits<COUNTERS>>,
@@ -117,6 +118,11 @@ impl Logic for CounterEvents {
         if self.drop.val() {
             self.drop_inc.next = (1_u64 << 2_u64) | (self.dbase.val() << 11_u64);
         }
+        // the queue's ERRORS bit when the frame is bad (tuser[0])
+        self.qerr.next = 0_u64.into();
+        if self.m_tuser.val().get_bit(0) {
+            self.qerr.next = self.qbase.val() << 12_u64;
+        }
         self.end_inc.next = 0_u64.into();
         self.r_add.d.next = 0_u64.into();
         if self.m_fire.val() & !self.nb.q.val().get_bit(13) {
@@ -129,14 +135,8 @@ impl Logic for CounterEvents {
             self.end_inc.next = (1_u64 << 1_u64)
                 | (bit_cast::<COUNTERS, 5>(self.m_tuser.val().get_bits::<5>(1)) << 3_u64)
                 | (bit_cast::<COUNTERS, 1>(self.m_parse_err.val().into()) << 8_u64)
-                | (self.qbase.val() << 9_u64);
-            if self.m_tuser.val().get_bit(0) {
-                self.end_inc.next = (1_u64 << 1_u64)
-                    | (bit_cast::<COUNTERS, 5>(self.m_tuser.val().get_bits::<5>(1)) << 3_u64)
-                    | (bit_cast::<COUNTERS, 1>(self.m_parse_err.val().into()) << 8_u64)
-                    | (self.qbase.val() << 9_u64)
-                    | (self.qbase.val() << 12_u64);
-            }
+                | (self.qbase.val() << 9_u64)
+                | self.qerr.val();
             self.r_add.d.next = self.qbase.val() << 10_u64;
             self.r_bytes.d.next = self.total.val();
         }

@@ -104,7 +104,6 @@ pub struct FcsCheck {
     drop_mark: Signal<Local, Bit>,
     bad: Signal<Local, Bit>,
     user_base: Signal<Local, Bits<11>>,
-    init: Constant<Bits<32>>,
     /// `M8 x INIT`: eight zero-byte steps from all ones (the first beat's
     /// share of the register).
     k_init: Constant<Bits<32>>,
@@ -188,7 +187,6 @@ impl Default for FcsCheck {
             drop_mark: Default::default(),
             bad: Default::default(),
             user_base: Default::default(),
-            init: Constant::new(u64::from(crate::common::crc32::INIT).into()),
             runt_beats: Constant::new(7_u64.into()),
             giant_beats: Constant::new(q.into()),
             beats_max: Constant::new((q + 1).into()),
@@ -310,7 +308,6 @@ impl Logic for FcsCheck {
         }
         if self.rst.val() {
             self.in_frame.d.next = false;
-            self.crc.d.next = self.init.val();
             self.beats.d.next = 0_u64.into();
             self.cfg.d.next = 0_u64.into();
             self.a_v.d.next = false;
