@@ -79,6 +79,42 @@ pub const HS_SETTINGS_BITS: usize = 430;
 pub const INPUT_BITS: usize = 32 * INPUTS;
 /// Width of the counter bus: 64 bits per counter.
 pub const COUNTER_BITS: usize = 64 * COUNTERS;
+/// Width of the counters' pending-carry bus: 3 bits per counter (see
+/// [`control::counter_bank`]).
+pub const CARRY_BITS: usize = 3 * COUNTERS;
+
+/// What a hardware counter adds (counter numbers as in
+/// [`control::counter_events`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CounterKind {
+    /// 1 per event (`inc`).
+    Event,
+    /// A receive frame's length in bytes (`add`, `bytes`): a receive
+    /// queue's BYTES counter.
+    RxBytes,
+    /// A transmitted frame's length in bytes (`add_tx`, `tx_bytes`): a
+    /// transmit queue's BYTES counter.
+    TxBytes,
+}
+
+/// The kind of counter `i`: the BYTES entries of
+/// [`ferronic_regmap::PER_QUEUE`] and [`ferronic_regmap::PER_TX_QUEUE`]
+/// count bytes, everything else events.
+pub fn counter_kind(i: usize) -> CounterKind {
+    use ferronic_regmap::{GLOBAL_COUNTERS, PER_QUEUE, PER_TX_QUEUE};
+    let rx_end = GLOBAL_COUNTERS + PER_QUEUE.len() * RX_QUEUES;
+    if (GLOBAL_COUNTERS..rx_end).contains(&i)
+        && PER_QUEUE[(i - GLOBAL_COUNTERS) % PER_QUEUE.len()].0 == "BYTES"
+    {
+        CounterKind::RxBytes
+    } else if (rx_end..HS_COUNTER0).contains(&i)
+        && PER_TX_QUEUE[(i - rx_end) % PER_TX_QUEUE.len()].0 == "BYTES"
+    {
+        CounterKind::TxBytes
+    } else {
+        CounterKind::Event
+    }
+}
 
 /// Longest frame accepted without the giant flag, FCS included, in bytes
 /// (9600-byte jumbo frames pass; the byte counters saturate at 65535).

@@ -336,5 +336,6 @@ impl Logic for NicCore {
         self.bank.add.next = self.events.add.val();
         self.bank.bytes.next = self.events.bytes.val();
         self.regs.counters.next = self.bank.counters.val();
+        self.regs.carries.next = self.bank.carries.val();
     }
 }

@@ -4,17 +4,30 @@
 //!   `w*`, `b*`, `ar*`, `r*`, including `awprot`/`arprot`).
 //! * Writes: address and data may arrive in either order or in the same
 //!   cycle; one of each may wait in a holding register. A write issues when
-//!   both are present and the B channel is free (or being emptied), so one
-//!   write per clock is sustained while `bready` is high.
-//! * Reads: a read issues when the R channel is free (or being emptied); one
-//!   read per clock is sustained while `rready` is high. Read data comes one
-//!   cycle later from the register file's registered `rd_data`.
+//!   both are present and fewer than 4 writes are outstanding (issued, B
+//!   response not yet taken). [`REG_WR_LATENCY`] (2) clocks after issue,
+//!   when the register file's `wr_err` is valid, its response enters a
+//!   4-entry B FIFO; `bvalid` is that FIFO's not-empty.
+//! * Reads: a read issues when fewer than 8 reads are outstanding
+//!   (`arready` is a compare of a registered count). [`REG_RD_LATENCY`] (6)
+//!   clocks after issue, when the register file's pipelined `rd_data` is
+//!   valid, data and response enter an 8-entry R FIFO; `rvalid` is its
+//!   not-empty.
+//! * So one write and one read per clock are sustained while `bready` and
+//!   `rready` are high, and a stalled channel stops issue without losing a
+//!   response (the FIFOs hold every outstanding one).
 //! * Responses: OKAY, or SLVERR for an unmapped or unaligned address (the
 //!   register file's registered `wr_err`/`rd_err`) and for an instruction
 //!   access (`prot[2]` set: registers are data; such an access does nothing
 //!   and reads 0). Unmapped addresses read 0 too.
 
+use crate::common::sync_fifo::SyncFifo;
+use crate::control::{REG_RD_LATENCY, REG_WR_LATENCY};
 use rust_hdl::prelude::*;
+
+// update() writes the latencies as the pipes' widths and top bits
+// (hdl_gen emits Rust constants as names, so they are literals there)
+const _: () = assert!(REG_WR_LATENCY == 2 && REG_RD_LATENCY == 6);
 
 /// AXI4-Lite slave; see the module documentation.
 #[derive(LogicBlock, Default)]
@@ -57,10 +70,20 @@ pub struct AxilSlave {
     w_full: DFF<Bit>,
     w_data: DFF<Bits<32>>,
     w_strb: DFF<Bits<4>>,
-    b_valid: DFF<Bit>,
-    b_prot: DFF<Bit>,
-    r_valid: DFF<Bit>,
-    r_prot: DFF<Bit>,
+    /// Writes issued 1 and 2 clocks ago (bit 0, bit 1), and their prot[2].
+    w_pipe: DFF<Bits<2>>,
+    w_pprot: DFF<Bits<2>>,
+    /// Writes outstanding, 0..=4.
+    w_cred: DFF<Bits<3>>,
+    /// B responses (`bresp`).
+    bq: SyncFifo<2, 2>,
+    /// Reads issued 1 to 6 clocks ago (bit k: k + 1), and their prot[2].
+    r_pipe: DFF<Bits<6>>,
+    r_pprot: DFF<Bits<6>>,
+    /// Reads outstanding, 0..=8.
+    r_cred: DFF<Bits<4>>,
+    /// R responses: `{rresp, rdata}`.
+    rq: SyncFifo<34, 3>,
     have_aw: Signal<Local, Bit>,
     have_w: Signal<Local, Bit>,
     cur_prot: Signal<Local, Bits<3>>,
@@ -72,9 +95,12 @@ impl Logic for AxilSlave {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, aw_full, aw_addr, aw_prot, w_full, w_data, w_strb, b_valid, b_prot,
-            r_valid, r_prot
+            self, clock, aw_full, aw_addr, aw_prot, w_full, w_data, w_strb, w_pipe, w_pprot,
+            w_cred, r_pipe, r_pprot, r_cred
         );
+        clock!(self, clock, bq, rq);
+        self.bq.rst.next = self.rst.val();
+        self.rq.rst.next = self.rst.val();
         // --- write: the held beat if any, else the one on the bus
         self.have_aw.next = self.aw_full.q.val() | self.awvalid.val();
         self.have_w.next = self.w_full.q.val() | self.wvalid.val();
@@ -92,19 +118,18 @@ impl Logic for AxilSlave {
             self.wr_data.next = self.wdata.val();
             self.wr_strb.next = self.wstrb.val();
         }
-        self.issue_w.next =
-            self.have_aw.val() & self.have_w.val() & (!self.b_valid.q.val() | self.bready.val());
+        // (the credit alone keeps the B FIFO from overflowing; `full` is
+        // redundant and costs one LUT input)
+        self.issue_w.next = self.have_aw.val()
+            & self.have_w.val()
+            & !self.w_cred.q.val().get_bit(2)
+            & !self.bq.full.val();
         self.wr_en.next = self.issue_w.val() & ((self.cur_prot.val() & 4_u64) == 0_u64);
         self.awready.next = !self.aw_full.q.val();
         self.wready.next = !self.w_full.q.val();
-        if self.b_valid.q.val() & self.bready.val() {
-            self.b_valid.d.next = false;
-        }
         if self.issue_w.val() {
             self.aw_full.d.next = false;
             self.w_full.d.next = false;
-            self.b_valid.d.next = true;
-            self.b_prot.d.next = (self.cur_prot.val() & 4_u64) != 0_u64;
         } else {
             if self.awvalid.val() & !self.aw_full.q.val() {
                 self.aw_full.d.next = true;
@@ -117,40 +142,58 @@ impl Logic for AxilSlave {
                 self.w_strb.d.next = self.wstrb.val();
             }
         }
+        self.w_pipe.d.next = (self.w_pipe.q.val() << 1_u64) | bit_cast::<2, 1>(self.issue_w.val().into());
+        self.w_pprot.d.next =
+            (self.w_pprot.q.val() << 1_u64) | bit_cast::<2, 1>(self.cur_prot.val().get_bit(2).into());
+        self.bq.push.next = self.w_pipe.q.val().get_bit(1);
+        if self.w_pprot.q.val().get_bit(1) | self.wr_err.val() {
+            self.bq.din.next = 2_u64.into();
+        } else {
+            self.bq.din.next = 0_u64.into();
+        }
+        self.bvalid.next = !self.bq.empty.val();
+        self.bresp.next = self.bq.dout.val();
+        self.bq.pop.next = !self.bq.empty.val() & self.bready.val();
+        if self.issue_w.val() & !(!self.bq.empty.val() & self.bready.val()) {
+            self.w_cred.d.next = self.w_cred.q.val() + 1_u64;
+        }
+        if !self.issue_w.val() & !self.bq.empty.val() & self.bready.val() {
+            self.w_cred.d.next = self.w_cred.q.val() - 1_u64;
+        }
         // --- read
-        self.issue_r.next = self.arvalid.val() & (!self.r_valid.q.val() | self.rready.val());
-        self.arready.next = !self.r_valid.q.val() | self.rready.val();
+        self.arready.next = !self.r_cred.q.val().get_bit(3) & !self.rq.full.val();
+        self.issue_r.next = self.arvalid.val() & self.arready.val();
         self.rd_addr.next = self.araddr.val();
         self.rd_en.next = self.issue_r.val() & ((self.arprot.val() & 4_u64) == 0_u64);
-        if self.r_valid.q.val() & self.rready.val() {
-            self.r_valid.d.next = false;
+        self.r_pipe.d.next = (self.r_pipe.q.val() << 1_u64) | bit_cast::<6, 1>(self.issue_r.val().into());
+        self.r_pprot.d.next =
+            (self.r_pprot.q.val() << 1_u64) | bit_cast::<6, 1>(self.arprot.val().get_bit(2).into());
+        self.rq.push.next = self.r_pipe.q.val().get_bit(5);
+        if self.r_pprot.q.val().get_bit(5) {
+            self.rq.din.next = bit_cast::<34, 2>(2_u64.into()) << 32_u64;
+        } else if self.rd_err.val() {
+            self.rq.din.next =
+                (bit_cast::<34, 2>(2_u64.into()) << 32_u64) | bit_cast::<34, 32>(self.rd_data.val());
+        } else {
+            self.rq.din.next = bit_cast::<34, 32>(self.rd_data.val());
         }
-        if self.issue_r.val() {
-            self.r_valid.d.next = true;
-            self.r_prot.d.next = (self.arprot.val() & 4_u64) != 0_u64;
+        self.rvalid.next = !self.rq.empty.val();
+        self.rdata.next = self.rq.dout.val().get_bits::<32>(0);
+        self.rresp.next = self.rq.dout.val().get_bits::<2>(32);
+        self.rq.pop.next = !self.rq.empty.val() & self.rready.val();
+        if self.issue_r.val() & !(!self.rq.empty.val() & self.rready.val()) {
+            self.r_cred.d.next = self.r_cred.q.val() + 1_u64;
+        }
+        if !self.issue_r.val() & !self.rq.empty.val() & self.rready.val() {
+            self.r_cred.d.next = self.r_cred.q.val() - 1_u64;
         }
         if self.rst.val() {
             self.aw_full.d.next = false;
             self.w_full.d.next = false;
-            self.b_valid.d.next = false;
-            self.r_valid.d.next = false;
-        }
-        self.bvalid.next = self.b_valid.q.val();
-        if self.b_prot.q.val() | self.wr_err.val() {
-            self.bresp.next = 2_u64.into();
-        } else {
-            self.bresp.next = 0_u64.into();
-        }
-        self.rvalid.next = self.r_valid.q.val();
-        if self.r_prot.q.val() | self.rd_err.val() {
-            self.rresp.next = 2_u64.into();
-        } else {
-            self.rresp.next = 0_u64.into();
-        }
-        if self.r_prot.q.val() {
-            self.rdata.next = 0_u64.into();
-        } else {
-            self.rdata.next = self.rd_data.val();
+            self.w_pipe.d.next = 0_u64.into();
+            self.w_cred.d.next = 0_u64.into();
+            self.r_pipe.d.next = 0_u64.into();
+            self.r_cred.d.next = 0_u64.into();
         }
     }
 }
@@ -191,13 +234,51 @@ mod tests {
         assert_eq!(u.wr_addr.val().to_u64(), 0x24);
         clock(&mut u);
         u.awvalid.next = false;
-        assert!(simulate(&mut u, 100));
+        for _ in 0..REG_WR_LATENCY {
+            assert!(simulate(&mut u, 100));
+            assert!(!u.bvalid.val(), "wr_err is not valid yet");
+            clock(&mut u);
+        }
         assert!(u.bvalid.val() && u.bresp.val().to_u64() == 0);
-        // address and data in the same cycle
+        // address and data in the same cycle, a response outstanding
         u.awvalid.next = true;
         u.wvalid.next = true;
         u.awaddr.next = 0x28_u64.into();
         assert!(simulate(&mut u, 100));
         assert!(u.wr_en.val() && u.awready.val() && u.wready.val());
+    }
+
+    /// Reads issued every clock while `rready` is high; the register
+    /// file's `rd_data` is the clock number, so read k (issued at clock k)
+    /// must return k + REG_RD_LATENCY. Then `rready` low: `arready` drops
+    /// after 8 outstanding reads and none is lost.
+    #[test]
+    fn reads_every_clock_and_stalls_lose_nothing() {
+        let mut u = AxilSlave::default();
+        u.connect_all();
+        u.rst.next = true;
+        clock(&mut u);
+        u.rst.next = false;
+        let mut got = vec![];
+        let mut issued = vec![];
+        for t in 0..80_u64 {
+            u.arvalid.next = t < 60;
+            u.rready.next = !(20..40).contains(&t);
+            u.rd_data.next = t.into();
+            assert!(simulate(&mut u, 100));
+            if u.arready.val() && u.arvalid.val() {
+                issued.push(t + REG_RD_LATENCY as u64);
+                assert!(u.rd_en.val());
+            }
+            if u.rvalid.val() && u.rready.val() {
+                got.push(u.rdata.val().to_u64());
+            }
+            if t == 30 {
+                assert!(!u.arready.val(), "8 reads outstanding");
+            }
+            clock(&mut u);
+        }
+        assert_eq!(issued[..20], (6..26).collect::<Vec<u64>>()[..], "one read per clock");
+        assert_eq!(got, issued, "every read answered in order with its data");
     }
 }

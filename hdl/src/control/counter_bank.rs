@@ -2,15 +2,28 @@
 //! file (DESIGN.md section 5). Custom Verilog generated for
 //! [`crate::COUNTERS`] counters, with a matching Rust `update()`.
 //!
-//! * `inc` ([`crate::COUNTERS`] bits): counter i adds 1 when bit i is set.
-//! * `add` ([`crate::COUNTERS`] bits): counter i adds `bytes` (16 bits) when
-//!   bit i is set; `add_tx` likewise adds `tx_bytes` (receive and transmit
-//!   byte counts can land in the same cycle). All may be set at once.
-//! * `clear` or `rst`: every counter to 0 (clear wins over increments).
-//! * `counters`: counter i at bits 64i+63..64i; updated at each clock edge,
-//!   so an increment every cycle is counted exactly. Counters wrap at 2^64.
+//! * What counter i adds depends on [`crate::counter_kind`]`(i)`: an
+//!   [`CounterKind::Event`] counter adds 1 when `inc` bit i is set; a
+//!   [`CounterKind::RxBytes`] counter adds `bytes` (16 bits) when `add` bit
+//!   i is set; a [`CounterKind::TxBytes`] counter adds `tx_bytes` when
+//!   `add_tx` bit i is set. Other bits of `inc`, `add` and `add_tx` are
+//!   not connected ([`crate::control::counter_events::CounterEvents`]
+//!   never sets them). Every event is counted, one per clock per counter.
+//! * `clear` or `rst`: every counter to 0 at the end of the next clock
+//!   (registered first, so the reset is one flip-flop's fan-out): the
+//!   events of the pulse's clock and of the next are not counted.
+//! * Each counter is four 16-bit chunks with a carry register between
+//!   them, so no carry chain is longer than 17 bits (a 64-bit add was 17
+//!   levels on xcup and 70-81 MHz on ECP5): chunk 0 adds the event, and
+//!   chunk j (1..3) adds the carry chunk j - 1 produced one clock before.
+//!   `counters` (counter i at bits 64i+63..64i) holds the chunks, and
+//!   `carries` (bits 3i+2..3i) the carries not yet added: bit 3i + j - 1
+//!   is owed to chunk j. Counter i's exact value at every clock is
+//!   `counters_i + k0 x 2^16 + k1 x 2^32 + k2 x 2^48 (mod 2^64)`; the
+//!   register file adds that up when it reads a counter. A carry is owed
+//!   for one clock only, so an idle counter's chunks are its value.
 
-use crate::{COUNTERS, COUNTER_BITS};
+use crate::{counter_kind, CounterKind, CARRY_BITS, COUNTERS, COUNTER_BITS};
 use rust_hdl::prelude::*;
 
 /// The counter bank; see the module documentation.
@@ -25,54 +38,145 @@ pub struct CounterBank {
     pub add_tx: Signal<In, Bits<COUNTERS>>,
     pub tx_bytes: Signal<In, Bits<16>>,
     pub counters: Signal<Out, Bits<COUNTER_BITS>>,
+    pub carries: Signal<Out, Bits<CARRY_BITS>>,
+    /// `rst | clear` of the previous clock (the Verilog's `zero`).
+    _zero: bool,
+}
+
+/// Counter `i`'s exact value from the chunks and pending carries of
+/// [`CounterBank`] (`c`: its 64 chunk bits, `k`: its 3 carry bits).
+pub fn counter_value(c: u64, k: u64) -> u64 {
+    (0..3).fold(c, |v, j| {
+        v.wrapping_add((k >> j & 1) << (16 * (j + 1)))
+    })
+}
+
+impl CounterBank {
+    /// The Verilog expression of counter `i`'s chunk-0 addend, 17 bits.
+    fn addend(i: usize) -> String {
+        match counter_kind(i) {
+            CounterKind::Event => format!("{{16'h0, inc[{i}]}}"),
+            CounterKind::RxBytes => format!("{{1'b0, bytes & {{16{{add[{i}]}}}}}}"),
+            CounterKind::TxBytes => format!("{{1'b0, tx_bytes & {{16{{add_tx[{i}]}}}}}}"),
+        }
+    }
 }
 
 impl Logic for CounterBank {
     fn update(&mut self) {
         if self.clock.pos_edge() {
             let mut next: Bits<COUNTER_BITS> = Bits::default();
-            if !(self.rst.val() || self.clear.val()) {
-                let (inc, add, add_tx) = (self.inc.val(), self.add.val(), self.add_tx.val());
+            let mut carries: Bits<CARRY_BITS> = Bits::default();
+            let zero = std::mem::replace(&mut self._zero, self.rst.val() || self.clear.val());
+            if !zero {
                 let bytes = self.bytes.val().to_u64();
                 let tx_bytes = self.tx_bytes.val().to_u64();
                 for i in 0..COUNTERS {
-                    let mut c = self.counters.val().get_bits::<64>(64 * i).to_u64();
-                    if inc.get_bit(i) {
-                        c = c.wrapping_add(1);
-                    }
-                    if add.get_bit(i) {
-                        c = c.wrapping_add(bytes);
-                    }
-                    if add_tx.get_bit(i) {
-                        c = c.wrapping_add(tx_bytes);
-                    }
-                    for b in 0..64 {
-                        next = next.replace_bit(64 * i + b, c >> b & 1 != 0);
+                    let add = match counter_kind(i) {
+                        CounterKind::Event => u64::from(self.inc.val().get_bit(i)),
+                        CounterKind::RxBytes if self.add.val().get_bit(i) => bytes,
+                        CounterKind::TxBytes if self.add_tx.val().get_bit(i) => tx_bytes,
+                        _ => 0,
+                    };
+                    let k = self.carries.val().get_bits::<3>(3 * i).to_u64();
+                    let c = self.counters.val().get_bits::<64>(64 * i).to_u64();
+                    for j in 0..4 {
+                        let chunk = c >> (16 * j) & 0xFFFF;
+                        let owed = if j == 0 { add } else { k >> (j - 1) & 1 };
+                        let s = chunk + owed;
+                        if j < 3 {
+                            carries = carries.replace_bit(3 * i + j, s >> 16 != 0);
+                        }
+                        for b in 0..16 {
+                            next = next.replace_bit(64 * i + 16 * j + b, s >> b & 1 != 0);
+                        }
                     }
                 }
             }
             self.counters.next = next;
+            self.carries.next = carries;
         }
     }
 
     fn connect(&mut self) {
         self.counters.connect();
+        self.carries.connect();
     }
 
     fn hdl(&self) -> Verilog {
-        // each counter loads only when it counts (a clock enable; in
-        // Verilator an idle counter costs one test, not a 64-bit add)
-        let mut v = String::from("always @(posedge clock) begin\n  if (rst | clear) begin\n");
-        v.push_str(&format!(
-            "    counters <= {COUNTER_BITS}'h0;\n  end else begin\n"
-        ));
+        // `zero` (rst | clear, registered) is the chunks' only reset: a
+        // flip-flop driving set/reset pins alone, which place and route can
+        // put on a global net (as a LUT of rst, clear and each enable it
+        // was a 5,000-load net of 7 ns). Each chunk loads only when
+        // something is owed to it (a clock enable; in Verilator an idle
+        // counter costs four tests).
+        let mut v = format!(
+            "reg zero;\nalways @(posedge clock) zero <= rst | clear;\nalways @(posedge clock) begin\n  if (zero) begin\n    counters <= {COUNTER_BITS}'h0;\n    carries <= {CARRY_BITS}'h0;\n  end else begin\n"
+        );
+        let mut sums = String::new();
         for i in 0..COUNTERS {
-            let (hi, lo) = (64 * i + 63, 64 * i);
-            v.push_str(&format!(
-                "    if (inc[{i}] | add[{i}] | add_tx[{i}]) counters[{hi}:{lo}] <= counters[{hi}:{lo}] + {{63'h0, inc[{i}]}} + (add[{i}] ? {{48'h0, bytes}} : 64'h0) + (add_tx[{i}] ? {{48'h0, tx_bytes}} : 64'h0);\n"
-            ));
+            let owed = [
+                match counter_kind(i) {
+                    CounterKind::Event => format!("inc[{i}]"),
+                    CounterKind::RxBytes => format!("add[{i}]"),
+                    CounterKind::TxBytes => format!("add_tx[{i}]"),
+                },
+                format!("carries[{}]", 3 * i),
+                format!("carries[{}]", 3 * i + 1),
+                format!("carries[{}]", 3 * i + 2),
+            ];
+            for (j, en) in owed.iter().enumerate() {
+                let (hi, lo) = (64 * i + 16 * j + 15, 64 * i + 16 * j);
+                let addend = if j == 0 {
+                    Self::addend(i)
+                } else {
+                    "17'h1".to_string()
+                };
+                if j < 3 {
+                    let k = 3 * i + j;
+                    sums.push_str(&format!(
+                        "wire [16:0] sum_{k} = {{1'b0, counters[{hi}:{lo}]}} + {addend};\n"
+                    ));
+                    v.push_str(&format!(
+                        "    if ({en}) counters[{hi}:{lo}] <= sum_{k}[15:0];\n    carries[{k}] <= {en} & sum_{k}[16];\n"
+                    ));
+                } else {
+                    v.push_str(&format!(
+                        "    if ({en}) counters[{hi}:{lo}] <= counters[{hi}:{lo}] + 16'h1;\n"
+                    ));
+                }
+            }
         }
         v.push_str("  end\nend\n");
+        v.insert_str(0, &sums);
+        // the bits no counter of their kind reads (Verilator's lint skips
+        // a signal whose name contains "unused")
+        let unused: Vec<String> = (0..COUNTERS)
+            .flat_map(|i| {
+                let kind = counter_kind(i);
+                [
+                    (CounterKind::Event, "inc"),
+                    (CounterKind::RxBytes, "add"),
+                    (CounterKind::TxBytes, "add_tx"),
+                ]
+                .into_iter()
+                .filter(move |&(k, _)| k != kind)
+                .map(move |(_, bus)| format!("{bus}[{i}]"))
+            })
+            .collect();
+        v.push_str(&format!("wire bits_unused = ^{{{}}};\n", unused.join(", ")));
         Verilog::Custom(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_adds_the_owed_carries() {
+        assert_eq!(counter_value(0xFFFF_FFFF_FFFF_0000, 0b001), 0);
+        assert_eq!(counter_value(0x0000_FFFF_0000_0005, 0b011), 0x0001_0000_0001_0005);
+        assert_eq!(counter_value(0, 0b100), 1 << 48);
     }
 }

@@ -14,3 +14,12 @@ pub mod counter_bank;
 pub mod counter_events;
 pub mod regfile;
 pub mod regfile_verilog;
+
+/// Clocks from a `wr_en` cycle of [`regfile::RegFile`] to the cycle its
+/// effect (storage, `wr_err`) is visible: the request is registered, then
+/// decoded.
+pub const REG_WR_LATENCY: usize = 2;
+/// Clocks from an `rd_en` cycle of [`regfile::RegFile`] to the cycle its
+/// `rd_data`/`rd_err` are valid: request, page mux, page pick, and three
+/// 16-bit stages adding a counter's owed carries.
+pub const REG_RD_LATENCY: usize = 6;

@@ -2,20 +2,29 @@
 //! the one register-map definition ([`ferronic_regmap::RegMap`]).
 //!
 //! Like the CRC networks, its Verilog is custom text computed from the map
-//! (a write decoder with byte strobes, a registered read mux, the counter
-//! shadow), and its Rust `update()` interprets the very same map, so the two
-//! cannot disagree.
+//! (a write decoder with byte strobes, a pipelined read mux, the counters'
+//! carry resolution and shadow), and its Rust `update()` interprets the very
+//! same map with the same pipeline timing, so the two cannot disagree.
+//! Every path is at most a 16-bit decode, a 32:1 mux or a 16-bit add
+//! between flip-flops (issue 12's timing targets).
 //!
 //! * `wr_en`/`wr_addr` (16-bit byte address)/`wr_data` (32)/`wr_strb` (4):
-//!   one write, applied at the clock edge. `wr_err` (registered, held until
-//!   the next write) is 1 when that write's address was not a mapped
-//!   register (exact, aligned match; RO registers accept and ignore writes).
-//! * `rd_en`/`rd_addr`: one read; `rd_data` (32) and `rd_err` are
-//!   registered and hold until the next read. WO registers and unmapped
-//!   addresses read 0; unmapped ones set `rd_err`.
-//! * Counters arrive on `counters` (64 bits each, counter i at bits
-//!   64i+63..64i). Reading counter i's low word latches its high word into
-//!   a shadow that any `*_HI` read returns: read LO then HI, never torn.
+//!   one write, registered, then applied at the next clock edge: storage,
+//!   `wr_err`, `clear` and `strobes` change [`crate::control::REG_WR_LATENCY`]
+//!   (2) clocks after the `wr_en` cycle. `wr_err` (held until the next
+//!   write) is 1 when that write's address was not a mapped register
+//!   (exact, aligned match; RO registers accept and ignore writes).
+//! * `rd_en`/`rd_addr`: one read; `rd_data` (32) and `rd_err` load
+//!   [`crate::control::REG_RD_LATENCY`] (6) clocks after the `rd_en` cycle
+//!   and hold until the next read leaves. The source is sampled one clock
+//!   after `rd_en`. WO registers and unmapped addresses read 0; unmapped
+//!   ones set `rd_err`. Requests may enter every clock (the pipeline does
+//!   not stall).
+//! * Counters arrive as chunks on `counters` (64 bits each, counter i at
+//!   bits 64i+63..64i) with their owed carries on `carries` (3 bits each);
+//!   a read adds them up ([`crate::control::counter_bank::counter_value`]).
+//!   Reading counter i's low word latches its high word into a shadow that
+//!   any `*_HI` read returns: read LO then HI, never torn.
 //! * Datapath outputs: `enable`, `tx_enable`, `tag_format` (4), `tag_mode` (2) from
 //!   `datapath.CTRL`, `default_queue` ([`crate::RX_QUEUE_BITS`]) from
 //!   `datapath.DEFAULT_QUEUE`, and `clear`, a one-cycle pulse when 1 is
@@ -25,9 +34,12 @@
 //!   and `rss_queue`, indirection entry `rss_index` (7 bits in; entry e is
 //!   byte e of `rss.TABLE*`, its low bits the queue).
 
-use crate::{COUNTER_BITS, HS_CFG_BITS, HS_STORAGE, INPUT_BITS, RX_QUEUE_BITS, STROBES};
+use crate::control::counter_bank::counter_value;
+use crate::control::REG_RD_LATENCY;
+use crate::{CARRY_BITS, COUNTER_BITS, HS_CFG_BITS, HS_STORAGE, INPUT_BITS, RX_QUEUE_BITS, STROBES};
 use ferronic_regmap::{Access, RegMap, Source};
 use rust_hdl::prelude::*;
+use std::collections::VecDeque;
 
 /// Register file generated from the map; see the module documentation.
 #[derive(LogicBlock)]
@@ -44,6 +56,9 @@ pub struct RegFile {
     pub rd_data: Signal<Out, Bits<32>>,
     pub rd_err: Signal<Out, Bit>,
     pub counters: Signal<In, Bits<COUNTER_BITS>>,
+    /// The counters' owed carries, 3 bits each (see
+    /// [`crate::control::counter_bank`]).
+    pub carries: Signal<In, Bits<CARRY_BITS>>,
     pub enable: Signal<Out, Bit>,
     pub tx_enable: Signal<Out, Bit>,
     pub tag_format: Signal<Out, Bits<4>>,
@@ -64,11 +79,26 @@ pub struct RegFile {
     _sim: Box<SimState>,
 }
 
-/// The Rust model's state: the map, storage words and the counter shadow.
+/// A read on its way through the pipeline, as sampled at R2.
+#[derive(Clone, Copy)]
+enum Read {
+    /// A register's value and `rd_err`.
+    Word(u32, bool),
+    /// A counter's LO word and the HI word for the shadow.
+    Lo(u32, u32),
+    /// A counter's HI word: the shadow as R6 finds it.
+    Hi,
+}
+
+/// The Rust model's state: the map, storage words, the counter shadow and
+/// the requests in the read and write pipelines.
 struct SimState {
     map: RegMap,
     storage: Vec<u32>,
     shadow: u32,
+    r1: Option<u32>,
+    reads: VecDeque<Option<Read>>,
+    w1: Option<(u32, u32, u32)>,
     ctrl: usize,
     default_queue: usize,
     rss_ctrl: usize,
@@ -99,6 +129,9 @@ impl RegFile {
             map: map.clone(),
             storage,
             shadow: 0,
+            r1: None,
+            reads: [None; REG_RD_LATENCY - 2].into(),
+            w1: None,
         };
         RegFile {
             clock: Default::default(),
@@ -113,6 +146,7 @@ impl RegFile {
             rd_data: Default::default(),
             rd_err: Default::default(),
             counters: Default::default(),
+            carries: Default::default(),
             enable: Default::default(),
             tx_enable: Default::default(),
             tag_format: Default::default(),
@@ -127,6 +161,51 @@ impl RegFile {
             inputs: Default::default(),
             strobes: Default::default(),
             _sim: Box::new(sim),
+        }
+    }
+
+    /// What a read of `ra` returns, sampled now (the read path's R2).
+    fn sample(&self, ra: u32) -> Read {
+        let sim = &self._sim;
+        let err = sim.map.at(ra).is_none();
+        let v = match sim.map.at(ra).map(|r| (r.access, r.source)) {
+            Some((Access::Wo, _)) | None => 0,
+            Some((_, Source::Const(v) | Source::BuildConst(v))) => v,
+            Some((_, Source::Storage(_))) => {
+                let k = sim.map.storage().iter().position(|s| s.offset == ra);
+                sim.storage[k.unwrap()]
+            }
+            Some((_, Source::CounterLo(i))) => {
+                let c = self.counters.val().get_bits::<64>(64 * i).to_u64();
+                let k = self.carries.val().get_bits::<3>(3 * i).to_u64();
+                let v = counter_value(c, k);
+                return Read::Lo(v as u32, (v >> 32) as u32);
+            }
+            Some((_, Source::CounterHi(_))) => return Read::Hi,
+            Some((_, Source::Clear | Source::Strobe(_))) => 0,
+            Some((_, Source::Input(i))) => self.inputs.val().get_bits::<32>(32 * i).to_u64() as u32,
+        };
+        Read::Word(v, err)
+    }
+
+    /// Applies a write (the write path's W2).
+    fn write(&mut self, wa: u32, d: u32, strb: u32) {
+        let sim = &mut self._sim;
+        self.wr_err.next = sim.map.at(wa).is_none();
+        match sim.map.at(wa).map(|r| (r.access, r.source)) {
+            Some((Access::Rw | Access::Wo, Source::Storage(_))) => {
+                let k = sim.map.storage().iter().position(|s| s.offset == wa);
+                let w = &mut sim.storage[k.unwrap()];
+                for b in 0..4 {
+                    if strb >> b & 1 != 0 {
+                        let m = 0xFFu32 << (8 * b);
+                        *w = (*w & !m) | (d & m);
+                    }
+                }
+            }
+            Some((_, Source::Clear)) => self.clear.next = d & 1 != 0,
+            Some((_, Source::Strobe(i))) => self.strobes.next = Bits::default().replace_bit(i, true),
+            _ => {}
         }
     }
 
@@ -216,68 +295,50 @@ pub(crate) fn hs_first(map: &RegMap) -> usize {
 
 impl Logic for RegFile {
     fn update(&mut self) {
-        let wa = self.wr_addr.val().to_u64() as u32;
-        let ra = self.rd_addr.val().to_u64() as u32;
         if self.clock.pos_edge() {
             self.clear.next = false;
             self.strobes.next = Bits::default();
             if self.rst.val() {
-                self._sim.storage = reset_values(&self._sim.map);
-                self._sim.shadow = 0;
+                let sim = &mut self._sim;
+                sim.storage = reset_values(&sim.map);
+                sim.shadow = 0;
+                sim.r1 = None;
+                sim.w1 = None;
+                sim.reads = [None; REG_RD_LATENCY - 2].into();
                 self.rd_data.next = 0_u64.into();
                 self.rd_err.next = false;
                 self.wr_err.next = false;
             } else {
-                let counter = |i: usize, hi: bool| -> u32 {
-                    self.counters
-                        .val()
-                        .get_bits::<32>(64 * i + if hi { 32 } else { 0 })
-                        .to_u64() as u32
-                };
-                if self.rd_en.val() {
-                    let mut shadow = self._sim.shadow;
-                    let v = match self._sim.map.at(ra).map(|r| (r.access, r.source)) {
-                        Some((Access::Wo, _)) | None => 0,
-                        Some((_, Source::Const(v) | Source::BuildConst(v))) => v,
-                        Some((_, Source::Storage(_))) => {
-                            let k = self._sim.map.storage().iter().position(|s| s.offset == ra);
-                            self._sim.storage[k.unwrap()]
+                // R6: the read that entered four clocks ago leaves
+                if let Some(done) = self._sim.reads.pop_front().flatten() {
+                    let (v, err) = match done {
+                        Read::Word(v, err) => (v, err),
+                        Read::Lo(v, hi) => {
+                            self._sim.shadow = hi;
+                            (v, false)
                         }
-                        Some((_, Source::CounterLo(i))) => {
-                            shadow = counter(i, true);
-                            counter(i, false)
-                        }
-                        Some((_, Source::CounterHi(_))) => self._sim.shadow,
-                        Some((_, Source::Clear | Source::Strobe(_))) => 0,
-                        Some((_, Source::Input(i))) => {
-                            self.inputs.val().get_bits::<32>(32 * i).to_u64() as u32
-                        }
+                        Read::Hi => (self._sim.shadow, false),
                     };
-                    self._sim.shadow = shadow;
                     self.rd_data.next = u64::from(v).into();
-                    self.rd_err.next = self._sim.map.at(ra).is_none();
+                    self.rd_err.next = err;
+                }
+                // R2: the read registered one clock ago samples its source
+                let sampled = self._sim.r1.take().map(|ra| self.sample(ra));
+                self._sim.reads.push_back(sampled);
+                // W2: the write registered one clock ago takes effect
+                if let Some((wa, d, strb)) = self._sim.w1.take() {
+                    self.write(wa, d, strb);
+                }
+                if self.rd_en.val() {
+                    self._sim.r1 = Some(self.rd_addr.val().to_u64() as u32);
                 }
                 if self.wr_en.val() {
-                    let d = self.wr_data.val().to_u64() as u32;
-                    let strb = self.wr_strb.val().to_u64() as u32;
-                    self.wr_err.next = self._sim.map.at(wa).is_none();
-                    match self._sim.map.at(wa).map(|r| (r.access, r.source)) {
-                        Some((Access::Rw | Access::Wo, Source::Storage(_))) => {
-                            let k = self._sim.map.storage().iter().position(|s| s.offset == wa);
-                            let w = &mut self._sim.storage[k.unwrap()];
-                            for b in 0..4 {
-                                if strb >> b & 1 != 0 {
-                                    let m = 0xFFu32 << (8 * b);
-                                    *w = (*w & !m) | (d & m);
-                                }
-                            }
-                        }
-                        Some((_, Source::Clear)) => self.clear.next = d & 1 != 0,
-                        Some((_, Source::Strobe(i))) => {
-                            self.strobes.next = Bits::default().replace_bit(i, true)
-                        }
-                        _ => {}
-                    }
+                    let w = (
+                        self.wr_addr.val().to_u64() as u32,
+                        self.wr_data.val().to_u64() as u32,
+                        self.wr_strb.val().to_u64() as u32,
+                    );
+                    self._sim.w1 = Some(w);
                 }
             }
         }
@@ -328,6 +389,33 @@ mod tests {
         assert!(simulate(u, 100));
     }
 
+    /// Clocks `n` times with the request inputs idle.
+    fn idle(u: &mut RegFile, n: usize) {
+        u.wr_en.next = false;
+        u.rd_en.next = false;
+        for _ in 0..n {
+            clock(u);
+        }
+    }
+
+    /// One read of `a`: its `rd_data` after [`REG_RD_LATENCY`] clocks.
+    fn read(u: &mut RegFile, a: u64) -> (u64, bool) {
+        u.rd_en.next = true;
+        u.rd_addr.next = a.into();
+        clock(u);
+        idle(u, REG_RD_LATENCY - 1);
+        (u.rd_data.val().to_u64(), u.rd_err.val())
+    }
+
+    fn write(u: &mut RegFile, a: u64, d: u64, strb: u64) {
+        u.wr_en.next = true;
+        u.wr_addr.next = a.into();
+        u.wr_data.next = d.into();
+        u.wr_strb.next = strb.into();
+        clock(u);
+        idle(u, crate::control::REG_WR_LATENCY - 1);
+    }
+
     #[test]
     fn strobes_errors_and_untorn_counters() {
         let map = crate::verilog::regmap(0, 0);
@@ -341,40 +429,49 @@ mod tests {
         u.rst.next = false;
         assert!(u.enable.val(), "CTRL resets enabled");
         // byte strobe 0b0101 on SCRATCH, then read it back
-        u.wr_en.next = true;
-        u.wr_addr.next = scratch.into();
-        u.wr_data.next = 0x1122_3344_u64.into();
-        u.wr_strb.next = 0b0101_u64.into();
-        clock(&mut u);
-        u.wr_addr.next = ctrl.into();
-        u.wr_data.next = 0x0000_0241_u64.into();
-        u.wr_strb.next = 0xF_u64.into();
-        clock(&mut u);
+        write(&mut u, scratch, 0x1122_3344, 0b0101);
+        write(&mut u, ctrl, 0x241, 0xF);
         assert!(!u.wr_err.val());
         assert!(u.enable.val());
         assert_eq!(u.tag_format.val().to_u64(), 4);
         assert_eq!(u.tag_mode.val().to_u64(), 2);
-        u.wr_addr.next = 0x0FFE_u64.into();
-        clock(&mut u);
+        write(&mut u, 0x0FFE, 0, 0xF);
         assert!(u.wr_err.val(), "unmapped write");
-        u.wr_en.next = false;
-        u.rd_en.next = true;
-        u.rd_addr.next = scratch.into();
-        clock(&mut u);
-        assert_eq!(u.rd_data.val().to_u64(), 0x0022_0044);
-        // counter 0 = 0x1_0000_0005: LO latches HI; HI returns the latch
-        let mut c: Bits<COUNTER_BITS> = Bits::default();
-        c = c
-            .replace_bit(0, true)
-            .replace_bit(2, true)
-            .replace_bit(32, true);
+        assert_eq!(read(&mut u, scratch), (0x0022_0044, false));
+        assert_eq!(read(&mut u, 0x0FFC), (0, true), "unmapped read");
+        // counter 0 = chunks 0x0000_FFFF_FFFF_0005 owing k0 and k1:
+        // 0x0001_0001_0000_0005 (k0 ripples into chunk 3). LO latches HI;
+        // HI returns the latch.
+        let c: Bits<COUNTER_BITS> = Bits::<COUNTER_BITS>::from(0x0000_FFFF_FFFF_0005_u64);
         u.counters.next = c;
-        u.rd_addr.next = lo.into();
+        u.carries.next = 0b011_u64.into();
+        assert_eq!(read(&mut u, lo), (5, false));
+        u.counters.next = Bits::default();
+        u.carries.next = Bits::default();
+        assert_eq!(read(&mut u, lo + 4), (0x0001_0001, false), "high word torn");
+    }
+
+    #[test]
+    fn reads_enter_every_clock() {
+        let map = crate::verilog::regmap(0, 0);
+        let mut u = RegFile::new(&map);
+        u.connect_all();
+        u.rst.next = true;
         clock(&mut u);
-        assert_eq!(u.rd_data.val().to_u64(), 5);
-        u.counters.next = Bits::default().replace_bit(33, true);
-        u.rd_addr.next = (lo + 4).into();
-        clock(&mut u);
-        assert_eq!(u.rd_data.val().to_u64(), 1, "high word torn");
+        u.rst.next = false;
+        let regs = ["identity.MAGIC", "identity.SCRATCH", "datapath.CTRL"];
+        let mut out = vec![];
+        for k in 0..regs.len() + REG_RD_LATENCY {
+            u.rd_en.next = k < regs.len();
+            if let Some(r) = regs.get(k) {
+                u.rd_addr.next = u64::from(map.reg(r).unwrap().offset).into();
+            }
+            clock(&mut u);
+            out.push(u.rd_data.val().to_u64());
+        }
+        let magic = out[REG_RD_LATENCY - 1];
+        assert_eq!(magic, 0x4645_5252);
+        assert_eq!(out[REG_RD_LATENCY], 0);
+        assert_eq!(out[REG_RD_LATENCY + 1] & 1, 1, "CTRL.ENABLE");
     }
 }

@@ -1,29 +1,22 @@
 //! The Verilog of [`crate::control::regfile::RegFile`] for a register map:
-//! the write decoder with byte strobes, the registered read mux, the
-//! counter shadow, the live inputs and strobes, all generated from the one
-//! map definition.
+//! the write decoder with byte strobes, the pipelined read mux, the
+//! counters' carry resolution and shadow, the live inputs and strobes, all
+//! generated from the one map definition.
 
 use crate::control::regfile::{hs_first, HS_FIELDS};
 use crate::{HS_STORAGE, STROBES};
-use ferronic_regmap::{Access, RegMap, Source};
+use ferronic_regmap::{Access, Reg, RegMap, Source};
+use std::collections::BTreeMap;
 
 /// The Verilog body of [`crate::control::regfile::RegFile`] for `map`.
 pub fn verilog(map: &RegMap) -> String {
     let st = map.storage();
     let n = st.len();
-    let mut v = format!("reg [{}:0] storage;\nreg [31:0] shadow;\n", 32 * n - 1);
+    let mut v = format!("wire [{}:0] storage;\nreg [31:0] shadow;\n", 32 * n - 1);
     let ctrl = map.storage_index("datapath.CTRL").expect("datapath.CTRL");
     let dq = map
         .storage_index("datapath.DEFAULT_QUEUE")
         .expect("DEFAULT_QUEUE");
-    let reset: Vec<String> = st
-        .iter()
-        .rev()
-        .map(|r| match r.source {
-            Source::Storage(x) => format!("32'h{x:08x}"),
-            _ => unreachable!(),
-        })
-        .collect();
     v.push_str(&format!(
         "always @(*) begin\n  enable = storage[{c}];\n  tx_enable = storage[{c} + 1];\n  tag_format = storage[{c4}:{c1}];\n  tag_mode = storage[{c9}:{c8}];\n  default_queue = storage[{dh}:{dl}];\nend\n",
         c = 32 * ctrl,
@@ -71,40 +64,57 @@ pub fn verilog(map: &RegMap) -> String {
     );
     parts.reverse();
     v.push_str(&format!("always @(*) hs_cfg = {{{}}};\n", parts.join(", ")));
+    v.push_str(&write_path(map));
+    v.push_str(&read_path(map));
+    v
+}
+
+/// `case` labels of every mapped register.
+fn mapped_labels(map: &RegMap) -> String {
     let mapped: Vec<String> = map
         .regs()
         .map(|r| format!("16'h{:04x}", r.offset))
         .collect();
-    let m = mapped.join(", ");
-    v.push_str(&format!(
-        "always @(posedge clock) begin\n  clear <= 1'b0;\n  strobes <= {STROBES}'d0;\n  if (rst) begin\n    storage <= {{{}}};\n    shadow <= 32'h0;\n    rd_data <= 32'h0;\n    rd_err <= 1'b0;\n    wr_err <= 1'b0;\n  end else begin\n",
-        reset.join(", ")
-    ));
-    v.push_str(&format!(
-        "    if (wr_en) begin\n      case (wr_addr)\n        {m}: wr_err <= 1'b0;\n        default: wr_err <= 1'b1;\n      endcase\n    end\n    if (rd_en) begin\n      case (rd_addr)\n        {m}: rd_err <= 1'b0;\n        default: rd_err <= 1'b1;\n      endcase\n    end\n"
-    ));
-    v.push_str("    if (wr_en) begin\n      case (wr_addr)\n");
+    mapped.join(", ")
+}
+
+/// The write path: the request registered (W1), then decoded into the
+/// storage word's byte enables, `wr_err`, `clear` and the strobes (W2).
+/// Each storage word is its own register with its own `always` block (one
+/// 6,000-bit register written by slices made synthesis build a mux over
+/// all of it per case arm).
+fn write_path(map: &RegMap) -> String {
+    let st = map.storage();
+    let m = mapped_labels(map);
+    let mut v = String::from(
+        "reg w1_en;\nreg [15:0] w1_a;\nreg [31:0] w1_d;\nreg [3:0] w1_s;\nalways @(posedge clock) begin\n  w1_en <= wr_en & ~rst;\n  w1_a <= wr_addr;\n  w1_d <= wr_data;\n  w1_s <= wr_strb;\nend\n",
+    );
     for (k, r) in st.iter().enumerate() {
-        if r.access == Access::Ro {
-            continue;
-        }
-        v.push_str(&format!("        16'h{:04x}: begin\n", r.offset));
-        for b in 0..4 {
-            let lo = 32 * k + 8 * b;
-            v.push_str(&format!(
-                "          if (wr_strb[{b}]) storage[{}:{lo}] <= wr_data[{}:{}];\n",
-                lo + 7,
-                8 * b + 7,
-                8 * b
-            ));
-        }
-        v.push_str("        end\n");
-    }
-    for r in map.regs().filter(|r| r.source == Source::Clear) {
+        let Source::Storage(x) = r.source else {
+            unreachable!()
+        };
         v.push_str(&format!(
-            "        16'h{:04x}: clear <= wr_data[0];\n",
-            r.offset
+            "reg [31:0] st_{k};\nalways @(posedge clock) begin\n  if (rst) st_{k} <= 32'h{x:08x};\n"
         ));
+        if r.access != Access::Ro {
+            v.push_str(&format!("  else if (w1_en && w1_a == 16'h{:04x}) begin\n", r.offset));
+            for b in 0..4 {
+                let (h, l) = (8 * b + 7, 8 * b);
+                v.push_str(&format!(
+                    "    if (w1_s[{b}]) st_{k}[{h}:{l}] <= w1_d[{h}:{l}];\n"
+                ));
+            }
+            v.push_str("  end\n");
+        }
+        v.push_str("end\n");
+    }
+    let words: Vec<String> = (0..st.len()).rev().map(|k| format!("st_{k}")).collect();
+    v.push_str(&format!("assign storage = {{{}}};\n", words.join(", ")));
+    v.push_str(&format!(
+        "always @(posedge clock) begin\n  clear <= 1'b0;\n  strobes <= {STROBES}'d0;\n  if (rst) begin\n    wr_err <= 1'b0;\n  end else if (w1_en) begin\n      case (w1_a)\n        {m}: wr_err <= 1'b0;\n        default: wr_err <= 1'b1;\n      endcase\n      case (w1_a)\n"
+    ));
+    for r in map.regs().filter(|r| r.source == Source::Clear) {
+        v.push_str(&format!("        16'h{:04x}: clear <= w1_d[0];\n", r.offset));
     }
     for r in map.regs() {
         if let Source::Strobe(i) = r.source {
@@ -117,30 +127,112 @@ pub fn verilog(map: &RegMap) -> String {
             v.push_str(&format!("        16'h{:04x}: {bit} <= 1'b1;\n", r.offset));
         }
     }
-    v.push_str(
-        "        default: ;\n      endcase\n    end\n    if (rd_en) begin\n      case (rd_addr)\n",
-    );
-    for r in map.regs() {
-        let rhs = match (r.access, r.source) {
-            (Access::Wo, _) => continue,
-            (_, Source::Const(x) | Source::BuildConst(x)) => format!("rd_data <= 32'h{x:08x};"),
-            (_, Source::Storage(_)) => {
-                let k = st.iter().position(|s| s.offset == r.offset).unwrap();
-                format!("rd_data <= storage[{}:{}];", 32 * k + 31, 32 * k)
-            }
-            (_, Source::CounterLo(i)) => format!(
-                "begin rd_data <= counters[{}:{}]; shadow <= counters[{}:{}]; end",
-                64 * i + 31,
-                64 * i,
-                64 * i + 63,
-                64 * i + 32
-            ),
-            (_, Source::CounterHi(_)) => "rd_data <= shadow;".to_string(),
-            (_, Source::Input(i)) => format!("rd_data <= inputs[{}:{}];", 32 * i + 31, 32 * i),
-            (_, Source::Clear | Source::Strobe(_)) => continue,
-        };
-        v.push_str(&format!("        16'h{:04x}: {rhs}\n", r.offset));
+    v.push_str("        default: ;\n      endcase\n  end\nend\n");
+    v
+}
+
+/// The value a read of `r` returns in its page mux (counters go their
+/// own way), if not 0.
+fn word(map: &RegMap, r: &Reg) -> Option<String> {
+    let st = map.storage();
+    match (r.access, r.source) {
+        (Access::Wo, _) => None,
+        (_, Source::Const(x) | Source::BuildConst(x)) => Some(format!("32'h{x:08x}")),
+        (_, Source::Storage(_)) => {
+            let k = st.iter().position(|s| s.offset == r.offset).unwrap();
+            Some(format!("storage[{}:{}]", 32 * k + 31, 32 * k))
+        }
+        (_, Source::Input(i)) => Some(format!("inputs[{}:{}]", 32 * i + 31, 32 * i)),
+        _ => None,
     }
-    v.push_str("        default: rd_data <= 32'h0;\n      endcase\n    end\n  end\nend\n");
+}
+
+/// The read path, six stages (see [`crate::control::REG_RD_LATENCY`]):
+/// R1 registers the request; R2 muxes each 128-byte page's words by
+/// address bits 6:2 (and each page's counters, chunks and owed carries,
+/// by bits 6:3) and decodes whether the address is mapped, a counter's LO
+/// or HI; R3 picks the page by bits 11:7; R4, R5 and R6 add a counter's
+/// owed carries 16 bits at a time (R6 also latches the HI word into the
+/// shadow); `rd_data`/`rd_err` load at R6.
+fn read_path(map: &RegMap) -> String {
+    let m = mapped_labels(map);
+    let label = |f: &dyn Fn(&Source) -> bool| -> String {
+        let l: Vec<String> = map
+            .regs()
+            .filter(|r| f(&r.source))
+            .map(|r| format!("16'h{:04x}", r.offset))
+            .collect();
+        l.join(", ")
+    };
+    let los = label(&|s| matches!(s, Source::CounterLo(_)));
+    let his = label(&|s| matches!(s, Source::CounterHi(_)));
+    let mut pages: BTreeMap<u32, Vec<(u32, String)>> = BTreeMap::new();
+    let mut cpages: BTreeMap<u32, Vec<(u32, usize)>> = BTreeMap::new();
+    for r in map.regs() {
+        assert!(r.offset < 0x1000, "register {} above 0x0fff", r.name);
+        if let Source::CounterLo(i) = r.source {
+            cpages
+                .entry(r.offset >> 7)
+                .or_default()
+                .push((r.offset >> 3 & 15, i));
+        } else if let Some(w) = word(map, r) {
+            pages.entry(r.offset >> 7).or_default().push((r.offset >> 2 & 31, w));
+        }
+    }
+    let mut v = String::from(
+        "reg r1_en, r2_en, r3_en, r4_en, r5_en;\nreg [15:0] r1_a;\nreg [4:0] r2_p;\nreg r2_ok, r2_lo, r2_hi, r3_ok, r3_lo, r3_hi, r4_ok, r4_lo, r4_hi, r5_ok, r5_lo, r5_hi;\nreg [31:0] r3_w, r4_w, r5_w, r4_lo32, r5_lo32;\nreg [66:0] r3_c;\nreg [15:0] r4_c2, r4_c3, r5_mid, r5_c3;\nreg r4_k1, r4_k2, r4_y, r5_k2, r5_y;\n",
+    );
+    for p in pages.keys() {
+        v.push_str(&format!("reg [31:0] pg_{p};\n"));
+    }
+    for p in cpages.keys() {
+        v.push_str(&format!("reg [66:0] cp_{p};\n"));
+    }
+    // R1, R2
+    v.push_str("always @(posedge clock) begin\n  r1_en <= rd_en & ~rst;\n  r1_a <= rd_addr;\n  r2_en <= r1_en & ~rst;\n  r2_p <= r1_a[11:7];\n");
+    v.push_str(&format!(
+        "  case (r1_a)\n    {m}: r2_ok <= 1'b1;\n    default: r2_ok <= 1'b0;\n  endcase\n  case (r1_a)\n    {los}: r2_lo <= 1'b1;\n    default: r2_lo <= 1'b0;\n  endcase\n  case (r1_a)\n    {his}: r2_hi <= 1'b1;\n    default: r2_hi <= 1'b0;\n  endcase\n"
+    ));
+    for (p, ws) in &pages {
+        v.push_str("  case (r1_a[6:2])\n");
+        for (w, e) in ws {
+            v.push_str(&format!("    5'd{w}: pg_{p} <= {e};\n"));
+        }
+        v.push_str(&format!("    default: pg_{p} <= 32'h0;\n  endcase\n"));
+    }
+    for (p, cs) in &cpages {
+        v.push_str("  case (r1_a[6:3])\n");
+        for (w, i) in cs {
+            v.push_str(&format!(
+                "    4'd{w}: cp_{p} <= {{carries[{}:{}], counters[{}:{}]}};\n",
+                3 * i + 2,
+                3 * i,
+                64 * i + 63,
+                64 * i
+            ));
+        }
+        v.push_str(&format!("    default: cp_{p} <= 67'h0;\n  endcase\n"));
+    }
+    // R3
+    v.push_str("  r3_en <= r2_en & ~rst;\n  r3_ok <= r2_ok;\n  r3_lo <= r2_lo;\n  r3_hi <= r2_hi;\n  case (r2_p)\n");
+    for p in pages.keys() {
+        v.push_str(&format!("    5'd{p}: r3_w <= pg_{p} & {{32{{r2_ok}}}};\n"));
+    }
+    v.push_str("    default: r3_w <= 32'h0;\n  endcase\n  case (r2_p)\n");
+    for p in cpages.keys() {
+        v.push_str(&format!("    5'd{p}: r3_c <= cp_{p};\n"));
+    }
+    v.push_str("    default: r3_c <= 67'h0;\n  endcase\n");
+    // R4, R5, R6: the owed carries, 16 bits a stage
+    v.push_str(concat!(
+        "  r4_en <= r3_en & ~rst;\n  r4_ok <= r3_ok;\n  r4_lo <= r3_lo;\n  r4_hi <= r3_hi;\n  r4_w <= r3_w;\n",
+        "  {r4_y, r4_lo32[31:16]} <= {1'b0, r3_c[31:16]} + {16'h0, r3_c[64]};\n  r4_lo32[15:0] <= r3_c[15:0];\n",
+        "  r4_c2 <= r3_c[47:32];\n  r4_c3 <= r3_c[63:48];\n  r4_k1 <= r3_c[65];\n  r4_k2 <= r3_c[66];\n",
+        "  r5_en <= r4_en & ~rst;\n  r5_ok <= r4_ok;\n  r5_lo <= r4_lo;\n  r5_hi <= r4_hi;\n  r5_w <= r4_w;\n  r5_lo32 <= r4_lo32;\n",
+        "  {r5_y, r5_mid} <= {1'b0, r4_c2} + {16'h0, r4_k1} + {16'h0, r4_y};\n  r5_c3 <= r4_c3;\n  r5_k2 <= r4_k2;\n",
+        "  if (rst) begin\n    rd_data <= 32'h0;\n    rd_err <= 1'b0;\n    shadow <= 32'h0;\n  end else if (r5_en) begin\n",
+        "    rd_err <= ~r5_ok;\n    rd_data <= r5_lo ? r5_lo32 : r5_hi ? shadow : r5_w;\n",
+        "    if (r5_lo) shadow <= {r5_c3 + {15'h0, r5_k2} + {15'h0, r5_y}, r5_mid};\n  end\nend\n",
+    ));
     v
 }

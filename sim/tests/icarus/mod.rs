@@ -82,6 +82,20 @@ impl Script {
         self.read(&format!("counters.{name}_HI"));
     }
 
+    /// Sets counter `block.NAME`'s 64 bits to `v` by writing the counter
+    /// bank's register from the testbench (the hardware has no such path:
+    /// this reaches values no simulation could count to). Only while the
+    /// counter is idle: after a join and its last event.
+    pub fn preload_counter(&mut self, name: &str, v: u64) {
+        let i = self
+            .map
+            .counters
+            .iter()
+            .position(|c| c.name == name)
+            .unwrap_or_else(|| panic!("no counter {name}"));
+        self.ops.push(op(9, i as u32, v));
+    }
+
     /// Queues `frame` on `s_axis`, `gap(i)` idle cycles before beat i.
     pub fn rx(&mut self, frame: &[u8], mut gap: impl FnMut() -> u8) {
         let n = frame.len().div_ceil(8) as u32;

@@ -3,7 +3,8 @@
 //            1 write a<-b | 2 read a | 3 send a more s_axis beats | 4 send a
 //            more s_axis_tx beats | 5 join (both streams sent) | 6 quiet a
 //            cycles (no output beat) | 7 stall % m_axis = a, m_axis_tx = b |
-//            8 end
+//            8 end | 9 preload counter a with b (its chunks, written into
+//            the counter bank's register: test-only, while it is idle)
 //   rx.hex   one s_axis beat per line: [95:88] idle cycles before it,
 //            [72] tlast, [71:64] tkeep, [63:0] tdata
 //   tx.hex   one s_axis_tx beat per line: as rx, [75:73] tdest, [76] tuser
@@ -121,6 +122,7 @@ always @(posedge clk) begin
         5: state <= 3;
         6: begin quiet <= 0; state <= 4; end
         7: begin stall_rx <= op[95:64]; stall_tx <= op[63:0]; end
+        9: dut.bank.counters[op[95:64] * 64 +: 64] = op[63:0];
         default: begin $fwrite(fd, "E %0d\n", cyc); $fclose(fd); $finish; end
       endcase
     end
