@@ -135,9 +135,18 @@ fn random_frames_every_format_and_mode_equal_the_model() {
         ("RXQ0_BYTES".to_string(), 1 << 32),
     ]
     .into_iter()
-    .chain((0..8).map(|q| (format!("TXQ{q}_BYTES"), [1 << 16, 1 << 32, 1 << 48, 0][q % 4])))
+    .chain((0..8).map(|q| {
+        (
+            format!("TXQ{q}_BYTES"),
+            [1 << 16, 1 << 32, 1 << 48, 0][q % 4],
+        )
+    }))
     .map(|(n, b): (String, u64)| {
-        let below = if n.ends_with("BYTES") && !n.starts_with("TXQ") { 20_000 } else { 1_000 };
+        let below = if n.ends_with("BYTES") && !n.starts_with("TXQ") {
+            20_000
+        } else {
+            1_000
+        };
         (n, b.wrapping_sub(below))
     })
     .collect();

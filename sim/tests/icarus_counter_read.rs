@@ -156,13 +156,21 @@ fn counter_reads_add_the_owed_carries() {
         .args(["tb.v", "nic_core.v"])
         .output()
         .expect("iverilog installed (apt-get install iverilog)");
-    assert!(o.status.success(), "iverilog: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "iverilog: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let o = Command::new("vvp")
         .current_dir(dir.path())
         .args(["-n", "sim.vvp"])
         .output()
         .expect("vvp");
-    assert!(o.status.success(), "vvp: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "vvp: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let out: Vec<u32> = std::fs::read_to_string(dir.path().join("out.txt"))
         .unwrap()
         .lines()

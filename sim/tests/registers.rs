@@ -284,7 +284,10 @@ fn handshake_clocks_run_at_their_rates() {
             // TS_NOW is sampled one clock after each read issues and
             // answered REG_RD_LATENCY later: both reads lag by that
             let lag = 3 + 2 * REG_RD_LATENCY as u64;
-            assert!(got.abs_diff(want) <= lag, "div {div}: {got} ms after {want}");
+            assert!(
+                got.abs_diff(want) <= lag,
+                "div {div}: {got} ms after {want}"
+            );
         }
         let ms = ts.wrapping_sub(ts0);
         assert!(ms >= 2, "div {div}: the clock did not run");

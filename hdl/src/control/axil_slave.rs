@@ -142,9 +142,10 @@ impl Logic for AxilSlave {
                 self.w_strb.d.next = self.wstrb.val();
             }
         }
-        self.w_pipe.d.next = (self.w_pipe.q.val() << 1_u64) | bit_cast::<2, 1>(self.issue_w.val().into());
-        self.w_pprot.d.next =
-            (self.w_pprot.q.val() << 1_u64) | bit_cast::<2, 1>(self.cur_prot.val().get_bit(2).into());
+        self.w_pipe.d.next =
+            (self.w_pipe.q.val() << 1_u64) | bit_cast::<2, 1>(self.issue_w.val().into());
+        self.w_pprot.d.next = (self.w_pprot.q.val() << 1_u64)
+            | bit_cast::<2, 1>(self.cur_prot.val().get_bit(2).into());
         self.bq.push.next = self.w_pipe.q.val().get_bit(1);
         if self.w_pprot.q.val().get_bit(1) | self.wr_err.val() {
             self.bq.din.next = 2_u64.into();
@@ -165,15 +166,16 @@ impl Logic for AxilSlave {
         self.issue_r.next = self.arvalid.val() & self.arready.val();
         self.rd_addr.next = self.araddr.val();
         self.rd_en.next = self.issue_r.val() & ((self.arprot.val() & 4_u64) == 0_u64);
-        self.r_pipe.d.next = (self.r_pipe.q.val() << 1_u64) | bit_cast::<6, 1>(self.issue_r.val().into());
+        self.r_pipe.d.next =
+            (self.r_pipe.q.val() << 1_u64) | bit_cast::<6, 1>(self.issue_r.val().into());
         self.r_pprot.d.next =
             (self.r_pprot.q.val() << 1_u64) | bit_cast::<6, 1>(self.arprot.val().get_bit(2).into());
         self.rq.push.next = self.r_pipe.q.val().get_bit(5);
         if self.r_pprot.q.val().get_bit(5) {
             self.rq.din.next = bit_cast::<34, 2>(2_u64.into()) << 32_u64;
         } else if self.rd_err.val() {
-            self.rq.din.next =
-                (bit_cast::<34, 2>(2_u64.into()) << 32_u64) | bit_cast::<34, 32>(self.rd_data.val());
+            self.rq.din.next = (bit_cast::<34, 2>(2_u64.into()) << 32_u64)
+                | bit_cast::<34, 32>(self.rd_data.val());
         } else {
             self.rq.din.next = bit_cast::<34, 32>(self.rd_data.val());
         }
@@ -278,7 +280,11 @@ mod tests {
             }
             clock(&mut u);
         }
-        assert_eq!(issued[..20], (6..26).collect::<Vec<u64>>()[..], "one read per clock");
+        assert_eq!(
+            issued[..20],
+            (6..26).collect::<Vec<u64>>()[..],
+            "one read per clock"
+        );
         assert_eq!(got, issued, "every read answered in order with its data");
     }
 }

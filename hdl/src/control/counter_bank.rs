@@ -46,9 +46,7 @@ pub struct CounterBank {
 /// Counter `i`'s exact value from the chunks and pending carries of
 /// [`CounterBank`] (`c`: its 64 chunk bits, `k`: its 3 carry bits).
 pub fn counter_value(c: u64, k: u64) -> u64 {
-    (0..3).fold(c, |v, j| {
-        v.wrapping_add((k >> j & 1) << (16 * (j + 1)))
-    })
+    (0..3).fold(c, |v, j| v.wrapping_add((k >> j & 1) << (16 * (j + 1))))
 }
 
 impl CounterBank {
@@ -176,7 +174,10 @@ mod tests {
     #[test]
     fn value_adds_the_owed_carries() {
         assert_eq!(counter_value(0xFFFF_FFFF_FFFF_0000, 0b001), 0);
-        assert_eq!(counter_value(0x0000_FFFF_0000_0005, 0b011), 0x0001_0000_0001_0005);
+        assert_eq!(
+            counter_value(0x0000_FFFF_0000_0005, 0b011),
+            0x0001_0000_0001_0005
+        );
         assert_eq!(counter_value(0, 0b100), 1 << 48);
     }
 }

@@ -36,7 +36,9 @@
 
 use crate::control::counter_bank::counter_value;
 use crate::control::REG_RD_LATENCY;
-use crate::{CARRY_BITS, COUNTER_BITS, HS_CFG_BITS, HS_STORAGE, INPUT_BITS, RX_QUEUE_BITS, STROBES};
+use crate::{
+    CARRY_BITS, COUNTER_BITS, HS_CFG_BITS, HS_STORAGE, INPUT_BITS, RX_QUEUE_BITS, STROBES,
+};
 use ferronic_regmap::{Access, RegMap, Source};
 use rust_hdl::prelude::*;
 use std::collections::VecDeque;
@@ -204,7 +206,9 @@ impl RegFile {
                 }
             }
             Some((_, Source::Clear)) => self.clear.next = d & 1 != 0,
-            Some((_, Source::Strobe(i))) => self.strobes.next = Bits::default().replace_bit(i, true),
+            Some((_, Source::Strobe(i))) => {
+                self.strobes.next = Bits::default().replace_bit(i, true)
+            }
             _ => {}
         }
     }

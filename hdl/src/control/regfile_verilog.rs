@@ -97,7 +97,10 @@ fn write_path(map: &RegMap) -> String {
             "reg [31:0] st_{k};\nalways @(posedge clock) begin\n  if (rst) st_{k} <= 32'h{x:08x};\n"
         ));
         if r.access != Access::Ro {
-            v.push_str(&format!("  else if (w1_en && w1_a == 16'h{:04x}) begin\n", r.offset));
+            v.push_str(&format!(
+                "  else if (w1_en && w1_a == 16'h{:04x}) begin\n",
+                r.offset
+            ));
             for b in 0..4 {
                 let (h, l) = (8 * b + 7, 8 * b);
                 v.push_str(&format!(
@@ -114,7 +117,10 @@ fn write_path(map: &RegMap) -> String {
         "always @(posedge clock) begin\n  clear <= 1'b0;\n  strobes <= {STROBES}'d0;\n  if (rst) begin\n    wr_err <= 1'b0;\n  end else if (w1_en) begin\n      case (w1_a)\n        {m}: wr_err <= 1'b0;\n        default: wr_err <= 1'b1;\n      endcase\n      case (w1_a)\n"
     ));
     for r in map.regs().filter(|r| r.source == Source::Clear) {
-        v.push_str(&format!("        16'h{:04x}: clear <= w1_d[0];\n", r.offset));
+        v.push_str(&format!(
+            "        16'h{:04x}: clear <= w1_d[0];\n",
+            r.offset
+        ));
     }
     for r in map.regs() {
         if let Source::Strobe(i) = r.source {
@@ -176,7 +182,10 @@ fn read_path(map: &RegMap) -> String {
                 .or_default()
                 .push((r.offset >> 3 & 15, i));
         } else if let Some(w) = word(map, r) {
-            pages.entry(r.offset >> 7).or_default().push((r.offset >> 2 & 31, w));
+            pages
+                .entry(r.offset >> 7)
+                .or_default()
+                .push((r.offset >> 2 & 31, w));
         }
     }
     let mut v = String::from(
