@@ -4,10 +4,13 @@
 //!   `w*`, `b*`, `ar*`, `r*`, including `awprot`/`arprot`).
 //! * Writes: address and data may arrive in either order or in the same
 //!   cycle; one of each may wait in a holding register. A write issues when
-//!   both are present and fewer than 4 writes are outstanding (issued, B
-//!   response not yet taken). [`REG_WR_LATENCY`] (2) clocks after issue,
-//!   when the register file's `wr_err` is valid, its response enters a
-//!   4-entry B FIFO; `bvalid` is that FIFO's not-empty.
+//!   both are present and fewer than 16 writes are outstanding (issued, B
+//!   response not yet taken). [`REG_WR_LATENCY`] (2) clocks after issue
+//!   the register file's `wr_err` is valid and joins a shift register; the
+//!   response enters a 16-entry B FIFO [`REG_WR_RESPONSE`] - 1 clocks
+//!   after issue, so `bvalid` (that FIFO's not-empty) rises 10 clocks
+//!   after issue, when the write's every effect (CLEAR's zeroing of every
+//!   counter included) is complete.
 //! * Reads: a read issues when fewer than 8 reads are outstanding
 //!   (`arready` is a compare of a registered count). [`REG_RD_LATENCY`] (6)
 //!   clocks after issue, when the register file's pipelined `rd_data` is
@@ -22,12 +25,12 @@
 //!   and reads 0). Unmapped addresses read 0 too.
 
 use crate::common::sync_fifo::SyncFifo;
-use crate::control::{REG_RD_LATENCY, REG_WR_LATENCY};
+use crate::control::{REG_RD_LATENCY, REG_WR_LATENCY, REG_WR_RESPONSE};
 use rust_hdl::prelude::*;
 
 // update() writes the latencies as the pipes' widths and top bits
 // (hdl_gen emits Rust constants as names, so they are literals there)
-const _: () = assert!(REG_WR_LATENCY == 2 && REG_RD_LATENCY == 6);
+const _: () = assert!(REG_WR_LATENCY == 2 && REG_RD_LATENCY == 6 && REG_WR_RESPONSE == 10);
 
 /// AXI4-Lite slave; see the module documentation.
 #[derive(LogicBlock, Default)]
@@ -70,13 +73,16 @@ pub struct AxilSlave {
     w_full: DFF<Bit>,
     w_data: DFF<Bits<32>>,
     w_strb: DFF<Bits<4>>,
-    /// Writes issued 1 and 2 clocks ago (bit 0, bit 1), and their prot[2].
-    w_pipe: DFF<Bits<2>>,
+    /// Writes issued 1 to 9 clocks ago (bit k: k + 1).
+    w_pipe: DFF<Bits<9>>,
+    /// prot[2] of the writes issued 1 and 2 clocks ago.
     w_pprot: DFF<Bits<2>>,
-    /// Writes outstanding, 0..=4.
-    w_cred: DFF<Bits<3>>,
+    /// SLVERR of the writes issued 3 to 9 clocks ago (bit j: j + 3).
+    w_err: DFF<Bits<7>>,
+    /// Writes outstanding, 0..=16.
+    w_cred: DFF<Bits<5>>,
     /// B responses (`bresp`).
-    bq: SyncFifo<2, 2>,
+    bq: SyncFifo<2, 4>,
     /// Reads issued 1 to 6 clocks ago (bit k: k + 1), and their prot[2].
     r_pipe: DFF<Bits<6>>,
     r_pprot: DFF<Bits<6>>,
@@ -96,7 +102,7 @@ impl Logic for AxilSlave {
     fn update(&mut self) {
         dff_setup!(
             self, clock, aw_full, aw_addr, aw_prot, w_full, w_data, w_strb, w_pipe, w_pprot,
-            w_cred, r_pipe, r_pprot, r_cred
+            w_err, w_cred, r_pipe, r_pprot, r_cred
         );
         clock!(self, clock, bq, rq);
         self.bq.rst.next = self.rst.val();
@@ -122,7 +128,7 @@ impl Logic for AxilSlave {
         // redundant and costs one LUT input)
         self.issue_w.next = self.have_aw.val()
             & self.have_w.val()
-            & !self.w_cred.q.val().get_bit(2)
+            & !self.w_cred.q.val().get_bit(4)
             & !self.bq.full.val();
         self.wr_en.next = self.issue_w.val() & ((self.cur_prot.val() & 4_u64) == 0_u64);
         self.awready.next = !self.aw_full.q.val();
@@ -143,11 +149,17 @@ impl Logic for AxilSlave {
             }
         }
         self.w_pipe.d.next =
-            (self.w_pipe.q.val() << 1_u64) | bit_cast::<2, 1>(self.issue_w.val().into());
+            (self.w_pipe.q.val() << 1_u64) | bit_cast::<9, 1>(self.issue_w.val().into());
         self.w_pprot.d.next = (self.w_pprot.q.val() << 1_u64)
             | bit_cast::<2, 1>(self.cur_prot.val().get_bit(2).into());
-        self.bq.push.next = self.w_pipe.q.val().get_bit(1);
-        if self.w_pprot.q.val().get_bit(1) | self.wr_err.val() {
+        self.w_err.d.next = (self.w_err.q.val() << 1_u64)
+            | bit_cast::<7, 1>(
+                (self.w_pipe.q.val().get_bit(1)
+                    & (self.w_pprot.q.val().get_bit(1) | self.wr_err.val()))
+                .into(),
+            );
+        self.bq.push.next = self.w_pipe.q.val().get_bit(8);
+        if self.w_err.q.val().get_bit(6) {
             self.bq.din.next = 2_u64.into();
         } else {
             self.bq.din.next = 0_u64.into();
@@ -236,9 +248,9 @@ mod tests {
         assert_eq!(u.wr_addr.val().to_u64(), 0x24);
         clock(&mut u);
         u.awvalid.next = false;
-        for _ in 0..REG_WR_LATENCY {
+        for _ in 1..REG_WR_RESPONSE {
             assert!(simulate(&mut u, 100));
-            assert!(!u.bvalid.val(), "wr_err is not valid yet");
+            assert!(!u.bvalid.val(), "the write's effects are not complete yet");
             clock(&mut u);
         }
         assert!(u.bvalid.val() && u.bresp.val().to_u64() == 0);

@@ -9,9 +9,14 @@
 //!   `add_tx` bit i is set. Other bits of `inc`, `add` and `add_tx` are
 //!   not connected ([`crate::control::counter_events::CounterEvents`]
 //!   never sets them). Every event is counted, one per clock per counter.
-//! * `clear` or `rst`: every counter to 0 at the end of the next clock
-//!   (registered first, so the reset is one flip-flop's fan-out): the
-//!   events of the pulse's clock and of the next are not counted.
+//! * `clear` or `rst`: every counter to 0 [`CLEAR_LATENCY`] (8) clocks
+//!   later; the events of the pulse's clock and of the 8 after it are not
+//!   counted. The pulse is registered, then fanned out through a binary
+//!   tree of flip-flops 7 levels deep, one leaf per counter (its 67
+//!   flip-flops' reset): one net to all 5,400 was 9-13 ns of routing on
+//!   ECP5. Sibling flip-flops have different initial values, so synthesis
+//!   cannot merge the tree back into one flip-flop (they differ only for
+//!   the first clocks after configuration, when every counter is 0 anyway).
 //! * Each counter is four 16-bit chunks with a carry register between
 //!   them, so no carry chain is longer than 17 bits (a 64-bit add was 17
 //!   levels on xcup and 70-81 MHz on ECP5): chunk 0 adds the event, and
@@ -39,9 +44,18 @@ pub struct CounterBank {
     pub tx_bytes: Signal<In, Bits<16>>,
     pub counters: Signal<Out, Bits<COUNTER_BITS>>,
     pub carries: Signal<Out, Bits<CARRY_BITS>>,
-    /// `rst | clear` of the previous clock (the Verilog's `zero`).
-    _zero: bool,
+    /// `rst | clear` of the last [`CLEAR_LATENCY`] clocks, newest first
+    /// (the Verilog's reset tree).
+    _zero: [bool; CLEAR_LATENCY],
 }
+
+/// Clocks from a `clear`/`rst` cycle to the edge at which every counter
+/// is 0: the registered pulse and the 7 levels of the reset tree.
+pub const CLEAR_LATENCY: usize = 8;
+
+/// Levels of the reset tree (2^7 = 128 >= [`COUNTERS`] leaves).
+const TREE: usize = CLEAR_LATENCY - 1;
+const _: () = assert!(COUNTERS <= 1 << TREE);
 
 /// Counter `i`'s exact value from the chunks and pending carries of
 /// [`CounterBank`] (`c`: its 64 chunk bits, `k`: its 3 carry bits).
@@ -65,7 +79,9 @@ impl Logic for CounterBank {
         if self.clock.pos_edge() {
             let mut next: Bits<COUNTER_BITS> = Bits::default();
             let mut carries: Bits<CARRY_BITS> = Bits::default();
-            let zero = std::mem::replace(&mut self._zero, self.rst.val() || self.clear.val());
+            let zero = self._zero[CLEAR_LATENCY - 1];
+            self._zero.rotate_right(1);
+            self._zero[0] = self.rst.val() || self.clear.val();
             if !zero {
                 let bytes = self.bytes.val().to_u64();
                 let tx_bytes = self.tx_bytes.val().to_u64();
@@ -102,17 +118,30 @@ impl Logic for CounterBank {
     }
 
     fn hdl(&self) -> Verilog {
-        // `zero` (rst | clear, registered) is the chunks' only reset: a
-        // flip-flop driving set/reset pins alone, which place and route can
-        // put on a global net (as a LUT of rst, clear and each enable it
-        // was a 5,000-load net of 7 ns). Each chunk loads only when
-        // something is owed to it (a clock enable; in Verilator an idle
-        // counter costs four tests).
-        let mut v = format!(
-            "reg zero;\nalways @(posedge clock) zero <= rst | clear;\nalways @(posedge clock) begin\n  if (zero) begin\n    counters <= {COUNTER_BITS}'h0;\n    carries <= {CARRY_BITS}'h0;\n  end else begin\n"
-        );
+        // the reset tree: z0_0 <= rst | clear; node n of level l copies
+        // node n / 2 of level l - 1, with initial value n & 1; leaf i
+        // (level TREE) resets counter i
+        let mut v = String::from("reg z0_0;\nalways @(posedge clock) z0_0 <= rst | clear;\n");
+        for l in 1..=TREE {
+            let nodes = COUNTERS.div_ceil(1 << (TREE - l));
+            for n in 0..nodes {
+                v.push_str(&format!(
+                    "reg z{l}_{n} = 1'b{};\nalways @(posedge clock) z{l}_{n} <= z{}_{};\n",
+                    n & 1,
+                    l - 1,
+                    n / 2
+                ));
+            }
+        }
+        v.push_str("always @(posedge clock) begin\n");
         let mut sums = String::new();
         for i in 0..COUNTERS {
+            let (hi, lo) = (64 * i + 63, 64 * i);
+            v.push_str(&format!(
+                "  if (z{TREE}_{i}) begin\n    counters[{hi}:{lo}] <= 64'h0;\n    carries[{}:{}] <= 3'h0;\n  end else begin\n",
+                3 * i + 2,
+                3 * i
+            ));
             let owed = [
                 match counter_kind(i) {
                     CounterKind::Event => format!("inc[{i}]"),
@@ -144,8 +173,9 @@ impl Logic for CounterBank {
                     ));
                 }
             }
+            v.push_str("  end\n");
         }
-        v.push_str("  end\nend\n");
+        v.push_str("end\n");
         v.insert_str(0, &sums);
         // the bits no counter of their kind reads (Verilator's lint skips
         // a signal whose name contains "unused")

@@ -23,3 +23,9 @@ pub const REG_WR_LATENCY: usize = 2;
 /// `rd_data`/`rd_err` are valid: request, page mux, page pick, and three
 /// 16-bit stages adding a counter's owed carries.
 pub const REG_RD_LATENCY: usize = 6;
+/// Clocks from a write's issue in [`axil_slave::AxilSlave`] to its B
+/// response: long enough that every effect of the write is complete when
+/// the response is seen, CLEAR's zeroing of every counter included (the
+/// register file's 2, then [`counter_bank::CLEAR_LATENCY`]).
+pub const REG_WR_RESPONSE: usize = 10;
+const _: () = assert!(REG_WR_RESPONSE >= REG_WR_LATENCY + counter_bank::CLEAR_LATENCY);
