@@ -101,8 +101,8 @@ impl Logic for AxilSlave {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, aw_full, aw_addr, aw_prot, w_full, w_data, w_strb, w_pipe, w_pprot,
-            w_err, w_cred, r_pipe, r_pprot, r_cred
+            self, clock, aw_full, aw_addr, aw_prot, w_full, w_data, w_strb, w_pipe, w_pprot, w_err,
+            w_cred, r_pipe, r_pprot, r_cred
         );
         clock!(self, clock, bq, rq);
         self.bq.rst.next = self.rst.val();

@@ -262,16 +262,23 @@ impl Nic {
     }
 
     /// The CTRL value in force at each first-beat cycle: the last CTRL write
-    /// (of all finished so far; configuration outlives a run) whose response
-    /// was valid by then.
+    /// (of all finished so far; configuration outlives a run) that had
+    /// reached the register file by then. A write's response comes
+    /// `REG_WR_RESPONSE` clocks after it issues and the register holds the
+    /// new value from `REG_WR_LATENCY` clocks after issue, so a write is in
+    /// force from 8 clocks before its response was first valid (writes under
+    /// configuration noise are one at a time, so the response is never held
+    /// behind another).
     fn applied(&self, in_first: &[u64]) -> Vec<Applied> {
+        use ferronic_hdl::control::{REG_WR_LATENCY, REG_WR_RESPONSE};
+        let early = (REG_WR_RESPONSE - REG_WR_LATENCY) as u64;
         let writes: Vec<(u64, u32)> = self
             .axil
             .done
             .iter()
             .filter_map(|d| match d.op {
                 Op::Write { addr, data, .. } if addr == self.ctrl_addr && d.resp == Resp::Okay => {
-                    Some((d.cycle, data))
+                    Some((d.cycle.saturating_sub(early), data))
                 }
                 _ => None,
             })
