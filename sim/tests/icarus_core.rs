@@ -182,6 +182,12 @@ fn random_frames_every_format_and_mode_equal_the_model() {
     for n in &names {
         s.read_counter(n);
     }
+    // CLEAR, then the preloaded ones again (counters 0 to 70: leaves of
+    // both halves of the bank's reset tree) read back as 0
+    s.write("counters.CLEAR", 1);
+    for (n, _) in &preload {
+        s.read_counter(n);
+    }
     let out = run(s, seed, "datapath", LIMIT);
 
     assert_eq!(out.rx.len(), rx_jobs.len(), "seed {seed}: frames out");
@@ -238,6 +244,12 @@ fn random_frames_every_format_and_mode_equal_the_model() {
             "seed {seed}: counter {n}"
         );
     }
+    let cleared = &out.reads[2 * names.len()..];
+    assert_eq!(cleared.len(), 2 * preload.len());
+    assert!(
+        cleared.iter().all(|r| r.0 == 0),
+        "seed {seed}: counters after CLEAR: {cleared:?}"
+    );
 }
 
 /// The handshake engine inside the core, configured through `s_axil`:

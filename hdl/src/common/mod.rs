@@ -24,6 +24,7 @@ pub mod byte_mask;
 pub mod crc32;
 pub mod crc_beat;
 pub mod crc_lanes;
+pub mod crc_pipe;
 pub mod crc_unpad;
 pub mod keep;
 pub mod siphash;

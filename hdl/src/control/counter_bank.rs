@@ -63,16 +63,13 @@ pub fn counter_value(c: u64, k: u64) -> u64 {
     (0..3).fold(c, |v, j| v.wrapping_add((k >> j & 1) << (16 * (j + 1))))
 }
 
-impl CounterBank {
-    /// The Verilog expression of counter `i`'s chunk-0 addend, 17 bits.
-    fn addend(i: usize) -> String {
-        match counter_kind(i) {
-            CounterKind::Event => format!("{{16'h0, inc[{i}]}}"),
-            CounterKind::RxBytes => format!("{{1'b0, bytes & {{16{{add[{i}]}}}}}}"),
-            CounterKind::TxBytes => format!("{{1'b0, tx_bytes & {{16{{add_tx[{i}]}}}}}}"),
-        }
-    }
-}
+/// Each kind's enable bus and the 17-bit amount its counters add when
+/// their bit of it is set.
+const INPUTS: [(CounterKind, &str, &str); 3] = [
+    (CounterKind::Event, "inc", "17'h1"),
+    (CounterKind::RxBytes, "add", "{1'b0, bytes}"),
+    (CounterKind::TxBytes, "add_tx", "{1'b0, tx_bytes}"),
+];
 
 impl Logic for CounterBank {
     fn update(&mut self) {
@@ -142,23 +139,18 @@ impl Logic for CounterBank {
                 3 * i + 2,
                 3 * i
             ));
+            let (_, bus, amount) =
+                INPUTS[INPUTS.iter().position(|x| x.0 == counter_kind(i)).unwrap()];
             let owed = [
-                match counter_kind(i) {
-                    CounterKind::Event => format!("inc[{i}]"),
-                    CounterKind::RxBytes => format!("add[{i}]"),
-                    CounterKind::TxBytes => format!("add_tx[{i}]"),
-                },
+                format!("{bus}[{i}]"),
                 format!("carries[{}]", 3 * i),
                 format!("carries[{}]", 3 * i + 1),
                 format!("carries[{}]", 3 * i + 2),
             ];
             for (j, en) in owed.iter().enumerate() {
                 let (hi, lo) = (64 * i + 16 * j + 15, 64 * i + 16 * j);
-                let addend = if j == 0 {
-                    Self::addend(i)
-                } else {
-                    "17'h1".to_string()
-                };
+                // a chunk adds only when `en`: the amount needs no mask
+                let addend = if j == 0 { amount } else { "17'h1" };
                 if j < 3 {
                     let k = 3 * i + j;
                     sums.push_str(&format!(
@@ -181,15 +173,10 @@ impl Logic for CounterBank {
         // a signal whose name contains "unused")
         let unused: Vec<String> = (0..COUNTERS)
             .flat_map(|i| {
-                let kind = counter_kind(i);
-                [
-                    (CounterKind::Event, "inc"),
-                    (CounterKind::RxBytes, "add"),
-                    (CounterKind::TxBytes, "add_tx"),
-                ]
-                .into_iter()
-                .filter(move |&(k, _)| k != kind)
-                .map(move |(_, bus)| format!("{bus}[{i}]"))
+                INPUTS
+                    .iter()
+                    .filter(move |x| x.0 != counter_kind(i))
+                    .map(move |(_, bus, _)| format!("{bus}[{i}]"))
             })
             .collect();
         v.push_str(&format!("wire bits_unused = ^{{{}}};\n", unused.join(", ")));

@@ -69,13 +69,14 @@ pub fn verilog(map: &RegMap) -> String {
     v
 }
 
-/// `case` labels of every mapped register.
-fn mapped_labels(map: &RegMap) -> String {
-    let mapped: Vec<String> = map
+/// `case` labels of the registers whose source passes `f`.
+fn labels(map: &RegMap, f: impl Fn(&Source) -> bool) -> String {
+    let l: Vec<String> = map
         .regs()
+        .filter(|r| f(&r.source))
         .map(|r| format!("16'h{:04x}", r.offset))
         .collect();
-    mapped.join(", ")
+    l.join(", ")
 }
 
 /// The write path: the request registered (W1), then decoded into the
@@ -85,7 +86,7 @@ fn mapped_labels(map: &RegMap) -> String {
 /// all of it per case arm).
 fn write_path(map: &RegMap) -> String {
     let st = map.storage();
-    let m = mapped_labels(map);
+    let m = labels(map, |_| true);
     let mut v = String::from(
         "reg w1_en;\nreg [15:0] w1_a;\nreg [31:0] w1_d;\nreg [3:0] w1_s;\nalways @(posedge clock) begin\n  w1_en <= wr_en & ~rst;\n  w1_a <= wr_addr;\n  w1_d <= wr_data;\n  w1_s <= wr_strb;\nend\n",
     );
@@ -161,17 +162,9 @@ fn word(map: &RegMap, r: &Reg) -> Option<String> {
 /// owed carries 16 bits at a time (R6 also latches the HI word into the
 /// shadow); `rd_data`/`rd_err` load at R6.
 fn read_path(map: &RegMap) -> String {
-    let m = mapped_labels(map);
-    let label = |f: &dyn Fn(&Source) -> bool| -> String {
-        let l: Vec<String> = map
-            .regs()
-            .filter(|r| f(&r.source))
-            .map(|r| format!("16'h{:04x}", r.offset))
-            .collect();
-        l.join(", ")
-    };
-    let los = label(&|s| matches!(s, Source::CounterLo(_)));
-    let his = label(&|s| matches!(s, Source::CounterHi(_)));
+    let m = labels(map, |_| true);
+    let los = labels(map, |s| matches!(s, Source::CounterLo(_)));
+    let his = labels(map, |s| matches!(s, Source::CounterHi(_)));
     let mut pages: BTreeMap<u32, Vec<(u32, String)>> = BTreeMap::new();
     let mut cpages: BTreeMap<u32, Vec<(u32, usize)>> = BTreeMap::new();
     for r in map.regs() {

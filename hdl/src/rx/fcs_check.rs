@@ -19,18 +19,17 @@
 //! * Three stages, all advancing together while the output skid buffer
 //!   ([`AxisOutReg64`]) is free (a flip-flop, which is also
 //!   `s_axis.tready`): A registers the beat, its flags and its residue; Q
-//!   computes the beat's share of the CRC step in two halves (lanes 0..4
-//!   and 4..8, [`Crc32Pad`] each; a frame's first beat also takes
-//!   `M8 x INIT`, the all-ones start's share); the loop is alone between
-//!   Q and P, `crc <- M8 x crc ^ d_lo ^ d_hi` (the `M8` term zero for a
-//!   first beat), so `crc` is the register after the beat in P. The
-//!   compare of `crc` with P's residue and the flags feed the skid buffer.
+//!   and P carry it through the shared CRC pipeline's two stages
+//!   ([`CrcStep64`]: the beat's share in two halves, then the loop alone),
+//!   so the CRC register is the one after P's beat. The compare of that
+//!   register with P's residue and the flags feed the skid buffer.
 //!   Latency 4 cycles; no logic between the input ports and registers but
 //!   the flags.
 
 use crate::common::axis::{AxisMaster64, AxisSlave64};
 use crate::common::axis_out::AxisOutReg64;
-use crate::common::crc_beat::{Crc32Pad, Crc32Residue};
+use crate::common::crc_beat::Crc32Residue;
+use crate::common::crc_pipe::CrcStep64;
 use rust_hdl::prelude::*;
 
 /// `len` bytes as (full 8-byte beats, bytes left over).
@@ -52,11 +51,9 @@ pub struct FcsCheck {
     pub s_axis: AxisSlave64,
     pub m_axis: AxisMaster64,
     pub m_tuser: Signal<Out, Bits<11>>,
-    dnet_lo: Crc32Pad,
-    dnet_hi: Crc32Pad,
-    snet: Crc32Pad,
     res: Crc32Residue,
-    crc: DFF<Bits<32>>,
+    /// Stages Q and P's CRC register (Q, L of the shared pipeline).
+    step: CrcStep64,
     in_frame: DFF<Bit>,
     /// Full beats of the frame so far, saturating at `giant_beats + 1`.
     beats: DFF<Bits<12>>,
@@ -69,18 +66,13 @@ pub struct FcsCheck {
     a_l: DFF<Bit>,
     a_user: DFF<Bits<11>>,
     a_t: DFF<Bits<32>>,
-    /// The frame's first beat: its step starts from all ones.
-    a_f: DFF<Bit>,
-    // stage Q: the same, and the beat's share of the CRC step (two halves)
+    // stage Q: the same (the beat's share of the CRC step is in `step`)
     q_v: DFF<Bit>,
     q_d: DFF<Bits<64>>,
     q_k: DFF<Bits<8>>,
     q_l: DFF<Bit>,
     q_user: DFF<Bits<11>>,
     q_t: DFF<Bits<32>>,
-    q_dl: DFF<Bits<32>>,
-    q_dh: DFF<Bits<32>>,
-    q_f: DFF<Bit>,
     // stage P: the same, and the padded register after the beat
     p_v: DFF<Bit>,
     p_d: DFF<Bits<64>>,
@@ -92,11 +84,6 @@ pub struct FcsCheck {
     out: AxisOutReg64<11>,
     fire: Signal<Local, Bit>,
     en: Signal<Local, Bit>,
-    step: Signal<Local, Bits<32>>,
-    m8: Signal<Local, Bits<32>>,
-    d_lo: Signal<Local, Bits<32>>,
-    k_lo: Signal<Local, Bits<8>>,
-    k_hi: Signal<Local, Bits<8>>,
     cfg_now: Signal<Local, Bits<7>>,
     runt: Signal<Local, Bit>,
     giant: Signal<Local, Bit>,
@@ -104,9 +91,6 @@ pub struct FcsCheck {
     drop_mark: Signal<Local, Bit>,
     bad: Signal<Local, Bit>,
     user_base: Signal<Local, Bits<11>>,
-    /// `M8 x INIT`: eight zero-byte steps from all ones (the first beat's
-    /// share of the register).
-    k_init: Constant<Bits<32>>,
     /// A runt has fewer full beats before its last beat, or exactly this
     /// many and a last beat of fewer than 8 bytes.
     runt_beats: Constant<Bits<12>>,
@@ -134,11 +118,8 @@ impl Default for FcsCheck {
             s_axis: Default::default(),
             m_axis: Default::default(),
             m_tuser: Default::default(),
-            dnet_lo: Default::default(),
-            dnet_hi: Default::default(),
-            snet: Default::default(),
             res: Default::default(),
-            crc: Default::default(),
+            step: Default::default(),
             in_frame: Default::default(),
             beats: Default::default(),
             cfg: Default::default(),
@@ -154,10 +135,6 @@ impl Default for FcsCheck {
             q_l: Default::default(),
             q_user: Default::default(),
             q_t: Default::default(),
-            q_dl: Default::default(),
-            q_dh: Default::default(),
-            q_f: Default::default(),
-            a_f: Default::default(),
             p_v: Default::default(),
             p_d: Default::default(),
             p_k: Default::default(),
@@ -167,19 +144,6 @@ impl Default for FcsCheck {
             out: Default::default(),
             fire: Default::default(),
             en: Default::default(),
-            step: Default::default(),
-            m8: Default::default(),
-            d_lo: Default::default(),
-            k_init: Constant::new(
-                u64::from(crate::common::crc_beat::beat(
-                    crate::common::crc32::INIT,
-                    0,
-                    0,
-                ))
-                .into(),
-            ),
-            k_lo: Default::default(),
-            k_hi: Default::default(),
             cfg_now: Default::default(),
             runt: Default::default(),
             giant: Default::default(),
@@ -198,9 +162,11 @@ impl Logic for FcsCheck {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, crc, in_frame, beats, cfg, a_v, a_d, a_k, a_l, a_user, a_t, a_f, q_v, q_d,
-            q_k, q_l, q_user, q_t, q_dl, q_dh, q_f, p_v, p_d, p_k, p_l, p_user, p_t
+            self, clock, in_frame, beats, cfg, a_v, a_d, a_k, a_l, a_user, a_t, q_v, q_d, q_k, q_l,
+            q_user, q_t, p_v, p_d, p_k, p_l, p_user, p_t
         );
+        clock!(self, clock, step);
+        self.step.rst.next = self.rst.val();
         self.out.clock.next = self.clock.val();
         self.out.rst.next = self.rst.val();
         // every stage advances while the skid buffer is free
@@ -228,7 +194,7 @@ impl Logic for FcsCheck {
         // --- stage P -> output: flags on the last beat (0 bad, 1 FCS
         // error, 2 runt, 3 giant)
         // (`crc` is the register after P's beat: it steps as a beat enters P)
-        self.fcs_err.next = self.p_l.q.val() & (self.crc.q.val() != self.p_t.q.val());
+        self.fcs_err.next = self.p_l.q.val() & (self.step.crc.val() != self.p_t.q.val());
         self.bad.next =
             self.fcs_err.val() | self.p_user.q.val().get_bit(2) | self.p_user.q.val().get_bit(3);
         self.out.tuser.next = self.p_user.q.val()
@@ -238,31 +204,12 @@ impl Logic for FcsCheck {
         self.out.tdata.next = self.p_d.q.val();
         self.out.tkeep.next = self.p_k.q.val();
         self.out.tlast.next = self.p_l.q.val();
-        // --- stage Q -> P: the loop alone; a first beat starts from all
-        // ones (its share, `M8 x INIT`, is already in `q_dl`)
-        self.snet.crc_in.next = self.crc.q.val();
-        self.snet.data.next = 0_u64.into();
-        self.snet.tkeep.next = 0_u64.into();
-        if self.q_f.q.val() {
-            self.m8.next = 0_u64.into();
-        } else {
-            self.m8.next = self.snet.crc_out.val();
-        }
-        self.step.next = self.m8.val() ^ self.q_dl.q.val() ^ self.q_dh.q.val();
-        // --- stage A -> Q: the data's share, lanes outside `tkeep` as zeros
-        self.k_lo.next = self.a_k.q.val() & 0x0F_u64;
-        self.k_hi.next = self.a_k.q.val() & 0xF0_u64;
-        self.dnet_lo.crc_in.next = 0_u64.into();
-        self.dnet_lo.data.next = self.a_d.q.val();
-        self.dnet_lo.tkeep.next = self.k_lo.val();
-        self.dnet_hi.crc_in.next = 0_u64.into();
-        self.dnet_hi.data.next = self.a_d.q.val();
-        self.dnet_hi.tkeep.next = self.k_hi.val();
-        if self.a_f.q.val() {
-            self.d_lo.next = self.dnet_lo.crc_out.val() ^ self.k_init.val();
-        } else {
-            self.d_lo.next = self.dnet_lo.crc_out.val();
-        }
+        // --- stage A -> Q -> P: the CRC register after each beat
+        self.step.en.next = self.en.val();
+        self.step.v.next = self.a_v.q.val();
+        self.step.data.next = self.a_d.q.val();
+        self.step.tkeep.next = self.a_k.q.val();
+        self.step.last.next = self.a_l.q.val();
         if self.en.val() {
             self.p_v.d.next = self.q_v.q.val();
             self.p_d.d.next = self.q_d.q.val();
@@ -270,25 +217,18 @@ impl Logic for FcsCheck {
             self.p_l.d.next = self.q_l.q.val();
             self.p_user.d.next = self.q_user.q.val();
             self.p_t.d.next = self.q_t.q.val();
-            if self.q_v.q.val() {
-                self.crc.d.next = self.step.val();
-            }
             self.q_v.d.next = self.a_v.q.val();
             self.q_d.d.next = self.a_d.q.val();
             self.q_k.d.next = self.a_k.q.val();
             self.q_l.d.next = self.a_l.q.val();
             self.q_user.d.next = self.a_user.q.val();
             self.q_t.d.next = self.a_t.q.val();
-            self.q_dl.d.next = self.d_lo.val();
-            self.q_f.d.next = self.a_f.q.val();
-            self.q_dh.d.next = self.dnet_hi.crc_out.val();
             // --- input -> stage A
             self.a_v.d.next = self.fire.val();
             self.a_d.d.next = self.s_axis.tdata.val();
             self.a_k.d.next = self.s_axis.tkeep.val();
             self.a_l.d.next = self.s_axis.tlast.val();
             self.a_t.d.next = self.res.residue.val();
-            self.a_f.d.next = !self.in_frame.q.val();
             if self.s_axis.tlast.val() {
                 self.a_user.d.next = self.user_base.val()
                     | (bit_cast::<11, 1>(self.runt.val().into()) << 2_u64)
