@@ -9,7 +9,11 @@
 use ferronic_hdl::control::REG_RD_LATENCY;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use std::process::Command;
+use std::time::Duration;
+
+#[path = "icarus/run.rs"]
+mod run;
+use run::icarus;
 
 /// Counters driven: the first and the last (the others stay 0).
 const DRIVEN: [usize; 2] = [0, ferronic_hdl::COUNTERS - 1];
@@ -149,27 +153,13 @@ fn counter_reads_add_the_owed_carries() {
     std::fs::write(dir.path().join("tb.v"), TB).unwrap();
     let v = ferronic_hdl::verilog::emit(&map).unwrap();
     std::fs::write(dir.path().join("nic_core.v"), v).unwrap();
-    let o = Command::new("iverilog")
-        .current_dir(dir.path())
-        .args(["-g2005", "-o", "sim.vvp", "-s", "tb_regs"])
-        .arg(format!("-Ptb_regs.N={}", cycles.len()))
-        .args(["tb.v", "nic_core.v"])
-        .output()
-        .expect("iverilog installed (apt-get install iverilog)");
-    assert!(
-        o.status.success(),
-        "iverilog: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let o = Command::new("vvp")
-        .current_dir(dir.path())
-        .args(["-n", "sim.vvp"])
-        .output()
-        .expect("vvp");
-    assert!(
-        o.status.success(),
-        "vvp: {}",
-        String::from_utf8_lossy(&o.stderr)
+    let params = [format!("-Ptb_regs.N={}", cycles.len())];
+    icarus(
+        dir.path(),
+        "tb_regs",
+        &params,
+        &["tb.v", "nic_core.v"],
+        Duration::from_secs(300),
     );
     let out: Vec<u32> = std::fs::read_to_string(dir.path().join("out.txt"))
         .unwrap()

@@ -44,7 +44,7 @@ pub const BLOCKS: &[Block] = &[
     Block {
         name: "FcsCheck",
         module: "top_fcs_check",
-        gate_mhz: 123.0,
+        gate_mhz: TARGET_MHZ,
         gate_levels: TARGET_LEVELS,
     },
     Block {

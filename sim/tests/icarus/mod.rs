@@ -6,8 +6,9 @@
 use ferronic_regmap::RegMap;
 use ferronic_sim::bus::axis::beats;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+pub mod run;
 
 const TB: &str = include_str!("tb.v");
 
@@ -167,41 +168,7 @@ impl Script {
             format!("-Ptb.NTX={}", self.tx.len().max(1)),
             format!("-Ptb.SEED={seed}"),
         ];
-        let o = Command::new("iverilog")
-            .current_dir(dir)
-            .args(["-g2005", "-o", "sim.vvp", "-s", "tb"])
-            .args(&params)
-            .args(["nic_core.v", "tb.v"])
-            .output()
-            .expect("iverilog installed (apt-get install iverilog)");
-        assert!(
-            o.status.success(),
-            "iverilog: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        let mut child = Command::new("vvp")
-            .current_dir(dir)
-            .args(["-n", "sim.vvp"])
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("vvp");
-        let t0 = Instant::now();
-        loop {
-            if let Some(st) = child.try_wait().unwrap() {
-                assert!(st.success(), "vvp exited with {st}");
-                break;
-            }
-            if t0.elapsed() > limit {
-                let _ = child.kill();
-                let _ = child.wait();
-                let partial = std::fs::read_to_string(dir.join("out.txt")).unwrap_or_default();
-                panic!(
-                    "Icarus did not finish within {limit:?} (a simulation stuck in one time step?); last output lines:\n{}",
-                    partial.lines().rev().take(5).collect::<Vec<_>>().join("\n")
-                );
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        run::icarus(dir, "tb", &params, &["nic_core.v", "tb.v"], limit);
         parse(&std::fs::read_to_string(dir.join("out.txt")).unwrap())
     }
 }
