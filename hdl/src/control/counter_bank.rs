@@ -131,16 +131,15 @@ impl Logic for CounterBank {
             }
         }
         v.push_str("always @(posedge clock) begin\n");
-        let mut sums = String::new();
         for i in 0..COUNTERS {
-            let (hi, lo) = (64 * i + 63, 64 * i);
-            v.push_str(&format!(
-                "  if (z{TREE}_{i}) begin\n    counters[{hi}:{lo}] <= 64'h0;\n    carries[{}:{}] <= 3'h0;\n  end else begin\n",
-                3 * i + 2,
-                3 * i
-            ));
             let (_, bus, amount) =
                 INPUTS[INPUTS.iter().position(|x| x.0 == counter_kind(i)).unwrap()];
+            let (hi, lo) = (64 * i + 63, 64 * i);
+            v.push_str(&format!(
+                "  if (z{TREE}_{i}) begin\n    counters[{hi}:{lo}] <= 64'h0;\n    carries[{k2}:{k0}] <= 3'h0;\n  end else if ({bus}[{i}] | (|carries[{k2}:{k0}])) begin\n",
+                k2 = 3 * i + 2,
+                k0 = 3 * i
+            ));
             let owed = [
                 format!("{bus}[{i}]"),
                 format!("carries[{}]", 3 * i),
@@ -152,12 +151,11 @@ impl Logic for CounterBank {
                 // a chunk adds only when `en`: the amount needs no mask
                 let addend = if j == 0 { amount } else { "17'h1" };
                 if j < 3 {
+                    // (the carry is cleared only when set: a simulator
+                    // tests an idle counter's enables and nothing else)
                     let k = 3 * i + j;
-                    sums.push_str(&format!(
-                        "wire [16:0] sum_{k} = {{1'b0, counters[{hi}:{lo}]}} + {addend};\n"
-                    ));
                     v.push_str(&format!(
-                        "    if ({en}) counters[{hi}:{lo}] <= sum_{k}[15:0];\n    carries[{k}] <= {en} & sum_{k}[16];\n"
+                        "    if ({en}) {{carries[{k}], counters[{hi}:{lo}]}} <= {{1'b0, counters[{hi}:{lo}]}} + {addend};\n    else if (carries[{k}]) carries[{k}] <= 1'b0;\n"
                     ));
                 } else {
                     v.push_str(&format!(
@@ -168,7 +166,6 @@ impl Logic for CounterBank {
             v.push_str("  end\n");
         }
         v.push_str("end\n");
-        v.insert_str(0, &sums);
         // the bits no counter of their kind reads (Verilator's lint skips
         // a signal whose name contains "unused")
         let unused: Vec<String> = (0..COUNTERS)

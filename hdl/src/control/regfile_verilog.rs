@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 pub fn verilog(map: &RegMap) -> String {
     let st = map.storage();
     let n = st.len();
-    let mut v = format!("wire [{}:0] storage;\nreg [31:0] shadow;\n", 32 * n - 1);
+    let mut v = format!("reg [{}:0] storage;\nreg [31:0] shadow;\n", 32 * n - 1);
     let ctrl = map.storage_index("datapath.CTRL").expect("datapath.CTRL");
     let dq = map
         .storage_index("datapath.DEFAULT_QUEUE")
@@ -81,42 +81,43 @@ fn labels(map: &RegMap, f: impl Fn(&Source) -> bool) -> String {
 
 /// The write path: the request registered (W1), then decoded into the
 /// storage word's byte enables, `wr_err`, `clear` and the strobes (W2).
-/// Each storage word is its own register with its own `always` block (one
-/// 6,000-bit register written by slices made synthesis build a mux over
-/// all of it per case arm).
+/// The storage words are one register vector (Verilator copies the
+/// configuration buses out of it every clock: one vector is one copy;
+/// separate word registers made the simulation 4x slower).
 fn write_path(map: &RegMap) -> String {
     let st = map.storage();
     let m = labels(map, |_| true);
     let mut v = String::from(
         "reg w1_en;\nreg [15:0] w1_a;\nreg [31:0] w1_d;\nreg [3:0] w1_s;\nalways @(posedge clock) begin\n  w1_en <= wr_en & ~rst;\n  w1_a <= wr_addr;\n  w1_d <= wr_data;\n  w1_s <= wr_strb;\nend\n",
     );
-    for (k, r) in st.iter().enumerate() {
-        let Source::Storage(x) = r.source else {
-            unreachable!()
-        };
-        v.push_str(&format!(
-            "reg [31:0] st_{k};\nalways @(posedge clock) begin\n  if (rst) st_{k} <= 32'h{x:08x};\n"
-        ));
-        if r.access != Access::Ro {
-            v.push_str(&format!(
-                "  else if (w1_en && w1_a == 16'h{:04x}) begin\n",
-                r.offset
-            ));
-            for b in 0..4 {
-                let (h, l) = (8 * b + 7, 8 * b);
-                v.push_str(&format!(
-                    "    if (w1_s[{b}]) st_{k}[{h}:{l}] <= w1_d[{h}:{l}];\n"
-                ));
-            }
-            v.push_str("  end\n");
-        }
-        v.push_str("end\n");
-    }
-    let words: Vec<String> = (0..st.len()).rev().map(|k| format!("st_{k}")).collect();
-    v.push_str(&format!("assign storage = {{{}}};\n", words.join(", ")));
+    let reset: Vec<String> = st
+        .iter()
+        .rev()
+        .map(|r| match r.source {
+            Source::Storage(x) => format!("32'h{x:08x}"),
+            _ => unreachable!(),
+        })
+        .collect();
     v.push_str(&format!(
-        "always @(posedge clock) begin\n  clear <= 1'b0;\n  strobes <= {STROBES}'d0;\n  if (rst) begin\n    wr_err <= 1'b0;\n  end else if (w1_en) begin\n      case (w1_a)\n        {m}: wr_err <= 1'b0;\n        default: wr_err <= 1'b1;\n      endcase\n      case (w1_a)\n"
+        "always @(posedge clock) begin\n  clear <= 1'b0;\n  strobes <= {STROBES}'d0;\n  if (rst) begin\n    storage <= {{{}}};\n    wr_err <= 1'b0;\n  end else if (w1_en) begin\n      case (w1_a)\n        {m}: wr_err <= 1'b0;\n        default: wr_err <= 1'b1;\n      endcase\n      case (w1_a)\n",
+        reset.join(", ")
     ));
+    for (k, r) in st.iter().enumerate() {
+        if r.access == Access::Ro {
+            continue;
+        }
+        v.push_str(&format!("        16'h{:04x}: begin\n", r.offset));
+        for b in 0..4 {
+            let lo = 32 * k + 8 * b;
+            v.push_str(&format!(
+                "          if (w1_s[{b}]) storage[{}:{lo}] <= w1_d[{}:{}];\n",
+                lo + 7,
+                8 * b + 7,
+                8 * b
+            ));
+        }
+        v.push_str("        end\n");
+    }
     for r in map.regs().filter(|r| r.source == Source::Clear) {
         v.push_str(&format!(
             "        16'h{:04x}: clear <= w1_d[0];\n",
@@ -193,7 +194,7 @@ fn read_path(map: &RegMap) -> String {
     // R1, R2
     v.push_str("always @(posedge clock) begin\n  r1_en <= rd_en & ~rst;\n  r1_a <= rd_addr;\n  r2_en <= r1_en & ~rst;\n  r2_p <= r1_a[11:7];\n");
     v.push_str(&format!(
-        "  case (r1_a)\n    {m}: r2_ok <= 1'b1;\n    default: r2_ok <= 1'b0;\n  endcase\n  case (r1_a)\n    {los}: r2_lo <= 1'b1;\n    default: r2_lo <= 1'b0;\n  endcase\n  case (r1_a)\n    {his}: r2_hi <= 1'b1;\n    default: r2_hi <= 1'b0;\n  endcase\n"
+        "  if (r1_en) begin\n  case (r1_a)\n    {m}: r2_ok <= 1'b1;\n    default: r2_ok <= 1'b0;\n  endcase\n  case (r1_a)\n    {los}: r2_lo <= 1'b1;\n    default: r2_lo <= 1'b0;\n  endcase\n  case (r1_a)\n    {his}: r2_hi <= 1'b1;\n    default: r2_hi <= 1'b0;\n  endcase\n"
     ));
     for (p, ws) in &pages {
         v.push_str("  case (r1_a[6:2])\n");
@@ -215,6 +216,9 @@ fn read_path(map: &RegMap) -> String {
         }
         v.push_str(&format!("    default: cp_{p} <= 67'h0;\n  endcase\n"));
     }
+    // (the R2 registers load only for a read: a clock enable, and a
+    // simulator skips the decodes and muxes on the clocks without one)
+    v.push_str("  end\n");
     // R3
     v.push_str("  r3_en <= r2_en & ~rst;\n  r3_ok <= r2_ok;\n  r3_lo <= r2_lo;\n  r3_hi <= r2_hi;\n  case (r2_p)\n");
     for p in pages.keys() {
