@@ -11,7 +11,7 @@
 //!   networks, one per byte count of a 64-bit beat; [`crc_unpad`]: zero
 //!   bytes taken back out in groups; [`crc_beat`]: one
 //!   8-byte network with masked lanes and a residue check per byte count.
-//! * [`toeplitz`]: the RSS Toeplitz hash network (Microsoft RSS).
+//! * [`toeplitz`]: the RSS Toeplitz hash engine (Microsoft RSS), 12 bytes a clock.
 //! * [`siphash`]: the SipHash-2-4 pipeline behind the SYN cookies.
 //! * [`keep`]: `tkeep` -> byte count; [`byte_mask`]: lane mask -> data mask.
 //!

@@ -5,7 +5,7 @@
 //! runts, giants and short tags) -> [`tag_migrate::TagMigrate`] (moves the
 //! tag to the tail, strips it to a sideband, or passes it; formats in
 //! [`tag`]) -> [`fcs_insert::FcsInsert`] (recomputes and replaces the
-//! FCS) -> [`rss_steer::RssSteer`] (parses headers, Toeplitz hash,
+//! FCS) -> [`rss_steer::RssSteer`] (parses headers in [`rss_parse`], Toeplitz hash,
 //! indirection table, holds each frame for the handshake engine's
 //! decision) -> `m_axis` with `tdest` (queue), `hash`, `tag` and `tuser`
 //! (flags, [`tag::tuser`]).
@@ -16,6 +16,7 @@
 pub mod fcs_check;
 pub mod fcs_insert;
 pub mod fcs_stages;
+pub mod rss_parse;
 pub mod rss_steer;
 pub mod tag;
 pub mod tag_facts;

@@ -1,0 +1,456 @@
+//! `RssParse`: [`crate::rx::rss_steer`]'s header capture and parser. It keeps
+//! bytes 8..87 of each frame as they stream past and, once the header is in
+//! (88 bytes of payload known not to be FCS, or the frame's end), turns them
+//! into the tuple the Toeplitz hash reads, in three registered stages of at
+//! most a few LUT levels each.
+//!
+//! * Capture: beat k of a frame (k = 1..=10) into `w<k>` (bytes 8k..8k+7,
+//!   byte 8k+b in bits 8b+7..8b). The frame's length so far saturates at
+//!   255 bytes. Beats 0 (MAC addresses) and 11 on are not kept.
+//! * Stage 1 (the clock after the header is in): up to two VLAN tags (TPID
+//!   0x8100 or 0x88A8) give `v` = 0..2 and the L3 header offset
+//!   `14 + 4v`; the EtherType (0x0800 IPv4, 0x86DD IPv6) counts only when
+//!   the frame has its 14 + 4v header bytes before the FCS. The frame length
+//!   `len` (FCS included) becomes `q = (len - 18) / 4`, so every "enough
+//!   bytes" test below is a 6-bit compare.
+//! * Stage 2: the L3 fields: version, IHL, the IPv4 fragment bits and
+//!   protocol, the IPv6 Next Header. `k` = the 32-bit word (from byte 14) of
+//!   the ports: `v + IHL` for IPv4, `v + 10` for IPv6; ports exist for TCP
+//!   (6) and UDP (17), not for IPv4 fragments; IPv6 extension headers are
+//!   not walked (2-tuple).
+//! * Stage 3: the header is long enough when `len >= 4k + 18` (the L3
+//!   header before the FCS: `k <= q`), and `len >= 4k + 22` with ports
+//!   (`k < q`); a version, IHL < 5 or length fault marks `t_err` (the frame
+//!   is steered to the default queue). The tuple: source and destination
+//!   address then the ports (zero for a 2-tuple), byte n in bits 8n+7..8n:
+//!   bytes 0..11 for IPv4, 0..35 for IPv6 (`t_six`).
+//!
+//! The capture registers are read while the next frame's beats overwrite
+//! them: `w<k>` holds the old frame until that frame's beat k arrives, at
+//! the earliest k clocks after stage 1, so stage s reads only `w<s-1>` on
+//! (stage 2 from `w1`, stage 3 from `w2`).
+//!
+//! Out: `t_valid` one clock per frame, [`LATENCY`] clocks after the beat
+//! that completed the header, with `t_tuple`, `t_six`, `t_ip` (hash it),
+//! `t_err` and `t_t0` (the `now` of the frame's first beat).
+
+use crate::common::keep::KeepCount;
+use rust_hdl::prelude::*;
+
+/// Clocks from the beat that completes the header to `t_valid`.
+pub const LATENCY: u64 = 4;
+
+/// Header capture and parser of RSS; see the module documentation.
+#[derive(LogicBlock, Default)]
+pub struct RssParse {
+    pub clock: Signal<In, Clock>,
+    pub rst: Signal<In, Bit>,
+    /// A beat is accepted (`tvalid & tready` upstream).
+    pub fire: Signal<In, Bit>,
+    pub tdata: Signal<In, Bits<64>>,
+    pub tkeep: Signal<In, Bits<8>>,
+    pub tlast: Signal<In, Bit>,
+    /// Free-running cycle count (16 bits).
+    pub now: Signal<In, Bits<16>>,
+    pub t_valid: Signal<Out, Bit>,
+    pub t_tuple: Signal<Out, Bits<288>>,
+    pub t_six: Signal<Out, Bit>,
+    pub t_ip: Signal<Out, Bit>,
+    pub t_err: Signal<Out, Bit>,
+    pub t_t0: Signal<Out, Bits<16>>,
+    keep: KeepCount,
+    ib: DFF<Bits<4>>,
+    nbytes: DFF<Bits<8>>,
+    t0: DFF<Bits<16>>,
+    w1: DFF<Bits<64>>,
+    w2: DFF<Bits<64>>,
+    w3: DFF<Bits<64>>,
+    w4: DFF<Bits<64>>,
+    w5: DFF<Bits<64>>,
+    w6: DFF<Bits<64>>,
+    w7: DFF<Bits<64>>,
+    w8: DFF<Bits<64>>,
+    w9: DFF<Bits<64>>,
+    w10: DFF<Bits<64>>,
+    go: DFF<Bit>,
+    go_len: DFF<Bits<8>>,
+    go_t0: DFF<Bits<16>>,
+    p1_v: DFF<Bit>,
+    p1_v0: DFF<Bit>,
+    p1_v1: DFF<Bit>,
+    p1_is4: DFF<Bit>,
+    p1_is6: DFF<Bit>,
+    p1_q: DFF<Bits<6>>,
+    p1_t0: DFF<Bits<16>>,
+    p2_v: DFF<Bit>,
+    p2_ip: DFF<Bit>,
+    p2_bad: DFF<Bit>,
+    p2_l4: DFF<Bit>,
+    p2_six: DFF<Bit>,
+    p2_k: DFF<Bits<5>>,
+    p2_kh: DFF<Bits<13>>,
+    p2_u: DFF<Bits<4>>,
+    p2_q: DFF<Bits<6>>,
+    p2_t0: DFF<Bits<16>>,
+    tv: DFF<Bit>,
+    tt: DFF<Bits<288>>,
+    tsix: DFF<Bit>,
+    tip: DFF<Bit>,
+    terr: DFF<Bit>,
+    tt0: DFF<Bits<16>>,
+    total: Signal<Local, Bits<8>>,
+    et0: Signal<Local, Bits<16>>,
+    et1: Signal<Local, Bits<16>>,
+    et2: Signal<Local, Bits<16>>,
+    tp0: Signal<Local, Bit>,
+    tp1: Signal<Local, Bit>,
+    et: Signal<Local, Bits<16>>,
+    ok_et: Signal<Local, Bit>,
+    l3b0: Signal<Local, Bits<8>>,
+    fflags: Signal<Local, Bits<6>>,
+    foff: Signal<Local, Bits<8>>,
+    proto: Signal<Local, Bits<8>>,
+    nh: Signal<Local, Bits<8>>,
+    good4: Signal<Local, Bit>,
+    good6: Signal<Local, Bit>,
+    l4: Signal<Local, Bit>,
+    k: Signal<Local, Bits<5>>,
+    wa: Signal<Local, Bits<352>>,
+    wb: Signal<Local, Bits<416>>,
+    a0: Signal<Local, Bits<256>>,
+    a1: Signal<Local, Bits<256>>,
+    a2: Signal<Local, Bits<256>>,
+    a3: Signal<Local, Bits<256>>,
+    addr: Signal<Local, Bits<256>>,
+    ports: Signal<Local, Bits<32>>,
+    pp0: Signal<Local, Bits<32>>,
+    pp1: Signal<Local, Bits<32>>,
+    pp2: Signal<Local, Bits<32>>,
+    pp3: Signal<Local, Bits<32>>,
+    pp4: Signal<Local, Bits<32>>,
+    pp5: Signal<Local, Bits<32>>,
+    pp6: Signal<Local, Bits<32>>,
+    pp7: Signal<Local, Bits<32>>,
+    pp8: Signal<Local, Bits<32>>,
+    pp9: Signal<Local, Bits<32>>,
+    pp10: Signal<Local, Bits<32>>,
+    pp11: Signal<Local, Bits<32>>,
+    pp12: Signal<Local, Bits<32>>,
+    base: Signal<Local, Bits<5>>,
+    vadd: Signal<Local, Bits<5>>,
+    one13: Signal<Local, Bits<13>>,
+    hdr_ok: Signal<Local, Bit>,
+    l4_ok: Signal<Local, Bit>,
+}
+
+impl Logic for RssParse {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self, clock, ib, nbytes, t0, w1, w2, w3, w4, w5, w6, w7, w8, w9, w10, go, go_len,
+            go_t0, p1_v, p1_v0, p1_v1, p1_is4, p1_is6, p1_q, p1_t0, p2_v, p2_ip, p2_bad, p2_l4,
+            p2_six, p2_k, p2_kh, p2_u, p2_q, p2_t0, tv, tt, tsix, tip, terr, tt0
+        );
+        self.keep.tkeep.next = self.tkeep.val();
+        self.t_valid.next = self.tv.q.val();
+        self.t_tuple.next = self.tt.q.val();
+        self.t_six.next = self.tsix.q.val();
+        self.t_ip.next = self.tip.q.val();
+        self.t_err.next = self.terr.q.val();
+        self.t_t0.next = self.tt0.q.val();
+        // ---- capture
+        self.total.next = self.nbytes.q.val() + bit_cast::<8, 4>(self.keep.count.val());
+        if self.total.val() < self.nbytes.q.val() {
+            self.total.next = 0xFF_u64.into();
+        }
+        // the header is in at the 12th beat (88 bytes before any FCS) or the end
+        self.go.d.next = self.fire.val()
+            & (self.ib.q.val() < 12_u64)
+            & (self.tlast.val() | (self.ib.q.val() == 11_u64));
+        self.go_len.d.next = self.total.val();
+        self.go_t0.d.next = self.t0.q.val();
+        if self.ib.q.val() == 0_u64 {
+            self.go_t0.d.next = self.now.val();
+        }
+        if self.fire.val() {
+            if self.ib.q.val() == 0_u64 {
+                self.t0.d.next = self.now.val();
+            }
+            if self.ib.q.val() == 1_u64 {
+                self.w1.d.next = self.tdata.val();
+            }
+            if self.ib.q.val() == 2_u64 {
+                self.w2.d.next = self.tdata.val();
+            }
+            if self.ib.q.val() == 3_u64 {
+                self.w3.d.next = self.tdata.val();
+            }
+            if self.ib.q.val() == 4_u64 {
+                self.w4.d.next = self.tdata.val();
+            }
+            if self.ib.q.val() == 5_u64 {
+                self.w5.d.next = self.tdata.val();
+            }
+            if self.ib.q.val() == 6_u64 {
+                self.w6.d.next = self.tdata.val();
+            }
+            if self.ib.q.val() == 7_u64 {
+                self.w7.d.next = self.tdata.val();
+            }
+            if self.ib.q.val() == 8_u64 {
+                self.w8.d.next = self.tdata.val();
+            }
+            if self.ib.q.val() == 9_u64 {
+                self.w9.d.next = self.tdata.val();
+            }
+            if self.ib.q.val() == 10_u64 {
+                self.w10.d.next = self.tdata.val();
+            }
+            self.nbytes.d.next = self.total.val();
+            self.ib.d.next = self.ib.q.val() + 1_u64;
+            if self.ib.q.val() == 12_u64 {
+                self.ib.d.next = 12_u64.into();
+            }
+            if self.tlast.val() {
+                self.ib.d.next = 0_u64.into();
+                self.nbytes.d.next = 0_u64.into();
+            }
+        }
+        // ---- stage 1: VLAN tags and EtherType (big-endian on the wire)
+        self.et0.next = (bit_cast::<16, 8>(self.w1.q.val().get_bits::<8>(32)) << 8_u64)
+            | bit_cast::<16, 8>(self.w1.q.val().get_bits::<8>(40));
+        self.et1.next = (bit_cast::<16, 8>(self.w2.q.val().get_bits::<8>(0)) << 8_u64)
+            | bit_cast::<16, 8>(self.w2.q.val().get_bits::<8>(8));
+        self.et2.next = (bit_cast::<16, 8>(self.w2.q.val().get_bits::<8>(32)) << 8_u64)
+            | bit_cast::<16, 8>(self.w2.q.val().get_bits::<8>(40));
+        self.tp0.next = (self.et0.val() == 0x8100_u64) | (self.et0.val() == 0x88A8_u64);
+        self.tp1.next = (self.et1.val() == 0x8100_u64) | (self.et1.val() == 0x88A8_u64);
+        self.et.next = self.et0.val();
+        self.ok_et.next = self.go_len.q.val() >= 18_u64;
+        if self.tp0.val() {
+            self.et.next = self.et1.val();
+            self.ok_et.next = self.go_len.q.val() >= 22_u64;
+        }
+        if self.tp0.val() & self.tp1.val() {
+            self.et.next = self.et2.val();
+            self.ok_et.next = self.go_len.q.val() >= 26_u64;
+        }
+        self.p1_v.d.next = self.go.q.val();
+        self.p1_v0.d.next = !self.tp0.val();
+        self.p1_v1.d.next = self.tp0.val() & !self.tp1.val();
+        self.p1_is4.d.next = self.ok_et.val() & (self.et.val() == 0x0800_u64);
+        self.p1_is6.d.next = self.ok_et.val() & (self.et.val() == 0x86DD_u64);
+        self.p1_q.d.next = bit_cast::<6, 8>((self.go_len.q.val() - 18_u64) >> 2_u64);
+        self.p1_t0.d.next = self.go_t0.q.val();
+        // ---- stage 2: L3 fields at byte 14 + 4v (from w1 on)
+        // l3b0 = byte 14+4v; fflags, foff = bytes 20, 21 +4v; proto 23+4v; nh 20+4v
+        self.l3b0.next = self.w2.q.val().get_bits::<8>(48);
+        self.fflags.next = self.w3.q.val().get_bits::<6>(32);
+        self.foff.next = self.w3.q.val().get_bits::<8>(40);
+        self.proto.next = self.w3.q.val().get_bits::<8>(56);
+        self.nh.next = self.w3.q.val().get_bits::<8>(32);
+        if self.p1_v0.q.val() {
+            self.l3b0.next = self.w1.q.val().get_bits::<8>(48);
+            self.fflags.next = self.w2.q.val().get_bits::<6>(32);
+            self.foff.next = self.w2.q.val().get_bits::<8>(40);
+            self.proto.next = self.w2.q.val().get_bits::<8>(56);
+            self.nh.next = self.w2.q.val().get_bits::<8>(32);
+        }
+        if self.p1_v1.q.val() {
+            self.l3b0.next = self.w2.q.val().get_bits::<8>(16);
+            self.fflags.next = self.w3.q.val().get_bits::<6>(0);
+            self.foff.next = self.w3.q.val().get_bits::<8>(8);
+            self.proto.next = self.w3.q.val().get_bits::<8>(24);
+            self.nh.next = self.w3.q.val().get_bits::<8>(0);
+        }
+        // v + IHL (IPv4) or v + 10 (IPv6): the ports' word from byte 14
+        self.base.next = bit_cast::<5, 4>(self.l3b0.val().get_bits::<4>(0));
+        if self.p1_is6.q.val() {
+            self.base.next = 10_u64.into();
+        }
+        self.vadd.next = 2_u64.into();
+        if self.p1_v0.q.val() {
+            self.vadd.next = 0_u64.into();
+        }
+        if self.p1_v1.q.val() {
+            self.vadd.next = 1_u64.into();
+        }
+        self.k.next = self.base.val() + self.vadd.val();
+        self.good4.next = self.p1_is4.q.val()
+            & (self.l3b0.val().get_bits::<4>(4) == 4_u64)
+            & (self.l3b0.val().get_bits::<4>(0) >= 5_u64);
+        self.good6.next = self.p1_is6.q.val() & (self.l3b0.val().get_bits::<4>(4) == 6_u64);
+        // fragment: MF set or a nonzero offset (flags byte bits 5:0, offset byte)
+        self.l4.next = false;
+        if self.p1_is4.q.val() {
+            self.l4.next = ((self.proto.val() == 6_u64) | (self.proto.val() == 17_u64))
+                & (self.fflags.val() == 0_u64)
+                & (self.foff.val() == 0_u64);
+        }
+        if self.p1_is6.q.val() {
+            self.l4.next = (self.nh.val() == 6_u64) | (self.nh.val() == 17_u64);
+        }
+        self.p2_v.d.next = self.p1_v.q.val();
+        self.p2_ip.d.next = self.good4.val() | self.good6.val();
+        self.p2_bad.d.next =
+            (self.p1_is4.q.val() | self.p1_is6.q.val()) & !self.good4.val() & !self.good6.val();
+        self.p2_l4.d.next = self.l4.val();
+        self.p2_six.d.next = self.p1_is6.q.val();
+        self.p2_k.d.next = self.k.val();
+        self.one13.next = 1_u64.into();
+        self.p2_kh.d.next = 0_u64.into();
+        if self.l4.val() {
+            self.p2_kh.d.next = self.one13.val() << (self.k.val() - 5_u64);
+        }
+        // the addresses' first byte: 22 + 4u, u = v (IPv6) or v + 1 (IPv4)
+        self.p2_u.d.next = 1_u64.into();
+        if self.p1_v0.q.val() & !self.p1_is6.q.val() {
+            self.p2_u.d.next = 2_u64.into();
+        }
+        if self.p1_v1.q.val() {
+            self.p2_u.d.next = 2_u64.into();
+            if !self.p1_is6.q.val() {
+                self.p2_u.d.next = 4_u64.into();
+            }
+        }
+        if !self.p1_v0.q.val() & !self.p1_v1.q.val() {
+            self.p2_u.d.next = 4_u64.into();
+            if !self.p1_is6.q.val() {
+                self.p2_u.d.next = 8_u64.into();
+            }
+        }
+        self.p2_q.d.next = self.p1_q.q.val();
+        self.p2_t0.d.next = self.p1_t0.q.val();
+        // ---- stage 3: length checks and the tuple (from w2 on)
+        self.hdr_ok.next = bit_cast::<6, 5>(self.p2_k.q.val()) <= self.p2_q.q.val();
+        self.l4_ok.next = bit_cast::<6, 5>(self.p2_k.q.val()) < self.p2_q.q.val();
+        self.tv.d.next = self.p2_v.q.val();
+        self.tsix.d.next = self.p2_six.q.val() & self.p2_ip.q.val();
+        self.tip.d.next =
+            self.p2_ip.q.val() & self.hdr_ok.val() & (self.l4_ok.val() | !self.p2_l4.q.val());
+        self.terr.d.next = self.p2_bad.q.val()
+            | (self.p2_ip.q.val()
+                & !(self.hdr_ok.val() & (self.l4_ok.val() | !self.p2_l4.q.val())));
+        self.tt0.d.next = self.p2_t0.q.val();
+        // only a parsed frame pays for the wide selects (Verilator)
+        if self.p2_v.q.val() {
+            // wa: bytes 22..65; wb: bytes 34..85
+            self.wa.next = (bit_cast::<352, 64>(self.w2.q.val()) >> 48_u64)
+                | (bit_cast::<352, 64>(self.w3.q.val()) << 16_u64)
+                | (bit_cast::<352, 64>(self.w4.q.val()) << 80_u64)
+                | (bit_cast::<352, 64>(self.w5.q.val()) << 144_u64)
+                | (bit_cast::<352, 64>(self.w6.q.val()) << 208_u64)
+                | (bit_cast::<352, 64>(self.w7.q.val()) << 272_u64)
+                | (bit_cast::<352, 64>(self.w8.q.val()) << 336_u64);
+            self.wb.next = (bit_cast::<416, 64>(self.w4.q.val()) >> 16_u64)
+                | (bit_cast::<416, 64>(self.w5.q.val()) << 48_u64)
+                | (bit_cast::<416, 64>(self.w6.q.val()) << 112_u64)
+                | (bit_cast::<416, 64>(self.w7.q.val()) << 176_u64)
+                | (bit_cast::<416, 64>(self.w8.q.val()) << 240_u64)
+                | (bit_cast::<416, 64>(self.w9.q.val()) << 304_u64)
+                | (bit_cast::<416, 64>(self.w10.q.val()) << 368_u64);
+        } else {
+            self.wa.next = 0_u64.into();
+            self.wb.next = 0_u64.into();
+        }
+        // addresses at byte 22 + 4u (one-hot u): 256 bits from wa bit 32u
+        self.a0.next = 0_u64.into();
+        self.a1.next = 0_u64.into();
+        self.a2.next = 0_u64.into();
+        self.a3.next = 0_u64.into();
+        if self.p2_u.q.val().get_bit(0) {
+            self.a0.next = self.wa.val().get_bits::<256>(0);
+        }
+        if self.p2_u.q.val().get_bit(1) {
+            self.a1.next = self.wa.val().get_bits::<256>(32);
+        }
+        if self.p2_u.q.val().get_bit(2) {
+            self.a2.next = self.wa.val().get_bits::<256>(64);
+        }
+        if self.p2_u.q.val().get_bit(3) {
+            self.a3.next = self.wa.val().get_bits::<256>(96);
+        }
+        self.addr.next = self.a0.val() | self.a1.val() | self.a2.val() | self.a3.val();
+        // ports at byte 4k + 14 (one-hot k = 5..17, none without ports): wb bit 32(k - 5)
+        self.pp0.next = 0_u64.into();
+        if self.p2_kh.q.val().get_bit(0) {
+            self.pp0.next = self.wb.val().get_bits::<32>(0);
+        }
+        self.pp1.next = 0_u64.into();
+        if self.p2_kh.q.val().get_bit(1) {
+            self.pp1.next = self.wb.val().get_bits::<32>(32);
+        }
+        self.pp2.next = 0_u64.into();
+        if self.p2_kh.q.val().get_bit(2) {
+            self.pp2.next = self.wb.val().get_bits::<32>(64);
+        }
+        self.pp3.next = 0_u64.into();
+        if self.p2_kh.q.val().get_bit(3) {
+            self.pp3.next = self.wb.val().get_bits::<32>(96);
+        }
+        self.pp4.next = 0_u64.into();
+        if self.p2_kh.q.val().get_bit(4) {
+            self.pp4.next = self.wb.val().get_bits::<32>(128);
+        }
+        self.pp5.next = 0_u64.into();
+        if self.p2_kh.q.val().get_bit(5) {
+            self.pp5.next = self.wb.val().get_bits::<32>(160);
+        }
+        self.pp6.next = 0_u64.into();
+        if self.p2_kh.q.val().get_bit(6) {
+            self.pp6.next = self.wb.val().get_bits::<32>(192);
+        }
+        self.pp7.next = 0_u64.into();
+        if self.p2_kh.q.val().get_bit(7) {
+            self.pp7.next = self.wb.val().get_bits::<32>(224);
+        }
+        self.pp8.next = 0_u64.into();
+        if self.p2_kh.q.val().get_bit(8) {
+            self.pp8.next = self.wb.val().get_bits::<32>(256);
+        }
+        self.pp9.next = 0_u64.into();
+        if self.p2_kh.q.val().get_bit(9) {
+            self.pp9.next = self.wb.val().get_bits::<32>(288);
+        }
+        self.pp10.next = 0_u64.into();
+        if self.p2_kh.q.val().get_bit(10) {
+            self.pp10.next = self.wb.val().get_bits::<32>(320);
+        }
+        self.pp11.next = 0_u64.into();
+        if self.p2_kh.q.val().get_bit(11) {
+            self.pp11.next = self.wb.val().get_bits::<32>(352);
+        }
+        self.pp12.next = 0_u64.into();
+        if self.p2_kh.q.val().get_bit(12) {
+            self.pp12.next = self.wb.val().get_bits::<32>(384);
+        }
+        self.ports.next = self.pp0.val()
+            | self.pp1.val()
+            | self.pp2.val()
+            | self.pp3.val()
+            | self.pp4.val()
+            | self.pp5.val()
+            | self.pp6.val()
+            | self.pp7.val()
+            | self.pp8.val()
+            | self.pp9.val()
+            | self.pp10.val()
+            | self.pp11.val()
+            | self.pp12.val();
+        if self.p2_six.q.val() {
+            self.tt.d.next = bit_cast::<288, 256>(self.addr.val())
+                | (bit_cast::<288, 32>(self.ports.val()) << 256_u64);
+        } else {
+            self.tt.d.next = bit_cast::<288, 64>(self.addr.val().get_bits::<64>(0))
+                | (bit_cast::<288, 32>(self.ports.val()) << 64_u64);
+        }
+        if self.rst.val() {
+            self.ib.d.next = 0_u64.into();
+            self.nbytes.d.next = 0_u64.into();
+            self.go.d.next = false;
+            self.p1_v.d.next = false;
+            self.p2_v.d.next = false;
+            self.tv.d.next = false;
+        }
+    }
+}
