@@ -50,13 +50,13 @@ use rust_hdl::prelude::*;
 
 /// Cycles from the acceptance of a beat on `s_axis` to the same beat's
 /// valid cycle on `m_axis`, at line rate with `m_axis_tready` high
-/// (FcsCheck 4 + TagMigrate 8 + FcsInsert 11 + RssSteer 25 + the output
+/// (FcsCheck 4 + TagMigrate 8 + FcsInsert 11 + RssSteer 26 + the output
 /// skid buffer 1; asserted by the sim tests). RssSteer holds a frame until its first 96 bytes are parsed
 /// and hashed and the handshake engine has decided whether the frame is a
-/// SYN it answers (at most 25 cycles after the first beat, for frames of
+/// SYN it answers (in its FIFO's head at most 26 cycles after the first beat, for frames of
 /// 12 beats or more), and holds every frame as long, so the latency is the
 /// same for every frame size.
-pub const LATENCY: usize = 49;
+pub const LATENCY: usize = 50;
 
 /// Sideband of the receive output skid buffer: `m_axis_tuser` (6 bits) at
 /// 0, `m_parse_err` at 6, `m_axis_tdest` at 7, `m_axis_hash` at 10,

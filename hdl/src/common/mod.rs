@@ -5,7 +5,8 @@
 //!   (`tdata/tkeep/tvalid/tready/tlast`; sidebands stay separate signals).
 //! * [`axis_out`]: the output skid buffer of a stream block (registered
 //!   `tready` towards the block).
-//! * [`sync_fifo`]: a synchronous FIFO with registered outputs.
+//! * [`sync_fifo`]: a synchronous FIFO (first word falls through from the
+//!   RAM); [`sync_fifo_reg`]: one whose head is a register.
 //! * [`crc32`], [`crc_lanes`]: the CRC-32 (IEEE 802.3 clause 3.2.9) step
 //!   matrices, computed in Rust at generation time and emitted as XOR
 //!   networks, one per byte count of a 64-bit beat; [`crc_unpad`]: zero
@@ -29,4 +30,5 @@ pub mod crc_unpad;
 pub mod keep;
 pub mod siphash;
 pub mod sync_fifo;
+pub mod sync_fifo_reg;
 pub mod toeplitz;

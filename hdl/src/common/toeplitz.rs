@@ -200,18 +200,20 @@ impl<const M: usize> Logic for Toeplitz<M> {
              always @(*) begin\n  s_pop = s_valid & (cnt == 2'd0);\n  m_hash = acc;\nend\n",
             bytes.join(", ")
         );
-        // chunk register: chunk c meets key bits 96c..96c+126 (from the top)
+        // chunk register: chunk c meets key bits 96c..96c+126 (from the top).
+        // The data registers load every clock from a choice made by `cnt`
+        // alone (a register), so neither `rst` nor `s_pop` fans out to them.
         v.push_str(
             "always @(posedge clock) begin\n\
-             \x20 if (rst) begin\n    cnt <= 2'd0;\n    ch_v <= 1'b0;\n  end else if (s_pop) begin\n\
-             \x20   ch_v <= 1'b1;\n    ch_first <= 1'b1;\n    ch_last <= ~s_six;\n\
-             \x20   ch_d <= be[287:192];\n    ch_k <= key[318:192];\n    ch_meta <= s_meta;\n\
-             \x20   rest <= be[191:0];\n    cnt <= s_six ? 2'd2 : 2'd0;\n\
-             \x20 end else if (cnt != 2'd0) begin\n\
-             \x20   ch_v <= 1'b1;\n    ch_first <= 1'b0;\n    ch_last <= (cnt == 2'd1);\n\
-             \x20   ch_d <= rest[191:96];\n    rest <= {rest[95:0], 96'd0};\n\
-             \x20   ch_k <= (cnt == 2'd2) ? key[222:96] : key[126:0];\n    cnt <= cnt - 2'd1;\n\
-             \x20 end else ch_v <= 1'b0;\nend\n",
+             \x20 if (rst) begin\n    cnt <= 2'd0;\n    ch_v <= 1'b0;\n  end else begin\n\
+             \x20   ch_v <= s_pop | (cnt != 2'd0);\n\
+             \x20   cnt <= s_pop ? (s_six ? 2'd2 : 2'd0) : (cnt != 2'd0) ? cnt - 2'd1 : 2'd0;\n  end\nend\n\
+             always @(posedge clock) begin\n\
+             \x20 ch_first <= (cnt == 2'd0);\n\
+             \x20 ch_last <= (cnt == 2'd0) ? ~s_six : (cnt == 2'd1);\n\
+             \x20 ch_k <= (cnt == 2'd2) ? key[222:96] : (cnt == 2'd1) ? key[126:0] : key[318:192];\n\
+             \x20 if (cnt == 2'd0) begin\n    ch_d <= be[287:192];\n    rest <= be[191:0];\n    ch_meta <= s_meta;\n\
+             \x20 end else begin\n    ch_d <= rest[191:96];\n    rest <= {rest[95:0], 96'd0};\n  end\nend\n",
         );
         // partials: hash bit 31-j, bytes g of the chunk
         v.push_str(

@@ -32,7 +32,8 @@
 //!   `rss_key` (319 bits: the 40-byte key `rss.KEY0..9` as one big-endian
 //!   number, key byte 0 = `KEY0[31:24]`, without its never-used last bit)
 //!   and `rss_queue`, indirection entry `rss_index` (7 bits in; entry e is
-//!   byte e of `rss.TABLE*`, its low bits the queue).
+//!   byte e of `rss.TABLE*`, its low bits the queue), registered: the entry
+//!   of the index one clock earlier.
 
 use crate::control::counter_bank::counter_value;
 use crate::control::REG_RD_LATENCY;
@@ -107,6 +108,8 @@ struct SimState {
     rss_key: usize,
     rss_table: usize,
     hs0: usize,
+    /// The registered indirection entry (`rss_queue`).
+    rss_queue: u32,
 }
 
 impl RegFile {
@@ -128,6 +131,7 @@ impl RegFile {
             rss_key: map.storage_index("rss.KEY0").expect("rss.KEY0"),
             rss_table: map.storage_index("rss.TABLE0").expect("rss.TABLE0"),
             hs0: hs_first(map),
+            rss_queue: 0,
             map: map.clone(),
             storage,
             shadow: 0,
@@ -234,9 +238,7 @@ impl RegFile {
             }
         }
         self.rss_key.next = key;
-        let e = self.rss_index.val().index();
-        let entry = st[self._sim.rss_table + e / 4] >> (8 * (e % 4));
-        self.rss_queue.next = u64::from(entry & ((1 << RX_QUEUE_BITS) - 1)).into();
+        self.rss_queue.next = u64::from(self._sim.rss_queue).into();
         let mut hs: Bits<HS_CFG_BITS> = Bits::default();
         let mut at = 0;
         let fields = (17..HS_STORAGE)
@@ -300,6 +302,10 @@ pub(crate) fn hs_first(map: &RegMap) -> usize {
 impl Logic for RegFile {
     fn update(&mut self) {
         if self.clock.pos_edge() {
+            // the indirection entry of `rss_index`, registered (old storage)
+            let e = self.rss_index.val().index();
+            let entry = self._sim.storage[self._sim.rss_table + e / 4] >> (8 * (e % 4));
+            self._sim.rss_queue = entry & ((1 << RX_QUEUE_BITS) - 1);
             self.clear.next = false;
             self.strobes.next = Bits::default();
             if self.rst.val() {

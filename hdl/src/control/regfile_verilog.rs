@@ -37,18 +37,21 @@ pub fn verilog(map: &RegMap) -> String {
         })
         .collect();
     v.push_str(&format!(
-        "always @(*) begin\n  rss_enable = storage[{}];\n  rss_key = {{{}}};\n  case (rss_index)\n",
+        "always @(*) begin\n  rss_enable = storage[{}];\n  rss_key = {{{}}};\nend\n\
+         // the indirection entry, registered (no path through the table\n\
+         // from RssSteer's hash register back into RssSteer)\n\
+         always @(posedge clock) begin\n  case (rss_index)\n",
         32 * rc,
         key.join(", ")
     ));
     for e in 0..128 {
         let lo = 32 * (t0 + e / 4) + 8 * (e % 4);
         v.push_str(&format!(
-            "    7'd{e}: rss_queue = storage[{}:{lo}];\n",
+            "    7'd{e}: rss_queue <= storage[{}:{lo}];\n",
             lo + crate::RX_QUEUE_BITS - 1
         ));
     }
-    v.push_str("    default: rss_queue = 0;\n  endcase\nend\n");
+    v.push_str("    default: rss_queue <= 0;\n  endcase\nend\n");
     let h0 = hs_first(map);
     // the listen table first: word-aligned at bit 0, it is one copy in
     // Verilator rather than a 4096-bit shift every clock

@@ -32,7 +32,7 @@
 //!
 //! Out: `t_valid` one clock per frame, [`LATENCY`] clocks after the beat
 //! that completed the header, with `t_tuple`, `t_six`, `t_ip` (hash it),
-//! `t_err` and `t_t0` (the `now` of the frame's first beat).
+//! and `t_err`.
 
 use crate::common::keep::KeepCount;
 use rust_hdl::prelude::*;
@@ -50,18 +50,14 @@ pub struct RssParse {
     pub tdata: Signal<In, Bits<64>>,
     pub tkeep: Signal<In, Bits<8>>,
     pub tlast: Signal<In, Bit>,
-    /// Free-running cycle count (16 bits).
-    pub now: Signal<In, Bits<16>>,
     pub t_valid: Signal<Out, Bit>,
     pub t_tuple: Signal<Out, Bits<288>>,
     pub t_six: Signal<Out, Bit>,
     pub t_ip: Signal<Out, Bit>,
     pub t_err: Signal<Out, Bit>,
-    pub t_t0: Signal<Out, Bits<16>>,
     keep: KeepCount,
     ib: DFF<Bits<4>>,
     nbytes: DFF<Bits<8>>,
-    t0: DFF<Bits<16>>,
     w1: DFF<Bits<64>>,
     w2: DFF<Bits<64>>,
     w3: DFF<Bits<64>>,
@@ -74,14 +70,12 @@ pub struct RssParse {
     w10: DFF<Bits<64>>,
     go: DFF<Bit>,
     go_len: DFF<Bits<8>>,
-    go_t0: DFF<Bits<16>>,
     p1_v: DFF<Bit>,
     p1_v0: DFF<Bit>,
     p1_v1: DFF<Bit>,
     p1_is4: DFF<Bit>,
     p1_is6: DFF<Bit>,
     p1_q: DFF<Bits<6>>,
-    p1_t0: DFF<Bits<16>>,
     p2_v: DFF<Bit>,
     p2_ip: DFF<Bit>,
     p2_bad: DFF<Bit>,
@@ -91,13 +85,11 @@ pub struct RssParse {
     p2_kh: DFF<Bits<13>>,
     p2_u: DFF<Bits<4>>,
     p2_q: DFF<Bits<6>>,
-    p2_t0: DFF<Bits<16>>,
     tv: DFF<Bit>,
     tt: DFF<Bits<288>>,
     tsix: DFF<Bit>,
     tip: DFF<Bit>,
     terr: DFF<Bit>,
-    tt0: DFF<Bits<16>>,
     total: Signal<Local, Bits<8>>,
     et0: Signal<Local, Bits<16>>,
     et1: Signal<Local, Bits<16>>,
@@ -147,9 +139,9 @@ impl Logic for RssParse {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, ib, nbytes, t0, w1, w2, w3, w4, w5, w6, w7, w8, w9, w10, go, go_len,
-            go_t0, p1_v, p1_v0, p1_v1, p1_is4, p1_is6, p1_q, p1_t0, p2_v, p2_ip, p2_bad, p2_l4,
-            p2_six, p2_k, p2_kh, p2_u, p2_q, p2_t0, tv, tt, tsix, tip, terr, tt0
+            self, clock, ib, nbytes, w1, w2, w3, w4, w5, w6, w7, w8, w9, w10, go, go_len, p1_v,
+            p1_v0, p1_v1, p1_is4, p1_is6, p1_q, p2_v, p2_ip, p2_bad, p2_l4, p2_six, p2_k, p2_kh,
+            p2_u, p2_q, tv, tt, tsix, tip, terr
         );
         self.keep.tkeep.next = self.tkeep.val();
         self.t_valid.next = self.tv.q.val();
@@ -157,7 +149,6 @@ impl Logic for RssParse {
         self.t_six.next = self.tsix.q.val();
         self.t_ip.next = self.tip.q.val();
         self.t_err.next = self.terr.q.val();
-        self.t_t0.next = self.tt0.q.val();
         // ---- capture
         self.total.next = self.nbytes.q.val() + bit_cast::<8, 4>(self.keep.count.val());
         if self.total.val() < self.nbytes.q.val() {
@@ -168,14 +159,7 @@ impl Logic for RssParse {
             & (self.ib.q.val() < 12_u64)
             & (self.tlast.val() | (self.ib.q.val() == 11_u64));
         self.go_len.d.next = self.total.val();
-        self.go_t0.d.next = self.t0.q.val();
-        if self.ib.q.val() == 0_u64 {
-            self.go_t0.d.next = self.now.val();
-        }
         if self.fire.val() {
-            if self.ib.q.val() == 0_u64 {
-                self.t0.d.next = self.now.val();
-            }
             if self.ib.q.val() == 1_u64 {
                 self.w1.d.next = self.tdata.val();
             }
@@ -241,7 +225,6 @@ impl Logic for RssParse {
         self.p1_is4.d.next = self.ok_et.val() & (self.et.val() == 0x0800_u64);
         self.p1_is6.d.next = self.ok_et.val() & (self.et.val() == 0x86DD_u64);
         self.p1_q.d.next = bit_cast::<6, 8>((self.go_len.q.val() - 18_u64) >> 2_u64);
-        self.p1_t0.d.next = self.go_t0.q.val();
         // ---- stage 2: L3 fields at byte 14 + 4v (from w1 on)
         // l3b0 = byte 14+4v; fflags, foff = bytes 20, 21 +4v; proto 23+4v; nh 20+4v
         self.l3b0.next = self.w2.q.val().get_bits::<8>(48);
@@ -320,7 +303,6 @@ impl Logic for RssParse {
             }
         }
         self.p2_q.d.next = self.p1_q.q.val();
-        self.p2_t0.d.next = self.p1_t0.q.val();
         // ---- stage 3: length checks and the tuple (from w2 on)
         self.hdr_ok.next = bit_cast::<6, 5>(self.p2_k.q.val()) <= self.p2_q.q.val();
         self.l4_ok.next = bit_cast::<6, 5>(self.p2_k.q.val()) < self.p2_q.q.val();
@@ -331,7 +313,6 @@ impl Logic for RssParse {
         self.terr.d.next = self.p2_bad.q.val()
             | (self.p2_ip.q.val()
                 & !(self.hdr_ok.val() & (self.l4_ok.val() | !self.p2_l4.q.val())));
-        self.tt0.d.next = self.p2_t0.q.val();
         // only a parsed frame pays for the wide selects (Verilator)
         if self.p2_v.q.val() {
             // wa: bytes 22..65; wb: bytes 34..85

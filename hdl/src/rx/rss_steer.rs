@@ -15,23 +15,29 @@
 //!   is set. Non-IP frames, or `rss_enable` low: `default_queue`.
 //! * Queue = indirection-table entry `hash[6:0]` (`rss_index` out to the
 //!   register file, `rss_queue` back).
-//! * Pipeline: beats wait in a 32-deep FIFO while the header is captured
+//! * Pipeline: beats wait in a 33-deep FIFO while the header is captured
 //!   and parsed ([`crate::rx::rss_parse`], 4 registered stages after the
 //!   12th beat or the frame's end), the tuple waits in a 4-deep FIFO for the
 //!   Toeplitz engine ([`crate::common::toeplitz`], 12 bytes a clock: one
 //!   clock an IPv4 or non-IP frame, three an IPv6 one), the hash meets the
-//!   indirection table (one stage), and the handshake engine decides
-//!   (below; the longest wait, 25 cycles). A frame's first beat leaves
-//!   [`HOLD`] cycles after it arrived at the earliest, so at line rate the
-//!   latency is fixed whatever the frame size; one beat per clock,
-//!   back-to-back frames, no bubble. The tuple FIFO cannot overflow: a
-//!   frame that takes the engine three clocks (IPv6, at least 22 bytes)
-//!   has at least three beats, so a frame's work never exceeds the clocks
-//!   since the previous frame's header, and at most three clocks of work
-//!   are ever queued.
+//!   indirection table (two stages: the register file registers the
+//!   entry), and the handshake engine decides (below; its decision is in
+//!   the decision FIFO's head 26 cycles after the first beat at the
+//!   latest). A frame's first beat leaves [`HOLD`] cycles after it arrived
+//!   at the earliest, so at line rate the latency is fixed whatever the
+//!   frame size; one beat per clock, back-to-back frames, no bubble.
+//! * Timing: `s_axis.tready` is a flip-flop (room for a beat next clock);
+//!   the beat, result and decision FIFOs keep their heads in flip-flops
+//!   ([`crate::common::sync_fifo_reg`]) and a frame is due when a 25-clock
+//!   delay line of first-beat arrivals says so, so the pop decision reads
+//!   only flip-flops.
+//! * The tuple FIFO cannot overflow: a frame that takes the engine three
+//!   clocks (IPv6, at least 22 bytes) has at least three beats, so a
+//!   frame's work never exceeds the clocks since the previous frame's
+//!   header, and at most three clocks of work are ever queued.
 //! * The handshake engine's decisions (`hs_valid`/`hs_consume`, one per
 //!   frame in order, from [`crate::handshake::engine`] watching this block's
-//!   input) queue in a 32-deep FIFO; a frame's first beat also waits for
+//!   input) queue in a 33-deep FIFO; a frame's first beat also waits for
 //!   its decision, and a consumed frame (a SYN the NIC answered) is
 //!   swallowed without leaving or counting as a drop.
 //! * `m_tdest`, `m_parse_err` and `m_hash` (the 32-bit Toeplitz hash of IP
@@ -39,13 +45,14 @@
 
 use crate::common::axis::{AxisMaster64, AxisSlave64};
 use crate::common::sync_fifo::SyncFifo;
+use crate::common::sync_fifo_reg::SyncFifoReg;
 use crate::common::toeplitz::Toeplitz;
 use crate::rx::rss_parse::RssParse;
 use crate::RX_QUEUE_BITS;
 use rust_hdl::prelude::*;
 
 /// Cycles a first beat spends in the block at least (line-rate latency).
-pub const HOLD: u64 = 25;
+pub const HOLD: u64 = 26;
 
 /// RSS steering stage; see the module documentation.
 #[derive(LogicBlock, Default)]
@@ -69,7 +76,8 @@ pub struct RssSteer {
     pub drop_last: Signal<Out, Bit>,
     pub rss_enable: Signal<In, Bit>,
     pub rss_key: Signal<In, Bits<319>>,
-    /// Indirection: `rss_index` (hash bits 6:0) out, its entry `rss_queue` in.
+    /// Indirection: `rss_index` (hash bits 6:0) out, its entry `rss_queue`
+    /// in one clock later (the register file registers it).
     pub rss_index: Signal<Out, Bits<7>>,
     pub rss_queue: Signal<In, Bits<RX_QUEUE_BITS>>,
     pub default_queue: Signal<In, Bits<RX_QUEUE_BITS>>,
@@ -78,21 +86,33 @@ pub struct RssSteer {
     /// The decided frame is consumed (never delivered).
     pub hs_consume: Signal<In, Bit>,
     // [63:0] data, [71:64] keep, [72] last, [79:73] user, [143:80] tag
-    beats: SyncFifo<144, 5>,
-    // [2:0] queue, [3] parser error, [19:4] arrival cycle of the first beat,
-    // [51:20] hash
-    results: SyncFifo<52, 5>,
-    decisions: SyncFifo<1, 5>,
+    beats: SyncFifoReg<144, 5>,
+    // [2:0] queue, [3] parser error, [35:4] hash
+    results: SyncFifoReg<36, 5>,
+    decisions: SyncFifoReg<1, 5>,
     cons: DFF<Bit>,
     dropit: Signal<Local, Bit>,
-    room: Signal<Local, Bit>,
+    /// Beats in the beat FIFO (0..=32) and the registered `tready`.
+    bcnt: DFF<Bits<6>>,
+    bcnt_n: Signal<Local, Bits<6>>,
+    room: DFF<Bit>,
     parse: RssParse,
-    // [287:0] tuple, [288] IPv6, [289] hash it, [290] parser error, [306:291] t0
-    tuples: SyncFifo<307, 2>,
-    // meta [0] hash it, [1] parser error, [17:2] t0
-    toep: Toeplitz<18>,
-    now: DFF<Bits<16>>,
-    r: DFF<Bits<52>>,
+    // [287:0] tuple, [288] IPv6, [289] hash it, [290] parser error
+    tuples: SyncFifo<291, 2>,
+    // meta [0] hash it, [1] parser error
+    toep: Toeplitz<2>,
+    /// First beats accepted 1..=25 clocks ago (bit k: k + 1 clocks ago).
+    ages: DFF<Bits<25>>,
+    /// The next beat accepted is a first beat.
+    infirst: DFF<Bit>,
+    /// Frames held whose first beat arrived at least HOLD clocks ago.
+    due: DFF<Bits<6>>,
+    due_nz: DFF<Bit>,
+    due_n: Signal<Local, Bits<6>>,
+    i_v: DFF<Bit>,
+    i_meta: DFF<Bits<2>>,
+    i_hash: DFF<Bits<32>>,
+    r: DFF<Bits<36>>,
     r_v: DFF<Bit>,
     first: DFF<Bit>,
     held_q: DFF<Bits<RX_QUEUE_BITS>>,
@@ -105,7 +125,10 @@ pub struct RssSteer {
 impl Logic for RssSteer {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, now, r, r_v, first, held_q, held_err, held_hash, cons);
+        dff_setup!(
+            self, clock, bcnt, room, ages, infirst, due, due_nz, i_v, i_meta, i_hash, r, r_v,
+            first, held_q, held_err, held_hash, cons
+        );
         self.beats.clock.next = self.clock.val();
         self.results.clock.next = self.clock.val();
         self.decisions.clock.next = self.clock.val();
@@ -121,59 +144,58 @@ impl Logic for RssSteer {
         self.parse.rst.next = self.rst.val();
         self.toep.rst.next = self.rst.val();
         // ---- input: into the beat FIFO, the header into the parser
-        // (the result FIFO is as deep as the beat FIFO: it cannot fill first;
-        // the tuple FIFO never fills, see above: its flag is a second guard)
-        self.room.next = !self.beats.full.val()
-            & !self.results.full.val()
-            & !self.decisions.full.val()
-            & !self.tuples.full.val();
-        self.s_axis.tready.next = self.room.val();
-        self.beats.push.next = self.s_axis.tvalid.val() & self.room.val();
+        // `tready` is a flip-flop: room for a beat next clock if the beat FIFO
+        // holds at most 30 now (one push may land in between). The other
+        // FIFOs cannot fill first (a result and a decision per frame whose
+        // first beat is still in the beat FIFO; the tuple FIFO, see above):
+        // their flags are guards.
+        self.s_axis.tready.next = self.room.q.val();
+        self.beats.push.next = self.s_axis.tvalid.val() & self.room.q.val();
         self.beats.din.next = bit_cast::<144, 64>(self.s_axis.tdata.val())
             | (bit_cast::<144, 8>(self.s_axis.tkeep.val()) << 64_u64)
             | (bit_cast::<144, 1>(self.s_axis.tlast.val().into()) << 72_u64)
             | (bit_cast::<144, 7>(self.s_tuser.val()) << 73_u64)
             | (bit_cast::<144, 64>(self.s_tag.val()) << 80_u64);
-        self.parse.fire.next = self.s_axis.tvalid.val() & self.room.val();
+        self.parse.fire.next = self.s_axis.tvalid.val() & self.room.q.val();
         self.parse.tdata.next = self.s_axis.tdata.val();
         self.parse.tkeep.next = self.s_axis.tkeep.val();
         self.parse.tlast.next = self.s_axis.tlast.val();
-        self.parse.now.next = self.now.q.val();
-        self.now.d.next = self.now.q.val() + 1_u64;
         // ---- tuples wait for the Toeplitz engine
         self.tuples.push.next = self.parse.t_valid.val();
-        self.tuples.din.next = bit_cast::<307, 288>(self.parse.t_tuple.val())
-            | (bit_cast::<307, 1>(self.parse.t_six.val().into()) << 288_u64)
-            | (bit_cast::<307, 1>(self.parse.t_ip.val().into()) << 289_u64)
-            | (bit_cast::<307, 1>(self.parse.t_err.val().into()) << 290_u64)
-            | (bit_cast::<307, 16>(self.parse.t_t0.val()) << 291_u64);
+        self.tuples.din.next = bit_cast::<291, 288>(self.parse.t_tuple.val())
+            | (bit_cast::<291, 1>(self.parse.t_six.val().into()) << 288_u64)
+            | (bit_cast::<291, 1>(self.parse.t_ip.val().into()) << 289_u64)
+            | (bit_cast::<291, 1>(self.parse.t_err.val().into()) << 290_u64);
         self.toep.key.next = self.rss_key.val();
         self.toep.s_valid.next = !self.tuples.empty.val();
         self.toep.s_tuple.next = self.tuples.dout.val().get_bits::<288>(0);
         self.toep.s_six.next = self.tuples.dout.val().get_bit(288);
-        self.toep.s_meta.next = self.tuples.dout.val().get_bits::<18>(289);
+        self.toep.s_meta.next = self.tuples.dout.val().get_bits::<2>(289);
         self.tuples.pop.next = self.toep.s_pop.val();
-        // ---- indirection table: the hash register's low bits index it
+        // ---- indirection table: the hash register's low bits index it; the
+        // register file answers (registered) while the result waits in i_*
         self.rss_index.next = self.toep.m_hash.val().get_bits::<7>(0);
+        self.i_v.d.next = self.toep.m_valid.val();
+        self.i_meta.d.next = self.toep.m_meta.val();
+        self.i_hash.d.next = self.toep.m_hash.val();
         self.queue.next = self.default_queue.val();
-        if self.rss_enable.val() & self.toep.m_meta.val().get_bit(0) {
+        if self.rss_enable.val() & self.i_meta.q.val().get_bit(0) {
             self.queue.next = self.rss_queue.val();
         }
-        self.r.d.next = bit_cast::<52, RX_QUEUE_BITS>(self.queue.val())
-            | (bit_cast::<52, 1>(self.toep.m_meta.val().get_bit(1).into()) << 3_u64)
-            | (bit_cast::<52, 16>(self.toep.m_meta.val().get_bits::<16>(2)) << 4_u64);
-        if self.toep.m_meta.val().get_bit(0) {
-            self.r.d.next = bit_cast::<52, RX_QUEUE_BITS>(self.queue.val())
-                | (bit_cast::<52, 16>(self.toep.m_meta.val().get_bits::<16>(2)) << 4_u64)
-                | (bit_cast::<52, 32>(self.toep.m_hash.val()) << 20_u64);
+        self.r.d.next = bit_cast::<36, RX_QUEUE_BITS>(self.queue.val())
+            | (bit_cast::<36, 1>(self.i_meta.q.val().get_bit(1).into()) << 3_u64);
+        if self.i_meta.q.val().get_bit(0) {
+            self.r.d.next = bit_cast::<36, RX_QUEUE_BITS>(self.queue.val())
+                | (bit_cast::<36, 32>(self.i_hash.q.val()) << 4_u64);
         }
-        self.r_v.d.next = self.toep.m_valid.val();
+        self.r_v.d.next = self.i_v.q.val();
         // ---- stage 4: result FIFO; output when the head frame's result is in
         self.results.push.next = self.r_v.q.val();
         self.results.din.next = self.r.q.val();
-        self.rfirst.next = !self.results.empty.val()
-            & !self.decisions.empty.val()
-            & ((self.now.q.val() - self.results.dout.val().get_bits::<16>(4)) >= 25_u64);
+        // the head frame is due once a first beat's age reached HOLD: a
+        // 25-clock delay line and a count, no arithmetic on the FIFO's output
+        self.rfirst.next =
+            !self.results.empty.val() & !self.decisions.empty.val() & self.due_nz.q.val();
         // dropped: marked by FcsCheck (bit 79) or consumed by the handshake engine
         self.dropit.next = self.beats.dout.val().get_bit(79) | self.cons.q.val();
         if self.first.q.val() {
@@ -206,7 +228,7 @@ impl Logic for RssSteer {
         if self.first.q.val() {
             self.m_tdest.next = self.results.dout.val().get_bits::<RX_QUEUE_BITS>(0);
             self.m_parse_err.next = self.results.dout.val().get_bit(3);
-            self.m_hash.next = self.results.dout.val().get_bits::<32>(20);
+            self.m_hash.next = self.results.dout.val().get_bits::<32>(4);
         } else {
             self.m_tdest.next = self.held_q.q.val();
             self.m_parse_err.next = self.held_err.q.val();
@@ -223,10 +245,47 @@ impl Logic for RssSteer {
             if self.first.q.val() {
                 self.held_q.d.next = self.results.dout.val().get_bits::<RX_QUEUE_BITS>(0);
                 self.held_err.d.next = self.results.dout.val().get_bit(3);
-                self.held_hash.d.next = self.results.dout.val().get_bits::<32>(20);
+                self.held_hash.d.next = self.results.dout.val().get_bits::<32>(4);
             }
         }
+        // ---- beat count and the registered tready
+        self.bcnt_n.next = self.bcnt.q.val();
+        if self.beats.push.val() & !self.beats.pop.val() {
+            self.bcnt_n.next = self.bcnt.q.val() + 1_u64;
+        }
+        if !self.beats.push.val() & self.beats.pop.val() {
+            self.bcnt_n.next = self.bcnt.q.val() - 1_u64;
+        }
+        self.bcnt.d.next = self.bcnt_n.val();
+        self.room.d.next = (self.bcnt.q.val() <= 30_u64)
+            & !self.beats.full.val()
+            & !self.results.full.val()
+            & !self.decisions.full.val()
+            & !self.tuples.full.val();
+        // ---- ages of first beats: due when HOLD clocks old
+        self.ages.d.next = self.ages.q.val() << 1_u64;
+        if self.parse.fire.val() {
+            self.ages.d.next =
+                (self.ages.q.val() << 1_u64) | bit_cast::<25, 1>(self.infirst.q.val().into());
+            self.infirst.d.next = self.s_axis.tlast.val();
+        }
+        self.due_n.next = self.due.q.val();
+        if self.ages.q.val().get_bit(24) & !(self.results.pop.val()) {
+            self.due_n.next = self.due.q.val() + 1_u64;
+        }
+        if !self.ages.q.val().get_bit(24) & self.results.pop.val() {
+            self.due_n.next = self.due.q.val() - 1_u64;
+        }
+        self.due.d.next = self.due_n.val();
+        self.due_nz.d.next = self.due_n.val() != 0_u64;
         if self.rst.val() {
+            self.bcnt.d.next = 0_u64.into();
+            self.room.d.next = false;
+            self.ages.d.next = 0_u64.into();
+            self.infirst.d.next = true;
+            self.due.d.next = 0_u64.into();
+            self.due_nz.d.next = false;
+            self.i_v.d.next = false;
             self.r_v.d.next = false;
             self.first.d.next = true;
         }

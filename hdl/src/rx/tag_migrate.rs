@@ -66,16 +66,33 @@ pub struct TagMigrate {
     n1: DFF<Bits<31>>,
     n2: DFF<Bits<31>>,
     n3: DFF<Bits<31>>,
-    /// Ring of 4 beats: write slot (one-hot), read slot (six copies), beats held (0..=4), and
+    /// Ring of 4 beats: write slot (one-hot), read slot (13 copies), beats held (0..=4), and
     /// `s_axis.tready` (a flip-flop: room for one more beat).
     wo: DFF<Bits<4>>,
-    ra: DFF<Bits<2>>,
-    rb: DFF<Bits<2>>,
-    rc: DFF<Bits<2>>,
+    ra0: DFF<Bits<2>>,
+    ra1: DFF<Bits<2>>,
+    ra2: DFF<Bits<2>>,
+    ra3: DFF<Bits<2>>,
+    rb0: DFF<Bits<2>>,
+    rb1: DFF<Bits<2>>,
+    rb2: DFF<Bits<2>>,
+    rb3: DFF<Bits<2>>,
+    rc0: DFF<Bits<2>>,
+    rc1: DFF<Bits<2>>,
     qa: DFF<Bits<2>>,
     qb: DFF<Bits<2>>,
     qc: DFF<Bits<2>>,
     cnt: DFF<Bits<3>>,
+    /// Write enables of the ring slots (`wo` & `rdy`, registered; data
+    /// and meta have their own, so no enable net spans 95 flip-flops).
+    we0: DFF<Bit>,
+    wf0: DFF<Bit>,
+    we1: DFF<Bit>,
+    wf1: DFF<Bit>,
+    we2: DFF<Bit>,
+    wf2: DFF<Bit>,
+    we3: DFF<Bit>,
+    wf3: DFF<Bit>,
     rdy: DFF<Bit>,
     /// Index of the head beat in its frame, and of the next input beat
     /// (both saturate at 15).
@@ -114,6 +131,17 @@ pub struct TagMigrate {
     e0: Signal<Local, Bits<64>>,
     e1: Signal<Local, Bits<64>>,
     e2: Signal<Local, Bits<32>>,
+    e0p0: Signal<Local, Bits<16>>,
+    e0p1: Signal<Local, Bits<16>>,
+    e0p2: Signal<Local, Bits<16>>,
+    e0p3: Signal<Local, Bits<16>>,
+    e1p0: Signal<Local, Bits<16>>,
+    e1p1: Signal<Local, Bits<16>>,
+    e1p2: Signal<Local, Bits<16>>,
+    e1p3: Signal<Local, Bits<16>>,
+    e2p0: Signal<Local, Bits<16>>,
+    e2p1: Signal<Local, Bits<16>>,
+    wo_n: Signal<Local, Bits<4>>,
     m0: Signal<Local, Bits<31>>,
     m1: Signal<Local, Bits<31>>,
     m2: Signal<Local, Bits<31>>,
@@ -141,9 +169,10 @@ impl Logic for TagMigrate {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, d0, d1, d2, d3, n0, n1, n2, n3, wo, ra, rb, rc, qa, qb, qc, cnt, rdy,
-            beat, ib, h_v, h_e0, h_e1, h_e2, h_off12, h_k, h_vis, h_mig, h_mode, h_tl, h_tl4,
-            h_pad, h_lz, h_short, h_hd, h_beat, h_pos, h_luser, h_drop, oc, fl, room
+            self, clock, d0, d1, d2, d3, n0, n1, n2, n3, wo, ra0, ra1, ra2, ra3, rb0, rb1, rb2,
+            rb3, rc0, rc1, we0, we1, we2, we3, wf0, wf1, wf2, wf3, qa, qb, qc, cnt, rdy, beat, ib,
+            h_v, h_e0, h_e1, h_e2, h_off12, h_k, h_vis, h_mig, h_mode, h_tl, h_tl4, h_pad, h_lz,
+            h_short, h_hd, h_beat, h_pos, h_luser, h_drop, oc, fl, room
         );
         self.lanes.clock.next = self.clock.val();
         self.lanes.rst.next = self.rst.val();
@@ -169,39 +198,120 @@ impl Logic for TagMigrate {
             | (bit_cast::<31, 8>(self.s_axis.tkeep.val()) << 18_u64)
             | (bit_cast::<31, 4>(self.facts.tl.val()) << 26_u64)
             | (bit_cast::<31, 1>(self.facts.off12.val().into()) << 30_u64);
-        // --- the window: the ring's three oldest beats. Each of e0..e2 and
-        // m0..m2 has its own copy of the read slot (`ra`..`rc`, `qa`..`qc`
-        // = rp, rp + 1, rp + 2), so no copy fans out to all 300 muxes.
-        self.e0.next = self.d0.q.val();
-        if self.ra.q.val() == 1_u64 {
-            self.e0.next = self.d1.q.val();
+        // --- the window: the ring's three oldest beats. Each 16 bits of
+        // e0..e2 and each of m0..m2 has its own copy of the read slot
+        // (`ra*`, `rb*`, `rc*`, `qa`..`qc` = rp, rp + 1, rp + 2), so no copy
+        // fans out to more than 32 muxes.
+        self.e0p0.next = self.d0.q.val().get_bits::<16>(0);
+        if self.ra0.q.val() == 1_u64 {
+            self.e0p0.next = self.d1.q.val().get_bits::<16>(0);
         }
-        if self.ra.q.val() == 2_u64 {
-            self.e0.next = self.d2.q.val();
+        if self.ra0.q.val() == 2_u64 {
+            self.e0p0.next = self.d2.q.val().get_bits::<16>(0);
         }
-        if self.ra.q.val() == 3_u64 {
-            self.e0.next = self.d3.q.val();
+        if self.ra0.q.val() == 3_u64 {
+            self.e0p0.next = self.d3.q.val().get_bits::<16>(0);
         }
-        self.e1.next = self.d0.q.val();
-        if self.rb.q.val() == 1_u64 {
-            self.e1.next = self.d1.q.val();
+        self.e0p1.next = self.d0.q.val().get_bits::<16>(16);
+        if self.ra1.q.val() == 1_u64 {
+            self.e0p1.next = self.d1.q.val().get_bits::<16>(16);
         }
-        if self.rb.q.val() == 2_u64 {
-            self.e1.next = self.d2.q.val();
+        if self.ra1.q.val() == 2_u64 {
+            self.e0p1.next = self.d2.q.val().get_bits::<16>(16);
         }
-        if self.rb.q.val() == 3_u64 {
-            self.e1.next = self.d3.q.val();
+        if self.ra1.q.val() == 3_u64 {
+            self.e0p1.next = self.d3.q.val().get_bits::<16>(16);
         }
-        self.e2.next = bit_cast::<32, 64>(self.d0.q.val());
-        if self.rc.q.val() == 1_u64 {
-            self.e2.next = bit_cast::<32, 64>(self.d1.q.val());
+        self.e0p2.next = self.d0.q.val().get_bits::<16>(32);
+        if self.ra2.q.val() == 1_u64 {
+            self.e0p2.next = self.d1.q.val().get_bits::<16>(32);
         }
-        if self.rc.q.val() == 2_u64 {
-            self.e2.next = bit_cast::<32, 64>(self.d2.q.val());
+        if self.ra2.q.val() == 2_u64 {
+            self.e0p2.next = self.d2.q.val().get_bits::<16>(32);
         }
-        if self.rc.q.val() == 3_u64 {
-            self.e2.next = bit_cast::<32, 64>(self.d3.q.val());
+        if self.ra2.q.val() == 3_u64 {
+            self.e0p2.next = self.d3.q.val().get_bits::<16>(32);
         }
+        self.e0p3.next = self.d0.q.val().get_bits::<16>(48);
+        if self.ra3.q.val() == 1_u64 {
+            self.e0p3.next = self.d1.q.val().get_bits::<16>(48);
+        }
+        if self.ra3.q.val() == 2_u64 {
+            self.e0p3.next = self.d2.q.val().get_bits::<16>(48);
+        }
+        if self.ra3.q.val() == 3_u64 {
+            self.e0p3.next = self.d3.q.val().get_bits::<16>(48);
+        }
+        self.e0.next = bit_cast::<64, 16>(self.e0p0.val())
+            | (bit_cast::<64, 16>(self.e0p1.val()) << 16_u64)
+            | (bit_cast::<64, 16>(self.e0p2.val()) << 32_u64)
+            | (bit_cast::<64, 16>(self.e0p3.val()) << 48_u64);
+        self.e1p0.next = self.d0.q.val().get_bits::<16>(0);
+        if self.rb0.q.val() == 1_u64 {
+            self.e1p0.next = self.d1.q.val().get_bits::<16>(0);
+        }
+        if self.rb0.q.val() == 2_u64 {
+            self.e1p0.next = self.d2.q.val().get_bits::<16>(0);
+        }
+        if self.rb0.q.val() == 3_u64 {
+            self.e1p0.next = self.d3.q.val().get_bits::<16>(0);
+        }
+        self.e1p1.next = self.d0.q.val().get_bits::<16>(16);
+        if self.rb1.q.val() == 1_u64 {
+            self.e1p1.next = self.d1.q.val().get_bits::<16>(16);
+        }
+        if self.rb1.q.val() == 2_u64 {
+            self.e1p1.next = self.d2.q.val().get_bits::<16>(16);
+        }
+        if self.rb1.q.val() == 3_u64 {
+            self.e1p1.next = self.d3.q.val().get_bits::<16>(16);
+        }
+        self.e1p2.next = self.d0.q.val().get_bits::<16>(32);
+        if self.rb2.q.val() == 1_u64 {
+            self.e1p2.next = self.d1.q.val().get_bits::<16>(32);
+        }
+        if self.rb2.q.val() == 2_u64 {
+            self.e1p2.next = self.d2.q.val().get_bits::<16>(32);
+        }
+        if self.rb2.q.val() == 3_u64 {
+            self.e1p2.next = self.d3.q.val().get_bits::<16>(32);
+        }
+        self.e1p3.next = self.d0.q.val().get_bits::<16>(48);
+        if self.rb3.q.val() == 1_u64 {
+            self.e1p3.next = self.d1.q.val().get_bits::<16>(48);
+        }
+        if self.rb3.q.val() == 2_u64 {
+            self.e1p3.next = self.d2.q.val().get_bits::<16>(48);
+        }
+        if self.rb3.q.val() == 3_u64 {
+            self.e1p3.next = self.d3.q.val().get_bits::<16>(48);
+        }
+        self.e1.next = bit_cast::<64, 16>(self.e1p0.val())
+            | (bit_cast::<64, 16>(self.e1p1.val()) << 16_u64)
+            | (bit_cast::<64, 16>(self.e1p2.val()) << 32_u64)
+            | (bit_cast::<64, 16>(self.e1p3.val()) << 48_u64);
+        self.e2p0.next = self.d0.q.val().get_bits::<16>(0);
+        if self.rc0.q.val() == 1_u64 {
+            self.e2p0.next = self.d1.q.val().get_bits::<16>(0);
+        }
+        if self.rc0.q.val() == 2_u64 {
+            self.e2p0.next = self.d2.q.val().get_bits::<16>(0);
+        }
+        if self.rc0.q.val() == 3_u64 {
+            self.e2p0.next = self.d3.q.val().get_bits::<16>(0);
+        }
+        self.e2p1.next = self.d0.q.val().get_bits::<16>(16);
+        if self.rc1.q.val() == 1_u64 {
+            self.e2p1.next = self.d1.q.val().get_bits::<16>(16);
+        }
+        if self.rc1.q.val() == 2_u64 {
+            self.e2p1.next = self.d2.q.val().get_bits::<16>(16);
+        }
+        if self.rc1.q.val() == 3_u64 {
+            self.e2p1.next = self.d3.q.val().get_bits::<16>(16);
+        }
+        self.e2.next =
+            bit_cast::<32, 16>(self.e2p0.val()) | (bit_cast::<32, 16>(self.e2p1.val()) << 16_u64);
         self.m0.next = self.n0.q.val();
         if self.qa.q.val() == 1_u64 {
             self.m0.next = self.n1.q.val();
@@ -379,24 +489,36 @@ impl Logic for TagMigrate {
         self.push.next = self.s_axis.tvalid.val() & self.rdy.q.val();
         // the write slot copies the offered beat whenever a slot is free
         // (its enable is two flip-flops; a beat counts only when pushed)
-        if self.wo.q.val().get_bit(0) & self.rdy.q.val() {
+        if self.we0.q.val() {
             self.d0.d.next = self.s_axis.tdata.val();
+        }
+        if self.wf0.q.val() {
             self.n0.d.next = self.in_meta.val();
         }
-        if self.wo.q.val().get_bit(1) & self.rdy.q.val() {
+        if self.we1.q.val() {
             self.d1.d.next = self.s_axis.tdata.val();
+        }
+        if self.wf1.q.val() {
             self.n1.d.next = self.in_meta.val();
         }
-        if self.wo.q.val().get_bit(2) & self.rdy.q.val() {
+        if self.we2.q.val() {
             self.d2.d.next = self.s_axis.tdata.val();
+        }
+        if self.wf2.q.val() {
             self.n2.d.next = self.in_meta.val();
         }
-        if self.wo.q.val().get_bit(3) & self.rdy.q.val() {
+        if self.we3.q.val() {
             self.d3.d.next = self.s_axis.tdata.val();
+        }
+        if self.wf3.q.val() {
             self.n3.d.next = self.in_meta.val();
         }
+        self.wo_n.next = self.wo.q.val();
         if self.push.val() {
-            self.wo.d.next = (self.wo.q.val() << 1_u64) | (self.wo.q.val() >> 3_u64);
+            self.wo_n.next = (self.wo.q.val() << 1_u64) | (self.wo.q.val() >> 3_u64);
+        }
+        self.wo.d.next = self.wo_n.val();
+        if self.push.val() {
             self.ib.d.next = self.ib.q.val() + 1_u64;
             if self.ib.q.val() == 15_u64 {
                 self.ib.d.next = 15_u64.into();
@@ -406,9 +528,16 @@ impl Logic for TagMigrate {
             }
         }
         if self.pop.val() {
-            self.ra.d.next = self.ra.q.val() + 1_u64;
-            self.rb.d.next = self.rb.q.val() + 1_u64;
-            self.rc.d.next = self.rc.q.val() + 1_u64;
+            self.ra0.d.next = self.ra0.q.val() + 1_u64;
+            self.ra1.d.next = self.ra1.q.val() + 1_u64;
+            self.ra2.d.next = self.ra2.q.val() + 1_u64;
+            self.ra3.d.next = self.ra3.q.val() + 1_u64;
+            self.rb0.d.next = self.rb0.q.val() + 1_u64;
+            self.rb1.d.next = self.rb1.q.val() + 1_u64;
+            self.rb2.d.next = self.rb2.q.val() + 1_u64;
+            self.rb3.d.next = self.rb3.q.val() + 1_u64;
+            self.rc0.d.next = self.rc0.q.val() + 1_u64;
+            self.rc1.d.next = self.rc1.q.val() + 1_u64;
             self.qa.d.next = self.qa.q.val() + 1_u64;
             self.qb.d.next = self.qb.q.val() + 1_u64;
             self.qc.d.next = self.qc.q.val() + 1_u64;
@@ -429,16 +558,39 @@ impl Logic for TagMigrate {
         }
         self.cnt.d.next = self.cnt_n.val();
         self.rdy.d.next = self.cnt_n.val() != 4_u64;
+        self.we0.d.next = self.wo_n.val().get_bit(0) & (self.cnt_n.val() != 4_u64);
+        self.wf0.d.next = self.wo_n.val().get_bit(0) & (self.cnt_n.val() != 4_u64);
+        self.we1.d.next = self.wo_n.val().get_bit(1) & (self.cnt_n.val() != 4_u64);
+        self.wf1.d.next = self.wo_n.val().get_bit(1) & (self.cnt_n.val() != 4_u64);
+        self.we2.d.next = self.wo_n.val().get_bit(2) & (self.cnt_n.val() != 4_u64);
+        self.wf2.d.next = self.wo_n.val().get_bit(2) & (self.cnt_n.val() != 4_u64);
+        self.we3.d.next = self.wo_n.val().get_bit(3) & (self.cnt_n.val() != 4_u64);
+        self.wf3.d.next = self.wo_n.val().get_bit(3) & (self.cnt_n.val() != 4_u64);
         if self.rst.val() {
             self.wo.d.next = 1_u64.into();
-            self.ra.d.next = 0_u64.into();
-            self.rb.d.next = 1_u64.into();
-            self.rc.d.next = 2_u64.into();
+            self.ra0.d.next = 0_u64.into();
+            self.ra1.d.next = 0_u64.into();
+            self.ra2.d.next = 0_u64.into();
+            self.ra3.d.next = 0_u64.into();
+            self.rb0.d.next = 1_u64.into();
+            self.rb1.d.next = 1_u64.into();
+            self.rb2.d.next = 1_u64.into();
+            self.rb3.d.next = 1_u64.into();
+            self.rc0.d.next = 2_u64.into();
+            self.rc1.d.next = 2_u64.into();
             self.qa.d.next = 0_u64.into();
             self.qb.d.next = 1_u64.into();
             self.qc.d.next = 2_u64.into();
             self.cnt.d.next = 0_u64.into();
             self.rdy.d.next = true;
+            self.we0.d.next = true;
+            self.wf0.d.next = true;
+            self.we1.d.next = false;
+            self.wf1.d.next = false;
+            self.we2.d.next = false;
+            self.wf2.d.next = false;
+            self.we3.d.next = false;
+            self.wf3.d.next = false;
             self.beat.d.next = 0_u64.into();
             self.ib.d.next = 0_u64.into();
             self.fl.d.next = 0_u64.into();
