@@ -23,7 +23,8 @@
 //!   (`k < q`); a version, IHL < 5 or length fault marks `t_err` (the frame
 //!   is steered to the default queue). The tuple: source and destination
 //!   address then the ports (zero for a 2-tuple), byte n in bits 8n+7..8n:
-//!   bytes 0..11 for IPv4, 0..35 for IPv6 (`t_six`).
+//!   bytes 0..11 for IPv4 (bytes 12..35 are then meaningless), 0..35 for
+//!   IPv6 (`t_six`).
 //!
 //! The capture registers are read while the next frame's beats overwrite
 //! them: `w<k>` holds the old frame until that frame's beat k arrives, at
@@ -83,7 +84,11 @@ pub struct RssParse {
     p2_six: DFF<Bit>,
     p2_k: DFF<Bits<5>>,
     p2_kh: DFF<Bits<13>>,
-    p2_u: DFF<Bits<4>>,
+    /// One-hot u, one copy per 64 bits of the address select (fan-out).
+    p2_u0: DFF<Bits<4>>,
+    p2_u1: DFF<Bits<4>>,
+    p2_u2: DFF<Bits<4>>,
+    p2_u3: DFF<Bits<4>>,
     p2_q: DFF<Bits<6>>,
     tv: DFF<Bit>,
     tt: DFF<Bits<288>>,
@@ -109,11 +114,13 @@ pub struct RssParse {
     k: Signal<Local, Bits<5>>,
     wa: Signal<Local, Bits<352>>,
     wb: Signal<Local, Bits<416>>,
-    a0: Signal<Local, Bits<256>>,
-    a1: Signal<Local, Bits<256>>,
-    a2: Signal<Local, Bits<256>>,
-    a3: Signal<Local, Bits<256>>,
+    a0: Signal<Local, Bits<64>>,
+    a1: Signal<Local, Bits<64>>,
+    a2: Signal<Local, Bits<64>>,
+    a3: Signal<Local, Bits<64>>,
     addr: Signal<Local, Bits<256>>,
+    uh: Signal<Local, Bits<4>>,
+    mid: Signal<Local, Bits<32>>,
     ports: Signal<Local, Bits<32>>,
     pp0: Signal<Local, Bits<32>>,
     pp1: Signal<Local, Bits<32>>,
@@ -141,7 +148,7 @@ impl Logic for RssParse {
         dff_setup!(
             self, clock, ib, nbytes, w1, w2, w3, w4, w5, w6, w7, w8, w9, w10, go, go_len, p1_v,
             p1_v0, p1_v1, p1_is4, p1_is6, p1_q, p2_v, p2_ip, p2_bad, p2_l4, p2_six, p2_k, p2_kh,
-            p2_u, p2_q, tv, tt, tsix, tip, terr
+            p2_u0, p2_u1, p2_u2, p2_u3, p2_q, tv, tt, tsix, tip, terr
         );
         self.keep.tkeep.next = self.tkeep.val();
         self.t_valid.next = self.tv.q.val();
@@ -286,22 +293,26 @@ impl Logic for RssParse {
             self.p2_kh.d.next = self.one13.val() << (self.k.val() - 5_u64);
         }
         // the addresses' first byte: 22 + 4u, u = v (IPv6) or v + 1 (IPv4)
-        self.p2_u.d.next = 1_u64.into();
+        self.uh.next = 1_u64.into();
         if self.p1_v0.q.val() & !self.p1_is6.q.val() {
-            self.p2_u.d.next = 2_u64.into();
+            self.uh.next = 2_u64.into();
         }
         if self.p1_v1.q.val() {
-            self.p2_u.d.next = 2_u64.into();
+            self.uh.next = 2_u64.into();
             if !self.p1_is6.q.val() {
-                self.p2_u.d.next = 4_u64.into();
+                self.uh.next = 4_u64.into();
             }
         }
         if !self.p1_v0.q.val() & !self.p1_v1.q.val() {
-            self.p2_u.d.next = 4_u64.into();
+            self.uh.next = 4_u64.into();
             if !self.p1_is6.q.val() {
-                self.p2_u.d.next = 8_u64.into();
+                self.uh.next = 8_u64.into();
             }
         }
+        self.p2_u0.d.next = self.uh.val();
+        self.p2_u1.d.next = self.uh.val();
+        self.p2_u2.d.next = self.uh.val();
+        self.p2_u3.d.next = self.uh.val();
         self.p2_q.d.next = self.p1_q.q.val();
         // ---- stage 3: length checks and the tuple (from w2 on)
         self.hdr_ok.next = bit_cast::<6, 5>(self.p2_k.q.val()) <= self.p2_q.q.val();
@@ -313,45 +324,79 @@ impl Logic for RssParse {
         self.terr.d.next = self.p2_bad.q.val()
             | (self.p2_ip.q.val()
                 & !(self.hdr_ok.val() & (self.l4_ok.val() | !self.p2_l4.q.val())));
-        // only a parsed frame pays for the wide selects (Verilator)
-        if self.p2_v.q.val() {
-            // wa: bytes 22..65; wb: bytes 34..85
-            self.wa.next = (bit_cast::<352, 64>(self.w2.q.val()) >> 48_u64)
-                | (bit_cast::<352, 64>(self.w3.q.val()) << 16_u64)
-                | (bit_cast::<352, 64>(self.w4.q.val()) << 80_u64)
-                | (bit_cast::<352, 64>(self.w5.q.val()) << 144_u64)
-                | (bit_cast::<352, 64>(self.w6.q.val()) << 208_u64)
-                | (bit_cast::<352, 64>(self.w7.q.val()) << 272_u64)
-                | (bit_cast::<352, 64>(self.w8.q.val()) << 336_u64);
-            self.wb.next = (bit_cast::<416, 64>(self.w4.q.val()) >> 16_u64)
-                | (bit_cast::<416, 64>(self.w5.q.val()) << 48_u64)
-                | (bit_cast::<416, 64>(self.w6.q.val()) << 112_u64)
-                | (bit_cast::<416, 64>(self.w7.q.val()) << 176_u64)
-                | (bit_cast::<416, 64>(self.w8.q.val()) << 240_u64)
-                | (bit_cast::<416, 64>(self.w9.q.val()) << 304_u64)
-                | (bit_cast::<416, 64>(self.w10.q.val()) << 368_u64);
-        } else {
-            self.wa.next = 0_u64.into();
-            self.wb.next = 0_u64.into();
-        }
-        // addresses at byte 22 + 4u (one-hot u): 256 bits from wa bit 32u
+        // wa: bytes 22..65; wb: bytes 34..85
+        self.wa.next = (bit_cast::<352, 64>(self.w2.q.val()) >> 48_u64)
+            | (bit_cast::<352, 64>(self.w3.q.val()) << 16_u64)
+            | (bit_cast::<352, 64>(self.w4.q.val()) << 80_u64)
+            | (bit_cast::<352, 64>(self.w5.q.val()) << 144_u64)
+            | (bit_cast::<352, 64>(self.w6.q.val()) << 208_u64)
+            | (bit_cast::<352, 64>(self.w7.q.val()) << 272_u64)
+            | (bit_cast::<352, 64>(self.w8.q.val()) << 336_u64);
+        self.wb.next = (bit_cast::<416, 64>(self.w4.q.val()) >> 16_u64)
+            | (bit_cast::<416, 64>(self.w5.q.val()) << 48_u64)
+            | (bit_cast::<416, 64>(self.w6.q.val()) << 112_u64)
+            | (bit_cast::<416, 64>(self.w7.q.val()) << 176_u64)
+            | (bit_cast::<416, 64>(self.w8.q.val()) << 240_u64)
+            | (bit_cast::<416, 64>(self.w9.q.val()) << 304_u64)
+            | (bit_cast::<416, 64>(self.w10.q.val()) << 368_u64);
+        // addresses at byte 22 + 4u (one-hot u): 256 bits from wa bit 32u,
+        // 64 bits a copy of u
         self.a0.next = 0_u64.into();
+        if self.p2_u0.q.val().get_bit(0) {
+            self.a0.next = self.wa.val().get_bits::<64>(0);
+        }
+        if self.p2_u0.q.val().get_bit(1) {
+            self.a0.next = self.wa.val().get_bits::<64>(32);
+        }
+        if self.p2_u0.q.val().get_bit(2) {
+            self.a0.next = self.wa.val().get_bits::<64>(64);
+        }
+        if self.p2_u0.q.val().get_bit(3) {
+            self.a0.next = self.wa.val().get_bits::<64>(96);
+        }
         self.a1.next = 0_u64.into();
+        if self.p2_u1.q.val().get_bit(0) {
+            self.a1.next = self.wa.val().get_bits::<64>(64);
+        }
+        if self.p2_u1.q.val().get_bit(1) {
+            self.a1.next = self.wa.val().get_bits::<64>(96);
+        }
+        if self.p2_u1.q.val().get_bit(2) {
+            self.a1.next = self.wa.val().get_bits::<64>(128);
+        }
+        if self.p2_u1.q.val().get_bit(3) {
+            self.a1.next = self.wa.val().get_bits::<64>(160);
+        }
         self.a2.next = 0_u64.into();
+        if self.p2_u2.q.val().get_bit(0) {
+            self.a2.next = self.wa.val().get_bits::<64>(128);
+        }
+        if self.p2_u2.q.val().get_bit(1) {
+            self.a2.next = self.wa.val().get_bits::<64>(160);
+        }
+        if self.p2_u2.q.val().get_bit(2) {
+            self.a2.next = self.wa.val().get_bits::<64>(192);
+        }
+        if self.p2_u2.q.val().get_bit(3) {
+            self.a2.next = self.wa.val().get_bits::<64>(224);
+        }
         self.a3.next = 0_u64.into();
-        if self.p2_u.q.val().get_bit(0) {
-            self.a0.next = self.wa.val().get_bits::<256>(0);
+        if self.p2_u3.q.val().get_bit(0) {
+            self.a3.next = self.wa.val().get_bits::<64>(192);
         }
-        if self.p2_u.q.val().get_bit(1) {
-            self.a1.next = self.wa.val().get_bits::<256>(32);
+        if self.p2_u3.q.val().get_bit(1) {
+            self.a3.next = self.wa.val().get_bits::<64>(224);
         }
-        if self.p2_u.q.val().get_bit(2) {
-            self.a2.next = self.wa.val().get_bits::<256>(64);
+        if self.p2_u3.q.val().get_bit(2) {
+            self.a3.next = self.wa.val().get_bits::<64>(256);
         }
-        if self.p2_u.q.val().get_bit(3) {
-            self.a3.next = self.wa.val().get_bits::<256>(96);
+        if self.p2_u3.q.val().get_bit(3) {
+            self.a3.next = self.wa.val().get_bits::<64>(288);
         }
-        self.addr.next = self.a0.val() | self.a1.val() | self.a2.val() | self.a3.val();
+        self.addr.next = bit_cast::<256, 64>(self.a0.val())
+            | (bit_cast::<256, 64>(self.a1.val()) << 64_u64)
+            | (bit_cast::<256, 64>(self.a2.val()) << 128_u64)
+            | (bit_cast::<256, 64>(self.a3.val()) << 192_u64);
         // ports at byte 4k + 14 (one-hot k = 5..17, none without ports): wb bit 32(k - 5)
         self.pp0.next = 0_u64.into();
         if self.p2_kh.q.val().get_bit(0) {
@@ -418,12 +463,17 @@ impl Logic for RssParse {
             | self.pp10.val()
             | self.pp11.val()
             | self.pp12.val();
-        if self.p2_six.q.val() {
-            self.tt.d.next = bit_cast::<288, 256>(self.addr.val())
-                | (bit_cast::<288, 32>(self.ports.val()) << 256_u64);
-        } else {
+        // IPv4: bytes 8..11 are the ports (the engine reads bytes 0..11 only)
+        self.mid.next = self.addr.val().get_bits::<32>(64);
+        if !self.p2_six.q.val() {
+            self.mid.next = self.ports.val();
+        }
+        // the tuple register loads only for a parsed frame (a clock enable)
+        if self.p2_v.q.val() {
             self.tt.d.next = bit_cast::<288, 64>(self.addr.val().get_bits::<64>(0))
-                | (bit_cast::<288, 32>(self.ports.val()) << 64_u64);
+                | (bit_cast::<288, 32>(self.mid.val()) << 64_u64)
+                | (bit_cast::<288, 160>(self.addr.val().get_bits::<160>(96)) << 96_u64)
+                | (bit_cast::<288, 32>(self.ports.val()) << 256_u64);
         }
         if self.rst.val() {
             self.ib.d.next = 0_u64.into();
