@@ -22,3 +22,4 @@ pub mod tag;
 pub mod tag_facts;
 pub mod tag_lanes;
 pub mod tag_migrate;
+pub mod tag_ring;

@@ -91,7 +91,10 @@ pub struct RssParse {
     p2_u3: DFF<Bits<4>>,
     p2_q: DFF<Bits<6>>,
     tv: DFF<Bit>,
-    tt: DFF<Bits<288>>,
+    ta: DFF<Bits<256>>,
+    tp: DFF<Bits<32>>,
+    /// IPv6 layout of the tuple (bytes 8..11 from the addresses).
+    tlay: DFF<Bit>,
     tsix: DFF<Bit>,
     tip: DFF<Bit>,
     terr: DFF<Bit>,
@@ -137,7 +140,20 @@ pub struct RssParse {
     pp12: Signal<Local, Bits<32>>,
     base: Signal<Local, Bits<5>>,
     vadd: Signal<Local, Bits<5>>,
-    one13: Signal<Local, Bits<13>>,
+    v2l: Signal<Local, Bit>,
+    kc0: Signal<Local, Bit>,
+    kc1: Signal<Local, Bit>,
+    kc2: Signal<Local, Bit>,
+    kc3: Signal<Local, Bit>,
+    kc4: Signal<Local, Bit>,
+    kc5: Signal<Local, Bit>,
+    kc6: Signal<Local, Bit>,
+    kc7: Signal<Local, Bit>,
+    kc8: Signal<Local, Bit>,
+    kc9: Signal<Local, Bit>,
+    kc10: Signal<Local, Bit>,
+    kc11: Signal<Local, Bit>,
+    kc12: Signal<Local, Bit>,
     hdr_ok: Signal<Local, Bit>,
     l4_ok: Signal<Local, Bit>,
 }
@@ -148,11 +164,19 @@ impl Logic for RssParse {
         dff_setup!(
             self, clock, ib, nbytes, w1, w2, w3, w4, w5, w6, w7, w8, w9, w10, go, go_len, p1_v,
             p1_v0, p1_v1, p1_is4, p1_is6, p1_q, p2_v, p2_ip, p2_bad, p2_l4, p2_six, p2_k, p2_kh,
-            p2_u0, p2_u1, p2_u2, p2_u3, p2_q, tv, tt, tsix, tip, terr
+            p2_u0, p2_u1, p2_u2, p2_u3, p2_q, tv, ta, tp, tlay, tsix, tip, terr
         );
         self.keep.tkeep.next = self.tkeep.val();
         self.t_valid.next = self.tv.q.val();
-        self.t_tuple.next = self.tt.q.val();
+        // IPv4: bytes 8..11 are the ports (the engine reads bytes 0..11 only)
+        self.mid.next = self.ta.q.val().get_bits::<32>(64);
+        if !self.tlay.q.val() {
+            self.mid.next = self.tp.q.val();
+        }
+        self.t_tuple.next = bit_cast::<288, 64>(self.ta.q.val().get_bits::<64>(0))
+            | (bit_cast::<288, 32>(self.mid.val()) << 64_u64)
+            | (bit_cast::<288, 160>(self.ta.q.val().get_bits::<160>(96)) << 96_u64)
+            | (bit_cast::<288, 32>(self.tp.q.val()) << 256_u64);
         self.t_six.next = self.tsix.q.val();
         self.t_ip.next = self.tip.q.val();
         self.t_err.next = self.terr.q.val();
@@ -287,10 +311,81 @@ impl Logic for RssParse {
         self.p2_l4.d.next = self.l4.val();
         self.p2_six.d.next = self.p1_is6.q.val();
         self.p2_k.d.next = self.k.val();
-        self.one13.next = 1_u64.into();
+        // one-hot k - 5 by compares, no adder: IPv4 IHL == k - v, IPv6 k = v + 10
+        self.v2l.next = !self.p1_v0.q.val() & !self.p1_v1.q.val();
+        self.kc0.next = !self.p1_is6.q.val()
+            & ((self.p1_v0.q.val() & (self.w1.q.val().get_bits::<4>(48) == 5_u64))
+                | (self.p1_v1.q.val() & (self.w2.q.val().get_bits::<4>(16) == 4_u64))
+                | (self.v2l.val() & (self.w2.q.val().get_bits::<4>(48) == 3_u64)));
+        self.kc1.next = !self.p1_is6.q.val()
+            & ((self.p1_v0.q.val() & (self.w1.q.val().get_bits::<4>(48) == 6_u64))
+                | (self.p1_v1.q.val() & (self.w2.q.val().get_bits::<4>(16) == 5_u64))
+                | (self.v2l.val() & (self.w2.q.val().get_bits::<4>(48) == 4_u64)));
+        self.kc2.next = !self.p1_is6.q.val()
+            & ((self.p1_v0.q.val() & (self.w1.q.val().get_bits::<4>(48) == 7_u64))
+                | (self.p1_v1.q.val() & (self.w2.q.val().get_bits::<4>(16) == 6_u64))
+                | (self.v2l.val() & (self.w2.q.val().get_bits::<4>(48) == 5_u64)));
+        self.kc3.next = !self.p1_is6.q.val()
+            & ((self.p1_v0.q.val() & (self.w1.q.val().get_bits::<4>(48) == 8_u64))
+                | (self.p1_v1.q.val() & (self.w2.q.val().get_bits::<4>(16) == 7_u64))
+                | (self.v2l.val() & (self.w2.q.val().get_bits::<4>(48) == 6_u64)));
+        self.kc4.next = !self.p1_is6.q.val()
+            & ((self.p1_v0.q.val() & (self.w1.q.val().get_bits::<4>(48) == 9_u64))
+                | (self.p1_v1.q.val() & (self.w2.q.val().get_bits::<4>(16) == 8_u64))
+                | (self.v2l.val() & (self.w2.q.val().get_bits::<4>(48) == 7_u64)));
+        self.kc5.next = !self.p1_is6.q.val()
+            & ((self.p1_v0.q.val() & (self.w1.q.val().get_bits::<4>(48) == 10_u64))
+                | (self.p1_v1.q.val() & (self.w2.q.val().get_bits::<4>(16) == 9_u64))
+                | (self.v2l.val() & (self.w2.q.val().get_bits::<4>(48) == 8_u64)));
+        if self.p1_is6.q.val() {
+            self.kc5.next = self.p1_v0.q.val();
+        }
+        self.kc6.next = !self.p1_is6.q.val()
+            & ((self.p1_v0.q.val() & (self.w1.q.val().get_bits::<4>(48) == 11_u64))
+                | (self.p1_v1.q.val() & (self.w2.q.val().get_bits::<4>(16) == 10_u64))
+                | (self.v2l.val() & (self.w2.q.val().get_bits::<4>(48) == 9_u64)));
+        if self.p1_is6.q.val() {
+            self.kc6.next = self.p1_v1.q.val();
+        }
+        self.kc7.next = !self.p1_is6.q.val()
+            & ((self.p1_v0.q.val() & (self.w1.q.val().get_bits::<4>(48) == 12_u64))
+                | (self.p1_v1.q.val() & (self.w2.q.val().get_bits::<4>(16) == 11_u64))
+                | (self.v2l.val() & (self.w2.q.val().get_bits::<4>(48) == 10_u64)));
+        if self.p1_is6.q.val() {
+            self.kc7.next = self.v2l.val();
+        }
+        self.kc8.next = !self.p1_is6.q.val()
+            & ((self.p1_v0.q.val() & (self.w1.q.val().get_bits::<4>(48) == 13_u64))
+                | (self.p1_v1.q.val() & (self.w2.q.val().get_bits::<4>(16) == 12_u64))
+                | (self.v2l.val() & (self.w2.q.val().get_bits::<4>(48) == 11_u64)));
+        self.kc9.next = !self.p1_is6.q.val()
+            & ((self.p1_v0.q.val() & (self.w1.q.val().get_bits::<4>(48) == 14_u64))
+                | (self.p1_v1.q.val() & (self.w2.q.val().get_bits::<4>(16) == 13_u64))
+                | (self.v2l.val() & (self.w2.q.val().get_bits::<4>(48) == 12_u64)));
+        self.kc10.next = !self.p1_is6.q.val()
+            & ((self.p1_v0.q.val() & (self.w1.q.val().get_bits::<4>(48) == 15_u64))
+                | (self.p1_v1.q.val() & (self.w2.q.val().get_bits::<4>(16) == 14_u64))
+                | (self.v2l.val() & (self.w2.q.val().get_bits::<4>(48) == 13_u64)));
+        self.kc11.next = !self.p1_is6.q.val()
+            & ((self.p1_v1.q.val() & (self.w2.q.val().get_bits::<4>(16) == 15_u64))
+                | (self.v2l.val() & (self.w2.q.val().get_bits::<4>(48) == 14_u64)));
+        self.kc12.next =
+            !self.p1_is6.q.val() & (self.v2l.val() & (self.w2.q.val().get_bits::<4>(48) == 15_u64));
         self.p2_kh.d.next = 0_u64.into();
         if self.l4.val() {
-            self.p2_kh.d.next = self.one13.val() << (self.k.val() - 5_u64);
+            self.p2_kh.d.next = bit_cast::<13, 1>(self.kc0.val().into())
+                | (bit_cast::<13, 1>(self.kc1.val().into()) << 1_u64)
+                | (bit_cast::<13, 1>(self.kc2.val().into()) << 2_u64)
+                | (bit_cast::<13, 1>(self.kc3.val().into()) << 3_u64)
+                | (bit_cast::<13, 1>(self.kc4.val().into()) << 4_u64)
+                | (bit_cast::<13, 1>(self.kc5.val().into()) << 5_u64)
+                | (bit_cast::<13, 1>(self.kc6.val().into()) << 6_u64)
+                | (bit_cast::<13, 1>(self.kc7.val().into()) << 7_u64)
+                | (bit_cast::<13, 1>(self.kc8.val().into()) << 8_u64)
+                | (bit_cast::<13, 1>(self.kc9.val().into()) << 9_u64)
+                | (bit_cast::<13, 1>(self.kc10.val().into()) << 10_u64)
+                | (bit_cast::<13, 1>(self.kc11.val().into()) << 11_u64)
+                | (bit_cast::<13, 1>(self.kc12.val().into()) << 12_u64);
         }
         // the addresses' first byte: 22 + 4u, u = v (IPv6) or v + 1 (IPv4)
         self.uh.next = 1_u64.into();
@@ -463,17 +558,12 @@ impl Logic for RssParse {
             | self.pp10.val()
             | self.pp11.val()
             | self.pp12.val();
-        // IPv4: bytes 8..11 are the ports (the engine reads bytes 0..11 only)
-        self.mid.next = self.addr.val().get_bits::<32>(64);
-        if !self.p2_six.q.val() {
-            self.mid.next = self.ports.val();
-        }
-        // the tuple register loads only for a parsed frame (a clock enable)
+        // addresses and ports into registers (clock enable: a parsed frame);
+        // the tuple is assembled after them
         if self.p2_v.q.val() {
-            self.tt.d.next = bit_cast::<288, 64>(self.addr.val().get_bits::<64>(0))
-                | (bit_cast::<288, 32>(self.mid.val()) << 64_u64)
-                | (bit_cast::<288, 160>(self.addr.val().get_bits::<160>(96)) << 96_u64)
-                | (bit_cast::<288, 32>(self.ports.val()) << 256_u64);
+            self.ta.d.next = self.addr.val();
+            self.tp.d.next = self.ports.val();
+            self.tlay.d.next = self.p2_six.q.val();
         }
         if self.rst.val() {
             self.ib.d.next = 0_u64.into();

@@ -12,8 +12,8 @@
 //!   shorter than 14 + tag + 4 bytes passes unchanged with `TAG_SHORT` and
 //!   `BAD` set in `m_tuser`.
 //! * How: a three-beat look-ahead window (`e0` head, `e1`, `e2`: the oldest
-//!   beats of a 4-slot ring, so a beat is written once and the head leaves
-//!   by moving the read slot, not by shifting 200 flip-flops). The head
+//!   beats of a 4-slot ring, [`TagRing`], so a beat is written once and the
+//!   head leaves by moving the read slot, not by shifting 200 flip-flops). The head
 //!   leaves the window once the frame's end is either inside the window or
 //!   more than two beats away; every byte position relative to the head
 //!   beat is then known: `[0,hd)` head bytes kept, `[hd,de)` bytes copied
@@ -38,6 +38,7 @@ use crate::common::keep::KeepCount;
 use crate::common::sync_fifo::SyncFifo;
 use crate::rx::tag_facts::TagBeatFacts;
 use crate::rx::tag_lanes::TagLanes;
+use crate::rx::tag_ring::TagRing;
 use rust_hdl::prelude::*;
 
 /// DSA tag migration stage; see the module documentation.
@@ -54,46 +55,11 @@ pub struct TagMigrate {
     pub m_tag: Signal<Out, Bits<64>>,
     keep: KeepCount,
     facts: TagBeatFacts,
-    // window: data, and meta = [3:0] byte count, [4] last, [15:5] user
-    // (3:0 flags, 7:4 format, 9:8 mode, 10 drop), [16] short for its tag
-    // if last, [17] a strip pads it if last, [25:18] tkeep, [29:26] tag
-    // length, [30] tag at offset 12
-    d0: DFF<Bits<64>>,
-    d1: DFF<Bits<64>>,
-    d2: DFF<Bits<64>>,
-    d3: DFF<Bits<64>>,
-    n0: DFF<Bits<31>>,
-    n1: DFF<Bits<31>>,
-    n2: DFF<Bits<31>>,
-    n3: DFF<Bits<31>>,
-    /// Ring of 4 beats: write slot (one-hot), read slot (13 copies), beats held (0..=4), and
-    /// `s_axis.tready` (a flip-flop: room for one more beat).
-    wo: DFF<Bits<4>>,
-    ra0: DFF<Bits<2>>,
-    ra1: DFF<Bits<2>>,
-    ra2: DFF<Bits<2>>,
-    ra3: DFF<Bits<2>>,
-    rb0: DFF<Bits<2>>,
-    rb1: DFF<Bits<2>>,
-    rb2: DFF<Bits<2>>,
-    rb3: DFF<Bits<2>>,
-    rc0: DFF<Bits<2>>,
-    rc1: DFF<Bits<2>>,
-    qa: DFF<Bits<2>>,
-    qb: DFF<Bits<2>>,
-    qc: DFF<Bits<2>>,
-    cnt: DFF<Bits<3>>,
-    /// Write enables of the ring slots (`wo` & `rdy`, registered; data
-    /// and meta have their own, so no enable net spans 95 flip-flops).
-    we0: DFF<Bit>,
-    wf0: DFF<Bit>,
-    we1: DFF<Bit>,
-    wf1: DFF<Bit>,
-    we2: DFF<Bit>,
-    wf2: DFF<Bit>,
-    we3: DFF<Bit>,
-    wf3: DFF<Bit>,
-    rdy: DFF<Bit>,
+    /// The ring of four beats and the look-ahead window; meta = [3:0] byte
+    /// count, [4] last, [15:5] user (3:0 flags, 7:4 format, 9:8 mode, 10
+    /// drop), [16] short for its tag if last, [17] a strip pads it if
+    /// last, [25:18] tkeep, [29:26] tag length, [30] tag at offset 12.
+    ring: TagRing,
     /// Index of the head beat in its frame, and of the next input beat
     /// (both saturate at 15).
     beat: DFF<Bits<4>>,
@@ -128,24 +94,6 @@ pub struct TagMigrate {
     /// Output skid buffer; sideband = {tag (64), tuser (7)}.
     out: AxisOutReg64<71>,
     in_meta: Signal<Local, Bits<31>>,
-    e0: Signal<Local, Bits<64>>,
-    e1: Signal<Local, Bits<64>>,
-    e2: Signal<Local, Bits<32>>,
-    e0p0: Signal<Local, Bits<16>>,
-    e0p1: Signal<Local, Bits<16>>,
-    e0p2: Signal<Local, Bits<16>>,
-    e0p3: Signal<Local, Bits<16>>,
-    e1p0: Signal<Local, Bits<16>>,
-    e1p1: Signal<Local, Bits<16>>,
-    e1p2: Signal<Local, Bits<16>>,
-    e1p3: Signal<Local, Bits<16>>,
-    e2p0: Signal<Local, Bits<16>>,
-    e2p1: Signal<Local, Bits<16>>,
-    wo_n: Signal<Local, Bits<4>>,
-    m0: Signal<Local, Bits<31>>,
-    m1: Signal<Local, Bits<31>>,
-    m2: Signal<Local, Bits<31>>,
-    cnt_n: Signal<Local, Bits<3>>,
     l0: Signal<Local, Bit>,
     l1: Signal<Local, Bit>,
     l2: Signal<Local, Bit>,
@@ -169,10 +117,8 @@ impl Logic for TagMigrate {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, d0, d1, d2, d3, n0, n1, n2, n3, wo, ra0, ra1, ra2, ra3, rb0, rb1, rb2,
-            rb3, rc0, rc1, we0, we1, we2, we3, wf0, wf1, wf2, wf3, qa, qb, qc, cnt, rdy, beat, ib,
-            h_v, h_e0, h_e1, h_e2, h_off12, h_k, h_vis, h_mig, h_mode, h_tl, h_tl4, h_pad, h_lz,
-            h_short, h_hd, h_beat, h_pos, h_luser, h_drop, oc, fl, room
+            self, clock, beat, ib, h_v, h_e0, h_e1, h_e2, h_off12, h_k, h_vis, h_mig, h_mode, h_tl,
+            h_tl4, h_pad, h_lz, h_short, h_hd, h_beat, h_pos, h_luser, h_drop, oc, fl, room
         );
         self.lanes.clock.next = self.clock.val();
         self.lanes.rst.next = self.rst.val();
@@ -198,191 +144,47 @@ impl Logic for TagMigrate {
             | (bit_cast::<31, 8>(self.s_axis.tkeep.val()) << 18_u64)
             | (bit_cast::<31, 4>(self.facts.tl.val()) << 26_u64)
             | (bit_cast::<31, 1>(self.facts.off12.val().into()) << 30_u64);
-        // --- the window: the ring's three oldest beats. Each 16 bits of
-        // e0..e2 and each of m0..m2 has its own copy of the read slot
-        // (`ra*`, `rb*`, `rc*`, `qa`..`qc` = rp, rp + 1, rp + 2), so no copy
-        // fans out to more than 32 muxes.
-        self.e0p0.next = self.d0.q.val().get_bits::<16>(0);
-        if self.ra0.q.val() == 1_u64 {
-            self.e0p0.next = self.d1.q.val().get_bits::<16>(0);
-        }
-        if self.ra0.q.val() == 2_u64 {
-            self.e0p0.next = self.d2.q.val().get_bits::<16>(0);
-        }
-        if self.ra0.q.val() == 3_u64 {
-            self.e0p0.next = self.d3.q.val().get_bits::<16>(0);
-        }
-        self.e0p1.next = self.d0.q.val().get_bits::<16>(16);
-        if self.ra1.q.val() == 1_u64 {
-            self.e0p1.next = self.d1.q.val().get_bits::<16>(16);
-        }
-        if self.ra1.q.val() == 2_u64 {
-            self.e0p1.next = self.d2.q.val().get_bits::<16>(16);
-        }
-        if self.ra1.q.val() == 3_u64 {
-            self.e0p1.next = self.d3.q.val().get_bits::<16>(16);
-        }
-        self.e0p2.next = self.d0.q.val().get_bits::<16>(32);
-        if self.ra2.q.val() == 1_u64 {
-            self.e0p2.next = self.d1.q.val().get_bits::<16>(32);
-        }
-        if self.ra2.q.val() == 2_u64 {
-            self.e0p2.next = self.d2.q.val().get_bits::<16>(32);
-        }
-        if self.ra2.q.val() == 3_u64 {
-            self.e0p2.next = self.d3.q.val().get_bits::<16>(32);
-        }
-        self.e0p3.next = self.d0.q.val().get_bits::<16>(48);
-        if self.ra3.q.val() == 1_u64 {
-            self.e0p3.next = self.d1.q.val().get_bits::<16>(48);
-        }
-        if self.ra3.q.val() == 2_u64 {
-            self.e0p3.next = self.d2.q.val().get_bits::<16>(48);
-        }
-        if self.ra3.q.val() == 3_u64 {
-            self.e0p3.next = self.d3.q.val().get_bits::<16>(48);
-        }
-        self.e0.next = bit_cast::<64, 16>(self.e0p0.val())
-            | (bit_cast::<64, 16>(self.e0p1.val()) << 16_u64)
-            | (bit_cast::<64, 16>(self.e0p2.val()) << 32_u64)
-            | (bit_cast::<64, 16>(self.e0p3.val()) << 48_u64);
-        self.e1p0.next = self.d0.q.val().get_bits::<16>(0);
-        if self.rb0.q.val() == 1_u64 {
-            self.e1p0.next = self.d1.q.val().get_bits::<16>(0);
-        }
-        if self.rb0.q.val() == 2_u64 {
-            self.e1p0.next = self.d2.q.val().get_bits::<16>(0);
-        }
-        if self.rb0.q.val() == 3_u64 {
-            self.e1p0.next = self.d3.q.val().get_bits::<16>(0);
-        }
-        self.e1p1.next = self.d0.q.val().get_bits::<16>(16);
-        if self.rb1.q.val() == 1_u64 {
-            self.e1p1.next = self.d1.q.val().get_bits::<16>(16);
-        }
-        if self.rb1.q.val() == 2_u64 {
-            self.e1p1.next = self.d2.q.val().get_bits::<16>(16);
-        }
-        if self.rb1.q.val() == 3_u64 {
-            self.e1p1.next = self.d3.q.val().get_bits::<16>(16);
-        }
-        self.e1p2.next = self.d0.q.val().get_bits::<16>(32);
-        if self.rb2.q.val() == 1_u64 {
-            self.e1p2.next = self.d1.q.val().get_bits::<16>(32);
-        }
-        if self.rb2.q.val() == 2_u64 {
-            self.e1p2.next = self.d2.q.val().get_bits::<16>(32);
-        }
-        if self.rb2.q.val() == 3_u64 {
-            self.e1p2.next = self.d3.q.val().get_bits::<16>(32);
-        }
-        self.e1p3.next = self.d0.q.val().get_bits::<16>(48);
-        if self.rb3.q.val() == 1_u64 {
-            self.e1p3.next = self.d1.q.val().get_bits::<16>(48);
-        }
-        if self.rb3.q.val() == 2_u64 {
-            self.e1p3.next = self.d2.q.val().get_bits::<16>(48);
-        }
-        if self.rb3.q.val() == 3_u64 {
-            self.e1p3.next = self.d3.q.val().get_bits::<16>(48);
-        }
-        self.e1.next = bit_cast::<64, 16>(self.e1p0.val())
-            | (bit_cast::<64, 16>(self.e1p1.val()) << 16_u64)
-            | (bit_cast::<64, 16>(self.e1p2.val()) << 32_u64)
-            | (bit_cast::<64, 16>(self.e1p3.val()) << 48_u64);
-        self.e2p0.next = self.d0.q.val().get_bits::<16>(0);
-        if self.rc0.q.val() == 1_u64 {
-            self.e2p0.next = self.d1.q.val().get_bits::<16>(0);
-        }
-        if self.rc0.q.val() == 2_u64 {
-            self.e2p0.next = self.d2.q.val().get_bits::<16>(0);
-        }
-        if self.rc0.q.val() == 3_u64 {
-            self.e2p0.next = self.d3.q.val().get_bits::<16>(0);
-        }
-        self.e2p1.next = self.d0.q.val().get_bits::<16>(16);
-        if self.rc1.q.val() == 1_u64 {
-            self.e2p1.next = self.d1.q.val().get_bits::<16>(16);
-        }
-        if self.rc1.q.val() == 2_u64 {
-            self.e2p1.next = self.d2.q.val().get_bits::<16>(16);
-        }
-        if self.rc1.q.val() == 3_u64 {
-            self.e2p1.next = self.d3.q.val().get_bits::<16>(16);
-        }
-        self.e2.next =
-            bit_cast::<32, 16>(self.e2p0.val()) | (bit_cast::<32, 16>(self.e2p1.val()) << 16_u64);
-        self.m0.next = self.n0.q.val();
-        if self.qa.q.val() == 1_u64 {
-            self.m0.next = self.n1.q.val();
-        }
-        if self.qa.q.val() == 2_u64 {
-            self.m0.next = self.n2.q.val();
-        }
-        if self.qa.q.val() == 3_u64 {
-            self.m0.next = self.n3.q.val();
-        }
-        self.m1.next = self.n0.q.val();
-        if self.qb.q.val() == 1_u64 {
-            self.m1.next = self.n1.q.val();
-        }
-        if self.qb.q.val() == 2_u64 {
-            self.m1.next = self.n2.q.val();
-        }
-        if self.qb.q.val() == 3_u64 {
-            self.m1.next = self.n3.q.val();
-        }
-        self.m2.next = self.n0.q.val();
-        if self.qc.q.val() == 1_u64 {
-            self.m2.next = self.n1.q.val();
-        }
-        if self.qc.q.val() == 2_u64 {
-            self.m2.next = self.n2.q.val();
-        }
-        if self.qc.q.val() == 3_u64 {
-            self.m2.next = self.n3.q.val();
-        }
         // --- head: where the frame ends in the window (slot 0, 1, 2 or not)
-        self.l0.next = (self.cnt.q.val() != 0_u64) & self.m0.val().get_bit(4);
-        self.l1.next = (self.cnt.q.val() >= 2_u64) & self.m1.val().get_bit(4);
-        self.l2.next = (self.cnt.q.val() >= 3_u64) & self.m2.val().get_bit(4);
-        self.head_ok.next = (self.cnt.q.val() >= 3_u64) | self.l0.val() | self.l1.val();
+        self.l0.next = (self.ring.cnt.val() != 0_u64) & self.ring.m0.val().get_bit(4);
+        self.l1.next = (self.ring.cnt.val() >= 2_u64) & self.ring.m1.val().get_bit(4);
+        self.l2.next = (self.ring.cnt.val() >= 3_u64) & self.ring.m2.val().get_bit(4);
+        self.head_ok.next = (self.ring.cnt.val() >= 3_u64) | self.l0.val() | self.l1.val();
         self.vis.next = self.l0.val() | self.l1.val() | self.l2.val();
         // the last beat's meta, the end thermometer and the end position
-        self.mj.next = bit_cast::<6, 31>((self.m0.val() >> 5_u64) & 0xF_u64)
-            | bit_cast::<6, 31>((self.m0.val() >> 12_u64) & 0x30_u64);
+        self.mj.next = bit_cast::<6, 31>((self.ring.m0.val() >> 5_u64) & 0xF_u64)
+            | bit_cast::<6, 31>((self.ring.m0.val() >> 12_u64) & 0x30_u64);
         self.h_k.d.next = 0xFF_FFFF_u64.into();
         self.h_pos.d.next = 0_u64.into();
         if self.l2.val() {
-            self.mj.next = bit_cast::<6, 31>((self.m2.val() >> 5_u64) & 0xF_u64)
-                | bit_cast::<6, 31>((self.m2.val() >> 12_u64) & 0x30_u64);
+            self.mj.next = bit_cast::<6, 31>((self.ring.m2.val() >> 5_u64) & 0xF_u64)
+                | bit_cast::<6, 31>((self.ring.m2.val() >> 12_u64) & 0x30_u64);
             self.h_k.d.next =
-                (bit_cast::<24, 8>(self.m2.val().get_bits::<8>(18)) << 16_u64) | 0xFFFF_u64;
-            self.h_pos.d.next = (bit_cast::<5, 3>(self.m2.val().get_bits::<3>(0))) | 16_u64;
-            if self.m2.val().get_bit(3) {
+                (bit_cast::<24, 8>(self.ring.m2.val().get_bits::<8>(18)) << 16_u64) | 0xFFFF_u64;
+            self.h_pos.d.next = (bit_cast::<5, 3>(self.ring.m2.val().get_bits::<3>(0))) | 16_u64;
+            if self.ring.m2.val().get_bit(3) {
                 self.h_pos.d.next = 24_u64.into();
             }
         }
         if self.l1.val() {
-            self.mj.next = bit_cast::<6, 31>((self.m1.val() >> 5_u64) & 0xF_u64)
-                | bit_cast::<6, 31>((self.m1.val() >> 12_u64) & 0x30_u64);
+            self.mj.next = bit_cast::<6, 31>((self.ring.m1.val() >> 5_u64) & 0xF_u64)
+                | bit_cast::<6, 31>((self.ring.m1.val() >> 12_u64) & 0x30_u64);
             self.h_k.d.next =
-                (bit_cast::<24, 8>(self.m1.val().get_bits::<8>(18)) << 8_u64) | 0xFF_u64;
-            self.h_pos.d.next = (bit_cast::<5, 3>(self.m1.val().get_bits::<3>(0))) | 8_u64;
-            if self.m1.val().get_bit(3) {
+                (bit_cast::<24, 8>(self.ring.m1.val().get_bits::<8>(18)) << 8_u64) | 0xFF_u64;
+            self.h_pos.d.next = (bit_cast::<5, 3>(self.ring.m1.val().get_bits::<3>(0))) | 8_u64;
+            if self.ring.m1.val().get_bit(3) {
                 self.h_pos.d.next = 16_u64.into();
             }
         }
         if self.l0.val() {
-            self.mj.next = bit_cast::<6, 31>((self.m0.val() >> 5_u64) & 0xF_u64)
-                | bit_cast::<6, 31>((self.m0.val() >> 12_u64) & 0x30_u64);
-            self.h_k.d.next = bit_cast::<24, 8>(self.m0.val().get_bits::<8>(18));
-            self.h_pos.d.next = bit_cast::<5, 4>(self.m0.val().get_bits::<4>(0));
+            self.mj.next = bit_cast::<6, 31>((self.ring.m0.val() >> 5_u64) & 0xF_u64)
+                | bit_cast::<6, 31>((self.ring.m0.val() >> 12_u64) & 0x30_u64);
+            self.h_k.d.next = bit_cast::<24, 8>(self.ring.m0.val().get_bits::<8>(18));
+            self.h_pos.d.next = bit_cast::<5, 4>(self.ring.m0.val().get_bits::<4>(0));
         }
         // --- the frame's tag and whether it migrates
-        self.mode.next = self.m0.val().get_bits::<2>(13);
-        self.tl.next = self.m0.val().get_bits::<4>(26);
-        self.off12.next = self.m0.val().get_bit(30);
+        self.mode.next = self.ring.m0.val().get_bits::<2>(13);
+        self.tl.next = self.ring.m0.val().get_bits::<4>(26);
+        self.off12.next = self.ring.m0.val().get_bit(30);
         self.tl4.next = 12_u64.into();
         if self.tl.val() == 0_u64 {
             self.tl4.next = 4_u64.into();
@@ -417,9 +219,9 @@ impl Logic for TagMigrate {
             self.h_hd.d.next = 1_u64.into();
         }
         // the tag, captured from the frame's first beats at its head beat
-        self.h_e0.d.next = self.e0.val();
-        self.h_e1.d.next = self.e1.val();
-        self.h_e2.d.next = self.e2.val();
+        self.h_e0.d.next = self.ring.e0.val();
+        self.h_e1.d.next = self.ring.e1.val();
+        self.h_e2.d.next = self.ring.e2.val();
         self.h_off12.d.next = self.off12.val();
         self.h_vis.d.next = self.vis.val();
         self.h_mig.d.next = self.mig.val();
@@ -429,7 +231,7 @@ impl Logic for TagMigrate {
         self.h_short.d.next = self.short.val();
         self.h_beat.d.next = self.beat.q.val();
         self.h_luser.d.next = self.mj.val().get_bits::<4>(0);
-        self.h_drop.d.next = self.m0.val().get_bit(15);
+        self.h_drop.d.next = self.ring.m0.val().get_bit(15);
         self.lanes.h_v.next = self.h_v.q.val();
         self.lanes.h_e0.next = self.h_e0.q.val();
         self.lanes.h_e1.next = self.h_e1.q.val();
@@ -485,39 +287,14 @@ impl Logic for TagMigrate {
         self.out.tuser.next = self.fifo.dout.val().get_bits::<71>(73);
         // --- ring: accept while a slot will be free (registered), release
         // the head when its frame's end is known
-        self.s_axis.tready.next = self.rdy.q.val();
-        self.push.next = self.s_axis.tvalid.val() & self.rdy.q.val();
-        // the write slot copies the offered beat whenever a slot is free
-        // (its enable is two flip-flops; a beat counts only when pushed)
-        if self.we0.q.val() {
-            self.d0.d.next = self.s_axis.tdata.val();
-        }
-        if self.wf0.q.val() {
-            self.n0.d.next = self.in_meta.val();
-        }
-        if self.we1.q.val() {
-            self.d1.d.next = self.s_axis.tdata.val();
-        }
-        if self.wf1.q.val() {
-            self.n1.d.next = self.in_meta.val();
-        }
-        if self.we2.q.val() {
-            self.d2.d.next = self.s_axis.tdata.val();
-        }
-        if self.wf2.q.val() {
-            self.n2.d.next = self.in_meta.val();
-        }
-        if self.we3.q.val() {
-            self.d3.d.next = self.s_axis.tdata.val();
-        }
-        if self.wf3.q.val() {
-            self.n3.d.next = self.in_meta.val();
-        }
-        self.wo_n.next = self.wo.q.val();
-        if self.push.val() {
-            self.wo_n.next = (self.wo.q.val() << 1_u64) | (self.wo.q.val() >> 3_u64);
-        }
-        self.wo.d.next = self.wo_n.val();
+        self.ring.clock.next = self.clock.val();
+        self.ring.rst.next = self.rst.val();
+        self.ring.tvalid.next = self.s_axis.tvalid.val();
+        self.ring.tdata.next = self.s_axis.tdata.val();
+        self.ring.meta.next = self.in_meta.val();
+        self.ring.pop.next = self.pop.val();
+        self.s_axis.tready.next = self.ring.tready.val();
+        self.push.next = self.s_axis.tvalid.val() & self.ring.tready.val();
         if self.push.val() {
             self.ib.d.next = self.ib.q.val() + 1_u64;
             if self.ib.q.val() == 15_u64 {
@@ -528,69 +305,15 @@ impl Logic for TagMigrate {
             }
         }
         if self.pop.val() {
-            self.ra0.d.next = self.ra0.q.val() + 1_u64;
-            self.ra1.d.next = self.ra1.q.val() + 1_u64;
-            self.ra2.d.next = self.ra2.q.val() + 1_u64;
-            self.ra3.d.next = self.ra3.q.val() + 1_u64;
-            self.rb0.d.next = self.rb0.q.val() + 1_u64;
-            self.rb1.d.next = self.rb1.q.val() + 1_u64;
-            self.rb2.d.next = self.rb2.q.val() + 1_u64;
-            self.rb3.d.next = self.rb3.q.val() + 1_u64;
-            self.rc0.d.next = self.rc0.q.val() + 1_u64;
-            self.rc1.d.next = self.rc1.q.val() + 1_u64;
-            self.qa.d.next = self.qa.q.val() + 1_u64;
-            self.qb.d.next = self.qb.q.val() + 1_u64;
-            self.qc.d.next = self.qc.q.val() + 1_u64;
             self.beat.d.next = self.beat.q.val() + 1_u64;
             if self.beat.q.val() == 15_u64 {
                 self.beat.d.next = 15_u64.into();
             }
-            if self.m0.val().get_bit(4) {
+            if self.ring.m0.val().get_bit(4) {
                 self.beat.d.next = 0_u64.into();
             }
         }
-        self.cnt_n.next = self.cnt.q.val();
-        if self.push.val() & !self.pop.val() {
-            self.cnt_n.next = self.cnt.q.val() + 1_u64;
-        }
-        if !self.push.val() & self.pop.val() {
-            self.cnt_n.next = self.cnt.q.val() - 1_u64;
-        }
-        self.cnt.d.next = self.cnt_n.val();
-        self.rdy.d.next = self.cnt_n.val() != 4_u64;
-        self.we0.d.next = self.wo_n.val().get_bit(0) & (self.cnt_n.val() != 4_u64);
-        self.wf0.d.next = self.wo_n.val().get_bit(0) & (self.cnt_n.val() != 4_u64);
-        self.we1.d.next = self.wo_n.val().get_bit(1) & (self.cnt_n.val() != 4_u64);
-        self.wf1.d.next = self.wo_n.val().get_bit(1) & (self.cnt_n.val() != 4_u64);
-        self.we2.d.next = self.wo_n.val().get_bit(2) & (self.cnt_n.val() != 4_u64);
-        self.wf2.d.next = self.wo_n.val().get_bit(2) & (self.cnt_n.val() != 4_u64);
-        self.we3.d.next = self.wo_n.val().get_bit(3) & (self.cnt_n.val() != 4_u64);
-        self.wf3.d.next = self.wo_n.val().get_bit(3) & (self.cnt_n.val() != 4_u64);
         if self.rst.val() {
-            self.wo.d.next = 1_u64.into();
-            self.ra0.d.next = 0_u64.into();
-            self.ra1.d.next = 0_u64.into();
-            self.ra2.d.next = 0_u64.into();
-            self.ra3.d.next = 0_u64.into();
-            self.rb0.d.next = 1_u64.into();
-            self.rb1.d.next = 1_u64.into();
-            self.rb2.d.next = 1_u64.into();
-            self.rb3.d.next = 1_u64.into();
-            self.rc0.d.next = 2_u64.into();
-            self.rc1.d.next = 2_u64.into();
-            self.qa.d.next = 0_u64.into();
-            self.qb.d.next = 1_u64.into();
-            self.qc.d.next = 2_u64.into();
-            self.cnt.d.next = 0_u64.into();
-            self.rdy.d.next = true;
-            self.we0.d.next = true;
-            self.wf0.d.next = true;
-            self.we1.d.next = false;
-            self.wf1.d.next = false;
-            self.we2.d.next = false;
-            self.wf2.d.next = false;
-            self.we3.d.next = false;
-            self.wf3.d.next = false;
             self.beat.d.next = 0_u64.into();
             self.ib.d.next = 0_u64.into();
             self.fl.d.next = 0_u64.into();
