@@ -18,6 +18,7 @@ pub mod fcs_insert;
 pub mod fcs_stages;
 pub mod rss_parse;
 pub mod rss_steer;
+pub mod rss_tuple;
 pub mod tag;
 pub mod tag_facts;
 pub mod tag_lanes;

@@ -21,8 +21,8 @@
 //! * Stage 3: the header is long enough when `len >= 4k + 18` (the L3
 //!   header before the FCS: `k <= q`), and `len >= 4k + 22` with ports
 //!   (`k < q`); a version, IHL < 5 or length fault marks `t_err` (the frame
-//!   is steered to the default queue). The tuple: source and destination
-//!   address then the ports (zero for a 2-tuple), byte n in bits 8n+7..8n:
+//!   is steered to the default queue). The tuple ([`RssTuple`] selects it):
+//!   source and destination address then the ports (zero for a 2-tuple), byte n in bits 8n+7..8n:
 //!   bytes 0..11 for IPv4 (bytes 12..35 are then meaningless), 0..35 for
 //!   IPv6 (`t_six`).
 //!
@@ -36,6 +36,7 @@
 //! and `t_err`.
 
 use crate::common::keep::KeepCount;
+use crate::rx::rss_tuple::RssTuple;
 use rust_hdl::prelude::*;
 
 /// Clocks from the beat that completes the header to `t_valid`.
@@ -57,6 +58,7 @@ pub struct RssParse {
     pub t_ip: Signal<Out, Bit>,
     pub t_err: Signal<Out, Bit>,
     keep: KeepCount,
+    sel: RssTuple,
     ib: DFF<Bits<4>>,
     nbytes: DFF<Bits<8>>,
     w1: DFF<Bits<64>>,
@@ -91,10 +93,6 @@ pub struct RssParse {
     p2_u3: DFF<Bits<4>>,
     p2_q: DFF<Bits<6>>,
     tv: DFF<Bit>,
-    ta: DFF<Bits<256>>,
-    tp: DFF<Bits<32>>,
-    /// IPv6 layout of the tuple (bytes 8..11 from the addresses).
-    tlay: DFF<Bit>,
     tsix: DFF<Bit>,
     tip: DFF<Bit>,
     terr: DFF<Bit>,
@@ -115,29 +113,7 @@ pub struct RssParse {
     good6: Signal<Local, Bit>,
     l4: Signal<Local, Bit>,
     k: Signal<Local, Bits<5>>,
-    wa: Signal<Local, Bits<352>>,
-    wb: Signal<Local, Bits<416>>,
-    a0: Signal<Local, Bits<64>>,
-    a1: Signal<Local, Bits<64>>,
-    a2: Signal<Local, Bits<64>>,
-    a3: Signal<Local, Bits<64>>,
-    addr: Signal<Local, Bits<256>>,
     uh: Signal<Local, Bits<4>>,
-    mid: Signal<Local, Bits<32>>,
-    ports: Signal<Local, Bits<32>>,
-    pp0: Signal<Local, Bits<32>>,
-    pp1: Signal<Local, Bits<32>>,
-    pp2: Signal<Local, Bits<32>>,
-    pp3: Signal<Local, Bits<32>>,
-    pp4: Signal<Local, Bits<32>>,
-    pp5: Signal<Local, Bits<32>>,
-    pp6: Signal<Local, Bits<32>>,
-    pp7: Signal<Local, Bits<32>>,
-    pp8: Signal<Local, Bits<32>>,
-    pp9: Signal<Local, Bits<32>>,
-    pp10: Signal<Local, Bits<32>>,
-    pp11: Signal<Local, Bits<32>>,
-    pp12: Signal<Local, Bits<32>>,
     base: Signal<Local, Bits<5>>,
     vadd: Signal<Local, Bits<5>>,
     v2l: Signal<Local, Bit>,
@@ -164,19 +140,11 @@ impl Logic for RssParse {
         dff_setup!(
             self, clock, ib, nbytes, w1, w2, w3, w4, w5, w6, w7, w8, w9, w10, go, go_len, p1_v,
             p1_v0, p1_v1, p1_is4, p1_is6, p1_q, p2_v, p2_ip, p2_bad, p2_l4, p2_six, p2_k, p2_kh,
-            p2_u0, p2_u1, p2_u2, p2_u3, p2_q, tv, ta, tp, tlay, tsix, tip, terr
+            p2_u0, p2_u1, p2_u2, p2_u3, p2_q, tv, tsix, tip, terr
         );
         self.keep.tkeep.next = self.tkeep.val();
         self.t_valid.next = self.tv.q.val();
-        // IPv4: bytes 8..11 are the ports (the engine reads bytes 0..11 only)
-        self.mid.next = self.ta.q.val().get_bits::<32>(64);
-        if !self.tlay.q.val() {
-            self.mid.next = self.tp.q.val();
-        }
-        self.t_tuple.next = bit_cast::<288, 64>(self.ta.q.val().get_bits::<64>(0))
-            | (bit_cast::<288, 32>(self.mid.val()) << 64_u64)
-            | (bit_cast::<288, 160>(self.ta.q.val().get_bits::<160>(96)) << 96_u64)
-            | (bit_cast::<288, 32>(self.tp.q.val()) << 256_u64);
+        self.t_tuple.next = self.sel.tuple.val();
         self.t_six.next = self.tsix.q.val();
         self.t_ip.next = self.tip.q.val();
         self.t_err.next = self.terr.q.val();
@@ -419,152 +387,24 @@ impl Logic for RssParse {
         self.terr.d.next = self.p2_bad.q.val()
             | (self.p2_ip.q.val()
                 & !(self.hdr_ok.val() & (self.l4_ok.val() | !self.p2_l4.q.val())));
-        // wa: bytes 22..65; wb: bytes 34..85
-        self.wa.next = (bit_cast::<352, 64>(self.w2.q.val()) >> 48_u64)
-            | (bit_cast::<352, 64>(self.w3.q.val()) << 16_u64)
-            | (bit_cast::<352, 64>(self.w4.q.val()) << 80_u64)
-            | (bit_cast::<352, 64>(self.w5.q.val()) << 144_u64)
-            | (bit_cast::<352, 64>(self.w6.q.val()) << 208_u64)
-            | (bit_cast::<352, 64>(self.w7.q.val()) << 272_u64)
-            | (bit_cast::<352, 64>(self.w8.q.val()) << 336_u64);
-        self.wb.next = (bit_cast::<416, 64>(self.w4.q.val()) >> 16_u64)
-            | (bit_cast::<416, 64>(self.w5.q.val()) << 48_u64)
-            | (bit_cast::<416, 64>(self.w6.q.val()) << 112_u64)
-            | (bit_cast::<416, 64>(self.w7.q.val()) << 176_u64)
-            | (bit_cast::<416, 64>(self.w8.q.val()) << 240_u64)
-            | (bit_cast::<416, 64>(self.w9.q.val()) << 304_u64)
-            | (bit_cast::<416, 64>(self.w10.q.val()) << 368_u64);
-        // addresses at byte 22 + 4u (one-hot u): 256 bits from wa bit 32u,
-        // 64 bits a copy of u
-        self.a0.next = 0_u64.into();
-        if self.p2_u0.q.val().get_bit(0) {
-            self.a0.next = self.wa.val().get_bits::<64>(0);
-        }
-        if self.p2_u0.q.val().get_bit(1) {
-            self.a0.next = self.wa.val().get_bits::<64>(32);
-        }
-        if self.p2_u0.q.val().get_bit(2) {
-            self.a0.next = self.wa.val().get_bits::<64>(64);
-        }
-        if self.p2_u0.q.val().get_bit(3) {
-            self.a0.next = self.wa.val().get_bits::<64>(96);
-        }
-        self.a1.next = 0_u64.into();
-        if self.p2_u1.q.val().get_bit(0) {
-            self.a1.next = self.wa.val().get_bits::<64>(64);
-        }
-        if self.p2_u1.q.val().get_bit(1) {
-            self.a1.next = self.wa.val().get_bits::<64>(96);
-        }
-        if self.p2_u1.q.val().get_bit(2) {
-            self.a1.next = self.wa.val().get_bits::<64>(128);
-        }
-        if self.p2_u1.q.val().get_bit(3) {
-            self.a1.next = self.wa.val().get_bits::<64>(160);
-        }
-        self.a2.next = 0_u64.into();
-        if self.p2_u2.q.val().get_bit(0) {
-            self.a2.next = self.wa.val().get_bits::<64>(128);
-        }
-        if self.p2_u2.q.val().get_bit(1) {
-            self.a2.next = self.wa.val().get_bits::<64>(160);
-        }
-        if self.p2_u2.q.val().get_bit(2) {
-            self.a2.next = self.wa.val().get_bits::<64>(192);
-        }
-        if self.p2_u2.q.val().get_bit(3) {
-            self.a2.next = self.wa.val().get_bits::<64>(224);
-        }
-        self.a3.next = 0_u64.into();
-        if self.p2_u3.q.val().get_bit(0) {
-            self.a3.next = self.wa.val().get_bits::<64>(192);
-        }
-        if self.p2_u3.q.val().get_bit(1) {
-            self.a3.next = self.wa.val().get_bits::<64>(224);
-        }
-        if self.p2_u3.q.val().get_bit(2) {
-            self.a3.next = self.wa.val().get_bits::<64>(256);
-        }
-        if self.p2_u3.q.val().get_bit(3) {
-            self.a3.next = self.wa.val().get_bits::<64>(288);
-        }
-        self.addr.next = bit_cast::<256, 64>(self.a0.val())
-            | (bit_cast::<256, 64>(self.a1.val()) << 64_u64)
-            | (bit_cast::<256, 64>(self.a2.val()) << 128_u64)
-            | (bit_cast::<256, 64>(self.a3.val()) << 192_u64);
-        // ports at byte 4k + 14 (one-hot k = 5..17, none without ports): wb bit 32(k - 5)
-        self.pp0.next = 0_u64.into();
-        if self.p2_kh.q.val().get_bit(0) {
-            self.pp0.next = self.wb.val().get_bits::<32>(0);
-        }
-        self.pp1.next = 0_u64.into();
-        if self.p2_kh.q.val().get_bit(1) {
-            self.pp1.next = self.wb.val().get_bits::<32>(32);
-        }
-        self.pp2.next = 0_u64.into();
-        if self.p2_kh.q.val().get_bit(2) {
-            self.pp2.next = self.wb.val().get_bits::<32>(64);
-        }
-        self.pp3.next = 0_u64.into();
-        if self.p2_kh.q.val().get_bit(3) {
-            self.pp3.next = self.wb.val().get_bits::<32>(96);
-        }
-        self.pp4.next = 0_u64.into();
-        if self.p2_kh.q.val().get_bit(4) {
-            self.pp4.next = self.wb.val().get_bits::<32>(128);
-        }
-        self.pp5.next = 0_u64.into();
-        if self.p2_kh.q.val().get_bit(5) {
-            self.pp5.next = self.wb.val().get_bits::<32>(160);
-        }
-        self.pp6.next = 0_u64.into();
-        if self.p2_kh.q.val().get_bit(6) {
-            self.pp6.next = self.wb.val().get_bits::<32>(192);
-        }
-        self.pp7.next = 0_u64.into();
-        if self.p2_kh.q.val().get_bit(7) {
-            self.pp7.next = self.wb.val().get_bits::<32>(224);
-        }
-        self.pp8.next = 0_u64.into();
-        if self.p2_kh.q.val().get_bit(8) {
-            self.pp8.next = self.wb.val().get_bits::<32>(256);
-        }
-        self.pp9.next = 0_u64.into();
-        if self.p2_kh.q.val().get_bit(9) {
-            self.pp9.next = self.wb.val().get_bits::<32>(288);
-        }
-        self.pp10.next = 0_u64.into();
-        if self.p2_kh.q.val().get_bit(10) {
-            self.pp10.next = self.wb.val().get_bits::<32>(320);
-        }
-        self.pp11.next = 0_u64.into();
-        if self.p2_kh.q.val().get_bit(11) {
-            self.pp11.next = self.wb.val().get_bits::<32>(352);
-        }
-        self.pp12.next = 0_u64.into();
-        if self.p2_kh.q.val().get_bit(12) {
-            self.pp12.next = self.wb.val().get_bits::<32>(384);
-        }
-        self.ports.next = self.pp0.val()
-            | self.pp1.val()
-            | self.pp2.val()
-            | self.pp3.val()
-            | self.pp4.val()
-            | self.pp5.val()
-            | self.pp6.val()
-            | self.pp7.val()
-            | self.pp8.val()
-            | self.pp9.val()
-            | self.pp10.val()
-            | self.pp11.val()
-            | self.pp12.val();
-        // addresses and ports into registers (clock enable: a parsed frame);
-        // the tuple is assembled after them
-        if self.p2_v.q.val() {
-            self.ta.d.next = self.addr.val();
-            self.tp.d.next = self.ports.val();
-            self.tlay.d.next = self.p2_six.q.val();
-        }
+        // ---- stage 3's selects: addresses and ports (rss_tuple.rs)
+        self.sel.clock.next = self.clock.val();
+        self.sel.w2.next = self.w2.q.val();
+        self.sel.w3.next = self.w3.q.val();
+        self.sel.w4.next = self.w4.q.val();
+        self.sel.w5.next = self.w5.q.val();
+        self.sel.w6.next = self.w6.q.val();
+        self.sel.w7.next = self.w7.q.val();
+        self.sel.w8.next = self.w8.q.val();
+        self.sel.w9.next = self.w9.q.val();
+        self.sel.w10.next = self.w10.q.val();
+        self.sel.u0.next = self.p2_u0.q.val();
+        self.sel.u1.next = self.p2_u1.q.val();
+        self.sel.u2.next = self.p2_u2.q.val();
+        self.sel.u3.next = self.p2_u3.q.val();
+        self.sel.kh.next = self.p2_kh.q.val();
+        self.sel.six.next = self.p2_six.q.val();
+        self.sel.load.next = self.p2_v.q.val();
         if self.rst.val() {
             self.ib.d.next = 0_u64.into();
             self.nbytes.d.next = 0_u64.into();
