@@ -8,9 +8,7 @@
 //!   popped, so a word pushed into an empty FIFO is the head two clocks
 //!   later (one more than [`crate::common::sync_fifo::SyncFifo`]).
 //! * `dout` is the head word, `empty` its valid bit inverted: both
-//!   flip-flops. `full`: the RAM part is full (pointer compare). Whether
-//!   the RAM part holds a word is a flip-flop too, so the head's load
-//!   enable is `pop` and two flip-flops.
+//!   flip-flops. `full`: the RAM part is full (pointer compare).
 //! * The user never pushes when `full` nor pops when `empty` (not checked).
 //! * `rst`: empties the FIFO.
 
@@ -61,11 +59,10 @@ impl<const W: usize, const A: usize> Logic for SyncFifoReg<W, A> {
 
     fn hdl(&self) -> Verilog {
         Verilog::Custom(format!(
-            "reg [{w}:0] mem [0:{d}];\nreg [{a}:0] wp;\nreg [{a}:0] rp;\nreg hv;\nreg ne;\nreg [{w}:0] hd;\n\
-             wire load = (~hv | pop) & ne;\n\
-             wire [{a}:0] wp_n = wp + {{{a}'d0, push}};\nwire [{a}:0] rp_n = rp + {{{a}'d0, load}};\n\
+            "reg [{w}:0] mem [0:{d}];\nreg [{a}:0] wp;\nreg [{a}:0] rp;\nreg hv;\nreg [{w}:0] hd;\n\
+             wire load = (~hv | pop) & (wp != rp);\n\
              always @(*) begin\n  dout = hd;\n  empty = ~hv;\n  full = (wp[{a1}:0] == rp[{a1}:0]) && (wp[{a}] != rp[{a}]);\nend\n\
-             always @(posedge clock) begin\n  if (rst) begin\n    wp <= {z};\n    rp <= {z};\n    hv <= 1'b0;\n    ne <= 1'b0;\n  end else begin\n    ne <= (wp_n != rp_n);\n\
+             always @(posedge clock) begin\n  if (rst) begin\n    wp <= {z};\n    rp <= {z};\n    hv <= 1'b0;\n  end else begin\n\
              \x20   if (push) begin\n      mem[wp[{a1}:0]] <= din;\n      wp <= wp + 1'b1;\n    end\n\
              \x20   if (load) begin\n      hd <= mem[rp[{a1}:0]];\n      rp <= rp + 1'b1;\n      hv <= 1'b1;\n    end else if (pop) hv <= 1'b0;\n  end\nend\n",
             w = W - 1,

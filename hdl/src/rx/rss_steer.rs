@@ -15,7 +15,7 @@
 //!   is set. Non-IP frames, or `rss_enable` low: `default_queue`.
 //! * Queue = indirection-table entry `hash[6:0]` (`rss_index` out to the
 //!   register file, `rss_queue` back).
-//! * Pipeline: beats wait in a 33-deep FIFO while the header is captured
+//! * Pipeline: beats wait in a 32-deep FIFO while the header is captured
 //!   and parsed ([`crate::rx::rss_parse`], 4 registered stages after the
 //!   12th beat or the frame's end), the tuple waits in a 4-deep FIFO for the
 //!   Toeplitz engine ([`crate::common::toeplitz`], 12 bytes a clock: one
@@ -27,8 +27,9 @@
 //!   at the earliest, so at line rate the latency is fixed whatever the
 //!   frame size; one beat per clock, back-to-back frames, no bubble.
 //! * Timing: `s_axis.tready` is a flip-flop (room for a beat next clock);
-//!   the beat, result and decision FIFOs keep their heads in flip-flops
-//!   ([`crate::common::sync_fifo_reg`]) and a frame is due when a 25-clock
+//!   the beats' control bits (last, drop), the results and the decisions
+//!   keep their FIFO heads in flip-flops ([`crate::common::sync_fifo_reg`];
+//!   the beat data leaves straight from its FIFO's RAM) and a frame is due when a 25-clock
 //!   delay line of first-beat arrivals says so, so the pop decision reads
 //!   only flip-flops.
 //! * The tuple FIFO cannot overflow: a frame that takes the engine three
@@ -85,8 +86,12 @@ pub struct RssSteer {
     pub hs_valid: Signal<In, Bit>,
     /// The decided frame is consumed (never delivered).
     pub hs_consume: Signal<In, Bit>,
-    // [63:0] data, [71:64] keep, [72] last, [79:73] user, [143:80] tag
-    beats: SyncFifoReg<144, 5>,
+    // [63:0] data, [71:64] keep, [72] last, [78:73] user flags, [142:79] tag
+    beats: SyncFifo<143, 5>,
+    /// The beats' control bits, [0] last, [1] drop, with the head in
+    /// flip-flops: the pop decision reads only these, the data leaves
+    /// straight from the beat FIFO's RAM (no 143-bit load enable).
+    bctl: SyncFifoReg<2, 5>,
     // [2:0] queue, [3] parser error, [35:4] hash
     results: SyncFifoReg<36, 5>,
     decisions: SyncFifoReg<1, 5>,
@@ -130,6 +135,7 @@ impl Logic for RssSteer {
             first, held_q, held_err, held_hash, cons
         );
         self.beats.clock.next = self.clock.val();
+        self.bctl.clock.next = self.clock.val();
         self.results.clock.next = self.clock.val();
         self.decisions.clock.next = self.clock.val();
         self.tuples.clock.next = self.clock.val();
@@ -139,6 +145,7 @@ impl Logic for RssSteer {
         self.decisions.push.next = self.hs_valid.val();
         self.decisions.din.next = self.hs_consume.val().into();
         self.beats.rst.next = self.rst.val();
+        self.bctl.rst.next = self.rst.val();
         self.results.rst.next = self.rst.val();
         self.tuples.rst.next = self.rst.val();
         self.parse.rst.next = self.rst.val();
@@ -151,11 +158,14 @@ impl Logic for RssSteer {
         // their flags are guards.
         self.s_axis.tready.next = self.room.q.val();
         self.beats.push.next = self.s_axis.tvalid.val() & self.room.q.val();
-        self.beats.din.next = bit_cast::<144, 64>(self.s_axis.tdata.val())
-            | (bit_cast::<144, 8>(self.s_axis.tkeep.val()) << 64_u64)
-            | (bit_cast::<144, 1>(self.s_axis.tlast.val().into()) << 72_u64)
-            | (bit_cast::<144, 7>(self.s_tuser.val()) << 73_u64)
-            | (bit_cast::<144, 64>(self.s_tag.val()) << 80_u64);
+        self.bctl.push.next = self.s_axis.tvalid.val() & self.room.q.val();
+        self.bctl.din.next = bit_cast::<2, 1>(self.s_axis.tlast.val().into())
+            | (bit_cast::<2, 1>(self.s_tuser.val().get_bit(6).into()) << 1_u64);
+        self.beats.din.next = bit_cast::<143, 64>(self.s_axis.tdata.val())
+            | (bit_cast::<143, 8>(self.s_axis.tkeep.val()) << 64_u64)
+            | (bit_cast::<143, 1>(self.s_axis.tlast.val().into()) << 72_u64)
+            | (bit_cast::<143, 6>(self.s_tuser.val().get_bits::<6>(0)) << 73_u64)
+            | (bit_cast::<143, 64>(self.s_tag.val()) << 79_u64);
         self.parse.fire.next = self.s_axis.tvalid.val() & self.room.q.val();
         self.parse.tdata.next = self.s_axis.tdata.val();
         self.parse.tkeep.next = self.s_axis.tkeep.val();
@@ -197,34 +207,36 @@ impl Logic for RssSteer {
         self.rfirst.next =
             !self.results.empty.val() & !self.decisions.empty.val() & self.due_nz.q.val();
         // dropped: marked by FcsCheck (bit 79) or consumed by the handshake engine
-        self.dropit.next = self.beats.dout.val().get_bit(79) | self.cons.q.val();
+        self.dropit.next = self.bctl.dout.val().get_bit(1) | self.cons.q.val();
         if self.first.q.val() {
-            self.dropit.next = self.beats.dout.val().get_bit(79) | self.decisions.dout.val().any();
+            self.dropit.next = self.bctl.dout.val().get_bit(1) | self.decisions.dout.val().any();
         }
         // a frame marked for dropping is consumed whatever m_tready says
-        self.beats.pop.next = !self.beats.empty.val()
+        self.beats.pop.next = !self.bctl.empty.val()
             & (!self.first.q.val() | self.rfirst.val())
             & (self.m_axis.tready.val() | self.dropit.val());
-        self.results.pop.next = !self.beats.empty.val()
+        self.bctl.pop.next = !self.bctl.empty.val()
+            & (!self.first.q.val() | self.rfirst.val())
+            & (self.m_axis.tready.val() | self.dropit.val());
+        self.results.pop.next = !self.bctl.empty.val()
             & self.first.q.val()
             & self.rfirst.val()
             & (self.m_axis.tready.val() | self.dropit.val());
-        self.decisions.pop.next = !self.beats.empty.val()
+        self.decisions.pop.next = !self.bctl.empty.val()
             & self.first.q.val()
             & self.rfirst.val()
             & (self.m_axis.tready.val() | self.dropit.val());
-        self.m_axis.tvalid.next = !self.beats.empty.val()
+        self.m_axis.tvalid.next =
+            !self.bctl.empty.val() & (!self.first.q.val() | self.rfirst.val()) & !self.dropit.val();
+        self.drop_last.next = !self.bctl.empty.val()
             & (!self.first.q.val() | self.rfirst.val())
-            & !self.dropit.val();
-        self.drop_last.next = !self.beats.empty.val()
-            & (!self.first.q.val() | self.rfirst.val())
-            & self.beats.dout.val().get_bit(79)
-            & self.beats.dout.val().get_bit(72);
+            & self.bctl.dout.val().get_bit(1)
+            & self.bctl.dout.val().get_bit(0);
         self.m_axis.tdata.next = self.beats.dout.val().get_bits::<64>(0);
         self.m_axis.tkeep.next = self.beats.dout.val().get_bits::<8>(64);
         self.m_axis.tlast.next = self.beats.dout.val().get_bit(72);
         self.m_tuser.next = self.beats.dout.val().get_bits::<6>(73);
-        self.m_tag.next = self.beats.dout.val().get_bits::<64>(80);
+        self.m_tag.next = self.beats.dout.val().get_bits::<64>(79);
         if self.first.q.val() {
             self.m_tdest.next = self.results.dout.val().get_bits::<RX_QUEUE_BITS>(0);
             self.m_parse_err.next = self.results.dout.val().get_bit(3);
@@ -234,11 +246,11 @@ impl Logic for RssSteer {
             self.m_parse_err.next = self.held_err.q.val();
             self.m_hash.next = self.held_hash.q.val();
         }
-        if !self.beats.empty.val()
+        if !self.bctl.empty.val()
             & (!self.first.q.val() | self.rfirst.val())
             & (self.m_axis.tready.val() | self.dropit.val())
         {
-            self.first.d.next = self.beats.dout.val().get_bit(72);
+            self.first.d.next = self.bctl.dout.val().get_bit(0);
             if self.first.q.val() {
                 self.cons.d.next = self.decisions.dout.val().any();
             }
@@ -257,8 +269,9 @@ impl Logic for RssSteer {
             self.bcnt_n.next = self.bcnt.q.val() - 1_u64;
         }
         self.bcnt.d.next = self.bcnt_n.val();
-        self.room.d.next = (self.bcnt.q.val() <= 30_u64)
+        self.room.d.next = ((self.bcnt.q.val() <= 30_u64) | self.beats.empty.val())
             & !self.beats.full.val()
+            & !self.bctl.full.val()
             & !self.results.full.val()
             & !self.decisions.full.val()
             & !self.tuples.full.val();
