@@ -5,8 +5,9 @@
 //! most a few LUT levels each.
 //!
 //! * Capture: beat k of a frame (k = 1..=10) into `w<k>` (bytes 8k..8k+7,
-//!   byte 8k+b in bits 8b+7..8b). The frame's length so far saturates at
-//!   255 bytes. Beats 0 (MAC addresses) and 11 on are not kept.
+//!   byte 8k+b in bits 8b+7..8b). The frame's length so far is 8 bytes a
+//!   beat plus the last beat's count, the beat index saturating at 12.
+//!   Beats 0 (MAC addresses) and 11 on are not kept.
 //! * Stage 1 (the clock after the header is in): up to two VLAN tags (TPID
 //!   0x8100 or 0x88A8) give `v` = 0..2 and the L3 header offset
 //!   `14 + 4v`; the EtherType (0x0800 IPv4, 0x86DD IPv6) counts only when
@@ -60,7 +61,6 @@ pub struct RssParse {
     keep: KeepCount,
     sel: RssTuple,
     ib: DFF<Bits<4>>,
-    nbytes: DFF<Bits<8>>,
     w1: DFF<Bits<64>>,
     w2: DFF<Bits<64>>,
     w3: DFF<Bits<64>>,
@@ -79,6 +79,9 @@ pub struct RssParse {
     p1_is4: DFF<Bit>,
     p1_is6: DFF<Bit>,
     p1_q: DFF<Bits<6>>,
+    /// Ports or not for v = 0, 1, 2 (IPv4, IPv6).
+    p1_l4: DFF<Bits<3>>,
+    p1_l6: DFF<Bits<3>>,
     p2_v: DFF<Bit>,
     p2_ip: DFF<Bit>,
     p2_bad: DFF<Bit>,
@@ -105,11 +108,14 @@ pub struct RssParse {
     et: Signal<Local, Bits<16>>,
     ok_et: Signal<Local, Bit>,
     l3b0: Signal<Local, Bits<8>>,
-    fflags: Signal<Local, Bits<6>>,
-    foff: Signal<Local, Bits<8>>,
-    proto: Signal<Local, Bits<8>>,
-    nh: Signal<Local, Bits<8>>,
     good4: Signal<Local, Bit>,
+    l4a0: Signal<Local, Bit>,
+    l6a0: Signal<Local, Bit>,
+    l4a1: Signal<Local, Bit>,
+    l6a1: Signal<Local, Bit>,
+    l4a2: Signal<Local, Bit>,
+    l6a2: Signal<Local, Bit>,
+
     good6: Signal<Local, Bit>,
     l4: Signal<Local, Bit>,
     k: Signal<Local, Bits<5>>,
@@ -138,9 +144,9 @@ impl Logic for RssParse {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, ib, nbytes, w1, w2, w3, w4, w5, w6, w7, w8, w9, w10, go, go_len, p1_v,
-            p1_v0, p1_v1, p1_is4, p1_is6, p1_q, p2_v, p2_ip, p2_bad, p2_l4, p2_six, p2_k, p2_kh,
-            p2_u0, p2_u1, p2_u2, p2_u3, p2_q, tv, tsix, tip, terr
+            self, clock, ib, w1, w2, w3, w4, w5, w6, w7, w8, w9, w10, go, go_len, p1_v, p1_v0,
+            p1_v1, p1_is4, p1_is6, p1_q, p1_l4, p1_l6, p2_v, p2_ip, p2_bad, p2_l4, p2_six, p2_k,
+            p2_kh, p2_u0, p2_u1, p2_u2, p2_u3, p2_q, tv, tsix, tip, terr
         );
         self.keep.tkeep.next = self.tkeep.val();
         self.t_valid.next = self.tv.q.val();
@@ -149,10 +155,10 @@ impl Logic for RssParse {
         self.t_ip.next = self.tip.q.val();
         self.t_err.next = self.terr.q.val();
         // ---- capture
-        self.total.next = self.nbytes.q.val() + bit_cast::<8, 4>(self.keep.count.val());
-        if self.total.val() < self.nbytes.q.val() {
-            self.total.next = 0xFF_u64.into();
-        }
+        // bytes so far: 8 per earlier beat (ib saturates at 12: 96 bytes and
+        // more read the same, every threshold below is at most 90)
+        self.total.next =
+            (bit_cast::<8, 4>(self.ib.q.val()) << 3_u64) + bit_cast::<8, 4>(self.keep.count.val());
         // the header is in at the 12th beat (88 bytes before any FCS) or the end
         self.go.d.next = self.fire.val()
             & (self.ib.q.val() < 12_u64)
@@ -189,14 +195,12 @@ impl Logic for RssParse {
             if self.ib.q.val() == 10_u64 {
                 self.w10.d.next = self.tdata.val();
             }
-            self.nbytes.d.next = self.total.val();
             self.ib.d.next = self.ib.q.val() + 1_u64;
             if self.ib.q.val() == 12_u64 {
                 self.ib.d.next = 12_u64.into();
             }
             if self.tlast.val() {
                 self.ib.d.next = 0_u64.into();
-                self.nbytes.d.next = 0_u64.into();
             }
         }
         // ---- stage 1: VLAN tags and EtherType (big-endian on the wire)
@@ -224,26 +228,42 @@ impl Logic for RssParse {
         self.p1_is4.d.next = self.ok_et.val() & (self.et.val() == 0x0800_u64);
         self.p1_is6.d.next = self.ok_et.val() & (self.et.val() == 0x86DD_u64);
         self.p1_q.d.next = bit_cast::<6, 8>((self.go_len.q.val() - 18_u64) >> 2_u64);
+        // ports or not, for each VLAN count (IPv4: TCP or UDP and not a
+        // fragment: MF and offset zero; IPv6: Next Header TCP or UDP); stage 2
+        // picks one
+        self.l4a0.next = ((self.w2.q.val().get_bits::<8>(56) == 6_u64)
+            | (self.w2.q.val().get_bits::<8>(56) == 17_u64))
+            & (self.w2.q.val().get_bits::<6>(32) == 0_u64)
+            & (self.w2.q.val().get_bits::<8>(40) == 0_u64);
+        self.l6a0.next = (self.w2.q.val().get_bits::<8>(32) == 6_u64)
+            | (self.w2.q.val().get_bits::<8>(32) == 17_u64);
+        self.l4a1.next = ((self.w3.q.val().get_bits::<8>(24) == 6_u64)
+            | (self.w3.q.val().get_bits::<8>(24) == 17_u64))
+            & (self.w3.q.val().get_bits::<6>(0) == 0_u64)
+            & (self.w3.q.val().get_bits::<8>(8) == 0_u64);
+        self.l6a1.next = (self.w3.q.val().get_bits::<8>(0) == 6_u64)
+            | (self.w3.q.val().get_bits::<8>(0) == 17_u64);
+        self.l4a2.next = ((self.w3.q.val().get_bits::<8>(56) == 6_u64)
+            | (self.w3.q.val().get_bits::<8>(56) == 17_u64))
+            & (self.w3.q.val().get_bits::<6>(32) == 0_u64)
+            & (self.w3.q.val().get_bits::<8>(40) == 0_u64);
+        self.l6a2.next = (self.w3.q.val().get_bits::<8>(32) == 6_u64)
+            | (self.w3.q.val().get_bits::<8>(32) == 17_u64);
+        self.p1_l4.d.next = bit_cast::<3, 1>(self.l4a0.val().into())
+            | (bit_cast::<3, 1>(self.l4a1.val().into()) << 1_u64)
+            | (bit_cast::<3, 1>(self.l4a2.val().into()) << 2_u64);
+        self.p1_l6.d.next = bit_cast::<3, 1>(self.l6a0.val().into())
+            | (bit_cast::<3, 1>(self.l6a1.val().into()) << 1_u64)
+            | (bit_cast::<3, 1>(self.l6a2.val().into()) << 2_u64);
         // ---- stage 2: L3 fields at byte 14 + 4v (from w1 on)
-        // l3b0 = byte 14+4v; fflags, foff = bytes 20, 21 +4v; proto 23+4v; nh 20+4v
+        self.v2l.next = !self.p1_v0.q.val() & !self.p1_v1.q.val();
+        // l3b0 = byte 14+4v
         self.l3b0.next = self.w2.q.val().get_bits::<8>(48);
-        self.fflags.next = self.w3.q.val().get_bits::<6>(32);
-        self.foff.next = self.w3.q.val().get_bits::<8>(40);
-        self.proto.next = self.w3.q.val().get_bits::<8>(56);
-        self.nh.next = self.w3.q.val().get_bits::<8>(32);
         if self.p1_v0.q.val() {
             self.l3b0.next = self.w1.q.val().get_bits::<8>(48);
-            self.fflags.next = self.w2.q.val().get_bits::<6>(32);
-            self.foff.next = self.w2.q.val().get_bits::<8>(40);
-            self.proto.next = self.w2.q.val().get_bits::<8>(56);
-            self.nh.next = self.w2.q.val().get_bits::<8>(32);
         }
         if self.p1_v1.q.val() {
             self.l3b0.next = self.w2.q.val().get_bits::<8>(16);
-            self.fflags.next = self.w3.q.val().get_bits::<6>(0);
-            self.foff.next = self.w3.q.val().get_bits::<8>(8);
-            self.proto.next = self.w3.q.val().get_bits::<8>(24);
-            self.nh.next = self.w3.q.val().get_bits::<8>(0);
         }
         // v + IHL (IPv4) or v + 10 (IPv6): the ports' word from byte 14
         self.base.next = bit_cast::<5, 4>(self.l3b0.val().get_bits::<4>(0));
@@ -262,15 +282,16 @@ impl Logic for RssParse {
             & (self.l3b0.val().get_bits::<4>(4) == 4_u64)
             & (self.l3b0.val().get_bits::<4>(0) >= 5_u64);
         self.good6.next = self.p1_is6.q.val() & (self.l3b0.val().get_bits::<4>(4) == 6_u64);
-        // fragment: MF set or a nonzero offset (flags byte bits 5:0, offset byte)
         self.l4.next = false;
         if self.p1_is4.q.val() {
-            self.l4.next = ((self.proto.val() == 6_u64) | (self.proto.val() == 17_u64))
-                & (self.fflags.val() == 0_u64)
-                & (self.foff.val() == 0_u64);
+            self.l4.next = (self.p1_v0.q.val() & self.p1_l4.q.val().get_bit(0))
+                | (self.p1_v1.q.val() & self.p1_l4.q.val().get_bit(1))
+                | (self.v2l.val() & self.p1_l4.q.val().get_bit(2));
         }
         if self.p1_is6.q.val() {
-            self.l4.next = (self.nh.val() == 6_u64) | (self.nh.val() == 17_u64);
+            self.l4.next = (self.p1_v0.q.val() & self.p1_l6.q.val().get_bit(0))
+                | (self.p1_v1.q.val() & self.p1_l6.q.val().get_bit(1))
+                | (self.v2l.val() & self.p1_l6.q.val().get_bit(2));
         }
         self.p2_v.d.next = self.p1_v.q.val();
         self.p2_ip.d.next = self.good4.val() | self.good6.val();
@@ -280,7 +301,6 @@ impl Logic for RssParse {
         self.p2_six.d.next = self.p1_is6.q.val();
         self.p2_k.d.next = self.k.val();
         // one-hot k - 5 by compares, no adder: IPv4 IHL == k - v, IPv6 k = v + 10
-        self.v2l.next = !self.p1_v0.q.val() & !self.p1_v1.q.val();
         self.kc0.next = !self.p1_is6.q.val()
             & ((self.p1_v0.q.val() & (self.w1.q.val().get_bits::<4>(48) == 5_u64))
                 | (self.p1_v1.q.val() & (self.w2.q.val().get_bits::<4>(16) == 4_u64))
@@ -407,7 +427,6 @@ impl Logic for RssParse {
         self.sel.load.next = self.p2_v.q.val();
         if self.rst.val() {
             self.ib.d.next = 0_u64.into();
-            self.nbytes.d.next = 0_u64.into();
             self.go.d.next = false;
             self.p1_v.d.next = false;
             self.p2_v.d.next = false;
