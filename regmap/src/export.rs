@@ -1,11 +1,14 @@
 //! Exports of the register map: Markdown for people, JSON for tools, a C
 //! header for drivers. All three come from the same [`RegMap`].
 
-use crate::{Access, RegMap, Source};
+use crate::{dma, Access, RegMap, Source};
 
-/// `regmap.json`: the whole map (blocks, registers, counters, hash) as JSON.
+/// `regmap.json`: the whole map (blocks, registers, counters, hash) as JSON,
+/// plus `layouts`: the DMA memory layouts of [`crate::dma`].
 pub fn json(map: &RegMap) -> String {
-    serde_json::to_string_pretty(map).expect("the map serializes")
+    let mut v = serde_json::to_value(map).expect("the map serializes");
+    v["layouts"] = serde_json::to_value(dma::LAYOUTS).expect("the layouts serialize");
+    serde_json::to_string_pretty(&v).expect("a JSON value serializes")
 }
 
 fn access(a: Access) -> &'static str {
@@ -52,6 +55,26 @@ pub fn markdown(map: &RegMap) -> String {
             ));
         }
     }
+    s.push_str(
+        "\n# DMA memory layouts\n\nLittle-endian records in host memory; a field at bit b of width n is bits \
+         b..b+n of the record read as one little-endian integer. Bits not listed are reserved: written 0.\n",
+    );
+    for l in dma::LAYOUTS {
+        s.push_str(&format!(
+            "\n## {} ({} bytes)\n\n| bits | byte | name | meaning |\n|---|---|---|---|\n",
+            l.name, l.bytes
+        ));
+        for f in l.fields {
+            s.push_str(&format!(
+                "| {}:{} | {} | {} | {} |\n",
+                f.bit + f.bits - 1,
+                f.bit,
+                f.bit / 8,
+                f.name,
+                f.doc.replace('|', "\\|")
+            ));
+        }
+    }
     s
 }
 
@@ -89,6 +112,25 @@ pub fn c_header(map: &RegMap) -> String {
         }
         s.push('\n');
     }
+    s.push_str("/* DMA memory layouts (little-endian; bit offsets in the record) */\n");
+    for l in dma::LAYOUTS {
+        let n = l.name.to_uppercase();
+        s.push_str(&format!("#define FERRONIC_{n}_BYTES {}u\n", l.bytes));
+        for f in l.fields {
+            s.push_str(&format!(
+                "#define FERRONIC_{n}_{}_BIT {}u\n#define FERRONIC_{n}_{}_BITS {}u\n",
+                f.name, f.bit, f.name, f.bits
+            ));
+        }
+    }
+    s.push_str(&format!(
+        "#define FERRONIC_DESC_FLAG_EOP 0x{:x}u\n#define FERRONIC_DESC_FLAG_BAD 0x{:x}u\n\
+         #define FERRONIC_CPL_FLAG_TUSER 0x{:x}u\n#define FERRONIC_CPL_FLAG_FAULT 0x{:x}u\n\n",
+        dma::desc_flags::EOP,
+        dma::desc_flags::BAD,
+        dma::cpl_flags::TUSER,
+        dma::cpl_flags::FAULT
+    ));
     s.push_str("#endif /* FERRONIC_REGMAP_H */\n");
     s
 }
@@ -121,5 +163,34 @@ mod tests {
         }
         assert_eq!(n, m.regs().count());
         assert_eq!(j["hash"].as_u64().unwrap(), u64::from(m.hash));
+    }
+
+    #[test]
+    fn exports_agree_on_every_layout_field() {
+        let m = RegMap::new(MapParams::default());
+        let j: serde_json::Value = serde_json::from_str(&json(&m)).unwrap();
+        let (md, h) = (markdown(&m), c_header(&m));
+        let lj = j["layouts"].as_array().unwrap();
+        assert_eq!(lj.len(), dma::LAYOUTS.len());
+        for (l, lj) in dma::LAYOUTS.iter().zip(lj) {
+            assert_eq!(lj["bytes"].as_u64().unwrap(), u64::from(l.bytes));
+            let n = l.name.to_uppercase();
+            assert!(h.contains(&format!("#define FERRONIC_{n}_BYTES {}u", l.bytes)));
+            for (f, fj) in l.fields.iter().zip(lj["fields"].as_array().unwrap()) {
+                assert_eq!(fj["name"], f.name);
+                assert_eq!(fj["bit"].as_u64().unwrap(), u64::from(f.bit));
+                assert_eq!(fj["bits"].as_u64().unwrap(), u64::from(f.bits));
+                assert!(h.contains(&format!("#define FERRONIC_{n}_{}_BIT {}u", f.name, f.bit)));
+                let row = format!(
+                    "| {}:{} | {} | {} |",
+                    f.bit + f.bits - 1,
+                    f.bit,
+                    f.bit / 8,
+                    f.name
+                );
+                assert!(md.contains(&row), "{row}");
+            }
+        }
+        assert!(h.contains("#define FERRONIC_COMPLETION_PHASE_BIT 255u"));
     }
 }

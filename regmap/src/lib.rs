@@ -16,6 +16,7 @@
 //! is never torn. Writing 1 to `counters.CLEAR` zeroes every counter.
 
 mod blocks;
+pub mod dma;
 pub mod export;
 pub mod handoff;
 mod map;

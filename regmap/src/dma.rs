@@ -1,0 +1,398 @@
+//! Memory layouts of the DMA queues (issue 13; DESIGN.md section 7b, after
+//! Corundum's mqnic descriptors and phase-tagged completions): the
+//! 16-byte **descriptor** the driver posts in a receive or transmit ring,
+//! and the 32-byte **completion** the NIC writes in a completion queue.
+//! One definition for the gateware, the simulator's host model, the driver
+//! and the exports (`regmap.md`, `regmap.json`, `regmap.h`).
+//!
+//! Byte order: little-endian, as PCIe hosts and Corundum lay them out. A
+//! field at bit `b` of width `n` holds bits `b..b+n` of the record read as
+//! one little-endian integer: bit `b` is bit `b % 8` of byte `b / 8`.
+//!
+//! The completion's last bit is the **phase**: the NIC writes the
+//! completion queue's phase, which starts at 1 and flips each time the
+//! queue's producer index wraps, so the driver finds new completions by
+//! polling memory (a slot whose phase differs from the one the driver
+//! expects is not written yet) and never reads a register to poll.
+
+/// One field of a memory layout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Field {
+    /// Name (the C header's `FERRONIC_<LAYOUT>_<NAME>_BIT`).
+    pub name: &'static str,
+    /// First bit in the little-endian record.
+    pub bit: u32,
+    /// Width in bits (1..=64).
+    pub bits: u32,
+    /// What it means, with units.
+    pub doc: &'static str,
+}
+
+/// A record in host memory: its size and fields, lowest bit first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Layout {
+    /// Name (`descriptor`, `completion`).
+    pub name: &'static str,
+    /// Size in bytes (a power of two; records are packed in their ring).
+    pub bytes: u32,
+    /// The fields; bits not covered are reserved: written 0, ignored on read.
+    pub fields: &'static [Field],
+}
+
+impl Layout {
+    /// The field called `name`.
+    ///
+    /// # Panics
+    /// When the layout has no such field (a programming error).
+    pub fn field(&self, name: &str) -> Field {
+        *self
+            .fields
+            .iter()
+            .find(|f| f.name == name)
+            .unwrap_or_else(|| panic!("{} has no field {name}", self.name))
+    }
+}
+
+/// Reads `f` from a little-endian record.
+///
+/// # Panics
+/// When `rec` is shorter than the field's end.
+pub fn get(rec: &[u8], f: Field) -> u64 {
+    (0..f.bits).fold(0, |v, i| {
+        let b = f.bit + i;
+        v | (u64::from(rec[(b / 8) as usize] >> (b % 8) & 1) << i)
+    })
+}
+
+/// Writes the low `f.bits` bits of `v` into `f` of a little-endian record,
+/// leaving every other bit as it was.
+///
+/// # Panics
+/// When `rec` is shorter than the field's end.
+pub fn put(rec: &mut [u8], f: Field, v: u64) {
+    for i in 0..f.bits {
+        let b = f.bit + i;
+        let (byte, m) = ((b / 8) as usize, 1u8 << (b % 8));
+        if v >> i & 1 != 0 {
+            rec[byte] |= m;
+        } else {
+            rec[byte] &= !m;
+        }
+    }
+}
+
+/// Descriptor flag bits (`flags`).
+pub mod desc_flags {
+    /// Transmit: this buffer ends the frame (gather stops here). Receive:
+    /// ignored.
+    pub const EOP: u16 = 1 << 0;
+    /// Transmit: send the frame marked bad (`tuser` bad, so the transmit
+    /// path appends a wrong FCS). Receive: ignored.
+    pub const BAD: u16 = 1 << 1;
+}
+
+/// Completion flag bits (`flags`); bits 5:0 are the frame's `m_axis_tuser`
+/// ([`crate::tag::tuser`]).
+pub mod cpl_flags {
+    /// Mask of the `tuser` bits.
+    pub const TUSER: u16 = 0x3f;
+    /// At least one buffer of this frame was refused (the `fault_*` fields
+    /// say which); the frame itself was written whole into the buffers
+    /// from `index` on.
+    pub const FAULT: u16 = 1 << 8;
+}
+
+/// The 16-byte descriptor.
+pub const DESCRIPTOR: Layout = Layout {
+    name: "descriptor",
+    bytes: 16,
+    fields: &[
+        Field {
+            name: "FLAGS",
+            bit: 0,
+            bits: 16,
+            doc: "desc_flags: bit 0 end of packet (transmit), bit 1 mark bad (transmit)",
+        },
+        Field {
+            name: "LEN",
+            bit: 32,
+            bits: 32,
+            doc: "buffer length in bytes (receive: room; transmit: bytes to send from it)",
+        },
+        Field {
+            name: "ADDR",
+            bit: 64,
+            bits: 64,
+            doc: "buffer address (IOVA) in host memory",
+        },
+    ],
+};
+
+/// The 32-byte completion.
+pub const COMPLETION: Layout = Layout {
+    name: "completion",
+    bytes: 32,
+    fields: &[
+        Field {
+            name: "QUEUE",
+            bit: 0,
+            bits: 16,
+            doc: "receive or transmit queue of the frame",
+        },
+        Field {
+            name: "INDEX",
+            bit: 16,
+            bits: 16,
+            doc: "ring index (free-running, 16 bits) of the frame's first descriptor",
+        },
+        Field {
+            name: "LEN",
+            bit: 32,
+            bits: 32,
+            doc: "frame length in bytes as written (receive) or sent (transmit)",
+        },
+        Field {
+            name: "DESC_COUNT",
+            bit: 64,
+            bits: 16,
+            doc: "descriptors the frame used, faulted buffers included",
+        },
+        Field {
+            name: "FLAGS",
+            bit: 80,
+            bits: 16,
+            doc: "cpl_flags: bits 5:0 m_axis_tuser, bit 8 fault",
+        },
+        Field {
+            name: "HASH",
+            bit: 96,
+            bits: 32,
+            doc: "RSS Toeplitz hash (0 for a non-IP frame)",
+        },
+        Field {
+            name: "TAG",
+            bit: 128,
+            bits: 64,
+            doc: "migrated DSA tag (strip mode's sideband; byte 0 of the tag in bits 7:0)",
+        },
+        Field {
+            name: "FAULT_INDEX",
+            bit: 192,
+            bits: 16,
+            doc: "ring index of the first buffer refused (valid with the fault flag)",
+        },
+        Field {
+            name: "FAULT_RESP",
+            bit: 208,
+            bits: 2,
+            doc: "AXI response that refused it: 2 SLVERR, 3 DECERR",
+        },
+        Field {
+            name: "FAULT_COUNT",
+            bit: 216,
+            bits: 8,
+            doc: "buffers refused for this frame (saturates at 255)",
+        },
+        Field {
+            name: "PHASE",
+            bit: 255,
+            bits: 1,
+            doc: "the completion queue's phase when written (starts at 1, flips on each wrap)",
+        },
+    ],
+};
+
+/// Every layout, in export order.
+pub const LAYOUTS: &[Layout] = &[DESCRIPTOR, COMPLETION];
+
+/// A descriptor, decoded.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Descriptor {
+    /// [`desc_flags`] bits.
+    pub flags: u16,
+    /// Buffer length in bytes.
+    pub len: u32,
+    /// Buffer IOVA.
+    pub addr: u64,
+}
+
+impl Descriptor {
+    /// The 16 bytes the driver writes in the ring.
+    pub fn to_bytes(&self) -> [u8; 16] {
+        let mut r = [0u8; 16];
+        let d = DESCRIPTOR;
+        put(&mut r, d.field("FLAGS"), self.flags.into());
+        put(&mut r, d.field("LEN"), self.len.into());
+        put(&mut r, d.field("ADDR"), self.addr);
+        r
+    }
+
+    /// Decodes 16 bytes of a ring (reserved bits ignored).
+    pub fn from_bytes(r: &[u8; 16]) -> Descriptor {
+        let d = DESCRIPTOR;
+        Descriptor {
+            flags: get(r, d.field("FLAGS")) as u16,
+            len: get(r, d.field("LEN")) as u32,
+            addr: get(r, d.field("ADDR")),
+        }
+    }
+}
+
+/// Which buffer a page fault refused (the completion's fault report).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fault {
+    /// Ring index of the first refused buffer.
+    pub index: u16,
+    /// AXI response: 2 SLVERR, 3 DECERR.
+    pub resp: u8,
+    /// Buffers refused for this frame.
+    pub count: u8,
+}
+
+/// A completion, decoded.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Completion {
+    /// Queue of the frame.
+    pub queue: u16,
+    /// Ring index of the frame's first descriptor.
+    pub index: u16,
+    /// Frame length in bytes.
+    pub len: u32,
+    /// Descriptors used, faulted ones included.
+    pub desc_count: u16,
+    /// `m_axis_tuser` of the frame (6 bits).
+    pub tuser: u8,
+    /// RSS hash.
+    pub hash: u32,
+    /// Migrated DSA tag.
+    pub tag: u64,
+    /// The page fault report, if a buffer was refused.
+    pub fault: Option<Fault>,
+    /// Phase bit.
+    pub phase: bool,
+}
+
+impl Completion {
+    /// The 32 bytes the NIC writes in the completion queue.
+    pub fn to_bytes(&self) -> [u8; 32] {
+        let mut r = [0u8; 32];
+        let c = COMPLETION;
+        let mut flags = u16::from(self.tuser) & cpl_flags::TUSER;
+        if let Some(f) = self.fault {
+            flags |= cpl_flags::FAULT;
+            put(&mut r, c.field("FAULT_INDEX"), f.index.into());
+            put(&mut r, c.field("FAULT_RESP"), f.resp.into());
+            put(&mut r, c.field("FAULT_COUNT"), f.count.into());
+        }
+        put(&mut r, c.field("QUEUE"), self.queue.into());
+        put(&mut r, c.field("INDEX"), self.index.into());
+        put(&mut r, c.field("LEN"), self.len.into());
+        put(&mut r, c.field("DESC_COUNT"), self.desc_count.into());
+        put(&mut r, c.field("FLAGS"), flags.into());
+        put(&mut r, c.field("HASH"), self.hash.into());
+        put(&mut r, c.field("TAG"), self.tag);
+        put(&mut r, c.field("PHASE"), self.phase.into());
+        r
+    }
+
+    /// Decodes 32 bytes of a completion queue (reserved bits ignored).
+    pub fn from_bytes(r: &[u8; 32]) -> Completion {
+        let c = COMPLETION;
+        let flags = get(r, c.field("FLAGS")) as u16;
+        Completion {
+            queue: get(r, c.field("QUEUE")) as u16,
+            index: get(r, c.field("INDEX")) as u16,
+            len: get(r, c.field("LEN")) as u32,
+            desc_count: get(r, c.field("DESC_COUNT")) as u16,
+            tuser: (flags & cpl_flags::TUSER) as u8,
+            hash: get(r, c.field("HASH")) as u32,
+            tag: get(r, c.field("TAG")),
+            fault: (flags & cpl_flags::FAULT != 0).then(|| Fault {
+                index: get(r, c.field("FAULT_INDEX")) as u16,
+                resp: get(r, c.field("FAULT_RESP")) as u8,
+                count: get(r, c.field("FAULT_COUNT")) as u8,
+            }),
+            phase: get(r, c.field("PHASE")) != 0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_fit_and_do_not_overlap() {
+        for l in LAYOUTS {
+            assert!(l.bytes.is_power_of_two());
+            let mut used = vec![false; (l.bytes * 8) as usize];
+            for f in l.fields {
+                assert!((1..=64).contains(&f.bits), "{}.{}", l.name, f.name);
+                for b in f.bit..f.bit + f.bits {
+                    assert!(!used[b as usize], "{}.{} overlaps", l.name, f.name);
+                    used[b as usize] = true;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn descriptor_bytes_are_little_endian_at_the_documented_offsets() {
+        let d = Descriptor {
+            flags: desc_flags::EOP | desc_flags::BAD,
+            len: 0x0000_2580,
+            addr: 0x1122_3344_5566_7788,
+        };
+        let b = d.to_bytes();
+        assert_eq!(
+            b,
+            [3, 0, 0, 0, 0x80, 0x25, 0, 0, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11]
+        );
+        assert_eq!(Descriptor::from_bytes(&b), d);
+    }
+
+    #[test]
+    fn completion_round_trips_and_puts_the_phase_in_the_last_bit() {
+        let c = Completion {
+            queue: 5,
+            index: 0xfffe,
+            len: 9600,
+            desc_count: 3,
+            tuser: 0x21,
+            hash: 0xdead_beef,
+            tag: 0x0102_0304_0506_0708,
+            fault: Some(Fault {
+                index: 0xffff,
+                resp: 3,
+                count: 1,
+            }),
+            phase: true,
+        };
+        let b = c.to_bytes();
+        assert_eq!(&b[0..4], &[5, 0, 0xfe, 0xff]);
+        assert_eq!(&b[4..8], &9600u32.to_le_bytes());
+        assert_eq!(&b[8..12], &[3, 0, 0x21, 0x01]);
+        assert_eq!(&b[12..16], &0xdead_beefu32.to_le_bytes());
+        assert_eq!(&b[16..24], &0x0102_0304_0506_0708u64.to_le_bytes());
+        assert_eq!(&b[24..28], &[0xff, 0xff, 3, 1]);
+        assert_eq!(b[31], 0x80);
+        assert_eq!(Completion::from_bytes(&b), c);
+        let plain = Completion {
+            phase: false,
+            fault: None,
+            ..c
+        };
+        let pb = plain.to_bytes();
+        assert_eq!(&pb[24..32], &[0; 8]);
+        assert_eq!(Completion::from_bytes(&pb), plain);
+    }
+
+    #[test]
+    fn put_leaves_other_bits_alone() {
+        let mut r = [0xffu8; 32];
+        put(&mut r, COMPLETION.field("FAULT_RESP"), 2);
+        assert_eq!(r[26], 0xfe);
+        assert_eq!(get(&r, COMPLETION.field("FAULT_RESP")), 2);
+        assert!(r.iter().enumerate().all(|(i, &b)| i == 26 || b == 0xff));
+    }
+}
