@@ -6,6 +6,12 @@
 //!   `s_axis_tx`, `m_axis_tx`).
 //! * [`axil`]: an AXI4-Lite master with random `valid` delays and
 //!   `bready`/`rready` stalls (`s_axil`).
+//! * [`axi4_check`]: an AXI4 protocol checker for the DMA engine's
+//!   `m_axi_*` master (bursts, 4 KiB boundaries, IDs, handshakes).
+//! * [`axi4_mem`]: host memory behind an AXI4 slave, with latency, random
+//!   `READY` stalls and pages that fault (SLVERR/DECERR).
 
+pub mod axi4_check;
+pub mod axi4_mem;
 pub mod axil;
 pub mod axis;
