@@ -4,10 +4,8 @@
 //! into the tuple the Toeplitz hash reads, in three registered stages of at
 //! most a few LUT levels each.
 //!
-//! * Capture: each accepted beat is registered first (data, keep, last
-//!   and the accept itself), then beat k of a frame (k = 1..=10) goes into
-//!   `w<k>` (bytes 8k..8k+7, byte 8k+b in bits 8b+7..8b) under a one-hot
-//!   beat register, so a capture enable is one LUT after two flip-flops. The frame's length so far is 8 bytes a
+//! * Capture: beat k of a frame (k = 1..=10) into `w<k>` (bytes 8k..8k+7,
+//!   byte 8k+b in bits 8b+7..8b). The frame's length so far is 8 bytes a
 //!   beat plus the last beat's count, the beat index saturating at 12.
 //!   Beats 0 (MAC addresses) and 11 on are not kept.
 //! * Stage 1 (the clock after the header is in): up to two VLAN tags (TPID
@@ -35,7 +33,7 @@
 //! (stage 2 from `w1`, stage 3 from `w2`).
 //!
 //! Out: `t_valid` one clock per frame, [`LATENCY`] clocks after the beat
-//! that completed the header was accepted, with `t_tuple`, `t_six`, `t_ip` (hash it),
+//! that completed the header, with `t_tuple`, `t_six`, `t_ip` (hash it),
 //! and `t_err`.
 
 use crate::common::keep::KeepCount;
@@ -43,7 +41,7 @@ use crate::rx::rss_tuple::RssTuple;
 use rust_hdl::prelude::*;
 
 /// Clocks from the beat that completes the header to `t_valid`.
-pub const LATENCY: u64 = 5;
+pub const LATENCY: u64 = 4;
 
 /// Header capture and parser of RSS; see the module documentation.
 #[derive(LogicBlock, Default)]
@@ -61,14 +59,8 @@ pub struct RssParse {
     pub t_ip: Signal<Out, Bit>,
     pub t_err: Signal<Out, Bit>,
     keep: KeepCount,
-    r_fire: DFF<Bit>,
-    r_data: DFF<Bits<64>>,
-    r_keep: DFF<Bits<8>>,
-    r_last: DFF<Bit>,
     sel: RssTuple,
     ib: DFF<Bits<4>>,
-    /// One-hot of `ib` for beats 1..=10 (bit k - 1), zero otherwise.
-    cap: DFF<Bits<10>>,
     w1: DFF<Bits<64>>,
     w2: DFF<Bits<64>>,
     w3: DFF<Bits<64>>,
@@ -113,9 +105,8 @@ pub struct RssParse {
     et2: Signal<Local, Bits<16>>,
     tp0: Signal<Local, Bit>,
     tp1: Signal<Local, Bit>,
-    at0: Signal<Local, Bit>,
-    at1: Signal<Local, Bit>,
-    at2: Signal<Local, Bit>,
+    et: Signal<Local, Bits<16>>,
+    ok_et: Signal<Local, Bit>,
     l3b0: Signal<Local, Bits<8>>,
     good4: Signal<Local, Bit>,
     l4a0: Signal<Local, Bit>,
@@ -153,19 +144,11 @@ impl Logic for RssParse {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, r_fire, r_data, r_keep, r_last, ib, cap, w1, w2, w3, w4, w5, w6, w7, w8,
-            w9, w10, go, go_len, p1_v, p1_v0, p1_v1, p1_is4, p1_is6, p1_q, p1_l4, p1_l6, p2_v,
-            p2_ip, p2_bad, p2_l4, p2_six, p2_k, p2_kh, p2_u0, p2_u1, p2_u2, p2_u3, p2_q, tv, tsix,
-            tip, terr
+            self, clock, ib, w1, w2, w3, w4, w5, w6, w7, w8, w9, w10, go, go_len, p1_v, p1_v0,
+            p1_v1, p1_is4, p1_is6, p1_q, p1_l4, p1_l6, p2_v, p2_ip, p2_bad, p2_l4, p2_six, p2_k,
+            p2_kh, p2_u0, p2_u1, p2_u2, p2_u3, p2_q, tv, tsix, tip, terr
         );
-        // ---- input register: the beat as accepted, one clock later (the
-        // capture enables then read two flip-flops, not the upstream
-        // handshake's fan-out)
-        self.r_fire.d.next = self.fire.val();
-        self.r_data.d.next = self.tdata.val();
-        self.r_keep.d.next = self.tkeep.val();
-        self.r_last.d.next = self.tlast.val();
-        self.keep.tkeep.next = self.r_keep.q.val();
+        self.keep.tkeep.next = self.tkeep.val();
         self.t_valid.next = self.tv.q.val();
         self.t_tuple.next = self.sel.tuple.val();
         self.t_six.next = self.tsix.q.val();
@@ -177,52 +160,47 @@ impl Logic for RssParse {
         self.total.next =
             (bit_cast::<8, 4>(self.ib.q.val()) << 3_u64) + bit_cast::<8, 4>(self.keep.count.val());
         // the header is in at the 12th beat (88 bytes before any FCS) or the end
-        self.go.d.next = self.r_fire.q.val()
+        self.go.d.next = self.fire.val()
             & (self.ib.q.val() < 12_u64)
-            & (self.r_last.q.val() | (self.ib.q.val() == 11_u64));
+            & (self.tlast.val() | (self.ib.q.val() == 11_u64));
         self.go_len.d.next = self.total.val();
-        if self.r_fire.q.val() {
-            if self.cap.q.val().get_bit(0) {
-                self.w1.d.next = self.r_data.q.val();
+        if self.fire.val() {
+            if self.ib.q.val() == 1_u64 {
+                self.w1.d.next = self.tdata.val();
             }
-            if self.cap.q.val().get_bit(1) {
-                self.w2.d.next = self.r_data.q.val();
+            if self.ib.q.val() == 2_u64 {
+                self.w2.d.next = self.tdata.val();
             }
-            if self.cap.q.val().get_bit(2) {
-                self.w3.d.next = self.r_data.q.val();
+            if self.ib.q.val() == 3_u64 {
+                self.w3.d.next = self.tdata.val();
             }
-            if self.cap.q.val().get_bit(3) {
-                self.w4.d.next = self.r_data.q.val();
+            if self.ib.q.val() == 4_u64 {
+                self.w4.d.next = self.tdata.val();
             }
-            if self.cap.q.val().get_bit(4) {
-                self.w5.d.next = self.r_data.q.val();
+            if self.ib.q.val() == 5_u64 {
+                self.w5.d.next = self.tdata.val();
             }
-            if self.cap.q.val().get_bit(5) {
-                self.w6.d.next = self.r_data.q.val();
+            if self.ib.q.val() == 6_u64 {
+                self.w6.d.next = self.tdata.val();
             }
-            if self.cap.q.val().get_bit(6) {
-                self.w7.d.next = self.r_data.q.val();
+            if self.ib.q.val() == 7_u64 {
+                self.w7.d.next = self.tdata.val();
             }
-            if self.cap.q.val().get_bit(7) {
-                self.w8.d.next = self.r_data.q.val();
+            if self.ib.q.val() == 8_u64 {
+                self.w8.d.next = self.tdata.val();
             }
-            if self.cap.q.val().get_bit(8) {
-                self.w9.d.next = self.r_data.q.val();
+            if self.ib.q.val() == 9_u64 {
+                self.w9.d.next = self.tdata.val();
             }
-            if self.cap.q.val().get_bit(9) {
-                self.w10.d.next = self.r_data.q.val();
+            if self.ib.q.val() == 10_u64 {
+                self.w10.d.next = self.tdata.val();
             }
             self.ib.d.next = self.ib.q.val() + 1_u64;
             if self.ib.q.val() == 12_u64 {
                 self.ib.d.next = 12_u64.into();
             }
-            // cap follows ib one-hot (bit k - 1 for beat k = 1..=10, zero
-            // otherwise), so a capture enable is one LUT: fire & cap[k - 1]
-            self.cap.d.next =
-                (self.cap.q.val() << 1_u64) | bit_cast::<10, 1>((self.ib.q.val() == 0_u64).into());
-            if self.r_last.q.val() {
+            if self.tlast.val() {
                 self.ib.d.next = 0_u64.into();
-                self.cap.d.next = 0_u64.into();
             }
         }
         // ---- stage 1: VLAN tags and EtherType (big-endian on the wire)
@@ -234,21 +212,21 @@ impl Logic for RssParse {
             | bit_cast::<16, 8>(self.w2.q.val().get_bits::<8>(40));
         self.tp0.next = (self.et0.val() == 0x8100_u64) | (self.et0.val() == 0x88A8_u64);
         self.tp1.next = (self.et1.val() == 0x8100_u64) | (self.et1.val() == 0x88A8_u64);
-        // each candidate EtherType is compared in parallel with the TPID
-        // tests, with its own length test; the VLAN count only picks one
-        // (an AND-OR after the compares, not a 16-bit mux before them)
-        self.at0.next = self.go_len.q.val() >= 18_u64;
-        self.at1.next = self.go_len.q.val() >= 22_u64;
-        self.at2.next = self.go_len.q.val() >= 26_u64;
+        self.et.next = self.et0.val();
+        self.ok_et.next = self.go_len.q.val() >= 18_u64;
+        if self.tp0.val() {
+            self.et.next = self.et1.val();
+            self.ok_et.next = self.go_len.q.val() >= 22_u64;
+        }
+        if self.tp0.val() & self.tp1.val() {
+            self.et.next = self.et2.val();
+            self.ok_et.next = self.go_len.q.val() >= 26_u64;
+        }
         self.p1_v.d.next = self.go.q.val();
         self.p1_v0.d.next = !self.tp0.val();
         self.p1_v1.d.next = self.tp0.val() & !self.tp1.val();
-        self.p1_is4.d.next = (!self.tp0.val() & self.at0.val() & (self.et0.val() == 0x0800_u64))
-            | (self.tp0.val() & !self.tp1.val() & self.at1.val() & (self.et1.val() == 0x0800_u64))
-            | (self.tp0.val() & self.tp1.val() & self.at2.val() & (self.et2.val() == 0x0800_u64));
-        self.p1_is6.d.next = (!self.tp0.val() & self.at0.val() & (self.et0.val() == 0x86DD_u64))
-            | (self.tp0.val() & !self.tp1.val() & self.at1.val() & (self.et1.val() == 0x86DD_u64))
-            | (self.tp0.val() & self.tp1.val() & self.at2.val() & (self.et2.val() == 0x86DD_u64));
+        self.p1_is4.d.next = self.ok_et.val() & (self.et.val() == 0x0800_u64);
+        self.p1_is6.d.next = self.ok_et.val() & (self.et.val() == 0x86DD_u64);
         self.p1_q.d.next = bit_cast::<6, 8>((self.go_len.q.val() - 18_u64) >> 2_u64);
         // ports or not, for each VLAN count (IPv4: TCP or UDP and not a
         // fragment: MF and offset zero; IPv6: Next Header TCP or UDP); stage 2
@@ -448,9 +426,7 @@ impl Logic for RssParse {
         self.sel.six.next = self.p2_six.q.val();
         self.sel.load.next = self.p2_v.q.val();
         if self.rst.val() {
-            self.r_fire.d.next = false;
             self.ib.d.next = 0_u64.into();
-            self.cap.d.next = 0_u64.into();
             self.go.d.next = false;
             self.p1_v.d.next = false;
             self.p2_v.d.next = false;

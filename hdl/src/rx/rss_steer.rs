@@ -16,7 +16,7 @@
 //! * Queue = indirection-table entry `hash[6:0]` (`rss_index` out to the
 //!   register file, `rss_queue` back).
 //! * Pipeline: beats wait in a 32-deep FIFO while the header is captured
-//!   and parsed ([`crate::rx::rss_parse`], an input register and 4 stages after the
+//!   and parsed ([`crate::rx::rss_parse`], 4 registered stages after the
 //!   12th beat or the frame's end), the tuple waits in a 4-deep FIFO for the
 //!   Toeplitz engine ([`crate::common::toeplitz`], 12 bytes a clock: one
 //!   clock an IPv4 or non-IP frame, three an IPv6 one), the hash meets the
