@@ -375,5 +375,6 @@ mod tests {
             ..Default::default()
         };
         bad(&[ar, r], "RLAST true with 1 beats left");
+        bad(&[wbeat(false); 257], "more than 256 W beats");
     }
 }
