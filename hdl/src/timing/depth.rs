@@ -66,79 +66,125 @@ struct Cell {
     inputs: Vec<u64>,
 }
 
-/// Longest combinational path of `module` in the yosys JSON `netlist`.
-pub fn depth(netlist: &str, module: &str) -> Result<Depth, DepthError> {
-    let v: Value = serde_json::from_str(netlist)?;
-    let m = v["modules"]
-        .get(module)
-        .ok_or_else(|| DepthError::NoModule(module.into()))?;
-    let mut cells = Vec::new();
-    let mut driver: HashMap<u64, usize> = HashMap::new();
-    if let Some(cs) = m["cells"].as_object() {
-        for c in cs.values() {
-            let t = c["type"].as_str().unwrap_or("").to_string();
-            let dirs = c["port_directions"].as_object();
-            let mut inputs = Vec::new();
-            let idx = cells.len();
-            if let Some(conns) = c["connections"].as_object() {
-                for (port, bits) in conns {
-                    let dir = dirs
-                        .and_then(|d| d.get(port))
-                        .and_then(Value::as_str)
-                        .unwrap_or("input");
-                    for b in bits.as_array().into_iter().flatten() {
-                        // constants are strings ("0", "1", "x")
-                        let Some(b) = b.as_u64() else { continue };
-                        if dir == "output" {
-                            driver.insert(b, idx);
-                        } else {
-                            inputs.push(b);
+/// The netlist as cells, the cell driving each bit, and the named nets
+/// (bit -> name, `$`-prefixed internal names left out).
+struct Graph {
+    cells: Vec<Cell>,
+    /// Output bits of each cell, for naming a register by its Q bits.
+    outputs: Vec<Vec<u64>>,
+    driver: HashMap<u64, usize>,
+    names: HashMap<u64, String>,
+    memo: Vec<Memo>,
+}
+
+impl Graph {
+    fn new(netlist: &str, module: &str) -> Result<Self, DepthError> {
+        let v: Value = serde_json::from_str(netlist)?;
+        let m = v["modules"]
+            .get(module)
+            .ok_or_else(|| DepthError::NoModule(module.into()))?;
+        let mut cells = Vec::new();
+        let mut outputs = Vec::new();
+        let mut driver: HashMap<u64, usize> = HashMap::new();
+        if let Some(cs) = m["cells"].as_object() {
+            for c in cs.values() {
+                let t = c["type"].as_str().unwrap_or("").to_string();
+                let dirs = c["port_directions"].as_object();
+                let (mut inputs, mut outs) = (Vec::new(), Vec::new());
+                let idx = cells.len();
+                if let Some(conns) = c["connections"].as_object() {
+                    for (port, bits) in conns {
+                        let dir = dirs
+                            .and_then(|d| d.get(port))
+                            .and_then(Value::as_str)
+                            .unwrap_or("input");
+                        for b in bits.as_array().into_iter().flatten() {
+                            // constants are strings ("0", "1", "x")
+                            let Some(b) = b.as_u64() else { continue };
+                            if dir == "output" {
+                                driver.insert(b, idx);
+                                outs.push(b);
+                            } else {
+                                inputs.push(b);
+                            }
                         }
                     }
                 }
+                cells.push(Cell {
+                    w: weight(&t),
+                    t,
+                    inputs,
+                });
+                outputs.push(outs);
             }
-            cells.push(Cell {
-                w: weight(&t),
-                t,
-                inputs,
-            });
         }
+        let mut names = HashMap::new();
+        if let Some(ns) = m["netnames"].as_object() {
+            for (name, n) in ns {
+                if name.starts_with('$') {
+                    continue;
+                }
+                for b in n["bits"].as_array().into_iter().flatten() {
+                    if let Some(b) = b.as_u64() {
+                        names.entry(b).or_insert_with(|| name.clone());
+                    }
+                }
+            }
+        }
+        let memo = vec![None; cells.len()];
+        Ok(Self {
+            cells,
+            outputs,
+            driver,
+            names,
+            memo,
+        })
     }
-    let mut memo: Vec<Memo> = vec![None; cells.len()];
-    fn visit(
-        i: usize,
-        cells: &[Cell],
-        driver: &HashMap<u64, usize>,
-        memo: &mut [Memo],
-    ) -> Result<(u32, Option<usize>), DepthError> {
-        match memo[i] {
+
+    /// Levels up to and including cell `i` (a combinational cell), and
+    /// the deepest combinational cell feeding it.
+    fn visit(&mut self, i: usize) -> Result<(u32, Option<usize>), DepthError> {
+        match self.memo[i] {
             Some(Some(d)) => return Ok(d),
-            Some(None) => return Err(DepthError::Loop(cells[i].t.clone())),
+            Some(None) => return Err(DepthError::Loop(self.cells[i].t.clone())),
             None => {}
         }
-        memo[i] = Some(None);
+        self.memo[i] = Some(None);
+        let (best, w) = self.feeding(i)?;
+        let r = (best.0 + w.unwrap_or(0), best.1);
+        self.memo[i] = Some(Some(r));
+        Ok(r)
+    }
+
+    /// The deepest combinational cell driving an input of cell `i`, its
+    /// levels, and cell `i`'s own weight.
+    fn feeding(&mut self, i: usize) -> Result<((u32, Option<usize>), Option<u32>), DepthError> {
         let mut best = (0, None);
-        for b in &cells[i].inputs {
-            if let Some(&j) = driver.get(b) {
-                if cells[j].w.is_some() {
-                    let (d, _) = visit(j, cells, driver, memo)?;
+        for k in 0..self.cells[i].inputs.len() {
+            let b = self.cells[i].inputs[k];
+            if let Some(&j) = self.driver.get(&b) {
+                if self.cells[j].w.is_some() {
+                    let (d, _) = self.visit(j)?;
                     if d > best.0 || best.1.is_none() {
                         best = (d, Some(j));
                     }
                 }
             }
         }
-        let r = (best.0 + cells[i].w.unwrap_or(0), best.1);
-        memo[i] = Some(Some(r));
-        Ok(r)
+        Ok((best, self.cells[i].w))
     }
+}
+
+/// Longest combinational path of `module` in the yosys JSON `netlist`.
+pub fn depth(netlist: &str, module: &str) -> Result<Depth, DepthError> {
+    let mut g = Graph::new(netlist, module)?;
     let mut worst = (0u32, None::<usize>);
-    for i in 0..cells.len() {
-        if cells[i].w.is_none() {
+    for i in 0..g.cells.len() {
+        if g.cells[i].w.is_none() {
             // registers only end paths; the cells feeding them are visited
             continue;
         }
-        let (d, _) = visit(i, &cells, &driver, &mut memo)?;
+        let (d, _) = g.visit(i)?;
         if d > worst.0 {
             worst = (d, Some(i));
         }
@@ -146,16 +192,40 @@ pub fn depth(netlist: &str, module: &str) -> Result<Depth, DepthError> {
     let mut path = Vec::new();
     let mut at = worst.1;
     while let Some(i) = at {
-        if cells[i].w.is_some_and(|w| w > 0) || cells[i].t.starts_with("MUXF") {
-            path.push(cells[i].t.clone());
+        if g.cells[i].w.is_some_and(|w| w > 0) || g.cells[i].t.starts_with("MUXF") {
+            path.push(g.cells[i].t.clone());
         }
-        at = memo[i].and_then(|m| m).and_then(|(_, p)| p);
+        at = g.memo[i].and_then(|m| m).and_then(|(_, p)| p);
     }
     path.reverse();
     Ok(Depth {
         levels: worst.0,
         path,
     })
+}
+
+/// The levels in front of each register of `module`, deepest first: one
+/// entry per register name (its Q net in the source, bit index dropped),
+/// the most levels in front of any of its bits. Tells which stage of a
+/// deep block to split.
+pub fn registers(netlist: &str, module: &str) -> Result<Vec<(String, u32)>, DepthError> {
+    let mut g = Graph::new(netlist, module)?;
+    let mut by: HashMap<String, u32> = HashMap::new();
+    for i in 0..g.cells.len() {
+        if g.cells[i].w.is_some() {
+            continue;
+        }
+        let ((d, _), _) = g.feeding(i)?;
+        let name = g.outputs[i]
+            .iter()
+            .find_map(|b| g.names.get(b))
+            .map_or_else(|| g.cells[i].t.clone(), |n| n.clone());
+        let e = by.entry(name).or_insert(0);
+        *e = (*e).max(d);
+    }
+    let mut v: Vec<(String, u32)> = by.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(v)
 }
 
 /// `LUT6 x3 > CARRY8 x8 > LUT2`: a path with runs of one type collapsed.
@@ -211,6 +281,18 @@ mod tests {
         let looped = NET.replace(r#""I0": [2], "I1": ["0"]"#, r#""I0": [14], "I1": ["0"]"#);
         assert!(matches!(depth(&looped, "t"), Err(DepthError::Loop(_))));
         assert!(matches!(depth(NET, "u"), Err(DepthError::NoModule(_))));
+    }
+
+    #[test]
+    fn registers_by_name() {
+        let named = NET.replace(
+            "}}}}",
+            r#"}, "netnames": {"stage_q": {"bits": [16]}, "$auto$1": {"bits": [16]}}}}}"#,
+        );
+        assert_eq!(
+            registers(&named, "t").unwrap(),
+            [("stage_q".to_string(), 3)]
+        );
     }
 
     #[test]

@@ -40,6 +40,9 @@ pub struct Xcup {
     pub stats_nowide: SynthStats,
     /// Depth of the `-nowidelut` mapping.
     pub depth_nowide: Depth,
+    /// Registers with more than [`crate::timing::TARGET_LEVELS`] levels
+    /// in front of them (default mapping), deepest first.
+    pub deep: Vec<(String, u32)>,
 }
 
 /// ECP5 figures of one block.
@@ -105,7 +108,14 @@ pub fn xcup(tools: &Tools, verilog: &Path, module: &str, dir: &Path) -> Result<X
             &format!("yosys synth_xilinx ({module})"),
         )?;
         let stats = parse_stat(&std::fs::read_to_string(&log)?);
-        let d = depth::depth(&std::fs::read_to_string(&json)?, module)?;
+        let netlist = std::fs::read_to_string(&json)?;
+        let d = depth::depth(&netlist, module)?;
+        if wide {
+            x.deep = depth::registers(&netlist, module)?
+                .into_iter()
+                .filter(|(_, l)| *l > crate::timing::TARGET_LEVELS)
+                .collect();
+        }
         // the netlist is large and only needed for the depth
         let _ = std::fs::remove_file(&json);
         if wide {

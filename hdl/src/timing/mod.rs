@@ -328,6 +328,23 @@ pub fn paths(rows: &[Row]) -> String {
             depth::describe(&r.xcup.depth.path)
         )
         .unwrap();
+        // where a deep block's stages need splitting
+        if !r.xcup.deep.is_empty() {
+            let regs: Vec<String> = r
+                .xcup
+                .deep
+                .iter()
+                .map(|(n, l)| format!("{n} {l}"))
+                .collect();
+            writeln!(
+                t,
+                "{:<16} registers over {TARGET_LEVELS} levels ({}): {}",
+                "",
+                r.xcup.deep.len(),
+                regs.join(", ")
+            )
+            .unwrap();
+        }
     }
     t
 }
