@@ -17,12 +17,16 @@
 //!    flags: a pure SYN to a
 //!    listened port, a pure SYN elsewhere (RST/ACK when `rst_closed`), or a
 //!    data-less pure ACK to a listened port;
-//! 4. options: one walker, one option per clock for [`WALK`] clocks,
-//!    skipping NOPs and walking each option as Linux's
+//! 4. options ([`crate::handshake::engine_walk`]): every option byte
+//!    position's facts (where an option there ends, the NOP run, stop,
+//!    which known option it starts) are computed in parallel and
+//!    registered, then one walker follows the chain one hop a clock for
+//!    [`crate::handshake::engine_walk::MAX_HOPS`] clocks, as Linux's
 //!    `tcp_parse_options` does (MSS, window scale, SACK-permitted,
-//!    timestamps); more options than [`WALK`]: passed. Only frames of a
-//!    class that needs an answer are walked; each has at least 58 bytes,
-//!    so 8 beats, so two never need the walker at once;
+//!    timestamps); options left after the last hop: passed. Only frames
+//!    of a class that needs an answer are walked; each has at least 58
+//!    bytes, so 8 beats, and the walker takes 8 clocks, so two never
+//!    need it at once;
 //! 5. the decision per frame on `d_valid`/`d_consume` (a consumed SYN
 //!    never reaches the host) 10 clocks after the frame's parse, and the
 //!    cookie unit ([`crate::handshake::syn_cookie`], one shared SipHash
@@ -54,8 +58,6 @@ use crate::common::axis::AxisMaster64;
 use crate::handshake::engine_verilog::engine_verilog;
 use rust_hdl::prelude::*;
 
-/// Option-walk stages (options beyond are not walked).
-pub const WALK: usize = 8;
 /// Bytes of each frame the engine looks at (FCS included).
 pub const WINDOW: usize = 96;
 /// Width of a handoff record.

@@ -3,10 +3,6 @@
 //! instance, SYN-ACK/RST builder and the two FIFOs, written as text with
 //! the widths and depths filled in at generation time.
 
-use crate::handshake::engine::WALK;
-
-// the walker's step counter (3 bits) and `dq` (9 bits) are sized for 8
-const _: () = assert!(WALK == 8);
 use crate::handshake::{syn_cookie, syn_cookie_verilog};
 
 /// Byte `i` of a little-endian byte vector `v`.
@@ -39,45 +35,7 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
          \x20   8'h1f: kcount = 4'd5; 8'h3f: kcount = 4'd6; 8'h7f: kcount = 4'd7; default: kcount = 4'd8;\n\
          \x20 endcase\nendfunction\n\
          function [15:0] fold;\n  input [23:0] x;\n  reg [23:0] y;\n  begin\n\
-         \x20   y = {8'd0, x[15:0]} + {16'd0, x[23:16]};\n    y = {8'd0, y[15:0]} + {16'd0, y[23:16]};\n    fold = y[15:0];\n  end\nendfunction\n\
-         function [5:0] skip_nop;\n  input [319:0] o;\n  input [5:0] pos;\n  input [5:0] len;\n  integer j;\n  reg f;\n  begin\n\
-         \x20   skip_nop = 6'd40; f = 1'b0;\n\
-         \x20   for (j = 0; j < 40; j = j + 1)\n\
-         \x20     if (!f && j >= pos && (j >= len || o[8*j +: 8] != 8'd1)) begin skip_nop = j[5:0]; f = 1'b1; end\n\
-         \x20 end\nendfunction\n",
-    );
-    // step of the option walk: state {done, pos, mss, mss_seen, ws,
-    // ws_seen, sack, ts, tsval, tsecr} (95 bits) -> the next state, as one
-    // option of Linux's tcp_parse_options; `more` of a state: an option
-    // is left to walk (the walk would not stop there)
-    v.push_str(
-        "function [94:0] wstep;\n  input [319:0] o;\n  input [5:0] len;\n  input [94:0] s;\n\
-         \x20 reg [511:0] pad; reg [5:0] p; reg [7:0] kind, size; reg [8:0] e; reg [63:0] val; reg stop;\n\
-         \x20 reg done; reg [5:0] pos; reg [15:0] mss; reg mss_seen; reg [3:0] ws; reg ws_seen; reg sack; reg ts; reg [31:0] tsval, tsecr;\n\
-         \x20 begin\n\
-         \x20   {done, pos, mss, mss_seen, ws, ws_seen, sack, ts, tsval, tsecr} = s;\n\
-         \x20   pad = {192'd0, o};\n\
-         \x20   p = skip_nop(o, pos, len);\n\
-         \x20   kind = pad[8*p +: 8]; size = pad[8*(p + 6'd1) +: 8];\n\
-         \x20   e = {3'd0, p} + {1'd0, size}; val = pad[8*(p + 6'd2) +: 64];\n\
-         \x20   stop = done || p >= len || kind == 8'd0 || p + 6'd1 >= len || size < 8'd2 || e > {3'd0, len};\n\
-         \x20   if (!stop) begin\n\
-         \x20     if (kind == 8'd2 && size == 8'd4 && {val[7:0], val[15:8]} != 16'd0) begin mss = {val[7:0], val[15:8]}; mss_seen = 1'b1; end\n\
-         \x20     if (kind == 8'd3 && size == 8'd3) begin ws = (val[7:0] > 8'd14) ? 4'd14 : val[3:0]; ws_seen = 1'b1; end\n\
-         \x20     if (kind == 8'd4 && size == 8'd2) sack = 1'b1;\n\
-         \x20     if (kind == 8'd8 && size == 8'd10) begin ts = 1'b1;\n\
-         \x20       tsval = {val[7:0], val[15:8], val[23:16], val[31:24]};\n\
-         \x20       tsecr = {val[39:32], val[47:40], val[55:48], val[63:56]}; end\n\
-         \x20     pos = e[5:0];\n\
-         \x20   end\n\
-         \x20   wstep = {stop, pos, mss, mss_seen, ws, ws_seen, sack, ts, tsval, tsecr};\n\
-         \x20 end\nendfunction\n\
-         function more;\n  input [319:0] o;\n  input [5:0] len;\n  input done;\n  input [5:0] pos;\n\
-         \x20 reg [5:0] p;\n\
-         \x20 begin\n\
-         \x20   p = skip_nop(o, pos, len);\n\
-         \x20   more = !done && p < len && o[8*p +: 8] != 8'd0 && p + 6'd1 < len;\n\
-         \x20 end\nendfunction\n",
+         \x20   y = {8'd0, x[15:0]} + {16'd0, x[23:16]};\n    y = {8'd0, y[15:0]} + {16'd0, y[23:16]};\n    fold = y[15:0];\n  end\nendfunction\n",
     );
     // 1. capture: the window of each frame; the parse stage reads it in
     // the `pend` cycle, before the next frame's first beat overwrites it
@@ -214,39 +172,8 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
     v.push_str(
         "wire [282:0] p2_cf = {p2_class, p2_flags[7:6], p2_src, p2_dst, p2_seq, p2_ack, p2_sport, p2_dport, p2_win, p2_smac, p2_dmac, p2_tcplen[6:0] - p2_hdrlen[6:0]};\n",
     );
-    // 4. option walk: one walker, one option a clock, WALK clocks a frame.
-    // Only frames of class 1-3 are walked; each has at least 58 bytes, so
-    // 8 beats, so two are at least 8 clocks apart: one walker suffices
-    // (should two ever be closer, the later one is passed to the host).
-    // `dq` carries every frame's p2_valid to its decision at the same
-    // fixed delay as a walked frame's.
-    v.push_str(
-        "reg wk_busy; reg [2:0] wk_n; reg [282:0] wk_cf; reg [319:0] wk_o; reg [5:0] wk_len; reg [94:0] wk_s;\n\
-         wire wk_fin = wk_busy && wk_n == 3'd7;\n\
-         wire wk_go = p2_valid && p2_class != 2'd0 && (!wk_busy || wk_fin);\n\
-         always @(posedge clock) begin\n\
-         \x20 if (rst) begin wk_busy <= 1'b0; wk_n <= 3'd0; end\n\
-         \x20 else if (wk_go) begin wk_busy <= 1'b1; wk_n <= 3'd0; end\n\
-         \x20 else if (wk_busy) begin wk_n <= wk_n + 3'd1; if (wk_fin) wk_busy <= 1'b0; end\n\
-         \x20 if (wk_go) begin wk_cf <= p2_cf; wk_o <= p2_opts; wk_len <= p2_olen; wk_s <= wstep(p2_opts, p2_olen, 95'd0); end\n\
-         \x20 else if (wk_busy && !wk_fin) wk_s <= wstep(wk_o, wk_len, wk_s);\n\
-         end\n\
-         // 5. the decision: a ninth option left to walk passes the frame\n\
-         reg [8:0] dq; reg [1:0] x_class; reg [280:0] x_cf; reg [87:0] x_s;\n\
-         // (x_class, x_cf and x_s load in one branch, so Verilator keeps the\n\
-         // option scan of `more` inside it instead of making a ternary)\n\
-         always @(posedge clock) begin\n\
-         \x20 if (wk_fin) begin\n\
-         \x20   x_class <= more(wk_o, wk_len, wk_s[94], wk_s[93:88]) ? 2'd0 : wk_cf[282:281];\n\
-         \x20   x_cf <= wk_cf[280:0]; x_s <= wk_s[87:0];\n\
-         \x20 end else x_class <= 2'd0;\n\
-         \x20 if (rst) begin dq <= 9'd0; x_class <= 2'd0; d_valid <= 1'b0; d_consume <= 1'b0; end\n\
-         \x20 else begin\n\
-         \x20   dq <= {dq[7:0], p2_valid};\n\
-         \x20   d_valid <= dq[8]; d_consume <= x_class == 2'd1 || x_class == 2'd2;\n\
-         \x20 end\n\
-         end\n",
-    );
+    // 4. option walk and 5. the decision
+    v.push_str(&crate::handshake::engine_walk::walk_verilog());
     // the cookie unit, inlined; its tag carries what the frame builders need
     // tag: class(2) CWR,ECE(2) src dst seq ack sport dport win smac dmac payload(7)
     //      ws_seen(1) sack(1) ts(1) tsval(32) tsecr(32) = 350
@@ -273,8 +200,7 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
             width - 1
         ));
     }
-    // x_cf: wk_cf without the class; x_s: wk_s without done(94) and
-    // pos(93:88): {mss(87:72), mss_seen(71), ws(70:67),
+    // x_cf: wk_cf without the class; x_s: {mss(87:72), mss_seen(71), ws(70:67),
     // ws_seen(66), sack(65), ts(64), tsval(63:32), tsecr(31:0)}
     v.push_str(
         "assign ck_key0 = key0; assign ck_key1 = key1;\n\

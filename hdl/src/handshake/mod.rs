@@ -14,5 +14,6 @@ pub mod clock;
 pub mod engine;
 pub mod engine_build;
 pub mod engine_verilog;
+pub mod engine_walk;
 pub mod syn_cookie;
 pub mod syn_cookie_verilog;

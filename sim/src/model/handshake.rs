@@ -146,9 +146,15 @@ fn parse(frame: &[u8]) -> Option<Seg<'_>> {
     })
 }
 
-/// Most TCP options (NOPs not counted) the engine walks; a segment with
-/// more is passed to the host unanswered.
-pub const MAX_OPTIONS: usize = 8;
+/// NOPs skipped within a hop, after its option (and before the first).
+pub use ferronic_hdl::handshake::engine_walk::FREE_NOPS;
+/// Hops of the engine's option walker: a hop walks one option (or one
+/// NOP beyond the free ones) and the up to [`FREE_NOPS`] NOPs after it.
+/// A segment whose options need more hops is passed to the host
+/// unanswered. The common stacks need at most 4 (Linux: MSS, SACK-permitted,
+/// timestamps, NOP + window scale; macOS: 4; Windows: 3). Defined by the
+/// gateware (`ferronic_hdl::handshake::engine_walk`).
+pub use ferronic_hdl::handshake::engine_walk::MAX_HOPS;
 
 /// The options Linux's `tcp_parse_options` would see.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -165,27 +171,39 @@ pub struct Options {
 
 /// Walks TCP options as `tcp_parse_options` does (EOL ends; a length
 /// below 2 or beyond the end stops the walk keeping what was found; known
-/// kinds count only with their exact length). `None` when more than
-/// [`MAX_OPTIONS`] options (NOPs excluded) would have to be walked.
+/// kinds count only with their exact length; the last of a kind wins).
+/// `None` when the walk would need more than [`MAX_HOPS`] hops (see
+/// there): the engine's limit, not Linux's.
 pub fn parse_options(o: &[u8]) -> Option<Options> {
     let mut r = Options::default();
-    let (mut p, mut walked) = (0usize, 0usize);
-    loop {
-        while p < o.len() && o[p] == 1 {
-            p += 1;
+    let skip = |mut p: usize| {
+        for _ in 0..FREE_NOPS {
+            if p < o.len() && o[p] == 1 {
+                p += 1;
+            }
         }
-        if p >= o.len() || o[p] == 0 || p + 1 >= o.len() {
+        p
+    };
+    let mut p = skip(0);
+    for hop in 0..=MAX_HOPS {
+        if p >= o.len() || o[p] == 0 {
             return Some(r);
         }
-        if walked == MAX_OPTIONS {
+        let size = if o[p] == 1 {
+            1
+        } else {
+            if p + 1 >= o.len() {
+                return Some(r);
+            }
+            usize::from(o[p + 1])
+        };
+        if o[p] != 1 && (size < 2 || p + size > o.len()) {
+            return Some(r);
+        }
+        if hop == MAX_HOPS {
             return None;
         }
-        walked += 1;
-        let size = usize::from(o[p + 1]);
-        if size < 2 || p + size > o.len() {
-            return Some(r);
-        }
-        let v = &o[p + 2..p + size];
+        let v = &o[p + size.min(2)..p + size];
         match (o[p], size) {
             (2, 4) => {
                 let m = u16::from_be_bytes([v[0], v[1]]);
@@ -203,8 +221,9 @@ pub fn parse_options(o: &[u8]) -> Option<Options> {
             }
             _ => {}
         }
-        p += size;
+        p = skip(p + size);
     }
+    None
 }
 
 fn pad(mut f: Vec<u8>) -> Vec<u8> {
@@ -327,4 +346,76 @@ pub fn process(c: &Config, frame: &[u8]) -> Action {
         });
     }
     Action::Pass
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MSS: [u8; 4] = [2, 4, 0x05, 0xb4];
+    const SACK: [u8; 2] = [4, 2];
+    const TS: [u8; 10] = [8, 10, 0, 0, 0, 1, 0, 0, 0, 2];
+    const WS: [u8; 3] = [3, 3, 7];
+
+    fn cat(parts: &[&[u8]]) -> Vec<u8> {
+        parts.concat()
+    }
+
+    /// The common stacks' SYNs walk within the hop budget.
+    #[test]
+    fn common_layouts() {
+        let linux = cat(&[&MSS, &SACK, &TS, &[1], &WS]);
+        let all = Options {
+            mss: Some(1460),
+            wscale: Some(7),
+            sack: true,
+            ts: Some((1, 2)),
+        };
+        assert_eq!(parse_options(&linux), Some(all));
+        let macos = cat(&[&MSS, &[1], &WS, &[1, 1], &TS, &SACK, &[0, 0]]);
+        assert_eq!(parse_options(&macos), Some(all));
+        let windows = cat(&[&MSS, &[1], &WS, &[1, 1], &SACK]);
+        assert_eq!(parse_options(&windows).unwrap().ts, None);
+        assert_eq!(parse_options(&[]), Some(Options::default()));
+    }
+
+    /// Six hops walk; a seventh option left passes the segment, unless
+    /// the walk would stop there anyway.
+    #[test]
+    fn hop_budget() {
+        let six = cat(&[&SACK, &SACK, &SACK, &SACK, &SACK, &MSS]);
+        assert_eq!(parse_options(&six).unwrap().mss, Some(1460));
+        let seven = cat(&[&six, &SACK]);
+        assert_eq!(parse_options(&seven), None);
+        // an EOL, a bad size or the end after six hops: walked
+        assert!(parse_options(&cat(&[&six, &[0, 9]])).is_some());
+        assert!(parse_options(&cat(&[&six, &[4, 1]])).is_some());
+        // three NOPs are free after each option, a fourth costs a hop
+        let nops = cat(&[&[1, 1, 1], &MSS, &[1, 1, 1], &WS]);
+        assert_eq!(parse_options(&nops).unwrap().wscale, Some(7));
+        let many = [1u8; 40];
+        assert_eq!(parse_options(&many), None);
+        assert_eq!(parse_options(&many[..9]), Some(Options::default()));
+    }
+
+    /// Linux's stops: EOL, a kind in the last byte, a size below 2 or
+    /// beyond the end keep what was found; exact sizes only; last wins;
+    /// a zero MSS is ignored.
+    #[test]
+    fn malformed_and_repeated() {
+        assert_eq!(
+            parse_options(&cat(&[&MSS, &[0], &WS])).unwrap().wscale,
+            None
+        );
+        assert_eq!(parse_options(&cat(&[&MSS, &[3]])).unwrap().mss, Some(1460));
+        assert_eq!(parse_options(&cat(&[&[2, 1], &MSS])).unwrap().mss, None);
+        assert_eq!(
+            parse_options(&cat(&[&MSS, &[8, 11, 0]])).unwrap().mss,
+            Some(1460)
+        );
+        assert_eq!(parse_options(&[3, 4, 7, 0]).unwrap().wscale, None);
+        assert_eq!(parse_options(&[3, 3, 200]).unwrap().wscale, Some(14));
+        let twice = cat(&[&MSS, &[2, 4, 0x02, 0x18], &[2, 4, 0, 0]]);
+        assert_eq!(parse_options(&twice).unwrap().mss, Some(536));
+    }
 }

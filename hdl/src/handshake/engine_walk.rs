@@ -1,0 +1,183 @@
+//! The TCP option walk and the decision of
+//! [`crate::handshake::engine::HandshakeEngine`], as Verilog text.
+//!
+//! Linux's `tcp_parse_options` follows a chain: skip NOPs, read a kind
+//! and a size, jump by the size. Done a byte at a time that chain is deep
+//! (the previous walker found the next non-NOP byte, then selected a
+//! kind, a size and 8 value bytes at a variable position, then added and
+//! compared: 28 levels on xcup). Here every position's facts are computed
+//! in parallel, registered, and the walk only follows pointers:
+//!
+//! * `w1` (loaded with every parsed frame, from the parse registers): for
+//!   each option byte position j (0..39), the end of an option starting
+//!   there (`j + 1` for a NOP, `j + size` otherwise) and how many NOPs
+//!   (0..3, [`FREE_NOPS`]) start at j.
+//! * `w2` (the walker's first clock): for each j, `next` = the end plus
+//!   the NOPs found there, `stop` (j at or beyond the options' end, EOL,
+//!   a kind in the last byte, a size below 2 or beyond the end), and
+//!   whether j starts an MSS (nonzero), window scale, SACK-permitted or
+//!   timestamps option of its exact size.
+//! * hops: [`MAX_HOPS`] clocks, one hop each: a 41:1 pick of `stop` and
+//!   `next` at the position, recording the position of the last option
+//!   of each kind. Options left after the last hop: the frame is passed
+//!   to the host (the golden model, `ferronic_sim::model::handshake::
+//!   parse_options`, uses these constants).
+//! * at the walk's last clock the values are read at the recorded
+//!   positions (one indexed part-select each) and the decision is made.
+//!
+//! Occupancy: 8 clocks a frame (go, `w2`, 6 hops); a frame of a class to
+//! answer has at least 8 beats, so one walker serves back-to-back frames.
+
+/// NOPs skipped for free after each option (and before the first); a
+/// longer NOP run costs a hop per further NOP.
+pub const FREE_NOPS: usize = 3;
+/// Hops a walk makes: options (or NOPs beyond the free ones) walked; a
+/// segment needing more is passed to the host unanswered.
+pub const MAX_HOPS: usize = 6;
+/// Option bytes a TCP header can carry.
+const OPT_BYTES: usize = 40;
+
+// the walker's step counter (3 bits) counts go, w2 and the hops
+const _: () = assert!(MAX_HOPS + 2 == 8);
+
+/// Byte `j` of `v` (a 320-bit option vector), 0 beyond the options.
+fn byte(v: &str, j: usize) -> String {
+    if j < OPT_BYTES {
+        format!("{v}[{}:{}]", 8 * j + 7, 8 * j)
+    } else {
+        "8'd0".to_string()
+    }
+}
+
+/// The walker and decision; reads `p2_valid`, `p2_class`, `p2_cf` (283
+/// bits), `p2_opts` (320), `p2_olen` (6); drives `x_class`, `x_cf` (281),
+/// `x_s` (88: {mss, mss_seen, ws(4), ws_seen, sack, ts, tsval, tsecr}),
+/// `d_valid` and `d_consume`.
+pub fn walk_verilog() -> String {
+    let n = OPT_BYTES;
+    let mut v = format!(
+        "// option walk: w1 with every parsed frame, w2 and {MAX_HOPS} hops in the walker\n\
+         reg [{e1}:0] w1_end; reg [{s}:0] w1_nops;\n\
+         reg [{e}:0] w2_next; reg [{n}:0] w2_stop; reg [{n1}:0] w2_mss, w2_ws, w2_sack, w2_ts;\n\
+         reg wk_busy; reg [2:0] wk_n; reg [282:0] wk_cf; reg [319:0] wk_o; reg [5:0] wk_len;\n\
+         reg [5:0] wk_p, wk_pmss, wk_pws, wk_pts; reg wk_done, wk_smss, wk_sws, wk_sack, wk_sts;\n\
+         wire wk_fin = wk_busy && wk_n == 3'd7;\n\
+         wire wk_go = p2_valid && p2_class != 2'd0 && (!wk_busy || wk_fin);\n\
+         always @(posedge clock) begin\n\
+         \x20 if (p2_valid) begin\n",
+        e = 6 * (n + 1) - 1,
+        e1 = 6 * n - 1,
+        s = 2 * (n + 1) - 1,
+        n1 = n - 1,
+    );
+    // w1: the end of an option at j, and the NOP run (capped at 3) at j
+    for j in 0..n {
+        let k = byte("p2_opts", j);
+        // the low 6 bits of the size byte (a larger size stops anyway)
+        let sz = if j + 1 < n {
+            format!("p2_opts[{}:{}]", 8 * (j + 1) + 5, 8 * (j + 1))
+        } else {
+            "6'd0".to_string()
+        };
+        v.push_str(&format!(
+            "    w1_end[{hi}:{lo}] <= ({k} == 8'd1) ? 6'd{j1} : 6'd{j} + {sz};\n",
+            hi = 6 * j + 5,
+            lo = 6 * j,
+            j1 = j + 1,
+        ));
+    }
+    let nop = |j: usize| {
+        if j < n {
+            format!("(p2_olen > 6'd{j} && {} == 8'd1)", byte("p2_opts", j))
+        } else {
+            "1'b0".to_string()
+        }
+    };
+    for j in 0..=n {
+        v.push_str(&format!(
+            "    w1_nops[{hi}:{lo}] <= !{a} ? 2'd0 : !{b} ? 2'd1 : !{c} ? 2'd2 : 2'd3;\n",
+            hi = 2 * j + 1,
+            lo = 2 * j,
+            a = nop(j),
+            b = nop(j + 1),
+            c = nop(j + 2),
+        ));
+    }
+    v.push_str(
+        "  end\n\
+         \x20 if (rst) begin wk_busy <= 1'b0; wk_n <= 3'd0; end\n\
+         \x20 else if (wk_go) begin wk_busy <= 1'b1; wk_n <= 3'd0; end\n\
+         \x20 else if (wk_busy) begin wk_n <= wk_n + 3'd1; if (wk_fin) wk_busy <= 1'b0; end\n\
+         \x20 if (wk_go) begin wk_cf <= p2_cf; wk_o <= p2_opts; wk_len <= p2_olen; end\n\
+         \x20 // w2, and the walk's start after up to 3 NOPs\n\
+         \x20 if (wk_busy && wk_n == 3'd0) begin\n\
+         \x20   wk_p <= {4'd0, w1_nops[1:0]}; wk_done <= 1'b0;\n\
+         \x20   wk_smss <= 1'b0; wk_sws <= 1'b0; wk_sack <= 1'b0; wk_sts <= 1'b0;\n\
+         \x20   wk_pmss <= 6'd0; wk_pws <= 6'd0; wk_pts <= 6'd0;\n",
+    );
+    for j in 0..n {
+        let (k, sz) = (byte("wk_o", j), byte("wk_o", j + 1));
+        let (hi, lo) = (6 * j + 5, 6 * j);
+        // the NOP run at the option's end: a 41:1 pick of 2 bits
+        v.push_str(&format!(
+            "    w2_next[{hi}:{lo}] <= w1_end[{hi}:{lo}] + {{4'd0, w1_nops[2 * w1_end[{hi}:{lo}] +: 2]}};\n"
+        ));
+        // stop: beyond the end, EOL, or an option that does not fit
+        v.push_str(&format!(
+            "    w2_stop[{j}] <= wk_len <= 6'd{j} || {k} == 8'd0 || ({k} != 8'd1 && (wk_len <= 6'd{j1} || {sz} < 8'd2 || {sz} > {{2'd0, wk_len - 6'd{j}}}));\n",
+            j1 = j + 1
+        ));
+        let (b2, b3) = (byte("wk_o", j + 2), byte("wk_o", j + 3));
+        v.push_str(&format!(
+            "    w2_mss[{j}] <= {k} == 8'd2 && {sz} == 8'd4 && {{{b2}, {b3}}} != 16'd0;\n\
+             \x20   w2_ws[{j}] <= {k} == 8'd3 && {sz} == 8'd3;\n\
+             \x20   w2_sack[{j}] <= {k} == 8'd4 && {sz} == 8'd2;\n\
+             \x20   w2_ts[{j}] <= {k} == 8'd8 && {sz} == 8'd10;\n"
+        ));
+    }
+    v.push_str(&format!(
+        "    w2_next[{}:{}] <= 6'd{n};\n",
+        6 * n + 5,
+        6 * n
+    ));
+    v.push_str(&format!("    w2_stop[{n}] <= 1'b1;\n  end\n"));
+    // the hops (clocks 1..6 of the walker)
+    v.push_str(
+        "  if (wk_busy && wk_n != 3'd0 && !wk_fin && !wk_done) begin\n\
+         \x20   if (w2_stop[wk_p]) wk_done <= 1'b1;\n\
+         \x20   else begin\n\
+         \x20     if (w2_mss[wk_p]) begin wk_pmss <= wk_p; wk_smss <= 1'b1; end\n\
+         \x20     if (w2_ws[wk_p]) begin wk_pws <= wk_p; wk_sws <= 1'b1; end\n\
+         \x20     if (w2_sack[wk_p]) wk_sack <= 1'b1;\n\
+         \x20     if (w2_ts[wk_p]) begin wk_pts <= wk_p; wk_sts <= 1'b1; end\n\
+         \x20     wk_p <= w2_next[6 * wk_p +: 6];\n\
+         \x20   end\n\
+         \x20 end\n\
+         end\n",
+    );
+    // the decision: options left to walk pass the frame; values read at
+    // the recorded positions (first byte most significant)
+    v.push_str(
+        "wire [15:0] wk_vmss = wk_o[8 * wk_pmss + 16 +: 16];\n\
+         wire [7:0] wk_vws = wk_o[8 * wk_pws + 16 +: 8];\n\
+         wire [63:0] wk_vts = wk_o[8 * wk_pts + 16 +: 64];\n\
+         wire wk_more = !wk_done && !w2_stop[wk_p];\n\
+         reg [8:0] dq; reg [1:0] x_class; reg [280:0] x_cf; reg [87:0] x_s;\n\
+         always @(posedge clock) begin\n\
+         \x20 if (wk_fin) begin\n\
+         \x20   x_class <= wk_more ? 2'd0 : wk_cf[282:281];\n\
+         \x20   x_cf <= wk_cf[280:0];\n\
+         \x20   x_s <= {wk_smss ? {wk_vmss[7:0], wk_vmss[15:8]} : 16'd0, wk_smss,\n\
+         \x20     !wk_sws ? 4'd0 : (wk_vws > 8'd14) ? 4'd14 : wk_vws[3:0], wk_sws, wk_sack, wk_sts,\n\
+         \x20     wk_sts ? {wk_vts[7:0], wk_vts[15:8], wk_vts[23:16], wk_vts[31:24]} : 32'd0,\n\
+         \x20     wk_sts ? {wk_vts[39:32], wk_vts[47:40], wk_vts[55:48], wk_vts[63:56]} : 32'd0};\n\
+         \x20 end else x_class <= 2'd0;\n\
+         \x20 if (rst) begin dq <= 9'd0; x_class <= 2'd0; d_valid <= 1'b0; d_consume <= 1'b0; end\n\
+         \x20 else begin\n\
+         \x20   dq <= {dq[7:0], p2_valid};\n\
+         \x20   d_valid <= dq[8]; d_consume <= x_class == 2'd1 || x_class == 2'd2;\n\
+         \x20 end\n\
+         end\n",
+    );
+    v
+}
