@@ -58,7 +58,10 @@ pub fn weight(t: &str) -> Option<u32> {
 
 /// Memo of the DFS: `None` unvisited, `Some(None)` on the stack,
 /// `Some(Some((levels, deepest input cell)))` done.
-type Memo = Option<Option<(u32, Option<usize>)>>;
+type Memo = Option<Option<Reach>>;
+
+/// Levels up to a cell and the deepest combinational cell feeding it.
+type Reach = (u32, Option<usize>);
 
 struct Cell {
     t: String,
@@ -143,7 +146,7 @@ impl Graph {
 
     /// Levels up to and including cell `i` (a combinational cell), and
     /// the deepest combinational cell feeding it.
-    fn visit(&mut self, i: usize) -> Result<(u32, Option<usize>), DepthError> {
+    fn visit(&mut self, i: usize) -> Result<Reach, DepthError> {
         match self.memo[i] {
             Some(Some(d)) => return Ok(d),
             Some(None) => return Err(DepthError::Loop(self.cells[i].t.clone())),
@@ -158,7 +161,7 @@ impl Graph {
 
     /// The deepest combinational cell driving an input of cell `i`, its
     /// levels, and cell `i`'s own weight.
-    fn feeding(&mut self, i: usize) -> Result<((u32, Option<usize>), Option<u32>), DepthError> {
+    fn feeding(&mut self, i: usize) -> Result<(Reach, Option<u32>), DepthError> {
         let mut best = (0, None);
         for k in 0..self.cells[i].inputs.len() {
             let b = self.cells[i].inputs[k];
