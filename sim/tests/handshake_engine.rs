@@ -7,11 +7,11 @@
 //! generated-frame output stalls at random. Decisions, generated frames
 //! (bit-exact), handoff records and event counts must equal the model.
 
-use etherparse::PacketBuilder;
+use etherparse::{PacketBuilder, SlicedPacket, TransportSlice};
 use ferronic_hdl::handshake::engine::{HandshakeEngine, EVENTS};
 use ferronic_sim::harness::handshake::record_words;
 use ferronic_sim::model::frame::append_fcs;
-use ferronic_sim::model::handshake::{process, Action, Config, Handoff};
+use ferronic_sim::model::handshake::{parse_options, process, Action, Config, Handoff};
 use ferronic_sim::model::hs_traffic::{min_syn, traffic, SERVER};
 use ferronic_sim::model::syncookie::Secrets;
 use rand::rngs::StdRng;
@@ -223,6 +223,18 @@ fn engine_equals_the_model_under_random_traffic() {
         events[1] > 200 && events[5] > 100 && events[4] > 20 && events[2] > 20,
         "{events:?}"
     );
+    // the random option sets reach past the walker's hop budget too
+    let over_budget = frames
+        .iter()
+        .filter(|(f, bad)| {
+            let Ok(p) = SlicedPacket::from_ethernet(f) else {
+                return false;
+            };
+            matches!(p.transport, Some(TransportSlice::Tcp(t))
+                if !*bad && t.syn() && !t.ack() && parse_options(t.options()).is_none())
+        })
+        .count();
+    assert!(over_budget >= 5, "{over_budget} SYNs past the hop budget");
     let out = simulate(&c, &frames, 0.2, 0.3, &mut r);
     let got_d: String = out.lines().filter_map(|l| l.strip_prefix("D ")).collect();
     assert_eq!(
