@@ -93,7 +93,7 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
         "wire [15:0] j_totlen = {tl};\nwire [15:0] j_tcplen = j_totlen - 16'd20;\n\
          wire [15:0] j_hdrlen = {{10'd0, {doff}, 2'd0}};\n\
          wire j_lenok = {doff} >= 4'd5 && j_hdrlen <= j_tcplen;\n\
-         reg p2_valid; reg p2_ipok; reg p2_lenok; reg p2_hit; reg [15:0] p2_totlen; reg [3:0] p2_doff; reg [7:0] p2_flags; reg [5:0] p2_olen;\n\
+         reg p2_valid; reg p2_cand; reg p2_ipok; reg p2_lenok; reg p2_hit; reg [15:0] p2_totlen; reg [3:0] p2_doff; reg [7:0] p2_flags; reg [5:0] p2_olen;\n\
          reg [31:0] p2_src, p2_dst, p2_seq, p2_ack; reg [15:0] p2_sport, p2_dport, p2_win;\n\
          reg [47:0] p2_smac, p2_dmac; reg [319:0] p2_opts; reg [23:0] p2_ipsum; reg [23:0] p2_tsum [0:4];\n\
          always @(posedge clock) begin\n\
@@ -102,6 +102,10 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
          \x20 p2_ipok <= !pend_bad && !pend_big && {et} == 16'h0800 && {vi} == 8'h45 && ({fr} & 16'h3fff) == 16'd0\n\
          \x20   && {pr} == 8'd6 && j_totlen >= 16'd40 && j_totlen + 16'd18 <= {{8'd0, pend_len}};\n\
          \x20 p2_lenok <= j_lenok; p2_olen <= j_lenok ? j_hdrlen[5:0] - 6'd20 : 6'd0;\n\
+         \x20 // a frame the walker may need (every frame of a class to answer is\n\
+         \x20 // one): the walker's facts are computed only for these\n\
+         \x20 p2_cand <= !pend_bad && !pend_big && {et} == 16'h0800 && {vi} == 8'h45 && {pr} == 8'd6\n\
+         \x20   && (({fl} & 8'h17) == 8'h02 || ({fl} & 8'h17) == 8'h10);\n\
          \x20 p2_totlen <= j_totlen; p2_doff <= {doff}; p2_flags <= {fl};\n\
          \x20 p2_src <= {src}; p2_dst <= {dst}; p2_sport <= {sp}; p2_dport <= {dp};\n\
          \x20 p2_seq <= {seq}; p2_ack <= {ack}; p2_win <= {win};\n\

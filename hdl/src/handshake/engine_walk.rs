@@ -8,7 +8,8 @@
 //! compared: 28 levels on xcup). Here every position's facts are computed
 //! in parallel, registered, and the walk only follows pointers:
 //!
-//! * `w1` (loaded with every parsed frame, from the parse registers): for
+//! * `w1` (loaded with every parsed IPv4/TCP frame with SYN or ACK alone
+//!   among SYN/ACK/RST/FIN, `p2_cand`, from the parse registers): for
 //!   each option byte position j (0..39), the end of an option starting
 //!   there (`j + 1` for a NOP, `j + size` otherwise) and how many NOPs
 //!   (0..3, [`FREE_NOPS`]) start at j.
@@ -64,7 +65,7 @@ pub fn walk_verilog() -> String {
          wire wk_fin = wk_busy && wk_n == 3'd7;\n\
          wire wk_go = p2_valid && p2_class != 2'd0 && (!wk_busy || wk_fin);\n\
          always @(posedge clock) begin\n\
-         \x20 if (p2_valid) begin\n",
+         \x20 if (p2_valid && p2_cand) begin\n",
         e = 6 * (n + 1) - 1,
         e1 = 6 * n - 1,
         s = 2 * (n + 1) - 1,
@@ -156,21 +157,19 @@ pub fn walk_verilog() -> String {
          end\n",
     );
     // the decision: options left to walk pass the frame; values read at
-    // the recorded positions (first byte most significant)
+    // the recorded positions (first byte most significant), inside the
+    // `wk_fin` branch so a simulator reads them once a walk
     v.push_str(
-        "wire [15:0] wk_vmss = wk_o[8 * wk_pmss + 16 +: 16];\n\
-         wire [7:0] wk_vws = wk_o[8 * wk_pws + 16 +: 8];\n\
-         wire [63:0] wk_vts = wk_o[8 * wk_pts + 16 +: 64];\n\
-         wire wk_more = !wk_done && !w2_stop[wk_p];\n\
+        "wire wk_more = !wk_done && !w2_stop[wk_p];\n\
          reg [8:0] dq; reg [1:0] x_class; reg [280:0] x_cf; reg [87:0] x_s;\n\
          always @(posedge clock) begin\n\
          \x20 if (wk_fin) begin\n\
          \x20   x_class <= wk_more ? 2'd0 : wk_cf[282:281];\n\
          \x20   x_cf <= wk_cf[280:0];\n\
-         \x20   x_s <= {wk_smss ? {wk_vmss[7:0], wk_vmss[15:8]} : 16'd0, wk_smss,\n\
-         \x20     !wk_sws ? 4'd0 : (wk_vws > 8'd14) ? 4'd14 : wk_vws[3:0], wk_sws, wk_sack, wk_sts,\n\
-         \x20     wk_sts ? {wk_vts[7:0], wk_vts[15:8], wk_vts[23:16], wk_vts[31:24]} : 32'd0,\n\
-         \x20     wk_sts ? {wk_vts[39:32], wk_vts[47:40], wk_vts[55:48], wk_vts[63:56]} : 32'd0};\n\
+         \x20   x_s <= {wk_smss ? {wk_o[8 * wk_pmss + 16 +: 8], wk_o[8 * wk_pmss + 24 +: 8]} : 16'd0, wk_smss,\n\
+         \x20     !wk_sws ? 4'd0 : (wk_o[8 * wk_pws + 16 +: 8] > 8'd14) ? 4'd14 : wk_o[8 * wk_pws + 16 +: 4], wk_sws, wk_sack, wk_sts,\n\
+         \x20     wk_sts ? {wk_o[8 * wk_pts + 16 +: 8], wk_o[8 * wk_pts + 24 +: 8], wk_o[8 * wk_pts + 32 +: 8], wk_o[8 * wk_pts + 40 +: 8]} : 32'd0,\n\
+         \x20     wk_sts ? {wk_o[8 * wk_pts + 48 +: 8], wk_o[8 * wk_pts + 56 +: 8], wk_o[8 * wk_pts + 64 +: 8], wk_o[8 * wk_pts + 72 +: 8]} : 32'd0};\n\
          \x20 end else x_class <= 2'd0;\n\
          \x20 if (rst) begin dq <= 9'd0; x_class <= 2'd0; d_valid <= 1'b0; d_consume <= 1'b0; end\n\
          \x20 else begin\n\
