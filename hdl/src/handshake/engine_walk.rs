@@ -40,6 +40,8 @@ const OPT_BYTES: usize = 40;
 
 // the walker's step counter (3 bits) counts go, w2 and the hops
 const _: () = assert!(MAX_HOPS + 2 == 8);
+// w1_nops holds a NOP run in 2 bits (0..3)
+const _: () = assert!(FREE_NOPS == 3);
 
 /// Byte `j` of `v` (a 320-bit option vector), 0 beyond the options.
 fn byte(v: &str, j: usize) -> String {
