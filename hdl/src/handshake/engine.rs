@@ -8,24 +8,29 @@
 //! 1. capture: the first 96 bytes of each frame (12 beats) into a window;
 //!    a frame with a 13th beat is decided (passed) as its 12th beat
 //!    arrives, so long frames are never held for the decision;
-//! 2. parse: Ethernet II / IPv4 without options or fragments / TCP fields,
-//!    the IPv4 header checksum and the TCP checksum (pseudo header
-//!    included) summed; frames longer than 96 bytes (FCS included), bad
-//!    frames (`t_bad`) and VLAN-tagged frames are passed;
-//! 3. classify: checksums, lengths, the listen table (`LISTEN` entries of
-//!    {valid, IPv4 address (0 = any), port}, matched in the parse clock),
-//!    flags: a pure SYN to a
-//!    listened port, a pure SYN elsewhere (RST/ACK when `rst_closed`), or a
-//!    data-less pure ACK to a listened port;
+//! 2. checksums and parse: as the beats arrive, the IPv4 header words
+//!    and the TCP words (pseudo-header addresses, then the segment up to
+//!    the IPv4 total length read from beat 2) are summed into two 24-bit
+//!    accumulators through two registered pair-sum stages; at the frame's
+//!    end (or its 12th beat) the window is parsed: Ethernet II / IPv4
+//!    without options or fragments / TCP fields, lengths, flags; frames
+//!    longer than 96 bytes (FCS included), bad frames (`t_bad`) and
+//!    VLAN-tagged frames are passed;
+//! 3. classify, over the four clocks after the parse: the sums folded
+//!    and checked, the listen table (`LISTEN` entries of {valid, IPv4
+//!    address (0 = any), port}, matched in the parse clock), flags: a pure
+//!    SYN to a listened port, a pure SYN elsewhere (RST/ACK when
+//!    `rst_closed`), or a data-less pure ACK to a listened port;
 //! 4. options ([`crate::handshake::engine_walk`]): every option byte
 //!    position's facts (where an option there ends, the NOP run, stop,
 //!    which known option it starts) are computed in parallel and
 //!    registered, then one walker follows the chain one hop a clock for
 //!    [`crate::handshake::engine_walk::MAX_HOPS`] clocks, as Linux's
 //!    `tcp_parse_options` does (MSS, window scale, SACK-permitted,
-//!    timestamps); options left after the last hop: passed. Only frames
-//!    of a class that needs an answer are walked; each has at least 58
-//!    bytes, so 8 beats, and the walker takes 8 clocks, so two never
+//!    timestamps); options left after the last hop: passed. Every
+//!    IPv4/TCP frame of at least 58 bytes with SYN or ACK alone is walked
+//!    (it takes its class from step 3 in the walk's fifth clock); each
+//!    has 8 beats or more and the walker takes 8 clocks, so two never
 //!    need it at once;
 //! 5. the decision per frame on `d_valid`/`d_consume` (a consumed SYN
 //!    never reaches the host) 10 clocks after the frame's parse, and the

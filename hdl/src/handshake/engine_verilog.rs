@@ -37,19 +37,28 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
          function [15:0] fold;\n  input [23:0] x;\n  reg [23:0] y;\n  begin\n\
          \x20   y = {8'd0, x[15:0]} + {16'd0, x[23:16]};\n    y = {8'd0, y[15:0]} + {16'd0, y[23:16]};\n    fold = y[15:0];\n  end\nendfunction\n",
     );
-    // 1. capture: the window of each frame; the parse stage reads it in
-    // the `pend` cycle, before the next frame's first beat overwrites it
+    // 1. capture: the window of each frame, one 64-bit slot per beat
+    // under its own enable; the parse stage reads it in the `pend` cycle,
+    // before the next frame's first beat overwrites it
     v.push_str(
         "wire t_fire = t_tvalid & t_tready;\n\
          /* verilator lint_off UNUSEDSIGNAL */\n// bytes 94 and 95 of the window are never part of a frame the engine answers\nreg [767:0] cw;\n/* verilator lint_on UNUSEDSIGNAL */\nreg [3:0] cbeats; reg [7:0] clen; reg cbig; reg claunched;\n\
          reg pend; reg [7:0] pend_len; reg pend_big; reg pend_bad;\n\
          wire [7:0] t_len = clen + {4'd0, kcount(t_tkeep)};\n\
-         always @(posedge clock) begin\n\
-         \x20 if (rst) begin cbeats <= 4'd0; clen <= 8'd0; cbig <= 1'b0; claunched <= 1'b0; pend <= 1'b0; end\n\
+         always @(posedge clock) begin\n",
+    );
+    for b in 0..12 {
+        v.push_str(&format!(
+            "  if (t_fire && cbeats == 4'd{b}) cw[{}:{}] <= t_tdata;\n",
+            64 * b + 63,
+            64 * b
+        ));
+    }
+    v.push_str(
+        "  if (rst) begin cbeats <= 4'd0; clen <= 8'd0; cbig <= 1'b0; claunched <= 1'b0; pend <= 1'b0; end\n\
          \x20 else begin\n\
          \x20   pend <= 1'b0;\n\
          \x20   if (t_fire) begin\n\
-         \x20     if (cbeats < 4'd12) cw[64*cbeats +: 64] <= t_tdata;\n\
          \x20     if (t_tlast) begin\n\
          \x20       pend <= !claunched; pend_len <= t_len; pend_big <= cbig | (cbeats >= 4'd12) | (clen > 8'd96);\n\
          \x20       pend_bad <= t_bad; cbeats <= 4'd0; clen <= 8'd0; cbig <= 1'b0; claunched <= 1'b0;\n\
@@ -61,57 +70,95 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
          \x20       if (cbeats == 4'd11 && !claunched) begin pend <= 1'b1; pend_big <= 1'b1; pend_bad <= 1'b0; pend_len <= 8'hff; claunched <= 1'b1; end\n\
          \x20     end\n    end\n  end\nend\n",
     );
+    // the checksums, summed as the beats arrive: per beat the IPv4 header
+    // words (bytes 14..33) and the TCP words (the addresses at bytes
+    // 26..33, then the segment up to the IPv4 total length: `c_left` bytes
+    // from this beat's first) go through two pair-sum stages into 24-bit
+    // accumulators, which hold a frame's sums 3 clocks after its closing
+    // beat (the clock after its parse)
+    let tcp_inc = |k: usize| {
+        let first = if k < 2 { " && cbeats != 4'd3" } else { "" };
+        format!("(t_tcpb && c_left > 8'd{k}{first})")
+    };
+    let mut tw = Vec::new();
+    let mut iw = Vec::new();
+    for i in 0..4 {
+        let (hi, lo) = (
+            format!("t_tdata[{}:{}]", 16 * i + 7, 16 * i),
+            format!("t_tdata[{}:{}]", 16 * i + 15, 16 * i + 8),
+        );
+        tw.push(format!(
+            "{{{} ? {hi} : 8'd0, {} ? {lo} : 8'd0}}",
+            tcp_inc(2 * i),
+            tcp_inc(2 * i + 1)
+        ));
+        let ipm = match i {
+            0 => "cbeats == 4'd2 || cbeats == 4'd3 || cbeats == 4'd4",
+            3 => "cbeats == 4'd1 || cbeats == 4'd2 || cbeats == 4'd3",
+            _ => "cbeats == 4'd2 || cbeats == 4'd3",
+        };
+        iw.push(format!("({ipm}) ? {{{hi}, {lo}}} : 16'd0"));
+    }
+    v.push_str(&format!(
+        "reg [7:0] c_left;\n\
+         wire t_tcpb = cbeats >= 4'd3 && cbeats < 4'd12;\n\
+         reg s1_v, s1_first, s2_v, s2_first; reg [16:0] s1_t01, s1_t23, s1_i01, s1_i23; reg [17:0] s2_t, s2_i;\n\
+         reg [23:0] cs_t, cs_i;\n\
+         always @(posedge clock) begin\n\
+         \x20 if (rst) begin s1_v <= 1'b0; s2_v <= 1'b0; end else begin s1_v <= t_fire; s2_v <= s1_v; end\n\
+         \x20 if (t_fire) begin\n\
+         \x20   // the total length is bytes 16..17 (beat 2); 14 + it - 24 bytes remain at beat 3\n\
+         \x20   if (cbeats == 4'd2) c_left <= (t_tdata[7:0] != 8'd0) ? 8'd200 : (t_tdata[15:8] < 8'd10) ? 8'd0 : t_tdata[15:8] - 8'd10;\n\
+         \x20   else c_left <= (c_left > 8'd8) ? c_left - 8'd8 : 8'd0;\n\
+         \x20   s1_first <= cbeats == 4'd0;\n\
+         \x20   s1_t01 <= {{1'b0, {t0}}} + {{1'b0, {t1}}};\n\
+         \x20   s1_t23 <= {{1'b0, {t2}}} + {{1'b0, {t3}}};\n\
+         \x20   s1_i01 <= {{1'b0, {i0}}} + {{1'b0, {i1}}};\n\
+         \x20   s1_i23 <= {{1'b0, {i2}}} + {{1'b0, {i3}}};\n\
+         \x20 end\n\
+         \x20 if (s1_v) begin\n\
+         \x20   s2_first <= s1_first; s2_t <= {{1'b0, s1_t01}} + {{1'b0, s1_t23}}; s2_i <= {{1'b0, s1_i01}} + {{1'b0, s1_i23}};\n\
+         \x20 end\n\
+         \x20 if (s2_v) begin\n\
+         \x20   cs_t <= (s2_first ? 24'd0 : cs_t) + {{6'd0, s2_t}}; cs_i <= (s2_first ? 24'd0 : cs_i) + {{6'd0, s2_i}};\n\
+         \x20 end\n\
+         end\n",
+        t0 = tw[0],
+        t1 = tw[1],
+        t2 = tw[2],
+        t3 = tw[3],
+        i0 = format!("({})", iw[0]),
+        i1 = format!("({})", iw[1]),
+        i2 = format!("({})", iw[2]),
+        i3 = format!("({})", iw[3]),
+    ));
     // 2. parse (only in a `pend` cycle)
     let w = "cw";
-    let mut tsum_words: Vec<String> = vec![
-        be(w, 26, 2),
-        be(w, 28, 2),
-        be(w, 30, 2),
-        be(w, 32, 2),
-        "16'd6".into(),
-        "j_tcplen".into(),
-    ];
-    for k in 0..29 {
-        let (lo, hi) = (34 + 2 * k, 35 + 2 * k);
-        tsum_words.push(format!(
-            "{{(j_tcplen > 16'd{}) ? {} : 8'd0, (j_tcplen > 16'd{}) ? {} : 8'd0}}",
-            2 * k,
-            b(w, lo),
-            2 * k + 1,
-            b(w, hi)
-        ));
-    }
-    let ip_words: Vec<String> = (0..10).map(|k| be(w, 14 + 2 * k, 2)).collect();
-    let sum = |ws: &[String]| {
-        ws.iter()
-            .map(|x| format!("{{8'd0, {x}}}"))
-            .collect::<Vec<_>>()
-            .join(" + ")
-    };
     let doff_bits = format!("{w}[{}:{}]", 8 * 46 + 7, 8 * 46 + 4);
     v.push_str(&format!(
-        "wire [15:0] j_totlen = {tl};\nwire [15:0] j_tcplen = j_totlen - 16'd20;\n\
-         wire [15:0] j_hdrlen = {{10'd0, {doff}, 2'd0}};\n\
-         wire j_lenok = {doff} >= 4'd5 && j_hdrlen <= j_tcplen;\n\
-         reg p2_valid; reg p2_cand; reg p2_ipok; reg p2_lenok; reg p2_hit; reg [15:0] p2_totlen; reg [3:0] p2_doff; reg [7:0] p2_flags; reg [5:0] p2_olen;\n\
+        "wire [15:0] j_totlen = {tl};\n\
+         wire [6:0] j_hl20 = {{1'b0, {doff}, 2'd0}} + 7'd20;\n\
+         wire j_lenok = {doff} >= 4'd5 && j_totlen >= {{9'd0, j_hl20}};\n\
+         wire j_ip = !pend_bad && !pend_big && {et} == 16'h0800 && {vi} == 8'h45 && {pr} == 8'd6;\n\
+         wire j_tlok = j_totlen[15:8] == 8'd0 && j_totlen[7:0] >= 8'd40 && {{1'b0, j_totlen[7:0]}} + 9'd18 <= {{1'b0, pend_len}};\n\
+         reg p2_valid; reg p2_cand; reg p2_base; reg p2_syn; reg p2_ack1; reg p2_nopay; reg p2_hit; reg [15:0] p2_totlen; reg [3:0] p2_doff; reg [1:0] p2_cwe; reg [5:0] p2_olen;\n\
          reg [31:0] p2_src, p2_dst, p2_seq, p2_ack; reg [15:0] p2_sport, p2_dport, p2_win;\n\
-         reg [47:0] p2_smac, p2_dmac; reg [319:0] p2_opts; reg [23:0] p2_ipsum; reg [23:0] p2_tsum [0:4];\n\
+         reg [47:0] p2_smac, p2_dmac; reg [319:0] p2_opts;\n\
          always @(posedge clock) begin\n\
          \x20 if (rst) p2_valid <= 1'b0; else p2_valid <= pend;\n\
          \x20 if (pend) begin\n\
-         \x20 p2_ipok <= !pend_bad && !pend_big && {et} == 16'h0800 && {vi} == 8'h45 && ({fr} & 16'h3fff) == 16'd0\n\
-         \x20   && {pr} == 8'd6 && j_totlen >= 16'd40 && j_totlen + 16'd18 <= {{8'd0, pend_len}};\n\
-         \x20 p2_lenok <= j_lenok; p2_olen <= j_lenok ? j_hdrlen[5:0] - 6'd20 : 6'd0;\n\
+         \x20 p2_base <= j_ip && j_tlok && j_lenok && ({fr} & 16'h3fff) == 16'd0;\n\
+         \x20 p2_olen <= ({doff} >= 4'd5) ? {{{doff}, 2'd0}} - 6'd20 : 6'd0;\n\
+         \x20 p2_syn <= ({fl} & 8'h17) == 8'h02; p2_ack1 <= ({fl} & 8'h17) == 8'h10;\n\
+         \x20 p2_nopay <= j_totlen == {{9'd0, j_hl20}};\n\
          \x20 // a frame the walker may need (every frame of a class to answer is\n\
-         \x20 // one): the walker's facts are computed only for these\n\
-         \x20 p2_cand <= !pend_bad && !pend_big && {et} == 16'h0800 && {vi} == 8'h45 && {pr} == 8'd6\n\
-         \x20   && (({fl} & 8'h17) == 8'h02 || ({fl} & 8'h17) == 8'h10);\n\
-         \x20 p2_totlen <= j_totlen; p2_doff <= {doff}; p2_flags <= {fl};\n\
+         \x20 // one, and each has at least 58 bytes, so 8 beats)\n\
+         \x20 p2_cand <= j_ip && j_tlok && (({fl} & 8'h17) == 8'h02 || ({fl} & 8'h17) == 8'h10);\n\
+         \x20 p2_totlen <= j_totlen; p2_doff <= {doff}; p2_cwe <= {w}[383:382];\n\
          \x20 p2_src <= {src}; p2_dst <= {dst}; p2_sport <= {sp}; p2_dport <= {dp};\n\
          \x20 p2_seq <= {seq}; p2_ack <= {ack}; p2_win <= {win};\n\
          \x20 p2_dmac <= {dmac}; p2_smac <= {smac};\n\
-         \x20 p2_opts <= {w}[{ohi}:{olo}];\n\
-         \x20 p2_ipsum <= {ipsum};\n",
+         \x20 p2_opts <= {w}[{ohi}:{olo}];\n",
         tl = be(w, 16, 2),
         et = be(w, 12, 2),
         vi = b(w, 14),
@@ -130,7 +177,6 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
         smac = be(w, 6, 6),
         ohi = 8 * 94 - 1,
         olo = 8 * 54,
-        ipsum = sum(&ip_words),
     ));
     // the listen table is matched in the parse stage too (from the window:
     // dport is bytes 36-37, the destination address bytes 30-33), so its
@@ -157,24 +203,35 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
             hit.join(" ||\n    ")
         }
     ));
-    for (g, chunk) in tsum_words.chunks(7).enumerate() {
-        v.push_str(&format!("  p2_tsum[{g}] <= {};\n", sum(chunk)));
-    }
     v.push_str("  end\nend\n");
-    // 3. classify
+    // 3. classify, over four clocks after the parse (the checksums are
+    // complete in the first): `q*` carry the parse's verdicts beside the
+    // folded sums; a sum of 16-bit words folds to 0xffff exactly when
+    // its first fold (low 16 bits plus the carries) is 0x0ffff
     v.push_str(
-        "wire [23:0] p2_tsum_all = p2_tsum[0] + p2_tsum[1] + p2_tsum[2] + p2_tsum[3] + p2_tsum[4];\n\
-         wire [15:0] p2_hdrlen = {10'd0, p2_doff, 2'd0};\n\
-         wire [15:0] p2_tcplen = p2_totlen - 16'd20;\n\
-         wire p2_ok = en && p2_ipok && p2_lenok && fold(p2_ipsum) == 16'hffff && fold(p2_tsum_all) == 16'hffff;\n\
-         wire p2_syn = (p2_flags & 8'h17) == 8'h02;\n\
-         wire p2_pack = (p2_flags & 8'h17) == 8'h10 && p2_hdrlen == p2_tcplen;\n\
+        "// the payload's length (bits 6:0; an ACK the engine answers has at most 38 bytes)\n\
+         wire [6:0] p2_pay = p2_totlen[6:0] - 7'd20 - {1'b0, p2_doff, 2'd0};\n\
+         reg q1_base, q1_sh, q1_sc, q1_ah, q2_base, q2_sh, q2_sc, q2_ah, q3_base, q3_sh, q3_sc, q3_ah, q4_base, q4_sh, q4_sc, q4_ah;\n\
+         reg [15:0] q1_pseudo; reg [23:0] r_t; reg [16:0] r_yi, r_yt; reg r_oki, r_oki4, r_okt;\n\
          // class: 0 pass, 1 SYN to a listened port, 2 SYN to a closed port (RST), 3 ACK to a listened port\n\
-         wire [1:0] p2_class = !p2_ok ? 2'd0 : (p2_syn && p2_hit) ? 2'd1 : (p2_syn && rst_closed) ? 2'd2 : (p2_pack && p2_hit) ? 2'd3 : 2'd0;\n",
+         reg [1:0] cl_class;\n\
+         always @(posedge clock) begin\n\
+         \x20 q1_base <= en && p2_base; q1_sh <= p2_syn && p2_hit; q1_sc <= p2_syn && rst_closed; q1_ah <= p2_ack1 && p2_nopay && p2_hit;\n\
+         \x20 // the pseudo header's protocol (6) and TCP length (total - 20)\n\
+         \x20 q1_pseudo <= p2_totlen - 16'd14;\n\
+         \x20 {q2_base, q2_sh, q2_sc, q2_ah} <= {q1_base, q1_sh, q1_sc, q1_ah};\n\
+         \x20 r_t <= cs_t + {8'd0, q1_pseudo}; r_yi <= {1'b0, cs_i[15:0]} + {9'd0, cs_i[23:16]};\n\
+         \x20 {q3_base, q3_sh, q3_sc, q3_ah} <= {q2_base, q2_sh, q2_sc, q2_ah};\n\
+         \x20 r_yt <= {1'b0, r_t[15:0]} + {9'd0, r_t[23:16]}; r_oki <= r_yi == 17'h0ffff;\n\
+         \x20 {q4_base, q4_sh, q4_sc, q4_ah} <= {q3_base, q3_sh, q3_sc, q3_ah};\n\
+         \x20 r_oki4 <= r_oki; r_okt <= r_yt == 17'h0ffff;\n\
+         \x20 cl_class <= !(q4_base && r_oki4 && r_okt) ? 2'd0 : q4_sh ? 2'd1 : q4_sc ? 2'd2 : q4_ah ? 2'd3 : 2'd0;\n\
+         end\n",
     );
-    // carried fields: class(2) CWR,ECE(2) src dst seq ack (128) sport dport win (48) smac dmac (96) payload(7) = 283
+    // carried fields: class(2, set by the walker from `cl_class`) CWR,ECE(2)
+    // src dst seq ack (128) sport dport win (48) smac dmac (96) payload(7) = 283
     v.push_str(
-        "wire [282:0] p2_cf = {p2_class, p2_flags[7:6], p2_src, p2_dst, p2_seq, p2_ack, p2_sport, p2_dport, p2_win, p2_smac, p2_dmac, p2_tcplen[6:0] - p2_hdrlen[6:0]};\n",
+        "wire [282:0] p2_cf = {2'd0, p2_cwe, p2_src, p2_dst, p2_seq, p2_ack, p2_sport, p2_dport, p2_win, p2_smac, p2_dmac, p2_pay};\n",
     );
     // 4. option walk and 5. the decision
     v.push_str(&crate::handshake::engine_walk::walk_verilog());

@@ -65,7 +65,7 @@ pub fn walk_verilog() -> String {
          reg wk_busy; reg [2:0] wk_n; reg [282:0] wk_cf; reg [319:0] wk_o; reg [5:0] wk_len;\n\
          reg [5:0] wk_p, wk_pmss, wk_pws, wk_pts; reg wk_done, wk_smss, wk_sws, wk_sack, wk_sts;\n\
          wire wk_fin = wk_busy && wk_n == 3'd7;\n\
-         wire wk_go = p2_valid && p2_class != 2'd0 && (!wk_busy || wk_fin);\n\
+         wire wk_go = p2_valid && p2_cand && (!wk_busy || wk_fin);\n\
          always @(posedge clock) begin\n\
          \x20 if (p2_valid && p2_cand) begin\n",
         e = 6 * (n + 1) - 1,
@@ -112,6 +112,8 @@ pub fn walk_verilog() -> String {
          \x20 else if (wk_go) begin wk_busy <= 1'b1; wk_n <= 3'd0; end\n\
          \x20 else if (wk_busy) begin wk_n <= wk_n + 3'd1; if (wk_fin) wk_busy <= 1'b0; end\n\
          \x20 if (wk_go) begin wk_cf <= p2_cf; wk_o <= p2_opts; wk_len <= p2_olen; end\n\
+         \x20 // the frame's class, ready 5 clocks after the parse (clock 4 of the walk)\n\
+         \x20 if (wk_busy && wk_n == 3'd4) wk_cf[282:281] <= cl_class;\n\
          \x20 // w2, and the walk's start after up to 3 NOPs\n\
          \x20 if (wk_busy && wk_n == 3'd0) begin\n\
          \x20   wk_p <= {4'd0, w1_nops[1:0]}; wk_done <= 1'b0;\n\
