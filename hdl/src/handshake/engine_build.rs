@@ -3,10 +3,19 @@
 //! feeding `g_*`, the handoff-record FIFO feeding `h_*` and the event
 //! strobes. It reads the inlined cookie unit's outputs (`ck_*`).
 //!
-//! The builder is a Verilog function (`build_frame`) called only in the
-//! clock a frame is queued: synthesis makes the same logic as continuous
-//! assignments would, and Verilator evaluates it once per generated frame
-//! rather than every clock.
+//! The builder runs a 7-clock schedule per cookie result (`O` = the
+//! clock `ck_out_valid` is high): the checksums are summed from 16-bit
+//! words in registered pair sums (no stage deeper than one 22-bit adder),
+//! with every constant word of a frame (by kind: SYN-ACK with or without
+//! timestamps, window scale, SACK, ECN; RST-ACK) folded into one table
+//! value at generation time; the frame is assembled and queued in clock
+//! `O + 6`. The schedule keeps one register per partial sum, not one per
+//! stage and operation: cookie results come out at least 8 clocks apart
+//! (one per option walk), so the tag (read from the cookie unit's tag
+//! FIFO at the builder's own pointer `b_tb`), the ISN and the TSval stay
+//! put for the whole schedule. The assembly is a Verilog function
+//! (`build_frame`) called only in the clock a frame is queued, so
+//! Verilator evaluates it once per generated frame.
 
 use crate::handshake::engine::RECORD_BITS;
 
@@ -33,23 +42,114 @@ const TAG: [(&str, usize, usize); 17] = [
     ("tsecr", 32, 31),
 ];
 
-/// The tag fields a generated frame uses.
-const IN_FRAME: [&str; 14] = [
-    "class", "cwr_ece", "src", "dst", "seq", "sport", "dport", "smac", "dmac", "payload",
-    "ws_seen", "sack", "ts", "tsval",
+/// The tag fields the frame assembly reads.
+const IN_ASM: [&str; 12] = [
+    "class", "cwr_ece", "src", "dst", "sport", "dport", "smac", "dmac", "ws_seen", "sack", "ts",
+    "tsval",
 ];
-/// The tag fields the handoff record and the event logic use.
-const IN_RECORD: [&str; 11] = [
-    "class", "src", "dst", "seq", "ack", "sport", "dport", "win", "ts", "tsval", "tsecr",
+/// The tag fields the checksum schedule reads.
+const IN_SUMS: [&str; 12] = [
+    "class", "cwr_ece", "src", "dst", "seq", "sport", "dport", "payload", "ws_seen", "sack", "ts",
+    "tsval",
+];
+/// The tag fields the handoff record reads.
+const IN_RECORD: [&str; 10] = [
+    "src", "dst", "seq", "ack", "sport", "dport", "win", "ts", "tsval", "tsecr",
 ];
 
-/// `{8'd0, w0} + {8'd0, w1} + ...`: a 24-bit sum of 16-bit words.
-fn sum(words: &[String]) -> String {
-    words
-        .iter()
-        .map(|x| format!("{{8'd0, {x}}}"))
-        .collect::<Vec<_>>()
-        .join(" + ")
+/// The kind of a generated frame, as the builder's 5-bit table index
+/// `{syn, ts, ws, sack, ece}` gives it: a SYN-ACK (`syn`) answering with
+/// timestamps (`ts`), window scale and SACK-permitted (both only with
+/// timestamps) and ECE, or an RST-ACK (all false).
+#[derive(Clone, Copy)]
+struct Kind {
+    syn: bool,
+    ts: bool,
+    ws: bool,
+    sack: bool,
+    ece: bool,
+}
+
+impl Kind {
+    fn from_index(i: usize) -> Self {
+        let syn = i & 16 != 0;
+        let ts = syn && i & 8 != 0;
+        Kind {
+            syn,
+            ts,
+            ws: ts && i & 4 != 0,
+            sack: ts && i & 2 != 0,
+            ece: ts && i & 1 != 0,
+        }
+    }
+
+    /// TCP option bytes: MSS (4), then timestamps with SACK-permitted or
+    /// two NOPs (12), then NOP + window scale (4).
+    fn optlen(self) -> u32 {
+        match (self.syn, self.ts, self.ws) {
+            (false, _, _) => 0,
+            (true, false, _) => 4,
+            (true, true, false) => 16,
+            (true, true, true) => 20,
+        }
+    }
+
+    /// IPv4 total length, bytes.
+    fn totlen(self) -> u32 {
+        40 + self.optlen()
+    }
+
+    /// Sum of the TCP checksum's words that depend only on the kind
+    /// (integer sum, not folded): the pseudo header's protocol and TCP
+    /// length, data offset and flags, the options' kind and size bytes.
+    fn tcp_const(self) -> u32 {
+        let doff = (5 + self.optlen() / 4) << 4;
+        let flags = match (self.syn, self.ece) {
+            (false, _) => 0x14,
+            (true, false) => 0x12,
+            (true, true) => 0x52,
+        };
+        let mut k = 6 + (self.totlen() - 20) + (doff << 8 | flags);
+        if self.syn {
+            k += 0x0204;
+        }
+        if self.ts {
+            k += if self.sack { 0x0402 } else { 0x0101 } + 0x080a;
+        }
+        if self.ws {
+            k += 0x0103 + 0x0300;
+        }
+        k
+    }
+
+    /// Sum of the IPv4 header checksum's constant words (version/IHL,
+    /// total length, flags with DF; the TTL word is added apart).
+    fn ip_const(self) -> u32 {
+        0x4500 + self.totlen() + 0x4000
+    }
+}
+
+/// Verilog functions `kt_tcp(i)` and `kt_ip(i)`: [`Kind::tcp_const`] and
+/// [`Kind::ip_const`] (16 bits each) by table index.
+fn kind_tables() -> String {
+    let mut v = String::new();
+    for (name, f) in [
+        ("kt_tcp", Kind::tcp_const as fn(Kind) -> u32),
+        ("kt_ip", Kind::ip_const as fn(Kind) -> u32),
+    ] {
+        v.push_str(&format!(
+            "function [15:0] {name};\n  input [4:0] i;\n  case (i)\n"
+        ));
+        for i in 0..32 {
+            let k = f(Kind::from_index(i));
+            assert!(k < 1 << 16, "{name}({i}) fits 16 bits");
+            v.push_str(&format!("    5'd{i}: {name} = 16'h{k:04x};\n"));
+        }
+        v.push_str(&format!(
+            "    default: {name} = 16'h0000;\n  endcase\nendfunction\n"
+        ));
+    }
+    v
 }
 
 /// Declarations of the tag fields in `used` as slices of `src`, named
@@ -76,24 +176,26 @@ fn fields(src: &str, p: &str, local: bool, used: &[&str]) -> String {
     v
 }
 
-/// The function `build_frame(tag, isn, tsval, mss, wscale, window, ttl)`:
-/// `{length (7 bits), frame (640 bits, byte 0 in bits 7:0)}` of the
-/// SYN-ACK (class 1) or RST-ACK (class 2) answering the tagged segment,
-/// both checksums filled in, padded to 60 bytes (no FCS).
+/// The function `build_frame(tag, isn, tsval, mss, wscale, window, ttl,
+/// tack, ipck, tcpck)`: `{length (7 bits), frame (640 bits, byte 0 in
+/// bits 7:0)}` of the SYN-ACK (class 1) or RST-ACK (class 2) answering the
+/// tagged segment, with the acknowledgment number and both checksums
+/// from the schedule, padded to 60 bytes (no FCS).
 fn build_function() -> String {
     let mut v = String::from(
         "function [646:0] build_frame;\n\
-         \x20 // the ACK number, window and TSecr go to the handoff record only\n\
+         \x20 // the sequence and ACK numbers, window, payload length and TSecr are read elsewhere\n\
          \x20 /* verilator lint_off UNUSEDSIGNAL */\n  input [349:0] tg;\n  /* verilator lint_on UNUSEDSIGNAL */\n  input [31:0] isn_i;\n  input [31:0] tsv_i;\n\
-         \x20 input [15:0] mss_i;\n  input [3:0] wsc_i;\n  input [15:0] win_i;\n  input [7:0] ttl_i;\n",
+         \x20 input [15:0] mss_i;\n  input [3:0] wsc_i;\n  input [15:0] win_i;\n  input [7:0] ttl_i;\n\
+         \x20 input [31:0] tack_i;\n  input [15:0] ipck_i;\n  input [15:0] tcpck_i;\n",
     );
-    v.push_str(&fields("tg", "f_", true, &IN_FRAME));
+    v.push_str(&fields("tg", "f_", true, &IN_ASM));
     v.push_str(
-        "  reg f_syn, f_ece; reg [7:0] f_optlen, f_doffb, f_tflags; reg [15:0] f_totlen, f_twin, f_ipck, f_tcpck;\n\
-         \x20 reg [31:0] f_tseq, f_tack; reg [159:0] f_opts; reg [639:0] f_be, f_frame; reg [6:0] f_len; integer gi;\n\
+        "  reg f_syn, f_ece; reg [7:0] f_optlen, f_doffb, f_tflags; reg [15:0] f_totlen, f_twin;\n\
+         \x20 reg [31:0] f_tseq; reg [159:0] f_opts; reg [639:0] f_be, f_frame; reg [6:0] f_len; integer gi;\n\
          \x20 begin\n",
     );
-    for (n, w, msb) in TAG.into_iter().filter(|f| IN_FRAME.contains(&f.0)) {
+    for (n, w, msb) in TAG.into_iter().filter(|f| IN_ASM.contains(&f.0)) {
         let sel = if w == 1 {
             format!("tg[{msb}]")
         } else {
@@ -102,7 +204,8 @@ fn build_function() -> String {
         v.push_str(&format!("    f_{n} = {sel};\n"));
     }
     // f_opts holds option bytes big-endian per 32-bit group, group 0 in
-    // the low bits: group g is option bytes 4g..4g+3
+    // the low bits: group g is option bytes 4g..4g+3 (`Kind` sums the
+    // constant ones)
     v.push_str(
         "    f_syn = f_class == 2'd1;\n\
          \x20   f_ece = f_syn && f_ts && f_cwr_ece == 2'b11;\n\
@@ -111,7 +214,6 @@ fn build_function() -> String {
          \x20   f_doffb = {(4'd5 + f_optlen[5:2]), 4'd0};\n\
          \x20   f_tflags = f_syn ? (f_ece ? 8'h52 : 8'h12) : 8'h14;\n\
          \x20   f_tseq = f_syn ? isn_i : 32'd0;\n\
-         \x20   f_tack = f_seq + 32'd1 + (f_syn ? 32'd0 : {25'd0, f_payload});\n\
          \x20   f_twin = f_syn ? win_i : 16'd0;\n\
          \x20   f_opts = !f_syn ? 160'd0 : {\n\
          \x20     (f_ts && f_ws_seen) ? {8'd1, 8'd3, 8'd3, 4'd0, wsc_i} : 32'd0,\n\
@@ -120,46 +222,6 @@ fn build_function() -> String {
          \x20     f_ts ? (f_sack ? 32'h0402080a : 32'h0101080a) : 32'd0,\n\
          \x20     8'd2, 8'd4, mss_i};\n",
     );
-    let ip_w: Vec<String> = [
-        "16'h4500",
-        "f_totlen",
-        "16'h0000",
-        "16'h4000",
-        "{ttl_i, 8'd6}",
-        "f_dst[31:16]",
-        "f_dst[15:0]",
-        "f_src[31:16]",
-        "f_src[15:0]",
-    ]
-    .map(String::from)
-    .to_vec();
-    let mut tcp_w: Vec<String> = [
-        "f_dst[31:16]",
-        "f_dst[15:0]",
-        "f_src[31:16]",
-        "f_src[15:0]",
-        "16'd6",
-        "f_totlen - 16'd20",
-        "f_dport",
-        "f_sport",
-        "f_tseq[31:16]",
-        "f_tseq[15:0]",
-        "f_tack[31:16]",
-        "f_tack[15:0]",
-        "{f_doffb, f_tflags}",
-        "f_twin",
-    ]
-    .map(String::from)
-    .to_vec();
-    for g in 0..5 {
-        tcp_w.push(format!("f_opts[{}:{}]", 32 * g + 31, 32 * g + 16));
-        tcp_w.push(format!("f_opts[{}:{}]", 32 * g + 15, 32 * g));
-    }
-    v.push_str(&format!(
-        "    f_ipck = ~fold({});\n    f_tcpck = ~fold({});\n",
-        sum(&ip_w),
-        sum(&tcp_w)
-    ));
     // the frame, byte 0 first, as big-endian fields: the big-endian
     // concatenation is the frame with byte 0 in the top bits (80 bytes);
     // the bytes are reversed for the stream
@@ -173,17 +235,17 @@ fn build_function() -> String {
         "16'h4000",
         "ttl_i",
         "8'd6",
-        "f_ipck",
+        "ipck_i",
         "f_dst",
         "f_src",
         "f_dport",
         "f_sport",
         "f_tseq",
-        "f_tack",
+        "tack_i",
         "f_doffb",
         "f_tflags",
         "f_twin",
-        "f_tcpck",
+        "tcpck_i",
         "16'h0000",
         "f_opts[31:0]",
         "f_opts[63:32]",
@@ -205,8 +267,58 @@ fn build_function() -> String {
 /// The back end's Verilog; `gd`/`hd`: log2 of the generated-frame and
 /// handoff FIFO depths.
 pub fn builder_verilog(gd: usize, hd: usize) -> String {
-    let mut v = build_function();
+    let mut v = kind_tables();
+    v.push_str(&build_function());
     v.push_str(&fields("ck_tag_out", "o_", false, &IN_RECORD));
+    // the schedule: `bt[k]` is high k clocks after `ck_out_valid`
+    v.push_str("reg [6:1] bt; reg [3:0] b_tb;\nwire [349:0] b_tag = ck_tq[b_tb];\n");
+    v.push_str(&fields("b_tag", "b_", false, &IN_SUMS));
+    v.push_str(
+        "wire bk_syn = b_class == 2'd1;\n\
+         wire bk_ts = bk_syn && b_ts;\n\
+         wire [4:0] bk_i = {bk_syn, bk_ts, bk_ts && b_ws_seen, bk_ts && b_sack, bk_ts && b_cwr_ece == 2'b11};\n\
+         // the payload length the ACK number covers (none for a SYN); + 1 as the carry in (bit 0)\n\
+         /* verilator lint_off UNUSEDSIGNAL */\n\
+         wire [17:0] bk_tl = {1'b0, b_seq[15:0], 1'b1} + {10'd0, bk_syn ? 7'd0 : b_payload, 1'b1};\n\
+         /* verilator lint_on UNUSEDSIGNAL */\n\
+         reg [15:0] r_mss, r_win; reg [3:0] r_wsc; reg [7:0] r_ttl; reg [15:0] b_seqh;\n\
+         reg [16:0] a1, a2, a3, a4, a5, a6, a7, a8, a9, b_tl;\n\
+         reg [17:0] b1, b2, b3, b4; reg [15:0] b_th, b_tlo;\n\
+         reg [18:0] c1, c2, ipc; reg [16:0] c3; reg [31:0] b_tack;\n\
+         reg [19:0] d1; reg [16:0] d2, ipy;\n\
+         reg [20:0] e; reg [15:0] b_ipck;\n\
+         reg [16:0] y;\n\
+         wire [15:0] b_tcpck = ~(y[15:0] + {15'd0, y[16]});\n\
+         always @(posedge clock) begin\n\
+         \x20 if (rst) bt <= 6'd0; else bt <= {bt[5:1], ck_out_valid};\n\
+         \x20 if (ck_out_valid) begin\n\
+         \x20   r_mss <= our_mss; r_win <= our_window; r_wsc <= our_wscale; r_ttl <= ttl;\n\
+         \x20   a1 <= {1'b0, b_src[31:16]} + {1'b0, b_src[15:0]};\n\
+         \x20   a2 <= {1'b0, b_dst[31:16]} + {1'b0, b_dst[15:0]};\n\
+         \x20   a3 <= {1'b0, b_dport} + {1'b0, b_sport};\n\
+         \x20   a4 <= bk_syn ? {1'b0, ck_isn[31:16]} + {1'b0, ck_isn[15:0]} : 17'd0;\n\
+         \x20   a5 <= bk_ts ? {1'b0, ck_tsval[31:16]} + {1'b0, ck_tsval[15:0]} : 17'd0;\n\
+         \x20   a6 <= bk_ts ? {1'b0, b_tsval[31:16]} + {1'b0, b_tsval[15:0]} : 17'd0;\n\
+         \x20   a7 <= bk_syn ? {1'b0, our_window} + {1'b0, our_mss} : 17'd0;\n\
+         \x20   a8 <= {1'b0, kt_tcp(bk_i)} + {13'd0, (bk_ts && b_ws_seen) ? our_wscale : 4'd0};\n\
+         \x20   a9 <= {1'b0, kt_ip(bk_i)} + {1'b0, ttl, 8'd6};\n\
+         \x20   b_tl <= bk_tl[17:1]; b_seqh <= b_seq[31:16];\n\
+         \x20 end\n\
+         \x20 if (bt[1]) begin\n\
+         \x20   b1 <= {1'b0, a1} + {1'b0, a2}; b2 <= {1'b0, a3} + {1'b0, a4};\n\
+         \x20   b3 <= {1'b0, a5} + {1'b0, a6}; b4 <= {1'b0, a7} + {1'b0, a8};\n\
+         \x20   b_th <= b_seqh + {15'd0, b_tl[16]}; b_tlo <= b_tl[15:0];\n\
+         \x20 end\n\
+         \x20 if (bt[2]) begin\n\
+         \x20   c1 <= {1'b0, b1} + {1'b0, b2}; c2 <= {1'b0, b3} + {1'b0, b4};\n\
+         \x20   c3 <= {1'b0, b_th} + {1'b0, b_tlo}; ipc <= {1'b0, b1} + {2'd0, a9};\n\
+         \x20   b_tack <= {b_th, b_tlo};\n\
+         \x20 end\n\
+         \x20 if (bt[3]) begin d1 <= {1'b0, c1} + {1'b0, c2}; d2 <= c3; ipy <= {1'b0, ipc[15:0]} + {14'd0, ipc[18:16]}; end\n\
+         \x20 if (bt[4]) begin e <= {1'b0, d1} + {4'd0, d2}; b_ipck <= ~(ipy[15:0] + {15'd0, ipy[16]}); end\n\
+         \x20 if (bt[5]) y <= {1'b0, e[15:0]} + {12'd0, e[20:16]};\n\
+         end\n",
+    );
     let gdep = 1 << gd;
     let hdep = 1 << hd;
     v.push_str(&format!(
@@ -229,18 +341,19 @@ pub fn builder_verilog(gd: usize, hd: usize) -> String {
          wire h_full = hwp[{hd1}:0] == hrp[{hd1}:0] && hwp[{hd}] != hrp[{hd}];\n\
          always @(*) begin h_valid = !h_empty; h_data = hm[hrp[{hd1}:0]]; end\n\
          wire o_ackv = ck_out_valid && ck_out_check;\n\
-         wire o_genv = ck_out_valid && (o_class == 2'd1 || o_class == 2'd2);\n\
+         wire b_genv = bt[6] && (b_class == 2'd1 || b_class == 2'd2);\n\
          wire [3:0] o_sndws = (o_ts && ck_ts_wscale != 4'hf) ? ck_ts_wscale : 4'hf;\n\
          always @(posedge clock) begin\n\
          \x20 ev <= 8'd0;\n\
-         \x20 if (rst) begin gwp <= 0; grp <= 0; gbeat <= 4'd0; hwp <= 0; hrp <= 0; end\n\
+         \x20 if (rst) begin gwp <= 0; grp <= 0; gbeat <= 4'd0; hwp <= 0; hrp <= 0; b_tb <= 4'd0; end\n\
          \x20 else begin\n\
-         \x20   if (o_genv) begin\n\
+         \x20   if (bt[6]) b_tb <= b_tb + 4'd1;\n\
+         \x20   if (b_genv) begin\n\
          \x20     if (!g_full) begin\n\
-         \x20       gm[gwp[{gd1}:0]] <= build_frame(ck_tag_out, ck_isn, ck_tsval, our_mss, our_wscale, our_window, ttl);\n\
+         \x20       gm[gwp[{gd1}:0]] <= build_frame(b_tag, ck_isn, ck_tsval, r_mss, r_wsc, r_win, r_ttl, b_tack, b_ipck, b_tcpck);\n\
          \x20       gwp <= gwp + 1'b1;\n\
          \x20     end else ev[7] <= 1'b1;\n\
-         \x20     if (o_class == 2'd1) ev[1] <= !g_full; else ev[2] <= !g_full;\n\
+         \x20     if (b_class == 2'd1) ev[1] <= !g_full; else ev[2] <= !g_full;\n\
          \x20   end\n\
          \x20   if (o_ackv) begin\n\
          \x20     if (ck_ok) begin ev[3] <= 1'b1;\n\

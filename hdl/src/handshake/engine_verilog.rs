@@ -33,9 +33,7 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
         "function [3:0] kcount;\n  input [7:0] k;\n  case (k)\n\
          \x20   8'h01: kcount = 4'd1; 8'h03: kcount = 4'd2; 8'h07: kcount = 4'd3; 8'h0f: kcount = 4'd4;\n\
          \x20   8'h1f: kcount = 4'd5; 8'h3f: kcount = 4'd6; 8'h7f: kcount = 4'd7; default: kcount = 4'd8;\n\
-         \x20 endcase\nendfunction\n\
-         function [15:0] fold;\n  input [23:0] x;\n  reg [23:0] y;\n  begin\n\
-         \x20   y = {8'd0, x[15:0]} + {16'd0, x[23:16]};\n    y = {8'd0, y[15:0]} + {16'd0, y[23:16]};\n    fold = y[15:0];\n  end\nendfunction\n",
+         \x20 endcase\nendfunction\n",
     );
     // 1. capture: the window of each frame, one 64-bit slot per beat
     // under its own enable; the parse stage reads it in the `pend` cycle,
@@ -143,7 +141,7 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
          wire j_tlok = j_totlen[15:8] == 8'd0 && j_totlen[7:0] >= 8'd40 && {{1'b0, j_totlen[7:0]}} + 9'd18 <= {{1'b0, pend_len}};\n\
          reg p2_valid; reg p2_cand; reg p2_base; reg p2_syn; reg p2_ack1; reg p2_nopay; reg p2_hit; reg [15:0] p2_totlen; reg [3:0] p2_doff; reg [1:0] p2_cwe; reg [5:0] p2_olen;\n\
          reg [31:0] p2_src, p2_dst, p2_seq, p2_ack; reg [15:0] p2_sport, p2_dport, p2_win;\n\
-         reg [47:0] p2_smac, p2_dmac; reg [319:0] p2_opts;\n\
+         reg [47:0] p2_smac, p2_dmac;\n\
          always @(posedge clock) begin\n\
          \x20 if (rst) p2_valid <= 1'b0; else p2_valid <= pend;\n\
          \x20 if (pend) begin\n\
@@ -158,7 +156,7 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
          \x20 p2_src <= {src}; p2_dst <= {dst}; p2_sport <= {sp}; p2_dport <= {dp};\n\
          \x20 p2_seq <= {seq}; p2_ack <= {ack}; p2_win <= {win};\n\
          \x20 p2_dmac <= {dmac}; p2_smac <= {smac};\n\
-         \x20 p2_opts <= {w}[{ohi}:{olo}];\n",
+         ",
         tl = be(w, 16, 2),
         et = be(w, 12, 2),
         vi = b(w, 14),
@@ -175,8 +173,6 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
         win = be(w, 48, 2),
         dmac = be(w, 0, 6),
         smac = be(w, 6, 6),
-        ohi = 8 * 94 - 1,
-        olo = 8 * 54,
     ));
     // the listen table is matched in the parse stage too (from the window:
     // dport is bytes 36-37, the destination address bytes 30-33), so its
@@ -228,10 +224,18 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
          \x20 cl_class <= !(q4_base && r_oki4 && r_okt) ? 2'd0 : q4_sh ? 2'd1 : q4_sc ? 2'd2 : q4_ah ? 2'd3 : 2'd0;\n\
          end\n",
     );
-    // carried fields: class(2, set by the walker from `cl_class`) CWR,ECE(2)
-    // src dst seq ack (128) sport dport win (48) smac dmac (96) payload(7) = 283
+    // the option bytes (54..93) of the frame last parsed: the next frame's
+    // 7th beat overwrites them, 6 clocks after the parse at the earliest,
+    // and the walker reads them in the parse's next clock
+    v.push_str(&format!(
+        "wire [319:0] c_opts = cw[{}:{}];\n",
+        8 * 94 - 1,
+        8 * 54
+    ));
+    // carried fields: CWR,ECE(2) src dst seq ack (128) sport dport win (48)
+    // smac dmac (96) payload(7) = 281
     v.push_str(
-        "wire [282:0] p2_cf = {2'd0, p2_cwe, p2_src, p2_dst, p2_seq, p2_ack, p2_sport, p2_dport, p2_win, p2_smac, p2_dmac, p2_pay};\n",
+        "wire [280:0] p2_cf = {p2_cwe, p2_src, p2_dst, p2_seq, p2_ack, p2_sport, p2_dport, p2_win, p2_smac, p2_dmac, p2_pay};\n",
     );
     // 4. option walk and 5. the decision
     v.push_str(&crate::handshake::engine_walk::walk_verilog());
@@ -255,27 +259,37 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
             "tag_out" => (t, true),
             _ => unreachable!("{p}"),
         };
+        // the handoff record reads only some of the tag's fields (the
+        // builder reads the tag FIFO at its own pointer)
+        let (off, on) = if p == "tag_out" {
+            (
+                "/* verilator lint_off UNUSEDSIGNAL */\n",
+                "/* verilator lint_on UNUSEDSIGNAL */\n",
+            )
+        } else {
+            ("", "")
+        };
         v.push_str(&format!(
-            "{} [{}:0] ck_{p};\n",
+            "{off}{} [{}:0] ck_{p};\n{on}",
             if out { "reg" } else { "wire" },
             width - 1
         ));
     }
-    // x_cf: wk_cf without the class; x_s: {mss(87:72), mss_seen(71), ws(70:67),
+    // cf_head: the walked frame's carried fields (the walk's FIFO head); x_s: {mss(87:72), mss_seen(71), ws(70:67),
     // ws_seen(66), sack(65), ts(64), tsval(63:32), tsecr(31:0)}
     v.push_str(
         "assign ck_key0 = key0; assign ck_key1 = key1;\n\
          assign ck_in_valid = x_class != 2'd0;\n\
          assign ck_op_check = x_class == 2'd3;\n\
-         assign ck_saddr = x_cf[278:247]; assign ck_daddr = x_cf[246:215];\n\
-         assign ck_seq = x_cf[214:183]; assign ck_ack = x_cf[182:151];\n\
-         assign ck_sport = x_cf[150:135]; assign ck_dport = x_cf[134:119];\n\
+         assign ck_saddr = cf_head[278:247]; assign ck_daddr = cf_head[246:215];\n\
+         assign ck_seq = cf_head[214:183]; assign ck_ack = cf_head[182:151];\n\
+         assign ck_sport = cf_head[150:135]; assign ck_dport = cf_head[134:119];\n\
          assign ck_count = count; assign ck_ts_now = ts_now;\n\
          assign ck_mss = x_s[71] ? x_s[87:72] : 16'd536;\n\
          assign ck_wscale_ok = x_s[66]; assign ck_wscale = x_s[70:67]; assign ck_sack = x_s[65];\n\
-         assign ck_ecn = x_cf[280] & x_cf[279];\n\
+         assign ck_ecn = cf_head[280] & cf_head[279];\n\
          assign ck_ts_opts = x_s[5:0];\n\
-         assign ck_tag_in = {x_class, x_cf[280:279], x_cf[278:0], x_s[66], x_s[65], x_s[64], x_s[63:0]};\n",
+         assign ck_tag_in = {x_class, cf_head[280:279], cf_head[278:0], x_s[66], x_s[65], x_s[64], x_s[63:0]};\n",
     );
     v.push_str(&syn_cookie_verilog::cookie_verilog_prefixed(t, "ck_"));
     // 6. frame builders, FIFOs

@@ -8,8 +8,10 @@
 //! compared: 28 levels on xcup). Here every position's facts are computed
 //! in parallel, registered, and the walk only follows pointers:
 //!
-//! * `w1` (loaded with every parsed IPv4/TCP frame with SYN or ACK alone
-//!   among SYN/ACK/RST/FIN, `p2_cand`, from the parse registers): for
+//! * `w1` (loaded with every parsed IPv4/TCP frame of 58 bytes or more
+//!   with SYN or ACK alone among SYN/ACK/RST/FIN, `p2_cand`, from the
+//!   window's option bytes, which the next frame overwrites 6 clocks
+//!   later at the earliest): for
 //!   each option byte position j (0..39), the end of an option starting
 //!   there (`j + 1` for a NOP, `j + size` otherwise) and how many NOPs
 //!   (0..3, [`FREE_NOPS`]) start at j.
@@ -52,17 +54,22 @@ fn byte(v: &str, j: usize) -> String {
     }
 }
 
-/// The walker and decision; reads `p2_valid`, `p2_class`, `p2_cf` (283
-/// bits), `p2_opts` (320), `p2_olen` (6); drives `x_class`, `x_cf` (281),
-/// `x_s` (88: {mss, mss_seen, ws(4), ws_seen, sack, ts, tsval, tsecr}),
-/// `d_valid` and `d_consume`.
+/// The walker and decision; reads `p2_valid`, `p2_cand`, `p2_cf` (281
+/// bits), `c_opts` (320, the window's option bytes), `p2_olen` (6) and
+/// `cl_class` (2); drives `x_class`, `cf_head` (281: the carried fields
+/// of the frame whose `x_class` is valid, from a 16-entry FIFO written
+/// when a walk starts and read the clock after it ends, at most two
+/// entries in use), `x_s` (88: {mss, mss_seen, ws(4), ws_seen, sack, ts,
+/// tsval, tsecr}), `d_valid` and `d_consume`.
 pub fn walk_verilog() -> String {
     let n = OPT_BYTES;
     let mut v = format!(
         "// option walk: w1 with every parsed frame, w2 and {MAX_HOPS} hops in the walker\n\
          reg [{e1}:0] w1_end; reg [{s}:0] w1_nops;\n\
          reg [{e}:0] w2_next; reg [{n}:0] w2_stop; reg [{n1}:0] w2_mss, w2_ws, w2_sack, w2_ts;\n\
-         reg wk_busy; reg [2:0] wk_n; reg [282:0] wk_cf; reg [319:0] wk_o; reg [5:0] wk_len;\n\
+         reg wk_busy; reg [2:0] wk_n; reg [1:0] wk_class; reg [319:0] wk_o;\n\
+         reg [280:0] cfq [0:15]; reg [3:0] cf_wp, cf_rp; reg x_pop;\n\
+         wire [280:0] cf_head = cfq[cf_rp]; reg [5:0] wk_len;\n\
          reg [5:0] wk_p, wk_pmss, wk_pws, wk_pts; reg wk_done, wk_smss, wk_sws, wk_sack, wk_sts;\n\
          wire wk_fin = wk_busy && wk_n == 3'd7;\n\
          wire wk_go = p2_valid && p2_cand && (!wk_busy || wk_fin);\n\
@@ -75,10 +82,10 @@ pub fn walk_verilog() -> String {
     );
     // w1: the end of an option at j, and the NOP run (capped at 3) at j
     for j in 0..n {
-        let k = byte("p2_opts", j);
+        let k = byte("c_opts", j);
         // the low 6 bits of the size byte (a larger size stops anyway)
         let sz = if j + 1 < n {
-            format!("p2_opts[{}:{}]", 8 * (j + 1) + 5, 8 * (j + 1))
+            format!("c_opts[{}:{}]", 8 * (j + 1) + 5, 8 * (j + 1))
         } else {
             "6'd0".to_string()
         };
@@ -91,7 +98,7 @@ pub fn walk_verilog() -> String {
     }
     let nop = |j: usize| {
         if j < n {
-            format!("(p2_olen > 6'd{j} && {} == 8'd1)", byte("p2_opts", j))
+            format!("(p2_olen > 6'd{j} && {} == 8'd1)", byte("c_opts", j))
         } else {
             "1'b0".to_string()
         }
@@ -111,9 +118,13 @@ pub fn walk_verilog() -> String {
          \x20 if (rst) begin wk_busy <= 1'b0; wk_n <= 3'd0; end\n\
          \x20 else if (wk_go) begin wk_busy <= 1'b1; wk_n <= 3'd0; end\n\
          \x20 else if (wk_busy) begin wk_n <= wk_n + 3'd1; if (wk_fin) wk_busy <= 1'b0; end\n\
-         \x20 if (wk_go) begin wk_cf <= p2_cf; wk_o <= p2_opts; wk_len <= p2_olen; end\n\
+         \x20 if (wk_go) begin cfq[cf_wp] <= p2_cf; wk_o <= c_opts; wk_len <= p2_olen; end\n\
+         \x20 if (rst) begin cf_wp <= 4'd0; cf_rp <= 4'd0; x_pop <= 1'b0; end\n\
+         \x20 else begin\n\
+         \x20   x_pop <= wk_fin; if (wk_go) cf_wp <= cf_wp + 4'd1; if (x_pop) cf_rp <= cf_rp + 4'd1;\n\
+         \x20 end\n\
          \x20 // the frame's class, ready 5 clocks after the parse (clock 4 of the walk)\n\
-         \x20 if (wk_busy && wk_n == 3'd4) wk_cf[282:281] <= cl_class;\n\
+         \x20 if (wk_busy && wk_n == 3'd4) wk_class <= cl_class;\n\
          \x20 // w2, and the walk's start after up to 3 NOPs\n\
          \x20 if (wk_busy && wk_n == 3'd0) begin\n\
          \x20   wk_p <= {4'd0, w1_nops[1:0]}; wk_done <= 1'b0;\n\
@@ -165,11 +176,10 @@ pub fn walk_verilog() -> String {
     // `wk_fin` branch so a simulator reads them once a walk
     v.push_str(
         "wire wk_more = !wk_done && !w2_stop[wk_p];\n\
-         reg [8:0] dq; reg [1:0] x_class; reg [280:0] x_cf; reg [87:0] x_s;\n\
+         reg [8:0] dq; reg [1:0] x_class; reg [87:0] x_s;\n\
          always @(posedge clock) begin\n\
          \x20 if (wk_fin) begin\n\
-         \x20   x_class <= wk_more ? 2'd0 : wk_cf[282:281];\n\
-         \x20   x_cf <= wk_cf[280:0];\n\
+         \x20   x_class <= wk_more ? 2'd0 : wk_class;\n\
          \x20   x_s <= {wk_smss ? {wk_o[8 * wk_pmss + 16 +: 8], wk_o[8 * wk_pmss + 24 +: 8]} : 16'd0, wk_smss,\n\
          \x20     !wk_sws ? 4'd0 : (wk_o[8 * wk_pws + 16 +: 8] > 8'd14) ? 4'd14 : wk_o[8 * wk_pws + 16 +: 4], wk_sws, wk_sack, wk_sts,\n\
          \x20     wk_sts ? {wk_o[8 * wk_pts + 16 +: 8], wk_o[8 * wk_pts + 24 +: 8], wk_o[8 * wk_pts + 32 +: 8], wk_o[8 * wk_pts + 40 +: 8]} : 32'd0,\n\
