@@ -95,7 +95,7 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
             3 => "cbeats == 4'd1 || cbeats == 4'd2 || cbeats == 4'd3",
             _ => "cbeats == 4'd2 || cbeats == 4'd3",
         };
-        iw.push(format!("({ipm}) ? {{{hi}, {lo}}} : 16'd0"));
+        iw.push(format!("(({ipm}) ? {{{hi}, {lo}}} : 16'd0)"));
     }
     v.push_str(&format!(
         "reg [7:0] c_left;\n\
@@ -125,10 +125,10 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
         t1 = tw[1],
         t2 = tw[2],
         t3 = tw[3],
-        i0 = format!("({})", iw[0]),
-        i1 = format!("({})", iw[1]),
-        i2 = format!("({})", iw[2]),
-        i3 = format!("({})", iw[3]),
+        i0 = iw[0],
+        i1 = iw[1],
+        i2 = iw[2],
+        i3 = iw[3],
     ));
     // 2. parse (only in a `pend` cycle)
     let w = "cw";
