@@ -19,6 +19,7 @@
 //! Data enters and leaves each block through its own ports; nothing here
 //! holds frame state across blocks.
 
+pub mod add_select;
 pub mod axis;
 pub mod axis_out;
 pub mod byte_mask;

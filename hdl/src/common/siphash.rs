@@ -25,6 +25,7 @@
 //! checked against the `siphasher` crate by this module's Icarus test and in
 //! Verilator through the handshake engine.
 
+use crate::common::add_select::carry_select;
 use rust_hdl::prelude::*;
 use std::collections::VecDeque;
 
@@ -149,11 +150,6 @@ fn rotl(x: &str, n: usize) -> String {
     format!("{{{x}[{}:0], {x}[63:{}]}}", 63 - n, 64 - n)
 }
 
-/// `e` (a 64-bit expression) rotated left by `n`.
-fn rotl_expr(e: &str, n: usize) -> String {
-    format!("((({e}) << {n}) | (({e}) >> {}))", 64 - n)
-}
-
 /// Module-level declarations the pipelines need (the length word of the
 /// last compression block); emitted once per module.
 pub fn functions_verilog() -> String {
@@ -201,6 +197,10 @@ pub fn pipeline_body(p: &str, k: &str, m: &str, v_in: &str, partial: bool) -> St
     v.push_str(&format!(
         "{off}wire [255:0] {p}st_{last} = {{{p}s{last}_3, {p}s{last}_2, {p}s{last}_1, {p}s{last}_0}};\n{on}"
     ));
+    // the adders' temporaries are declared before the block that
+    // assigns them (blocking, inside each stage's enable)
+    let mut decls = String::new();
+    let head = std::mem::take(&mut v);
     v.push_str("always @(posedge clock) begin\n  if (rst) begin\n");
     for s in 0..=STAGES {
         v.push_str(&format!("    {p}v_{s} <= 1'b0;\n"));
@@ -237,13 +237,24 @@ pub fn pipeline_body(p: &str, k: &str, m: &str, v_in: &str, partial: bool) -> St
             ),
             _ => (String::new(), String::new(), String::new()),
         };
+        // the stage's two 64-bit adds, carry-select in 16-bit pieces
+        // (temporaries assigned inside the stage's enable)
+        let (ja, jb) = if s % 2 == 1 {
+            ((0, 1), (2, 3))
+        } else {
+            ((0, 3), (2, 1))
+        };
+        let (na, nb) = (format!("{p}x{s}_a"), format!("{p}x{s}_b"));
+        let add_a = carry_select(&na, &a(ja.0), &a(ja.1), 64, 16);
+        let add_b = carry_select(&nb, &a(jb.0), &a(jb.1), 64, 16);
+        decls.push_str(&add_a.decl);
+        decls.push_str(&add_b.decl);
         let n = if s % 2 == 1 {
             // v0 += v1; v1 = rotl(v1,13) ^ v0; v0 = rotl(v0,32);
             // v2 += v3; v3 = rotl(v3,16) ^ v2
-            let s01 = format!("({} + {})", a(0), a(1));
-            let s23 = format!("({} + {})", a(2), a(3));
+            let (s01, s23) = (&na, &nb);
             [
-                format!("{}{x0}", rotl_expr(&s01, 32)),
+                format!("{}{x0}", rotl(s01, 32)),
                 format!("{} ^ {s01}", rotl(&a(1), 13)),
                 format!("{s23}{x2}"),
                 format!("{} ^ {s23}{x3}", rotl(&a(3), 16)),
@@ -251,16 +262,18 @@ pub fn pipeline_body(p: &str, k: &str, m: &str, v_in: &str, partial: bool) -> St
         } else {
             // v0 += v3; v3 = rotl(v3,21) ^ v0; v2 += v1;
             // v1 = rotl(v1,17) ^ v2; v2 = rotl(v2,32)
-            let s03 = format!("({} + {})", a(0), a(3));
-            let s21 = format!("({} + {})", a(2), a(1));
+            let (s03, s21) = (&na, &nb);
             [
                 format!("{s03}{x0}"),
                 format!("{} ^ {s21}", rotl(&a(1), 17)),
-                format!("{}{x2}", rotl_expr(&s21, 32)),
+                format!("{}{x2}", rotl(s21, 32)),
                 format!("{} ^ {s03}{x3}", rotl(&a(3), 21)),
             ]
         };
         v.push_str(&format!("  if ({p}v_{q}) begin\n"));
+        for l in add_a.body.lines().chain(add_b.body.lines()) {
+            v.push_str(&format!("    {l}\n"));
+        }
         for (j, e) in n.iter().enumerate() {
             v.push_str(&format!("    {p}s{s}_{j} <= {e};\n"));
         }
@@ -272,8 +285,8 @@ pub fn pipeline_body(p: &str, k: &str, m: &str, v_in: &str, partial: bool) -> St
         }
         v.push_str("  end\n");
     }
-    v.push_str("end\n");
-    v
+    v.push_str("end\n/* verilator lint_on BLKSEQ */\n");
+    format!("{head}{decls}/* verilator lint_off BLKSEQ */\n{v}")
 }
 
 /// The 64-bit hash of pipeline `p`'s last stage.

@@ -3,6 +3,7 @@
 //! ([`cookie_verilog`]), and the same text with every name prefixed for
 //! inlining in the handshake engine ([`cookie_verilog_prefixed`]).
 
+use crate::common::add_select::{carry_select, CarrySelect};
 use crate::common::siphash;
 
 /// [`cookie_verilog`] with every port name and internal name prefixed by
@@ -107,25 +108,54 @@ const SIDE_DEPTH: usize = 16;
 pub fn cookie_verilog(t: usize) -> String {
     let s = siphash::STAGES;
     let tw = t.max(1);
+    // the 32-bit adds in 16-bit carry-select pieces (x - 1 as x + all
+    // ones, x - y as ~(~x + y)): temporaries assigned inside the enables
+    let cnt_m1 = carry_select("cnt_m1", "count", "ones32", 32, 16);
+    let seq_m1 = carry_select("seq_m1", "seq", "ones32", 32, 16);
+    let ack_m1 = carry_select("ack_m1", "ack", "ones32", 32, 16);
+    let ts_m1 = carry_select("ts_m1", "ts_hi", "ones26", 26, 13);
+    let h0_add = carry_select("h0_add", "hh32", "c_seq", 32, 16);
+    let cc_n = carry_select("cc_n", "x_cookie_n", "h0s", 32, 16);
+    let isn_add = carry_select("isn_add", "isn1", "h1i32", 32, 16);
+    let body = |cs: &[&CarrySelect]| -> String {
+        cs.iter()
+            .flat_map(|c| c.body.lines())
+            .map(|l| format!("    {l}\n"))
+            .collect()
+    };
     let mut v = siphash::functions_verilog();
     v.push_str(
         "wire [31:0] ports = {sport[7:0], sport[15:8], dport[7:0], dport[15:8]};\n\
          wire [63:0] mw0 = {daddr[7:0], daddr[15:8], daddr[23:16], daddr[31:24], saddr[7:0], saddr[15:8], saddr[23:16], saddr[31:24]};\n\
          wire [1:0] idx_in = (mss >= 16'd1460) ? 2'd3 : (mss >= 16'd1440) ? 2'd2 : (mss >= 16'd1300) ? 2'd1 : 2'd0;\n\
          wire [3:0] ws_in = !wscale_ok ? 4'hf : (wscale > 4'd14) ? 4'd14 : wscale;\n\
-         wire [31:0] ts_opt = {ts_now[31:6], ecn, sack, ws_in};\n\
-         wire [31:0] tsval_in = (ts_opt > ts_now) ? ts_opt - 32'd64 : ts_opt;\n\
-         wire [31:0] seq_in = op_check ? seq - 32'd1 : seq;\n\
-         // the messages: hash0 from the inputs, then hash1 and hash1' from a_*\n\
+         // cookie_init_timestamp: the low 6 bits replaced, minus 64 when that is\n\
+         // above ts_now (the high 26 bits are ts_now's, so only the low 6 compare)\n\
+         wire [5:0] ts_low = {ecn, sack, ws_in};\n\
+         wire ts_back = ts_low > ts_now[5:0];\n\
+         wire [25:0] ts_hi = ts_now[31:6];\n\
+         wire [31:0] ones32 = 32'hffffffff;\n\
+         wire [25:0] ones26 = 26'h3ffffff;\n",
+    );
+    for c in [&cnt_m1, &seq_m1, &ack_m1, &ts_m1, &h0_add, &cc_n, &isn_add] {
+        v.push_str(&c.decl);
+    }
+    v.push_str(&format!(
+        "// the messages: hash0 from the inputs, then hash1 and hash1' from a_*\n\
          reg [1:0] a_ph; reg [95:0] a_pm; reg [31:0] a_c1, a_c2;\n\
+         /* verilator lint_off BLKSEQ */\n\
          always @(posedge clock) begin\n\
          \x20 if (rst) a_ph <= 2'd0; else a_ph <= in_valid ? 2'd1 : (a_ph == 2'd1) ? 2'd2 : 2'd0;\n\
-         \x20 if (in_valid) begin a_pm <= {ports, mw0}; a_c1 <= count; a_c2 <= count - 32'd1; end\n\
+         \x20 if (in_valid) begin\n{cnt}\
+         \x20   a_pm <= {{ports, mw0}}; a_c1 <= count; a_c2 <= cnt_m1;\n\
+         \x20 end\n\
          end\n\
+         /* verilator lint_on BLKSEQ */\n\
          wire s_valid = in_valid | (a_ph != 2'd0);\n\
          wire [127:0] s_key = (a_ph == 2'd0) ? key0 : key1;\n\
-         wire [127:0] s_msg = (a_ph == 2'd0) ? {32'd0, ports, mw0} : {(a_ph == 2'd1) ? a_c1 : a_c2, a_pm};\n",
-    );
+         wire [127:0] s_msg = (a_ph == 2'd0) ? {{32'd0, ports, mw0}} : {{(a_ph == 2'd1) ? a_c1 : a_c2, a_pm}};\n",
+        cnt = body(&[&cnt_m1]),
+    ));
     v.push_str(&siphash::pipeline_body(
         "h_", "s_key", "s_msg", "s_valid", true,
     ));
@@ -134,30 +164,37 @@ pub fn cookie_verilog(t: usize) -> String {
     // side data: op(1) seq(32) ack-1(32) count[7:0](8) idx(2) tsval(32) tsecr[5:0](6) = 113
     v.push_str(&format!(
         "reg [112:0] cq [0:{d1}]; reg [{tw1}:0] tq [0:{d1}]; reg [3:0] cw, cr, to;\n\
+         /* verilator lint_off BLKSEQ */\n\
          always @(posedge clock) begin\n\
          \x20 if (rst) cw <= 4'd0;\n\
-         \x20 else if (in_valid) begin\n\
-         \x20   cq[cw] <= {{op_check, seq_in, ack - 32'd1, count[7:0], idx_in, tsval_in, ts_opts}};\n\
+         \x20 else if (in_valid) begin\n{side}\
+         \x20   cq[cw] <= {{op_check, op_check ? seq_m1 : seq, ack_m1, count[7:0], idx_in,\n\
+         \x20     ts_back ? ts_m1 : ts_hi, ts_low, ts_opts}};\n\
          \x20   tq[cw] <= tag_in; cw <= cw + 4'd1;\n\
          \x20 end\n\
          end\n\
+         /* verilator lint_on BLKSEQ */\n\
          wire [31:0] hh32 = h_st_{s}[31:0] ^ h_st_{s}[95:64] ^ h_st_{s}[159:128] ^ h_st_{s}[223:192];\n\
          wire c0 = h_v_{s} && hid_{s} == 2'd0;\n\
          wire c1 = h_v_{s} && hid_{s} == 2'd1;\n\
          wire c2 = h_v_{s} && hid_{s} == 2'd2;\n\
          wire [112:0] c_head = cq[cr];\n\
+         wire [31:0] c_seq = c_head[111:80];\n\
          reg [80:0] xr; reg c3;\n\
          wire x_check = xr[80];\n\
          wire [31:0] x_cookie = xr[79:48];\n\
+         wire [31:0] x_cookie_n = ~x_cookie;\n\
          wire [7:0] x_count = xr[47:40];\n\
          wire [1:0] x_idx = xr[39:38];\n\
          wire [31:0] x_tsval = xr[37:6];\n\
          wire [5:0] x_tsecr = xr[5:0];\n\
          reg [31:0] h0s, c_c, isn1, isn2; reg [23:0] h1r, h1i, d1, d2; reg [7:0] diff;\n\
+         wire [31:0] h1i32 = {{8'd0, h1i}};\n\
          wire [23:0] x_d = (diff == 8'd0) ? d1 : d2;\n\
          wire x_ok = (diff < 8'd2) && (x_d < 24'd4);\n\
          wire [1:0] x_mi = x_check ? x_d[1:0] : x_idx;\n\
          wire [15:0] x_mss = (x_mi == 2'd0) ? 16'd536 : (x_mi == 2'd1) ? 16'd1300 : (x_mi == 2'd2) ? 16'd1440 : 16'd1460;\n\
+         /* verilator lint_off BLKSEQ */\n\
          always @(posedge clock) begin\n\
          \x20 if (rst) begin cr <= 4'd0; c3 <= 1'b0; out_valid <= 1'b0; to <= 4'd0; end\n\
          \x20 else begin\n\
@@ -166,16 +203,18 @@ pub fn cookie_verilog(t: usize) -> String {
          \x20   if (out_valid) to <= to + 4'd1;\n\
          \x20 end\n\
          \x20 // c0: hash0 + seq (seq - 1 for a check)\n\
-         \x20 if (c0) begin xr <= {{c_head[112], c_head[79:0]}}; h0s <= hh32 + c_head[111:80]; end\n\
+         \x20 if (c0) begin\n{c0b}\
+         \x20   xr <= {{c_head[112], c_head[79:0]}}; h0s <= h0_add;\n\
+         \x20 end\n\
          \x20 // c1: cookie - (hash0 + seq - 1); the ISN's hash0 + seq + (count << 24)\n\
-         \x20 if (c1) begin\n\
+         \x20 if (c1) begin\n{c1b}\
          \x20   h1r <= hh32[23:0]; h1i <= hh32[23:0] + {{22'd0, x_idx}};\n\
-         \x20   c_c <= x_cookie - h0s; isn1 <= h0s + {{x_count, 24'd0}};\n\
+         \x20   c_c <= ~cc_n; isn1 <= h0s + {{x_count, 24'd0}};\n\
          \x20 end\n\
          \x20 // c2: the low 24 bits against hash1 and hash1'; the ISN\n\
-         \x20 if (c2) begin\n\
+         \x20 if (c2) begin\n{c2b}\
          \x20   d1 <= c_c[23:0] - h1r; d2 <= c_c[23:0] - hh32[23:0];\n\
-         \x20   diff <= x_count - c_c[31:24]; isn2 <= isn1 + {{8'd0, h1i}};\n\
+         \x20   diff <= x_count - c_c[31:24]; isn2 <= isn_add;\n\
          \x20 end\n\
          \x20 if (c3) begin\n\
          \x20   out_check <= x_check;\n\
@@ -188,9 +227,14 @@ pub fn cookie_verilog(t: usize) -> String {
          \x20   ts_ecn <= x_check & x_tsecr[5];\n\
          \x20 end\n\
          end\n\
+         /* verilator lint_on BLKSEQ */\n\
          always @(*) tag_out = tq[to];\n",
         d1 = SIDE_DEPTH - 1,
         tw1 = tw - 1,
+        side = body(&[&seq_m1, &ack_m1, &ts_m1]),
+        c0b = body(&[&h0_add]),
+        c1b = body(&[&cc_n]),
+        c2b = body(&[&isn_add]),
     ));
     v
 }
