@@ -8,8 +8,9 @@
 //! once with carry-in 1 (`{x, 1} + {y, 1}`, whose bits `chunk:1` are
 //! `x + y + 1`), and the carries between pieces pick one sum each: a
 //! 64-bit add in 16-bit pieces is a LUT and four CARRY4 (five for the
-//! carry-in-1 sums) in parallel, then the pick, about 8 levels instead of
-//! 17 and 64 more LUTs. The statements are blocking assignments to
+//! carry-in-1 sums) in parallel, then each piece's carry-in as one flat
+//! function of the pieces' carries below (a LUT for up to four pieces)
+//! and the pick, about 8 levels instead of 17 and 64 more LUTs. The statements are blocking assignments to
 //! temporaries, meant for the inside of a clocked block's enable (so
 //! Verilator evaluates them only when the stage loads); the sum is the
 //! temporary named `name`.
@@ -86,15 +87,20 @@ pub fn carry_select(name: &str, x: &str, y: &str, width: usize, chunk: usize) ->
         };
         writeln!(b, "{name}_z{k} = {zx} + {zy};").unwrap();
         writeln!(b, "{name}_o{k} = {ox} + {oy};").unwrap();
-        // carry into piece k: out of piece k - 1 under its own carry-in
+        // carry into piece k, flat (one LUT for up to 3 pieces below):
+        // some piece j below generates a carry with carry-in 0 and every
+        // piece between propagates one with carry-in 1
+        let terms: Vec<String> = (0..k)
+            .map(|j| {
+                let mut t = vec![format!("{name}_z{j}[{chunk}]")];
+                t.extend((j + 1..k).map(|i| format!("{name}_o{i}[{}]", chunk + 1)));
+                t.join(" & ")
+            })
+            .collect();
         let cin = if k == 1 {
-            format!("{name}_z0[{chunk}]")
+            terms[0].clone()
         } else {
-            let j = k - 1;
-            format!(
-                "({name}_k{j} ? {name}_o{j}[{}] : {name}_z{j}[{chunk}])",
-                chunk + 1
-            )
+            format!("({})", terms.join(" | "))
         };
         writeln!(b, "{name}_k{k} = {cin};").unwrap();
         pieces.push(format!(
@@ -129,7 +135,10 @@ mod tests {
         assert!(c
             .body
             .contains("s_o1 = {1'b0, a[31:16], 1'b1} + {1'b0, b[31:16], 1'b1};"));
-        assert!(c.body.contains("s_k2 = (s_k1 ? s_o1[17] : s_z1[16]);"));
+        assert!(c.body.contains("s_k2 = (s_z0[16] & s_o1[17] | s_z1[16]);"));
+        assert!(c
+            .body
+            .contains("s_k3 = (s_z0[16] & s_o1[17] & s_o2[17] | s_z1[16] & s_o2[17] | s_z2[16]);"));
         assert!(c.body.contains(
             "s = {(s_k3 ? s_o3[16:1] : s_z3[15:0]), (s_k2 ? s_o2[16:1] : s_z2[15:0]), (s_k1 ? s_o1[16:1] : s_z1[15:0]), s_z0[15:0]};"
         ));

@@ -285,10 +285,15 @@ pub fn builder_verilog(gd: usize, hd: usize) -> String {
          reg [16:0] a1, a2, a3, a4, a5, a6, a7, a8, a9, b_tl;\n\
          reg [17:0] b1, b2, b3, b4; reg [15:0] b_th, b_tlo;\n\
          reg [18:0] c1, c2, ipc; reg [16:0] c3; reg [31:0] b_tack;\n\
-         reg [19:0] d1; reg [16:0] d2, ipy;\n\
+         reg [19:0] d1; reg [17:0] d2; reg [16:0] ipy; reg [3:0] a_w;\n\
          reg [20:0] e; reg [15:0] b_ipck;\n\
-         reg [16:0] y;\n\
-         wire [15:0] b_tcpck = ~(y[15:0] + {15'd0, y[16]});\n\
+         // the TCP sum folded in one clock: both end-around sums, picked by the carry\n\
+         // (y1's bit 0 is the carry in; its bit 17 is never set)\n\
+         reg [15:0] b_tcpck; reg [16:0] y0;\n\
+         /* verilator lint_off UNUSEDSIGNAL */\n\
+         reg [17:0] y1;\n\
+         /* verilator lint_on UNUSEDSIGNAL */\n\
+         /* verilator lint_off BLKSEQ */\n\
          always @(posedge clock) begin\n\
          \x20 if (rst) bt <= 6'd0; else bt <= {bt[5:1], ck_out_valid};\n\
          \x20 if (ck_out_valid) begin\n\
@@ -300,7 +305,7 @@ pub fn builder_verilog(gd: usize, hd: usize) -> String {
          \x20   a5 <= bk_ts ? {1'b0, ck_tsval[31:16]} + {1'b0, ck_tsval[15:0]} : 17'd0;\n\
          \x20   a6 <= bk_ts ? {1'b0, b_tsval[31:16]} + {1'b0, b_tsval[15:0]} : 17'd0;\n\
          \x20   a7 <= bk_syn ? {1'b0, our_window} + {1'b0, our_mss} : 17'd0;\n\
-         \x20   a8 <= {1'b0, kt_tcp(bk_i)} + {13'd0, (bk_ts && b_ws_seen) ? our_wscale : 4'd0};\n\
+         \x20   a8 <= {1'b0, kt_tcp(bk_i)}; a_w <= (bk_ts && b_ws_seen) ? our_wscale : 4'd0;\n\
          \x20   a9 <= {1'b0, kt_ip(bk_i)} + {1'b0, ttl, 8'd6};\n\
          \x20   b_tl <= bk_tl[17:1]; b_seqh <= b_seq[31:16];\n\
          \x20 end\n\
@@ -314,10 +319,15 @@ pub fn builder_verilog(gd: usize, hd: usize) -> String {
          \x20   c3 <= {1'b0, b_th} + {1'b0, b_tlo}; ipc <= {1'b0, b1} + {2'd0, a9};\n\
          \x20   b_tack <= {b_th, b_tlo};\n\
          \x20 end\n\
-         \x20 if (bt[3]) begin d1 <= {1'b0, c1} + {1'b0, c2}; d2 <= c3; ipy <= {1'b0, ipc[15:0]} + {14'd0, ipc[18:16]}; end\n\
-         \x20 if (bt[4]) begin e <= {1'b0, d1} + {4'd0, d2}; b_ipck <= ~(ipy[15:0] + {15'd0, ipy[16]}); end\n\
-         \x20 if (bt[5]) y <= {1'b0, e[15:0]} + {12'd0, e[20:16]};\n\
-         end\n",
+         \x20 if (bt[3]) begin d1 <= {1'b0, c1} + {1'b0, c2}; d2 <= {1'b0, c3} + {14'd0, a_w}; ipy <= {1'b0, ipc[15:0]} + {14'd0, ipc[18:16]}; end\n\
+         \x20 if (bt[4]) begin e <= {1'b0, d1} + {3'd0, d2}; b_ipck <= ~(ipy[15:0] + {15'd0, ipy[16]}); end\n\
+         \x20 if (bt[5]) begin\n\
+         \x20   y0 = {1'b0, e[15:0]} + {12'd0, e[20:16]};\n\
+         \x20   y1 = {1'b0, e[15:0], 1'b1} + {12'd0, e[20:16], 1'b1};\n\
+         \x20   b_tcpck <= ~(y0[16] ? y1[16:1] : y0[15:0]);\n\
+         \x20 end\n\
+         end\n\
+         /* verilator lint_on BLKSEQ */\n",
     );
     let gdep = 1 << gd;
     let hdep = 1 << hd;

@@ -70,40 +70,61 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
     );
     // the checksums, summed as the beats arrive: per beat the IPv4 header
     // words (bytes 14..33) and the TCP words (the addresses at bytes
-    // 26..33, then the segment up to the IPv4 total length: `c_left` bytes
-    // from this beat's first) go through two pair-sum stages into 24-bit
-    // accumulators, which hold a frame's sums 3 clocks after its closing
-    // beat (the clock after its parse)
-    let tcp_inc = |k: usize| {
-        let first = if k < 2 { " && cbeats != 4'd3" } else { "" };
-        format!("(t_tcpb && c_left > 8'd{k}{first})")
-    };
+    // 26..33, then the segment up to the IPv4 total length) go through
+    // two pair-sum stages into 24-bit accumulators, which hold a frame's
+    // sums 3 clocks after its closing beat (the clock after its parse).
+    // The byte masks are registered one beat ahead: `c_left` is the count
+    // of TCP bytes from this beat's first, `m_t` (bytes) and `m_i` (words)
+    // say what this beat adds
     let mut tw = Vec::new();
     let mut iw = Vec::new();
+    let mut masks = String::new();
     for i in 0..4 {
         let (hi, lo) = (
             format!("t_tdata[{}:{}]", 16 * i + 7, 16 * i),
             format!("t_tdata[{}:{}]", 16 * i + 15, 16 * i + 8),
         );
         tw.push(format!(
-            "{{{} ? {hi} : 8'd0, {} ? {lo} : 8'd0}}",
-            tcp_inc(2 * i),
-            tcp_inc(2 * i + 1)
+            "{{m_t[{}] ? {hi} : 8'd0, m_t[{}] ? {lo} : 8'd0}}",
+            2 * i,
+            2 * i + 1
         ));
-        let ipm = match i {
-            0 => "cbeats == 4'd2 || cbeats == 4'd3 || cbeats == 4'd4",
-            3 => "cbeats == 4'd1 || cbeats == 4'd2 || cbeats == 4'd3",
-            _ => "cbeats == 4'd2 || cbeats == 4'd3",
+        iw.push(format!("(m_i[{i}] ? {{{hi}, {lo}}} : 16'd0)"));
+        // IPv4 word i is in beats 2 and 3, and word 3 of beat 1, word 0 of beat 4
+        let now = match i {
+            0 => "cbeats == 4'd1 || cbeats == 4'd2 || cbeats == 4'd3",
+            3 => "cbeats == 4'd0 || cbeats == 4'd1 || cbeats == 4'd2",
+            _ => "cbeats == 4'd1 || cbeats == 4'd2",
         };
-        iw.push(format!("(({ipm}) ? {{{hi}, {lo}}} : 16'd0)"));
+        masks.push_str(&format!("\x20   m_i[{i}] <= !t_tlast && ({now});\n"));
+    }
+    for k in 0..8 {
+        // beat 3 from the total length (its bytes 0..1 are not TCP's), later
+        // beats from `c_left`, 8 fewer each
+        let b3 = if k >= 2 {
+            format!(
+                "(cbeats == 4'd2 && (t_tdata[7:0] != 8'd0 || t_tdata[15:8] > 8'd{}))",
+                k + 10
+            )
+        } else {
+            "1'b0".to_string()
+        };
+        masks.push_str(&format!(
+            "\x20   m_t[{k}] <= !t_tlast && ({b3} || (cbeats >= 4'd3 && cbeats < 4'd11 && c_left > 8'd{}));\n",
+            k + 8
+        ));
     }
     v.push_str(&format!(
-        "reg [7:0] c_left;\n\
-         wire t_tcpb = cbeats >= 4'd3 && cbeats < 4'd12;\n\
+        "reg [7:0] c_left; reg [7:0] m_t; reg [3:0] m_i;\n\
          reg s1_v, s1_first, s2_v, s2_first; reg [16:0] s1_t01, s1_t23, s1_i01, s1_i23; reg [17:0] s2_t, s2_i;\n\
          reg [23:0] cs_t, cs_i;\n\
          always @(posedge clock) begin\n\
-         \x20 if (rst) begin s1_v <= 1'b0; s2_v <= 1'b0; end else begin s1_v <= t_fire; s2_v <= s1_v; end\n\
+         \x20 if (rst) begin s1_v <= 1'b0; s2_v <= 1'b0; m_t <= 8'd0; m_i <= 4'd0; end\n\
+         \x20 else begin\n\
+         \x20   s1_v <= t_fire; s2_v <= s1_v;\n\
+         \x20   if (t_fire) begin\n{masks}\
+         \x20   end\n\
+         \x20 end\n\
          \x20 if (t_fire) begin\n\
          \x20   // the total length is bytes 16..17 (beat 2); 14 + it - 24 bytes remain at beat 3\n\
          \x20   if (cbeats == 4'd2) c_left <= (t_tdata[7:0] != 8'd0) ? 8'd200 : (t_tdata[15:8] < 8'd10) ? 8'd0 : t_tdata[15:8] - 8'd10;\n\
@@ -136,22 +157,21 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
     v.push_str(&format!(
         "wire [15:0] j_totlen = {tl};\n\
          wire [6:0] j_hl20 = {{1'b0, {doff}, 2'd0}} + 7'd20;\n\
-         wire j_lenok = {doff} >= 4'd5 && j_totlen >= {{9'd0, j_hl20}};\n\
          wire j_ip = !pend_bad && !pend_big && {et} == 16'h0800 && {vi} == 8'h45 && {pr} == 8'd6;\n\
-         wire j_tlok = j_totlen[15:8] == 8'd0 && j_totlen[7:0] >= 8'd40 && {{1'b0, j_totlen[7:0]}} + 9'd18 <= {{1'b0, pend_len}};\n\
-         reg p2_valid; reg p2_cand; reg p2_base; reg p2_syn; reg p2_ack1; reg p2_nopay; reg p2_hit; reg [15:0] p2_totlen; reg [3:0] p2_doff; reg [1:0] p2_cwe; reg [5:0] p2_olen;\n\
+         reg p2_valid; reg p2_cand; reg p2_base; reg [7:0] p2_len; reg [6:0] p2_hl20; reg p2_syn; reg p2_ack1; reg p2_nopay; reg p2_hit; reg [15:0] p2_totlen; reg [3:0] p2_doff; reg [1:0] p2_cwe; reg [5:0] p2_olen;\n\
          reg [31:0] p2_src, p2_dst, p2_seq, p2_ack; reg [15:0] p2_sport, p2_dport, p2_win;\n\
          reg [47:0] p2_smac, p2_dmac;\n\
          always @(posedge clock) begin\n\
          \x20 if (rst) p2_valid <= 1'b0; else p2_valid <= pend;\n\
          \x20 if (pend) begin\n\
-         \x20 p2_base <= j_ip && j_tlok && j_lenok && ({fr} & 16'h3fff) == 16'd0;\n\
+         \x20 // the lengths are checked in the next clock (q1_base)\n\
+         \x20 p2_base <= j_ip && {doff} >= 4'd5 && ({fr} & 16'h3fff) == 16'd0; p2_len <= pend_len; p2_hl20 <= j_hl20;\n\
          \x20 p2_olen <= ({doff} >= 4'd5) ? {{{doff}, 2'd0}} - 6'd20 : 6'd0;\n\
          \x20 p2_syn <= ({fl} & 8'h17) == 8'h02; p2_ack1 <= ({fl} & 8'h17) == 8'h10;\n\
          \x20 p2_nopay <= j_totlen == {{9'd0, j_hl20}};\n\
          \x20 // a frame the walker may need (every frame of a class to answer is\n\
          \x20 // one, and each has at least 58 bytes, so 8 beats)\n\
-         \x20 p2_cand <= j_ip && j_tlok && (({fl} & 8'h17) == 8'h02 || ({fl} & 8'h17) == 8'h10);\n\
+         \x20 p2_cand <= j_ip && pend_len >= 8'd58 && (({fl} & 8'h17) == 8'h02 || ({fl} & 8'h17) == 8'h10);\n\
          \x20 p2_totlen <= j_totlen; p2_doff <= {doff}; p2_cwe <= {w}[383:382];\n\
          \x20 p2_src <= {src}; p2_dst <= {dst}; p2_sport <= {sp}; p2_dport <= {dp};\n\
          \x20 p2_seq <= {seq}; p2_ack <= {ack}; p2_win <= {win};\n\
@@ -212,7 +232,10 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
          // class: 0 pass, 1 SYN to a listened port, 2 SYN to a closed port (RST), 3 ACK to a listened port\n\
          reg [1:0] cl_class;\n\
          always @(posedge clock) begin\n\
-         \x20 q1_base <= en && p2_base; q1_sh <= p2_syn && p2_hit; q1_sc <= p2_syn && rst_closed; q1_ah <= p2_ack1 && p2_nopay && p2_hit;\n\
+         \x20 // the IPv4 total length fits the frame (with the Ethernet header and FCS) and the TCP header fits it\n\
+         \x20 q1_base <= en && p2_base && p2_totlen[15:8] == 8'd0 && p2_totlen[7:0] >= 8'd40 && {1'b0, p2_totlen[7:0]} + 9'd18 <= {1'b0, p2_len}\n\
+         \x20   && p2_totlen[7:0] >= {1'b0, p2_hl20};\n\
+         \x20 q1_sh <= p2_syn && p2_hit; q1_sc <= p2_syn && rst_closed; q1_ah <= p2_ack1 && p2_nopay && p2_hit;\n\
          \x20 // the pseudo header's protocol (6) and TCP length (total - 20)\n\
          \x20 q1_pseudo <= p2_totlen - 16'd14;\n\
          \x20 {q2_base, q2_sh, q2_sc, q2_ah} <= {q1_base, q1_sh, q1_sc, q1_ah};\n\
