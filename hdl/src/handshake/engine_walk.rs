@@ -71,6 +71,8 @@ pub fn walk_verilog() -> String {
          reg [280:0] cfq [0:15]; reg [3:0] cf_wp, cf_rp; reg x_pop;\n\
          wire [280:0] cf_head = cfq[cf_rp]; reg [5:0] wk_len;\n\
          reg [5:0] wk_p, wk_pmss, wk_pws, wk_pts; reg wk_done, wk_smss, wk_sws, wk_sack, wk_sts;\n\
+         // positions 41..63 (where a pointer past a stop may land): stop, next 40\n\
+         wire [383:0] w2_nx = {{{{23{{6'd{n}}}}}, w2_next}}; wire [63:0] w2_st = {{{{23{{1'b1}}}}, w2_stop}};\n\
          wire wk_fin = wk_busy && wk_n == 3'd7;\n\
          wire wk_go = p2_valid && p2_cand && (!wk_busy || wk_fin);\n\
          always @(posedge clock) begin\n\
@@ -159,14 +161,18 @@ pub fn walk_verilog() -> String {
     v.push_str(&format!("    w2_stop[{n}] <= 1'b1;\n  end\n"));
     // the hops (clocks 1..6 of the walker)
     v.push_str(
-        "  if (wk_busy && wk_n != 3'd0 && !wk_fin && !wk_done) begin\n\
-         \x20   if (w2_stop[wk_p]) wk_done <= 1'b1;\n\
-         \x20   else begin\n\
-         \x20     if (w2_mss[wk_p]) begin wk_pmss <= wk_p; wk_smss <= 1'b1; end\n\
-         \x20     if (w2_ws[wk_p]) begin wk_pws <= wk_p; wk_sws <= 1'b1; end\n\
-         \x20     if (w2_sack[wk_p]) wk_sack <= 1'b1;\n\
-         \x20     if (w2_ts[wk_p]) begin wk_pts <= wk_p; wk_sts <= 1'b1; end\n\
-         \x20     wk_p <= w2_next[6 * wk_p +: 6];\n\
+        "  if (wk_busy && wk_n != 3'd0 && !wk_fin) begin\n\
+         \x20   // the pointer moves on every hop (after a stop it runs into the\n\
+         \x20   // padding, which stops), so its only enable is the step count\n\
+         \x20   wk_p <= w2_nx[6 * wk_p +: 6];\n\
+         \x20   if (!wk_done) begin\n\
+         \x20     if (w2_st[wk_p]) wk_done <= 1'b1;\n\
+         \x20     else begin\n\
+         \x20       if (w2_mss[wk_p]) begin wk_pmss <= wk_p; wk_smss <= 1'b1; end\n\
+         \x20       if (w2_ws[wk_p]) begin wk_pws <= wk_p; wk_sws <= 1'b1; end\n\
+         \x20       if (w2_sack[wk_p]) wk_sack <= 1'b1;\n\
+         \x20       if (w2_ts[wk_p]) begin wk_pts <= wk_p; wk_sts <= 1'b1; end\n\
+         \x20     end\n\
          \x20   end\n\
          \x20 end\n\
          end\n",
@@ -175,7 +181,7 @@ pub fn walk_verilog() -> String {
     // the recorded positions (first byte most significant), inside the
     // `wk_fin` branch so a simulator reads them once a walk
     v.push_str(
-        "wire wk_more = !wk_done && !w2_stop[wk_p];\n\
+        "wire wk_more = !wk_done && !w2_st[wk_p];\n\
          reg [8:0] dq; reg [1:0] x_class; reg [87:0] x_s;\n\
          always @(posedge clock) begin\n\
          \x20 if (wk_fin) begin\n\
