@@ -17,6 +17,7 @@
 //! (`build_frame`) called only in the clock a frame is queued, so
 //! Verilator evaluates it once per generated frame.
 
+use crate::common::add_select::carry_select;
 use crate::handshake::engine::RECORD_BITS;
 
 /// Tag layout (350 bits, from the engine's decision stage): class(2)
@@ -331,6 +332,17 @@ pub fn builder_verilog(gd: usize, hd: usize) -> String {
     );
     let gdep = 1 << gd;
     let hdep = 1 << hd;
+    // the handoff record's client ISN (seq - 1) and our ISN (ack - 1), in
+    // carry-select pieces (temporaries assigned inside the push's enable)
+    let seq1 = carry_select("o_seq1", "o_seq", "ck_ones32", 32, 16);
+    let ack1 = carry_select("o_ack1", "o_ack", "ck_ones32", 32, 16);
+    v.push_str(&seq1.decl);
+    v.push_str(&ack1.decl);
+    let minus1: String = [&seq1, &ack1]
+        .iter()
+        .flat_map(|c| c.body.lines())
+        .map(|l| format!("         {l}\n"))
+        .collect();
     v.push_str(&format!(
         "reg [646:0] gm [0:{gm}]; reg [{gd}:0] gwp, grp; reg [3:0] gbeat;\n\
          wire g_empty = gwp == grp;\n\
@@ -353,6 +365,7 @@ pub fn builder_verilog(gd: usize, hd: usize) -> String {
          wire o_ackv = ck_out_valid && ck_out_check;\n\
          wire b_genv = bt[6] && (b_class == 2'd1 || b_class == 2'd2);\n\
          wire [3:0] o_sndws = (o_ts && ck_ts_wscale != 4'hf) ? ck_ts_wscale : 4'hf;\n\
+         /* verilator lint_off BLKSEQ */\n\
          always @(posedge clock) begin\n\
          \x20 ev <= 8'd0;\n\
          \x20 if (rst) begin gwp <= 0; grp <= 0; gbeat <= 4'd0; hwp <= 0; hrp <= 0; b_tb <= 4'd0; end\n\
@@ -367,9 +380,9 @@ pub fn builder_verilog(gd: usize, hd: usize) -> String {
          \x20   end\n\
          \x20   if (o_ackv) begin\n\
          \x20     if (ck_ok) begin ev[3] <= 1'b1;\n\
-         \x20       if (!h_full) begin\n\
+         \x20       if (!h_full) begin\n{minus1}\
          \x20         hm[hwp[{hd1}:0]] <= {{20'd0, (o_sndws != 4'hf) ? our_wscale : 4'd0, o_sndws, 1'b0, o_ts & ck_ts_ecn, o_ts & ck_ts_sack, o_ts,\n\
-         \x20           o_ts ? o_tsecr : 32'd0, o_ts ? o_tsval : 32'd0, ck_mss_out, o_win, o_seq - 32'd1, o_ack - 32'd1,\n\
+         \x20           o_ts ? o_tsecr : 32'd0, o_ts ? o_tsval : 32'd0, ck_mss_out, o_win, o_seq1, o_ack1,\n\
          \x20           o_sport, o_dport, o_dst, o_src}};\n\
          \x20         hwp <= hwp + 1'b1; ev[5] <= 1'b1;\n\
          \x20       end else ev[6] <= 1'b1;\n\
@@ -380,7 +393,8 @@ pub fn builder_verilog(gd: usize, hd: usize) -> String {
          \x20     if (g_axis$tlast) begin gbeat <= 4'd0; grp <= grp + 1'b1; end else gbeat <= gbeat + 4'd1;\n\
          \x20   end\n\
          \x20   if (h_pop && !h_empty) hrp <= hrp + 1'b1;\n\
-         \x20 end\nend\n",
+         \x20 end\nend\n\
+         /* verilator lint_on BLKSEQ */\n",
         gm = gdep - 1,
         gd1 = gd - 1,
         hm = hdep - 1,

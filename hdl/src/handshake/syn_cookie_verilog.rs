@@ -191,7 +191,8 @@ pub fn cookie_verilog(t: usize) -> String {
          reg [31:0] h0s, c_c, isn1, isn2; reg [23:0] h1r, h1i, d1, d2; reg [7:0] diff;\n\
          wire [31:0] h1i32 = {{8'd0, h1i}};\n\
          wire [23:0] x_d = (diff == 8'd0) ? d1 : d2;\n\
-         wire x_ok = (diff < 8'd2) && (x_d < 24'd4);\n\
+         // (zero tests rather than compares, which map to carry chains)\n\
+         wire x_ok = diff[7:1] == 7'd0 && x_d[23:2] == 22'd0;\n\
          wire [1:0] x_mi = x_check ? x_d[1:0] : x_idx;\n\
          wire [15:0] x_mss = (x_mi == 2'd0) ? 16'd536 : (x_mi == 2'd1) ? 16'd1300 : (x_mi == 2'd2) ? 16'd1440 : 16'd1460;\n\
          /* verilator lint_off BLKSEQ */\n\
