@@ -63,6 +63,21 @@ fn byte(v: &str, j: usize) -> String {
 /// tsval, tsecr}), `d_valid` and `d_consume`.
 pub fn walk_verilog() -> String {
     let n = OPT_BYTES;
+    let mut planes = String::new();
+    // the next positions as six bit planes (bit k of every position's
+    // next, padded with 40's), so a hop is six 64:1 picks by `wk_p` with
+    // no index arithmetic (`6 * wk_p` became a multiplier on ECP5)
+    for k in 0..6 {
+        let bits: Vec<String> = (0..=n)
+            .rev()
+            .map(|j| format!("w2_next[{}]", 6 * j + k))
+            .collect();
+        planes.push_str(&format!(
+            "wire [63:0] w2_nx{k} = {{{{23{{1'b{}}}}}, {}}};\n",
+            (n >> k) & 1,
+            bits.join(", ")
+        ));
+    }
     let mut v = format!(
         "// option walk: w1 with every parsed frame, w2 and {MAX_HOPS} hops in the walker\n\
          reg [{e1}:0] w1_end; reg [{s}:0] w1_nops;\n\
@@ -72,7 +87,8 @@ pub fn walk_verilog() -> String {
          wire [280:0] cf_head = cfq[cf_rp]; reg [5:0] wk_len;\n\
          reg [5:0] wk_p, wk_pmss, wk_pws, wk_pts; reg wk_done, wk_smss, wk_sws, wk_sack, wk_sts;\n\
          // positions 41..63 (where a pointer past a stop may land): stop, next 40\n\
-         wire [383:0] w2_nx = {{{{23{{6'd{n}}}}}, w2_next}}; wire [63:0] w2_st = {{{{23{{1'b1}}}}, w2_stop}};\n\
+         wire [63:0] w2_st = {{{{23{{1'b1}}}}, w2_stop}};\n\
+         {planes}\
          wire wk_fin = wk_busy && wk_n == 3'd7;\n\
          wire wk_go = p2_valid && p2_cand && (!wk_busy || wk_fin);\n\
          always @(posedge clock) begin\n\
@@ -164,7 +180,7 @@ pub fn walk_verilog() -> String {
         "  if (wk_busy && wk_n != 3'd0 && !wk_fin) begin\n\
          \x20   // the pointer moves on every hop (after a stop it runs into the\n\
          \x20   // padding, which stops), so its only enable is the step count\n\
-         \x20   wk_p <= w2_nx[6 * wk_p +: 6];\n\
+         \x20   wk_p <= {w2_nx5[wk_p], w2_nx4[wk_p], w2_nx3[wk_p], w2_nx2[wk_p], w2_nx1[wk_p], w2_nx0[wk_p]};\n\
          \x20   if (!wk_done) begin\n\
          \x20     if (w2_st[wk_p]) wk_done <= 1'b1;\n\
          \x20     else begin\n\
