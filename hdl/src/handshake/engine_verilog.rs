@@ -158,7 +158,7 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
         "wire [15:0] j_totlen = {tl};\n\
          wire [6:0] j_hl20 = {{1'b0, {doff}, 2'd0}} + 7'd20;\n\
          wire j_ip = !pend_bad && !pend_big && {et} == 16'h0800 && {vi} == 8'h45 && {pr} == 8'd6;\n\
-         reg p2_valid; reg p2_cand; reg p2_base; reg [7:0] p2_len; reg [6:0] p2_hl20; reg p2_syn; reg p2_ack1; reg p2_nopay; reg p2_hit; reg [15:0] p2_totlen; reg [3:0] p2_doff; reg [1:0] p2_cwe; reg [5:0] p2_olen;\n\
+         reg p2_valid; reg p2_cand; reg p2_base; reg [7:0] p2_len; reg [6:0] p2_hl20; reg p2_syn; reg p2_ack1; reg p2_nopay; reg [15:0] p2_totlen; reg [3:0] p2_doff; reg [1:0] p2_cwe; reg [5:0] p2_olen;\n\
          reg [31:0] p2_src, p2_dst, p2_seq, p2_ack; reg [15:0] p2_sport, p2_dport, p2_win;\n\
          reg [47:0] p2_smac, p2_dmac;\n\
          always @(posedge clock) begin\n\
@@ -194,32 +194,35 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
         dmac = be(w, 0, 6),
         smac = be(w, 6, 6),
     ));
-    // the listen table is matched in the parse stage too (from the window:
-    // dport is bytes 36-37, the destination address bytes 30-33), so its
-    // 64 comparators work only in a `pend` clock
-    let mut hit = Vec::new();
-    for k in 0..l {
-        let base = 64 * k;
-        hit.push(format!(
-            "(listen[{vb}] && listen[{pe}:{pb}] == {dp} && (listen[{ae}:{ab}] == 32'd0 || listen[{ae}:{ab}] == {dst}))",
-            vb = base + 48,
-            pe = base + 47,
-            pb = base + 32,
-            ae = base + 31,
-            ab = base,
-            dp = be(w, 36, 2),
-            dst = be(w, 30, 4),
-        ));
-    }
-    v.push_str(&format!(
-        "  p2_hit <= {};\n",
-        if hit.is_empty() {
-            "1'b0".to_string()
+    // the listen table is matched in the clock after the parse, from its
+    // registers: one match bit per entry, ORed in the next clock (the
+    // 64 comparators on the window's bits were the ECP5 critical path)
+    let hit: Vec<String> = (0..l)
+        .map(|k| {
+            let base = 64 * k;
+            format!(
+                "    hv[{k}] <= listen[{vb}] && listen[{pe}:{pb}] == p2_dport && (listen[{ae}:{ab}] == 32'd0 || listen[{ae}:{ab}] == p2_dst);\n",
+                vb = base + 48,
+                pe = base + 47,
+                pb = base + 32,
+                ae = base + 31,
+                ab = base,
+            )
+        })
+        .collect();
+    let hv = l.max(1);
+    let hit_block = format!(
+        "reg [{}:0] hv;\nalways @(posedge clock) begin\n  if ({}) begin\n{}  end\nend\n",
+        hv - 1,
+        if l == 0 { "1'b0" } else { "p2_valid" },
+        if l == 0 {
+            "    hv <= 1'b0;\n".to_string()
         } else {
-            hit.join(" ||\n    ")
+            hit.concat()
         }
-    ));
+    );
     v.push_str("  end\nend\n");
+    v.push_str(&hit_block);
     // 3. classify, over four clocks after the parse (the checksums are
     // complete in the first): `q*` carry the parse's verdicts beside the
     // folded sums; a sum of 16-bit words folds to 0xffff exactly when
@@ -235,10 +238,11 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
          \x20 // the IPv4 total length fits the frame (with the Ethernet header and FCS) and the TCP header fits it\n\
          \x20 q1_base <= en && p2_base && p2_totlen[15:8] == 8'd0 && p2_totlen[7:0] >= 8'd40 && {1'b0, p2_totlen[7:0]} + 9'd18 <= {1'b0, p2_len}\n\
          \x20   && p2_totlen[7:0] >= {1'b0, p2_hl20};\n\
-         \x20 q1_sh <= p2_syn && p2_hit; q1_sc <= p2_syn && rst_closed; q1_ah <= p2_ack1 && p2_nopay && p2_hit;\n\
+         \x20 // q1_sh/q1_ah: SYN / pure ACK, until the listen match (hv) is known\n\
+         \x20 q1_sh <= p2_syn; q1_sc <= p2_syn && rst_closed; q1_ah <= p2_ack1 && p2_nopay;\n\
          \x20 // the pseudo header's protocol (6) and TCP length (total - 20)\n\
          \x20 q1_pseudo <= p2_totlen - 16'd14;\n\
-         \x20 {q2_base, q2_sh, q2_sc, q2_ah} <= {q1_base, q1_sh, q1_sc, q1_ah};\n\
+         \x20 {q2_base, q2_sc} <= {q1_base, q1_sc}; q2_sh <= q1_sh && |hv; q2_ah <= q1_ah && |hv;\n\
          \x20 r_t <= cs_t + {8'd0, q1_pseudo}; r_yi <= {1'b0, cs_i[15:0]} + {9'd0, cs_i[23:16]};\n\
          \x20 {q3_base, q3_sh, q3_sc, q3_ah} <= {q2_base, q2_sh, q2_sc, q2_ah};\n\
          \x20 r_yt <= {1'b0, r_t[15:0]} + {9'd0, r_t[23:16]}; r_oki <= r_yi == 17'h0ffff;\n\
