@@ -44,10 +44,7 @@ const TAG: [(&str, usize, usize); 17] = [
 ];
 
 /// The tag fields the frame assembly reads.
-const IN_ASM: [&str; 12] = [
-    "class", "cwr_ece", "src", "dst", "sport", "dport", "smac", "dmac", "ws_seen", "sack", "ts",
-    "tsval",
-];
+const IN_ASM: [&str; 7] = ["src", "dst", "sport", "dport", "smac", "dmac", "tsval"];
 /// The tag fields the checksum schedule reads.
 const IN_SUMS: [&str; 12] = [
     "class", "cwr_ece", "src", "dst", "seq", "sport", "dport", "payload", "ws_seen", "sack", "ts",
@@ -188,11 +185,11 @@ fn build_function() -> String {
          \x20 // the sequence and ACK numbers, window, payload length and TSecr are read elsewhere\n\
          \x20 /* verilator lint_off UNUSEDSIGNAL */\n  input [349:0] tg;\n  /* verilator lint_on UNUSEDSIGNAL */\n  input [31:0] isn_i;\n  input [31:0] tsv_i;\n\
          \x20 input [15:0] mss_i;\n  input [3:0] wsc_i;\n  input [15:0] win_i;\n  input [7:0] ttl_i;\n\
-         \x20 input [31:0] tack_i;\n  input [15:0] ipck_i;\n  input [15:0] tcpck_i;\n",
+         \x20 input [31:0] tack_i;\n  input [15:0] ipck_i;\n  input [15:0] tcpck_i;\n  input [4:0] kind_i;\n",
     );
     v.push_str(&fields("tg", "f_", true, &IN_ASM));
     v.push_str(
-        "  reg f_syn, f_ece; reg [7:0] f_optlen, f_doffb, f_tflags; reg [15:0] f_totlen, f_twin;\n\
+        "  reg f_syn, f_ts, f_ws, f_sack, f_ece; reg [7:0] f_doffb, f_tflags; reg [15:0] f_totlen, f_twin;\n\
          \x20 reg [31:0] f_tseq; reg [159:0] f_opts; reg [639:0] f_be, f_frame; reg [6:0] f_len; integer gi;\n\
          \x20 begin\n",
     );
@@ -208,16 +205,16 @@ fn build_function() -> String {
     // the low bits: group g is option bytes 4g..4g+3 (`Kind` sums the
     // constant ones)
     v.push_str(
-        "    f_syn = f_class == 2'd1;\n\
-         \x20   f_ece = f_syn && f_ts && f_cwr_ece == 2'b11;\n\
-         \x20   f_optlen = !f_syn ? 8'd0 : !f_ts ? 8'd4 : f_ws_seen ? 8'd20 : 8'd16;\n\
-         \x20   f_totlen = 16'd40 + {8'd0, f_optlen};\n\
-         \x20   f_doffb = {(4'd5 + f_optlen[5:2]), 4'd0};\n\
+        "    // the kind's bits (`Kind`), and its lengths as constants (no adders)\n\
+         \x20   f_syn = kind_i[4]; f_ts = kind_i[3]; f_ws = kind_i[2]; f_sack = kind_i[1]; f_ece = kind_i[0];\n\
+         \x20   f_totlen = !f_syn ? 16'd40 : !f_ts ? 16'd44 : f_ws ? 16'd60 : 16'd56;\n\
+         \x20   f_doffb = !f_syn ? 8'h50 : !f_ts ? 8'h60 : f_ws ? 8'ha0 : 8'h90;\n\
+         \x20   f_len = !f_syn ? 7'd60 : !f_ts ? 7'd60 : f_ws ? 7'd74 : 7'd70;\n\
          \x20   f_tflags = f_syn ? (f_ece ? 8'h52 : 8'h12) : 8'h14;\n\
          \x20   f_tseq = f_syn ? isn_i : 32'd0;\n\
          \x20   f_twin = f_syn ? win_i : 16'd0;\n\
          \x20   f_opts = !f_syn ? 160'd0 : {\n\
-         \x20     (f_ts && f_ws_seen) ? {8'd1, 8'd3, 8'd3, 4'd0, wsc_i} : 32'd0,\n\
+         \x20     f_ws ? {8'd1, 8'd3, 8'd3, 4'd0, wsc_i} : 32'd0,\n\
          \x20     f_ts ? f_tsval : 32'd0,\n\
          \x20     f_ts ? tsv_i : 32'd0,\n\
          \x20     f_ts ? (f_sack ? 32'h0402080a : 32'h0101080a) : 32'd0,\n\
@@ -258,7 +255,6 @@ fn build_function() -> String {
     v.push_str(&format!(
         "    f_be = {{{}}};\n\
          \x20   for (gi = 0; gi < 80; gi = gi + 1) f_frame[8*gi +: 8] = f_be[639 - 8*gi -: 8];\n\
-         \x20   f_len = (f_totlen[6:0] + 7'd14 < 7'd60) ? 7'd60 : f_totlen[6:0] + 7'd14;\n\
          \x20   build_frame = {{f_len, f_frame}};\n  end\nendfunction\n",
         frame.join(", ")
     ));
@@ -282,7 +278,7 @@ pub fn builder_verilog(gd: usize, hd: usize) -> String {
          /* verilator lint_off UNUSEDSIGNAL */\n\
          wire [17:0] bk_tl = {1'b0, b_seq[15:0], 1'b1} + {10'd0, bk_syn ? 7'd0 : b_payload, 1'b1};\n\
          /* verilator lint_on UNUSEDSIGNAL */\n\
-         reg [15:0] r_mss, r_win; reg [3:0] r_wsc; reg [7:0] r_ttl; reg [15:0] b_seqh;\n\
+         reg [15:0] r_mss, r_win; reg [3:0] r_wsc; reg [7:0] r_ttl; reg [4:0] r_kind; reg [15:0] b_seqh;\n\
          reg [16:0] a1, a2, a3, a4, a5, a6, a7, a8, a9, b_tl;\n\
          reg [17:0] b1, b2, b3, b4; reg [15:0] b_th, b_tlo;\n\
          reg [18:0] c1, c2, ipc; reg [16:0] c3; reg [31:0] b_tack;\n\
@@ -298,7 +294,7 @@ pub fn builder_verilog(gd: usize, hd: usize) -> String {
          always @(posedge clock) begin\n\
          \x20 if (rst) bt <= 6'd0; else bt <= {bt[5:1], ck_out_valid};\n\
          \x20 if (ck_out_valid) begin\n\
-         \x20   r_mss <= our_mss; r_win <= our_window; r_wsc <= our_wscale; r_ttl <= ttl;\n\
+         \x20   r_mss <= our_mss; r_win <= our_window; r_wsc <= our_wscale; r_ttl <= ttl; r_kind <= bk_i;\n\
          \x20   a1 <= {1'b0, b_src[31:16]} + {1'b0, b_src[15:0]};\n\
          \x20   a2 <= {1'b0, b_dst[31:16]} + {1'b0, b_dst[15:0]};\n\
          \x20   a3 <= {1'b0, b_dport} + {1'b0, b_sport};\n\
@@ -373,7 +369,7 @@ pub fn builder_verilog(gd: usize, hd: usize) -> String {
          \x20   if (bt[6]) b_tb <= b_tb + 4'd1;\n\
          \x20   if (b_genv) begin\n\
          \x20     if (!g_full) begin\n\
-         \x20       gm[gwp[{gd1}:0]] <= build_frame(b_tag, ck_isn, ck_tsval, r_mss, r_wsc, r_win, r_ttl, b_tack, b_ipck, b_tcpck);\n\
+         \x20       gm[gwp[{gd1}:0]] <= build_frame(b_tag, ck_isn, ck_tsval, r_mss, r_wsc, r_win, r_ttl, b_tack, b_ipck, b_tcpck, r_kind);\n\
          \x20       gwp <= gwp + 1'b1;\n\
          \x20     end else ev[7] <= 1'b1;\n\
          \x20     if (b_class == 2'd1) ev[1] <= !g_full; else ev[2] <= !g_full;\n\
