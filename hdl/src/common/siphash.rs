@@ -159,7 +159,9 @@ pub fn functions_verilog() -> String {
 /// One SipHash pipeline's registers and `always` block: key `k` and
 /// message `m` (128-bit signal names, not expressions: they are
 /// part-selected) sampled when `v` (a 1-bit signal) is high. A valid bit
-/// `{p}v_s` travels beside stage `s` (cleared by `rst`) and each stage's
+/// `{p}v_s` travels beside stage `s` (cleared by `rst`). The input stage
+/// loads every clock (an enable from `v` would fan out to 384 flip-flops:
+/// the handshake engine's ECP5 critical path); each later stage's
 /// registers load only when the stage before holds a valid hash: clock
 /// enables, so an idle pipeline holds still (in Verilator it costs one
 /// test per stage). Stage `s` holds the state words `v0..v3` in
@@ -211,7 +213,7 @@ pub fn pipeline_body(p: &str, k: &str, m: &str, v_in: &str, partial: bool) -> St
     }
     v.push_str("  end\n");
     v.push_str(&format!(
-        "  if ({v_in}) begin\n    {p}s0_0 <= 64'h{:016x} ^ {k}[63:0];\n    {p}s0_1 <= 64'h{:016x} ^ {k}[127:64];\n\
+        "  // the input stage loads every clock (an enable here fans out to\n  // 384 flip-flops; the valid bit says when it holds a hash)\n  begin\n    {p}s0_0 <= 64'h{:016x} ^ {k}[63:0];\n    {p}s0_1 <= 64'h{:016x} ^ {k}[127:64];\n\
          \x20   {p}s0_2 <= 64'h{:016x} ^ {k}[63:0];\n    {p}s0_3 <= 64'h{:016x} ^ {k}[127:64] ^ {m}[63:0];\n    {p}ms_0 <= {m};\n  end\n",
         IV[0], IV[1], IV[2], IV[3]
     ));
