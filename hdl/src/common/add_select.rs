@@ -121,6 +121,15 @@ pub fn carry_select(name: &str, x: &str, y: &str, width: usize, chunk: usize) ->
     c
 }
 
+/// The statements of several adds, each line prefixed by `indent`, for
+/// the inside of a clocked block's enable.
+pub fn statements(adds: &[&CarrySelect], indent: &str) -> String {
+    adds.iter()
+        .flat_map(|c| c.body.lines())
+        .map(|l| format!("{indent}{l}\n"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

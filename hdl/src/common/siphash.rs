@@ -25,7 +25,7 @@
 //! checked against the `siphasher` crate by this module's Icarus test and in
 //! Verilator through the handshake engine.
 
-use crate::common::add_select::carry_select;
+use crate::common::add_select::{carry_select, statements};
 use rust_hdl::prelude::*;
 use std::collections::VecDeque;
 
@@ -273,9 +273,7 @@ pub fn pipeline_body(p: &str, k: &str, m: &str, v_in: &str, partial: bool) -> St
             ]
         };
         v.push_str(&format!("  if ({p}v_{q}) begin\n"));
-        for l in add_a.body.lines().chain(add_b.body.lines()) {
-            v.push_str(&format!("    {l}\n"));
-        }
+        v.push_str(&statements(&[&add_a, &add_b], "    "));
         for (j, e) in n.iter().enumerate() {
             v.push_str(&format!("    {p}s{s}_{j} <= {e};\n"));
         }

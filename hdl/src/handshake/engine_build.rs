@@ -17,7 +17,7 @@
 //! (`build_frame`) called only in the clock a frame is queued, so
 //! Verilator evaluates it once per generated frame.
 
-use crate::common::add_select::carry_select;
+use crate::common::add_select::{carry_select, statements};
 use crate::handshake::engine::RECORD_BITS;
 
 /// Tag layout (350 bits, from the engine's decision stage): class(2)
@@ -97,17 +97,31 @@ impl Kind {
         40 + self.optlen()
     }
 
+    /// TCP data offset byte (header words in bits 7:4).
+    fn doff_byte(self) -> u32 {
+        (5 + self.optlen() / 4) << 4
+    }
+
+    /// TCP flags: SYN+ACK (with ECE when answering ECN), or RST+ACK.
+    fn flags(self) -> u32 {
+        match (self.syn, self.ece) {
+            (false, _) => 0x14,
+            (true, false) => 0x12,
+            (true, true) => 0x52,
+        }
+    }
+
+    /// Frame length without FCS, bytes: Ethernet header plus the IPv4
+    /// total length, padded to 60.
+    fn frame_len(self) -> u32 {
+        (14 + self.totlen()).max(60)
+    }
+
     /// Sum of the TCP checksum's words that depend only on the kind
     /// (integer sum, not folded): the pseudo header's protocol and TCP
     /// length, data offset and flags, the options' kind and size bytes.
     fn tcp_const(self) -> u32 {
-        let doff = (5 + self.optlen() / 4) << 4;
-        let flags = match (self.syn, self.ece) {
-            (false, _) => 0x14,
-            (true, false) => 0x12,
-            (true, true) => 0x52,
-        };
-        let mut k = 6 + (self.totlen() - 20) + (doff << 8 | flags);
+        let mut k = 6 + (self.totlen() - 20) + (self.doff_byte() << 8 | self.flags());
         if self.syn {
             k += 0x0204;
         }
@@ -127,24 +141,35 @@ impl Kind {
     }
 }
 
-/// Verilog functions `kt_tcp(i)` and `kt_ip(i)`: [`Kind::tcp_const`] and
-/// [`Kind::ip_const`] (16 bits each) by table index.
+/// A table's Verilog function name, width (bits) and value by kind.
+type KindTable = (&'static str, usize, fn(Kind) -> u32);
+
+/// Verilog functions of the 5-bit kind index, one table each, so the
+/// checksum schedule and the frame assembly use the same definitions:
+/// `kt_tcp`/`kt_ip` ([`Kind::tcp_const`], [`Kind::ip_const`], 16 bits),
+/// `kt_totlen` (16), `kt_doff` (8), `kt_flags` (8), `kt_len` (7).
 fn kind_tables() -> String {
+    let tables: [KindTable; 6] = [
+        ("kt_tcp", 16, Kind::tcp_const),
+        ("kt_ip", 16, Kind::ip_const),
+        ("kt_totlen", 16, Kind::totlen),
+        ("kt_doff", 8, Kind::doff_byte),
+        ("kt_flags", 8, Kind::flags),
+        ("kt_len", 7, Kind::frame_len),
+    ];
     let mut v = String::new();
-    for (name, f) in [
-        ("kt_tcp", Kind::tcp_const as fn(Kind) -> u32),
-        ("kt_ip", Kind::ip_const as fn(Kind) -> u32),
-    ] {
+    for (name, w, f) in tables {
         v.push_str(&format!(
-            "function [15:0] {name};\n  input [4:0] i;\n  case (i)\n"
+            "function [{}:0] {name};\n  input [4:0] i;\n  case (i)\n",
+            w - 1
         ));
         for i in 0..32 {
             let k = f(Kind::from_index(i));
-            assert!(k < 1 << 16, "{name}({i}) fits 16 bits");
-            v.push_str(&format!("    5'd{i}: {name} = 16'h{k:04x};\n"));
+            assert!(k < 1 << w, "{name}({i}) fits {w} bits");
+            v.push_str(&format!("    5'd{i}: {name} = {w}'d{k};\n"));
         }
         v.push_str(&format!(
-            "    default: {name} = 16'h0000;\n  endcase\nendfunction\n"
+            "    default: {name} = {w}'d0;\n  endcase\nendfunction\n"
         ));
     }
     v
@@ -189,7 +214,7 @@ fn build_function() -> String {
     );
     v.push_str(&fields("tg", "f_", true, &IN_ASM));
     v.push_str(
-        "  reg f_syn, f_ts, f_ws, f_sack, f_ece; reg [7:0] f_doffb, f_tflags; reg [15:0] f_totlen, f_twin;\n\
+        "  reg f_syn, f_ts, f_ws, f_sack; reg [7:0] f_doffb, f_tflags; reg [15:0] f_totlen, f_twin;\n\
          \x20 reg [31:0] f_tseq; reg [159:0] f_opts; reg [639:0] f_be, f_frame; reg [6:0] f_len; integer gi;\n\
          \x20 begin\n",
     );
@@ -205,12 +230,9 @@ fn build_function() -> String {
     // the low bits: group g is option bytes 4g..4g+3 (`Kind` sums the
     // constant ones)
     v.push_str(
-        "    // the kind's bits (`Kind`), and its lengths as constants (no adders)\n\
-         \x20   f_syn = kind_i[4]; f_ts = kind_i[3]; f_ws = kind_i[2]; f_sack = kind_i[1]; f_ece = kind_i[0];\n\
-         \x20   f_totlen = !f_syn ? 16'd40 : !f_ts ? 16'd44 : f_ws ? 16'd60 : 16'd56;\n\
-         \x20   f_doffb = !f_syn ? 8'h50 : !f_ts ? 8'h60 : f_ws ? 8'ha0 : 8'h90;\n\
-         \x20   f_len = !f_syn ? 7'd60 : !f_ts ? 7'd60 : f_ws ? 7'd74 : 7'd70;\n\
-         \x20   f_tflags = f_syn ? (f_ece ? 8'h52 : 8'h12) : 8'h14;\n\
+        "    // the kind's bits and tables (`Kind`: constants, no adders)\n\
+         \x20   f_syn = kind_i[4]; f_ts = kind_i[3]; f_ws = kind_i[2]; f_sack = kind_i[1];\n\
+         \x20   f_totlen = kt_totlen(kind_i); f_doffb = kt_doff(kind_i); f_tflags = kt_flags(kind_i); f_len = kt_len(kind_i);\n\
          \x20   f_tseq = f_syn ? isn_i : 32'd0;\n\
          \x20   f_twin = f_syn ? win_i : 16'd0;\n\
          \x20   f_opts = !f_syn ? 160'd0 : {\n\
@@ -334,11 +356,7 @@ pub fn builder_verilog(gd: usize, hd: usize) -> String {
     let ack1 = carry_select("o_ack1", "o_ack", "ck_ones32", 32, 16);
     v.push_str(&seq1.decl);
     v.push_str(&ack1.decl);
-    let minus1: String = [&seq1, &ack1]
-        .iter()
-        .flat_map(|c| c.body.lines())
-        .map(|l| format!("         {l}\n"))
-        .collect();
+    let minus1 = statements(&[&seq1, &ack1], "         ");
     v.push_str(&format!(
         "reg [646:0] gm [0:{gm}]; reg [{gd}:0] gwp, grp; reg [3:0] gbeat;\n\
          wire g_empty = gwp == grp;\n\

@@ -20,9 +20,11 @@
 //!   a kind in the last byte, a size below 2 or beyond the end), and
 //!   whether j starts an MSS (nonzero), window scale, SACK-permitted or
 //!   timestamps option of its exact size.
-//! * hops: [`MAX_HOPS`] clocks, one hop each: a 41:1 pick of `stop` and
-//!   `next` at the position, recording the position of the last option
-//!   of each kind. Options left after the last hop: the frame is passed
+//! * hops: [`MAX_HOPS`] clocks, one hop each: a 64:1 pick of `stop` and
+//!   of each bit of `next` at the position (positions 40..63 are padding
+//!   that stops), recording the position of the last option of each
+//!   kind; the pointer moves on every hop, recording stops at the first
+//!   stop. Options left after the last hop: the frame is passed
 //!   to the host (the golden model, `ferronic_sim::model::handshake::
 //!   parse_options`, uses these constants).
 //! * at the walk's last clock the values are read at the recorded
@@ -68,12 +70,12 @@ pub fn walk_verilog() -> String {
     // next, padded with 40's), so a hop is six 64:1 picks by `wk_p` with
     // no index arithmetic (`6 * wk_p` became a multiplier on ECP5)
     for k in 0..6 {
-        let bits: Vec<String> = (0..=n)
+        let bits: Vec<String> = (0..n)
             .rev()
             .map(|j| format!("w2_next[{}]", 6 * j + k))
             .collect();
         planes.push_str(&format!(
-            "wire [63:0] w2_nx{k} = {{{{23{{1'b{}}}}}, {}}};\n",
+            "wire [63:0] w2_nx{k} = {{{{24{{1'b{}}}}}, {}}};\n",
             (n >> k) & 1,
             bits.join(", ")
         ));
@@ -81,19 +83,19 @@ pub fn walk_verilog() -> String {
     let mut v = format!(
         "// option walk: w1 with every parsed frame, w2 and {MAX_HOPS} hops in the walker\n\
          reg [{e1}:0] w1_end; reg [{s}:0] w1_nops;\n\
-         reg [{e}:0] w2_next; reg [{n}:0] w2_stop; reg [{n1}:0] w2_mss, w2_ws, w2_sack, w2_ts;\n\
+         reg [{e1}:0] w2_next; reg [{n1}:0] w2_stop; reg [{n1}:0] w2_mss, w2_ws, w2_sack, w2_ts;\n\
          reg wk_busy; reg [2:0] wk_n; reg [1:0] wk_class; reg [319:0] wk_o;\n\
          reg [280:0] cfq [0:15]; reg [3:0] cf_wp, cf_rp; reg x_pop;\n\
          wire [280:0] cf_head = cfq[cf_rp]; reg [5:0] wk_len;\n\
          reg [5:0] wk_p, wk_pmss, wk_pws, wk_pts; reg wk_done, wk_smss, wk_sws, wk_sack, wk_sts;\n\
-         // positions 41..63 (where a pointer past a stop may land): stop, next 40\n\
-         wire [63:0] w2_st = {{{{23{{1'b1}}}}, w2_stop}};\n\
+         // positions 40..63 (the options' end, or where a pointer past a stop\n\
+         // may land): stop, next 40\n\
+         wire [63:0] w2_st = {{{{24{{1'b1}}}}, w2_stop}};\n\
          {planes}\
          wire wk_fin = wk_busy && wk_n == 3'd7;\n\
          wire wk_go = p2_valid && p2_cand && (!wk_busy || wk_fin);\n\
          always @(posedge clock) begin\n\
          \x20 if (p2_valid && p2_cand) begin\n",
-        e = 6 * (n + 1) - 1,
         e1 = 6 * n - 1,
         s = 2 * (n + 1) - 1,
         n1 = n - 1,
@@ -169,12 +171,7 @@ pub fn walk_verilog() -> String {
              \x20   w2_ts[{j}] <= {k} == 8'd8 && {sz} == 8'd10;\n"
         ));
     }
-    v.push_str(&format!(
-        "    w2_next[{}:{}] <= 6'd{n};\n",
-        6 * n + 5,
-        6 * n
-    ));
-    v.push_str(&format!("    w2_stop[{n}] <= 1'b1;\n  end\n"));
+    v.push_str("  end\n");
     // the hops (clocks 1..6 of the walker)
     v.push_str(
         "  if (wk_busy && wk_n != 3'd0 && !wk_fin) begin\n\

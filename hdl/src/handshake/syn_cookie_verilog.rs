@@ -3,7 +3,7 @@
 //! ([`cookie_verilog`]), and the same text with every name prefixed for
 //! inlining in the handshake engine ([`cookie_verilog_prefixed`]).
 
-use crate::common::add_select::{carry_select, CarrySelect};
+use crate::common::add_select::{carry_select, statements, CarrySelect};
 use crate::common::siphash;
 
 /// [`cookie_verilog`] with every port name and internal name prefixed by
@@ -117,12 +117,7 @@ pub fn cookie_verilog(t: usize) -> String {
     let h0_add = carry_select("h0_add", "hh32", "c_seq", 32, 16);
     let cc_n = carry_select("cc_n", "x_cookie_n", "h0s", 32, 16);
     let isn_add = carry_select("isn_add", "isn1", "h1i32", 32, 16);
-    let body = |cs: &[&CarrySelect]| -> String {
-        cs.iter()
-            .flat_map(|c| c.body.lines())
-            .map(|l| format!("    {l}\n"))
-            .collect()
-    };
+    let body = |cs: &[&CarrySelect]| statements(cs, "    ");
     let mut v = siphash::functions_verilog();
     v.push_str(
         "wire [31:0] ports = {sport[7:0], sport[15:8], dport[7:0], dport[15:8]};\n\
