@@ -106,7 +106,8 @@ fn main() {
     for p in &cpps {
         writeln!(unity, "#include \"{}\"", p.display()).unwrap();
     }
-    unity.push_str(&shim(&ports));
+    let root = std::fs::read_to_string(mdir.join("Vnic_core___024root.h")).unwrap();
+    unity.push_str(&shim(&ports, &tick(&root)));
     let ufile = out.join("nic_core_unity.cpp");
     std::fs::write(&ufile, unity).unwrap();
     cc::Build::new()
@@ -123,10 +124,28 @@ fn main() {
     std::fs::write(out.join("ports.rs"), bindings(&ports)).unwrap();
 }
 
-fn shim(ports: &[Port]) -> String {
-    let mut s = String::from(
+/// The body of `nic_core_tick`: one rising edge of `clk` in one
+/// evaluation. Verilator detects the edge by comparing `clk` with the
+/// value it saw at the previous evaluation; clearing that copy (a member of
+/// the root class, `__Vtrigrprev__TOP__clk` in Verilator 5.006) stands for
+/// the falling edge, so the clock-low evaluation, which reruns the whole
+/// input region, is skipped. Valid because every output of `nic_core` is
+/// a register (nothing changes between the falling and the rising edge).
+/// Without that member (another Verilator), two evaluations.
+fn tick(root_header: &str) -> String {
+    let prev = "__Vtrigrprev__TOP__clk";
+    if root_header.contains(&format!("{prev};")) {
+        format!("m->top->clk = 1; m->top->rootp->{prev} = 0; m->top->eval();")
+    } else {
+        "m->top->clk = 0; m->top->eval(); m->top->clk = 1; m->top->eval();".into()
+    }
+}
+
+fn shim(ports: &[Port], tick: &str) -> String {
+    let s = String::from(
         r#"
 #include "verilated_vcd_c.h"
+#include "Vnic_core___024root.h"
 struct FerronicModel {
     VerilatedContext* ctx;
     Vnic_core* top;
@@ -142,6 +161,7 @@ FerronicModel* nic_core_new() {
     return m;
 }
 void nic_core_eval(FerronicModel* m) { m->top->eval(); }
+void nic_core_tick(FerronicModel* m) { TICK }
 void nic_core_free(FerronicModel* m) {
     if (m->vcd) { m->vcd->close(); delete m->vcd; }
     m->top->final();
@@ -160,6 +180,7 @@ void nic_core_trace_dump(FerronicModel* m, uint64_t t) { if (m->vcd) m->vcd->dum
 void nic_core_trace_flush(FerronicModel* m) { if (m->vcd) m->vcd->flush(); }
 "#,
     );
+    let mut s = s.replace("TICK", tick);
     for p in ports {
         writeln!(
             s,

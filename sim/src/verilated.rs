@@ -12,6 +12,7 @@ include!(concat!(env!("OUT_DIR"), "/ports.rs"));
 extern "C" {
     fn nic_core_new() -> *mut c_void;
     fn nic_core_eval(m: *mut c_void);
+    fn nic_core_tick(m: *mut c_void);
     fn nic_core_free(m: *mut c_void);
     fn nic_core_trace_open(m: *mut c_void, path: *const std::ffi::c_char) -> i32;
     fn nic_core_trace_dump(m: *mut c_void, t: u64);
@@ -70,6 +71,20 @@ impl NicCoreModel {
     /// Evaluates the model (combinational settle and clock edges).
     pub fn eval(&mut self) {
         unsafe { nic_core_eval(self.raw) }
+    }
+
+    /// One rising edge of `clk` (inputs as driven) in one evaluation: the
+    /// clock-low evaluation is skipped (see `tick` in `sim/build.rs`).
+    /// Leaves `clk` high. Use `eval` with `set_clk` while tracing, so the
+    /// waveform shows both halves of the clock.
+    pub fn tick(&mut self) {
+        // SAFETY: the pointer comes from the live model owned by self.
+        unsafe { nic_core_tick(self.raw) }
+    }
+
+    /// Whether a waveform is open.
+    pub fn tracing(&self) -> bool {
+        self.tracing
     }
 
     /// Starts a VCD waveform at `path` (view with GTKWave).

@@ -2,9 +2,11 @@
 //! [`AxisSource`](crate::bus::axis::AxisSource), frames out through an [`AxisSink`](crate::bus::axis::AxisSink), registers through an
 //! [`AxilMaster`], with statistics.
 //!
-//! Each clock: inputs are driven together with `clk` low and one `eval`
-//! settles the combinational outputs; handshakes are sampled; `clk` high and
-//! a second `eval` is the rising edge. Time in the VCD is in half-cycles.
+//! Each clock: inputs are driven, handshakes are sampled (every output of
+//! `nic_core` is a register, so it holds its value until the edge), and one
+//! evaluation is the rising edge ([`NicCoreModel::tick`](crate::verilated::NicCoreModel::tick)).
+//! While a VCD is open, the clock-low half is evaluated too, so the waveform
+//! shows both halves; time in the VCD is in half-cycles.
 //!
 //! Configuration is written through AXI4-Lite (`datapath.CTRL`), as a host
 //! would: before a frame whose configuration differs from the last one
@@ -269,16 +271,24 @@ impl Nic {
         self.t
     }
 
+    /// The clock-low half: evaluated only while tracing (every output is a
+    /// register, so nothing a caller samples changes before the edge).
     fn settle(&mut self) {
-        self.m.set_clk(0);
-        self.m.eval();
-        self.m.trace_dump(2 * self.t);
+        if self.m.tracing() {
+            self.m.set_clk(0);
+            self.m.eval();
+            self.m.trace_dump(2 * self.t);
+        }
     }
 
     fn edge(&mut self) {
-        self.m.set_clk(1);
-        self.m.eval();
-        self.m.trace_dump(2 * self.t + 1);
+        if self.m.tracing() {
+            self.m.set_clk(1);
+            self.m.eval();
+            self.m.trace_dump(2 * self.t + 1);
+        } else {
+            self.m.tick();
+        }
         self.t += 1;
     }
 
