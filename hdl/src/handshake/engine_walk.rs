@@ -66,24 +66,22 @@ fn byte(v: &str, j: usize) -> String {
 pub fn walk_verilog() -> String {
     let n = OPT_BYTES;
     let mut planes = String::new();
-    // the next positions as six bit planes (bit k of every position's
-    // next, padded with 40's), so a hop is six 64:1 picks by `wk_p` with
-    // no index arithmetic (`6 * wk_p` became a multiplier on ECP5)
+    // the next positions as six bit-plane registers (bit k of every
+    // position's next, padded with 40's), so a hop is six 64:1 picks by
+    // `wk_p` with no index arithmetic (`6 * wk_p` became a multiplier on
+    // ECP5); registers, not a rewiring of one 240-bit vector, so a
+    // simulator does not rebuild the planes every clock
     for k in 0..6 {
-        let bits: Vec<String> = (0..n)
-            .rev()
-            .map(|j| format!("w2_next[{}]", 6 * j + k))
-            .collect();
         planes.push_str(&format!(
-            "wire [63:0] w2_nx{k} = {{{{24{{1'b{}}}}}, {}}};\n",
+            "reg [{n1}:0] w2_p{k};\nwire [63:0] w2_nx{k} = {{{{24{{1'b{}}}}}, w2_p{k}}};\n",
             (n >> k) & 1,
-            bits.join(", ")
+            n1 = n - 1,
         ));
     }
     let mut v = format!(
         "// option walk: w1 with every parsed frame, w2 and {MAX_HOPS} hops in the walker\n\
          reg [{e1}:0] w1_end; reg [{s}:0] w1_nops;\n\
-         reg [{e1}:0] w2_next; reg [{n1}:0] w2_stop; reg [{n1}:0] w2_mss, w2_ws, w2_sack, w2_ts;\n\
+         reg [{n1}:0] w2_stop; reg [{n1}:0] w2_mss, w2_ws, w2_sack, w2_ts;\n\
          reg wk_busy; reg [2:0] wk_n; reg [1:0] wk_class; reg [319:0] wk_o;\n\
          reg [280:0] cfq [0:15]; reg [3:0] cf_wp, cf_rp; reg x_pop;\n\
          wire [280:0] cf_head = cfq[cf_rp]; reg [5:0] wk_len;\n\
@@ -94,6 +92,9 @@ pub fn walk_verilog() -> String {
          {planes}\
          wire wk_fin = wk_busy && wk_n == 3'd7;\n\
          wire wk_go = p2_valid && p2_cand && (!wk_busy || wk_fin);\n\
+         // w2_t: a blocking temporary, one position's next in the plane loads\n\
+         reg [5:0] w2_t;\n\
+         /* verilator lint_off BLKSEQ */\n\
          always @(posedge clock) begin\n\
          \x20 if (p2_valid && p2_cand) begin\n",
         e1 = 6 * n - 1,
@@ -156,7 +157,8 @@ pub fn walk_verilog() -> String {
         let (hi, lo) = (6 * j + 5, 6 * j);
         // the NOP run at the option's end: a 41:1 pick of 2 bits
         v.push_str(&format!(
-            "    w2_next[{hi}:{lo}] <= w1_end[{hi}:{lo}] + {{4'd0, w1_nops[2 * w1_end[{hi}:{lo}] +: 2]}};\n"
+            "    w2_t = w1_end[{hi}:{lo}] + {{4'd0, w1_nops[2 * w1_end[{hi}:{lo}] +: 2]}};\n\
+             \x20   {{w2_p5[{j}], w2_p4[{j}], w2_p3[{j}], w2_p2[{j}], w2_p1[{j}], w2_p0[{j}]}} <= w2_t;\n"
         ));
         // stop: beyond the end, EOL, or an option that does not fit
         v.push_str(&format!(
@@ -188,7 +190,8 @@ pub fn walk_verilog() -> String {
          \x20     end\n\
          \x20   end\n\
          \x20 end\n\
-         end\n",
+         end\n\
+         /* verilator lint_on BLKSEQ */\n",
     );
     // the decision: options left to walk pass the frame; values read at
     // the recorded positions (first byte most significant), inside the
