@@ -204,17 +204,18 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
     // LISTEN_GROUP entries reads its own copy of the parse's valid bit,
     // port and address, loaded with p2_dport/p2_dst (one register
     // feeding all 64 comparators was the next: 9.6 ns of routing at 71.2
-    // MHz); the copies' initial values differ, so synthesis keeps them
+    // MHz). The copies reset, which the parse registers do not, so
+    // synthesis cannot merge them back (copies that differed only in their
+    // initial values were merged)
     let groups = l.div_ceil(LISTEN_GROUP);
     let mut hit_block = String::new();
     for g in 0..groups {
         hit_block.push_str(&format!(
-            "reg lv{g} = 1'b{b}; reg [47:0] lk{g} = 48'd{g};\n\
+            "reg lv{g}; reg [47:0] lk{g};\n\
              always @(posedge clock) begin\n\
-             \x20 if (rst) lv{g} <= 1'b0; else lv{g} <= pend;\n\
-             \x20 if (pend) lk{g} <= {{{dp}, {dst}}};\n\
+             \x20 if (rst) begin lv{g} <= 1'b0; lk{g} <= 48'd0; end\n\
+             \x20 else begin lv{g} <= pend; if (pend) lk{g} <= {{{dp}, {dst}}}; end\n\
              \x20 if (lv{g}) begin\n",
-            b = g & 1,
             dp = be(w, 36, 2),
             dst = be(w, 30, 4),
         ));
