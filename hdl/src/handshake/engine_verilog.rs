@@ -201,21 +201,22 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
     // the listen table is matched in the clock after the parse: one match
     // bit per entry, ORed in the next clock (the 64 comparators on the
     // window's bits were the ECP5 critical path). Each group of
-    // LISTEN_GROUP entries reads its own copy of the parse's valid bit,
-    // port and address, loaded with p2_dport/p2_dst (one register
-    // feeding all 64 comparators was the next: 9.6 ns of routing at 71.2
-    // MHz). The copies reset, which the parse registers do not, so
-    // synthesis cannot merge them back (copies that differed only in their
-    // initial values were merged)
+    // LISTEN_GROUP entries reads its own copy of the parse's port and
+    // address, loaded with p2_dport/p2_dst (one register feeding all 64
+    // comparators was the next: 9.6 ns of routing at 71.2 MHz). Each copy
+    // resets to its own value (the parse registers do not reset), so
+    // synthesis cannot merge them: copies differing only in their initial
+    // values were merged into p2_dst, and copies with one reset value into
+    // one another
     let groups = l.div_ceil(LISTEN_GROUP);
     let mut hit_block = String::new();
     for g in 0..groups {
         hit_block.push_str(&format!(
-            "reg lv{g}; reg [47:0] lk{g};\n\
+            "reg [47:0] lk{g};\n\
              always @(posedge clock) begin\n\
-             \x20 if (rst) begin lv{g} <= 1'b0; lk{g} <= 48'd0; end\n\
-             \x20 else begin lv{g} <= pend; if (pend) lk{g} <= {{{dp}, {dst}}}; end\n\
-             \x20 if (lv{g}) begin\n",
+             \x20 if (rst) lk{g} <= 48'd{g};\n\
+             \x20 else if (pend) lk{g} <= {{{dp}, {dst}}};\n\
+             \x20 if (p2_valid) begin\n",
             dp = be(w, 36, 2),
             dst = be(w, 30, 4),
         ));
