@@ -17,8 +17,8 @@ fn be(v: &str, i: usize, n: usize) -> String {
 }
 
 /// Listen-table entries per copy of the parse's port and address (the
-/// fanout of each copy's bits: 16 comparators).
-const LISTEN_GROUP: usize = 16;
+/// fanout of each copy's bits: 32 comparators).
+const LISTEN_GROUP: usize = 32;
 
 /// The Verilog body; `gd`/`hd`: log2 of the generated-frame and handoff
 /// FIFO depths.
@@ -200,30 +200,37 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
     ));
     // the listen table is matched in the clock after the parse: one match
     // bit per entry, ORed in the next clock (the 64 comparators on the
-    // window's bits were the ECP5 critical path). Each group of
-    // LISTEN_GROUP entries reads its own copy of the parse's port and
-    // address, loaded with p2_dport/p2_dst (one register feeding all 64
-    // comparators was the next: 9.6 ns of routing at 71.2 MHz). Each copy
-    // resets to its own value (the parse registers do not reset), so
-    // synthesis cannot merge them: copies differing only in their initial
-    // values were merged into p2_dst, and copies with one reset value into
-    // one another
+    // window's bits were the ECP5 critical path). The first LISTEN_GROUP
+    // entries read the parse's port and address (p2_dport, p2_dst), each
+    // later group its own copy loaded with them (one register feeding all
+    // 64 comparators was the next: 9.6 ns of routing at 71.2 MHz). A copy
+    // resets, which the parse registers do not, so synthesis cannot merge
+    // it back (a copy differing only in its initial value was merged);
+    // yosys merges flip-flops bit by bit, so copies that reset to
+    // different words would still merge in every bit where the words
+    // agree: hence two groups, not more
     let groups = l.div_ceil(LISTEN_GROUP);
     let mut hit_block = String::new();
     for g in 0..groups {
-        hit_block.push_str(&format!(
-            "reg [47:0] lk{g};\n\
-             always @(posedge clock) begin\n\
-             \x20 if (rst) lk{g} <= 48'd{g};\n\
-             \x20 else if (pend) lk{g} <= {{{dp}, {dst}}};\n\
-             \x20 if (p2_valid) begin\n",
-            dp = be(w, 36, 2),
-            dst = be(w, 30, 4),
-        ));
+        // group 0 reads the parse registers themselves
+        if g == 0 {
+            hit_block.push_str("wire [47:0] lk0 = {p2_dport, p2_dst};\n");
+        } else {
+            hit_block.push_str(&format!(
+                "reg [47:0] lk{g};\n\
+                 always @(posedge clock)\n\
+                 \x20 if (rst) lk{g} <= 48'd0;\n\
+                 \x20 else if (pend) lk{g} <= {{{dp}, {dst}}};\n",
+                dp = be(w, 36, 2),
+                dst = be(w, 30, 4),
+            ));
+        }
+        let key = format!("lk{g}");
+        hit_block.push_str("always @(posedge clock) begin\n  if (p2_valid) begin\n");
         for k in g * LISTEN_GROUP..l.min((g + 1) * LISTEN_GROUP) {
             let base = 64 * k;
             hit_block.push_str(&format!(
-                "    hv[{k}] <= listen[{vb}] && listen[{pe}:{pb}] == lk{g}[47:32] && (listen[{ae}:{ab}] == 32'd0 || listen[{ae}:{ab}] == lk{g}[31:0]);\n",
+                "    hv[{k}] <= listen[{vb}] && listen[{pe}:{pb}] == {key}[47:32] && (listen[{ae}:{ab}] == 32'd0 || listen[{ae}:{ab}] == {key}[31:0]);\n",
                 vb = base + 48,
                 pe = base + 47,
                 pb = base + 32,

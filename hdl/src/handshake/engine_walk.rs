@@ -84,13 +84,7 @@ pub fn walk_verilog() -> String {
          reg [{n1}:0] w2_stop; reg [{n1}:0] w2_mss, w2_ws, w2_sack, w2_ts;\n\
          reg wk_busy; reg [2:0] wk_n; reg [1:0] wk_class; reg [319:0] wk_o;\n\
          reg [280:0] cfq [0:15]; reg [3:0] cf_wp, cf_rp; reg x_pop;\n\
-         // the head, read into a register every clock: the entry is written\n\
-         // when its walk starts, 8 clocks before it is read, and cf_rp moves\n\
-         // only at a read, 8 or more clocks apart (read straight from the\n\
-         // RAM into the cookie unit's tag FIFO was the ECP5 critical path:\n\
-         // 11.5 ns of routing, 73.4 MHz)\n\
-         reg [280:0] cf_head; always @(posedge clock) cf_head <= cfq[cf_rp];\n\
-         reg [5:0] wk_len;\n\
+         wire [280:0] cf_head = cfq[cf_rp]; reg [5:0] wk_len;\n\
          reg [5:0] wk_p, wk_pmss, wk_pws, wk_pts; reg wk_done, wk_smss, wk_sws, wk_sack, wk_sts;\n\
          // positions 40..63 (the options' end, or where a pointer past a stop\n\
          // may land): stop, next 40\n\
