@@ -16,10 +16,6 @@ fn be(v: &str, i: usize, n: usize) -> String {
     format!("{{{}}}", parts.join(", "))
 }
 
-/// Listen-table entries per copy of the parse's port and address (the
-/// fanout of each copy's bits: 32 comparators).
-const LISTEN_GROUP: usize = 32;
-
 /// The Verilog body; `gd`/`hd`: log2 of the generated-frame and handoff
 /// FIFO depths.
 pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
@@ -200,46 +196,38 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
     ));
     // the listen table is matched in the clock after the parse: one match
     // bit per entry, ORed in the next clock (the 64 comparators on the
-    // window's bits were the ECP5 critical path). The first LISTEN_GROUP
-    // entries read the parse's port and address (p2_dport, p2_dst), each
-    // later group its own copy loaded with them (one register feeding all
-    // 64 comparators was the next: 9.6 ns of routing at 71.2 MHz). A copy
+    // window's bits were the ECP5 critical path). The first half of the
+    // entries read the parse's port and address (p2_dport, p2_dst), the
+    // second half a copy loaded with them (one register feeding all 64
+    // comparators was the next: 9.6 ns of routing at 71.2 MHz). The copy
     // resets, which the parse registers do not, so synthesis cannot merge
-    // it back (a copy differing only in its initial value was merged);
-    // yosys merges flip-flops bit by bit, so copies that reset to
-    // different words would still merge in every bit where the words
-    // agree: hence two groups, not more
-    let groups = l.div_ceil(LISTEN_GROUP);
-    let mut hit_block = String::new();
-    for g in 0..groups {
-        // group 0 reads the parse registers themselves
-        if g == 0 {
-            hit_block.push_str("wire [47:0] lk0 = {p2_dport, p2_dst};\n");
-        } else {
-            hit_block.push_str(&format!(
-                "reg [47:0] lk{g};\n\
-                 always @(posedge clock)\n\
-                 \x20 if (rst) lk{g} <= 48'd0;\n\
-                 \x20 else if (pend) lk{g} <= {{{dp}, {dst}}};\n",
-                dp = be(w, 36, 2),
-                dst = be(w, 30, 4),
-            ));
-        }
-        let key = format!("lk{g}");
-        hit_block.push_str("always @(posedge clock) begin\n  if (p2_valid) begin\n");
-        for k in g * LISTEN_GROUP..l.min((g + 1) * LISTEN_GROUP) {
-            let base = 64 * k;
-            hit_block.push_str(&format!(
-                "    hv[{k}] <= listen[{vb}] && listen[{pe}:{pb}] == {key}[47:32] && (listen[{ae}:{ab}] == 32'd0 || listen[{ae}:{ab}] == {key}[31:0]);\n",
-                vb = base + 48,
-                pe = base + 47,
-                pb = base + 32,
-                ae = base + 31,
-                ab = base,
-            ));
-        }
-        hit_block.push_str("  end\nend\n");
+    // it back (a copy differing only in its initial value was merged).
+    // Not more copies: yosys merges flip-flops bit by bit, so copies that
+    // reset to different words still merge wherever the words agree.
+    let half = l.div_ceil(2);
+    let mut hit_block = format!(
+        "wire [47:0] lk0 = {{p2_dport, p2_dst}};\n\
+         reg [47:0] lk1;\n\
+         always @(posedge clock)\n\
+         \x20 if (rst) lk1 <= 48'd0;\n\
+         \x20 else if (pend) lk1 <= {{{dp}, {dst}}};\n\
+         always @(posedge clock) begin\n\
+         \x20 if (p2_valid) begin\n",
+        dp = be(w, 36, 2),
+        dst = be(w, 30, 4),
+    );
+    for k in 0..l {
+        let (base, key) = (64 * k, if k < half { "lk0" } else { "lk1" });
+        hit_block.push_str(&format!(
+            "    hv[{k}] <= listen[{vb}] && listen[{pe}:{pb}] == {key}[47:32] && (listen[{ae}:{ab}] == 32'd0 || listen[{ae}:{ab}] == {key}[31:0]);\n",
+            vb = base + 48,
+            pe = base + 47,
+            pb = base + 32,
+            ae = base + 31,
+            ab = base,
+        ));
     }
+    hit_block.push_str("  end\nend\n");
     let hit_block = if l == 0 {
         "reg [0:0] hv;\nalways @(posedge clock) hv <= 1'b0;\n".to_string()
     } else {

@@ -62,7 +62,8 @@ impl Nic {
 /// The register writes (`block.NAME`, value) that program the handshake
 /// block from `c`: secrets, both clocks stopped (`CLOCK_DIV` = 0) at
 /// `c.ts_now` and `c.count`, MSS, window scale, window, TTL, the listen
-/// table, then CTRL (enabled).
+/// table (entry i of `c.listen` at index i * LISTEN / n), then CTRL
+/// (enabled).
 pub fn handshake_writes(c: &Config) -> Vec<(String, u32)> {
     let mut w = Vec::new();
     for (s, key) in c.secrets.0.iter().enumerate() {
@@ -85,8 +86,16 @@ pub fn handshake_writes(c: &Config) -> Vec<(String, u32)> {
     w.push(("handshake.WSCALE".into(), u32::from(c.wscale)));
     w.push(("handshake.WINDOW".into(), u32::from(c.window)));
     w.push(("handshake.TTL".into(), u32::from(c.ttl)));
+    // the entries spread over the table (entry i at i * LISTEN / n), so
+    // a few listeners reach every comparator group of the engine (entries
+    // 0..31 and 32..63 compare against different registers)
+    let n = c.listen.len().max(1);
+    let stride = ferronic_regmap::LISTEN / n;
     for k in 0..ferronic_regmap::LISTEN {
-        let (a, p) = c.listen.get(k).map_or((0, 0), |(a, p)| {
+        let entry = (stride > 0 && k % stride == 0)
+            .then(|| c.listen.get(k / stride))
+            .flatten();
+        let (a, p) = entry.map_or((0, 0), |(a, p)| {
             (u32::from_be_bytes(*a), 1 << 16 | u32::from(*p))
         });
         w.push((format!("handshake.LISTEN{k}_ADDR"), a));
