@@ -7,15 +7,19 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::Command;
 
-struct Port {
-    name: String,
-    input: bool,
-    ctype: &'static str,
-    rtype: &'static str,
-    width: u32,
+#[path = "build_units.rs"]
+mod units;
+
+pub(crate) struct Port {
+    pub(crate) name: String,
+    pub(crate) input: bool,
+    /// C type of the port, or "wide" for a `VlWide` (32-bit words)
+    pub(crate) ctype: &'static str,
+    pub(crate) rtype: &'static str,
+    pub(crate) width: u32,
 }
 
-fn parse_ports(header: &str) -> Vec<Port> {
+pub(crate) fn parse_ports(header: &str) -> Vec<Port> {
     let mut ports = Vec::new();
     for line in header.lines() {
         let l = line.trim();
@@ -30,6 +34,8 @@ fn parse_ports(header: &str) -> Vec<Port> {
             "VL_OUT" => (false, "uint32_t", "u32"),
             "VL_IN64" => (true, "uint64_t", "u64"),
             "VL_OUT64" => (false, "uint64_t", "u64"),
+            "VL_INW" => (true, "wide", "u32"),
+            "VL_OUTW" => (false, "wide", "u32"),
             _ => continue,
         };
         let args: Vec<&str> = l[open + 1..]
@@ -58,6 +64,7 @@ fn main() {
             .expect("ferronic-verilated sets DEP_VERILATED_INCLUDE"),
     );
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=build_units.rs");
     println!("cargo:rerun-if-changed=../hdl/src");
 
     println!("cargo:rerun-if-changed=../regmap/src");
@@ -89,7 +96,11 @@ fn main() {
     );
 
     let header = std::fs::read_to_string(mdir.join("Vnic_core.h")).unwrap();
-    let ports = parse_ports(&header);
+    // nic_core has no port wider than 64 bits
+    let ports: Vec<Port> = parse_ports(&header)
+        .into_iter()
+        .filter(|p| p.ctype != "wide")
+        .collect();
     assert!(
         ports.iter().any(|p| p.name == "clk"),
         "no clk port in Vnic_core.h"
@@ -122,6 +133,7 @@ fn main() {
         .file(&ufile)
         .compile("nic_core_model");
     std::fs::write(out.join("ports.rs"), bindings(&ports)).unwrap();
+    units::build(&out, &inc);
 }
 
 /// The body of `nic_core_tick`: one rising edge of `clk` in one

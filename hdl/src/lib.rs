@@ -30,6 +30,7 @@
 pub mod comb_once;
 pub mod common;
 pub mod control;
+pub mod dma;
 pub mod handshake;
 pub mod nic_core;
 pub mod report;

@@ -6,6 +6,8 @@
 //! * [`harness`]: [`harness::Nic`], the core with its bus models, run by
 //!   frames and register accesses, with statistics.
 //! * [`model`]: golden models, written from the specifications.
+//! * [`unit`]: standalone blocks (the DMA movers) Verilated alone, driven
+//!   by port name.
 //! * [`tools`]: what `nicsim` runs (replay, bench, demo, serve, inject,
 //!   tap) and the capture and namespace I/O they share.
 
@@ -16,4 +18,5 @@ pub mod bus;
 pub mod harness;
 pub mod model;
 pub mod tools;
+pub mod unit;
 pub mod verilated;

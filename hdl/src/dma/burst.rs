@@ -1,0 +1,198 @@
+//! Verilog shared by the two DMA movers ([`crate::dma::dma_write`],
+//! [`crate::dma::dma_read`]): the command register, the per-command
+//! arithmetic (beats, lane masks, rotation) and the burst generator that
+//! splits a command into AXI4 INCR bursts (AMBA AXI4, ARM IHI 0022E,
+//! A3.4.1: at most 256 beats, never across a 4 KiB boundary).
+//!
+//! The text is a template: `@NAME@` tokens are replaced by [`Geometry`]'s
+//! numbers, so Verilog's own braces need no escaping.
+
+/// The numbers of one mover instance.
+#[derive(Clone, Copy, Debug)]
+pub struct Geometry {
+    /// Bus width in bytes (8, 16, 32 or 64).
+    pub bytes: usize,
+    /// Width of a byte address in the on-chip RAM, in bits.
+    pub ram_bits: usize,
+}
+
+impl Geometry {
+    /// log2 of the bus width in bytes.
+    pub fn lb(&self) -> usize {
+        self.bytes.trailing_zeros() as usize
+    }
+
+    /// log2 of the burst boundary: bursts start and end on multiples of
+    /// `min(4096, 256 * bytes)` bytes, which keeps both AXI4 limits.
+    pub fn lbnd(&self) -> usize {
+        (self.lb() + 8).min(12)
+    }
+
+    /// Bits of a beat index inside one boundary window.
+    pub fn nb(&self) -> usize {
+        self.lbnd() - self.lb()
+    }
+
+    /// Replaces the tokens of `t` with this geometry's numbers.
+    pub fn fill(&self, t: &str) -> String {
+        assert!(
+            matches!(self.bytes, 8 | 16 | 32 | 64),
+            "bus width {} bytes",
+            self.bytes
+        );
+        assert!(
+            self.ram_bits > self.lb() + 1,
+            "RAM of {} bits",
+            self.ram_bits
+        );
+        let (b, lb, lbnd, nb) = (self.bytes, self.lb(), self.lbnd(), self.nb());
+        t.replace("@B@", &b.to_string())
+            .replace("@BM1@", &(b - 1).to_string())
+            .replace("@DW@", &(8 * b).to_string())
+            .replace("@LB@", &lb.to_string())
+            .replace("@LBM1@", &(lb - 1).to_string())
+            .replace("@LBND@", &lbnd.to_string())
+            .replace("@LBNDM1@", &(lbnd - 1).to_string())
+            .replace("@NB@", &nb.to_string())
+            .replace("@NBM1@", &(nb - 1).to_string())
+            .replace("@BNDB@", &(1usize << nb).to_string())
+            .replace("@BNDBM1@", &((1usize << nb) - 1).to_string())
+            .replace("@A@", &self.ram_bits.to_string())
+            .replace("@AM1@", &(self.ram_bits - 1).to_string())
+            .replace("@HWM1@", &(63 - lbnd).to_string())
+            .replace("@PADNB@", &(17 - nb).to_string())
+            .replace("@LEN8@", &zext("ax_tobnd_m1", nb, 8))
+    }
+}
+
+/// `e` (of `from` bits) zero-extended to `to` bits, without a zero-width
+/// replication.
+fn zext(e: &str, from: usize, to: usize) -> String {
+    if from == to {
+        e.to_string()
+    } else {
+        format!("{{{{{}{{1'b0}}}}, {e}}}", to - from)
+    }
+}
+
+/// Lane masks of the command in the command register: `<p>_fm` (lanes at
+/// or above the first byte's lane `<p>_off`) and `<p>_lm` (lanes at or
+/// below the last byte's lane `<p>_end`), for `p` = `h` (host) and `r`
+/// (RAM).
+pub fn masks(g: &Geometry, sides: &[&str]) -> String {
+    let mut s = String::new();
+    for p in sides {
+        s.push_str(&format!(
+            "reg [{m}:0] {p}_fm; reg [{m}:0] {p}_lm;\nalways @(*) begin\n",
+            m = g.bytes - 1
+        ));
+        let (lb, top) = (g.lb(), g.bytes - 1);
+        for i in 0..g.bytes {
+            let fm = match i {
+                0 => format!("({p}_off == {lb}'d0)"),
+                _ if i == top => "1'b1".into(),
+                _ => format!("({p}_off <= {lb}'d{i})"),
+            };
+            let lm = match i {
+                0 => "1'b1".into(),
+                _ if i == top => format!("({p}_end == {lb}'d{top})"),
+                _ => format!("({p}_end >= {lb}'d{i})"),
+            };
+            s.push_str(&format!("  {p}_fm[{i}] = {fm}; {p}_lm[{i}] = {lm};\n"));
+        }
+        s.push_str("end\n");
+    }
+    s
+}
+
+/// The command register (`c_*` in, `c_ready` = empty) and the arithmetic
+/// both movers derive from it: `h_off`/`r_off` (lane of the first byte in
+/// host memory / RAM), `n_host` (beats the command touches in host memory, 17 bits).
+/// Expects `take` (the command leaves the register this clock).
+pub const COMMAND: &str = "\
+// ---- command register
+reg cmd_full; reg [63:0] cmd_haddr; reg [@AM1@:0] cmd_raddr; reg [15:0] cmd_len; reg [7:0] cmd_tag;
+always @(*) c_ready = !cmd_full;
+always @(posedge clock) begin
+  if (rst) cmd_full <= 1'b0;
+  else if (!cmd_full) begin
+    if (c_valid) begin
+      cmd_full <= 1'b1; cmd_haddr <= c_haddr; cmd_raddr <= c_raddr; cmd_len <= c_len; cmd_tag <= c_tag;
+    end
+  end else if (take) cmd_full <= 1'b0;
+end
+wire [@LBM1@:0] h_off = cmd_haddr[@LBM1@:0];
+wire [@LBM1@:0] r_off = cmd_raddr[@LBM1@:0];
+wire [16:0] h_sum = {1'b0, cmd_len} + {@PADLB@'d0, h_off} + 17'd@BM1@;
+wire [16:0] n_host = h_sum >> @LB@;
+";
+
+/// The write mover's `h_end`.
+pub const HOST_SIDE: &str = "wire [@LBM1@:0] h_end = h_off + cmd_len[@LBM1@:0] - 1'b1;\n";
+
+/// The read mover's extra arithmetic: `r_end` and `n_ram` (RAM beats the
+/// command touches).
+pub const RAM_SIDE: &str = "\
+wire [@LBM1@:0] r_end = r_off + cmd_len[@LBM1@:0] - 1'b1;
+wire [16:0] r_sum = {1'b0, cmd_len} + {@PADLB@'d0, r_off} + 17'd@BM1@;
+wire [16:0] n_ram = r_sum >> @LB@;
+";
+
+/// The burst generator for channel `@AX@` (`aw` or `ar`): loads on `take`
+/// from the command register, then drives `m_axi_<ax>{addr,len,valid}` one
+/// burst at a time while `@GUARD@` is 0; `ax_go` marks the clock a burst
+/// is loaded and `ax_last` whether it ends the command. `ax_hi1` (the
+/// address above the boundary window, plus one) is registered, so the
+/// generator waits one clock (`ax_cool`) after loading or crossing.
+pub const BURSTS: &str = "\
+// ---- burst generator
+reg ax_busy; reg ax_cool; reg [@HWM1@:0] ax_hi; reg [@HWM1@:0] ax_hi1; reg [@NBM1@:0] ax_bidx;
+reg [16:0] ax_left_m1; reg [@NB@:0] ax_tobnd; reg [@NBM1@:0] ax_tobnd_m1;
+wire [17:0] ax_diff = {1'b0, ax_left_m1} - {@PADNB@'d0, ax_tobnd};
+wire ax_last = ax_diff[17];
+wire ax_go = ax_busy && !ax_cool && (!m_axi_@AX@valid || m_axi_@AX@ready) && !(@GUARD@);
+always @(*) begin m_axi_@AX@size = 3'd@LB@; m_axi_@AX@burst = 2'd1; end
+always @(posedge clock) begin
+  if (rst) begin
+    ax_busy <= 1'b0; ax_cool <= 1'b0; m_axi_@AX@valid <= 1'b0;
+  end else begin
+    ax_hi1 <= ax_hi + 1'b1;
+    ax_cool <= 1'b0;
+    if (m_axi_@AX@ready) m_axi_@AX@valid <= 1'b0;
+    if (take) begin
+      ax_busy <= 1'b1; ax_cool <= 1'b1;
+      ax_hi <= cmd_haddr[63:@LBND@]; ax_bidx <= cmd_haddr[@LBNDM1@:@LB@];
+      ax_left_m1 <= n_host - 1'b1;
+      ax_tobnd <= @NB1@'d@BNDB@ - {1'b0, cmd_haddr[@LBNDM1@:@LB@]};
+      ax_tobnd_m1 <= @NB@'d@BNDBM1@ - cmd_haddr[@LBNDM1@:@LB@];
+    end else if (ax_go) begin
+      m_axi_@AX@valid <= 1'b1;
+      m_axi_@AX@addr <= {ax_hi, ax_bidx, @LB@'d0};
+      m_axi_@AX@len <= ax_last ? ax_left_m1[7:0] : @LEN8@;
+      if (ax_last) ax_busy <= 1'b0;
+      else begin
+        ax_left_m1 <= ax_diff[16:0]; ax_hi <= ax_hi1; ax_bidx <= @NB@'d0; ax_cool <= 1'b1;
+        ax_tobnd <= @NB1@'d@BNDB@; ax_tobnd_m1 <= @NB@'d@BNDBM1@;
+      end
+    end
+  end
+end
+";
+
+/// [`COMMAND`] and [`BURSTS`] for channel `ax` with burst guard `guard`,
+/// filled for `g`, plus the host lane masks (the write mover's `wstrb`);
+/// `read` instead adds [`RAM_SIDE`] and the RAM lane masks (the read
+/// mover writes the RAM by lanes).
+pub fn front(g: &Geometry, ax: &str, guard: &str, read: bool) -> String {
+    let (extra, sides): (&str, &[&str]) = if read {
+        (RAM_SIDE, &["r"])
+    } else {
+        (HOST_SIDE, &["h"])
+    };
+    let t = format!("{COMMAND}{extra}{BURSTS}")
+        .replace("@AX@", ax)
+        .replace("@GUARD@", guard)
+        .replace("@PADLB@", &(17 - g.lb()).to_string())
+        .replace("@NB1@", &(g.nb() + 1).to_string());
+    format!("{}{}", g.fill(&t), masks(g, sides))
+}

@@ -1,0 +1,197 @@
+//! `DmaRead`: the DMA engine's read mover. It copies `c_len` bytes from
+//! host memory at `c_haddr` into the on-chip RAM at byte address
+//! `c_raddr` through an AXI4 read master (`m_axi_ar*`, `m_axi_r*`), and
+//! reports each command's worst response on `st_*`.
+//!
+//! * **Commands** (`c_valid`/`c_ready`, one register deep): as
+//!   [`crate::dma::dma_write`]: byte-granular addresses, the RAM address
+//!   wrapping at 2^`A`, `c_len` 1..=65,535 (0 is not allowed), `c_tag`
+//!   returned with the status, in order. Up to [`READS_QUEUED`] commands
+//!   wait for their data, so a memory 1 us away keeps the bus busy.
+//! * **Bursts**: INCR, `arsize` = the bus width, at most 256 beats, never
+//!   across a 4 KiB boundary (AMBA AXI4 A3.4.1), addresses aligned to the
+//!   bus. One ID (the parent's): R beats return in order (A5.3).
+//! * **R** passes a 2-entry buffer (`rready` is a register: low only
+//!   while the buffer is full), then is realigned to the RAM: RAM beat `j`
+//!   is the host beat pair (`j+d`, `j+d-1`) shifted by
+//!   `K - (r - h) mod K` bytes (`h`, `r` the two addresses mod `K`,
+//!   `d` = 1 when `h > r`); when a command ends with one RAM beat still
+//!   owed, it is written the next clock (one stall of R).
+//! * **RAM write port**: `ram_wr_en`, `ram_wr_addr` (byte address of the
+//!   beat, low log2(`K`) bits 0), `ram_wr_data`, `ram_wr_strb` (byte
+//!   enables: partial on a command's first and last RAM beat), registered.
+//! * **Status** (`st_valid` one clock, after the command's last RAM
+//!   write is issued): `st_tag` and `st_resp`, the worst R response (0
+//!   OKAY, 2 SLVERR, 3 DECERR: a page fault; the refused beats' data, 0
+//!   from a correct slave, is written to the RAM all the same).
+//!
+//! Custom Verilog; the Rust `update()` only keeps the outputs idle (this
+//! block is simulated in Verilator, `sim/tests/dma_movers.rs`).
+
+use crate::dma::burst::{front, Geometry};
+use rust_hdl::prelude::*;
+
+/// Commands whose data has not all arrived, at most.
+pub const READS_QUEUED: usize = 32;
+
+/// Read mover on a `D`-bit AXI4 bus (`K` = `D / 8`) writing an on-chip
+/// RAM of 2^`A` bytes; see the module documentation.
+#[derive(LogicBlock, Default)]
+pub struct DmaRead<const D: usize, const K: usize, const A: usize> {
+    pub clock: Signal<In, Clock>,
+    pub rst: Signal<In, Bit>,
+    pub c_valid: Signal<In, Bit>,
+    pub c_ready: Signal<Out, Bit>,
+    pub c_haddr: Signal<In, Bits<64>>,
+    pub c_raddr: Signal<In, Bits<A>>,
+    pub c_len: Signal<In, Bits<16>>,
+    pub c_tag: Signal<In, Bits<8>>,
+    pub m_axi_araddr: Signal<Out, Bits<64>>,
+    pub m_axi_arlen: Signal<Out, Bits<8>>,
+    pub m_axi_arsize: Signal<Out, Bits<3>>,
+    pub m_axi_arburst: Signal<Out, Bits<2>>,
+    pub m_axi_arvalid: Signal<Out, Bit>,
+    pub m_axi_arready: Signal<In, Bit>,
+    pub m_axi_rdata: Signal<In, Bits<D>>,
+    pub m_axi_rresp: Signal<In, Bits<2>>,
+    pub m_axi_rlast: Signal<In, Bit>,
+    pub m_axi_rvalid: Signal<In, Bit>,
+    pub m_axi_rready: Signal<Out, Bit>,
+    pub ram_wr_en: Signal<Out, Bit>,
+    pub ram_wr_addr: Signal<Out, Bits<A>>,
+    pub ram_wr_data: Signal<Out, Bits<D>>,
+    pub ram_wr_strb: Signal<Out, Bits<K>>,
+    pub st_valid: Signal<Out, Bit>,
+    pub st_tag: Signal<Out, Bits<8>>,
+    pub st_resp: Signal<Out, Bits<2>>,
+}
+
+/// The command queue to the R side, the R buffer and the realignment.
+const BODY: &str = "\
+// ---- R command queue (32 entries), pushed on take
+reg [16:0] rq_nin [0:31]; reg [16:0] rq_nout [0:31]; reg [@BM1@:0] rq_fm [0:31]; reg [@BM1@:0] rq_lm [0:31];
+reg [@LBM1@:0] rq_rot [0:31]; reg rq_d [0:31]; reg [@AM1@:0] rq_rp [0:31]; reg [7:0] rq_tag [0:31];
+reg [5:0] rq_wp; reg [5:0] rq_rdp;
+wire rq_empty = rq_wp == rq_rdp;
+wire rq_full = (rq_wp[4:0] == rq_rdp[4:0]) && (rq_wp[5] != rq_rdp[5]);
+wire take = cmd_full && !ax_busy && !rq_full;
+always @(posedge clock) begin
+  if (rst) rq_wp <= 6'd0;
+  else if (take) begin
+    rq_nin[rq_wp[4:0]] <= n_host; rq_nout[rq_wp[4:0]] <= n_ram;
+    rq_fm[rq_wp[4:0]] <= r_fm; rq_lm[rq_wp[4:0]] <= r_lm;
+    rq_rot[rq_wp[4:0]] <= r_off - h_off; rq_d[rq_wp[4:0]] <= h_off > r_off;
+    rq_rp[rq_wp[4:0]] <= {cmd_raddr[@AM1@:@LB@], @LB@'d0}; rq_tag[rq_wp[4:0]] <= cmd_tag;
+    rq_wp <= rq_wp + 1'b1;
+  end
+end
+// ---- R buffer (2 entries)
+reg [@DW@-1:0] k_data [0:1]; reg [1:0] k_resp [0:1]; reg [1:0] k_wp; reg [1:0] k_rdp;
+wire [1:0] k_cnt = k_wp - k_rdp;
+wire [@DW@-1:0] k_head = k_data[k_rdp[0]];
+wire [1:0] k_hresp = k_resp[k_rdp[0]];
+// ---- R side: one command at a time
+reg r_loaded; reg r_prime; reg r_first; reg r_flush; reg [16:0] r_in; reg [16:0] r_out;
+reg [@BM1@:0] q_fm; reg [@BM1@:0] q_lm; reg [@LBM1@:0] r_rot; reg [@AM1@:0] r_ptr; reg [7:0] r_tag;
+reg [1:0] r_acc; reg [@DW@-1:0] r_prev;
+wire pop = r_loaded && !r_flush && (k_cnt != 2'd0);
+wire r_in_end = r_in == 17'd1;
+wire r_out_end = r_out == 17'd1;
+wire wr = (pop && !r_prime) || r_flush;
+wire [1:0] worst = (pop && (k_hresp > r_acc)) ? k_hresp : r_acc;
+wire done = r_flush || (pop && r_in_end && !r_prime && r_out_end);
+wire load = (!r_loaded || done) && !rq_empty;
+wire [2*@DW@-1:0] r_cat = {k_head, r_prev};
+wire [@LB@:0] r_sh = {1'b1, @LB@'d0} - {1'b0, r_rot};
+wire [@DW@-1:0] r_shifted = r_cat[{r_sh, 3'd0} +: @DW@];
+wire [@BM1@:0] r_strb = (r_first ? q_fm : {@B@{1'b1}}) & (r_out_end ? q_lm : {@B@{1'b1}});
+always @(*) m_axi_rready = k_cnt != 2'd2;
+// commands count beats, so RLAST (the burst's end) carries nothing new
+/* verilator lint_off UNUSEDSIGNAL */
+wire unused_rlast = m_axi_rlast;
+/* verilator lint_on UNUSEDSIGNAL */
+always @(posedge clock) begin
+  if (rst) begin
+    k_wp <= 2'd0; k_rdp <= 2'd0; r_loaded <= 1'b0; r_flush <= 1'b0; rq_rdp <= 6'd0;
+    ram_wr_en <= 1'b0; st_valid <= 1'b0;
+  end else begin
+    if (m_axi_rvalid && m_axi_rready) begin
+      k_data[k_wp[0]] <= m_axi_rdata; k_resp[k_wp[0]] <= m_axi_rresp; k_wp <= k_wp + 1'b1;
+    end
+    ram_wr_en <= wr;
+    if (wr) begin
+      ram_wr_addr <= r_ptr; ram_wr_data <= r_shifted; ram_wr_strb <= r_strb;
+      r_ptr <= r_ptr + @A@'d@B@; r_out <= r_out - 1'b1; r_first <= 1'b0;
+    end
+    if (r_flush) r_flush <= 1'b0;
+    if (pop) begin
+      k_rdp <= k_rdp + 1'b1; r_prev <= k_head; r_in <= r_in - 1'b1; r_acc <= worst;
+      if (r_prime) r_prime <= 1'b0;
+      if (r_in_end && !done) r_flush <= 1'b1;
+    end
+    st_valid <= done;
+    if (done) begin
+      st_tag <= r_tag; st_resp <= worst; r_loaded <= 1'b0;
+    end
+    if (load) begin
+      r_loaded <= 1'b1; r_first <= 1'b1; r_acc <= 2'd0;
+      r_in <= rq_nin[rq_rdp[4:0]]; r_out <= rq_nout[rq_rdp[4:0]];
+      q_fm <= rq_fm[rq_rdp[4:0]]; q_lm <= rq_lm[rq_rdp[4:0]]; r_rot <= rq_rot[rq_rdp[4:0]];
+      r_prime <= rq_d[rq_rdp[4:0]]; r_ptr <= rq_rp[rq_rdp[4:0]]; r_tag <= rq_tag[rq_rdp[4:0]];
+      rq_rdp <= rq_rdp + 1'b1;
+    end
+  end
+end
+";
+
+impl<const D: usize, const K: usize, const A: usize> DmaRead<D, K, A> {
+    /// The block's Verilog body (also emitted standalone for the tests).
+    pub fn verilog() -> String {
+        assert_eq!(D, 8 * K, "D = 8 K");
+        let g = Geometry {
+            bytes: K,
+            ram_bits: A,
+        };
+        format!("{}{}", front(&g, "ar", "1'b0", true), g.fill(BODY))
+    }
+}
+
+impl<const D: usize, const K: usize, const A: usize> Logic for DmaRead<D, K, A> {
+    fn update(&mut self) {
+        self.c_ready.next = false;
+        self.m_axi_araddr.next = 0.into();
+        self.m_axi_arlen.next = 0.into();
+        self.m_axi_arsize.next = 0.into();
+        self.m_axi_arburst.next = 0.into();
+        self.m_axi_arvalid.next = false;
+        self.m_axi_rready.next = false;
+        self.ram_wr_en.next = false;
+        self.ram_wr_addr.next = 0.into();
+        self.ram_wr_data.next = 0.into();
+        self.ram_wr_strb.next = 0.into();
+        self.st_valid.next = false;
+        self.st_tag.next = 0.into();
+        self.st_resp.next = 0.into();
+    }
+
+    fn connect(&mut self) {
+        self.c_ready.connect();
+        self.m_axi_araddr.connect();
+        self.m_axi_arlen.connect();
+        self.m_axi_arsize.connect();
+        self.m_axi_arburst.connect();
+        self.m_axi_arvalid.connect();
+        self.m_axi_rready.connect();
+        self.ram_wr_en.connect();
+        self.ram_wr_addr.connect();
+        self.ram_wr_data.connect();
+        self.ram_wr_strb.connect();
+        self.st_valid.connect();
+        self.st_tag.connect();
+        self.st_resp.connect();
+    }
+
+    fn hdl(&self) -> Verilog {
+        Verilog::Custom(Self::verilog())
+    }
+}

@@ -1,0 +1,24 @@
+//! The DMA engine (issue 13; `DESIGN.md` section 7b, after Corundum's
+//! mqnic): descriptor rings and completion queues in host memory, reached
+//! through one AXI4 master `m_axi_*`.
+//!
+//! * [`dma_write`]: on-chip RAM -> host memory (receive data, completions).
+//! * [`dma_read`]: host memory -> on-chip RAM (descriptors, transmit data).
+//! * [`burst`]: the Verilog both share: command register, burst splitting
+//!   at 4 KiB / 256 beats, lane masks.
+//! * [`units`]: the movers emitted as standalone modules for Verilator.
+//!
+//! Both movers are byte-granular on both sides (any host address, any RAM
+//! address, any length up to 65,535 bytes), so gathers at odd addresses and
+//! frames spanning several buffers need no other realignment.
+
+pub mod burst;
+pub mod dma_read;
+pub mod dma_write;
+pub mod units;
+
+/// Default DMA bus width in bytes (128 bits): at 156.25 MHz it carries
+/// 2.5 GB/s per direction, twice 10G's 1.25 GB/s, so a 64-byte frame (4
+/// beats) and its 32-byte completion (2 beats) fit in the 10.5 clocks a
+/// minimum frame lasts at line rate; 64 bits would need 12 beats there.
+pub const DMA_BYTES: usize = 16;
