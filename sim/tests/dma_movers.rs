@@ -130,7 +130,32 @@ impl Common {
     }
 }
 
-/// Runs the write mover over `cmds`; returns (statuses, clocks, W beats).
+/// What a run saw: statuses in order, clocks, data beats on the bus and
+/// the clocks of the first and last of them.
+#[derive(Default)]
+struct Run {
+    status: Vec<(u8, u8)>,
+    clocks: u64,
+    beats: u64,
+    span: (u64, u64),
+}
+
+impl Run {
+    fn beat(&mut self, clock: u64) {
+        if self.beats == 0 {
+            self.span.0 = clock;
+        }
+        self.beats += 1;
+        self.span.1 = clock;
+    }
+
+    /// Data beats per clock from the first beat to the last.
+    fn rate(&self) -> f64 {
+        self.beats as f64 / (self.span.1 - self.span.0 + 1) as f64
+    }
+}
+
+/// Runs the write mover over `cmds` (command gaps `gaps` of the clocks).
 fn run_write(
     desc: &'static UnitDesc,
     bytes: usize,
@@ -139,7 +164,7 @@ fn run_write(
     ram: &[u8],
     gaps: f64,
     seed: u64,
-) -> (Vec<(u8, u8)>, u64, u64) {
+) -> Run {
     let mut u = Unit::new(desc);
     let c = Common::new(&u);
     let p = |n| u.port(n);
@@ -168,10 +193,10 @@ fn run_write(
     let mut rng = StdRng::seed_from_u64(seed);
     let mut chk = Axi4Checker::new(bytes as u64);
     let mut queue: VecDeque<Cmd> = cmds.iter().copied().collect();
-    let (mut status, mut clock, mut beats, mut rdata) = (Vec::new(), 0u64, 0u64, vec![0u8; bytes]);
-    while status.len() < cmds.len() {
+    let (mut run, mut clock, mut rdata) = (Run::default(), 0u64, vec![0u8; bytes]);
+    while run.status.len() < cmds.len() {
         clock += 1;
-        assert!(clock < 2_000_000, "hung with {} statuses", status.len());
+        assert!(clock < 2_000_000, "hung with {} statuses", run.status.len());
         let o = mem.drive().clone();
         u.set(awready, o.awready.into());
         u.set(wready, o.wready.into());
@@ -199,7 +224,9 @@ fn run_write(
         };
         chk.cycle(&w).unwrap_or_else(|e| panic!("{e}"));
         mem.edge(&w, &u.get_bytes(wdata));
-        beats += u64::from(w.wvalid && w.wready);
+        if w.wvalid && w.wready {
+            run.beat(clock);
+        }
         if offer.is_some() && u.get(c.c_ready) != 0 {
             queue.pop_front();
         }
@@ -209,7 +236,8 @@ fn run_write(
             rdata = (0..bytes).map(|i| ram[(a + i) % RAM]).collect();
         }
         if u.get(c.st_valid) != 0 {
-            status.push((u.get(c.st_tag) as u8, u.get(c.st_resp) as u8));
+            run.status
+                .push((u.get(c.st_tag) as u8, u.get(c.st_resp) as u8));
         }
         u.tick();
     }
@@ -220,7 +248,8 @@ fn run_write(
         u.tick();
     }
     assert_eq!(chk.outstanding(), (0, 0));
-    (status, clock, beats)
+    run.clocks = clock;
+    run
 }
 
 fn check_write(desc: &'static UnitDesc, bytes: usize, n: usize, faults: f64, seed: u64) {
@@ -233,13 +262,8 @@ fn check_write(desc: &'static UnitDesc, bytes: usize, n: usize, faults: f64, see
         mem.write(c.haddr - 64, &vec![GUARD; c.len + 128]);
     }
     let f = make_faults(&mut rng, &mut mem, &cmds, faults);
-    let (status, clocks, beats) = run_write(desc, bytes, &cmds, &mut mem, &ram, 0.3, seed ^ 2);
-    eprintln!(
-        "{bytes} B: {} cmds {clocks} clocks {beats} beats latency {latency} faults {}",
-        cmds.len(),
-        f.len()
-    );
-    for (c, &(tag, resp)) in cmds.iter().zip(&status) {
+    let run = run_write(desc, bytes, &cmds, &mut mem, &ram, 0.3, seed ^ 2);
+    for (c, &(tag, resp)) in cmds.iter().zip(&run.status) {
         assert_eq!((tag, resp), (c.tag, fault_resp(c, &f)), "status of {c:x?}");
         let got = mem.read(c.haddr - 64, c.len + 128);
         for (i, &g) in got.iter().enumerate() {
@@ -271,7 +295,7 @@ fn write_mover_reports_faulting_pages_and_writes_the_others() {
 
 /// Runs the read mover over `cmds` into `ram`; at each status checks the
 /// whole RAM against `expect` updated with that command's bytes (so a
-/// stray write anywhere fails at once). Returns (statuses, clocks).
+/// stray write anywhere fails at once). Command gaps `gaps` of the clocks.
 fn run_read(
     desc: &'static UnitDesc,
     bytes: usize,
@@ -279,8 +303,9 @@ fn run_read(
     mem: &mut Axi4Mem,
     ram: &mut [u8],
     expect: &mut dyn FnMut(&Cmd, &mut Vec<u8>),
+    gaps: f64,
     seed: u64,
-) -> (Vec<(u8, u8)>, u64) {
+) -> Run {
     let mut u = Unit::new(desc);
     let c = Common::new(&u);
     let p = |n| u.port(n);
@@ -310,17 +335,17 @@ fn run_read(
     let mut chk = Axi4Checker::new(bytes as u64);
     let mut queue: VecDeque<Cmd> = cmds.iter().copied().collect();
     let mut image = ram.to_vec();
-    let (mut status, mut clock) = (Vec::new(), 0u64);
-    while status.len() < cmds.len() {
+    let (mut run, mut clock) = (Run::default(), 0u64);
+    while run.status.len() < cmds.len() {
         clock += 1;
-        assert!(clock < 2_000_000, "hung with {} statuses", status.len());
+        assert!(clock < 2_000_000, "hung with {} statuses", run.status.len());
         let o = mem.drive().clone();
         u.set(arready, o.arready.into());
         u.set(rvalid, o.rvalid.into());
         u.set(rresp, o.rresp.into());
         u.set(rlast, o.rlast.into());
         u.set_bytes(rdata, &o.rdata);
-        let offer = (!rng.gen_bool(0.3)).then(|| queue.front()).flatten();
+        let offer = (!rng.gen_bool(gaps)).then(|| queue.front()).flatten();
         c.drive(&mut u, offer);
         u.eval();
         let w = Axi4Wires {
@@ -338,6 +363,9 @@ fn run_read(
         };
         chk.cycle(&w).unwrap_or_else(|e| panic!("{e}"));
         mem.edge(&w, &[]);
+        if w.rvalid && w.rready {
+            run.beat(clock);
+        }
         if offer.is_some() && u.get(c.c_ready) != 0 {
             queue.pop_front();
         }
@@ -353,10 +381,10 @@ fn run_read(
         }
         if u.get(c.st_valid) != 0 {
             let tag = u.get(c.st_tag) as u8;
-            let cmd = cmds[status.len()];
+            let cmd = cmds[run.status.len()];
             expect(&cmd, &mut image);
             assert!(ram == &image[..], "RAM after {cmd:x?} differs");
-            status.push((tag, u.get(c.st_resp) as u8));
+            run.status.push((tag, u.get(c.st_resp) as u8));
         }
         u.tick();
     }
@@ -367,7 +395,8 @@ fn run_read(
         u.tick();
     }
     assert_eq!(chk.outstanding(), (0, 0));
-    (status, clock)
+    run.clocks = clock;
+    run
 }
 
 fn check_read(desc: &'static UnitDesc, bytes: usize, n: usize, faults: f64, seed: u64) {
@@ -399,20 +428,17 @@ fn check_read(desc: &'static UnitDesc, bytes: usize, n: usize, faults: f64, seed
         }
         k += 1;
     };
-    let (status, clocks) = run_read(
+    let run = run_read(
         desc,
         bytes,
         &cmds,
         &mut mem,
         &mut ram,
         &mut expect,
+        0.3,
         seed ^ 2,
     );
-    eprintln!(
-        "{bytes} B read: {n} cmds {clocks} clocks latency {latency} faults {}",
-        f.len()
-    );
-    for (c, &(tag, resp)) in cmds.iter().zip(&status) {
+    for (c, &(tag, resp)) in cmds.iter().zip(&run.status) {
         assert_eq!((tag, resp), (c.tag, fault_resp(c, &f)), "status of {c:x?}");
     }
 }
@@ -428,4 +454,60 @@ fn read_mover_fills_the_ram_byte_exact_at_8_16_and_64_bytes() {
 fn read_mover_reports_faulting_pages_with_zeros_for_their_bytes() {
     check_read(&models::DMA_READ_16, 16, 120, 0.05, 41);
     check_read(&models::DMA_READ_8, 8, 60, 0.05, 42);
+}
+
+/// `n` back-to-back commands of `len` bytes at 64-byte-aligned addresses
+/// in consecutive 16 KiB slots, RAM addresses 0, `len`, `2 len`, ...
+fn stream(n: usize, len: usize) -> Vec<Cmd> {
+    (0..n)
+        .map(|k| Cmd {
+            haddr: 0x2_0000_0000 + k as u64 * 0x4000,
+            raddr: (k * len % RAM) as u64,
+            len,
+            tag: k as u8,
+        })
+        .collect()
+}
+
+/// With a memory 156 clocks away (1 us at 156.25 MHz) and no stalls, the
+/// movers keep their data channel busy: one beat a clock within long
+/// commands, and a floor for 64-byte commands (4 beats; a minimum frame
+/// at 10G lasts 10.5 clocks).
+#[test]
+fn movers_sustain_the_bus_with_1_us_latency() {
+    let ram = vec![0x5au8; RAM];
+    for (len, floor) in [(1500, 0.98), (64, 0.66)] {
+        let cmds = stream(300, len);
+        let mut mem = Axi4Mem::new(16, 156, 0.0, 1);
+        let w = run_write(&models::DMA_WRITE_16, 16, &cmds, &mut mem, &ram, 0.0, 2);
+        let mut mem = Axi4Mem::new(16, 156, 0.0, 1);
+        let mut image = ram.clone();
+        // the host memory was never written: it reads 0
+        let mut zeros = |c: &Cmd, img: &mut Vec<u8>| {
+            for i in 0..c.len {
+                img[(c.raddr as usize + i) % RAM] = 0;
+            }
+        };
+        let r = run_read(
+            &models::DMA_READ_16,
+            16,
+            &cmds,
+            &mut mem,
+            &mut image,
+            &mut zeros,
+            0.0,
+            3,
+        );
+        eprintln!(
+            "{len}-byte commands, 16-byte bus, latency 156: W {:.3} beats/clock, R {:.3}",
+            w.rate(),
+            r.rate()
+        );
+        assert!(
+            w.rate() >= floor,
+            "write {len}: {:.3} beats/clock",
+            w.rate()
+        );
+        assert!(r.rate() >= floor, "read {len}: {:.3} beats/clock", r.rate());
+    }
 }

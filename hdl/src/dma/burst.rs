@@ -59,7 +59,8 @@ impl Geometry {
             .replace("@BNDBM1@", &((1usize << nb) - 1).to_string())
             .replace("@A@", &self.ram_bits.to_string())
             .replace("@AM1@", &(self.ram_bits - 1).to_string())
-            .replace("@HWM1@", &(63 - lbnd).to_string())
+            .replace("@HLM1@", &((64 - lbnd) / 2 - 1).to_string())
+            .replace("@HHM1@", &(64 - lbnd - (64 - lbnd) / 2 - 1).to_string())
             .replace("@PADNB@", &(17 - nb).to_string())
             .replace("@LEN8@", &zext("ax_tobnd_m1", nb, 8))
     }
@@ -107,73 +108,91 @@ pub fn masks(g: &Geometry, sides: &[&str]) -> String {
 
 /// The command register (`c_*` in, `c_ready` = empty) and the arithmetic
 /// both movers derive from it: `h_off`/`r_off` (lane of the first byte in
-/// host memory / RAM), `n_host` (beats the command touches in host memory, 17 bits).
+/// host memory / RAM), `cmd_hm1`/`cmd_rm1` (beats the command touches in
+/// host memory / RAM, less one: registered with the command).
 /// Expects `take` (the command leaves the register this clock).
 pub const COMMAND: &str = "\
 // ---- command register
-reg cmd_full; reg [63:0] cmd_haddr; reg [@AM1@:0] cmd_raddr; reg [15:0] cmd_len; reg [7:0] cmd_tag;
+reg cmd_full; reg [63:0] cmd_haddr; reg [@AM1@:0] cmd_raddr; reg [@LBM1@:0] cmd_len; reg [7:0] cmd_tag;
+reg [16:0] cmd_hm1;
+wire [16:0] c_hsum = {1'b0, c_len} + {@PADLB@'d0, c_haddr[@LBM1@:0]} - 17'd1;
 always @(*) c_ready = !cmd_full;
 always @(posedge clock) begin
   if (rst) cmd_full <= 1'b0;
   else if (!cmd_full) begin
     if (c_valid) begin
-      cmd_full <= 1'b1; cmd_haddr <= c_haddr; cmd_raddr <= c_raddr; cmd_len <= c_len; cmd_tag <= c_tag;
+      cmd_full <= 1'b1; cmd_haddr <= c_haddr; cmd_raddr <= c_raddr; cmd_len <= c_len[@LBM1@:0]; cmd_tag <= c_tag;
+      cmd_hm1 <= c_hsum >> @LB@;
     end
   end else if (take) cmd_full <= 1'b0;
 end
 wire [@LBM1@:0] h_off = cmd_haddr[@LBM1@:0];
 wire [@LBM1@:0] r_off = cmd_raddr[@LBM1@:0];
-wire [16:0] h_sum = {1'b0, cmd_len} + {@PADLB@'d0, h_off} + 17'd@BM1@;
-wire [16:0] n_host = h_sum >> @LB@;
 ";
 
 /// The write mover's `h_end`.
-pub const HOST_SIDE: &str = "wire [@LBM1@:0] h_end = h_off + cmd_len[@LBM1@:0] - 1'b1;\n";
+pub const HOST_SIDE: &str = "wire [@LBM1@:0] h_end = h_off + cmd_len - 1'b1;\n";
 
-/// The read mover's extra arithmetic: `r_end` and `n_ram` (RAM beats the
-/// command touches).
+/// The read mover's `r_end` and `cmd_rm1`.
 pub const RAM_SIDE: &str = "\
-wire [@LBM1@:0] r_end = r_off + cmd_len[@LBM1@:0] - 1'b1;
-wire [16:0] r_sum = {1'b0, cmd_len} + {@PADLB@'d0, r_off} + 17'd@BM1@;
-wire [16:0] n_ram = r_sum >> @LB@;
+reg [16:0] cmd_rm1;
+wire [16:0] c_rsum = {1'b0, c_len} + {@PADLB@'d0, c_raddr[@LBM1@:0]} - 17'd1;
+always @(posedge clock) if (!cmd_full && c_valid) cmd_rm1 <= c_rsum >> @LB@;
+wire [@LBM1@:0] r_end = r_off + cmd_len - 1'b1;
 ";
 
 /// The burst generator for channel `@AX@` (`aw` or `ar`): loads on `take`
 /// from the command register, then drives `m_axi_<ax>{addr,len,valid}` one
 /// burst at a time while `@GUARD@` is 0; `ax_go` marks the clock a burst
-/// is loaded and `ax_last` whether it ends the command. `ax_hi1` (the
-/// address above the boundary window, plus one) is registered, so the
-/// generator waits one clock (`ax_cool`) after loading or crossing.
+/// is loaded and `ax_last` whether it ends the command.
+///
+/// Timing: `ax_go` loads only the output registers; the state moves on
+/// the next clock (`ax_fired`, a register, so the wide state update hangs
+/// off a flip-flop, not off logic). Everything `ax_go` reads is a
+/// register: the address above the boundary window is two halves
+/// (`ax_hl`, `ax_hh`) whose increments and the low half's all-ones flag
+/// are registered, like the remaining-beats difference `ax_diff_q`; they
+/// are valid a clock after the state changes, so the generator rests
+/// (`ax_wait`) one clock after loading a command and two after a burst.
+/// A burst every 3 clocks at most: one beat a clock for bursts of 3 beats
+/// or more.
 pub const BURSTS: &str = "\
 // ---- burst generator
-reg ax_busy; reg ax_cool; reg [@HWM1@:0] ax_hi; reg [@HWM1@:0] ax_hi1; reg [@NBM1@:0] ax_bidx;
-reg [16:0] ax_left_m1; reg [@NB@:0] ax_tobnd; reg [@NBM1@:0] ax_tobnd_m1;
-wire [17:0] ax_diff = {1'b0, ax_left_m1} - {@PADNB@'d0, ax_tobnd};
-wire ax_last = ax_diff[17];
-wire ax_go = ax_busy && !ax_cool && (!m_axi_@AX@valid || m_axi_@AX@ready) && !(@GUARD@);
+reg ax_busy; reg [1:0] ax_wait; reg ax_fired; reg ax_fired_last;
+reg [@HLM1@:0] ax_hl; reg [@HLM1@:0] ax_hl1; reg ax_hl_ones;
+reg [@HHM1@:0] ax_hh; reg [@HHM1@:0] ax_hh1; reg [@NBM1@:0] ax_bidx;
+reg [16:0] ax_left_m1; reg [@NB@:0] ax_tobnd; reg [@NBM1@:0] ax_tobnd_m1; reg [17:0] ax_diff_q;
+wire ax_last = ax_diff_q[17];
+wire ax_go = ax_busy && (ax_wait == 2'd0) && (!m_axi_@AX@valid || m_axi_@AX@ready) && !(@GUARD@);
 always @(*) begin m_axi_@AX@size = 3'd@LB@; m_axi_@AX@burst = 2'd1; end
 always @(posedge clock) begin
   if (rst) begin
-    ax_busy <= 1'b0; ax_cool <= 1'b0; m_axi_@AX@valid <= 1'b0;
+    ax_busy <= 1'b0; ax_wait <= 2'd0; ax_fired <= 1'b0; m_axi_@AX@valid <= 1'b0;
   end else begin
-    ax_hi1 <= ax_hi + 1'b1;
-    ax_cool <= 1'b0;
+    ax_hl1 <= ax_hl + 1'b1; ax_hh1 <= ax_hh + 1'b1; ax_hl_ones <= &ax_hl;
+    ax_diff_q <= {1'b0, ax_left_m1} - {@PADNB@'d0, ax_tobnd};
+    if (ax_wait != 2'd0) ax_wait <= ax_wait - 1'b1;
     if (m_axi_@AX@ready) m_axi_@AX@valid <= 1'b0;
-    if (take) begin
-      ax_busy <= 1'b1; ax_cool <= 1'b1;
-      ax_hi <= cmd_haddr[63:@LBND@]; ax_bidx <= cmd_haddr[@LBNDM1@:@LB@];
-      ax_left_m1 <= n_host - 1'b1;
-      ax_tobnd <= @NB1@'d@BNDB@ - {1'b0, cmd_haddr[@LBNDM1@:@LB@]};
-      ax_tobnd_m1 <= @NB@'d@BNDBM1@ - cmd_haddr[@LBNDM1@:@LB@];
-    end else if (ax_go) begin
-      m_axi_@AX@valid <= 1'b1;
-      m_axi_@AX@addr <= {ax_hi, ax_bidx, @LB@'d0};
+    ax_fired <= ax_go; ax_fired_last <= ax_last;
+    if (ax_go) begin
+      m_axi_@AX@valid <= 1'b1; ax_wait <= 2'd2;
+      m_axi_@AX@addr <= {ax_hh, ax_hl, ax_bidx, @LB@'d0};
       m_axi_@AX@len <= ax_last ? ax_left_m1[7:0] : @LEN8@;
-      if (ax_last) ax_busy <= 1'b0;
+    end
+    if (ax_fired) begin
+      if (ax_fired_last) ax_busy <= 1'b0;
       else begin
-        ax_left_m1 <= ax_diff[16:0]; ax_hi <= ax_hi1; ax_bidx <= @NB@'d0; ax_cool <= 1'b1;
+        ax_left_m1 <= ax_diff_q[16:0]; ax_hl <= ax_hl1; ax_bidx <= @NB@'d0;
+        if (ax_hl_ones) ax_hh <= ax_hh1;
         ax_tobnd <= @NB1@'d@BNDB@; ax_tobnd_m1 <= @NB@'d@BNDBM1@;
       end
+    end
+    if (take) begin
+      ax_busy <= 1'b1; ax_wait <= 2'd1;
+      {ax_hh, ax_hl} <= cmd_haddr[63:@LBND@]; ax_bidx <= cmd_haddr[@LBNDM1@:@LB@];
+      ax_left_m1 <= cmd_hm1;
+      ax_tobnd <= @NB1@'d@BNDB@ - {1'b0, cmd_haddr[@LBNDM1@:@LB@]};
+      ax_tobnd_m1 <= @NB@'d@BNDBM1@ - cmd_haddr[@LBNDM1@:@LB@];
     end
   end
 end

@@ -16,12 +16,13 @@
 //!   is the host beat pair (`j+d`, `j+d-1`) shifted by
 //!   `K - (r - h) mod K` bytes (`h`, `r` the two addresses mod `K`,
 //!   `d` = 1 when `h > r`); when a command ends with one RAM beat still
-//!   owed, it is written the next clock (one stall of R).
+//!   owed, it is written the next clock (one stall of R). The shift is
+//!   two register stages (whole 4-byte groups, then bytes).
 //! * **RAM write port**: `ram_wr_en`, `ram_wr_addr` (byte address of the
 //!   beat, low log2(`K`) bits 0), `ram_wr_data`, `ram_wr_strb` (byte
 //!   enables: partial on a command's first and last RAM beat), registered.
-//! * **Status** (`st_valid` one clock, after the command's last RAM
-//!   write is issued): `st_tag` and `st_resp`, the worst R response (0
+//! * **Status** (`st_valid` one clock, in the clock the command's last
+//!   RAM write is on the port): `st_tag` and `st_resp`, the worst R response (0
 //!   OKAY, 2 SLVERR, 3 DECERR: a page fault; the refused beats' data, 0
 //!   from a correct slave, is written to the RAM all the same).
 //!
@@ -29,6 +30,7 @@
 //! block is simulated in Verilator, `sim/tests/dma_movers.rs`).
 
 use crate::dma::burst::{front, Geometry};
+use crate::dma::rotate::{load_fine, load_sh, rotate};
 use rust_hdl::prelude::*;
 
 /// Commands whose data has not all arrived, at most.
@@ -69,75 +71,106 @@ pub struct DmaRead<const D: usize, const K: usize, const A: usize> {
 /// The command queue to the R side, the R buffer and the realignment.
 const BODY: &str = "\
 // ---- R command queue (32 entries), pushed on take
-reg [16:0] rq_nin [0:31]; reg [16:0] rq_nout [0:31]; reg [@BM1@:0] rq_fm [0:31]; reg [@BM1@:0] rq_lm [0:31];
-reg [@LBM1@:0] rq_rot [0:31]; reg rq_d [0:31]; reg [@AM1@:0] rq_rp [0:31]; reg [7:0] rq_tag [0:31];
-reg [5:0] rq_wp; reg [5:0] rq_rdp;
-wire rq_empty = rq_wp == rq_rdp;
-wire rq_full = (rq_wp[4:0] == rq_rdp[4:0]) && (rq_wp[5] != rq_rdp[5]);
+reg [16:0] rq_nin [0:31]; reg [16:0] rq_nout [0:31]; reg rq_nin1 [0:31]; reg rq_nout1 [0:31];
+reg [@BM1@:0] rq_fm [0:31]; reg [@BM1@:0] rq_lm [0:31];
+reg [@LB@:0] rq_sh [0:31]; reg rq_d [0:31]; reg [@AM1@:0] rq_rp [0:31]; reg [7:0] rq_tag [0:31];
+reg [4:0] rq_wp; reg [4:0] rq_rdp; reg [5:0] rq_cnt; reg rq_has;
+wire rq_empty = !rq_has;
+// the count is a register: the guard sees last clock's, so stop at 31
+wire rq_full = rq_cnt[5] || (&rq_cnt[4:0]);
+wire fetch;
+wire [5:0] rq_next = rq_cnt + {5'd0, take} - {5'd0, fetch};
 wire take = cmd_full && !ax_busy && !rq_full;
+wire [@LBM1@:0] rot = r_off - h_off;
 always @(posedge clock) begin
-  if (rst) rq_wp <= 6'd0;
-  else if (take) begin
-    rq_nin[rq_wp[4:0]] <= n_host; rq_nout[rq_wp[4:0]] <= n_ram;
-    rq_fm[rq_wp[4:0]] <= r_fm; rq_lm[rq_wp[4:0]] <= r_lm;
-    rq_rot[rq_wp[4:0]] <= r_off - h_off; rq_d[rq_wp[4:0]] <= h_off > r_off;
-    rq_rp[rq_wp[4:0]] <= {cmd_raddr[@AM1@:@LB@], @LB@'d0}; rq_tag[rq_wp[4:0]] <= cmd_tag;
+  if (rst) begin rq_wp <= 5'd0; rq_cnt <= 6'd0; rq_has <= 1'b0; end
+  else begin
+  rq_cnt <= rq_next; rq_has <= rq_next != 6'd0;
+  if (take) begin
+    rq_nin[rq_wp] <= cmd_hm1; rq_nout[rq_wp] <= cmd_rm1;
+    rq_nin1[rq_wp] <= cmd_hm1 == 17'd0; rq_nout1[rq_wp] <= cmd_rm1 == 17'd0;
+    rq_fm[rq_wp] <= r_fm; rq_lm[rq_wp] <= r_lm;
+    rq_sh[rq_wp] <= {1'b1, @LB@'d0} - {1'b0, rot}; rq_d[rq_wp] <= h_off > r_off;
+    rq_rp[rq_wp] <= {cmd_raddr[@AM1@:@LB@], @LB@'d0}; rq_tag[rq_wp] <= cmd_tag;
     rq_wp <= rq_wp + 1'b1;
+  end
   end
 end
 // ---- R buffer (2 entries)
-reg [@DW@-1:0] k_data [0:1]; reg [1:0] k_resp [0:1]; reg [1:0] k_wp; reg [1:0] k_rdp;
-wire [1:0] k_cnt = k_wp - k_rdp;
+reg [@DW@-1:0] k_data [0:1]; reg [1:0] k_resp [0:1]; reg [1:0] k_wp; reg [1:0] k_rdp; reg [1:0] k_cnt; reg k_has;
 wire [@DW@-1:0] k_head = k_data[k_rdp[0]];
 wire [1:0] k_hresp = k_resp[k_rdp[0]];
-// ---- R side: one command at a time
-reg r_loaded; reg r_prime; reg r_first; reg r_flush; reg [16:0] r_in; reg [16:0] r_out;
-reg [@BM1@:0] q_fm; reg [@BM1@:0] q_lm; reg [@LBM1@:0] r_rot; reg [@AM1@:0] r_ptr; reg [7:0] r_tag;
+wire k_push = m_axi_rvalid && m_axi_rready;
+// ---- R side: one command at a time, the next one waiting in n_* (read
+// from the queue ahead, so loading it is a register copy); each beat is
+// shifted in two stages (coarse into q_co, fine into the RAM write)
+reg n_v; reg n_in_end; reg n_out_end; reg [16:0] n_in; reg [16:0] n_out;
+reg [@BM1@:0] n_fm; reg [@BM1@:0] n_lm; reg [@LB@:0] n_sh; reg n_prime; reg [@AM1@:0] n_ptr; reg [7:0] n_tag;
+reg r_loaded; reg r_prime; reg r_first; reg r_flush; reg r_in_end; reg r_out_end;
+reg [16:0] r_in; reg [16:0] r_out; // beats left less one
+reg [@BM1@:0] q_fm; reg [@BM1@:0] q_lm; reg [@AM1@:0] r_ptr; reg [7:0] r_tag;
 reg [1:0] r_acc; reg [@DW@-1:0] r_prev;
-wire pop = r_loaded && !r_flush && (k_cnt != 2'd0);
-wire r_in_end = r_in == 17'd1;
-wire r_out_end = r_out == 17'd1;
+reg p_wr; reg [@AM1@:0] p_ptr; reg [@BM1@:0] p_strb; reg p_done; reg [7:0] p_tag; reg [1:0] p_resp;
+wire pop = r_loaded && !r_flush && k_has;
+wire [1:0] k_next = k_cnt + {1'b0, k_push} - {1'b0, pop};
 wire wr = (pop && !r_prime) || r_flush;
 wire [1:0] worst = (pop && (k_hresp > r_acc)) ? k_hresp : r_acc;
 wire done = r_flush || (pop && r_in_end && !r_prime && r_out_end);
-wire load = (!r_loaded || done) && !rq_empty;
-wire [2*@DW@-1:0] r_cat = {k_head, r_prev};
-wire [@LB@:0] r_sh = {1'b1, @LB@'d0} - {1'b0, r_rot};
-wire [@DW@-1:0] r_shifted = r_cat[{r_sh, 3'd0} +: @DW@];
+wire load = (!r_loaded || done) && n_v;
+assign fetch = (!n_v || load) && !rq_empty;
+wire [2*@DW@-1:0] q_cat = {k_head, r_prev};
+@ROTATE@
 wire [@BM1@:0] r_strb = (r_first ? q_fm : {@B@{1'b1}}) & (r_out_end ? q_lm : {@B@{1'b1}});
-always @(*) m_axi_rready = k_cnt != 2'd2;
+always @(*) m_axi_rready = !k_cnt[1];
 // commands count beats, so RLAST (the burst's end) carries nothing new
 /* verilator lint_off UNUSEDSIGNAL */
 wire unused_rlast = m_axi_rlast;
 /* verilator lint_on UNUSEDSIGNAL */
 always @(posedge clock) begin
   if (rst) begin
-    k_wp <= 2'd0; k_rdp <= 2'd0; r_loaded <= 1'b0; r_flush <= 1'b0; rq_rdp <= 6'd0;
-    ram_wr_en <= 1'b0; st_valid <= 1'b0;
+    k_wp <= 2'd0; k_rdp <= 2'd0; k_cnt <= 2'd0; k_has <= 1'b0; r_loaded <= 1'b0; r_flush <= 1'b0;
+    rq_rdp <= 5'd0; n_v <= 1'b0; p_wr <= 1'b0; p_done <= 1'b0; ram_wr_en <= 1'b0; st_valid <= 1'b0;
   end else begin
-    if (m_axi_rvalid && m_axi_rready) begin
+    if (k_push) begin
       k_data[k_wp[0]] <= m_axi_rdata; k_resp[k_wp[0]] <= m_axi_rresp; k_wp <= k_wp + 1'b1;
     end
-    ram_wr_en <= wr;
+    k_cnt <= k_next; k_has <= k_next != 2'd0;
+    p_wr <= wr;
     if (wr) begin
-      ram_wr_addr <= r_ptr; ram_wr_data <= r_shifted; ram_wr_strb <= r_strb;
+      @LOADFINE@ p_ptr <= r_ptr; p_strb <= r_strb;
       r_ptr <= r_ptr + @A@'d@B@; r_out <= r_out - 1'b1; r_first <= 1'b0;
+      r_out_end <= r_out == 17'd1;
+    end
+    ram_wr_en <= p_wr;
+    if (p_wr) begin
+      ram_wr_addr <= p_ptr; ram_wr_data <= q_out; ram_wr_strb <= p_strb;
     end
     if (r_flush) r_flush <= 1'b0;
     if (pop) begin
       k_rdp <= k_rdp + 1'b1; r_prev <= k_head; r_in <= r_in - 1'b1; r_acc <= worst;
+      r_in_end <= r_in == 17'd1;
       if (r_prime) r_prime <= 1'b0;
       if (r_in_end && !done) r_flush <= 1'b1;
     end
-    st_valid <= done;
+    // the status follows the command's last RAM write
+    p_done <= done; st_valid <= p_done;
     if (done) begin
-      st_tag <= r_tag; st_resp <= worst; r_loaded <= 1'b0;
+      p_tag <= r_tag; p_resp <= worst; r_loaded <= 1'b0;
     end
+    if (p_done) begin st_tag <= p_tag; st_resp <= p_resp; end
     if (load) begin
       r_loaded <= 1'b1; r_first <= 1'b1; r_acc <= 2'd0;
-      r_in <= rq_nin[rq_rdp[4:0]]; r_out <= rq_nout[rq_rdp[4:0]];
-      q_fm <= rq_fm[rq_rdp[4:0]]; q_lm <= rq_lm[rq_rdp[4:0]]; r_rot <= rq_rot[rq_rdp[4:0]];
-      r_prime <= rq_d[rq_rdp[4:0]]; r_ptr <= rq_rp[rq_rdp[4:0]]; r_tag <= rq_tag[rq_rdp[4:0]];
+      r_in <= n_in; r_out <= n_out; r_in_end <= n_in_end; r_out_end <= n_out_end;
+      q_fm <= n_fm; q_lm <= n_lm; @LOADSH@
+      r_prime <= n_prime; r_ptr <= n_ptr; r_tag <= n_tag;
+    end
+    if (load) n_v <= 1'b0;
+    if (fetch) begin
+      n_v <= 1'b1;
+      n_in <= rq_nin[rq_rdp]; n_out <= rq_nout[rq_rdp];
+      n_in_end <= rq_nin1[rq_rdp]; n_out_end <= rq_nout1[rq_rdp];
+      n_fm <= rq_fm[rq_rdp]; n_lm <= rq_lm[rq_rdp]; n_sh <= rq_sh[rq_rdp];
+      n_prime <= rq_d[rq_rdp]; n_ptr <= rq_rp[rq_rdp]; n_tag <= rq_tag[rq_rdp];
       rq_rdp <= rq_rdp + 1'b1;
     end
   end
@@ -152,7 +185,11 @@ impl<const D: usize, const K: usize, const A: usize> DmaRead<D, K, A> {
             bytes: K,
             ram_bits: A,
         };
-        format!("{}{}", front(&g, "ar", "1'b0", true), g.fill(BODY))
+        let body = BODY
+            .replace("@ROTATE@", &rotate(&g, "q"))
+            .replace("@LOADSH@", &load_sh("q", "n_sh"))
+            .replace("@LOADFINE@", &load_fine("q"));
+        format!("{}{}", front(&g, "ar", "1'b0", true), g.fill(&body))
     }
 }
 

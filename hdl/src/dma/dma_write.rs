@@ -21,8 +21,9 @@
 //! * **Realignment**: with `h` = `c_haddr % K` and `r` = `c_raddr % K`,
 //!   host beat `j` is the RAM beat pair (`j+d`, `j+d-1`) shifted by
 //!   `K - (h - r) mod K` bytes, `d` = 1 when `r > h` (one RAM beat read
-//!   ahead). One beat a clock: a RAM read is issued only while the
-//!   8-entry W FIFO, with the reads in flight, has room.
+//!   ahead), in two register stages (whole 4-byte groups, then bytes).
+//!   One beat a clock: a RAM read is issued only while at most 4 beats
+//!   wait in the 8-entry W FIFO (3 more can be in the pipeline).
 //! * **Status** (`st_valid` one clock, no back-pressure): `st_tag` and
 //!   `st_resp`, the worst B response of the command's bursts (0 OKAY,
 //!   2 SLVERR, 3 DECERR: a page fault). A refused burst's bytes are not
@@ -36,6 +37,7 @@
 //! block is simulated in Verilator, `sim/tests/dma_movers.rs`).
 
 use crate::dma::burst::{front, Geometry};
+use crate::dma::rotate::{load_fine, load_sh, rotate};
 use rust_hdl::prelude::*;
 
 /// Write bursts sent and not yet answered, at most.
@@ -79,49 +81,57 @@ pub struct DmaWrite<const D: usize, const K: usize, const A: usize> {
 /// pipeline (issue, RAM, rotate) and the W FIFO; then the B tracker.
 const BODY: &str = "\
 // ---- W command queue (4 entries), pushed on take
-reg [16:0] wq_n [0:3]; reg [@BM1@:0] wq_fm [0:3]; reg [@BM1@:0] wq_lm [0:3];
-reg [@LBM1@:0] wq_rot [0:3]; reg wq_d [0:3]; reg [@AM1@:0] wq_rp [0:3]; reg [@NBM1@:0] wq_bidx [0:3];
-reg [2:0] wq_wp; reg [2:0] wq_rdp;
-wire wq_empty = wq_wp == wq_rdp;
-wire wq_full = (wq_wp[1:0] == wq_rdp[1:0]) && (wq_wp[2] != wq_rdp[2]);
+reg [16:0] wq_n [0:3]; reg wq_n1 [0:3]; reg [@BM1@:0] wq_fm [0:3]; reg [@BM1@:0] wq_lm [0:3];
+reg [@LB@:0] wq_sh [0:3]; reg wq_d [0:3]; reg [@AM1@:0] wq_rp [0:3]; reg [@NBM1@:0] wq_bidx [0:3];
+reg [2:0] wq_wp; reg [2:0] wq_rdp; reg [2:0] wq_cnt;
+wire wq_empty = wq_cnt == 3'd0;
+wire wq_full = wq_cnt[2];
 // ---- B tracker: one entry {last, tag} per burst sent
-reg bq_last [0:31]; reg [7:0] bq_tag [0:31]; reg [5:0] bq_wp; reg [5:0] bq_rdp;
-wire bq_full = (bq_wp[4:0] == bq_rdp[4:0]) && (bq_wp[5] != bq_rdp[5]);
+reg bq_last [0:31]; reg [7:0] bq_tag [0:31]; reg [4:0] bq_wp; reg [4:0] bq_rdp; reg [5:0] bq_cnt;
+// counts are registers: the guard sees last clock's count, so stop at 31
+wire bq_full = bq_cnt[5] || (&bq_cnt[4:0]);
 wire take = cmd_full && !ax_busy && !wq_full;
+wire wq_pop;
 reg [7:0] ax_tag;
+wire [@LBM1@:0] rot = h_off - r_off;
 always @(posedge clock) begin
-  if (rst) begin wq_wp <= 3'd0; bq_wp <= 6'd0; end
+  if (rst) begin wq_wp <= 3'd0; bq_wp <= 5'd0; wq_cnt <= 3'd0; bq_cnt <= 6'd0; end
   else begin
+    wq_cnt <= wq_cnt + {2'd0, take} - {2'd0, wq_pop};
+    bq_cnt <= bq_cnt + {5'd0, ax_go} - {5'd0, m_axi_bvalid};
     if (take) begin
       ax_tag <= cmd_tag;
-      wq_n[wq_wp[1:0]] <= n_host; wq_fm[wq_wp[1:0]] <= h_fm; wq_lm[wq_wp[1:0]] <= h_lm;
-      wq_rot[wq_wp[1:0]] <= h_off - r_off; wq_d[wq_wp[1:0]] <= r_off > h_off;
+      wq_n[wq_wp[1:0]] <= cmd_hm1; wq_n1[wq_wp[1:0]] <= cmd_hm1 == 17'd0;
+      wq_fm[wq_wp[1:0]] <= h_fm; wq_lm[wq_wp[1:0]] <= h_lm;
+      wq_sh[wq_wp[1:0]] <= {1'b1, @LB@'d0} - {1'b0, rot}; wq_d[wq_wp[1:0]] <= r_off > h_off;
       wq_rp[wq_wp[1:0]] <= {cmd_raddr[@AM1@:@LB@], @LB@'d0};
       wq_bidx[wq_wp[1:0]] <= cmd_haddr[@LBNDM1@:@LB@];
       wq_wp <= wq_wp + 1'b1;
     end
     if (ax_go) begin
-      bq_last[bq_wp[4:0]] <= ax_last; bq_tag[bq_wp[4:0]] <= ax_tag; bq_wp <= bq_wp + 1'b1;
+      bq_last[bq_wp] <= ax_last; bq_tag[bq_wp] <= ax_tag; bq_wp <= bq_wp + 1'b1;
     end
   end
 end
 // ---- W side: one command at a time
-reg w_busy; reg w_prime; reg w_first; reg [16:0] w_left; reg [@NBM1@:0] w_bidx;
-reg [@AM1@:0] w_rp; reg [@BM1@:0] w_fm; reg [@BM1@:0] w_lm; reg [@LBM1@:0] w_rot;
-// pipeline: s1 = RAM read in flight, s2 = RAM beat registered, then the FIFO
-reg s1_v; reg s1_prime; reg s1_last; reg [@BM1@:0] s1_strb; reg [@LBM1@:0] s1_rot;
-reg s2_v; reg s2_prime; reg s2_last; reg [@BM1@:0] s2_strb; reg [@LBM1@:0] s2_rot;
+// w_left: beats left less one
+reg w_busy; reg w_prime; reg w_first; reg w_end; reg [16:0] w_left; reg [@NBM1@:0] w_bidx;
+reg [@AM1@:0] w_rp; reg [@BM1@:0] w_fm; reg [@BM1@:0] w_lm; reg [@LB@:0] w_sh;
+// pipeline: s1 = RAM read in flight, s2 = RAM beat registered, s3 = coarse
+// shift registered (s2_co), then the fine shift into the FIFO
+reg s1_v; reg s1_prime; reg s1_last; reg [@BM1@:0] s1_strb; reg [@LB@:0] s1_sh;
+reg s2_v; reg s2_prime; reg s2_last; reg [@BM1@:0] s2_strb;
 reg [@DW@-1:0] s2_data; reg [@DW@-1:0] s2_prev;
-reg [@DW@-1:0] f_data [0:7]; reg [@BM1@:0] f_strb [0:7]; reg f_last [0:7];
-reg [3:0] f_wp; reg [3:0] f_rdp;
-wire [3:0] f_cnt = f_wp - f_rdp;
-wire [4:0] f_need = {1'b0, f_cnt} + {4'd0, s1_v} + {4'd0, s2_v};
-wire issue = w_busy && (f_need < 5'd8);
-wire w_end = w_left == 17'd1;
-wire [@BM1@:0] w_strb = (w_first ? w_fm : {@B@{1'b1}}) & (w_end ? w_lm : {@B@{1'b1}});
+reg s3_v; reg s3_last; reg [@BM1@:0] s3_strb;
 wire [2*@DW@-1:0] s2_cat = {s2_data, s2_prev};
-wire [@LB@:0] s2_sh = {1'b1, @LB@'d0} - {1'b0, s2_rot};
-wire [@DW@-1:0] s2_out = s2_cat[{s2_sh, 3'd0} +: @DW@];
+@ROTATE@
+reg [@DW@-1:0] f_data [0:7]; reg [@BM1@:0] f_strb [0:7]; reg f_last [0:7];
+reg [3:0] f_wp; reg [3:0] f_rdp; reg [3:0] f_cnt;
+// at most 4 beats queued: with s1..s3 and this read the FIFO's 8 suffice
+wire issue = w_busy && (f_cnt <= 4'd4);
+assign wq_pop = !issue && !w_busy && !wq_empty;
+wire [@BM1@:0] w_strb = (w_first ? w_fm : {@B@{1'b1}}) & (w_end ? w_lm : {@B@{1'b1}});
+wire f_push = s3_v; wire f_pop = (f_cnt != 4'd0) && m_axi_wready;
 always @(*) begin
   ram_rd_en = issue; ram_rd_addr = w_rp;
   m_axi_wvalid = f_cnt != 4'd0;
@@ -130,35 +140,43 @@ always @(*) begin
 end
 always @(posedge clock) begin
   if (rst) begin
-    w_busy <= 1'b0; wq_rdp <= 3'd0; s1_v <= 1'b0; s2_v <= 1'b0; f_wp <= 4'd0; f_rdp <= 4'd0;
+    w_busy <= 1'b0; wq_rdp <= 3'd0; s1_v <= 1'b0; s2_v <= 1'b0; s3_v <= 1'b0;
+    f_wp <= 4'd0; f_rdp <= 4'd0; f_cnt <= 4'd0;
   end else begin
     s1_v <= issue;
     if (issue) begin
       w_rp <= w_rp + @A@'d@B@;
-      s1_prime <= w_prime; s1_rot <= w_rot; s1_strb <= w_strb;
+      s1_prime <= w_prime; s1_sh <= w_sh; s1_strb <= w_strb;
       s1_last <= w_end || (w_bidx == {@NB@{1'b1}});
       if (w_prime) w_prime <= 1'b0;
       else begin
         w_first <= 1'b0; w_left <= w_left - 1'b1; w_bidx <= w_bidx + 1'b1;
+        w_end <= w_left == 17'd1;
         if (w_end) w_busy <= 1'b0;
       end
-    end else if (!w_busy && !wq_empty) begin
+    end else if (wq_pop) begin
       w_busy <= 1'b1; w_first <= 1'b1;
-      w_left <= wq_n[wq_rdp[1:0]]; w_fm <= wq_fm[wq_rdp[1:0]]; w_lm <= wq_lm[wq_rdp[1:0]];
-      w_rot <= wq_rot[wq_rdp[1:0]]; w_prime <= wq_d[wq_rdp[1:0]]; w_rp <= wq_rp[wq_rdp[1:0]];
+      w_left <= wq_n[wq_rdp[1:0]]; w_end <= wq_n1[wq_rdp[1:0]];
+      w_fm <= wq_fm[wq_rdp[1:0]]; w_lm <= wq_lm[wq_rdp[1:0]];
+      w_sh <= wq_sh[wq_rdp[1:0]]; w_prime <= wq_d[wq_rdp[1:0]]; w_rp <= wq_rp[wq_rdp[1:0]];
       w_bidx <= wq_bidx[wq_rdp[1:0]];
       wq_rdp <= wq_rdp + 1'b1;
     end
     s2_v <= s1_v;
     if (s1_v) begin
       s2_data <= ram_rd_data; s2_prev <= s2_data;
-      s2_prime <= s1_prime; s2_last <= s1_last; s2_strb <= s1_strb; s2_rot <= s1_rot;
+      s2_prime <= s1_prime; s2_last <= s1_last; s2_strb <= s1_strb; @LOADSH@
     end
-    if (s2_v && !s2_prime) begin
-      f_data[f_wp[2:0]] <= s2_out; f_strb[f_wp[2:0]] <= s2_strb; f_last[f_wp[2:0]] <= s2_last;
+    s3_v <= s2_v && !s2_prime;
+    if (s2_v) begin
+      @LOADFINE@ s3_last <= s2_last; s3_strb <= s2_strb;
+    end
+    if (f_push) begin
+      f_data[f_wp[2:0]] <= s2_out; f_strb[f_wp[2:0]] <= s3_strb; f_last[f_wp[2:0]] <= s3_last;
       f_wp <= f_wp + 1'b1;
     end
-    if (m_axi_wvalid && m_axi_wready) f_rdp <= f_rdp + 1'b1;
+    if (f_pop) f_rdp <= f_rdp + 1'b1;
+    f_cnt <= f_cnt + {3'd0, f_push} - {3'd0, f_pop};
   end
 end
 // ---- B: the worst response of each command's bursts
@@ -166,13 +184,13 @@ reg [1:0] b_acc;
 wire [1:0] b_worst = (m_axi_bresp > b_acc) ? m_axi_bresp : b_acc;
 always @(posedge clock) begin
   if (rst) begin
-    bq_rdp <= 6'd0; b_acc <= 2'd0; st_valid <= 1'b0;
+    bq_rdp <= 5'd0; b_acc <= 2'd0; st_valid <= 1'b0;
   end else begin
     st_valid <= 1'b0;
     if (m_axi_bvalid) begin
       bq_rdp <= bq_rdp + 1'b1;
-      if (bq_last[bq_rdp[4:0]]) begin
-        st_valid <= 1'b1; st_tag <= bq_tag[bq_rdp[4:0]]; st_resp <= b_worst; b_acc <= 2'd0;
+      if (bq_last[bq_rdp]) begin
+        st_valid <= 1'b1; st_tag <= bq_tag[bq_rdp]; st_resp <= b_worst; b_acc <= 2'd0;
       end else b_acc <= b_worst;
     end
   end
@@ -187,7 +205,11 @@ impl<const D: usize, const K: usize, const A: usize> DmaWrite<D, K, A> {
             bytes: K,
             ram_bits: A,
         };
-        format!("{}{}", front(&g, "aw", "bq_full", false), g.fill(BODY))
+        let body = BODY
+            .replace("@ROTATE@", &rotate(&g, "s2"))
+            .replace("@LOADSH@", &load_sh("s2", "s1_sh"))
+            .replace("@LOADFINE@", &load_fine("s2"));
+        format!("{}{}", front(&g, "aw", "bq_full", false), g.fill(&body))
     }
 }
 

@@ -6,6 +6,7 @@
 //! * [`dma_read`]: host memory -> on-chip RAM (descriptors, transmit data).
 //! * [`burst`]: the Verilog both share: command register, burst splitting
 //!   at 4 KiB / 256 beats, lane masks.
+//! * [`rotate`]: the realignment shifter both use.
 //! * [`units`]: the movers emitted as standalone modules for Verilator.
 //!
 //! Both movers are byte-granular on both sides (any host address, any RAM
@@ -15,6 +16,7 @@
 pub mod burst;
 pub mod dma_read;
 pub mod dma_write;
+pub mod rotate;
 pub mod units;
 
 /// Default DMA bus width in bytes (128 bits): at 156.25 MHz it carries

@@ -109,6 +109,18 @@ pub const BLOCKS: &[Block] = &[
         gate_levels: TARGET_LEVELS,
     },
     Block {
+        name: "DmaWrite",
+        module: "dma_write_16",
+        gate_mhz: 0.0,
+        gate_levels: 99,
+    },
+    Block {
+        name: "DmaRead",
+        module: "dma_read_16",
+        gate_mhz: 0.0,
+        gate_levels: 99,
+    },
+    Block {
         name: "HandshakeEngine",
         module: "top_hs",
         gate_mhz: 0.0,
@@ -190,9 +202,18 @@ pub struct Options {
     pub jobs: usize,
 }
 
-/// Times the blocks of `verilog` (the emitted `nic_core.v`).
+/// Times the blocks of `verilog` (the emitted `nic_core.v`) and the DMA
+/// movers at the default width (not in `nic_core`: emitted alone by
+/// [`crate::dma::units`]).
 pub fn run(verilog: &str, tools: &flow::Tools, opts: &Options) -> Result<Vec<Row>> {
     std::fs::create_dir_all(&opts.dir)?;
+    let mut all = verilog.to_string();
+    for (name, v) in crate::dma::units::units() {
+        if name.ends_with(&format!("_{}", crate::dma::DMA_BYTES)) {
+            all.push_str(&v);
+        }
+    }
+    let verilog = all.as_str();
     let mut blocks: Vec<Block> = BLOCKS
         .iter()
         .filter(|b| opts.only.is_empty() || opts.only.iter().any(|o| o == b.name))
