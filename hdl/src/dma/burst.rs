@@ -110,7 +110,8 @@ pub fn masks(g: &Geometry, sides: &[&str]) -> String {
 /// both movers derive from it: `h_off`/`r_off` (lane of the first byte in
 /// host memory / RAM), `cmd_hm1`/`cmd_rm1` (beats the command touches in
 /// host memory / RAM, less one: registered with the command).
-/// Expects `take` (the command leaves the register this clock).
+/// Expects `take` (the command leaves the register this clock): a
+/// register, set by [`TAKE`].
 pub const COMMAND: &str = "\
 // ---- command register
 reg cmd_full; reg [63:0] cmd_haddr; reg [@AM1@:0] cmd_raddr; reg [@LBM1@:0] cmd_len; reg [7:0] cmd_tag;
@@ -119,15 +120,25 @@ wire [16:0] c_hsum = {1'b0, c_len} + {@PADLB@'d0, c_haddr[@LBM1@:0]} - 17'd1;
 always @(*) c_ready = !cmd_full;
 always @(posedge clock) begin
   if (rst) cmd_full <= 1'b0;
-  else if (!cmd_full) begin
-    if (c_valid) begin
-      cmd_full <= 1'b1; cmd_haddr <= c_haddr; cmd_raddr <= c_raddr; cmd_len <= c_len[@LBM1@:0]; cmd_tag <= c_tag;
-      cmd_hm1 <= c_hsum >> @LB@;
-    end
-  end else if (take) cmd_full <= 1'b0;
+  else if (!cmd_full) cmd_full <= c_valid;
+  else if (take) cmd_full <= 1'b0;
+end
+// data registers have no reset (a reset net reaching every flip-flop is
+// a long route on an FPGA); the valid flags above qualify them
+always @(posedge clock) if (!cmd_full) begin
+  cmd_haddr <= c_haddr; cmd_raddr <= c_raddr; cmd_len <= c_len[@LBM1@:0]; cmd_tag <= c_tag;
+  cmd_hm1 <= c_hsum >> @LB@;
 end
 wire [@LBM1@:0] h_off = cmd_haddr[@LBM1@:0];
 wire [@LBM1@:0] r_off = cmd_raddr[@LBM1@:0];
+";
+
+/// `take` as a register: set for one clock when the command register is
+/// full, the burst generator idle and `@QFULL@` (the mover's queue) not
+/// full; the wide loads it enables then hang off a flip-flop.
+pub const TAKE: &str = "\
+reg take;
+always @(posedge clock) take <= !rst && cmd_full && !take && !ax_busy && !@QFULL@;
 ";
 
 /// The write mover's `h_end`.
@@ -137,7 +148,7 @@ pub const HOST_SIDE: &str = "wire [@LBM1@:0] h_end = h_off + cmd_len - 1'b1;\n";
 pub const RAM_SIDE: &str = "\
 reg [16:0] cmd_rm1;
 wire [16:0] c_rsum = {1'b0, c_len} + {@PADLB@'d0, c_raddr[@LBM1@:0]} - 17'd1;
-always @(posedge clock) if (!cmd_full && c_valid) cmd_rm1 <= c_rsum >> @LB@;
+always @(posedge clock) if (!cmd_full) cmd_rm1 <= c_rsum >> @LB@;
 wire [@LBM1@:0] r_end = r_off + cmd_len - 1'b1;
 ";
 
@@ -164,53 +175,58 @@ reg [@HHM1@:0] ax_hh; reg [@HHM1@:0] ax_hh1; reg [@NBM1@:0] ax_bidx;
 reg [16:0] ax_left_m1; reg [@NB@:0] ax_tobnd; reg [@NBM1@:0] ax_tobnd_m1; reg [17:0] ax_diff_q;
 wire ax_last = ax_diff_q[17];
 wire ax_go = ax_busy && (ax_wait == 2'd0) && (!m_axi_@AX@valid || m_axi_@AX@ready) && !(@GUARD@);
-always @(*) begin m_axi_@AX@size = 3'd@LB@; m_axi_@AX@burst = 2'd1; end
+// constants, registered: an always @(*) with no inputs never runs in an
+// event-driven simulator (Icarus)
+always @(posedge clock) begin m_axi_@AX@size <= 3'd@LB@; m_axi_@AX@burst <= 2'd1; end
 always @(posedge clock) begin
   if (rst) begin
     ax_busy <= 1'b0; ax_wait <= 2'd0; ax_fired <= 1'b0; m_axi_@AX@valid <= 1'b0;
   end else begin
-    ax_hl1 <= ax_hl + 1'b1; ax_hh1 <= ax_hh + 1'b1; ax_hl_ones <= &ax_hl;
-    ax_diff_q <= {1'b0, ax_left_m1} - {@PADNB@'d0, ax_tobnd};
     if (ax_wait != 2'd0) ax_wait <= ax_wait - 1'b1;
     if (m_axi_@AX@ready) m_axi_@AX@valid <= 1'b0;
-    ax_fired <= ax_go; ax_fired_last <= ax_last;
-    if (ax_go) begin
-      m_axi_@AX@valid <= 1'b1; ax_wait <= 2'd2;
-      m_axi_@AX@addr <= {ax_hh, ax_hl, ax_bidx, @LB@'d0};
-      m_axi_@AX@len <= ax_last ? ax_left_m1[7:0] : @LEN8@;
-    end
-    if (ax_fired) begin
-      if (ax_fired_last) ax_busy <= 1'b0;
-      else begin
-        ax_left_m1 <= ax_diff_q[16:0]; ax_hl <= ax_hl1; ax_bidx <= @NB@'d0;
-        if (ax_hl_ones) ax_hh <= ax_hh1;
-        ax_tobnd <= @NB1@'d@BNDB@; ax_tobnd_m1 <= @NB@'d@BNDBM1@;
-      end
-    end
-    if (take) begin
-      ax_busy <= 1'b1; ax_wait <= 2'd1;
-      {ax_hh, ax_hl} <= cmd_haddr[63:@LBND@]; ax_bidx <= cmd_haddr[@LBNDM1@:@LB@];
-      ax_left_m1 <= cmd_hm1;
-      ax_tobnd <= @NB1@'d@BNDB@ - {1'b0, cmd_haddr[@LBNDM1@:@LB@]};
-      ax_tobnd_m1 <= @NB@'d@BNDBM1@ - cmd_haddr[@LBNDM1@:@LB@];
-    end
+    ax_fired <= ax_go;
+    if (ax_go) begin m_axi_@AX@valid <= 1'b1; ax_wait <= 2'd2; end
+    if (ax_go && ax_last) ax_busy <= 1'b0;
+    if (take) begin ax_busy <= 1'b1; ax_wait <= 2'd1; end
+  end
+end
+always @(posedge clock) begin
+  ax_hl1 <= ax_hl + 1'b1; ax_hh1 <= ax_hh + 1'b1; ax_hl_ones <= &ax_hl;
+  ax_diff_q <= {1'b0, ax_left_m1} - {@PADNB@'d0, ax_tobnd};
+  ax_fired_last <= ax_last;
+  if (ax_go) begin
+    m_axi_@AX@addr <= {ax_hh, ax_hl, ax_bidx, @LB@'d0};
+    m_axi_@AX@len <= ax_last ? ax_left_m1[7:0] : @LEN8@;
+  end
+  if (ax_fired && !ax_fired_last) begin
+    ax_left_m1 <= ax_diff_q[16:0]; ax_hl <= ax_hl1; ax_bidx <= @NB@'d0;
+    if (ax_hl_ones) ax_hh <= ax_hh1;
+    ax_tobnd <= @NB1@'d@BNDB@; ax_tobnd_m1 <= @NB@'d@BNDBM1@;
+  end
+  if (take) begin
+    {ax_hh, ax_hl} <= cmd_haddr[63:@LBND@]; ax_bidx <= cmd_haddr[@LBNDM1@:@LB@];
+    ax_left_m1 <= cmd_hm1;
+    ax_tobnd <= @NB1@'d@BNDB@ - {1'b0, cmd_haddr[@LBNDM1@:@LB@]};
+    ax_tobnd_m1 <= @NB@'d@BNDBM1@ - cmd_haddr[@LBNDM1@:@LB@];
   end
 end
 ";
 
-/// [`COMMAND`] and [`BURSTS`] for channel `ax` with burst guard `guard`,
+/// [`COMMAND`], [`TAKE`] (queue full: `qfull`) and [`BURSTS`] for channel
+/// `ax` with burst guard `guard`,
 /// filled for `g`, plus the host lane masks (the write mover's `wstrb`);
 /// `read` instead adds [`RAM_SIDE`] and the RAM lane masks (the read
 /// mover writes the RAM by lanes).
-pub fn front(g: &Geometry, ax: &str, guard: &str, read: bool) -> String {
+pub fn front(g: &Geometry, ax: &str, guard: &str, qfull: &str, read: bool) -> String {
     let (extra, sides): (&str, &[&str]) = if read {
         (RAM_SIDE, &["r"])
     } else {
         (HOST_SIDE, &["h"])
     };
-    let t = format!("{COMMAND}{extra}{BURSTS}")
+    let t = format!("{COMMAND}{extra}{TAKE}{BURSTS}")
         .replace("@AX@", ax)
         .replace("@GUARD@", guard)
+        .replace("@QFULL@", qfull)
         .replace("@PADLB@", &(17 - g.lb()).to_string())
         .replace("@NB1@", &(g.nb() + 1).to_string());
     format!("{}{}", g.fill(&t), masks(g, sides))

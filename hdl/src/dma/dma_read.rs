@@ -30,7 +30,7 @@
 //! block is simulated in Verilator, `sim/tests/dma_movers.rs`).
 
 use crate::dma::burst::{front, Geometry};
-use crate::dma::rotate::{load_fine, load_sh, rotate};
+use crate::dma::rotate::rotate;
 use rust_hdl::prelude::*;
 
 /// Commands whose data has not all arrived, at most.
@@ -80,20 +80,21 @@ wire rq_empty = !rq_has;
 wire rq_full = rq_cnt[5] || (&rq_cnt[4:0]);
 wire fetch;
 wire [5:0] rq_next = rq_cnt + {5'd0, take} - {5'd0, fetch};
-wire take = cmd_full && !ax_busy && !rq_full;
 wire [@LBM1@:0] rot = r_off - h_off;
 always @(posedge clock) begin
   if (rst) begin rq_wp <= 5'd0; rq_cnt <= 6'd0; rq_has <= 1'b0; end
   else begin
-  rq_cnt <= rq_next; rq_has <= rq_next != 6'd0;
+    rq_cnt <= rq_next; rq_has <= rq_next != 6'd0;
+    if (take) rq_wp <= rq_wp + 1'b1;
+  end
+end
+always @(posedge clock) begin
   if (take) begin
     rq_nin[rq_wp] <= cmd_hm1; rq_nout[rq_wp] <= cmd_rm1;
     rq_nin1[rq_wp] <= cmd_hm1 == 17'd0; rq_nout1[rq_wp] <= cmd_rm1 == 17'd0;
     rq_fm[rq_wp] <= r_fm; rq_lm[rq_wp] <= r_lm;
     rq_sh[rq_wp] <= {1'b1, @LB@'d0} - {1'b0, rot}; rq_d[rq_wp] <= h_off > r_off;
     rq_rp[rq_wp] <= {cmd_raddr[@AM1@:@LB@], @LB@'d0}; rq_tag[rq_wp] <= cmd_tag;
-    rq_wp <= rq_wp + 1'b1;
-  end
   end
 end
 // ---- R buffer (2 entries)
@@ -115,7 +116,11 @@ wire pop = r_loaded && !r_flush && k_has;
 wire [1:0] k_next = k_cnt + {1'b0, k_push} - {1'b0, pop};
 wire wr = (pop && !r_prime) || r_flush;
 wire [1:0] worst = (pop && (k_hresp > r_acc)) ? k_hresp : r_acc;
-wire done = r_flush || (pop && r_in_end && !r_prime && r_out_end);
+// r_fin: this command's next beat is its last (both counts at their last
+// beat and no beat to prime), a register computed from the flags' next
+// values, so done and load are one gate from flip-flops
+reg r_fin;
+wire done = r_flush || (pop && r_fin);
 wire load = (!r_loaded || done) && n_v;
 assign fetch = (!n_v || load) && !rq_empty;
 wire [2*@DW@-1:0] q_cat = {k_head, r_prev};
@@ -131,48 +136,48 @@ always @(posedge clock) begin
     k_wp <= 2'd0; k_rdp <= 2'd0; k_cnt <= 2'd0; k_has <= 1'b0; r_loaded <= 1'b0; r_flush <= 1'b0;
     rq_rdp <= 5'd0; n_v <= 1'b0; p_wr <= 1'b0; p_done <= 1'b0; ram_wr_en <= 1'b0; st_valid <= 1'b0;
   end else begin
-    if (k_push) begin
-      k_data[k_wp[0]] <= m_axi_rdata; k_resp[k_wp[0]] <= m_axi_rresp; k_wp <= k_wp + 1'b1;
-    end
+    if (k_push) k_wp <= k_wp + 1'b1;
+    if (pop) k_rdp <= k_rdp + 1'b1;
     k_cnt <= k_next; k_has <= k_next != 2'd0;
-    p_wr <= wr;
-    if (wr) begin
-      @LOADFINE@ p_ptr <= r_ptr; p_strb <= r_strb;
-      r_ptr <= r_ptr + @A@'d@B@; r_out <= r_out - 1'b1; r_first <= 1'b0;
-      r_out_end <= r_out == 17'd1;
-    end
-    ram_wr_en <= p_wr;
-    if (p_wr) begin
-      ram_wr_addr <= p_ptr; ram_wr_data <= q_out; ram_wr_strb <= p_strb;
-    end
-    if (r_flush) r_flush <= 1'b0;
-    if (pop) begin
-      k_rdp <= k_rdp + 1'b1; r_prev <= k_head; r_in <= r_in - 1'b1; r_acc <= worst;
-      r_in_end <= r_in == 17'd1;
-      if (r_prime) r_prime <= 1'b0;
-      if (r_in_end && !done) r_flush <= 1'b1;
-    end
-    // the status follows the command's last RAM write
+    p_wr <= wr; ram_wr_en <= p_wr;
     p_done <= done; st_valid <= p_done;
-    if (done) begin
-      p_tag <= r_tag; p_resp <= worst; r_loaded <= 1'b0;
-    end
-    if (p_done) begin st_tag <= p_tag; st_resp <= p_resp; end
-    if (load) begin
-      r_loaded <= 1'b1; r_first <= 1'b1; r_acc <= 2'd0;
-      r_in <= n_in; r_out <= n_out; r_in_end <= n_in_end; r_out_end <= n_out_end;
-      q_fm <= n_fm; q_lm <= n_lm; @LOADSH@
-      r_prime <= n_prime; r_ptr <= n_ptr; r_tag <= n_tag;
-    end
-    if (load) n_v <= 1'b0;
-    if (fetch) begin
-      n_v <= 1'b1;
-      n_in <= rq_nin[rq_rdp]; n_out <= rq_nout[rq_rdp];
-      n_in_end <= rq_nin1[rq_rdp]; n_out_end <= rq_nout1[rq_rdp];
-      n_fm <= rq_fm[rq_rdp]; n_lm <= rq_lm[rq_rdp]; n_sh <= rq_sh[rq_rdp];
-      n_prime <= rq_d[rq_rdp]; n_ptr <= rq_rp[rq_rdp]; n_tag <= rq_tag[rq_rdp];
-      rq_rdp <= rq_rdp + 1'b1;
-    end
+    r_flush <= pop && r_in_end && !done;
+    if (load) r_loaded <= 1'b1;
+    else if (done) r_loaded <= 1'b0;
+    if (fetch) begin n_v <= 1'b1; rq_rdp <= rq_rdp + 1'b1; end
+    else if (load) n_v <= 1'b0;
+  end
+end
+// data: no reset (qualified by the flags above)
+always @(posedge clock) begin
+  if (k_push) begin k_data[k_wp[0]] <= m_axi_rdata; k_resp[k_wp[0]] <= m_axi_rresp; end
+  // unqualified (p_wr says when they hold a beat): no enable net
+  p_ptr <= r_ptr; p_strb <= r_strb;
+  ram_wr_addr <= p_ptr; ram_wr_data <= q_out; ram_wr_strb <= p_strb;
+  if (wr) begin
+    r_ptr <= r_ptr + @A@'d@B@; r_out <= r_out - 1'b1; r_first <= 1'b0;
+    r_out_end <= r_out == 17'd1;
+  end
+  if (pop) begin
+    r_prev <= k_head; r_in <= r_in - 1'b1; r_acc <= worst; r_in_end <= r_in == 17'd1;
+    if (r_prime) r_prime <= 1'b0;
+  end
+  if (done) begin p_tag <= r_tag; p_resp <= worst; end
+  if (p_done) begin st_tag <= p_tag; st_resp <= p_resp; end
+  if (load) begin
+    r_first <= 1'b1; r_acc <= 2'd0;
+    r_in <= n_in; r_out <= n_out; r_in_end <= n_in_end; r_out_end <= n_out_end;
+    q_fm <= n_fm; q_lm <= n_lm;
+    r_prime <= n_prime; r_ptr <= n_ptr; r_tag <= n_tag;
+  end
+  r_fin <= (load ? n_in_end : pop ? r_in == 17'd1 : r_in_end)
+    && !(load ? n_prime : !pop && r_prime)
+    && (load ? n_out_end : wr ? r_out == 17'd1 : r_out_end);
+  if (fetch) begin
+    n_in <= rq_nin[rq_rdp]; n_out <= rq_nout[rq_rdp];
+    n_in_end <= rq_nin1[rq_rdp]; n_out_end <= rq_nout1[rq_rdp];
+    n_fm <= rq_fm[rq_rdp]; n_lm <= rq_lm[rq_rdp]; n_sh <= rq_sh[rq_rdp];
+    n_prime <= rq_d[rq_rdp]; n_ptr <= rq_rp[rq_rdp]; n_tag <= rq_tag[rq_rdp];
   end
 end
 ";
@@ -185,11 +190,12 @@ impl<const D: usize, const K: usize, const A: usize> DmaRead<D, K, A> {
             bytes: K,
             ram_bits: A,
         };
-        let body = BODY
-            .replace("@ROTATE@", &rotate(&g, "q"))
-            .replace("@LOADSH@", &load_sh("q", "n_sh"))
-            .replace("@LOADFINE@", &load_fine("q"));
-        format!("{}{}", front(&g, "ar", "1'b0", true), g.fill(&body))
+        let body = BODY.replace("@ROTATE@", &rotate(&g, "q", "load", "n_sh"));
+        format!(
+            "{}{}",
+            front(&g, "ar", "1'b0", "rq_full", true),
+            g.fill(&body)
+        )
     }
 }
 

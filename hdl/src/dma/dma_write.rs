@@ -37,7 +37,7 @@
 //! block is simulated in Verilator, `sim/tests/dma_movers.rs`).
 
 use crate::dma::burst::{front, Geometry};
-use crate::dma::rotate::{load_fine, load_sh, rotate};
+use crate::dma::rotate::rotate;
 use rust_hdl::prelude::*;
 
 /// Write bursts sent and not yet answered, at most.
@@ -90,7 +90,6 @@ wire wq_full = wq_cnt[2];
 reg bq_last [0:31]; reg [7:0] bq_tag [0:31]; reg [4:0] bq_wp; reg [4:0] bq_rdp; reg [5:0] bq_cnt;
 // counts are registers: the guard sees last clock's count, so stop at 31
 wire bq_full = bq_cnt[5] || (&bq_cnt[4:0]);
-wire take = cmd_full && !ax_busy && !wq_full;
 wire wq_pop;
 reg [7:0] ax_tag;
 wire [@LBM1@:0] rot = h_off - r_off;
@@ -99,19 +98,20 @@ always @(posedge clock) begin
   else begin
     wq_cnt <= wq_cnt + {2'd0, take} - {2'd0, wq_pop};
     bq_cnt <= bq_cnt + {5'd0, ax_go} - {5'd0, m_axi_bvalid};
-    if (take) begin
-      ax_tag <= cmd_tag;
-      wq_n[wq_wp[1:0]] <= cmd_hm1; wq_n1[wq_wp[1:0]] <= cmd_hm1 == 17'd0;
-      wq_fm[wq_wp[1:0]] <= h_fm; wq_lm[wq_wp[1:0]] <= h_lm;
-      wq_sh[wq_wp[1:0]] <= {1'b1, @LB@'d0} - {1'b0, rot}; wq_d[wq_wp[1:0]] <= r_off > h_off;
-      wq_rp[wq_wp[1:0]] <= {cmd_raddr[@AM1@:@LB@], @LB@'d0};
-      wq_bidx[wq_wp[1:0]] <= cmd_haddr[@LBNDM1@:@LB@];
-      wq_wp <= wq_wp + 1'b1;
-    end
-    if (ax_go) begin
-      bq_last[bq_wp] <= ax_last; bq_tag[bq_wp] <= ax_tag; bq_wp <= bq_wp + 1'b1;
-    end
+    if (take) wq_wp <= wq_wp + 1'b1;
+    if (ax_go) bq_wp <= bq_wp + 1'b1;
   end
+end
+always @(posedge clock) begin
+  if (take) begin
+    ax_tag <= cmd_tag;
+    wq_n[wq_wp[1:0]] <= cmd_hm1; wq_n1[wq_wp[1:0]] <= cmd_hm1 == 17'd0;
+    wq_fm[wq_wp[1:0]] <= h_fm; wq_lm[wq_wp[1:0]] <= h_lm;
+    wq_sh[wq_wp[1:0]] <= {1'b1, @LB@'d0} - {1'b0, rot}; wq_d[wq_wp[1:0]] <= r_off > h_off;
+    wq_rp[wq_wp[1:0]] <= {cmd_raddr[@AM1@:@LB@], @LB@'d0};
+    wq_bidx[wq_wp[1:0]] <= cmd_haddr[@LBNDM1@:@LB@];
+  end
+  if (ax_go) begin bq_last[bq_wp] <= ax_last; bq_tag[bq_wp] <= ax_tag; end
 end
 // ---- W side: one command at a time
 // w_left: beats left less one
@@ -126,57 +126,60 @@ reg s3_v; reg s3_last; reg [@BM1@:0] s3_strb;
 wire [2*@DW@-1:0] s2_cat = {s2_data, s2_prev};
 @ROTATE@
 reg [@DW@-1:0] f_data [0:7]; reg [@BM1@:0] f_strb [0:7]; reg f_last [0:7];
-reg [3:0] f_wp; reg [3:0] f_rdp; reg [3:0] f_cnt;
+reg [3:0] f_wp; reg [3:0] f_rdp; reg [3:0] f_cnt; reg f_room;
 // at most 4 beats queued: with s1..s3 and this read the FIFO's 8 suffice
-wire issue = w_busy && (f_cnt <= 4'd4);
+// (f_room: the count after this clock is at most 4, registered)
+wire issue = w_busy && f_room;
+wire [3:0] f_next = f_cnt + {3'd0, f_push} - {3'd0, f_pop};
 assign wq_pop = !issue && !w_busy && !wq_empty;
 wire [@BM1@:0] w_strb = (w_first ? w_fm : {@B@{1'b1}}) & (w_end ? w_lm : {@B@{1'b1}});
-wire f_push = s3_v; wire f_pop = (f_cnt != 4'd0) && m_axi_wready;
+wire f_push = s3_v; wire f_pop = m_axi_wvalid && m_axi_wready;
 always @(*) begin
   ram_rd_en = issue; ram_rd_addr = w_rp;
   m_axi_wvalid = f_cnt != 4'd0;
   m_axi_wdata = f_data[f_rdp[2:0]]; m_axi_wstrb = f_strb[f_rdp[2:0]]; m_axi_wlast = f_last[f_rdp[2:0]];
-  m_axi_bready = 1'b1;
 end
+always @(posedge clock) m_axi_bready <= 1'b1;
 always @(posedge clock) begin
   if (rst) begin
     w_busy <= 1'b0; wq_rdp <= 3'd0; s1_v <= 1'b0; s2_v <= 1'b0; s3_v <= 1'b0;
-    f_wp <= 4'd0; f_rdp <= 4'd0; f_cnt <= 4'd0;
+    f_wp <= 4'd0; f_rdp <= 4'd0; f_cnt <= 4'd0; f_room <= 1'b1;
   end else begin
     s1_v <= issue;
-    if (issue) begin
-      w_rp <= w_rp + @A@'d@B@;
-      s1_prime <= w_prime; s1_sh <= w_sh; s1_strb <= w_strb;
-      s1_last <= w_end || (w_bidx == {@NB@{1'b1}});
-      if (w_prime) w_prime <= 1'b0;
-      else begin
-        w_first <= 1'b0; w_left <= w_left - 1'b1; w_bidx <= w_bidx + 1'b1;
-        w_end <= w_left == 17'd1;
-        if (w_end) w_busy <= 1'b0;
-      end
-    end else if (wq_pop) begin
-      w_busy <= 1'b1; w_first <= 1'b1;
-      w_left <= wq_n[wq_rdp[1:0]]; w_end <= wq_n1[wq_rdp[1:0]];
-      w_fm <= wq_fm[wq_rdp[1:0]]; w_lm <= wq_lm[wq_rdp[1:0]];
-      w_sh <= wq_sh[wq_rdp[1:0]]; w_prime <= wq_d[wq_rdp[1:0]]; w_rp <= wq_rp[wq_rdp[1:0]];
-      w_bidx <= wq_bidx[wq_rdp[1:0]];
-      wq_rdp <= wq_rdp + 1'b1;
-    end
+    if (issue && !w_prime && w_end) w_busy <= 1'b0;
+    else if (wq_pop) begin w_busy <= 1'b1; wq_rdp <= wq_rdp + 1'b1; end
     s2_v <= s1_v;
-    if (s1_v) begin
-      s2_data <= ram_rd_data; s2_prev <= s2_data;
-      s2_prime <= s1_prime; s2_last <= s1_last; s2_strb <= s1_strb; @LOADSH@
-    end
     s3_v <= s2_v && !s2_prime;
-    if (s2_v) begin
-      @LOADFINE@ s3_last <= s2_last; s3_strb <= s2_strb;
-    end
-    if (f_push) begin
-      f_data[f_wp[2:0]] <= s2_out; f_strb[f_wp[2:0]] <= s3_strb; f_last[f_wp[2:0]] <= s3_last;
-      f_wp <= f_wp + 1'b1;
-    end
+    if (f_push) f_wp <= f_wp + 1'b1;
     if (f_pop) f_rdp <= f_rdp + 1'b1;
-    f_cnt <= f_cnt + {3'd0, f_push} - {3'd0, f_pop};
+    f_cnt <= f_next; f_room <= f_next <= 4'd4;
+  end
+end
+always @(posedge clock) begin
+  if (issue) begin
+    w_rp <= w_rp + @A@'d@B@;
+    s1_prime <= w_prime; s1_sh <= w_sh; s1_strb <= w_strb;
+    s1_last <= w_end || (w_bidx == {@NB@{1'b1}});
+    if (w_prime) w_prime <= 1'b0;
+    else begin
+      w_first <= 1'b0; w_left <= w_left - 1'b1; w_bidx <= w_bidx + 1'b1;
+      w_end <= w_left == 17'd1;
+    end
+  end else if (wq_pop) begin
+    w_first <= 1'b1;
+    w_left <= wq_n[wq_rdp[1:0]]; w_end <= wq_n1[wq_rdp[1:0]];
+    w_fm <= wq_fm[wq_rdp[1:0]]; w_lm <= wq_lm[wq_rdp[1:0]];
+    w_sh <= wq_sh[wq_rdp[1:0]]; w_prime <= wq_d[wq_rdp[1:0]]; w_rp <= wq_rp[wq_rdp[1:0]];
+    w_bidx <= wq_bidx[wq_rdp[1:0]];
+  end
+  if (s1_v) begin
+    s2_data <= ram_rd_data; s2_prev <= s2_data;
+    s2_prime <= s1_prime; s2_last <= s1_last; s2_strb <= s1_strb;
+  end
+  // unqualified (s3_v says when it holds a beat): no enable net
+  s3_last <= s2_last; s3_strb <= s2_strb;
+  if (f_push) begin
+    f_data[f_wp[2:0]] <= s2_out; f_strb[f_wp[2:0]] <= s3_strb; f_last[f_wp[2:0]] <= s3_last;
   end
 end
 // ---- B: the worst response of each command's bursts
@@ -186,14 +189,15 @@ always @(posedge clock) begin
   if (rst) begin
     bq_rdp <= 5'd0; b_acc <= 2'd0; st_valid <= 1'b0;
   end else begin
-    st_valid <= 1'b0;
+    st_valid <= m_axi_bvalid && bq_last[bq_rdp];
     if (m_axi_bvalid) begin
       bq_rdp <= bq_rdp + 1'b1;
-      if (bq_last[bq_rdp]) begin
-        st_valid <= 1'b1; st_tag <= bq_tag[bq_rdp]; st_resp <= b_worst; b_acc <= 2'd0;
-      end else b_acc <= b_worst;
+      b_acc <= bq_last[bq_rdp] ? 2'd0 : b_worst;
     end
   end
+end
+always @(posedge clock) begin
+  st_tag <= bq_tag[bq_rdp]; st_resp <= b_worst;
 end
 ";
 
@@ -205,11 +209,12 @@ impl<const D: usize, const K: usize, const A: usize> DmaWrite<D, K, A> {
             bytes: K,
             ram_bits: A,
         };
-        let body = BODY
-            .replace("@ROTATE@", &rotate(&g, "s2"))
-            .replace("@LOADSH@", &load_sh("s2", "s1_sh"))
-            .replace("@LOADFINE@", &load_fine("s2"));
-        format!("{}{}", front(&g, "aw", "bq_full", false), g.fill(&body))
+        let body = BODY.replace("@ROTATE@", &rotate(&g, "s2", "s1_v", "s1_sh"));
+        format!(
+            "{}{}",
+            front(&g, "aw", "bq_full", "wq_full", false),
+            g.fill(&body)
+        )
     }
 }
 

@@ -7,20 +7,22 @@
 //!
 //! Timing: each select drives hundreds of multiplexers, which on ECP5
 //! costs more in routing than in logic. So the selects are [`COPIES`]
-//! registers (`(* keep *)`, so synthesis does not merge them back), each
-//! driving one slice of the data; the body loads them with [`load_sh`]
-//! and [`load_fine`].
+//! registers, each driving one slice of the data, each loaded in its own
+//! `(* keep *) always` block: yosys merges equal flip-flops (a `keep` on
+//! the `reg` alone did not stop it: the 8 copies became one), but not
+//! those of a kept block.
 
 use crate::dma::burst::Geometry;
 use std::fmt::Write as _;
 
 /// Copies of each select register (slices of the data per copy).
-pub const COPIES: usize = 4;
+pub const COPIES: usize = 8;
 
-/// Declarations and multiplexers for prefix `p`; the body defines
-/// `<p>_cat`, loads `<p>_sh<i>` ([`load_sh`]) with a beat's shift and,
-/// a clock later, `<p>_co <= <p>_coarse` with [`load_fine`].
-pub fn rotate(g: &Geometry, p: &str) -> String {
+/// Declarations, loads and multiplexers for prefix `p`: the copies of
+/// `<p>_sh` load `src` when `when` is 1, `<p>_co` and the fine selects
+/// load every clock (the body's valid flags say when they hold a beat);
+/// the body defines `<p>_cat` and reads `<p>_out`.
+pub fn rotate(g: &Geometry, p: &str, when: &str, src: &str) -> String {
     let (dw, lb) = (8 * g.bytes, g.lb());
     let cw = dw + 24;
     let (wc, wf) = (cw / COPIES, dw / COPIES);
@@ -78,21 +80,16 @@ pub fn rotate(g: &Geometry, p: &str) -> String {
         s.push_str("  endcase\n");
     }
     s.push_str("end\n");
-    s
-}
-
-/// Statements loading every copy of `<p>_sh` with `src`.
-pub fn load_sh(p: &str, src: &str) -> String {
-    (0..COPIES)
-        .map(|k| format!("{p}_sh{k} <= {src}; "))
-        .collect()
-}
-
-/// Statements loading the coarse stage: `<p>_co` and the fine selects.
-pub fn load_fine(p: &str) -> String {
-    let mut s = format!("{p}_co <= {p}_coarse; ");
+    // one always block per copy, each marked keep: yosys merges equal
+    // flip-flops of one block, but not those of a kept block
+    writeln!(s, "always @(posedge clock) {p}_co <= {p}_coarse;").unwrap();
     for k in 0..COPIES {
-        write!(s, "{p}_fine{k} <= {p}_sh{k}[1:0]; ").unwrap();
+        writeln!(
+            s,
+            "(* keep *) always @(posedge clock) if ({when}) {p}_sh{k} <= {src};\n\
+             (* keep *) always @(posedge clock) {p}_fine{k} <= {p}_sh{k}[1:0];"
+        )
+        .unwrap();
     }
     s
 }
