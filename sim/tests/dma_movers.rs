@@ -157,8 +157,7 @@ impl Run {
 
 /// Runs the write mover over `cmds` (command gaps `gaps` of the clocks).
 fn run_write(
-    desc: &'static UnitDesc,
-    bytes: usize,
+    (desc, bytes): (&'static UnitDesc, usize),
     cmds: &[Cmd],
     mem: &mut Axi4Mem,
     ram: &[u8],
@@ -262,7 +261,7 @@ fn check_write(desc: &'static UnitDesc, bytes: usize, n: usize, faults: f64, see
         mem.write(c.haddr - 64, &vec![GUARD; c.len + 128]);
     }
     let f = make_faults(&mut rng, &mut mem, &cmds, faults);
-    let run = run_write(desc, bytes, &cmds, &mut mem, &ram, 0.3, seed ^ 2);
+    let run = run_write((desc, bytes), &cmds, &mut mem, &ram, 0.3, seed ^ 2);
     for (c, &(tag, resp)) in cmds.iter().zip(&run.status) {
         assert_eq!((tag, resp), (c.tag, fault_resp(c, &f)), "status of {c:x?}");
         let got = mem.read(c.haddr - 64, c.len + 128);
@@ -297,8 +296,7 @@ fn write_mover_reports_faulting_pages_and_writes_the_others() {
 /// whole RAM against `expect` updated with that command's bytes (so a
 /// stray write anywhere fails at once). Command gaps `gaps` of the clocks.
 fn run_read(
-    desc: &'static UnitDesc,
-    bytes: usize,
+    (desc, bytes): (&'static UnitDesc, usize),
     cmds: &[Cmd],
     mem: &mut Axi4Mem,
     ram: &mut [u8],
@@ -429,8 +427,7 @@ fn check_read(desc: &'static UnitDesc, bytes: usize, n: usize, faults: f64, seed
         k += 1;
     };
     let run = run_read(
-        desc,
-        bytes,
+        (desc, bytes),
         &cmds,
         &mut mem,
         &mut ram,
@@ -479,7 +476,7 @@ fn movers_sustain_the_bus_with_1_us_latency() {
     for (len, floor) in [(1500, 0.98), (64, 0.66)] {
         let cmds = stream(300, len);
         let mut mem = Axi4Mem::new(16, 156, 0.0, 1);
-        let w = run_write(&models::DMA_WRITE_16, 16, &cmds, &mut mem, &ram, 0.0, 2);
+        let w = run_write((&models::DMA_WRITE_16, 16), &cmds, &mut mem, &ram, 0.0, 2);
         let mut mem = Axi4Mem::new(16, 156, 0.0, 1);
         let mut image = ram.clone();
         // the host memory was never written: it reads 0
@@ -489,8 +486,7 @@ fn movers_sustain_the_bus_with_1_us_latency() {
             }
         };
         let r = run_read(
-            &models::DMA_READ_16,
-            16,
+            (&models::DMA_READ_16, 16),
             &cmds,
             &mut mem,
             &mut image,

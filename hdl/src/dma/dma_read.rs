@@ -98,9 +98,9 @@ always @(posedge clock) begin
   end
 end
 // ---- R buffer (2 entries)
-reg [@DW@-1:0] k_data [0:1]; reg [1:0] k_resp [0:1]; reg [1:0] k_wp; reg [1:0] k_rdp; reg [1:0] k_cnt; reg k_has;
-wire [@DW@-1:0] k_head = k_data[k_rdp[0]];
-wire [1:0] k_hresp = k_resp[k_rdp[0]];
+// a skid buffer: the head is a register (k_head, valid k_has), a second
+// beat waits in k_spare (valid k_sv) while the head is not taken
+reg [@DW@-1:0] k_head; reg [1:0] k_hresp; reg k_has; reg [@DW@-1:0] k_spare; reg [1:0] k_sresp; reg k_sv;
 wire k_push = m_axi_rvalid && m_axi_rready;
 // ---- R side: one command at a time, the next one waiting in n_* (read
 // from the queue ahead, so loading it is a register copy); each beat is
@@ -113,7 +113,6 @@ reg [@BM1@:0] q_fm; reg [@BM1@:0] q_lm; reg [@AM1@:0] r_ptr; reg [7:0] r_tag;
 reg [1:0] r_acc; reg [@DW@-1:0] r_prev;
 reg p_wr; reg [@AM1@:0] p_ptr; reg [@BM1@:0] p_strb; reg p_done; reg [7:0] p_tag; reg [1:0] p_resp;
 wire pop = r_loaded && !r_flush && k_has;
-wire [1:0] k_next = k_cnt + {1'b0, k_push} - {1'b0, pop};
 wire wr = (pop && !r_prime) || r_flush;
 wire [1:0] worst = (pop && (k_hresp > r_acc)) ? k_hresp : r_acc;
 // r_fin: this command's next beat is its last (both counts at their last
@@ -126,19 +125,24 @@ assign fetch = (!n_v || load) && !rq_empty;
 wire [2*@DW@-1:0] q_cat = {k_head, r_prev};
 @ROTATE@
 wire [@BM1@:0] r_strb = (r_first ? q_fm : {@B@{1'b1}}) & (r_out_end ? q_lm : {@B@{1'b1}});
-always @(*) m_axi_rready = !k_cnt[1];
+always @(*) m_axi_rready = !k_sv;
 // commands count beats, so RLAST (the burst's end) carries nothing new
 /* verilator lint_off UNUSEDSIGNAL */
 wire unused_rlast = m_axi_rlast;
 /* verilator lint_on UNUSEDSIGNAL */
 always @(posedge clock) begin
   if (rst) begin
-    k_wp <= 2'd0; k_rdp <= 2'd0; k_cnt <= 2'd0; k_has <= 1'b0; r_loaded <= 1'b0; r_flush <= 1'b0;
+    k_has <= 1'b0; k_sv <= 1'b0; r_loaded <= 1'b0; r_flush <= 1'b0;
     rq_rdp <= 5'd0; n_v <= 1'b0; p_wr <= 1'b0; p_done <= 1'b0; ram_wr_en <= 1'b0; st_valid <= 1'b0;
   end else begin
-    if (k_push) k_wp <= k_wp + 1'b1;
-    if (pop) k_rdp <= k_rdp + 1'b1;
-    k_cnt <= k_next; k_has <= k_next != 2'd0;
+    // a push while k_sv is impossible (rready is low)
+    if (pop) begin
+      if (k_sv) k_sv <= 1'b0;
+      else k_has <= k_push;
+    end else if (k_push) begin
+      if (k_has) k_sv <= 1'b1;
+      else k_has <= 1'b1;
+    end
     p_wr <= wr; ram_wr_en <= p_wr;
     p_done <= done; st_valid <= p_done;
     r_flush <= pop && r_in_end && !done;
@@ -150,7 +154,12 @@ always @(posedge clock) begin
 end
 // data: no reset (qualified by the flags above)
 always @(posedge clock) begin
-  if (k_push) begin k_data[k_wp[0]] <= m_axi_rdata; k_resp[k_wp[0]] <= m_axi_rresp; end
+  if (pop ? k_sv : !k_has) begin
+    k_head <= pop ? k_spare : m_axi_rdata; k_hresp <= pop ? k_sresp : m_axi_rresp;
+  end else if (pop) begin
+    k_head <= m_axi_rdata; k_hresp <= m_axi_rresp;
+  end
+  if (k_push && k_has && !pop) begin k_spare <= m_axi_rdata; k_sresp <= m_axi_rresp; end
   // unqualified (p_wr says when they hold a beat): no enable net
   p_ptr <= r_ptr; p_strb <= r_strb;
   ram_wr_addr <= p_ptr; ram_wr_data <= q_out; ram_wr_strb <= p_strb;
