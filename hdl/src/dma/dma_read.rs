@@ -112,7 +112,14 @@ reg [16:0] r_in; reg [16:0] r_out; // beats left less one
 reg [@BM1@:0] q_fm; reg [@BM1@:0] q_lm; reg [@AM1@:0] r_ptr; reg [7:0] r_tag;
 reg [1:0] r_acc; reg [@DW@-1:0] r_prev;
 reg p_wr; reg [@AM1@:0] p_ptr; reg [@BM1@:0] p_strb; reg p_done; reg [7:0] p_tag; reg [1:0] p_resp;
-wire pop = r_loaded && !r_flush && k_has;
+// pop = r_loaded && !r_flush && k_has, kept as registers computed from
+// those flags' next values: the head's multiplexers (a slice per copy,
+// @HEADCOPIES@ copies in kept blocks) hang off flip-flops
+reg pop;
+wire loaded_nx = load || (!done && r_loaded);
+wire flush_nx = pop && r_in_end && !done;
+wire has_nx = pop ? (k_sv || k_push) : (k_has || k_push);
+wire pop_nx = !rst && loaded_nx && !flush_nx && has_nx;
 wire wr = (pop && !r_prime) || r_flush;
 wire [1:0] worst = (pop && (k_hresp > r_acc)) ? k_hresp : r_acc;
 // r_fin: this command's next beat is its last (both counts at their last
@@ -130,7 +137,7 @@ always @(*) m_axi_rready = !k_sv;
 /* verilator lint_off UNUSEDSIGNAL */
 wire unused_rlast = m_axi_rlast;
 /* verilator lint_on UNUSEDSIGNAL */
-always @(posedge clock) begin
+@HEAD@always @(posedge clock) begin
   if (rst) begin
     k_has <= 1'b0; k_sv <= 1'b0; r_loaded <= 1'b0; r_flush <= 1'b0;
     rq_rdp <= 5'd0; n_v <= 1'b0; p_wr <= 1'b0; p_done <= 1'b0; ram_wr_en <= 1'b0; st_valid <= 1'b0;
@@ -145,7 +152,7 @@ always @(posedge clock) begin
     end
     p_wr <= wr; ram_wr_en <= p_wr;
     p_done <= done; st_valid <= p_done;
-    r_flush <= pop && r_in_end && !done;
+    r_flush <= flush_nx;
     if (load) r_loaded <= 1'b1;
     else if (done) r_loaded <= 1'b0;
     if (fetch) begin n_v <= 1'b1; rq_rdp <= rq_rdp + 1'b1; end
@@ -154,11 +161,8 @@ always @(posedge clock) begin
 end
 // data: no reset (qualified by the flags above)
 always @(posedge clock) begin
-  if (pop ? k_sv : !k_has) begin
-    k_head <= pop ? k_spare : m_axi_rdata; k_hresp <= pop ? k_sresp : m_axi_rresp;
-  end else if (pop) begin
-    k_head <= m_axi_rdata; k_hresp <= m_axi_rresp;
-  end
+  if (pop ? k_sv : !k_has) k_hresp <= pop ? k_sresp : m_axi_rresp;
+  else if (pop) k_hresp <= m_axi_rresp;
   if (k_push && k_has && !pop) begin k_spare <= m_axi_rdata; k_sresp <= m_axi_rresp; end
   // unqualified (p_wr says when they hold a beat): no enable net
   p_ptr <= r_ptr; p_strb <= r_strb;
@@ -191,6 +195,28 @@ always @(posedge clock) begin
 end
 ";
 
+/// Copies of `pop` for the skid buffer's head, one per data slice.
+const HEAD_COPIES: usize = 4;
+
+/// The skid buffer's head data: `HEAD_COPIES` slices of the `dw`-bit
+/// `k_head`, each loaded in its own kept block from its own copy of `pop`.
+fn head(dw: usize) -> String {
+    let w = dw / HEAD_COPIES;
+    (0..HEAD_COPIES)
+        .map(|k| {
+            let (hi, lo) = (k * w + w - 1, k * w);
+            format!(
+                "(* keep *) reg pop{k};\n\
+                 (* keep *) always @(posedge clock) pop{k} <= pop_nx;\n\
+                 always @(posedge clock)\n\
+                 \x20 if (pop{k} ? k_sv : !k_has) k_head[{hi}:{lo}] <= pop{k} ? k_spare[{hi}:{lo}] : m_axi_rdata[{hi}:{lo}];\n\
+                 \x20 else if (pop{k}) k_head[{hi}:{lo}] <= m_axi_rdata[{hi}:{lo}];\n"
+            )
+        })
+        .collect::<String>()
+        + "always @(posedge clock) pop <= pop_nx;\n"
+}
+
 impl<const D: usize, const K: usize, const A: usize> DmaRead<D, K, A> {
     /// The block's Verilog body (also emitted standalone for the tests).
     pub fn verilog() -> String {
@@ -199,7 +225,10 @@ impl<const D: usize, const K: usize, const A: usize> DmaRead<D, K, A> {
             bytes: K,
             ram_bits: A,
         };
-        let body = BODY.replace("@ROTATE@", &rotate(&g, "q", "load", "n_sh"));
+        let body = BODY
+            .replace("@ROTATE@", &rotate(&g, "q", "load", "n_sh"))
+            .replace("@HEAD@", &head(8 * K))
+            .replace("@HEADCOPIES@", &HEAD_COPIES.to_string());
         format!(
             "{}{}",
             front(&g, "ar", "1'b0", "rq_full", true),

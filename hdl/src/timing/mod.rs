@@ -111,14 +111,14 @@ pub const BLOCKS: &[Block] = &[
     Block {
         name: "DmaWrite",
         module: "dma_write_16",
-        gate_mhz: 0.0,
-        gate_levels: 99,
+        gate_mhz: TARGET_MHZ,
+        gate_levels: TARGET_LEVELS,
     },
     Block {
         name: "DmaRead",
         module: "dma_read_16",
-        gate_mhz: 0.0,
-        gate_levels: 99,
+        gate_mhz: TARGET_MHZ,
+        gate_levels: TARGET_LEVELS,
     },
     Block {
         name: "HandshakeEngine",
