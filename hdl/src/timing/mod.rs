@@ -202,17 +202,23 @@ pub struct Options {
     pub jobs: usize,
 }
 
-/// Times the blocks of `verilog` (the emitted `nic_core.v`) and the DMA
-/// movers at the default width (not in `nic_core`: emitted alone by
-/// [`crate::dma::units`]).
-pub fn run(verilog: &str, tools: &flow::Tools, opts: &Options) -> Result<Vec<Row>> {
-    std::fs::create_dir_all(&opts.dir)?;
+/// `verilog` (the emitted `nic_core.v`) followed by the DMA movers at the
+/// default width, which are not in `nic_core` yet (emitted alone by
+/// [`crate::dma::units`]): the text every block of [`BLOCKS`] is cut from.
+pub fn sources(verilog: &str) -> String {
     let mut all = verilog.to_string();
     for (name, v) in crate::dma::units::units() {
         if name.ends_with(&format!("_{}", crate::dma::DMA_BYTES)) {
             all.push_str(&v);
         }
     }
+    all
+}
+
+/// Times the blocks of [`sources`]`(verilog)`.
+pub fn run(verilog: &str, tools: &flow::Tools, opts: &Options) -> Result<Vec<Row>> {
+    std::fs::create_dir_all(&opts.dir)?;
+    let all = sources(verilog);
     let verilog = all.as_str();
     let mut blocks: Vec<Block> = BLOCKS
         .iter()
