@@ -30,8 +30,9 @@
 //!   written by a correct slave; the mover never retries.
 //!
 //! Throughput (one command at a time through the RAM pipeline): one W
-//! beat a clock within a command, one idle clock between commands; the
-//! AW side runs ahead of W by whole commands (a 4-entry queue).
+//! beat a clock, across commands too (the next command loads as the last
+//! beat of the current one issues); the AW side runs ahead of W by whole
+//! commands (a 4-entry queue) and takes a command every 4 clocks at best.
 //!
 //! Custom Verilog; the Rust `update()` only keeps the outputs idle (this
 //! block is simulated in Verilator, `sim/tests/dma_movers.rs`).
@@ -131,7 +132,10 @@ reg [3:0] f_wp; reg [3:0] f_rdp; reg [3:0] f_cnt; reg f_room;
 // (f_room: the count after this clock is at most 4, registered)
 wire issue = w_busy && f_room;
 wire [3:0] f_next = f_cnt + {3'd0, f_push} - {3'd0, f_pop};
-assign wq_pop = !issue && !w_busy && !wq_empty;
+// the next command loads in the clock the last beat of this one issues,
+// so commands follow each other with no idle clock
+wire w_last_issue = issue && !w_prime && w_end;
+assign wq_pop = (!w_busy || w_last_issue) && !wq_empty;
 wire [@BM1@:0] w_strb = (w_first ? w_fm : {@B@{1'b1}}) & (w_end ? w_lm : {@B@{1'b1}});
 wire f_push = s3_v; wire f_pop = m_axi_wvalid && m_axi_wready;
 always @(*) begin
@@ -146,8 +150,8 @@ always @(posedge clock) begin
     f_wp <= 4'd0; f_rdp <= 4'd0; f_cnt <= 4'd0; f_room <= 1'b1;
   end else begin
     s1_v <= issue;
-    if (issue && !w_prime && w_end) w_busy <= 1'b0;
-    else if (wq_pop) begin w_busy <= 1'b1; wq_rdp <= wq_rdp + 1'b1; end
+    if (wq_pop) begin w_busy <= 1'b1; wq_rdp <= wq_rdp + 1'b1; end
+    else if (w_last_issue) w_busy <= 1'b0;
     s2_v <= s1_v;
     s3_v <= s2_v && !s2_prime;
     if (f_push) f_wp <= f_wp + 1'b1;
@@ -165,7 +169,8 @@ always @(posedge clock) begin
       w_first <= 1'b0; w_left <= w_left - 1'b1; w_bidx <= w_bidx + 1'b1;
       w_end <= w_left == 17'd1;
     end
-  end else if (wq_pop) begin
+  end
+  if (wq_pop) begin
     w_first <= 1'b1;
     w_left <= wq_n[wq_rdp[1:0]]; w_end <= wq_n1[wq_rdp[1:0]];
     w_fm <= wq_fm[wq_rdp[1:0]]; w_lm <= wq_lm[wq_rdp[1:0]];
