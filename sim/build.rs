@@ -107,16 +107,7 @@ fn main() {
     );
 
     // one unity file for the whole model
-    let mut unity = String::new();
-    let mut cpps: Vec<_> = std::fs::read_dir(&mdir)
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "cpp"))
-        .collect();
-    cpps.sort();
-    for p in &cpps {
-        writeln!(unity, "#include \"{}\"", p.display()).unwrap();
-    }
+    let mut unity = unity_includes(&mdir);
     let root = std::fs::read_to_string(mdir.join("Vnic_core___024root.h")).unwrap();
     unity.push_str(&shim(&ports, &tick(&root)));
     let ufile = out.join("nic_core_unity.cpp");
@@ -134,6 +125,20 @@ fn main() {
         .compile("nic_core_model");
     std::fs::write(out.join("ports.rs"), bindings(&ports)).unwrap();
     units::build(&out, &inc);
+}
+
+/// `#include` lines for every C++ file Verilator wrote in `mdir`, in name
+/// order: the start of a model's unity file.
+pub(crate) fn unity_includes(mdir: &std::path::Path) -> String {
+    let mut cpps: Vec<_> = std::fs::read_dir(mdir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "cpp"))
+        .collect();
+    cpps.sort();
+    cpps.iter()
+        .map(|p| format!("#include \"{}\"\n", p.display()))
+        .collect()
 }
 
 /// The body of `nic_core_tick`: one rising edge of `clk` in one

@@ -4,7 +4,7 @@
 //! `_free`, `_port`) and a Rust table (`units.rs`: a `UnitDesc` static per
 //! module, port names and widths) that `ferronic_sim::unit` drives.
 
-use super::{parse_ports, Port};
+use super::{parse_ports, unity_includes, Port};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
@@ -37,16 +37,7 @@ pub(crate) fn build(out: &Path, inc: &Path) {
         assert!(status.success(), "verilator failed on {name}.v");
         let header = std::fs::read_to_string(mdir.join(format!("V{name}.h"))).unwrap();
         let ports = parse_ports(&header);
-        let mut unity = String::new();
-        let mut cpps: Vec<_> = std::fs::read_dir(&mdir)
-            .unwrap()
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "cpp"))
-            .collect();
-        cpps.sort();
-        for p in &cpps {
-            writeln!(unity, "#include \"{}\"", p.display()).unwrap();
-        }
+        let mut unity = unity_includes(&mdir);
         unity.push_str(&shim(&name, &ports));
         let ufile = out.join(format!("{name}_unity.cpp"));
         std::fs::write(&ufile, unity).unwrap();

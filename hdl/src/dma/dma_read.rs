@@ -27,14 +27,16 @@
 //!   from a correct slave, is written to the RAM all the same).
 //!
 //! Custom Verilog; the Rust `update()` only keeps the outputs idle (this
-//! block is simulated in Verilator, `sim/tests/dma_movers.rs`).
+//! block is simulated in Verilator, `sim/tests/dma_movers/`).
 
 use crate::dma::burst::{front, Geometry};
 use crate::dma::rotate::rotate;
 use rust_hdl::prelude::*;
 
-/// Commands whose data has not all arrived, at most.
-pub const READS_QUEUED: usize = 32;
+/// Commands queued for their data behind the one being written and the
+/// one prefetched, at most (the 32-entry queue's count is a register, so
+/// it stops one short).
+pub const READS_QUEUED: usize = 31;
 
 /// Read mover on a `D`-bit AXI4 bus (`K` = `D / 8`) writing an on-chip
 /// RAM of 2^`A` bytes; see the module documentation.

@@ -35,14 +35,15 @@
 //! commands (a 4-entry queue) and takes a command every 4 clocks at best.
 //!
 //! Custom Verilog; the Rust `update()` only keeps the outputs idle (this
-//! block is simulated in Verilator, `sim/tests/dma_movers.rs`).
+//! block is simulated in Verilator, `sim/tests/dma_movers/`).
 
 use crate::dma::burst::{front, Geometry};
 use crate::dma::rotate::rotate;
 use rust_hdl::prelude::*;
 
-/// Write bursts sent and not yet answered, at most.
-pub const WRITES_OUTSTANDING: usize = 32;
+/// Write bursts sent and not yet answered, at most (the 32-entry
+/// tracker's count is a register, so it stops one short).
+pub const WRITES_OUTSTANDING: usize = 31;
 
 /// Write mover on a `D`-bit AXI4 bus (`K` = `D / 8` strobes) reading an
 /// on-chip RAM of 2^`A` bytes; see the module documentation.

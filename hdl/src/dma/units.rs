@@ -1,6 +1,6 @@
 //! The DMA movers as standalone Verilog modules, one per bus width, for
 //! the Verilator unit tests (`sim/build.rs` builds a model of each;
-//! `sim/tests/dma_movers.rs` drives them). The module text is the same
+//! `sim/tests/dma_movers/` drives them). The module text is the same
 //! [`DmaWrite::verilog`] / [`DmaRead::verilog`] the engine instantiates.
 
 use crate::dma::dma_read::DmaRead;
