@@ -7,6 +7,7 @@
 //! * [`burst`]: the Verilog both share: command register, burst splitting
 //!   at 4 KiB / 256 beats, lane masks.
 //! * [`rotate`]: the realignment shifter both use.
+//! * [`rx_buffer`]: the receive frame buffer (whole-frame drops when full).
 //! * [`units`]: the movers emitted as standalone modules for Verilator.
 //!
 //! Both movers are byte-granular on both sides (any host address, any RAM
@@ -17,6 +18,7 @@ pub mod burst;
 pub mod dma_read;
 pub mod dma_write;
 pub mod rotate;
+pub mod rx_buffer;
 pub mod units;
 
 /// Default DMA bus width in bytes (128 bits): at 156.25 MHz it carries
@@ -24,3 +26,9 @@ pub mod units;
 /// beats) and its 32-byte completion (2 beats) fit in the 10.5 clocks a
 /// minimum frame lasts at line rate; 64 bits would need 12 beats there.
 pub const DMA_BYTES: usize = 16;
+
+/// Default receive buffer size, log2 bytes (32 KiB): a 9,600-byte jumbo
+/// frame plus 1 us of 10G line rate waiting for its write responses
+/// (1,250 bytes) several times over; 16 DP16KD on ECP5, 8 RAMB36 on
+/// UltraScale.
+pub const RX_BUFFER_BITS: usize = 15;

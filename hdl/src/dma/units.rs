@@ -5,6 +5,8 @@
 
 use crate::dma::dma_read::DmaRead;
 use crate::dma::dma_write::DmaWrite;
+use crate::dma::rx_buffer::RxBuffer;
+use crate::dma::RX_BUFFER_BITS;
 use crate::verilog::rename;
 use rust_hdl::prelude::*;
 
@@ -17,8 +19,14 @@ fn emit<T: Block>(mut b: T, name: &str) -> (String, String) {
     (name.to_string(), v)
 }
 
+/// RAM byte-address bits of the small receive buffer unit (4 KiB), which
+/// the tests fill to make it drop.
+pub const UNIT_RX_SMALL_BITS: usize = 12;
+
 /// (module name, Verilog) of every unit model: `dma_write_<bytes>` and
-/// `dma_read_<bytes>` for buses of 8, 16 and 64 bytes.
+/// `dma_read_<bytes>` for buses of 8, 16 and 64 bytes; `rx_buffer_16`
+/// (the default: 16-byte words, 2^[`RX_BUFFER_BITS`] bytes) and
+/// `rx_buffer_small` (8-byte words, 2^[`UNIT_RX_SMALL_BITS`] bytes).
 pub fn units() -> Vec<(String, String)> {
     const A: usize = UNIT_RAM_BITS;
     vec![
@@ -28,6 +36,14 @@ pub fn units() -> Vec<(String, String)> {
         emit(DmaRead::<128, 16, A>::default(), "dma_read_16"),
         emit(DmaWrite::<512, 64, A>::default(), "dma_write_64"),
         emit(DmaRead::<512, 64, A>::default(), "dma_read_64"),
+        emit(
+            RxBuffer::<128, 16, RX_BUFFER_BITS, { crate::RX_QUEUE_BITS }>::default(),
+            "rx_buffer_16",
+        ),
+        emit(
+            RxBuffer::<64, 8, UNIT_RX_SMALL_BITS, { crate::RX_QUEUE_BITS }>::default(),
+            "rx_buffer_small",
+        ),
     ]
 }
 

@@ -121,6 +121,12 @@ pub const BLOCKS: &[Block] = &[
         gate_levels: TARGET_LEVELS,
     },
     Block {
+        name: "RxBuffer",
+        module: "rx_buffer_16",
+        gate_mhz: TARGET_MHZ,
+        gate_levels: TARGET_LEVELS,
+    },
+    Block {
         name: "HandshakeEngine",
         module: "top_hs",
         gate_mhz: 0.0,
