@@ -57,11 +57,13 @@ pub fn rename(src: &str, top_name: &str) -> Result<String, CollisionError> {
 }
 
 /// The register map of this core for the build information `params`
-/// (`rx_queues` is always [`crate::RX_QUEUES`]).
+/// (`rx_queues` is always [`crate::RX_QUEUES`]; no DMA engine blocks:
+/// `nic_core` alone).
 pub fn regmap(build_time: u32, git_hash: u32) -> RegMap {
     RegMap::new(MapParams {
         rx_queues: crate::RX_QUEUES,
         tx_queues: crate::TX_QUEUES,
+        dma: false,
         build_time,
         git_hash,
     })

@@ -41,8 +41,17 @@ pub fn markdown(map: &RegMap) -> String {
     );
     for b in &map.blocks {
         s.push_str(&format!(
-            "\n## {} (id 0x{:04x}, version 0x{:08x}) at 0x{:04x}, {} bytes\n\n| offset | name | access | value | meaning |\n|---|---|---|---|---|\n",
-            b.name, b.id, b.version, b.base, b.length
+            "\n## {} (id 0x{:04x}, version 0x{:08x}) at 0x{:04x}, {} bytes\n\n{}| offset | name | access | value | meaning |\n|---|---|---|---|---|\n",
+            b.name,
+            b.id,
+            b.version,
+            b.base,
+            b.length,
+            if b.owner == crate::Owner::Dma {
+                "Decoded by the DMA engine (the `nic` top). Input and strobe numbers are the engine's.\n\n"
+            } else {
+                ""
+            }
         ));
         for r in &b.regs {
             s.push_str(&format!(

@@ -25,6 +25,7 @@ pub mod tag;
 pub use blocks::counters::{GLOBAL, GLOBAL_COUNTERS, HANDSHAKE, PER_QUEUE, PER_TX_QUEUE};
 pub use blocks::datapath::ctrl;
 pub use blocks::handshake::{hs_ctrl, LISTEN, RECORD_WORDS};
+pub use blocks::queues::{cq_ctrl, cqs, dma_ctrl, ring_ctrl, CQ_REGS, LOG_SIZES, RING_REGS};
 pub use map::RegMap;
 
 use serde::Serialize;
@@ -37,6 +38,23 @@ pub const MAGIC: u32 = 0x4645_5252;
 pub const MAP_VERSION: u32 = 0x0001_0000;
 /// Bytes of address space decoded (`s_axil_awaddr`/`araddr` width 16).
 pub const ADDR_BITS: u32 = 16;
+
+/// Byte address of the first DMA engine block (`dma`) when the map has
+/// them ([`MapParams::dma`]): the `nic` top sends register accesses at or
+/// above it to the engine, below it to `nic_core` (one address bit).
+pub const DMA_BASE: u32 = 0x4000;
+
+/// Which hardware decodes a block. `Source::Input(n)` and
+/// `Source::Strobe(n)` number words and pulses per owner: the core's
+/// register file has its buses, the DMA engine its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Owner {
+    /// `nic_core`'s register file (`ferronic_hdl::control::regfile`).
+    Core,
+    /// The DMA engine of the `nic` top (blocks from [`DMA_BASE`] on).
+    Dma,
+}
 
 /// Who may do what with a register.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -102,6 +120,8 @@ pub struct Block {
     pub base: u32,
     /// Length in bytes.
     pub length: u32,
+    /// Which hardware decodes it.
+    pub owner: Owner,
     /// Registers, header words included, in address order.
     pub regs: Vec<Reg>,
 }
@@ -113,6 +133,10 @@ pub struct MapParams {
     pub rx_queues: usize,
     /// Number of transmit queues (1..=256).
     pub tx_queues: usize,
+    /// The DMA engine's blocks (`dma`, `rxq`, `txq`, `cq`) follow the
+    /// core's, at [`DMA_BASE`]: true for the `nic` top, false for
+    /// `nic_core` alone.
+    pub dma: bool,
     /// Build time, Unix seconds (`SOURCE_DATE_EPOCH` when set).
     pub build_time: u32,
     /// First 8 hex digits of the git commit, as a number (0 if unknown).
@@ -124,6 +148,7 @@ impl Default for MapParams {
         MapParams {
             rx_queues: 8,
             tx_queues: 8,
+            dma: false,
             build_time: 0,
             git_hash: 0,
         }

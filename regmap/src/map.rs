@@ -4,7 +4,9 @@
 //! hash, and looks registers up by name, address and role.
 
 use crate::blocks;
-use crate::{Access, Block, CounterDef, MapParams, Reg, Source, ADDR_BITS, MAP_VERSION, VENDOR};
+use crate::{
+    Access, Block, CounterDef, MapParams, Owner, Reg, Source, ADDR_BITS, DMA_BASE, MAP_VERSION, VENDOR,
+};
 use serde::Serialize;
 
 /// The whole register map.
@@ -40,12 +42,31 @@ impl RegMap {
 
         let mut blocks = Vec::new();
         let mut base = 0u32;
-        let builders = [id, dp, rss, ct, hs];
+        let mut builders = vec![id, dp, rss, ct, hs];
+        if params.dma {
+            use blocks::queues;
+            let (rx, tx, nc) = (params.rx_queues, params.tx_queues, queues::cqs(&params));
+            builders.push(queues::dma(&params, 0));
+            builders.push(queues::rings(true, rx, 1));
+            builders.push(queues::rings(false, tx, 1 + rx));
+            builders.push(queues::cq(nc, 1 + rx + tx, 0));
+        }
         let n = builders.len();
+        // where each block starts: packed, the DMA engine's from DMA_BASE
+        let mut bases = Vec::with_capacity(n);
+        for (k, b) in builders.iter().enumerate() {
+            if b.owner == Owner::Dma && builders[k - 1].owner == Owner::Core {
+                assert!(base <= DMA_BASE, "the core's blocks reach past DMA_BASE");
+                base = DMA_BASE;
+            }
+            bases.push(base);
+            base += (16 + 4 * b.regs.len() as u32).next_power_of_two().max(0x40);
+        }
         for (k, b) in builders.into_iter().enumerate() {
+            let base = bases[k];
             let body = 16 + 4 * b.regs.len() as u32;
             let length = body.next_power_of_two().max(0x40);
-            let next = if k + 1 == n { 0 } else { base + length };
+            let next = bases.get(k + 1).copied().unwrap_or(0);
             let mut regs = vec![
                 hdr(
                     "TYPE",
@@ -82,9 +103,9 @@ impl RegMap {
                 version: b.version,
                 base,
                 length,
+                owner: b.owner,
                 regs,
             });
-            base += length;
         }
         assert!(
             base <= 1 << ADDR_BITS,
@@ -165,10 +186,23 @@ impl RegMap {
         self.regs().find(|r| r.offset == offset)
     }
 
-    /// Storage registers in address order: their bits form the register
-    /// file's configuration bus, register k at bits 32k+31..32k.
+    /// The registers of the blocks `owner` decodes, in address order.
+    pub fn owned(&self, owner: Owner) -> impl Iterator<Item = &Reg> {
+        self.blocks
+            .iter()
+            .filter(move |b| b.owner == owner)
+            .flat_map(|b| b.regs.iter())
+    }
+
+    /// The register at byte address `offset` among those `owner` decodes.
+    pub fn at_owned(&self, offset: u32, owner: Owner) -> Option<&Reg> {
+        self.owned(owner).find(|r| r.offset == offset)
+    }
+
+    /// The core's storage registers in address order: their bits form the
+    /// register file's configuration bus, register k at bits 32k+31..32k.
     pub fn storage(&self) -> Vec<&Reg> {
-        self.regs()
+        self.owned(Owner::Core)
             .filter(|r| matches!(r.source, Source::Storage(_)))
             .collect()
     }

@@ -40,7 +40,7 @@ use crate::control::REG_RD_LATENCY;
 use crate::{
     CARRY_BITS, COUNTER_BITS, HS_CFG_BITS, HS_STORAGE, INPUT_BITS, RX_QUEUE_BITS, STROBES,
 };
-use ferronic_regmap::{Access, RegMap, Source};
+use ferronic_regmap::{Access, Owner, RegMap, Source};
 use rust_hdl::prelude::*;
 use std::collections::VecDeque;
 
@@ -173,8 +173,8 @@ impl RegFile {
     /// What a read of `ra` returns, sampled now (the read path's R2).
     fn sample(&self, ra: u32) -> Read {
         let sim = &self._sim;
-        let err = sim.map.at(ra).is_none();
-        let v = match sim.map.at(ra).map(|r| (r.access, r.source)) {
+        let err = sim.map.at_owned(ra, Owner::Core).is_none();
+        let v = match sim.map.at_owned(ra, Owner::Core).map(|r| (r.access, r.source)) {
             Some((Access::Wo, _)) | None => 0,
             Some((_, Source::Const(v) | Source::BuildConst(v))) => v,
             Some((_, Source::Storage(_))) => {
@@ -197,8 +197,8 @@ impl RegFile {
     /// Applies a write (the write path's W2).
     fn write(&mut self, wa: u32, d: u32, strb: u32) {
         let sim = &mut self._sim;
-        self.wr_err.next = sim.map.at(wa).is_none();
-        match sim.map.at(wa).map(|r| (r.access, r.source)) {
+        self.wr_err.next = sim.map.at_owned(wa, Owner::Core).is_none();
+        match sim.map.at_owned(wa, Owner::Core).map(|r| (r.access, r.source)) {
             Some((Access::Rw | Access::Wo, Source::Storage(_))) => {
                 let k = sim.map.storage().iter().position(|s| s.offset == wa);
                 let w = &mut sim.storage[k.unwrap()];

@@ -5,7 +5,7 @@
 
 use crate::control::regfile::{hs_first, HS_FIELDS};
 use crate::{HS_STORAGE, STROBES};
-use ferronic_regmap::{Access, Reg, RegMap, Source};
+use ferronic_regmap::{Access, Owner, Reg, RegMap, Source};
 use std::collections::BTreeMap;
 
 /// The Verilog body of [`crate::control::regfile::RegFile`] for `map`.
@@ -75,7 +75,7 @@ pub fn verilog(map: &RegMap) -> String {
 /// `case` labels of the registers whose source passes `f`.
 fn labels(map: &RegMap, f: impl Fn(&Source) -> bool) -> String {
     let l: Vec<String> = map
-        .regs()
+        .owned(Owner::Core)
         .filter(|r| f(&r.source))
         .map(|r| format!("16'h{:04x}", r.offset))
         .collect();
@@ -121,13 +121,13 @@ fn write_path(map: &RegMap) -> String {
         }
         v.push_str("        end\n");
     }
-    for r in map.regs().filter(|r| r.source == Source::Clear) {
+    for r in map.owned(Owner::Core).filter(|r| r.source == Source::Clear) {
         v.push_str(&format!(
             "        16'h{:04x}: clear <= w1_d[0];\n",
             r.offset
         ));
     }
-    for r in map.regs() {
+    for r in map.owned(Owner::Core) {
         if let Source::Strobe(i) = r.source {
             // a 1-bit bus is a scalar in the generated module
             let bit = if STROBES == 1 {
@@ -171,7 +171,7 @@ fn read_path(map: &RegMap) -> String {
     let his = labels(map, |s| matches!(s, Source::CounterHi(_)));
     let mut pages: BTreeMap<u32, Vec<(u32, String)>> = BTreeMap::new();
     let mut cpages: BTreeMap<u32, Vec<(u32, usize)>> = BTreeMap::new();
-    for r in map.regs() {
+    for r in map.owned(Owner::Core) {
         assert!(r.offset < 0x1000, "register {} above 0x0fff", r.name);
         if let Source::CounterLo(i) = r.source {
             cpages

@@ -7,6 +7,7 @@
 //! * [`burst`]: the Verilog both share: command register, burst splitting
 //!   at 4 KiB / 256 beats, lane masks.
 //! * [`rotate`]: the realignment shifter both use.
+//! * [`regs`]: the engine's register file and its AXI4-Lite port.
 //! * [`rx_buffer`]: the receive frame buffer (whole-frame drops when full).
 //! * [`units`]: the movers emitted as standalone modules for Verilator.
 //!
@@ -18,6 +19,7 @@ pub mod burst;
 pub mod dma_read;
 pub mod dma_write;
 pub mod rotate;
+pub mod regs;
 pub mod rx_buffer;
 pub mod units;
 

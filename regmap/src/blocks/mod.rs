@@ -1,14 +1,16 @@
 //! The register blocks, one file each, in chain order: [`identity`],
-//! [`datapath`], [`rss`], [`counters`], [`handshake`]. Each file says what
+//! [`datapath`], [`rss`], [`counters`], [`handshake`]; then, in the `nic`
+//! top only, the DMA engine's [`queues`] blocks. Each file says what
 //! its registers hold and builds its block's register list;
 //! [`crate::map`] chains them.
 
-use crate::{Access, Source};
+use crate::{Access, Owner, Source};
 
 pub(crate) mod counters;
 pub(crate) mod datapath;
 pub(crate) mod handshake;
 pub(crate) mod identity;
+pub(crate) mod queues;
 pub(crate) mod rss;
 
 /// A block before it is placed in the chain: name, id, version and its
@@ -17,6 +19,7 @@ pub(crate) struct BlockBuilder {
     pub(crate) name: &'static str,
     pub(crate) id: u16,
     pub(crate) version: u32,
+    pub(crate) owner: Owner,
     pub(crate) regs: Vec<(String, Access, Source, String)>,
 }
 
@@ -26,8 +29,13 @@ impl BlockBuilder {
             name,
             id,
             version,
+            owner: Owner::Core,
             regs: Vec::new(),
         }
+    }
+    pub(crate) fn owned_by(mut self, owner: Owner) -> Self {
+        self.owner = owner;
+        self
     }
     pub(crate) fn reg(
         &mut self,

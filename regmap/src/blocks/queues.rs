@@ -1,0 +1,294 @@
+//! The DMA engine's blocks (issue 13, the `nic` top only; DESIGN.md
+//! section 7b, after Corundum's queue managers): `dma` (engine control and
+//! what it was built with), `rxq` and `txq` (one register group per
+//! descriptor ring) and `cq` (one group per completion queue). They start
+//! at [`crate::DMA_BASE`] and are decoded by the engine, not by the
+//! core's register file.
+//!
+//! Indices are 16-bit and free-running: a ring of 2^n entries holds
+//! descriptor `i` in slot `i mod 2^n`; it is empty when producer ==
+//! consumer and full when producer - consumer == 2^n (mod 2^16).
+
+use super::BlockBuilder;
+use crate::{Access, MapParams, Owner, Source};
+
+/// `rxq.Qn_CTRL` / `txq.Qn_CTRL` fields.
+pub mod ring_ctrl {
+    /// Bit 0: the engine uses the ring (fetches descriptors) when 1.
+    pub const ENABLE: u32 = 1 << 0;
+    /// Bits 7:4: log2 of the ring's entries, 8..=15.
+    pub const LOG_SIZE_SHIFT: u32 = 4;
+    /// Bits 23:16: the completion queue this ring completes into.
+    pub const CQ_SHIFT: u32 = 16;
+}
+
+/// `cq.Cn_CTRL` fields.
+pub mod cq_ctrl {
+    /// Bit 0: the engine writes completions when 1.
+    pub const ENABLE: u32 = 1 << 0;
+    /// Bits 7:4: log2 of the queue's entries, 8..=15.
+    pub const LOG_SIZE_SHIFT: u32 = 4;
+    /// Bits 15:8: interrupt vector (`irq_req` bit) raised when armed.
+    pub const VECTOR_SHIFT: u32 = 8;
+}
+
+/// `dma.CTRL` fields.
+pub mod dma_ctrl {
+    /// Bit 0: the engine runs when 1; when 0 received frames are dropped
+    /// (counted as no buffer) and no descriptor is fetched.
+    pub const ENABLE: u32 = 1 << 0;
+}
+
+/// Smallest and largest ring or completion queue, log2 entries.
+pub const LOG_SIZES: std::ops::RangeInclusive<u32> = 8..=15;
+
+/// Registers of one descriptor ring, in order (after `Q<n>_`).
+pub const RING_REGS: &[&str] = &["BASE_LO", "BASE_HI", "CTRL", "PROD", "CONS"];
+
+/// Registers of one completion queue, in order (after `C<n>_`).
+pub const CQ_REGS: &[&str] = &[
+    "BASE_LO", "BASE_HI", "CTRL", "PROD", "CONS", "ARM", "STATUS", "MOD",
+];
+
+/// The `dma` block: control and build facts.
+pub(crate) fn dma(params: &MapParams, first_input: usize) -> BlockBuilder {
+    let mut b = BlockBuilder::new("dma", 0x0006, 0x0001_0000).owned_by(Owner::Dma);
+    b.reg(
+        "CTRL",
+        Access::Rw,
+        Source::Storage(0),
+        "bit 0 ENABLE: the engine runs (fetches descriptors, writes frames and completions)",
+    );
+    b.reg(
+        "QUEUES",
+        Access::Ro,
+        Source::Const((params.rx_queues as u32) | (params.tx_queues as u32) << 8 | (cqs(params) as u32) << 16),
+        "bits 7:0 receive rings, 15:8 transmit rings, 23:16 completion queues",
+    );
+    b.reg(
+        "STATUS",
+        Access::Ro,
+        Source::Input(first_input),
+        "bit 0 idle (no frame, descriptor or completion in flight)",
+    );
+    b
+}
+
+/// Completion queues: one per receive and per transmit ring.
+pub fn cqs(params: &MapParams) -> usize {
+    params.rx_queues + params.tx_queues
+}
+
+/// The `rxq` or `txq` block (`rx` chooses) for `n` rings; its consumer
+/// indices are inputs `first_input..first_input + n`.
+pub(crate) fn rings(rx: bool, n: usize, first_input: usize) -> BlockBuilder {
+    let (name, id, what) = if rx {
+        ("rxq", 0x0007, "receive")
+    } else {
+        ("txq", 0x0008, "transmit")
+    };
+    let mut b = BlockBuilder::new(name, id, 0x0001_0000).owned_by(Owner::Dma);
+    for q in 0..n {
+        b.reg(
+            format!("Q{q}_BASE_LO"),
+            Access::Rw,
+            Source::Storage(0),
+            format!("{what} ring {q}: base address (IOVA) bits 31:0, 16-byte aligned (bits 3:0 ignored)"),
+        );
+        b.reg(
+            format!("Q{q}_BASE_HI"),
+            Access::Rw,
+            Source::Storage(0),
+            format!("{what} ring {q}: base address bits 63:32"),
+        );
+        b.reg(
+            format!("Q{q}_CTRL"),
+            Access::Rw,
+            Source::Storage(8 << ring_ctrl::LOG_SIZE_SHIFT),
+            "bit 0 ENABLE; bits 7:4 log2 entries (8..15); bits 23:16 completion queue; \
+             change only while disabled",
+        );
+        b.reg(
+            format!("Q{q}_PROD"),
+            Access::Rw,
+            Source::Storage(0),
+            "producer index, bits 15:0, written by the driver: the doorbell (descriptors before it are posted)",
+        );
+        b.reg(
+            format!("Q{q}_CONS"),
+            Access::Ro,
+            Source::Input(first_input + q),
+            "consumer index, bits 15:0, kept by the engine: descriptors before it are used and completed",
+        );
+    }
+    b
+}
+
+/// The `cq` block for `n` completion queues; its producer indices are
+/// inputs `first_input + 2c`, its status words `first_input + 2c + 1`,
+/// its arm strobes `first_strobe + c`.
+pub(crate) fn cq(n: usize, first_input: usize, first_strobe: usize) -> BlockBuilder {
+    let mut b = BlockBuilder::new("cq", 0x0009, 0x0001_0000).owned_by(Owner::Dma);
+    for c in 0..n {
+        b.reg(
+            format!("C{c}_BASE_LO"),
+            Access::Rw,
+            Source::Storage(0),
+            format!("completion queue {c}: base address (IOVA) bits 31:0, 32-byte aligned (bits 4:0 ignored)"),
+        );
+        b.reg(
+            format!("C{c}_BASE_HI"),
+            Access::Rw,
+            Source::Storage(0),
+            format!("completion queue {c}: base address bits 63:32"),
+        );
+        b.reg(
+            format!("C{c}_CTRL"),
+            Access::Rw,
+            Source::Storage(8 << cq_ctrl::LOG_SIZE_SHIFT),
+            "bit 0 ENABLE; bits 7:4 log2 entries (8..15); bits 15:8 interrupt vector; \
+             change only while disabled (enabling resets the indices to 0 and the phase to 1)",
+        );
+        b.reg(
+            format!("C{c}_PROD"),
+            Access::Ro,
+            Source::Input(first_input + 2 * c),
+            "producer index, bits 15:0, kept by the engine (completions before it are written)",
+        );
+        b.reg(
+            format!("C{c}_CONS"),
+            Access::Rw,
+            Source::Storage(0),
+            "consumer index, bits 15:0, written by the driver (slots before it may be reused); \
+             the engine waits while the queue is full",
+        );
+        b.reg(
+            format!("C{c}_ARM"),
+            Access::Wo,
+            Source::Strobe(first_strobe + c),
+            "any write arms the queue: its vector is raised once at the next completion \
+             (at once if completions are pending), then the queue disarms",
+        );
+        b.reg(
+            format!("C{c}_STATUS"),
+            Access::Ro,
+            Source::Input(first_input + 2 * c + 1),
+            "bit 0 armed; bit 1 full (producer - consumer = entries)",
+        );
+        b.reg(
+            format!("C{c}_MOD"),
+            Access::Rw,
+            Source::Storage(0),
+            "interrupt moderation: bits 15:0 completions to wait for (0 or 1: the first), \
+             bits 31:16 longest wait in units of 64 clocks (0: no time limit); \
+             the vector is raised when either is reached",
+        );
+    }
+    b
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::*;
+    use std::collections::BTreeSet;
+
+    fn nic() -> RegMap {
+        RegMap::new(MapParams {
+            dma: true,
+            ..MapParams::default()
+        })
+    }
+
+    /// The engine's blocks start at DMA_BASE, the chain reaches them, and
+    /// the core's registers are the same as in `nic_core`'s map but for
+    /// the pointer to them and the hash.
+    #[test]
+    fn dma_blocks_follow_the_core() {
+        let (core, nic) = (RegMap::new(MapParams::default()), nic());
+        let names: Vec<&str> = nic.blocks.iter().map(|b| b.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["identity", "datapath", "rss", "counters", "handshake", "dma", "rxq", "txq", "cq"]
+        );
+        let dma = nic.blocks.iter().position(|b| b.name == "dma").unwrap();
+        assert_eq!(nic.blocks[dma].base, DMA_BASE);
+        assert_eq!(nic.blocks[dma - 1].regs[2].source, Source::Const(DMA_BASE));
+        for (k, b) in nic.blocks.iter().enumerate() {
+            assert_eq!(b.owner == Owner::Dma, k >= dma, "{}", b.name);
+            let next = nic.blocks.get(k + 1).map_or(0, |n| n.base);
+            assert_eq!(b.regs[2].source, Source::Const(next), "{}.NEXT", b.name);
+            assert!(b.regs.iter().all(|r| r.offset < b.base + b.length));
+        }
+        assert!(nic.blocks.windows(2).all(|w| w[0].base + w[0].length <= w[1].base));
+        let differ: Vec<&str> = core
+            .regs()
+            .zip(nic.owned(Owner::Core))
+            .filter(|(a, b)| a != b)
+            .map(|(a, _)| a.name.as_str())
+            .collect();
+        assert_eq!(differ, ["MAP_HASH", "NEXT"]);
+        assert_eq!(core.regs().count(), nic.owned(Owner::Core).count());
+        assert_ne!(core.hash, nic.hash);
+        assert_eq!(core.storage(), nic.storage(), "the core's storage bus");
+    }
+
+    /// Each ring and completion queue has its registers, in order, and
+    /// the engine's inputs and strobes are numbered densely from 0.
+    #[test]
+    fn queue_registers_and_engine_buses() {
+        let m = nic();
+        for (blk, n, prefix, regs) in [
+            ("rxq", 8, "Q", RING_REGS),
+            ("txq", 8, "Q", RING_REGS),
+            ("cq", 16, "C", CQ_REGS),
+        ] {
+            let b = m.blocks.iter().find(|b| b.name == blk).unwrap();
+            let want: Vec<String> = (0..n)
+                .flat_map(|q| regs.iter().map(move |r| format!("{prefix}{q}_{r}")))
+                .collect();
+            let got: Vec<&str> = b.regs[4..].iter().map(|r| r.name.as_str()).collect();
+            assert_eq!(got, want, "{blk}");
+        }
+        let inputs: Vec<usize> = m
+            .owned(Owner::Dma)
+            .filter_map(|r| match r.source {
+                Source::Input(i) => Some(i),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(inputs, (0..1 + 8 + 8 + 32).collect::<Vec<_>>());
+        let strobes: BTreeSet<usize> = m
+            .owned(Owner::Dma)
+            .filter_map(|r| match r.source {
+                Source::Strobe(i) => Some(i),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(strobes, (0..16).collect());
+        let ctrl = m.reg("rxq.Q3_CTRL").unwrap();
+        assert_eq!(ctrl.source, Source::Storage(8 << ring_ctrl::LOG_SIZE_SHIFT));
+        assert_eq!(m.reg("cq.C15_ARM").unwrap().access, Access::Wo);
+        assert_eq!(
+            m.reg("dma.QUEUES").unwrap().source,
+            Source::Const(8 | 8 << 8 | 16 << 16)
+        );
+    }
+
+    /// The exports carry the engine's registers.
+    #[test]
+    fn exports_include_the_engine() {
+        let m = nic();
+        let (md, h, j) = (
+            export::markdown(&m),
+            export::c_header(&m),
+            export::json(&m),
+        );
+        assert!(md.contains("## cq (id 0x0009"), "markdown");
+        assert!(md.contains("C15_MOD"));
+        let v: serde_json::Value = serde_json::from_str(&j).unwrap();
+        let blocks = v["blocks"].as_array().unwrap();
+        assert!(blocks.iter().any(|b| b["name"] == "rxq" && b["owner"] == "dma"));
+        let off = m.reg("txq.Q7_PROD").unwrap().offset;
+        assert!(h.contains(&format!("0x{off:04x}")), "C header offset of txq.Q7_PROD");
+    }
+}
