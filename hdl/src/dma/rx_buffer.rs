@@ -107,19 +107,25 @@ endfunction
 reg in_frame; reg dropping; reg [@LPM1@:0] lane;
 reg [@WWM1@:0] wr; reg [@WWM1@:0] f_start; reg [@WWM1@:0] free;
 reg [15:0] f_len; reg [@QM1@:0] f_dest; reg [31:0] f_hash;
-// room: at least 2 free words one clock ago (wr moves by at most 1 a clock)
-reg room; reg mq_room;
+// room: at least 2 free words one clock ago (wr rises by at most 1 a
+// clock); after a drop wr falls back to the frame's start, so in the clock
+// after it room_s (the same test for that start) stands in
+reg room; reg room_s; reg rolled; reg mq_room;
 wire first = !in_frame;
 wire lane_end = lane == @LPM1@'d@PM1@;
 wire [@QM1@:0] dest = first ? i_dest : f_dest;
 wire [@WWM1@:0] start = first ? wr : f_start;
 wire [15:0] len_now = (first ? 16'd0 : f_len) + {12'd0, kcount(i_keep)};
-wire kill = i_v && ((!first && dropping) || (lane == @LPM1@'d0 && !room) || (i_last && !mq_room));
-wire we = i_v && !(!first && dropping) && !(lane == @LPM1@'d0 && !room);
+wire room_now = rolled ? room_s : room;
+wire kill = i_v && ((!first && dropping) || (lane == @LPM1@'d0 && !room_now) || (i_last && !mq_room));
+wire we = i_v && !(!first && dropping) && !(lane == @LPM1@'d0 && !room_now);
 wire push = i_v && i_last && !kill;
 wire [@WWM1@:0] used = wr - free;
+wire [@WWM1@:0] used_s = start - free;
 always @(posedge clock) begin
   room <= used <= @WWM1@'d@DEPTHM2@;
+  room_s <= used_s <= @WWM1@'d@DEPTHM2@;
+  rolled <= !rst && kill;
   if (rst) begin
     in_frame <= 1'b0; dropping <= 1'b0; lane <= @LPM1@'d0;
     wr <= @WWM1@'d0; free <= @WWM1@'d0; drop_valid <= 1'b0;
