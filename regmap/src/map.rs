@@ -5,7 +5,8 @@
 
 use crate::blocks;
 use crate::{
-    Access, Block, CounterDef, MapParams, Owner, Reg, Source, ADDR_BITS, DMA_BASE, MAP_VERSION, VENDOR,
+    Access, Block, CounterDef, MapParams, Owner, Reg, Source, ADDR_BITS, DMA_BASE, MAP_VERSION,
+    VENDOR,
 };
 use serde::Serialize;
 

@@ -156,7 +156,11 @@ fn engine_registers_behave_as_the_map_says() {
             assert_eq!(done.len(), ops.len());
             for ((addr, data, strb, reg), d) in ops.into_iter().zip(done) {
                 writes += 1;
-                let want = if reg.is_some() { Resp::Okay } else { Resp::SlvErr };
+                let want = if reg.is_some() {
+                    Resp::Okay
+                } else {
+                    Resp::SlvErr
+                };
                 assert_eq!(d.resp, want, "write to {addr:#06x}");
                 let Some(r) = reg else { continue };
                 match (r.access, r.source) {
@@ -175,8 +179,8 @@ fn engine_registers_behave_as_the_map_says() {
             }
             for r in &regs {
                 if let Some(&v) = store.get(&r.offset) {
-                    let k = DmaRegs::cfg_word(&map, &format!("{}.{}", block(&map, r), r.name))
-                        .unwrap();
+                    let k =
+                        DmaRegs::cfg_word(&map, &format!("{}.{}", block(&map, r), r.name)).unwrap();
                     assert_eq!(b.cfg_word(k), v, "cfg word of {}", r.name);
                 }
             }
@@ -190,14 +194,29 @@ fn engine_registers_behave_as_the_map_says() {
             let mut ops = Vec::new();
             for _ in 0..rng.gen_range(1..60) {
                 let op = match rng.gen_range(0..20) {
-                    0 | 1 => (Op::Read { addr: unmapped(&mut rng, &map) }, None),
+                    0 | 1 => (
+                        Op::Read {
+                            addr: unmapped(&mut rng, &map),
+                        },
+                        None,
+                    ),
                     2 => {
                         let r = regs[rng.gen_range(0..regs.len())];
-                        (Op::InstrRead { addr: r.offset as u16 }, None)
+                        (
+                            Op::InstrRead {
+                                addr: r.offset as u16,
+                            },
+                            None,
+                        )
                     }
                     _ => {
                         let r = regs[rng.gen_range(0..regs.len())];
-                        (Op::Read { addr: r.offset as u16 }, Some(r))
+                        (
+                            Op::Read {
+                                addr: r.offset as u16,
+                            },
+                            Some(r),
+                        )
                     }
                 };
                 b.m.push(op.0);
@@ -218,7 +237,12 @@ fn engine_registers_behave_as_the_map_says() {
                         (_, s) => panic!("{s:?}"),
                     },
                 };
-                assert_eq!((d.data, d.resp), want, "{op:?} ({:?})", reg.map(|r| &r.name));
+                assert_eq!(
+                    (d.data, d.resp),
+                    want,
+                    "{op:?} ({:?})",
+                    reg.map(|r| &r.name)
+                );
             }
         }
     }
@@ -229,8 +253,7 @@ fn engine_registers_behave_as_the_map_says() {
 
 /// The name of the block holding `r`.
 fn block<'a>(map: &'a RegMap, r: &Reg) -> &'a str {
-    &map
-        .blocks
+    &map.blocks
         .iter()
         .find(|b| b.regs.iter().any(|x| x.offset == r.offset))
         .unwrap()

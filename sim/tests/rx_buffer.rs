@@ -105,10 +105,8 @@ impl Ports {
             hash: p("s_axis_hash"),
             f_valid: p("m_frame_valid"),
             f_ready: p("m_frame_ready"),
-            f: [
-                "addr", "len", "queue", "tuser", "tag", "hash", "end",
-            ]
-            .map(|n| p(&format!("m_frame_{n}"))),
+            f: ["addr", "len", "queue", "tuser", "tag", "hash", "end"]
+                .map(|n| p(&format!("m_frame_{n}"))),
             rel_valid: p("rel_valid"),
             rel_end: p("rel_end"),
             rd_en: p("ram_rd_en"),

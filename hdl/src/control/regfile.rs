@@ -174,7 +174,11 @@ impl RegFile {
     fn sample(&self, ra: u32) -> Read {
         let sim = &self._sim;
         let err = sim.map.at_owned(ra, Owner::Core).is_none();
-        let v = match sim.map.at_owned(ra, Owner::Core).map(|r| (r.access, r.source)) {
+        let v = match sim
+            .map
+            .at_owned(ra, Owner::Core)
+            .map(|r| (r.access, r.source))
+        {
             Some((Access::Wo, _)) | None => 0,
             Some((_, Source::Const(v) | Source::BuildConst(v))) => v,
             Some((_, Source::Storage(_))) => {
@@ -198,7 +202,11 @@ impl RegFile {
     fn write(&mut self, wa: u32, d: u32, strb: u32) {
         let sim = &mut self._sim;
         self.wr_err.next = sim.map.at_owned(wa, Owner::Core).is_none();
-        match sim.map.at_owned(wa, Owner::Core).map(|r| (r.access, r.source)) {
+        match sim
+            .map
+            .at_owned(wa, Owner::Core)
+            .map(|r| (r.access, r.source))
+        {
             Some((Access::Rw | Access::Wo, Source::Storage(_))) => {
                 let k = sim.map.storage().iter().position(|s| s.offset == wa);
                 let w = &mut sim.storage[k.unwrap()];

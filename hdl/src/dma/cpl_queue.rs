@@ -27,8 +27,8 @@
 //!   completions have arrived since its last interrupt and either their
 //!   count reaches `C<c>_MOD` bits 15:0 (0 counts as 1) or the first of
 //!   them is older than `C<c>_MOD` bits 31:16 units of 64 clocks (0: no
-//!   time limit); arming a queue with unread completions (producer !=
-//!   `C<c>_CONS`) fires it at once. Firing disarms the queue and sets
+//!   time limit); arming a queue with unread completions (producer ahead
+//!   of `C<c>_CONS`) fires it at once. Firing disarms the queue and sets
 //!   `irq_req[v]`, `v` = `C<c>_CTRL` bits 11:8 (the vector field's low
 //!   4 bits), held until
 //!   `irq_ack[v]` (XDMA's `usr_irq_req`/`usr_irq_ack`, PG195).
@@ -101,7 +101,7 @@ reg [N-1:0] en_q; reg [N-1:0] armed; reg [N-1:0] fire;
 reg [15:0] cnt [0:N-1]; reg [15:0] age [0:N-1];
 reg [5:0] pre; reg tick;
 // arm_late: the clock after an arm, when unread completions fire at once
-reg [N-1:0] arm_late;
+reg [N-1:0] arm_late; reg [N-1:0] unread;
 // ---- intake: a holding register, then a 4-state machine
 reg h_v; reg [@CQM1@:0] h_cq; reg [255:0] h_rec;
 localparam S_IDLE = 2'd0, S_SEL = 2'd1, S_CHK = 2'd2, S_ISSUE = 2'd3;
@@ -173,7 +173,9 @@ always @(posedge clock) begin
   if (rst) s_rp <= 4'd0;
   else if (st_valid) s_rp <= s_rp + 1'b1;
 end
-wire unused_ok = ^{st_tag, ram_rd_addr[@LBM1@:0]};
+// (the other engines' cfg words, the record's phase bit, the 32-byte
+// slot offset, the mask's top bit)
+wire unused_ok = ^{st_tag, ram_rd_addr[@LBM1@:0], cfg, h_rec[255], b_lo[4:0], b_mask[15]};
 always @(posedge clock) begin
   tick <= pre == 6'd63;
   pre <= rst ? 6'd0 : pre + 1'b1;
@@ -184,10 +186,11 @@ always @(posedge clock) begin
     end else begin
       if (st == S_ISSUE && wcnt == @LWM1@'d@WM1@ && h_cq == i[@CQM1@:0]) prod_i[i] <= prod_i[i] + 1'b1;
       if (st_valid && d_cq == i[@CQM1@:0]) prod_d[i] <= prod_d[i] + 1'b1;
-      // completions since the last interrupt or arm
-      if (fire[i] || arm[i]) cnt[i] <= 16'd0;
+      // completions since the last interrupt or arm (one in that very
+      // clock counts as after it)
+      if (fire[i] || arm[i]) cnt[i] <= {15'd0, st_valid && d_cq == i[@CQM1@:0]};
       else if (st_valid && d_cq == i[@CQM1@:0]) cnt[i] <= cnt[i] + 1'b1;
-      if (fire[i] || cnt[i] == 16'd0) age[i] <= 16'd0;
+      if (fire[i] || arm[i] || cnt[i] == 16'd0) age[i] <= 16'd0;
       else if (tick && age[i] != 16'hffff) age[i] <= age[i] + 1'b1;
     end
     if (rst) armed[i] <= 1'b0;
@@ -195,7 +198,7 @@ always @(posedge clock) begin
     else if (fire[i]) armed[i] <= 1'b0;
     // fire: registered from last clock's state (one clock late at most)
     fire[i] <= !rst && armed[i] && !arm[i] && !fire[i] && (
-      (prod_d[i] != q_cons[i] && arm_late[i]) ||
+      (unread[i] && arm_late[i]) ||
       (cnt[i] != 16'd0 && (cnt[i] >= q_mod[i][15:0] ||
         (q_mod[i][31:16] != 16'd0 && age[i] >= q_mod[i][31:16]))));
     cq_prod[16*i +: 16] <= prod_d[i];
@@ -203,6 +206,13 @@ always @(posedge clock) begin
   end
 end
 always @(posedge clock) arm_late <= rst ? {N{1'b0}} : arm;
+// unread: written completions the driver has not consumed (its CONS may
+// run ahead of the write responses: it sees a record once it is written)
+genvar g;
+generate for (g = 0; g < N; g = g + 1) begin : ur
+  wire [15:0] d = prod_d[g] - q_cons[g];
+  always @(posedge clock) unread[g] <= d != 16'd0 && !d[15];
+end endgenerate
 always @(*) cq_armed = armed;
 // ---- interrupt requests: set by a firing queue's vector, held until acked
 reg [15:0] fire_v;
@@ -259,8 +269,7 @@ impl<const D: usize> CplCore<D> {
         let lw = (w.trailing_zeros() as usize).max(1);
         let lb = k.trailing_zeros() as usize;
         let word = |c: usize, r: &str| {
-            DmaRegs::cfg_word(map, &format!("cq.C{c}_{r}"))
-                .unwrap_or_else(|| panic!("cq.C{c}_{r}"))
+            DmaRegs::cfg_word(map, &format!("cq.C{c}_{r}")).unwrap_or_else(|| panic!("cq.C{c}_{r}"))
         };
         let bits = |k: usize| format!("cfg[{}:{}]", 32 * k + 31, 32 * k);
         let sel: String = (0..CQS)

@@ -7,6 +7,8 @@
 //! * [`burst`]: the Verilog both share: command register, burst splitting
 //!   at 4 KiB / 256 beats, lane masks.
 //! * [`rotate`]: the realignment shifter both use.
+//! * [`cpl_queue`]: the completion queues: phase-tagged records, indices,
+//!   interrupts, with their own write mover.
 //! * [`regs`]: the engine's register file and its AXI4-Lite port.
 //! * [`rx_buffer`]: the receive frame buffer (whole-frame drops when full).
 //! * [`units`]: the movers emitted as standalone modules for Verilator.
@@ -16,10 +18,11 @@
 //! frames spanning several buffers need no other realignment.
 
 pub mod burst;
+pub mod cpl_queue;
 pub mod dma_read;
 pub mod dma_write;
-pub mod rotate;
 pub mod regs;
+pub mod rotate;
 pub mod rx_buffer;
 pub mod units;
 

@@ -145,7 +145,11 @@ pub fn verilog(map: &RegMap) -> String {
         .map(|r| format!("16'h{:04x}", r.offset))
         .collect();
     let m = mapped.join(", ");
-    let reset: Vec<String> = st.iter().rev().map(|s| format!("32'h{:08x}", s.2)).collect();
+    let reset: Vec<String> = st
+        .iter()
+        .rev()
+        .map(|s| format!("32'h{:08x}", s.2))
+        .collect();
     let mut v = format!(
         "reg w1_en; reg [15:0] w1_a; reg [31:0] w1_d; reg [3:0] w1_s;\n\
          always @(posedge clock) begin\n  w1_en <= wr_en & ~rst; w1_a <= wr_addr; w1_d <= wr_data; w1_s <= wr_strb;\nend\n\
@@ -170,7 +174,10 @@ pub fn verilog(map: &RegMap) -> String {
     }
     for r in &regs {
         if let Source::Strobe(i) = r.source {
-            v.push_str(&format!("      16'h{:04x}: strobes[{i}] <= 1'b1;\n", r.offset));
+            v.push_str(&format!(
+                "      16'h{:04x}: strobes[{i}] <= 1'b1;\n",
+                r.offset
+            ));
         }
     }
     v.push_str("      default: ;\n    endcase\n  end\nend\n");

@@ -216,7 +216,10 @@ impl<const D: usize, const K: usize, const A: usize, const Q: usize> RxBuffer<D,
             })
             .collect();
         let (endpad, relhi) = if A < 16 {
-            (format!("{}'d0, ", 16 - A), format!(", rel_end[16:{}]", A + 1))
+            (
+                format!("{}'d0, ", 16 - A),
+                format!(", rel_end[16:{}]", A + 1),
+            )
         } else {
             (String::new(), String::new())
         };

@@ -62,7 +62,9 @@ pub(crate) fn dma(params: &MapParams, first_input: usize) -> BlockBuilder {
     b.reg(
         "QUEUES",
         Access::Ro,
-        Source::Const((params.rx_queues as u32) | (params.tx_queues as u32) << 8 | (cqs(params) as u32) << 16),
+        Source::Const(
+            (params.rx_queues as u32) | (params.tx_queues as u32) << 8 | (cqs(params) as u32) << 16,
+        ),
         "bits 7:0 receive rings, 15:8 transmit rings, 23:16 completion queues",
     );
     b.reg(
@@ -208,7 +210,17 @@ mod tests {
         let names: Vec<&str> = nic.blocks.iter().map(|b| b.name.as_str()).collect();
         assert_eq!(
             names,
-            ["identity", "datapath", "rss", "counters", "handshake", "dma", "rxq", "txq", "cq"]
+            [
+                "identity",
+                "datapath",
+                "rss",
+                "counters",
+                "handshake",
+                "dma",
+                "rxq",
+                "txq",
+                "cq"
+            ]
         );
         let dma = nic.blocks.iter().position(|b| b.name == "dma").unwrap();
         assert_eq!(nic.blocks[dma].base, DMA_BASE);
@@ -219,7 +231,10 @@ mod tests {
             assert_eq!(b.regs[2].source, Source::Const(next), "{}.NEXT", b.name);
             assert!(b.regs.iter().all(|r| r.offset < b.base + b.length));
         }
-        assert!(nic.blocks.windows(2).all(|w| w[0].base + w[0].length <= w[1].base));
+        assert!(nic
+            .blocks
+            .windows(2)
+            .all(|w| w[0].base + w[0].length <= w[1].base));
         let differ: Vec<&str> = core
             .regs()
             .zip(nic.owned(Owner::Core))
@@ -278,17 +293,18 @@ mod tests {
     #[test]
     fn exports_include_the_engine() {
         let m = nic();
-        let (md, h, j) = (
-            export::markdown(&m),
-            export::c_header(&m),
-            export::json(&m),
-        );
+        let (md, h, j) = (export::markdown(&m), export::c_header(&m), export::json(&m));
         assert!(md.contains("## cq (id 0x0009"), "markdown");
         assert!(md.contains("C15_MOD"));
         let v: serde_json::Value = serde_json::from_str(&j).unwrap();
         let blocks = v["blocks"].as_array().unwrap();
-        assert!(blocks.iter().any(|b| b["name"] == "rxq" && b["owner"] == "dma"));
+        assert!(blocks
+            .iter()
+            .any(|b| b["name"] == "rxq" && b["owner"] == "dma"));
         let off = m.reg("txq.Q7_PROD").unwrap().offset;
-        assert!(h.contains(&format!("0x{off:04x}")), "C header offset of txq.Q7_PROD");
+        assert!(
+            h.contains(&format!("0x{off:04x}")),
+            "C header offset of txq.Q7_PROD"
+        );
     }
 }
