@@ -56,6 +56,10 @@ extern \"C\" {{
 void* {name}_new() {{
     U_{name}* m = new U_{name};
     m->ctx = new VerilatedContext;
+    // single-threaded models: no thread pool (Verilator 5.006 sized it by
+    // the machine's cores, and tearing its idle workers down crashed now
+    // and then when a model was freed)
+    m->ctx->threads(1);
     m->top = new V{name}{{m->ctx, \"{name}\"}};
     return m;
 }}

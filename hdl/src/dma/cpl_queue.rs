@@ -271,16 +271,17 @@ impl<const D: usize> CplCore<D> {
         let word = |c: usize, r: &str| {
             DmaRegs::cfg_word(map, &format!("cq.C{c}_{r}")).unwrap_or_else(|| panic!("cq.C{c}_{r}"))
         };
-        let bits = |k: usize| format!("cfg[{}:{}]", 32 * k + 31, 32 * k);
+        // bits hi..lo of cfg word k
+        let bits = |k: usize, hi: usize, lo: usize| format!("cfg[{}:{}]", 32 * k + hi, 32 * k + lo);
         let sel: String = (0..CQS)
             .map(|c| {
                 format!(
-                    "assign q_base[{c}] = {{{}, {}[31:5], 5'd0}}; assign q_ctrl[{c}] = {}; assign q_cons[{c}] = {}[15:0]; assign q_mod[{c}] = {};\n",
-                    bits(word(c, "BASE_HI")),
-                    bits(word(c, "BASE_LO")),
-                    bits(word(c, "CTRL")),
-                    bits(word(c, "CONS")),
-                    bits(word(c, "MOD")),
+                    "assign q_base[{c}] = {{{}, {}, 5'd0}}; assign q_ctrl[{c}] = {}; assign q_cons[{c}] = {}; assign q_mod[{c}] = {};\n",
+                    bits(word(c, "BASE_HI"), 31, 0),
+                    bits(word(c, "BASE_LO"), 31, 5),
+                    bits(word(c, "CTRL"), 31, 0),
+                    bits(word(c, "CONS"), 15, 0),
+                    bits(word(c, "MOD"), 31, 0),
                 )
             })
             .collect();

@@ -6,10 +6,12 @@
 //! answer the bus alike: SLVERR for unmapped or unaligned addresses and
 //! instruction accesses, RO writes ignored, WO reads 0).
 //!
-//! * Request side as [`crate::control::regfile`]: a write takes effect
-//!   [`crate::control::REG_WR_LATENCY`] (2) clocks after `wr_en`, a read's
-//!   `rd_data`/`rd_err` load [`crate::control::REG_RD_LATENCY`] (6) clocks
-//!   after `rd_en` (the source sampled one clock after `rd_en`).
+//! * Request side as [`crate::control::regfile`]: `wr_err` is valid
+//!   [`crate::control::REG_WR_LATENCY`] (2) clocks after `wr_en`, the
+//!   write takes effect one clock later (the slave's B response comes 10
+//!   clocks after issue), a read's `rd_data`/`rd_err` load
+//!   [`crate::control::REG_RD_LATENCY`] (6) clocks after `rd_en` (the
+//!   source sampled one clock after `rd_en`).
 //! * `cfg`: every storage register (driver-written: ring and completion
 //!   queue bases, controls, producer/consumer indices, moderation), word
 //!   k of [`DmaRegs::cfg_word`] order at bits 32k+31..32k, byte strobes
@@ -18,10 +20,12 @@
 //!   status, hardware consumer and producer indices), word n at bits
 //!   32n+31..32n; `strobes`: bit n pulses one clock on any write to a
 //!   `Source::Strobe(n)` register (the completion queues' ARM).
-//! * Read path: R1 registers the request, R2 muxes each 128-byte page by
-//!   address bits 6:2 and decodes whether the address is mapped, R3 picks
-//!   the page by bits 15:7, R4..R6 carry it to `rd_data` (the latency the
-//!   slave expects).
+//! * Read path: R1 registers the request (a copy per 128-byte page), R2
+//!   picks a word in each group of 8 and decodes whether the page holds
+//!   the address, R3 picks the page's word, R4 ORs the pages (at most one
+//!   holds it), R5 and R6 carry it to `rd_data` (the latency the slave
+//!   expects). Write path: W1 the request (a copy per block), W2 the
+//!   decode, W3 the storage.
 
 use crate::control::axil_slave::AxilSlave;
 use ferronic_regmap::{Access, MapParams, Owner, RegMap, Source};
@@ -136,62 +140,115 @@ fn widths(map: &RegMap) -> (usize, usize, usize) {
     (storage(map).len(), inputs, strobes)
 }
 
-/// The Verilog body for `map`.
+/// The Verilog body for `map`. Wide fan-outs are what cost time on an
+/// FPGA here (a request address reaching every comparator and mux), so
+/// each block gets its own copy of the write address and data and each
+/// 128-byte page its own copy of the read address.
 pub fn verilog(map: &RegMap) -> String {
     let st = storage(map);
-    let regs: Vec<_> = map.owned(Owner::Dma).collect();
-    let mapped: Vec<String> = regs
+    let blocks: Vec<_> = map
+        .blocks
         .iter()
-        .map(|r| format!("16'h{:04x}", r.offset))
+        .filter(|b| b.owner == Owner::Dma)
         .collect();
-    let m = mapped.join(", ");
+    let mut v = String::new();
+    // ---- write path: W1 the request (a copy per block), W2 the decode
+    // (hit flags, wr_err, strobes), W3 the storage
+    v.push_str("reg w1_en;\n");
+    for (b, _) in blocks.iter().enumerate() {
+        v.push_str(&format!(
+            "(* keep *) reg [15:0] wa_{b}; (* keep *) reg [31:0] wd_{b}; (* keep *) reg [3:0] ws_{b};\n\
+             always @(posedge clock) begin wa_{b} <= wr_addr; wd_{b} <= wr_data; ws_{b} <= wr_strb; end\n\
+             reg [31:0] w2d_{b}; reg [3:0] w2s_{b}; reg mp_{b};\n"
+        ));
+    }
+    v.push_str("always @(posedge clock) w1_en <= wr_en & ~rst;\n");
+    let mut mapped = String::new();
+    v.push_str(&format!("reg [{}:0] hit;\n", st.len() - 1));
+    v.push_str(&format!(
+        "always @(posedge clock) begin\n  strobes <= {DMA_STROBES}'d0;\n"
+    ));
+    for (b, blk) in blocks.iter().enumerate() {
+        let labels: Vec<String> = blk
+            .regs
+            .iter()
+            .map(|r| format!("16'h{:04x}", r.offset))
+            .collect();
+        v.push_str(&format!("  w2d_{b} <= wd_{b}; w2s_{b} <= ws_{b};\n"));
+        mapped.push_str(&format!(
+            "always @(*) case (wa_{b})\n  {}: mp_{b} = 1'b1;\n  default: mp_{b} = 1'b0;\nendcase\n",
+            labels.join(", ")
+        ));
+        for r in &blk.regs {
+            if let Source::Strobe(i) = r.source {
+                v.push_str(&format!(
+                    "  if (w1_en && wa_{b} == 16'h{:04x}) strobes[{i}] <= 1'b1;\n",
+                    r.offset
+                ));
+            }
+        }
+    }
+    for (k, s) in st.iter().enumerate() {
+        let b = blocks
+            .iter()
+            .position(|blk| blk.regs.iter().any(|r| r.offset == s.0))
+            .unwrap();
+        let en = if s.1 == Access::Ro {
+            "1'b0".to_string()
+        } else {
+            "w1_en".to_string()
+        };
+        v.push_str(&format!(
+            "  hit[{k}] <= {en} && wa_{b} == 16'h{:04x};\n",
+            s.0
+        ));
+    }
+    v.push_str("end\n");
+    // wr_err: two clocks after wr_en, as the slave expects
+    let mps: Vec<String> = (0..blocks.len()).map(|b| format!("mp_{b}")).collect();
+    v.push_str(&mapped);
+    v.push_str(&format!(
+        "always @(posedge clock) begin\n  if (rst) wr_err <= 1'b0;\n  else if (w1_en) wr_err <= !({});\nend\n",
+        mps.join(" | ")
+    ));
     let reset: Vec<String> = st
         .iter()
         .rev()
         .map(|s| format!("32'h{:08x}", s.2))
         .collect();
-    let mut v = format!(
-        "reg w1_en; reg [15:0] w1_a; reg [31:0] w1_d; reg [3:0] w1_s;\n\
-         always @(posedge clock) begin\n  w1_en <= wr_en & ~rst; w1_a <= wr_addr; w1_d <= wr_data; w1_s <= wr_strb;\nend\n\
-         always @(posedge clock) begin\n  strobes <= {DMA_STROBES}'d0;\n  if (rst) begin\n    cfg <= {{{}}};\n    wr_err <= 1'b0;\n  end else if (w1_en) begin\n    case (w1_a)\n      {m}: wr_err <= 1'b0;\n      default: wr_err <= 1'b1;\n    endcase\n    case (w1_a)\n",
+    v.push_str(&format!(
+        "always @(posedge clock) begin\n  if (rst) cfg <= {{{}}};\n  else begin\n",
         reset.join(", ")
-    );
+    ));
     for (k, s) in st.iter().enumerate() {
-        if s.1 == Access::Ro {
-            continue;
-        }
-        v.push_str(&format!("      16'h{:04x}: begin\n", s.0));
-        for b in 0..4 {
-            let lo = 32 * k + 8 * b;
+        let b = blocks
+            .iter()
+            .position(|blk| blk.regs.iter().any(|r| r.offset == s.0))
+            .unwrap();
+        for byte in 0..4 {
+            let lo = 32 * k + 8 * byte;
             v.push_str(&format!(
-                "        if (w1_s[{b}]) cfg[{}:{lo}] <= w1_d[{}:{}];\n",
+                "    if (hit[{k}] && w2s_{b}[{byte}]) cfg[{}:{lo}] <= w2d_{b}[{}:{}];\n",
                 lo + 7,
-                8 * b + 7,
-                8 * b
-            ));
-        }
-        v.push_str("      end\n");
-    }
-    for r in &regs {
-        if let Source::Strobe(i) = r.source {
-            v.push_str(&format!(
-                "      16'h{:04x}: strobes[{i}] <= 1'b1;\n",
-                r.offset
+                8 * byte + 7,
+                8 * byte
             ));
         }
     }
-    v.push_str("      default: ;\n    endcase\n  end\nend\n");
-    // the read path
-    let mut pages: BTreeMap<u32, Vec<(u32, String)>> = BTreeMap::new();
-    for r in &regs {
+    v.push_str("  end\nend\n");
+    // ---- read path: R1 the request (a copy per page), R2 a word of each
+    // group of 8 and whether the page holds the address, R3 the page's
+    // word, R4 the OR of the pages (one at most holds it), R5, R6 rd_data
+    let mut pages: BTreeMap<u32, Vec<(u32, Option<String>)>> = BTreeMap::new();
+    for r in map.owned(Owner::Dma) {
         let w = match (r.access, r.source) {
-            (Access::Wo, _) => continue,
-            (_, Source::Const(x) | Source::BuildConst(x)) => format!("32'h{x:08x}"),
+            (Access::Wo, _) => None,
+            (_, Source::Const(x) | Source::BuildConst(x)) => Some(format!("32'h{x:08x}")),
             (_, Source::Storage(_)) => {
                 let k = st.iter().position(|s| s.0 == r.offset).unwrap();
-                format!("cfg[{}:{}]", 32 * k + 31, 32 * k)
+                Some(format!("cfg[{}:{}]", 32 * k + 31, 32 * k))
             }
-            (_, Source::Input(i)) => format!("inputs[{}:{}]", 32 * i + 31, 32 * i),
+            (_, Source::Input(i)) => Some(format!("inputs[{}:{}]", 32 * i + 31, 32 * i)),
             (_, s) => panic!("{}: source {s:?} in an engine block", r.name),
         };
         pages
@@ -199,32 +256,54 @@ pub fn verilog(map: &RegMap) -> String {
             .or_default()
             .push((r.offset >> 2 & 31, w));
     }
-    v.push_str("reg r1_en, r2_en, r3_en, r4_en, r5_en;\nreg [15:0] r1_a;\nreg [8:0] r2_p;\n");
-    v.push_str("reg r2_ok, r3_ok, r4_ok, r5_ok;\nreg [31:0] r3_w, r4_w, r5_w;\n");
-    for p in pages.keys() {
-        v.push_str(&format!("reg [31:0] pg_{p};\n"));
+    v.push_str("reg r1_en, r2_en, r3_en, r4_en, r5_en, r4_ok, r5_ok;\nreg [31:0] r4_w, r5_w;\n");
+    let mut ors = Vec::new();
+    let mut oks = Vec::new();
+    for (p, ws) in &pages {
+        let labels: Vec<String> = ws.iter().map(|(w, _)| format!("5'd{w}")).collect();
+        v.push_str(&format!(
+            "(* keep *) reg [15:0] ra_{p};\nalways @(posedge clock) ra_{p} <= rd_addr;\n\
+             reg hit_{p}; reg [1:0] sel_{p}; reg [31:0] pg_{p}; reg ok_{p};\n"
+        ));
+        let groups: Vec<u32> = (0..4)
+            .filter(|g| ws.iter().any(|(w, e)| w / 8 == *g && e.is_some()))
+            .collect();
+        for g in &groups {
+            v.push_str(&format!("reg [31:0] gr_{p}_{g};\n"));
+        }
+        v.push_str(&format!(
+            "always @(posedge clock) begin\n  hit_{p} <= 1'b0;\n  if (r1_en && ra_{p}[15:7] == 9'd{p} && ra_{p}[1:0] == 2'd0) case (ra_{p}[6:2])\n    {}: hit_{p} <= 1'b1;\n    default: hit_{p} <= 1'b0;\n  endcase\n  sel_{p} <= ra_{p}[6:5];\n",
+            labels.join(", ")
+        ));
+        for g in &groups {
+            v.push_str(&format!("  case (ra_{p}[4:2])\n"));
+            for (w, e) in ws {
+                if let (true, Some(e)) = (w / 8 == *g, e) {
+                    v.push_str(&format!("    3'd{}: gr_{p}_{g} <= {e};\n", w % 8));
+                }
+            }
+            v.push_str(&format!("    default: gr_{p}_{g} <= 32'h0;\n  endcase\n"));
+        }
+        v.push_str(&format!("  ok_{p} <= hit_{p};\n  case (sel_{p})\n"));
+        for g in &groups {
+            v.push_str(&format!(
+                "    2'd{g}: pg_{p} <= gr_{p}_{g} & {{32{{hit_{p}}}}};\n"
+            ));
+        }
+        v.push_str(&format!("    default: pg_{p} <= 32'h0;\n  endcase\nend\n"));
+        ors.push(format!("pg_{p}"));
+        oks.push(format!("ok_{p}"));
     }
     v.push_str(&format!(
-        "always @(posedge clock) begin\n  r1_en <= rd_en & ~rst; r1_a <= rd_addr;\n  r2_en <= r1_en & ~rst;\n  if (r1_en) begin\n    r2_p <= r1_a[15:7];\n    case (r1_a)\n      {m}: r2_ok <= 1'b1;\n      default: r2_ok <= 1'b0;\n    endcase\n"
+        "always @(posedge clock) begin\n  r1_en <= rd_en & ~rst; r2_en <= r1_en & ~rst; r3_en <= r2_en & ~rst;\n  r4_en <= r3_en & ~rst; r4_w <= {}; r4_ok <= {};\n  r5_en <= r4_en & ~rst; r5_w <= r4_w; r5_ok <= r4_ok;\n  if (rst) begin\n    rd_data <= 32'h0; rd_err <= 1'b0;\n  end else if (r5_en) begin\n    rd_data <= r5_w; rd_err <= ~r5_ok;\n  end\nend\n",
+        ors.join(" | "),
+        oks.join(" | ")
     ));
-    for (p, ws) in &pages {
-        v.push_str("    case (r1_a[6:2])\n");
-        for (w, e) in ws {
-            v.push_str(&format!("      5'd{w}: pg_{p} <= {e};\n"));
-        }
-        v.push_str(&format!("      default: pg_{p} <= 32'h0;\n    endcase\n"));
-    }
-    v.push_str("  end\n  r3_en <= r2_en & ~rst; r3_ok <= r2_ok;\n  case (r2_p)\n");
-    for p in pages.keys() {
-        v.push_str(&format!("    9'd{p}: r3_w <= pg_{p} & {{32{{r2_ok}}}};\n"));
-    }
-    v.push_str(concat!(
-        "    default: r3_w <= 32'h0;\n  endcase\n",
-        "  r4_en <= r3_en & ~rst; r4_ok <= r3_ok; r4_w <= r3_w;\n",
-        "  r5_en <= r4_en & ~rst; r5_ok <= r4_ok; r5_w <= r4_w;\n",
-        "  if (rst) begin\n    rd_data <= 32'h0; rd_err <= 1'b0;\n",
-        "  end else if (r5_en) begin\n    rd_data <= r5_w; rd_err <= ~r5_ok;\n  end\nend\n",
-    ));
+    // the low address bits never select anything
+    v.push_str("wire unused_ok = ^{");
+    let un: Vec<String> = (0..blocks.len()).map(|b| format!("wa_{b}[1:0]")).collect();
+    v.push_str(&un.join(", "));
+    v.push_str("};\n");
     v
 }
 

@@ -127,6 +127,18 @@ pub const BLOCKS: &[Block] = &[
         gate_levels: TARGET_LEVELS,
     },
     Block {
+        name: "DmaRegs",
+        module: "dma_regs",
+        gate_mhz: TARGET_MHZ,
+        gate_levels: TARGET_LEVELS,
+    },
+    Block {
+        name: "CplQueue",
+        module: "cpl_queue",
+        gate_mhz: TARGET_MHZ,
+        gate_levels: TARGET_LEVELS,
+    },
+    Block {
         name: "HandshakeEngine",
         module: "top_hs",
         gate_mhz: 0.0,
@@ -208,13 +220,18 @@ pub struct Options {
     pub jobs: usize,
 }
 
-/// `verilog` (the emitted `nic_core.v`) followed by the DMA movers at the
-/// default width, which are not in `nic_core` yet (emitted alone by
-/// [`crate::dma::units`]): the text every block of [`BLOCKS`] is cut from.
+/// `verilog` (the emitted `nic_core.v`) followed by the DMA engine's
+/// blocks, which are not in `nic_core` (emitted alone by
+/// [`crate::dma::units`]: the movers and the receive buffer at the default
+/// width, the register port, the completion queues): the text every block
+/// of [`BLOCKS`] is cut from.
 pub fn sources(verilog: &str) -> String {
     let mut all = verilog.to_string();
     for (name, v) in crate::dma::units::units() {
-        if name.ends_with(&format!("_{}", crate::dma::DMA_BYTES)) {
+        if name.ends_with(&format!("_{}", crate::dma::DMA_BYTES))
+            || name == "dma_regs"
+            || name == "cpl_queue"
+        {
             all.push_str(&v);
         }
     }
