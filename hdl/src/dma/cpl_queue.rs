@@ -8,7 +8,7 @@
 //! * **Requests** (`req_valid`/`req_ready`, a holding register):
 //!   `req_cq` (the queue), `req_rec` (the record; bit 255 is replaced by
 //!   the phase). A request for a disabled queue is dropped and pulses
-//!   `cpl_drop`. One request every 4 clocks at best (a minimum frame lasts
+//!   `cpl_drop`. One request every 5 clocks at best (a minimum frame lasts
 //!   10.5 at 10G line rate; receive and transmit completions share it).
 //! * **Slots**: queue `c` of 2^n entries (`C<c>_CTRL` bits 7:4, 8..15) at
 //!   `C<c>_BASE` (32-byte aligned) keeps completion `i` at
@@ -102,10 +102,16 @@ reg [15:0] cnt [0:N-1]; reg [15:0] age [0:N-1];
 reg [5:0] pre; reg tick;
 // arm_late: the clock after an arm, when unread completions fire at once
 reg [N-1:0] arm_late; reg [N-1:0] unread;
-// ---- intake: a holding register, then a 4-state machine
+// ---- intake: a holding register, then a 5-state machine
 reg h_v; reg [@CQM1@:0] h_cq; reg [255:0] h_rec;
-localparam S_IDLE = 2'd0, S_SEL = 2'd1, S_CHK = 2'd2, S_ISSUE = 2'd3;
-reg [1:0] st;
+localparam S_IDLE = 3'd0, S_SEL = 3'd1, S_SUB = 3'd2, S_CHK = 3'd3, S_ISSUE = 3'd4;
+reg [2:0] st;
+// copies of the queue number, one per group of muxes it selects
+(* keep *) reg [@CQM1@:0] h_cq_b; (* keep *) reg [@CQM1@:0] h_cq_c; (* keep *) reg [@CQM1@:0] h_cq_p;
+always @(posedge clock) if (req_valid && !h_v) h_cq_b <= req_cq;
+always @(posedge clock) if (req_valid && !h_v) h_cq_c <= req_cq;
+always @(posedge clock) if (req_valid && !h_v) h_cq_p <= req_cq;
+reg [15:0] b_cons;
 reg [63:0] b_base; reg [3:0] b_lsz; reg b_en; reg [15:0] b_used; reg [15:0] b_prod;
 reg [19:0] b_lo; reg b_cy; reg b_phase;
 reg [4:0] s_used; reg [3:0] s_wp; reg [3:0] s_rp;
@@ -134,9 +140,13 @@ always @(posedge clock) begin
     case (st)
       S_IDLE: if (h_v) st <= S_SEL;
       S_SEL: begin
-        b_base <= q_base[h_cq]; b_lsz <= q_ctrl[h_cq][7:4]; b_en <= q_ctrl[h_cq][0] && en_q[h_cq];
-        b_used <= prod_i[h_cq] - q_cons[h_cq]; b_prod <= prod_i[h_cq];
+        b_base <= q_base[h_cq_b]; b_lsz <= q_ctrl[h_cq_c][7:4]; b_en <= q_ctrl[h_cq_c][0] && en_q[h_cq_c];
+        b_cons <= q_cons[h_cq_c]; b_prod <= prod_i[h_cq_p];
         wcnt <= @LWM1@'d0;
+        st <= S_SUB;
+      end
+      S_SUB: begin
+        b_used <= b_prod - b_cons;
         st <= S_CHK;
       end
       S_CHK: begin
@@ -160,6 +170,7 @@ always @(posedge clock) begin
           h_v <= 1'b0; st <= S_IDLE;
         end
       end
+      default: st <= S_IDLE;
     endcase
     if (c_valid && c_ready) c_valid <= 1'b0;
     s_used <= s_used + {4'd0, st == S_ISSUE && wcnt == @LWM1@'d@WM1@} - {4'd0, st_valid};

@@ -40,9 +40,9 @@
 //! Timing: every decision reads flip-flops (the room and queue-room flags
 //! are registered one clock early, hence the 2-word and 2-entry margins);
 //! the frame queue's block RAM output is copied into a register with no
-//! logic between, then into the output register, so a frame leaves the
-//! queue every 2 clocks at most (a minimum frame lasts 10.5 at line
-//! rate).
+//! logic between, then into the output register; a read starts only
+//! when that stage is empty, so a frame leaves the queue every 3 clocks
+//! at most (a minimum frame lasts 10.5 at line rate).
 //!
 //! Custom Verilog; the Rust `update()` only keeps the outputs idle (this
 //! block is simulated in Verilator, `sim/tests/rx_buffer.rs`).
@@ -157,12 +157,13 @@ wire unused_ok = ^{ram_rd_addr[@LBM1@:0], rel_end[@LBM1@:0]@RELHI@};
 // ---- frame queue: {start word, end, len, dest, tuser, tag, hash} in a
 // block RAM; its output (slow: clock-to-out of an unregistered block RAM)
 // is copied into mq_r with no logic between, and the output register
-// loads from mq_r: one read in flight at a time (a frame every 2 clocks)
+// loads from mq_r. A read starts only when the fetch stage is empty, so
+// its enable is a function of flip-flops alone (a frame every 3 clocks)
 reg [@MWM1@:0] mq [0:63]; reg [@MWM1@:0] mq_q; reg [@MWM1@:0] mq_r;
 reg [5:0] mq_wp; reg [5:0] mq_rdp; reg [6:0] mq_cnt; reg pend; reg f_v;
 wire o_take = !m_frame_valid || m_frame_ready;
 wire f_move = f_v && o_take;
-wire mq_rd = mq_cnt != 7'd0 && !pend && (!f_v || f_move);
+wire mq_rd = mq_cnt != 7'd0 && !pend && !f_v;
 always @(posedge clock) begin
   // mq_cnt rises by at most 1 a clock: 62 one clock ago leaves room now
   mq_room <= mq_cnt <= 7'd62;
