@@ -185,9 +185,10 @@ fn completions_land_in_order_with_phase_and_interrupts_follow_the_rules() {
     let (mut got, mut drops, mut faults, mut clock) = (0usize, 0u64, 0u64, 0u64);
     let mut irq_prev = 0u64;
     let mut saw_full = 0u64;
+    const { assert!(IRQS <= 64) };
     let vectors: u64 = qs.iter().map(|q| 1u64 << q.vector).sum::<u64>() | 1 << 15;
 
-    let mut prod_prev = vec![0u16; CQS];
+    let mut prod_prev = [0u16; CQS];
     while got < total || !reqs.is_empty() || chk.outstanding() != (0, 0) || clock < 20_000 {
         clock += 1;
         assert!(clock < 3_000_000, "hung: {got} of {total} records seen");
@@ -293,7 +294,6 @@ fn completions_land_in_order_with_phase_and_interrupts_follow_the_rules() {
         // interrupts: ack at once; check each new one
         let irq = u.get(irq_p);
         assert_eq!(irq & !vectors, 0, "an interrupt on a vector no queue uses");
-        assert!(IRQS <= 64);
         u.set(ack_p, irq);
         saw_full |= u.get(full_p);
         let armed_bits = u.get(armed_p);

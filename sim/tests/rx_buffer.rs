@@ -221,8 +221,8 @@ fn run(dut: &Dut, fr: &[Frame], pace: Pace, seed: u64) -> Log {
                 (k, beat) = (k + 1, 0);
                 wait = pace.gap + rng.gen_range(0..=pace.gap_extra);
             }
-        } else if wait > 0 {
-            wait -= 1;
+        } else {
+            wait = wait.saturating_sub(1);
         }
         // ---- the engine side: take frames
         let ready = clock > pace.start_late && !rng.gen_bool(pace.stall);

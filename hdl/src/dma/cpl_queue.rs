@@ -108,9 +108,13 @@ localparam S_IDLE = 3'd0, S_SEL = 3'd1, S_SUB = 3'd2, S_CHK = 3'd3, S_ISSUE = 3'
 reg [2:0] st;
 // copies of the queue number, one per group of muxes it selects
 (* keep *) reg [@CQM1@:0] h_cq_b; (* keep *) reg [@CQM1@:0] h_cq_c; (* keep *) reg [@CQM1@:0] h_cq_p;
-always @(posedge clock) if (req_valid && !h_v) h_cq_b <= req_cq;
-always @(posedge clock) if (req_valid && !h_v) h_cq_c <= req_cq;
-always @(posedge clock) if (req_valid && !h_v) h_cq_p <= req_cq;
+(* keep *) reg [@CQM1@:0] h_cq_b1; (* keep *) reg [@CQM1@:0] h_cq_b2; (* keep *) reg [@CQM1@:0] h_cq_b3;
+(* keep *) always @(posedge clock) if (req_valid && !h_v) h_cq_b <= req_cq;
+(* keep *) always @(posedge clock) if (req_valid && !h_v) h_cq_b1 <= req_cq;
+(* keep *) always @(posedge clock) if (req_valid && !h_v) h_cq_b2 <= req_cq;
+(* keep *) always @(posedge clock) if (req_valid && !h_v) h_cq_b3 <= req_cq;
+(* keep *) always @(posedge clock) if (req_valid && !h_v) h_cq_c <= req_cq;
+(* keep *) always @(posedge clock) if (req_valid && !h_v) h_cq_p <= req_cq;
 reg [15:0] b_cons;
 reg [63:0] b_base; reg [3:0] b_lsz; reg b_en; reg [15:0] b_used; reg [15:0] b_prod;
 reg [19:0] b_lo; reg b_cy; reg b_phase;
@@ -140,7 +144,8 @@ always @(posedge clock) begin
     case (st)
       S_IDLE: if (h_v) st <= S_SEL;
       S_SEL: begin
-        b_base <= q_base[h_cq_b]; b_lsz <= q_ctrl[h_cq_c][7:4]; b_en <= q_ctrl[h_cq_c][0] && en_q[h_cq_c];
+        b_base[15:0] <= q_base[h_cq_b][15:0]; b_base[31:16] <= q_base[h_cq_b1][31:16];
+        b_base[47:32] <= q_base[h_cq_b2][47:32]; b_base[63:48] <= q_base[h_cq_b3][63:48]; b_lsz <= q_ctrl[h_cq_c][7:4]; b_en <= q_ctrl[h_cq_c][0] && en_q[h_cq_c];
         b_cons <= q_cons[h_cq_c]; b_prod <= prod_i[h_cq_p];
         wcnt <= @LWM1@'d0;
         st <= S_SUB;

@@ -143,7 +143,9 @@ fn widths(map: &RegMap) -> (usize, usize, usize) {
 /// The Verilog body for `map`. Wide fan-outs are what cost time on an
 /// FPGA here (a request address reaching every comparator and mux), so
 /// each block gets its own copy of the write address and data and each
-/// 128-byte page its own copy of the read address.
+/// 128-byte page its own copy of the read address, each loaded in its own
+/// `(* keep *) always` block (else yosys merges equal flip-flops, see
+/// [`crate::dma::rotate`]).
 pub fn verilog(map: &RegMap) -> String {
     let st = storage(map);
     let blocks: Vec<_> = map
@@ -158,7 +160,7 @@ pub fn verilog(map: &RegMap) -> String {
     for (b, _) in blocks.iter().enumerate() {
         v.push_str(&format!(
             "(* keep *) reg [15:0] wa_{b}; (* keep *) reg [31:0] wd_{b}; (* keep *) reg [3:0] ws_{b};\n\
-             always @(posedge clock) begin wa_{b} <= wr_addr; wd_{b} <= wr_data; ws_{b} <= wr_strb; end\n\
+             (* keep *) always @(posedge clock) begin wa_{b} <= wr_addr; wd_{b} <= wr_data; ws_{b} <= wr_strb; end\n\
              reg [31:0] w2d_{b}; reg [3:0] w2s_{b}; reg mp_{b};\n"
         ));
     }
@@ -262,7 +264,7 @@ pub fn verilog(map: &RegMap) -> String {
     for (p, ws) in &pages {
         let labels: Vec<String> = ws.iter().map(|(w, _)| format!("5'd{w}")).collect();
         v.push_str(&format!(
-            "(* keep *) reg [15:0] ra_{p};\nalways @(posedge clock) ra_{p} <= rd_addr;\n\
+            "(* keep *) reg [15:0] ra_{p};\n(* keep *) always @(posedge clock) ra_{p} <= rd_addr;\n\
              reg hit_{p}; reg [1:0] sel_{p}; reg [31:0] pg_{p}; reg ok_{p};\n"
         ));
         let groups: Vec<u32> = (0..4)

@@ -164,6 +164,7 @@ reg [5:0] mq_wp; reg [5:0] mq_rdp; reg [6:0] mq_cnt; reg pend; reg f_v;
 wire o_take = !m_frame_valid || m_frame_ready;
 wire f_move = f_v && o_take;
 wire mq_rd = mq_cnt != 7'd0 && !pend && !f_v;
+wire [6:0] mq_inc = mq_cnt + 7'd1; wire [6:0] mq_dec = mq_cnt - 7'd1;
 always @(posedge clock) begin
   // mq_cnt rises by at most 1 a clock: 62 one clock ago leaves room now
   mq_room <= mq_cnt <= 7'd62;
@@ -176,7 +177,12 @@ always @(posedge clock) begin
   end else begin
     if (push) mq_wp <= mq_wp + 1'b1;
     if (mq_rd) mq_rdp <= mq_rdp + 1'b1;
-    mq_cnt <= mq_cnt + {6'd0, push} - {6'd0, mq_rd};
+    // count +1 and -1 are ready before push and mq_rd settle
+    case ({push, mq_rd})
+      2'b10: mq_cnt <= mq_inc;
+      2'b01: mq_cnt <= mq_dec;
+      default: ;
+    endcase
     pend <= mq_rd;
     f_v <= pend || (f_v && !f_move);
     if (o_take) m_frame_valid <= f_v;
