@@ -123,20 +123,20 @@ pub const BLOCKS: &[Block] = &[
     Block {
         name: "RxBuffer",
         module: "rx_buffer_16",
-        gate_mhz: TARGET_MHZ,
+        gate_mhz: 109.0,
         gate_levels: TARGET_LEVELS,
     },
     Block {
         name: "DmaRegs",
         module: "dma_regs",
-        gate_mhz: TARGET_MHZ,
-        gate_levels: TARGET_LEVELS,
+        gate_mhz: 0.0,
+        gate_levels: 99,
     },
     Block {
         name: "CplQueue",
         module: "cpl_queue",
-        gate_mhz: TARGET_MHZ,
-        gate_levels: TARGET_LEVELS,
+        gate_mhz: 0.0,
+        gate_levels: 99,
     },
     Block {
         name: "HandshakeEngine",
