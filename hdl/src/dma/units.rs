@@ -17,7 +17,10 @@ pub const UNIT_RAM_BITS: usize = 16;
 
 fn emit<T: Block>(mut b: T, name: &str) -> (String, String) {
     b.connect_all();
-    let v = rename(&generate_verilog(&b), name).expect("unique module names");
+    // sub-modules are named top$<child>: prefix them with the unit's name
+    // so units and nic_core can share one file (the timing report's)
+    let raw = generate_verilog(&b).replace("top$", &format!("{name}$"));
+    let v = rename(&raw, name).expect("unique module names");
     (name.to_string(), v)
 }
 

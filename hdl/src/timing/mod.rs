@@ -123,7 +123,7 @@ pub const BLOCKS: &[Block] = &[
     Block {
         name: "RxBuffer",
         module: "rx_buffer_16",
-        gate_mhz: 109.0,
+        gate_mhz: TARGET_MHZ,
         gate_levels: TARGET_LEVELS,
     },
     Block {
