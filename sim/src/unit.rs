@@ -85,6 +85,11 @@ impl Unit {
             .unwrap_or_else(|| panic!("{} has no port {name}", self.desc.name))
     }
 
+    /// The port called `name`, if the module has one.
+    pub fn try_port(&self, name: &str) -> Option<Port> {
+        self.by_name.get(name).copied()
+    }
+
     /// Drives a port of at most 64 bits (excess bits are cut).
     pub fn set(&mut self, p: Port, v: u64) {
         // SAFETY: the pointer is a port of the live model with this width.

@@ -9,6 +9,8 @@
 //! * [`rotate`]: the realignment shifter both use.
 //! * [`cpl_queue`]: the completion queues: phase-tagged records, indices,
 //!   interrupts, with their own write mover.
+//! * [`desc_fetch`]: the descriptor rings of a direction: indices,
+//!   batched prefetch into a cache, take/commit/rollback, `CONS`.
 //! * [`regs`]: the engine's register file and its AXI4-Lite port.
 //! * [`rx_buffer`]: the receive frame buffer (whole-frame drops when full).
 //! * [`units`]: the movers emitted as standalone modules for Verilator.
@@ -19,6 +21,7 @@
 
 pub mod burst;
 pub mod cpl_queue;
+pub mod desc_fetch;
 pub mod dma_read;
 pub mod dma_write;
 pub mod regs;

@@ -4,6 +4,7 @@
 //! [`DmaWrite::verilog`] / [`DmaRead::verilog`] the engine instantiates.
 
 use crate::dma::cpl_queue::CplQueue;
+use crate::dma::desc_fetch::DescFetch;
 use crate::dma::dma_read::DmaRead;
 use crate::dma::dma_write::DmaWrite;
 use crate::dma::regs::{nic_map, DmaRegBlock};
@@ -57,7 +58,8 @@ fn waive_width(v: &str, keep: &[&str]) -> String {
 /// (the default: 16-byte words, 2^[`RX_BUFFER_BITS`] bytes) and
 /// `rx_buffer_small` (8-byte words, 2^[`UNIT_RX_SMALL_BITS`] bytes);
 /// `dma_regs`, the engine's register port for the default `nic` map;
-/// `cpl_queue`, the completion queues with their write mover.
+/// `cpl_queue`, the completion queues with their write mover;
+/// `desc_fetch`, the receive rings with their read mover.
 pub fn units() -> Vec<(String, String)> {
     const A: usize = UNIT_RAM_BITS;
     vec![
@@ -84,6 +86,13 @@ pub fn units() -> Vec<(String, String)> {
             (
                 name,
                 waive_width(&v, &["cpl_queue_core", "cpl_queue_mover"]),
+            )
+        },
+        {
+            let (name, v) = emit(DescFetch::new(&nic_map(), true), "desc_fetch");
+            (
+                name,
+                waive_width(&v, &["desc_fetch_core", "desc_fetch_mover"]),
             )
         },
     ]

@@ -8,10 +8,13 @@
 //!   `bready`/`rready` stalls (`s_axil`).
 //! * [`axi4_check`]: an AXI4 protocol checker for the DMA engine's
 //!   `m_axi_*` master (bursts, 4 KiB boundaries, IDs, handshakes).
+//! * [`axi4_unit`]: a unit model's `m_axi_*` ports joined to the memory
+//!   model and the checker, one call a clock.
 //! * [`axi4_mem`]: host memory behind an AXI4 slave, with latency, random
 //!   `READY` stalls and pages that fault (SLVERR/DECERR).
 
 pub mod axi4_check;
 pub mod axi4_mem;
+pub mod axi4_unit;
 pub mod axil;
 pub mod axis;

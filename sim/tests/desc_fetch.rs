@@ -1,0 +1,519 @@
+//! The receive descriptor rings (`ferronic_hdl::dma::desc_fetch`: ring
+//! state, batched prefetch, cache and take port, with their read mover),
+//! Verilated alone against the host memory model (1 us latency at
+//! 156.25 MHz, 30 % READY stalls) with the AXI4 checker on every clock. A
+//! driver model posts descriptors (writes them, then the doorbell) only
+//! into slots the engine has retired; a user model takes, commits, rolls
+//! back and retires at random. Checks:
+//! * every take returns the descriptor the driver wrote at that ring
+//!   index, indices in ring order, rollbacks give the same descriptors
+//!   again; never one beyond the doorbell (a slot not yet posted holds the
+//!   previous lap's descriptor, which would not match);
+//! * every posted descriptor is taken (no loss) and `CONS` follows the
+//!   retires;
+//! * a ring whose memory refuses reads stops with `ring_err` and
+//!   `fetch_fault`, a disabled ring gives nothing, and neither is read
+//!   beyond the refused read;
+//! * a ring disabled and enabled again while its reads are in flight
+//!   restarts at index 0 with its new descriptors (the stale reads do
+//!   not land in its cache);
+//! * one ring alone keeps up with a 10G receive of minimum frames (a
+//!   descriptor every 10.5 clocks) at 1 us memory latency.
+
+use ferronic_hdl::dma::desc_fetch::RINGS;
+use ferronic_hdl::dma::regs::{nic_map, DmaRegs, DMA_CFG_BITS};
+use ferronic_sim::bus::axi4_check::Axi4Checker;
+use ferronic_sim::bus::axi4_mem::{Axi4Mem, PAGE};
+use ferronic_sim::bus::axi4_unit::Axi4Unit;
+use ferronic_sim::unit::{models, Port, Unit};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::collections::VecDeque;
+
+/// Memory latency in clocks: 1 us at 156.25 MHz.
+const LATENCY: u64 = 156;
+
+/// One ring as the driver and the user see it.
+#[derive(Default)]
+struct Ring {
+    base: u64,
+    log: u32,
+    enabled: bool,
+    /// Descriptors the driver will post, by index (16 bytes each); it
+    /// posts those below `post_upto`, the user takes those below
+    /// `take_upto`.
+    desc: Vec<[u8; 16]>,
+    post_upto: usize,
+    take_upto: usize,
+    prod: u16,
+    /// The user's takes: tentative, committed; retires due (clock, n).
+    t: u16,
+    k: u16,
+    due: VecDeque<(u64, u16)>,
+    retired: u16,
+    taken_ok: usize,
+}
+
+impl Ring {
+    fn slot(&self, i: u16) -> u64 {
+        self.base + 16 * u64::from(i & ((1u16 << self.log) - 1))
+    }
+}
+
+fn descriptors(rng: &mut StdRng, n: usize) -> Vec<[u8; 16]> {
+    (0..n).map(|_| rng.gen()).collect()
+}
+
+/// The unit's ports the tests drive.
+struct Ports {
+    rst: Port,
+    cfg: Port,
+    tk_valid: Port,
+    tk_q: Port,
+    td_valid: Port,
+    td_ok: Port,
+    td_index: Port,
+    td_desc: Port,
+    cm_valid: Port,
+    cm_q: Port,
+    rb_valid: Port,
+    rb_q: Port,
+    rt_valid: Port,
+    rt_q: Port,
+    rt_n: Port,
+    q_avail: Port,
+    q_posted: Port,
+    cons: Port,
+    ring_err: Port,
+    fetch_fault: Port,
+    idle: Port,
+}
+
+impl Ports {
+    fn new(u: &Unit) -> Ports {
+        let p = |n: &str| u.port(n);
+        Ports {
+            rst: p("rst"),
+            cfg: p("cfg"),
+            tk_valid: p("tk_valid"),
+            tk_q: p("tk_q"),
+            td_valid: p("td_valid"),
+            td_ok: p("td_ok"),
+            td_index: p("td_index"),
+            td_desc: p("td_desc"),
+            cm_valid: p("cm_valid"),
+            cm_q: p("cm_q"),
+            rb_valid: p("rb_valid"),
+            rb_q: p("rb_q"),
+            rt_valid: p("rt_valid"),
+            rt_q: p("rt_q"),
+            rt_n: p("rt_n"),
+            q_avail: p("q_avail"),
+            q_posted: p("q_posted"),
+            cons: p("cons"),
+            ring_err: p("ring_err"),
+            fetch_fault: p("fetch_fault"),
+            idle: p("idle"),
+        }
+    }
+
+    fn idle_inputs(&self, u: &mut Unit) {
+        for p in [self.tk_valid, self.cm_valid, self.rb_valid, self.rt_valid] {
+            u.set(p, 0);
+        }
+    }
+
+    fn cons(&self, u: &Unit) -> Vec<u16> {
+        u.get_bytes(self.cons)
+            .chunks(2)
+            .map(|c| u16::from(c[0]) | u16::from(c[1]) << 8)
+            .collect()
+    }
+}
+
+/// The `cfg` bus image and where each ring's registers sit in it.
+struct Cfg {
+    words: Vec<u32>,
+    map: ferronic_regmap::RegMap,
+}
+
+impl Cfg {
+    fn new() -> Cfg {
+        let map = nic_map();
+        let mut c = Cfg {
+            words: vec![0; DMA_CFG_BITS / 32],
+            map,
+        };
+        c.set("dma.CTRL", 1);
+        c
+    }
+
+    fn set(&mut self, path: &str, v: u32) {
+        let w = DmaRegs::cfg_word(&self.map, path).unwrap_or_else(|| panic!("{path}"));
+        self.words[w] = v;
+    }
+
+    fn ring(&mut self, q: usize, r: &Ring) {
+        self.set(&format!("rxq.Q{q}_BASE_LO"), r.base as u32);
+        self.set(&format!("rxq.Q{q}_BASE_HI"), (r.base >> 32) as u32);
+        self.set(&format!("rxq.Q{q}_CTRL"), u32::from(r.enabled) | r.log << 4);
+        self.set(&format!("rxq.Q{q}_PROD"), u32::from(r.prod));
+    }
+
+    fn drive(&self, u: &mut Unit, p: Port) {
+        let b: Vec<u8> = self.words.iter().flat_map(|x| x.to_le_bytes()).collect();
+        u.set_bytes(p, &b);
+    }
+}
+
+fn reset(u: &mut Unit, ps: &Ports, cfg: &Cfg) {
+    u.set(ps.rst, 1);
+    ps.idle_inputs(u);
+    cfg.drive(u, ps.cfg);
+    u.tick();
+    u.tick();
+    u.set(ps.rst, 0);
+}
+
+/// Driver: posts up to `batch` descriptors into retired slots (writes
+/// them, then moves `PROD`).
+fn post(mem: &mut Axi4Mem, r: &mut Ring, cons: u16, batch: u16) {
+    let size = 1u16 << r.log;
+    let room = size - r.prod.wrapping_sub(cons);
+    let left = (r.post_upto - r.prod as usize) as u16;
+    for _ in 0..batch.min(room).min(left) {
+        let d = r.desc[r.prod as usize];
+        mem.write(r.slot(r.prod), &d);
+        r.prod = r.prod.wrapping_add(1);
+    }
+}
+
+#[test]
+fn takes_return_posted_descriptors_in_order_and_faulty_rings_stop() {
+    let mut rng = StdRng::seed_from_u64(0x13d);
+    let mut u = Unit::new(&models::DESC_FETCH);
+    let ps = Ports::new(&u);
+    let mut axi = Axi4Unit::new(&u);
+    let mut mem = Axi4Mem::new(16, LATENCY, 0.3, 7);
+    let mut chk = Axi4Checker::new(16);
+    let mut cfg = Cfg::new();
+    let logs = [8, 9, 8, 10, 8, 8, 8, 8];
+    let (faulty, disabled, restarted) = (6usize, 7usize, 5usize);
+    // the restarted ring: 300 descriptors used, then 64 posted and
+    // abandoned by the restart
+    let mut rings: Vec<Ring> = (0..RINGS)
+        .map(|q| Ring {
+            // ring 1 at an odd 16-byte offset, the rest page-aligned
+            base: 0x1_0000_0000 * (q as u64 + 1) + if q == 1 { 0x7f0 } else { 0 },
+            log: logs[q],
+            enabled: q != disabled,
+            desc: descriptors(&mut rng, if q == restarted { 364 } else { 1500 }),
+            post_upto: if q == restarted { 300 } else { 1500 },
+            take_upto: if q == restarted { 300 } else { 1500 },
+            ..Ring::default()
+        })
+        .collect();
+    // every slot starts with a descriptor nobody posts
+    for r in &rings {
+        for i in 0..1u16 << r.log {
+            mem.write(r.slot(i), &rng.gen::<[u8; 16]>());
+        }
+    }
+    mem.fault(rings[faulty].base, 2);
+    for (q, r) in rings.iter().enumerate() {
+        cfg.ring(q, r);
+    }
+    reset(&mut u, &ps, &cfg);
+
+    // the user: one take in flight (ring, clock asked)
+    let mut inflight: Option<(usize, u64)> = None;
+    let (mut clock, mut faults, mut restart_state) = (0u64, 0u64, 0u8);
+    let mut retired_hist: VecDeque<Vec<u16>> = VecDeque::new();
+    let second_epoch = descriptors(&mut rng, 700);
+    let mut fault_at: Option<u64> = None;
+    loop {
+        clock += 1;
+        if clock == 300_000 {
+            for (q, r) in rings.iter().enumerate() {
+                eprintln!(
+                    "ring {q}: prod {} t {} k {} retired {} due {} taken {} upto {}/{}",
+                    r.prod,
+                    r.t,
+                    r.k,
+                    r.retired,
+                    r.due.len(),
+                    r.taken_ok,
+                    r.post_upto,
+                    r.take_upto
+                );
+            }
+            eprintln!(
+                "restart {restart_state} err {:b} avail {:b} posted {:b} idle {} cons {:?}",
+                u.get(ps.ring_err),
+                u.get(ps.q_avail),
+                u.get(ps.q_posted),
+                u.get(ps.idle),
+                ps.cons(&u)
+            );
+            panic!("hung");
+        }
+        ps.idle_inputs(&mut u);
+        if restart_state == 3 {
+            let r = &mut rings[restarted];
+            *r = Ring {
+                base: r.base + 0x10_0000,
+                log: 9,
+                enabled: true,
+                desc: second_epoch.clone(),
+                post_upto: second_epoch.len(),
+                take_upto: second_epoch.len(),
+                ..Ring::default()
+            };
+            restart_state = 4;
+        }
+        let cons = ps.cons(&u);
+        // CONS shows a retire two clocks later
+        if retired_hist.len() >= 2 {
+            assert_eq!(
+                cons,
+                retired_hist[retired_hist.len() - 2],
+                "CONS at clock {clock}"
+            );
+        }
+        let avail = u.get(ps.q_avail);
+        // driver
+        for (q, r) in rings.iter_mut().enumerate() {
+            if r.enabled && rng.gen_bool(0.05) {
+                post(&mut mem, r, cons[q], rng.gen_range(1..48));
+            }
+        }
+        let r5 = &mut rings[restarted];
+        if restart_state == 0 && r5.retired == 300 && r5.due.is_empty() {
+            // post 64 more and disable when a read of them is in flight
+            r5.post_upto = r5.desc.len();
+            restart_state = 1;
+        }
+        // the user: a take answered?
+        if let Some((q, at)) = inflight {
+            if u.get(ps.td_valid) != 0 {
+                assert_eq!(clock, at + 3, "take latency");
+                let r = &mut rings[q];
+                if u.get(ps.td_ok) != 0 {
+                    assert!(
+                        r.enabled && q != faulty,
+                        "ring {q}: a descriptor from a dead ring"
+                    );
+                    let idx = u.get(ps.td_index) as u16;
+                    assert_eq!(idx, r.t, "ring {q}: take index");
+                    assert!(
+                        r.t != r.prod,
+                        "ring {q}: descriptor {idx} taken before it was posted"
+                    );
+                    let got = u.get_bytes(ps.td_desc);
+                    assert_eq!(got, r.desc[idx as usize], "ring {q}: descriptor {idx}");
+                    r.t = r.t.wrapping_add(1);
+                    r.taken_ok += 1;
+                }
+                inflight = None;
+            } else {
+                assert!(clock < at + 3, "take answer missing");
+            }
+        }
+        if inflight.is_none() {
+            let q = rng.gen_range(0..RINGS);
+            let r = &mut rings[q];
+            let paused = q == restarted && (1..=3).contains(&restart_state);
+            let usable = !paused && (r.t as usize) < r.take_upto;
+            match rng.gen_range(0..100) {
+                0..=24 if r.t != r.k && !paused => {
+                    u.set(ps.cm_valid, 1);
+                    u.set(ps.cm_q, q as u64);
+                    let n = r.t.wrapping_sub(r.k);
+                    r.k = r.t;
+                    r.due.push_back((clock + rng.gen_range(10..400), n));
+                }
+                25..=28 if r.t != r.k && !paused => {
+                    u.set(ps.rb_valid, 1);
+                    u.set(ps.rb_q, q as u64);
+                    r.t = r.k;
+                }
+                _ if usable && (avail >> q & 1 != 0 || rng.gen_bool(0.2)) => {
+                    u.set(ps.tk_valid, 1);
+                    u.set(ps.tk_q, q as u64);
+                    inflight = Some((q, clock));
+                }
+                _ => {}
+            }
+        }
+        // retires: one ring a clock
+        let q = rng.gen_range(0..RINGS);
+        let r = &mut rings[q];
+        let mut n = 0u16;
+        while let Some(&(at, m)) = r.due.front() {
+            if at > clock || n + m > 255 {
+                break;
+            }
+            n += m;
+            r.due.pop_front();
+        }
+        if n > 0 {
+            u.set(ps.rt_valid, 1);
+            u.set(ps.rt_q, q as u64);
+            u.set(ps.rt_n, n.into());
+            r.retired = r.retired.wrapping_add(n);
+        }
+        for (q, r) in rings.iter().enumerate() {
+            cfg.ring(q, r);
+        }
+        cfg.drive(&mut u, ps.cfg);
+        axi.drive(&mut u, &mut mem);
+        u.eval();
+        let w = axi.edge(&u, &mut mem, &mut chk);
+        if w.arvalid && w.arready {
+            let q = ((w.araddr >> 32) - 1) as usize;
+            assert!(q != disabled, "a read of the disabled ring");
+            assert!(
+                q != faulty || fault_at.is_none_or(|t| clock < t + 200),
+                "faulty ring read long after its refused read"
+            );
+            assert_eq!(
+                w.araddr / PAGE,
+                (w.araddr + 16 * (u64::from(w.arlen) + 1) - 1) / PAGE
+            );
+            // the restart: disable with this read in flight, enable again
+            // two clocks later with new descriptors at a new base
+            if q == restarted && restart_state == 1 {
+                rings[q].enabled = false;
+                restart_state = 2;
+            }
+        } else if restart_state == 2 {
+            restart_state = 3;
+        }
+        if u.get(ps.fetch_fault) != 0 {
+            faults += 1;
+            fault_at.get_or_insert(clock);
+        }
+        retired_hist.push_back(rings.iter().map(|r| r.retired).collect());
+        if retired_hist.len() > 2 {
+            retired_hist.pop_front();
+        }
+        u.tick();
+        let done = rings.iter().enumerate().all(|(q, r)| {
+            q == faulty
+                || q == disabled
+                || (r.retired as usize == r.take_upto && (q != restarted || restart_state == 4))
+        });
+        if done {
+            break;
+        }
+    }
+    for _ in 0..4 {
+        ps.idle_inputs(&mut u);
+        u.tick();
+    }
+    u.eval();
+    let cons = ps.cons(&u);
+    for (q, r) in rings.iter().enumerate() {
+        if q != faulty && q != disabled {
+            assert_eq!(r.k as usize, r.take_upto, "ring {q}: descriptors committed");
+            assert_eq!(cons[q] as usize, r.take_upto, "ring {q}: CONS");
+        }
+        eprintln!("ring {q}: {} taken", r.taken_ok);
+    }
+    assert_eq!(u.get(ps.ring_err), 1 << faulty, "ring_err");
+    assert!(faults >= 1, "no fetch_fault for the refused ring");
+    assert_eq!(rings[faulty].taken_ok + rings[disabled].taken_ok, 0);
+    assert_eq!(
+        u.get(ps.q_posted) >> disabled & 1,
+        0,
+        "disabled ring shows posted"
+    );
+    assert_eq!(u.get(ps.idle), 1, "idle at the end");
+    assert_eq!(u.get(ps.q_avail), 0, "descriptors left in the cache");
+    assert_eq!(chk.outstanding(), (0, 0));
+    eprintln!("{clock} clocks");
+}
+
+/// One ring, the driver keeping it full, the user taking as fast as the
+/// port allows (a take every 3 clocks) and committing each descriptor as
+/// it comes: the cache must deliver at least one descriptor per 10.5
+/// clocks (a minimum frame at 10G line rate, 156.25 MHz) through 1 us of
+/// memory latency and 30 % READY stalls.
+#[test]
+fn one_ring_keeps_up_with_minimum_frames_at_10g_through_1us_latency() {
+    let mut rng = StdRng::seed_from_u64(0x10);
+    let mut u = Unit::new(&models::DESC_FETCH);
+    let ps = Ports::new(&u);
+    let mut axi = Axi4Unit::new(&u);
+    let mut mem = Axi4Mem::new(16, LATENCY, 0.3, 3);
+    let mut chk = Axi4Checker::new(16);
+    let mut cfg = Cfg::new();
+    let n = 20_000;
+    let mut r = Ring {
+        base: 0x8_0000_0000,
+        log: 10,
+        enabled: true,
+        desc: descriptors(&mut rng, n),
+        post_upto: n,
+        take_upto: n,
+        ..Ring::default()
+    };
+    cfg.ring(0, &r);
+    reset(&mut u, &ps, &cfg);
+    let (warm, run) = (2_000u64, 40_000u64);
+    let mut inflight: Option<u64> = None;
+    let mut ok_in_window = 0u64;
+    for clock in 1..=warm + run {
+        ps.idle_inputs(&mut u);
+        let cons = ps.cons(&u);
+        post(&mut mem, &mut r, cons[0], 64);
+        if let Some(at) = inflight {
+            if u.get(ps.td_valid) != 0 {
+                assert_eq!(clock, at + 3);
+                if u.get(ps.td_ok) != 0 {
+                    assert_eq!(u.get(ps.td_index) as u16, r.t);
+                    assert_eq!(u.get_bytes(ps.td_desc), r.desc[r.t as usize]);
+                    r.t += 1;
+                    u.set(ps.cm_valid, 1);
+                    u.set(ps.cm_q, 0);
+                    r.due.push_back((clock + 200, r.t - r.k));
+                    r.k = r.t;
+                    if clock > warm {
+                        ok_in_window += 1;
+                    }
+                }
+                inflight = None;
+            }
+        }
+        if inflight.is_none() && (r.t as usize) < n {
+            u.set(ps.tk_valid, 1);
+            u.set(ps.tk_q, 0);
+            inflight = Some(clock);
+        }
+        if let Some(&(at, m)) = r.due.front() {
+            if at <= clock {
+                r.due.pop_front();
+                u.set(ps.rt_valid, 1);
+                u.set(ps.rt_q, 0);
+                u.set(ps.rt_n, m.into());
+                r.retired += m;
+            }
+        }
+        cfg.ring(0, &r);
+        cfg.drive(&mut u, ps.cfg);
+        axi.drive(&mut u, &mut mem);
+        u.eval();
+        axi.edge(&u, &mut mem, &mut chk);
+        u.tick();
+    }
+    let per = run as f64 / ok_in_window as f64;
+    eprintln!("one ring: a descriptor every {per:.2} clocks ({ok_in_window} in {run} clocks, 1 us latency)");
+    assert!(
+        (r.t as usize) < n,
+        "ran out of descriptors: the measure is void"
+    );
+    assert!(
+        per <= 10.5,
+        "a descriptor every {per:.2} clocks: short of 10G minimum frames"
+    );
+}
