@@ -96,9 +96,13 @@ pub mod desc_flags {
 pub mod cpl_flags {
     /// Mask of the `tuser` bits.
     pub const TUSER: u16 = 0x3f;
-    /// At least one buffer of this frame was refused (the `fault_*` fields
-    /// say which); the frame itself was written whole into the buffers
-    /// from `index` on.
+    /// Receive: a refused attempt (a page fault). The frame's write into the
+    /// buffers `index .. index + desc_count` was refused (the `fault_*`
+    /// fields say how); `len` is 0 and the buffers hold nothing. The
+    /// driver makes those buffers' pages resident and posts them again;
+    /// the frame itself is written again into the next posted buffers and
+    /// completed in a later record, before any later frame (order is
+    /// kept).
     pub const FAULT: u16 = 1 << 8;
 }
 
@@ -155,13 +159,13 @@ pub const COMPLETION: Layout = Layout {
             name: "DESC_COUNT",
             bit: 64,
             bits: 16,
-            doc: "descriptors the frame used, faulted buffers included",
+            doc: "descriptors the frame used (or the refused attempt, with the fault flag)",
         },
         Field {
             name: "FLAGS",
             bit: 80,
             bits: 16,
-            doc: "cpl_flags: bits 5:0 m_axis_tuser, bit 8 fault",
+            doc: "cpl_flags: bits 5:0 m_axis_tuser, bit 8 fault (a refused attempt: LEN 0, the frame follows in a later record)",
         },
         Field {
             name: "HASH",
@@ -179,7 +183,7 @@ pub const COMPLETION: Layout = Layout {
             name: "FAULT_INDEX",
             bit: 192,
             bits: 16,
-            doc: "ring index of the first buffer refused (valid with the fault flag)",
+            doc: "ring index of the refused attempt's first buffer (valid with the fault flag)",
         },
         Field {
             name: "FAULT_RESP",
@@ -191,7 +195,7 @@ pub const COMPLETION: Layout = Layout {
             name: "FAULT_COUNT",
             bit: 216,
             bits: 8,
-            doc: "buffers refused for this frame (saturates at 255)",
+            doc: "writes (one per buffer) the memory refused in this attempt (saturates at 255)",
         },
         Field {
             name: "PHASE",
@@ -241,11 +245,11 @@ impl Descriptor {
 /// Which buffer a page fault refused (the completion's fault report).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Fault {
-    /// Ring index of the first refused buffer.
+    /// Ring index of the refused attempt's first buffer.
     pub index: u16,
     /// AXI response: 2 SLVERR, 3 DECERR.
     pub resp: u8,
-    /// Buffers refused for this frame.
+    /// Buffers whose write was refused in this attempt.
     pub count: u8,
 }
 
@@ -258,7 +262,7 @@ pub struct Completion {
     pub index: u16,
     /// Frame length in bytes.
     pub len: u32,
-    /// Descriptors used, faulted ones included.
+    /// Descriptors used (by the frame, or by the refused attempt).
     pub desc_count: u16,
     /// `m_axis_tuser` of the frame (6 bits).
     pub tuser: u8,
@@ -266,7 +270,7 @@ pub struct Completion {
     pub hash: u32,
     /// Migrated DSA tag.
     pub tag: u64,
-    /// The page fault report, if a buffer was refused.
+    /// The page fault report of a refused attempt ([`cpl_flags::FAULT`]).
     pub fault: Option<Fault>,
     /// Phase bit.
     pub phase: bool,

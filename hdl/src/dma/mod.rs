@@ -13,6 +13,9 @@
 //!   batched prefetch into a cache, take/commit/rollback, `CONS`.
 //! * [`regs`]: the engine's register file and its AXI4-Lite port.
 //! * [`rx_buffer`]: the receive frame buffer (whole-frame drops when full).
+//! * [`rx_core`]: the receive control: frames into posted buffers, drops
+//!   when none, in-order completions, page-fault retries.
+//! * [`rx_engine`]: buffer, rings, write mover and control joined.
 //! * [`units`]: the movers emitted as standalone modules for Verilator.
 //!
 //! Both movers are byte-granular on both sides (any host address, any RAM
@@ -27,6 +30,8 @@ pub mod dma_write;
 pub mod regs;
 pub mod rotate;
 pub mod rx_buffer;
+pub mod rx_core;
+pub mod rx_engine;
 pub mod units;
 
 /// Default DMA bus width in bytes (128 bits): at 156.25 MHz it carries

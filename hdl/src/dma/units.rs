@@ -9,6 +9,7 @@ use crate::dma::dma_read::DmaRead;
 use crate::dma::dma_write::DmaWrite;
 use crate::dma::regs::{nic_map, DmaRegBlock};
 use crate::dma::rx_buffer::RxBuffer;
+use crate::dma::rx_engine::RxEngine;
 use crate::dma::RX_BUFFER_BITS;
 use crate::verilog::rename;
 use rust_hdl::prelude::*;
@@ -59,7 +60,8 @@ fn waive_width(v: &str, keep: &[&str]) -> String {
 /// `rx_buffer_small` (8-byte words, 2^[`UNIT_RX_SMALL_BITS`] bytes);
 /// `dma_regs`, the engine's register port for the default `nic` map;
 /// `cpl_queue`, the completion queues with their write mover;
-/// `desc_fetch`, the receive rings with their read mover.
+/// `desc_fetch`, the receive rings with their read mover; `rx_engine`,
+/// the receive half of the engine.
 pub fn units() -> Vec<(String, String)> {
     const A: usize = UNIT_RAM_BITS;
     vec![
@@ -94,6 +96,16 @@ pub fn units() -> Vec<(String, String)> {
                 name,
                 waive_width(&v, &["desc_fetch_core", "desc_fetch_mover"]),
             )
+        },
+        {
+            let (name, v) = emit(RxEngine::new(&nic_map()), "rx_engine");
+            let keep = [
+                "rx_engine_rxbuf",
+                "rx_engine_fetch",
+                "rx_engine_mover",
+                "rx_engine_core",
+            ];
+            (name, waive_width(&v, &keep))
         },
     ]
 }

@@ -139,6 +139,12 @@ pub const BLOCKS: &[Block] = &[
         gate_levels: 99,
     },
     Block {
+        name: "DescFetch",
+        module: "desc_fetch",
+        gate_mhz: 0.0,
+        gate_levels: 99,
+    },
+    Block {
         name: "HandshakeEngine",
         module: "top_hs",
         gate_mhz: 0.0,
@@ -223,7 +229,7 @@ pub struct Options {
 /// `verilog` (the emitted `nic_core.v`) followed by the DMA engine's
 /// blocks, which are not in `nic_core` (emitted alone by
 /// [`crate::dma::units`]: the movers and the receive buffer at the default
-/// width, the register port, the completion queues): the text every block
+/// width, the register port, the completion queues, the receive rings): the text every block
 /// of [`BLOCKS`] is cut from.
 pub fn sources(verilog: &str) -> String {
     let mut all = verilog.to_string();
@@ -231,6 +237,7 @@ pub fn sources(verilog: &str) -> String {
         if name.ends_with(&format!("_{}", crate::dma::DMA_BYTES))
             || name == "dma_regs"
             || name == "cpl_queue"
+            || name == "desc_fetch"
         {
             all.push_str(&v);
         }
