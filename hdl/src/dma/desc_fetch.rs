@@ -116,23 +116,23 @@ reg [15:0] f [0:N-1]; reg [15:0] a [0:N-1]; reg [15:0] t [0:N-1];
 reg [15:0] k [0:N-1]; reg [15:0] c [0:N-1];
 reg [5:0] pend [0:N-1];          // reads in flight
 reg [N-1:0] en_q; reg [N-1:0] err; reg [N-1:0] stale; reg [N-1:0] avail;
-wire [N-1:0] live;
+// live: usable, a register (one clock behind its causes)
+reg [N-1:0] live;
 genvar g;
 generate for (g = 0; g < N; g = g + 1) begin : lv
-  assign live[g] = q_ctrl[g][0] && en_q[g] && !err[g] && !stale[g] && eng_en;
+  always @(posedge clock) live[g] <= !rst && q_ctrl[g][0] && en_q[g] && !err[g] && !stale[g] && eng_en;
 end endgenerate
 // ---- fetch scheduler: SEL (this ring's values), SUB, MIN, CNT, ISSUE
 localparam F_SEL = 3'd0, F_SUB = 3'd1, F_MIN = 3'd2, F_CNT = 3'd3, F_ISSUE = 3'd4;
 reg [2:0] fs; reg [@QB@-1:0] fq;
 reg [15:0] b_prod; reg [15:0] b_f; reg [15:0] b_k; reg [15:0] b_c; reg [63:0] b_base; reg [3:0] b_lsz; reg b_ok;
 reg [15:0] b_post; reg [15:0] b_used; reg [15:0] b_live; reg [16:0] b_size; reg [@CB@:0] b_toend; reg b_bad;
-reg [19:0] b_off; reg [43:0] b_hi1; reg [@CB@:0] b_p; reg [@CB@:0] b_room; reg b_over;
-reg [@CB@:0] b_m; reg [19:0] b_lo; reg b_cy;
+reg [19:0] b_off; reg [21:0] b_hi1_lo; reg b_hi1_c; reg [21:0] b_hi1_hi; reg [@CB@:0] b_p; reg [@CB@:0] b_room; reg b_over;
+reg [@CB@:0] b_n; reg b_nz; reg [19:0] b_lo; reg b_cy;
 // order of the reads (their statuses return in order)
 reg [@QB@-1:0] o_q [0:31]; reg [@CB@:0] o_n [0:31];
 reg [4:0] o_wp; reg [4:0] o_rp; reg [5:0] o_cnt;
-wire [@CB@:0] b_n = b_m < b_toend ? b_m : b_toend;
-wire issue = fs == F_ISSUE && b_n != 0 && live[fq] && !c_valid && !o_cnt[5];
+wire issue = fs == F_ISSUE && b_nz && live[fq] && !c_valid && !o_cnt[5];
 wire [@QB@-1:0] s_q = o_q[o_rp];
 wire [@CB@:0] s_n = o_n[o_rp];
 wire s_ok = st_resp == 2'd0;
@@ -152,27 +152,30 @@ always @(posedge clock) begin
         b_post <= b_prod - b_f; b_used <= b_f - b_k; b_live <= b_prod - b_c;
         b_size <= 17'd1 << b_lsz; b_toend <= CACHE - {1'b0, b_f[@CB@-1:0]};
         b_off <= {b_f & ~(16'hffff << b_lsz), 4'd0};
-        b_hi1 <= b_base[63:20] + 44'd1; b_bad <= b_lsz < 4'd8;
+        {b_hi1_c, b_hi1_lo} <= {1'b0, b_base[41:20]} + 23'd1; b_bad <= b_lsz < 4'd8;
         fs <= F_MIN;
       end
       F_MIN: begin
-        b_p <= |b_post[15:@CB@] ? CACHE : b_post[@CB@:0];
+        // posted, up to the cache's wrap
+        b_p <= {{(15-@CB@){1'b0}}, b_toend} < b_post ? b_toend : b_post[@CB@:0];
         b_room <= CACHE - b_used[@CB@:0];
+        b_hi1_hi <= b_base[63:42] + {21'd0, b_hi1_c};
         b_over <= {1'b0, b_live} > b_size;
         {b_cy, b_lo} <= {1'b0, b_base[19:0]} + {1'b0, b_off};
         fs <= F_CNT;
       end
       F_CNT: begin
-        b_m <= b_p < b_room ? b_p : b_room;
+        b_n <= b_p < b_room ? b_p : b_room;
+        b_nz <= b_p != 0 && b_room != 0;
         if (!b_ok || b_bad || b_over) begin fq <= fq + 1'b1; fs <= F_SEL; end
         else fs <= F_ISSUE;
       end
       default: begin
         // F_ISSUE: the read, if any (n = min(posted, room, to the wrap))
-        if (b_n == 0 || !live[fq]) begin fq <= fq + 1'b1; fs <= F_SEL; end
+        if (!b_nz || !live[fq]) begin fq <= fq + 1'b1; fs <= F_SEL; end
         else if (issue) begin
           c_valid <= 1'b1;
-          c_haddr <= {b_cy ? b_hi1 : b_base[63:20], b_lo};
+          c_haddr <= {b_cy ? {b_hi1_hi, b_hi1_lo} : b_base[63:20], b_lo};
           c_raddr <= {fq, b_f[@CB@-1:0], 4'd0};
           c_len <= {{(11-@CB@){1'b0}}, b_n, 4'd0};
           o_q[o_wp] <= fq; o_n[o_wp] <= b_n; o_wp <= o_wp + 1'b1;

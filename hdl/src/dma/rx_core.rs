@@ -159,6 +159,7 @@ always @(posedge clock) begin
           s_user[s_wp] <= m_frame_tuser; s_tag[s_wp] <= m_frame_tag; s_hash[s_wp] <= m_frame_hash;
           s_end[s_wp] <= m_frame_end;
           s_cmds[s_wp] <= 6'd0; s_seen[s_wp] <= 6'd0; s_worst[s_wp] <= 2'd0; s_fcnt[s_wp] <= 8'd0;
+          s_fin[s_wp] <= 1'b0;
           a_slot <= s_wp; a_q <= m_frame_queue; a_raddr <= m_frame_addr; a_rem <= m_frame_len;
           s_wp <= s_wp + 1'b1;
           if (m_frame_len == 16'd0) begin a_drop <= 1'b1; is <= I_FIN; end
