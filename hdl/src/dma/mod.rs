@@ -16,12 +16,17 @@
 //! * [`rx_core`]: the receive control: frames into posted buffers, drops
 //!   when none, in-order completions, page-fault retries.
 //! * [`rx_engine`]: buffer, rings, write mover and control joined.
+//! * [`tx_core`]: the transmit control and buffer: round robin, gather,
+//!   stream, completions.
+//! * [`tx_engine`]: transmit rings, read mover and control joined.
+//! * [`axi_rd_arb`]: two read masters onto one AXI4 read port by ID.
 //! * [`units`]: the movers emitted as standalone modules for Verilator.
 //!
 //! Both movers are byte-granular on both sides (any host address, any RAM
 //! address, any length up to 65,535 bytes), so gathers at odd addresses and
 //! frames spanning several buffers need no other realignment.
 
+pub mod axi_rd_arb;
 pub mod burst;
 pub mod cpl_queue;
 pub mod desc_fetch;
@@ -32,6 +37,8 @@ pub mod rotate;
 pub mod rx_buffer;
 pub mod rx_core;
 pub mod rx_engine;
+pub mod tx_core;
+pub mod tx_engine;
 pub mod units;
 
 /// Default DMA bus width in bytes (128 bits): at 156.25 MHz it carries

@@ -10,6 +10,7 @@ use crate::dma::dma_write::DmaWrite;
 use crate::dma::regs::{nic_map, DmaRegBlock};
 use crate::dma::rx_buffer::RxBuffer;
 use crate::dma::rx_engine::RxEngine;
+use crate::dma::tx_engine::TxEngine;
 use crate::dma::RX_BUFFER_BITS;
 use crate::verilog::rename;
 use rust_hdl::prelude::*;
@@ -61,7 +62,7 @@ fn waive_width(v: &str, keep: &[&str]) -> String {
 /// `dma_regs`, the engine's register port for the default `nic` map;
 /// `cpl_queue`, the completion queues with their write mover;
 /// `desc_fetch`, the receive rings with their read mover; `rx_engine`,
-/// the receive half of the engine.
+/// the receive half of the engine; `tx_engine`, the transmit half.
 pub fn units() -> Vec<(String, String)> {
     const A: usize = UNIT_RAM_BITS;
     vec![
@@ -104,6 +105,16 @@ pub fn units() -> Vec<(String, String)> {
                 "rx_engine_fetch",
                 "rx_engine_mover",
                 "rx_engine_core",
+            ];
+            (name, waive_width(&v, &keep))
+        },
+        {
+            let (name, v) = emit(TxEngine::new(&nic_map()), "tx_engine");
+            let keep = [
+                "tx_engine_fetch",
+                "tx_engine_mover",
+                "tx_engine_core",
+                "tx_engine_arb",
             ];
             (name, waive_width(&v, &keep))
         },
