@@ -133,9 +133,12 @@ reg [@CB@:0] b_n; reg b_nz; reg [19:0] b_lo; reg b_cy;
 reg [@QB@-1:0] o_q [0:31]; reg [@CB@:0] o_n [0:31];
 reg [4:0] o_wp; reg [4:0] o_rp; reg [5:0] o_cnt;
 wire issue = fs == F_ISSUE && b_nz && live[fq] && !c_valid && !o_cnt[5];
-wire [@QB@-1:0] s_q = o_q[o_rp];
-wire [@CB@:0] s_n = o_n[o_rp];
-wire s_ok = st_resp == 2'd0;
+// a read's status, registered with its ring and count (read from the
+// order queue), so the per-ring updates start from flip-flops
+reg s_v; reg [@QB@-1:0] s_q; reg [@CB@:0] s_n; reg s_ok;
+always @(posedge clock) begin
+  s_v <= !rst && st_valid; s_q <= o_q[o_rp]; s_n <= o_n[o_rp]; s_ok <= st_resp == 2'd0;
+end
 localparam [@CB@:0] CACHE = 1 << @CB@;
 integer i;
 always @(posedge clock) begin
@@ -209,19 +212,19 @@ always @(posedge clock) begin
 end
 // ---- per-ring updates
 always @(posedge clock) begin
-  fetch_fault <= !rst && st_valid && !s_ok;
+  fetch_fault <= !rst && s_v && !s_ok;
   for (i = 0; i < N; i = i + 1) begin
     en_q[i] <= !rst && q_ctrl[i][0];
     if (rst) pend[i] <= 6'd0;
     else pend[i] <= pend[i] + {5'd0, issue && fq == i[@QB@-1:0]}
-                            - {5'd0, st_valid && s_q == i[@QB@-1:0]};
+                            - {5'd0, s_v && s_q == i[@QB@-1:0]};
     if (rst || (q_ctrl[i][0] && !en_q[i])) begin
       f[i] <= 16'd0; a[i] <= 16'd0; t[i] <= 16'd0; k[i] <= 16'd0; c[i] <= 16'd0;
       err[i] <= 1'b0; stale[i] <= !rst && pend[i] != 6'd0;
     end else begin
       if (stale[i] && pend[i] == 6'd0) stale[i] <= 1'b0;
       if (issue && fq == i[@QB@-1:0]) f[i] <= b_f + {{(15-@CB@){1'b0}}, b_n};
-      if (st_valid && s_q == i[@QB@-1:0] && !stale[i]) begin
+      if (s_v && s_q == i[@QB@-1:0] && !stale[i]) begin
         if (s_ok) a[i] <= a[i] + {{(15-@CB@){1'b0}}, s_n};
         else err[i] <= 1'b1;
       end

@@ -111,7 +111,8 @@ reg [@A@-1:0] s_addr [0:31]; reg [15:0] s_len [0:31]; reg [@QB@-1:0] s_q [0:31];
 reg [5:0] s_user [0:31]; reg [63:0] s_tag [0:31]; reg [31:0] s_hash [0:31]; reg [16:0] s_end [0:31];
 reg [15:0] s_idx [0:31]; reg [5:0] s_nd [0:31]; reg [31:0] s_drop;
 reg [5:0] s_cmds [0:31]; reg [5:0] s_seen [0:31]; reg [1:0] s_worst [0:31]; reg [7:0] s_fcnt [0:31];
-reg [31:0] s_fin;
+reg [31:0] s_fin; reg [31:0] s_dn;
+reg st_v; reg [4:0] st_t; reg [1:0] st_r;
 reg [4:0] s_wp; reg [4:0] s_rp; reg [5:0] s_cnt;
 // ---- issue: IDLE, TAKE, WAIT (the descriptor), CMD, ISSUE, FIN
 localparam I_IDLE = 3'd0, I_TAKE = 3'd1, I_WAIT = 3'd2, I_CMD = 3'd3, I_ISSUE = 3'd4, I_FIN = 3'd5;
@@ -141,7 +142,7 @@ end
 always @(posedge clock) begin
   cm_valid <= 1'b0; rb_valid <= 1'b0; rt_valid <= 1'b0; rel_valid <= 1'b0; drop_valid <= 1'b0;
   fault_valid <= 1'b0;
-  h_done <= rs == R_IDLE && s_cnt != 6'd0 && s_fin[s_rp] && s_seen[s_rp] == s_cmds[s_rp];
+  h_done <= rs == R_IDLE && s_cnt != 6'd0 && s_dn[s_rp];
   if (rst) begin
     is <= I_IDLE; rs <= R_IDLE; s_wp <= 5'd0; s_rp <= 5'd0; s_cnt <= 6'd0; s_fin <= 32'd0;
     retry_req <= 1'b0; c_valid <= 1'b0; req_valid <= 1'b0;
@@ -158,7 +159,6 @@ always @(posedge clock) begin
           s_addr[s_wp] <= m_frame_addr; s_len[s_wp] <= m_frame_len; s_q[s_wp] <= m_frame_queue;
           s_user[s_wp] <= m_frame_tuser; s_tag[s_wp] <= m_frame_tag; s_hash[s_wp] <= m_frame_hash;
           s_end[s_wp] <= m_frame_end;
-          s_cmds[s_wp] <= 6'd0; s_seen[s_wp] <= 6'd0; s_worst[s_wp] <= 2'd0; s_fcnt[s_wp] <= 8'd0;
           s_fin[s_wp] <= 1'b0;
           a_slot <= s_wp; a_q <= m_frame_queue; a_raddr <= m_frame_addr; a_rem <= m_frame_len;
           s_wp <= s_wp + 1'b1;
@@ -186,7 +186,6 @@ always @(posedge clock) begin
       end
       I_ISSUE: if (c_ready) begin
         c_valid <= 1'b0;
-        s_cmds[a_slot] <= s_cmds[a_slot] + 1'b1;
         a_raddr <= a_raddr + a_chunk[@A@-1:0]; a_rem <= a_rem - a_chunk;
         if (a_rem == a_chunk) begin cm_valid <= 1'b1; is <= I_FIN; end
         else is <= I_TAKE;
@@ -197,12 +196,6 @@ always @(posedge clock) begin
         is <= I_IDLE;
       end
     endcase
-    // ---- write statuses (the tag is the slot)
-    if (st_valid) begin
-      s_seen[st_tag[4:0]] <= s_seen[st_tag[4:0]] + 1'b1;
-      s_worst[st_tag[4:0]] <= s_worst[st_tag[4:0]] | st_resp;
-      if (st_resp != 2'd0 && s_fcnt[st_tag[4:0]] != 8'hff) s_fcnt[st_tag[4:0]] <= s_fcnt[st_tag[4:0]] + 1'b1;
-    end
     // ---- retire, in order
     case (rs)
       R_IDLE: if (h_done) rs <= R_LOAD;
@@ -224,8 +217,7 @@ always @(posedge clock) begin
           if (r_fault) begin
             // written again: the slot's attempt starts over
             fault_valid <= 1'b1;
-            s_fin[s_rp] <= 1'b0; s_cmds[s_rp] <= 6'd0; s_seen[s_rp] <= 6'd0;
-            s_worst[s_rp] <= 2'd0; s_fcnt[s_rp] <= 8'd0;
+            s_fin[s_rp] <= 1'b0;
             retry_req <= 1'b1;
           end else begin
             rel_valid <= 1'b1; rel_end <= r_end;
@@ -238,6 +230,29 @@ always @(posedge clock) begin
     endcase
     s_cnt <= s_cnt + {5'd0, is == I_IDLE && !retry_req && m_frame_valid && slot_free}
                    - {5'd0, rs == R_DEC && (r_drop || !r_fault)};
+  end
+end
+// ---- per-slot counts: writes issued, statuses seen (registered first;
+// the tag is the slot), worst response, refused writes; done flags. Each
+// slot's logic reads its own flip-flops (no slot multiplexer).
+wire ev_new = is == I_IDLE && !retry_req && m_frame_valid && slot_free;
+wire ev_cmd = is == I_ISSUE && c_ready;
+wire ev_retry = rs == R_DEC && !r_drop && r_fault;
+integer k;
+always @(posedge clock) begin
+  st_v <= !rst && st_valid; st_t <= st_tag[4:0]; st_r <= st_resp;
+  for (k = 0; k < 32; k = k + 1) begin
+    if ((ev_new && s_wp == k[4:0]) || (ev_retry && s_rp == k[4:0])) begin
+      s_cmds[k] <= 6'd0; s_seen[k] <= 6'd0; s_worst[k] <= 2'd0; s_fcnt[k] <= 8'd0; s_dn[k] <= 1'b0;
+    end else begin
+      if (ev_cmd && a_slot == k[4:0]) s_cmds[k] <= s_cmds[k] + 1'b1;
+      if (st_v && st_t == k[4:0]) begin
+        s_seen[k] <= s_seen[k] + 1'b1;
+        s_worst[k] <= s_worst[k] | st_r;
+        if (st_r != 2'd0 && s_fcnt[k] != 8'hff) s_fcnt[k] <= s_fcnt[k] + 1'b1;
+      end
+      s_dn[k] <= s_fin[k] && s_seen[k] == s_cmds[k];
+    end
   end
 end
 always @(posedge clock) idle <= !rst && s_cnt == 6'd0 && is == I_IDLE && rs == R_IDLE && !retry_req;

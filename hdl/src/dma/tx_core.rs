@@ -114,7 +114,8 @@ always @(posedge clock)
 reg [W-1:0] s_start [0:31]; reg [15:0] s_len [0:31]; reg [@QB@-1:0] s_q [0:31]; reg [31:0] s_bad;
 reg [15:0] s_idx [0:31]; reg [5:0] s_nd [0:31]; reg [@A@:0] s_end [0:31];
 reg [5:0] s_cmds [0:31]; reg [5:0] s_seen [0:31]; reg [1:0] s_worst [0:31]; reg [7:0] s_fcnt [0:31];
-reg [31:0] s_fin;
+reg [31:0] s_fin; reg [31:0] s_dn;
+reg st_v; reg [4:0] st_t; reg [1:0] st_r;
 reg [4:0] s_wp; reg [5:0] s_cnt;
 // ---- buffer pointers (bytes, with a wrap bit): wr (gathered), fr (freed)
 reg [@A@:0] wr; reg [@A@:0] fr;
@@ -173,7 +174,7 @@ end
 always @(posedge clock) begin
   cm_valid <= 1'b0; err_valid <= 1'b0;
   room_ok <= {2'd0, used} + {2'd0, d_len[15:0]} + 18'd16 <= 18'd32768;
-  h_ready <= s_rd != s_wp && s_fin[s_rd] && s_seen[s_rd] == s_cmds[s_rd] && !w_run;
+  h_ready <= s_rd != s_wp && s_dn[s_rd] && !w_run;
   if (rst) begin
     gs <= G_IDLE; s_wp <= 5'd0; s_cnt <= 6'd0; s_fin <= 32'd0; wr <= {(@A@+1){1'b0}};
     c_valid <= 1'b0; rr <= @QB@'d0;
@@ -208,7 +209,6 @@ always @(posedge clock) begin
       G_CMD: if (c_valid) begin
         if (c_ready) begin
           c_valid <= 1'b0;
-          s_cmds[s_wp] <= s_cmds[s_wp] + 1'b1;
           wr <= wr + d_len[15:0]; a_len <= a_len + d_len[15:0];
           if (a_eop || a_nd == 6'd@CACHE@) begin
             if (!a_eop) begin err_valid <= 1'b1; a_bad <= 1'b1; end
@@ -233,14 +233,31 @@ always @(posedge clock) begin
       end
     endcase
     if (gs == G_IDLE && p_v && slot_free) begin
-      s_cmds[s_wp] <= 6'd0; s_seen[s_wp] <= 6'd0; s_worst[s_wp] <= 2'd0; s_fcnt[s_wp] <= 8'd0; s_fin[s_wp] <= 1'b0;
-    end
-    if (st_valid) begin
-      s_seen[st_tag[4:0]] <= s_seen[st_tag[4:0]] + 1'b1;
-      s_worst[st_tag[4:0]] <= s_worst[st_tag[4:0]] | st_resp;
-      if (st_resp != 2'd0 && s_fcnt[st_tag[4:0]] != 8'hff) s_fcnt[st_tag[4:0]] <= s_fcnt[st_tag[4:0]] + 1'b1;
+      s_fin[s_wp] <= 1'b0;
     end
     s_cnt <= s_cnt + {5'd0, gs == G_FIN} - {5'd0, cs == C_LOAD};
+  end
+end
+// ---- per-slot counts: reads issued, statuses seen (registered first;
+// the tag is the slot), worst response, refused reads; done flags. Each
+// slot's logic reads its own flip-flops (no slot multiplexer).
+wire ev_new = gs == G_IDLE && p_v && slot_free;
+wire ev_cmd = gs == G_CMD && c_valid && c_ready;
+integer k;
+always @(posedge clock) begin
+  st_v <= !rst && st_valid; st_t <= st_tag[4:0]; st_r <= st_resp;
+  for (k = 0; k < 32; k = k + 1) begin
+    if (ev_new && s_wp == k[4:0]) begin
+      s_cmds[k] <= 6'd0; s_seen[k] <= 6'd0; s_worst[k] <= 2'd0; s_fcnt[k] <= 8'd0; s_dn[k] <= 1'b0;
+    end else begin
+      if (ev_cmd && s_wp == k[4:0]) s_cmds[k] <= s_cmds[k] + 1'b1;
+      if (st_v && st_t == k[4:0]) begin
+        s_seen[k] <= s_seen[k] + 1'b1;
+        s_worst[k] <= s_worst[k] | st_r;
+        if (st_r != 2'd0 && s_fcnt[k] != 8'hff) s_fcnt[k] <= s_fcnt[k] + 1'b1;
+      end
+      s_dn[k] <= s_fin[k] && s_seen[k] == s_cmds[k];
+    end
   end
 end
 // ---- word reader: frames in slot order, a word a clock into the queue

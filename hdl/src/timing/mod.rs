@@ -151,6 +151,12 @@ pub const BLOCKS: &[Block] = &[
         gate_levels: 99,
     },
     Block {
+        name: "TxEngine",
+        module: "tx_engine",
+        gate_mhz: 0.0,
+        gate_levels: 99,
+    },
+    Block {
         name: "HandshakeEngine",
         module: "top_hs",
         gate_mhz: 0.0,
@@ -235,7 +241,7 @@ pub struct Options {
 /// `verilog` (the emitted `nic_core.v`) followed by the DMA engine's
 /// blocks, which are not in `nic_core` (emitted alone by
 /// [`crate::dma::units`]: the movers and the receive buffer at the default
-/// width, the register port, the completion queues, the receive rings, the receive engine): the text every block
+/// width, the register port, the completion queues, the receive rings, the receive and transmit engines): the text every block
 /// of [`BLOCKS`] is cut from.
 pub fn sources(verilog: &str) -> String {
     let mut all = verilog.to_string();
@@ -245,6 +251,7 @@ pub fn sources(verilog: &str) -> String {
             || name == "cpl_queue"
             || name == "desc_fetch"
             || name == "rx_engine"
+            || name == "tx_engine"
         {
             all.push_str(&v);
         }
