@@ -54,6 +54,8 @@ struct Ring {
     stocked: f64,
     delivered: usize,
     drops: usize,
+    /// Ring indices named by a record (each once).
+    used: std::collections::BTreeSet<u16>,
 }
 
 impl Ring {
@@ -202,6 +204,7 @@ fn rings(rng: &mut StdRng) -> Vec<Ring> {
                 },
                 delivered: 0,
                 drops: 0,
+                used: Default::default(),
             }
         })
         .collect()
@@ -390,6 +393,11 @@ fn run(setup: &Setup) -> (Seen, Vec<Ring>) {
                     "frame {f}: a buffer the driver holds"
                 );
                 rings[fr.queue].owned[s] = true;
+                let i = c.index.wrapping_add(k);
+                assert!(
+                    rings[fr.queue].used.insert(i),
+                    "frame {f}: index {i} named twice"
+                );
             }
             if let Some(fault) = c.fault {
                 assert_eq!(c.len, 0, "frame {f}: fault record length");
@@ -463,6 +471,16 @@ fn run(setup: &Setup) -> (Seen, Vec<Ring>) {
     }
     u.eval();
     assert_eq!(u.get(ps.idle), 1, "engine idle at the end");
+    // no descriptor skipped: the records name indices 0..n of each ring
+    // (a rollback that lost its descriptors would leave a hole)
+    for (q, r) in rings.iter().enumerate() {
+        let n = r.used.len();
+        assert!(n < 60_000, "ring {q}: indices wrapped");
+        assert!(
+            r.used.iter().copied().eq(0..n as u16),
+            "ring {q}: a descriptor index skipped"
+        );
+    }
     assert_eq!(u.get(ps.ring_err), 0, "ring errors");
     assert_eq!(chk.outstanding(), (0, 0));
     let _ = ps.fault_valid;
