@@ -183,6 +183,7 @@ fn rings(rng: &mut StdRng) -> Vec<Ring> {
                         2 => rng.gen_range(64..=4096),
                         3 => 9600,
                         4 => 4096,
+                        6 => 512,
                         _ => 2048,
                     };
                     let odd = if q >= 4 { rng.gen_range(0..64) } else { 0 };
