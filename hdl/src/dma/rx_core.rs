@@ -109,7 +109,7 @@ wire [7:0] q_cq [0:N-1];
 // ---- slots: frame facts (written on arrival), attempt results
 reg [@A@-1:0] s_addr [0:31]; reg [15:0] s_len [0:31]; reg [@QB@-1:0] s_q [0:31];
 reg [5:0] s_user [0:31]; reg [63:0] s_tag [0:31]; reg [31:0] s_hash [0:31]; reg [16:0] s_end [0:31];
-reg [15:0] s_idx [0:31]; reg [5:0] s_nd [0:31]; reg [31:0] s_drop;
+reg [15:0] s_idx [0:31]; reg [5:0] s_nd [0:31]; reg s_drop [0:31];
 reg [5:0] s_cmds [0:31]; reg [5:0] s_seen [0:31]; reg [1:0] s_worst [0:31]; reg [7:0] s_fcnt [0:31];
 reg [31:0] s_fin; reg [31:0] s_dn;
 reg st_v; reg [4:0] st_t; reg [1:0] st_r;
@@ -144,7 +144,7 @@ always @(posedge clock) begin
   fault_valid <= 1'b0;
   h_done <= rs == R_IDLE && s_cnt != 6'd0 && s_dn[s_rp];
   if (rst) begin
-    is <= I_IDLE; rs <= R_IDLE; s_wp <= 5'd0; s_rp <= 5'd0; s_cnt <= 6'd0; s_fin <= 32'd0;
+    is <= I_IDLE; rs <= R_IDLE; s_wp <= 5'd0; s_rp <= 5'd0; s_cnt <= 6'd0;
     retry_req <= 1'b0; c_valid <= 1'b0; req_valid <= 1'b0;
   end else begin
     // ---- issue
@@ -159,7 +159,6 @@ always @(posedge clock) begin
           s_addr[s_wp] <= m_frame_addr; s_len[s_wp] <= m_frame_len; s_q[s_wp] <= m_frame_queue;
           s_user[s_wp] <= m_frame_tuser; s_tag[s_wp] <= m_frame_tag; s_hash[s_wp] <= m_frame_hash;
           s_end[s_wp] <= m_frame_end;
-          s_fin[s_wp] <= 1'b0;
           a_slot <= s_wp; a_q <= m_frame_queue; a_raddr <= m_frame_addr; a_rem <= m_frame_len;
           s_wp <= s_wp + 1'b1;
           if (m_frame_len == 16'd0) begin a_drop <= 1'b1; is <= I_FIN; end
@@ -192,7 +191,7 @@ always @(posedge clock) begin
       end
       default: begin
         // I_FIN: the attempt is issued
-        s_idx[a_slot] <= a_idx; s_nd[a_slot] <= a_nd; s_drop[a_slot] <= a_drop; s_fin[a_slot] <= 1'b1;
+        s_idx[a_slot] <= a_idx; s_nd[a_slot] <= a_nd; s_drop[a_slot] <= a_drop;
         is <= I_IDLE;
       end
     endcase
@@ -217,7 +216,6 @@ always @(posedge clock) begin
           if (r_fault) begin
             // written again: the slot's attempt starts over
             fault_valid <= 1'b1;
-            s_fin[s_rp] <= 1'b0;
             retry_req <= 1'b1;
           end else begin
             rel_valid <= 1'b1; rel_end <= r_end;
@@ -253,6 +251,9 @@ always @(posedge clock) begin
       end
       s_dn[k] <= s_fin[k] && s_seen[k] == s_cmds[k];
     end
+    // issued: set at FIN, cleared on arrival and for a retry
+    if (rst || (ev_new && s_wp == k[4:0]) || (ev_retry && s_rp == k[4:0])) s_fin[k] <= 1'b0;
+    else if (is == I_FIN && a_slot == k[4:0]) s_fin[k] <= 1'b1;
   end
 end
 always @(posedge clock) idle <= !rst && s_cnt == 6'd0 && is == I_IDLE && rs == R_IDLE && !retry_req;

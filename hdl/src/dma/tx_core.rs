@@ -111,7 +111,7 @@ always @(posedge clock)
   for (i = 0; i < 16; i = i + 1)
     if (ram_wr_en && ram_wr_strb[i]) mem[ram_wr_addr[@A@-1:4]][8*i +: 8] <= ram_wr_data[8*i +: 8];
 // ---- slots (in gather order)
-reg [W-1:0] s_start [0:31]; reg [15:0] s_len [0:31]; reg [@QB@-1:0] s_q [0:31]; reg [31:0] s_bad;
+reg [W-1:0] s_start [0:31]; reg [15:0] s_len [0:31]; reg [@QB@-1:0] s_q [0:31]; reg s_bad [0:31];
 reg [15:0] s_idx [0:31]; reg [5:0] s_nd [0:31]; reg [@A@:0] s_end [0:31];
 reg [5:0] s_cmds [0:31]; reg [5:0] s_seen [0:31]; reg [1:0] s_worst [0:31]; reg [7:0] s_fcnt [0:31];
 reg [31:0] s_fin; reg [31:0] s_dn;
@@ -119,7 +119,7 @@ reg st_v; reg [4:0] st_t; reg [1:0] st_r;
 reg [4:0] s_wp; reg [5:0] s_cnt;
 // ---- buffer pointers (bytes, with a wrap bit): wr (gathered), fr (freed)
 reg [@A@:0] wr; reg [@A@:0] fr;
-wire [@A@:0] used = wr - fr;
+reg [@A@:0] used_r; reg [16:0] free_r; reg [16:0] d_need;
 // ---- round robin: the first ring at or after rr with a descriptor waiting
 reg [@QB@-1:0] rr; reg p_v; reg [@QB@-1:0] p_q;
 integer j;
@@ -143,7 +143,9 @@ reg [4:0] s_rd; reg h_ready;
 reg w_run; reg [W-1:0] w_addr; reg [11:0] w_left; reg [4:0] w_lastn; reg [4:0] w_slot;
 reg [@QB@-1:0] w_q; reg w_bad;
 // word queue: data and {slot, bytes 0..16, last, queue, bad}
-reg [127:0] wq_d [0:3]; reg [4:0] wq_s [0:3]; reg [4:0] wq_n [0:3]; reg [3:0] wq_l; reg [@QB@-1:0] wq_q [0:3]; reg [3:0] wq_b;
+reg [127:0] wq_d [0:3]; reg [4:0] wq_s [0:3]; reg [4:0] wq_n [0:3]; reg wq_l [0:3]; reg [@QB@-1:0] wq_q [0:3]; reg wq_b [0:3];
+// per entry, set on entry: no bytes (a frame not sent), two beats
+reg wq_z [0:3]; reg wq_t [0:3];
 reg [1:0] wq_wp; reg [1:0] wq_rp; reg [2:0] wq_cnt;
 reg r_pend; reg [4:0] r_n; reg r_last; reg [4:0] r_slot; reg [@QB@-1:0] r_q; reg r_bad;
 reg [127:0] rd_word;
@@ -151,8 +153,8 @@ wire wq_room = wq_cnt + {2'd0, r_pend} < 3'd3;
 wire w_issue = w_run && wq_room;
 reg half;
 wire e_have = wq_cnt != 3'd0;
-wire e_skip = wq_n[wq_rp] == 5'd0;
-wire e_two = wq_n[wq_rp] > 5'd8;
+wire e_skip = wq_z[wq_rp];
+wire e_two = wq_t[wq_rp];
 wire e_free = !m_axis_tvalid || m_axis_tready;
 // a beat leaves the queue head: its low half, then (if any) its high half
 wire e_beat = e_have && !e_skip && e_free;
@@ -173,10 +175,14 @@ always @(*) begin
 end
 always @(posedge clock) begin
   cm_valid <= 1'b0; err_valid <= 1'b0;
-  room_ok <= {2'd0, used} + {2'd0, d_len[15:0]} + 18'd16 <= 18'd32768;
+  // room: free bytes and the descriptor's need (its length and a word of
+  // alignment slack), each a register; free lags wr by 2 clocks, and a
+  // command is at least 5 clocks after the one before (TAKE, WAIT, ROOM)
+  used_r <= wr - fr; free_r <= 17'd32768 - {1'b0, used_r};
+  room_ok <= d_need <= free_r;
   h_ready <= s_rd != s_wp && s_dn[s_rd] && !w_run;
   if (rst) begin
-    gs <= G_IDLE; s_wp <= 5'd0; s_cnt <= 6'd0; s_fin <= 32'd0; wr <= {(@A@+1){1'b0}};
+    gs <= G_IDLE; s_wp <= 5'd0; s_cnt <= 6'd0; wr <= {(@A@+1){1'b0}};
     c_valid <= 1'b0; rr <= @QB@'d0;
   end else begin
     case (gs)
@@ -188,6 +194,7 @@ always @(posedge clock) begin
       G_WAIT: if (td_valid) begin
         if (td_ok) begin
           d_addr <= td_desc[@DADDR@]; d_len <= td_desc[@DLEN@];
+          d_need <= {1'b0, td_desc[@DLEN16@]} + 17'd16;
           d_big <= td_desc[@DLEN@] > 32'd@MAX@;
           a_eop <= td_desc[@EOP@]; a_bad <= a_bad | td_desc[@BAD@];
           if (a_nd == 6'd0) a_idx <= td_index;
@@ -197,7 +204,6 @@ always @(posedge clock) begin
         else gs <= G_TAKE;                          // the frame's rest is coming
       end
       G_ROOM: begin
-        // (room_ok is a clock behind d_len and used: wait one clock)
         if (d_big || {1'b0, a_len} + {1'b0, d_len[15:0]} > 17'd@MAX@) begin
           // too long: end the frame here, marked bad
           err_valid <= 1'b1; a_bad <= 1'b1; a_eop <= 1'b1; gs <= G_FIN;
@@ -225,7 +231,6 @@ always @(posedge clock) begin
         s_start[s_wp] <= a_start[@A@-1:4]; s_len[s_wp] <= a_len; s_q[s_wp] <= a_q; s_bad[s_wp] <= a_bad;
         s_idx[s_wp] <= a_idx; s_nd[s_wp] <= a_nd;
         s_end[s_wp] <= {wr[@A@:4] + {{(@A@-4){1'b0}}, wr[3:0] != 4'd0}, 4'd0};
-        s_fin[s_wp] <= 1'b1;
         wr <= {wr[@A@:4] + {{(@A@-4){1'b0}}, wr[3:0] != 4'd0}, 4'd0};
         s_wp <= s_wp + 1'b1;
         rr <= a_q + 1'b1;
@@ -233,7 +238,6 @@ always @(posedge clock) begin
       end
     endcase
     if (gs == G_IDLE && p_v && slot_free) begin
-      s_fin[s_wp] <= 1'b0;
     end
     s_cnt <= s_cnt + {5'd0, gs == G_FIN} - {5'd0, cs == C_LOAD};
   end
@@ -258,6 +262,9 @@ always @(posedge clock) begin
       end
       s_dn[k] <= s_fin[k] && s_seen[k] == s_cmds[k];
     end
+    // gathered: set at FIN, cleared when the slot is opened
+    if (rst || (ev_new && s_wp == k[4:0])) s_fin[k] <= 1'b0;
+    else if (gs == G_FIN && s_wp == k[4:0]) s_fin[k] <= 1'b1;
   end
 end
 // ---- word reader: frames in slot order, a word a clock into the queue
@@ -293,6 +300,7 @@ always @(posedge clock) begin
     if (r_pend) begin
       wq_d[wq_wp] <= rd_word; wq_s[wq_wp] <= r_slot; wq_n[wq_wp] <= r_n; wq_l[wq_wp] <= r_last;
       wq_q[wq_wp] <= r_q; wq_b[wq_wp] <= r_bad; wq_wp <= wq_wp + 1'b1;
+      wq_z[wq_wp] <= r_n == 5'd0; wq_t[wq_wp] <= r_n > 5'd8;
     end
     wq_cnt <= wq_cnt + {2'd0, r_pend} - {2'd0, e_pop};
     if (e_pop) begin wq_rp <= wq_rp + 1'b1; half <= 1'b0; end
@@ -427,6 +435,10 @@ impl<const A: usize> TxCore<A> {
             .replace("@REC@", &rec)
             .replace("@DADDR@", &range(&DESCRIPTOR, "ADDR"))
             .replace("@DLEN@", &range(&DESCRIPTOR, "LEN"))
+            .replace("@DLEN16@", &{
+                let f = DESCRIPTOR.field("LEN");
+                format!("{}:{}", f.bit + 15, f.bit)
+            })
             .replace("@EOP@", &flag(desc_flags::EOP))
             .replace("@BAD@", &flag(desc_flags::BAD))
             .replace("@MAX@", &crate::MAX_FRAME.to_string())
