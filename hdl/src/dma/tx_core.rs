@@ -195,7 +195,8 @@ always @(posedge clock) begin
         if (td_ok) begin
           d_addr <= td_desc[@DADDR@]; d_len <= td_desc[@DLEN@];
           d_need <= {1'b0, td_desc[@DLEN16@]} + 17'd16;
-          d_big <= td_desc[@DLEN@] > 32'd@MAX@;
+          // too long: this buffer alone, or the frame with it
+          d_big <= td_desc[@DLEN@] > 32'd@MAX@ || {1'b0, a_len} + {1'b0, td_desc[@DLEN16@]} > 17'd@MAX@;
           a_eop <= td_desc[@EOP@]; a_bad <= a_bad | td_desc[@BAD@];
           if (a_nd == 6'd0) a_idx <= td_index;
           a_nd <= a_nd + 1'b1;
@@ -204,7 +205,7 @@ always @(posedge clock) begin
         else gs <= G_TAKE;                          // the frame's rest is coming
       end
       G_ROOM: begin
-        if (d_big || {1'b0, a_len} + {1'b0, d_len[15:0]} > 17'd@MAX@) begin
+        if (d_big) begin
           // too long: end the frame here, marked bad
           err_valid <= 1'b1; a_bad <= 1'b1; a_eop <= 1'b1; gs <= G_FIN;
         end else if (d_len != 32'd0) gs <= G_CMD;
