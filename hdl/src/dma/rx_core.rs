@@ -34,7 +34,7 @@
 //! (a minimum frame lasts 10.5 clocks at 10G).
 //!
 //! Custom Verilog; simulated in Verilator with its neighbours
-//! (`sim/tests/rx_engine.rs`).
+//! (`sim/tests/rx_engine/`).
 
 use crate::dma::cpl_queue::CQ_BITS;
 use crate::dma::desc_fetch::{CACHE_BITS, RINGS, RING_BITS};

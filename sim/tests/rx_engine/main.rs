@@ -26,190 +26,13 @@ use ferronic_regmap::dma::{cpl_flags, Completion, Descriptor};
 use ferronic_sim::bus::axi4_check::Axi4Checker;
 use ferronic_sim::bus::axi4_mem::{Axi4Mem, PAGE};
 use ferronic_sim::bus::axi4_unit::Axi4Unit;
-use ferronic_sim::unit::{models, Port, Unit};
+use ferronic_sim::unit::{models, Unit};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::VecDeque;
 
-/// A frame as the datapath hands it over.
-#[derive(Clone)]
-struct Frame {
-    data: Vec<u8>,
-    queue: usize,
-    tuser: u8,
-    tag: u64,
-    hash: u32,
-}
-
-/// One ring's driver state: buffer of each slot, descriptors posted.
-struct Ring {
-    log: u32,
-    base: u64,
-    /// (address, length) of the buffer each slot uses, and whether the
-    /// driver holds it (its last use completed).
-    bufs: Vec<(u64, u32)>,
-    owned: Vec<bool>,
-    prod: u16,
-    /// Post at all, and the chance per clock of posting a batch.
-    stocked: f64,
-    delivered: usize,
-    drops: usize,
-    /// Ring indices named by a record (each once).
-    used: std::collections::BTreeSet<u16>,
-}
-
-impl Ring {
-    fn size(&self) -> u16 {
-        1 << self.log
-    }
-    fn buf(&self, i: u16) -> (u64, u32) {
-        self.bufs[(i & (self.size() - 1)) as usize]
-    }
-}
-
-struct Ports {
-    rst: Port,
-    cfg: Port,
-    tdata: Port,
-    tkeep: Port,
-    tvalid: Port,
-    tlast: Port,
-    tuser: Port,
-    tag: Port,
-    tdest: Port,
-    hash: Port,
-    req_valid: Port,
-    req_ready: Port,
-    req_cq: Port,
-    req_rec: Port,
-    cons: Port,
-    drop_valid: Port,
-    drop_queue: Port,
-    full_valid: Port,
-    full_queue: Port,
-    fault_valid: Port,
-    ring_err: Port,
-    idle: Port,
-}
-
-impl Ports {
-    fn new(u: &Unit) -> Ports {
-        let p = |n: &str| u.port(n);
-        Ports {
-            rst: p("rst"),
-            cfg: p("cfg"),
-            tdata: p("s_axis_tdata"),
-            tkeep: p("s_axis_tkeep"),
-            tvalid: p("s_axis_tvalid"),
-            tlast: p("s_axis_tlast"),
-            tuser: p("s_axis_tuser"),
-            tag: p("s_axis_tag"),
-            tdest: p("s_axis_tdest"),
-            hash: p("s_axis_hash"),
-            req_valid: p("req_valid"),
-            req_ready: p("req_ready"),
-            req_cq: p("req_cq"),
-            req_rec: p("req_rec"),
-            cons: p("cons"),
-            drop_valid: p("drop_valid"),
-            drop_queue: p("drop_queue"),
-            full_valid: p("full_valid"),
-            full_queue: p("full_queue"),
-            fault_valid: p("fault_valid"),
-            ring_err: p("ring_err"),
-            idle: p("idle"),
-        }
-    }
-}
-
-/// How a run is set up.
-struct Setup {
-    frames: usize,
-    /// Share of the line the frames take: after a frame of `b` beats the
-    /// source waits `b (1 / util - 1)` clocks plus the 20-byte gap and
-    /// preamble (2.5 clocks): 1.0 is 10G line rate.
-    util: f64,
-    /// Chance per clock that a completion request is taken.
-    ready: f64,
-    /// Clocks (from, to) during which no completion is taken.
-    hold: (u64, u64),
-    /// Share of buffer pages that fault (a posted buffer faults with
-    /// this chance times its length in pages).
-    faults: f64,
-    seed: u64,
-}
-
-/// What a run saw.
-#[derive(Default, Debug)]
-struct Seen {
-    delivered: usize,
-    nobuf: Vec<usize>,
-    full: Vec<usize>,
-    fault_records: usize,
-    clocks: u64,
-}
-
-fn frames(rng: &mut StdRng, n: usize) -> Vec<Frame> {
-    (0..n)
-        .map(|_| {
-            let len = match rng.gen_range(0..100) {
-                0..=39 => rng.gen_range(60..=128),
-                40..=89 => rng.gen_range(129..=1514),
-                _ => rng.gen_range(1515..=9600),
-            };
-            Frame {
-                data: (0..len).map(|_| rng.gen()).collect(),
-                queue: rng.gen_range(0..RINGS),
-                tuser: rng.gen_range(0..64),
-                tag: rng.gen(),
-                hash: rng.gen(),
-            }
-        })
-        .collect()
-}
-
-/// Rings 0..=5 stocked with buffers of different shapes, ring 6 starved,
-/// ring 7 never posted.
-fn rings(rng: &mut StdRng) -> Vec<Ring> {
-    (0..RINGS)
-        .map(|q| {
-            let log = if q % 2 == 0 { 8 } else { 9 };
-            let base = 0x10_0000_0000 * (q as u64 + 1);
-            let mut next = base;
-            let bufs = (0..1u64 << log)
-                .map(|_| {
-                    let len: u32 = match q {
-                        1 => 1024,
-                        2 => rng.gen_range(64..=4096),
-                        3 => 9600,
-                        4 => 4096,
-                        6 => 512,
-                        _ => 2048,
-                    };
-                    let odd = if q >= 4 { rng.gen_range(0..64) } else { 0 };
-                    let at = next + odd;
-                    next += u64::from(len).next_multiple_of(64) + 64;
-                    (at, len)
-                })
-                .collect();
-            Ring {
-                log,
-                base: 0x1_0000_0000 * (q as u64 + 1),
-                bufs,
-                owned: vec![true; 1 << log],
-                prod: 0,
-                stocked: match q {
-                    6 => 0.0002,
-                    7 => 0.0,
-                    _ => 0.2,
-                },
-                delivered: 0,
-                drops: 0,
-                used: Default::default(),
-            }
-        })
-        .collect()
-}
+mod model;
+use model::{frames, rings, Ports, Ring, Seen, Setup};
 
 fn run(setup: &Setup) -> (Seen, Vec<Ring>) {
     let mut rng = StdRng::seed_from_u64(setup.seed);
@@ -362,6 +185,7 @@ fn run(setup: &Setup) -> (Seen, Vec<Ring>) {
             u.get(ps.full_valid) == 0 || full_named,
             "a full drop with no frame"
         );
+        seen.fault_pulses += u.get(ps.fault_valid) as usize;
         if u.get(ps.drop_valid) != 0 {
             let f = kept.pop_front().expect("a drop with no frame");
             let q = u.get(ps.drop_queue) as usize;
@@ -484,7 +308,10 @@ fn run(setup: &Setup) -> (Seen, Vec<Ring>) {
     }
     assert_eq!(u.get(ps.ring_err), 0, "ring errors");
     assert_eq!(chk.outstanding(), (0, 0));
-    let _ = ps.fault_valid;
+    assert_eq!(
+        seen.fault_pulses, seen.fault_records,
+        "fault_valid pulses against fault records"
+    );
     seen.clocks = clock;
     (seen, rings)
 }
