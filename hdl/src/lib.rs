@@ -32,6 +32,7 @@ pub mod common;
 pub mod control;
 pub mod dma;
 pub mod handshake;
+pub mod nic;
 pub mod nic_core;
 pub mod report;
 pub mod rx;

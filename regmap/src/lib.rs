@@ -25,7 +25,9 @@ pub mod tag;
 pub use blocks::counters::{GLOBAL, GLOBAL_COUNTERS, HANDSHAKE, PER_QUEUE, PER_TX_QUEUE};
 pub use blocks::datapath::ctrl;
 pub use blocks::handshake::{hs_ctrl, LISTEN, RECORD_WORDS};
-pub use blocks::queues::{cq_ctrl, cqs, dma_ctrl, ring_ctrl, CQ_REGS, LOG_SIZES, RING_REGS};
+pub use blocks::queues::{
+    cq_ctrl, cqs, dma_ctrl, ring_ctrl, CQ_REGS, DMA_INPUTS, LOG_SIZES, RING_REGS, RX_RING_REGS,
+};
 pub use map::RegMap;
 
 use serde::Serialize;

@@ -48,9 +48,10 @@ impl RegMap {
             use blocks::queues;
             let (rx, tx, nc) = (params.rx_queues, params.tx_queues, queues::cqs(&params));
             builders.push(queues::dma(&params, 0));
-            builders.push(queues::rings(true, rx, 1));
-            builders.push(queues::rings(false, tx, 1 + rx));
-            builders.push(queues::cq(nc, 1 + rx + tx, 0));
+            let first = queues::DMA_INPUTS.len();
+            builders.push(queues::rings(true, rx, first));
+            builders.push(queues::rings(false, tx, first + 3 * rx));
+            builders.push(queues::cq(nc, first + 3 * rx + tx, 0));
         }
         let n = builders.len();
         // where each block starts: packed, the DMA engine's from DMA_BASE

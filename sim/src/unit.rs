@@ -51,7 +51,7 @@ impl Unit {
     /// A model of `desc`, held in reset is up to the caller (`rst` = 0).
     ///
     /// # Panics
-    /// When the module has no `clock` port.
+    /// When the module has neither a `clock` nor a `clk` port.
     pub fn new(desc: &'static UnitDesc) -> Unit {
         // SAFETY: `new` returns a fresh model, freed only in Drop.
         let raw = unsafe { (desc.new)() };
@@ -65,7 +65,10 @@ impl Unit {
                 (name, Port { ptr, width })
             })
             .collect();
-        let clock = by_name[&"clock"];
+        let clock = *by_name
+            .get("clock")
+            .or_else(|| by_name.get("clk"))
+            .unwrap_or_else(|| panic!("{} has no clock or clk port", desc.name));
         Unit {
             raw,
             desc,

@@ -1,7 +1,9 @@
 //! `nicgen`: writes the NIC core's Verilog and its report.
 //!
 //! `nicgen --out DIR` writes `DIR/nic_core.v`, `DIR/nic_core.txt` (the
-//! report) and the register map as `regmap.md`, `regmap.json`, `regmap.h`;
+//! report) and its register map as `regmap.md`, `regmap.json`,
+//! `regmap.h`; `DIR/nic.v` (the core with the DMA engine, top `nic`) and
+//! its map as `nic_regmap.md`, `nic_regmap.json`, `nic_regmap.h`;
 //! `--synth-report` also runs `yosys synth_xilinx -family xcup` and prints
 //! the cell counts (LUTs, flip-flops).
 //!
@@ -81,43 +83,17 @@ fn main() -> Result<()> {
     let args = Args::parse();
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
-    let map = ferronic_hdl::verilog::regmap(build_time(), git_hash());
+    let (time, git) = (build_time(), git_hash());
+    let map = ferronic_hdl::verilog::regmap(time, git);
     let v = ferronic_hdl::verilog::emit(&map)?;
-    // event-driven simulators hang on a shared signal assigned twice per
-    // evaluation: refuse to write such Verilog (ferronic_hdl::comb_once)
-    let twice = ferronic_hdl::comb_once::check(&v);
-    if !twice.is_empty() {
-        let list: Vec<String> = twice.iter().map(ToString::to_string).collect();
-        anyhow::bail!(
-            "the Verilog breaks the assign-once rule ({} signals):\n  {}",
-            twice.len(),
-            list.join("\n  ")
-        );
-    }
-    let vpath = args.out.join("nic_core.v");
-    std::fs::write(&vpath, &v).with_context(|| format!("writing {}", vpath.display()))?;
+    write_top(&args, "nic_core", &v, "regmap", &map)?;
     let rpath = args.out.join("nic_core.txt");
     std::fs::write(&rpath, ferronic_hdl::report::report())
         .with_context(|| format!("writing {}", rpath.display()))?;
-    println!("wrote {} ({} lines)", vpath.display(), v.lines().count());
     println!("wrote {}", rpath.display());
-    for (name, text) in [
-        ("regmap.md", ferronic_regmap::export::markdown(&map)),
-        ("regmap.json", ferronic_regmap::export::json(&map)),
-        ("regmap.h", ferronic_regmap::export::c_header(&map)),
-    ] {
-        let p = args.out.join(name);
-        std::fs::write(&p, text).with_context(|| format!("writing {}", p.display()))?;
-        println!("wrote {}", p.display());
-    }
-    println!(
-        "register map: {} registers in {} blocks, hash 0x{:08x}, build time {}, git {:08x}",
-        map.regs().count(),
-        map.blocks.len(),
-        map.hash,
-        map.params.build_time,
-        map.params.git_hash
-    );
+    let nic_map = ferronic_hdl::verilog::nic_regmap(time, git);
+    let nic = ferronic_hdl::verilog::emit_nic(&nic_map)?;
+    write_top(&args, "nic", &nic, "nic_regmap", &nic_map)?;
     if args.timing {
         timing(&args, &v)?;
     }
@@ -125,7 +101,7 @@ fn main() -> Result<()> {
         let log = args.out.join("yosys.log");
         let script = format!(
             "read_verilog {}; synth_xilinx -family xcup -top nic_core; stat",
-            vpath.display()
+            args.out.join("nic_core.v").display()
         );
         let out = Command::new("yosys")
             .args(["-q", "-l"])
@@ -143,6 +119,49 @@ fn main() -> Result<()> {
             s.luts, s.ffs, s.carry, s.cells
         );
     }
+    Ok(())
+}
+
+/// Writes top `name`'s Verilog `v` as `DIR/<name>.v` and its map as
+/// `DIR/<stem>.{md,json,h}`, after checking the assign-once rule.
+fn write_top(
+    args: &Args,
+    name: &str,
+    v: &str,
+    stem: &str,
+    map: &ferronic_regmap::RegMap,
+) -> Result<()> {
+    // event-driven simulators hang on a shared signal assigned twice per
+    // evaluation: refuse to write such Verilog (ferronic_hdl::comb_once)
+    let twice = ferronic_hdl::comb_once::check(v);
+    if !twice.is_empty() {
+        let list: Vec<String> = twice.iter().map(ToString::to_string).collect();
+        bail!(
+            "{name}: the Verilog breaks the assign-once rule ({} signals):\n  {}",
+            twice.len(),
+            list.join("\n  ")
+        );
+    }
+    let vpath = args.out.join(format!("{name}.v"));
+    std::fs::write(&vpath, v).with_context(|| format!("writing {}", vpath.display()))?;
+    println!("wrote {} ({} lines)", vpath.display(), v.lines().count());
+    for (ext, text) in [
+        ("md", ferronic_regmap::export::markdown(map)),
+        ("json", ferronic_regmap::export::json(map)),
+        ("h", ferronic_regmap::export::c_header(map)),
+    ] {
+        let p = args.out.join(format!("{stem}.{ext}"));
+        std::fs::write(&p, text).with_context(|| format!("writing {}", p.display()))?;
+        println!("wrote {}", p.display());
+    }
+    println!(
+        "{name} register map: {} registers in {} blocks, hash 0x{:08x}, build time {}, git {:08x}",
+        map.regs().count(),
+        map.blocks.len(),
+        map.hash,
+        map.params.build_time,
+        map.params.git_hash
+    );
     Ok(())
 }
 

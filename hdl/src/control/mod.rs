@@ -10,6 +10,7 @@
 //! [`counter_bank::CounterBank`] (64-bit counters, read without tearing).
 
 pub mod axil_slave;
+pub mod axil_split;
 pub mod counter_bank;
 pub mod counter_events;
 pub mod regfile;

@@ -38,10 +38,12 @@ pub const fn cfg_words(rx: usize, tx: usize) -> usize {
     1 + 4 * (rx + tx) + 5 * (rx + tx)
 }
 
-/// Input words: `dma.STATUS`, a consumer index per ring, a producer index
-/// and a status word per completion queue.
+/// Input words: the `dma` block's ([`ferronic_regmap::DMA_INPUTS`]), a
+/// consumer index and two drop counters per receive ring, a consumer
+/// index per transmit ring, a producer index and a status word per
+/// completion queue.
 pub const fn input_words(rx: usize, tx: usize) -> usize {
-    1 + (rx + tx) + 2 * (rx + tx)
+    ferronic_regmap::DMA_INPUTS.len() + 3 * rx + tx + 2 * (rx + tx)
 }
 
 /// `cfg` width of the default build.

@@ -42,8 +42,62 @@ pub mod dma_ctrl {
 /// Smallest and largest ring or completion queue, log2 entries.
 pub const LOG_SIZES: std::ops::RangeInclusive<u32> = 8..=15;
 
-/// Registers of one descriptor ring, in order (after `Q<n>_`).
+/// Registers of one transmit descriptor ring, in order (after `Q<n>_`).
 pub const RING_REGS: &[&str] = &["BASE_LO", "BASE_HI", "CTRL", "PROD", "CONS"];
+
+/// Registers of one receive descriptor ring, in order (after `Q<n>_`):
+/// [`RING_REGS`] and the ring's two drop counters.
+pub const RX_RING_REGS: &[&str] = &[
+    "BASE_LO", "BASE_HI", "CTRL", "PROD", "CONS", "DROPS", "FULL",
+];
+
+/// The `dma` block's live words (engine status and engine-wide event
+/// counters), in register order from input 0: (name, description).
+/// Counters are 32 bits, free-running (they wrap; the driver extends them).
+pub const DMA_INPUTS: &[(&str, &str)] = &[
+    (
+        "STATUS",
+        "bit 0 idle (no frame, descriptor or completion in flight)",
+    ),
+    (
+        "RX_STOPPED",
+        "bit n: receive ring n stopped by an error (refused descriptor read, log size out of \
+         range, producer more than the ring's size ahead); cleared by enabling it again",
+    ),
+    (
+        "TX_STOPPED",
+        "bit n: transmit ring n stopped by an error (as RX_STOPPED)",
+    ),
+    (
+        "RX_WAITING",
+        "bit n: receive ring n has a fetched descriptor waiting for a frame",
+    ),
+    (
+        "TX_POSTED",
+        "bit n: transmit ring n has posted descriptors not yet taken",
+    ),
+    (
+        "RX_FAULTS",
+        "receive frame writes refused by host memory (SLVERR/DECERR: page faults); \
+         each is reported in a completion and the frame written again",
+    ),
+    (
+        "TX_ERRORS",
+        "transmit frames ended without EOP (more than 32 descriptors or 16,383 bytes) and sent bad",
+    ),
+    (
+        "FETCH_FAULTS",
+        "descriptor reads refused by host memory (either direction; the ring stops)",
+    ),
+    (
+        "CPL_DROPS",
+        "completions lost because their completion queue was disabled",
+    ),
+    (
+        "CPL_FAULTS",
+        "completion writes refused by host memory (the record is lost)",
+    ),
+];
 
 /// Registers of one completion queue, in order (after `C<n>_`).
 pub const CQ_REGS: &[&str] = &[
@@ -67,12 +121,9 @@ pub(crate) fn dma(params: &MapParams, first_input: usize) -> BlockBuilder {
         ),
         "bits 7:0 receive rings, 15:8 transmit rings, 23:16 completion queues",
     );
-    b.reg(
-        "STATUS",
-        Access::Ro,
-        Source::Input(first_input),
-        "bit 0 idle (no frame, descriptor or completion in flight)",
-    );
+    for (k, (name, doc)) in DMA_INPUTS.iter().enumerate() {
+        b.reg(*name, Access::Ro, Source::Input(first_input + k), *doc);
+    }
     b
 }
 
@@ -81,8 +132,9 @@ pub fn cqs(params: &MapParams) -> usize {
     params.rx_queues + params.tx_queues
 }
 
-/// The `rxq` or `txq` block (`rx` chooses) for `n` rings; its consumer
-/// indices are inputs `first_input..first_input + n`.
+/// The `rxq` or `txq` block (`rx` chooses) for `n` rings; its inputs
+/// from `first_input` on, in register order: per receive ring `CONS`,
+/// `DROPS`, `FULL`; per transmit ring `CONS`.
 pub(crate) fn rings(rx: bool, n: usize, first_input: usize) -> BlockBuilder {
     let (name, id, what) = if rx {
         ("rxq", 0x0007, "receive")
@@ -119,9 +171,25 @@ pub(crate) fn rings(rx: bool, n: usize, first_input: usize) -> BlockBuilder {
         b.reg(
             format!("Q{q}_CONS"),
             Access::Ro,
-            Source::Input(first_input + q),
+            Source::Input(first_input + if rx { 3 * q } else { q }),
             "consumer index, bits 15:0, kept by the engine: descriptors before it are used and completed",
         );
+        if rx {
+            b.reg(
+                format!("Q{q}_DROPS"),
+                Access::Ro,
+                Source::Input(first_input + 3 * q + 1),
+                "frames for this ring dropped whole because no buffer was posted \
+                 (or the ring or the engine was off); 32-bit, wraps",
+            );
+            b.reg(
+                format!("Q{q}_FULL"),
+                Access::Ro,
+                Source::Input(first_input + 3 * q + 2),
+                "frames for this ring dropped whole because the on-chip receive buffer was full; \
+                 32-bit, wraps",
+            );
+        }
     }
     b
 }
@@ -253,7 +321,7 @@ mod tests {
     fn queue_registers_and_engine_buses() {
         let m = nic();
         for (blk, n, prefix, regs) in [
-            ("rxq", 8, "Q", RING_REGS),
+            ("rxq", 8, "Q", RX_RING_REGS),
             ("txq", 8, "Q", RING_REGS),
             ("cq", 16, "C", CQ_REGS),
         ] {
@@ -271,7 +339,10 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert_eq!(inputs, (0..1 + 8 + 8 + 32).collect::<Vec<_>>());
+        assert_eq!(
+            inputs,
+            (0..DMA_INPUTS.len() + 3 * 8 + 8 + 32).collect::<Vec<_>>()
+        );
         let strobes: BTreeSet<usize> = m
             .owned(Owner::Dma)
             .filter_map(|r| match r.source {
