@@ -6,6 +6,8 @@
 //! * [`harness`]: [`harness::Nic`], the core with its bus models, run by
 //!   frames and register accesses, with statistics.
 //! * [`model`]: golden models, written from the specifications.
+//! * [`dma`]: the `nic` top (core and DMA engine) with host memory and a
+//!   driver model.
 //! * [`unit`]: standalone blocks (the DMA movers) Verilated alone, driven
 //!   by port name.
 //! * [`tools`]: what `nicsim` runs (replay, bench, demo, serve, inject,
@@ -15,6 +17,7 @@
 extern crate ferronic_verilated;
 
 pub mod bus;
+pub mod dma;
 pub mod harness;
 pub mod model;
 pub mod tools;

@@ -5,11 +5,9 @@
 //! on, so each side decodes the map's own offsets.
 //!
 //! One write and one read at a time (registers, not a data path):
-//! * **Write**: when `awvalid` and `wvalid` are both high it takes both in
-//!   one clock (AMBA AXI4, ARM IHI 0022E, A3.3.1 lets a slave wait for
-//!   both), holds address, data and strobes in registers, offers AW and W
-//!   to the chosen port until each is taken, then passes that port's B
-//!   back.
+//! * **Write**: it takes AW and W independently, in either order, into
+//!   registers; once it holds both it offers AW and W to the chosen port
+//!   until each is taken, then passes that port's B back.
 //! * **Read**: it takes `araddr` into a register, offers AR to the chosen
 //!   port until taken, then passes that port's R back.
 //!
@@ -88,8 +86,9 @@ fn body() -> String {
 // ---- write: W_IDLE -> W_SEND (AW and W offered) -> W_RESP (B passed back)
 localparam W_IDLE = 2'd0, W_SEND = 2'd1, W_RESP = 2'd2;
 reg [1:0] ws;
-reg w_sel, aw_left, w_left;
-wire w_take = ws == W_IDLE && s_axil_awvalid && s_axil_wvalid;
+reg w_sel, aw_left, w_left, aw_have, w_have;
+wire aw_in = ws == W_IDLE && !aw_have && s_axil_awvalid;
+wire w_in = ws == W_IDLE && !w_have && s_axil_wvalid;
 wire aw_go = w_sel ? m1_awready : m0_awready;
 wire w_go = w_sel ? m1_wready : m0_wready;
 wire b_in = w_sel ? m1_bvalid : m0_bvalid;
@@ -100,8 +99,8 @@ reg r_sel;
 wire ar_go = r_sel ? m1_arready : m0_arready;
 wire r_in = r_sel ? m1_rvalid : m0_rvalid;
 always @(*) begin
-  s_axil_awready = w_take;
-  s_axil_wready = w_take;
+  s_axil_awready = ws == W_IDLE && !aw_have;
+  s_axil_wready = ws == W_IDLE && !w_have;
   m0_awvalid = ws == W_SEND && !w_sel && aw_left;
   m1_awvalid = ws == W_SEND && w_sel && aw_left;
   m0_wvalid = ws == W_SEND && !w_sel && w_left;
@@ -122,13 +121,20 @@ end
 always @(posedge clock) begin
   if (rst) begin
     ws <= W_IDLE; rs <= R_IDLE; aw_left <= 1'b0; w_left <= 1'b0;
+    aw_have <= 1'b0; w_have <= 1'b0;
   end else begin
     case (ws)
-      W_IDLE: if (w_take) begin
-        ws <= W_SEND; aw_left <= 1'b1; w_left <= 1'b1;
-        w_sel <= s_axil_awaddr >= 16'h{base:04x};
-        m_awaddr <= s_axil_awaddr; m_awprot <= s_axil_awprot;
-        m_wdata <= s_axil_wdata; m_wstrb <= s_axil_wstrb;
+      W_IDLE: begin
+        if (aw_in) begin
+          w_sel <= s_axil_awaddr >= 16'h{base:04x};
+          m_awaddr <= s_axil_awaddr; m_awprot <= s_axil_awprot;
+        end
+        if (w_in) begin m_wdata <= s_axil_wdata; m_wstrb <= s_axil_wstrb; end
+        if ((aw_have || aw_in) && (w_have || w_in)) begin
+          ws <= W_SEND; aw_left <= 1'b1; w_left <= 1'b1; aw_have <= 1'b0; w_have <= 1'b0;
+        end else begin
+          aw_have <= aw_have || aw_in; w_have <= w_have || w_in;
+        end
       end
       W_SEND: begin
         if (aw_go) aw_left <= 1'b0;

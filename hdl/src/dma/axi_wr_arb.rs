@@ -103,7 +103,9 @@ always @(posedge clock) begin
   if (rst) begin
     m_axi_awvalid <= 1'b0; turn <= 1'b0; oq_wr <= 2'd0; oq_rd <= 2'd0; oq_n <= 3'd0;
   end else begin
+    // taken with the order queue full: the stage empties and waits
     if (take) m_axi_awvalid <= g0 || g1;
+    else if (m_axi_awready) m_axi_awvalid <= 1'b0;
     if (g0 || g1) begin oq[oq_wr] <= g1; oq_wr <= oq_wr + 2'd1; end
     if (w_end) oq_rd <= oq_rd + 2'd1;
     oq_n <= oq_n + {2'd0, g0 || g1} - {2'd0, w_end};

@@ -3,8 +3,12 @@
 //!
 //! * [`replay`] (`nicsim replay`, `nicsim demo` in [`demo`]): a capture
 //!   through the core, checked against the golden model; [`capture`] reads
-//!   pcap/pcapng and writes pcapng.
-//! * [`bench`](mod@bench) (`nicsim bench`): line rate, latency, simulation speed.
+//!   pcap/pcapng and writes pcapng; [`replay_dma`] (`nicsim replay --dma`)
+//!   the same through the `nic` top into host memory, read by the driver
+//!   model.
+//! * [`bench`](mod@bench) (`nicsim bench`): line rate, latency, simulation speed;
+//!   [`bench_dma`] (`nicsim bench --dma`): the `nic` top both ways at line
+//!   rate with 1 us host memory.
 //! * [`serve`] (`nicsim serve`), [`inject`] (`nicsim inject`): the core on
 //!   a Unix socket for `nicctl`, and frames into it.
 //! * [`tap_cmd`] (`nicsim tap`) and [`tap_bridge`]: the core between two TAP devices
@@ -12,11 +16,13 @@
 //!   ([`tap_gate`]).
 
 pub mod bench;
+pub mod bench_dma;
 pub mod capture;
 pub mod demo;
 pub mod inject;
 pub mod netns;
 pub mod replay;
+pub mod replay_dma;
 pub mod replay_print;
 pub mod serve;
 pub mod tap;

@@ -278,6 +278,15 @@ pub struct ReplayArgs {
     /// verification key).
     #[arg(long, value_parser = parse_key)]
     rss_key: Option<[u8; 40]>,
+    /// Through the whole `nic` top: the DMA engine writes the frames into
+    /// simulated host memory (1 us latency) and a driver model reads them
+    /// from its receive rings; OUT holds what the driver received.
+    #[arg(long)]
+    dma: bool,
+    /// With --dma: share of receive buffer pages that refuse writes (page
+    /// faults the engine must recover from), 0..1.
+    #[arg(long, default_value_t = 0.0, requires = "dma")]
+    faults: f64,
 }
 
 impl ReplayArgs {
@@ -294,6 +303,16 @@ impl ReplayArgs {
             vcd: self.vcd,
             rss: RssConfig::spread(self.queues, self.rss_key.unwrap_or(MS_KEY)),
         };
+        if self.dma {
+            anyhow::ensure!((0.0..=1.0).contains(&self.faults), "--faults must be in 0..1");
+            return crate::tools::replay_dma::replay_dma_file(
+                &self.input,
+                &self.output,
+                &opts,
+                self.faults,
+                self.frames,
+            );
+        }
         replay_file(&self.input, &self.output, &opts, self.frames)
     }
 }

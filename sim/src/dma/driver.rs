@@ -1,0 +1,485 @@
+//! [`Driver`]: a driver model for the `nic` top, working only as a host
+//! driver can: stores and loads to host memory ([`NicTop::mem`]) and
+//! register accesses through AXI4-Lite ([`NicTop::axil`]). It opens the
+//! rings and completion queues, keeps the receive rings stocked with
+//! buffers, gathers transmit frames into descriptors, rings the doorbells
+//! (`PROD`), reads completions by their phase bit and hands the slots
+//! back (`C<c>_CONS`). DESIGN.md section 7b; after Corundum's mqnic driver.
+//!
+//! Layout in host memory (IOVAs): receive ring q at `0x1_0000_0000 (q+1)`,
+//! its buffers from `0x10_0000_0000 (q+1)`; transmit ring q at
+//! `0x2_0000_0000 + 0x1000_0000 q`, its frame data from
+//! `0x20_0000_0000 (q+1)` (16 KiB a slot); completion queue c at
+//! `0x3_0000_0000 + 0x100_0000 c`. Receive ring q completes into queue q,
+//! transmit ring q into queue [`RINGS`] + q.
+//!
+//! Every completion is checked as it is read (a wrong one panics with what
+//! differs): ring index = the next one the driver expects (no hole, no
+//! repeat), descriptor count and length consistent with the buffers, the
+//! record's queue its ring's. Receive frames are reassembled from their
+//! buffers into [`Driver::received`]; page-fault records go to
+//! [`Driver::faults`] after the driver has made the refused pages resident
+//! again; transmit completions go to [`Driver::tx_done`].
+
+use crate::bus::axi4_mem::PAGE;
+use crate::dma::top::NicTop;
+use ferronic_hdl::dma::desc_fetch::RINGS;
+use ferronic_regmap::dma::{desc_flags, Completion, Descriptor};
+use ferronic_regmap::{cq_ctrl, ring_ctrl};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::collections::{HashSet, VecDeque};
+
+/// How the driver sets the queues up.
+#[derive(Clone, Debug)]
+pub struct DriverOpts {
+    /// log2 entries of every receive and transmit ring (8..=15).
+    pub ring_log: u32,
+    /// log2 entries of every completion queue (8..=15).
+    pub cq_log: u32,
+    /// Receive buffer length of each ring, bytes (frames longer than one
+    /// span several).
+    pub rx_buf: [u32; RINGS],
+    /// Receive buffers start at odd addresses (0..63 bytes past a 64-byte
+    /// boundary) and straddle 4 KiB pages.
+    pub rx_odd: bool,
+    /// Share of receive buffer pages that fault (IOMMU refuses the write):
+    /// a buffer posted faults with this chance times its length in pages.
+    pub rx_faults: f64,
+    /// Receive rings the driver posts buffers to (others stay empty: their
+    /// frames are dropped whole and counted).
+    pub rx_stocked: [bool; RINGS],
+    /// Clocks between two doorbell (or completion `CONS`) writes of one
+    /// queue: the driver batches.
+    pub batch_clocks: u64,
+    /// Seed of the driver's random choices.
+    pub seed: u64,
+}
+
+impl Default for DriverOpts {
+    fn default() -> Self {
+        DriverOpts {
+            ring_log: 9,
+            cq_log: 10,
+            rx_buf: [2048; RINGS],
+            rx_odd: false,
+            rx_faults: 0.0,
+            rx_stocked: [true; RINGS],
+            batch_clocks: 16,
+            seed: 1,
+        }
+    }
+}
+
+/// A received frame as the driver reassembled it.
+#[derive(Clone, Debug)]
+pub struct RxDelivery {
+    /// Receive ring (the RSS queue).
+    pub queue: usize,
+    /// The frame, from its buffers.
+    pub data: Vec<u8>,
+    /// Its completion.
+    pub cpl: Completion,
+}
+
+/// A transmit completion, with the frame it completes.
+#[derive(Clone, Debug)]
+pub struct TxDone {
+    /// Transmit ring.
+    pub queue: usize,
+    /// The caller's number for the frame ([`Driver::send`]).
+    pub id: usize,
+    /// The completion.
+    pub cpl: Completion,
+}
+
+struct RxRing {
+    prod: u16,
+    done: u16,
+    bell: u16,
+    bell_at: u64,
+    bufs: Vec<(u64, u32)>,
+}
+
+struct TxFrame {
+    id: usize,
+    segs: Vec<(u64, Vec<u8>)>,
+    bad: bool,
+}
+
+struct TxRing {
+    prod: u16,
+    done: u16,
+    bell: u16,
+    bell_at: u64,
+    waiting: VecDeque<TxFrame>,
+    /// (id, first index, descriptors, bytes) posted, in order.
+    posted: VecDeque<(usize, u16, u16, u32)>,
+}
+
+struct Cq {
+    cons: u16,
+    told: u16,
+    told_at: u64,
+}
+
+/// The driver model; see the module documentation.
+pub struct Driver {
+    opts: DriverOpts,
+    rng: StdRng,
+    rx: Vec<RxRing>,
+    tx: Vec<TxRing>,
+    cq: Vec<Cq>,
+    /// Pages the driver made fault (IOMMU mappings it withheld).
+    faulted: HashSet<u64>,
+    /// Received frames in completion order.
+    pub received: Vec<RxDelivery>,
+    /// Page-fault records (receive), in completion order.
+    pub faults: Vec<Completion>,
+    /// Transmit completions in completion order.
+    pub tx_done: Vec<TxDone>,
+}
+
+/// IOVA of receive ring `q`.
+pub fn rx_ring_base(q: usize) -> u64 {
+    0x1_0000_0000 * (q as u64 + 1)
+}
+/// IOVA of transmit ring `q`.
+pub fn tx_ring_base(q: usize) -> u64 {
+    0x2_0000_0000 + 0x1000_0000 * q as u64
+}
+/// IOVA of completion queue `c`.
+pub fn cq_base(c: usize) -> u64 {
+    0x3_0000_0000 + 0x100_0000 * c as u64
+}
+/// Bytes of frame data each transmit slot may use.
+pub const TX_SLOT: u64 = 16 * 1024;
+
+impl Driver {
+    /// Opens every ring and completion queue of `top` and enables the
+    /// engine and the datapath (receive and transmit), through the
+    /// registers; returns when every write is answered.
+    ///
+    /// # Panics
+    /// When a register write is refused.
+    pub fn open(top: &mut NicTop, opts: &DriverOpts) -> Driver {
+        let mut rng = StdRng::seed_from_u64(opts.seed ^ 0xd71);
+        let size = 1usize << opts.ring_log;
+        let rx = (0..RINGS)
+            .map(|q| {
+                let len = opts.rx_buf[q];
+                let stride = (u64::from(len) + 64).next_multiple_of(64);
+                let bufs = (0..size as u64)
+                    .map(|s| {
+                        let odd = if opts.rx_odd { rng.gen_range(0..64) } else { 0 };
+                        (0x10_0000_0000 * (q as u64 + 1) + s * stride + odd, len)
+                    })
+                    .collect();
+                RxRing {
+                    prod: 0,
+                    done: 0,
+                    bell: 0,
+                    bell_at: 0,
+                    bufs,
+                }
+            })
+            .collect();
+        let tx = (0..RINGS)
+            .map(|_| TxRing {
+                prod: 0,
+                done: 0,
+                bell: 0,
+                bell_at: 0,
+                waiting: VecDeque::new(),
+                posted: VecDeque::new(),
+            })
+            .collect();
+        let cq = (0..2 * RINGS)
+            .map(|_| Cq {
+                cons: 0,
+                told: 0,
+                told_at: 0,
+            })
+            .collect();
+        for c in 0..2 * RINGS {
+            let b = cq_base(c);
+            top.write_reg(&format!("cq.C{c}_BASE_LO"), b as u32);
+            top.write_reg(&format!("cq.C{c}_BASE_HI"), (b >> 32) as u32);
+            let ctrl = cq_ctrl::ENABLE
+                | opts.cq_log << cq_ctrl::LOG_SIZE_SHIFT
+                | (c as u32) << cq_ctrl::VECTOR_SHIFT;
+            top.write_reg(&format!("cq.C{c}_CTRL"), ctrl);
+        }
+        for q in 0..RINGS {
+            for (blk, b, c) in [
+                ("rxq", rx_ring_base(q), q),
+                ("txq", tx_ring_base(q), RINGS + q),
+            ] {
+                top.write_reg(&format!("{blk}.Q{q}_BASE_LO"), b as u32);
+                top.write_reg(&format!("{blk}.Q{q}_BASE_HI"), (b >> 32) as u32);
+                let ctrl = ring_ctrl::ENABLE
+                    | opts.ring_log << ring_ctrl::LOG_SIZE_SHIFT
+                    | (c as u32) << ring_ctrl::CQ_SHIFT;
+                top.write_reg(&format!("{blk}.Q{q}_CTRL"), ctrl);
+            }
+        }
+        top.write_reg("dma.CTRL", ferronic_regmap::dma_ctrl::ENABLE);
+        let dp = ferronic_regmap::ctrl::ENABLE | ferronic_regmap::ctrl::TX_ENABLE;
+        top.write_reg("datapath.CTRL", dp);
+        for d in top.settle_regs() {
+            assert_eq!(d.resp, crate::bus::axil::Resp::Okay, "{:?}", d.op);
+        }
+        Driver {
+            opts: opts.clone(),
+            rng,
+            rx,
+            tx,
+            cq,
+            faulted: HashSet::new(),
+            received: Vec::new(),
+            faults: Vec::new(),
+            tx_done: Vec::new(),
+        }
+    }
+
+    fn size(&self) -> u16 {
+        1 << self.opts.ring_log
+    }
+
+    /// Queues frame `body` (no FCS) for transmit ring `q`, gathered from
+    /// `segs` buffers (1..=32, each at least 1 byte) at odd addresses,
+    /// some across 4 KiB boundaries; `bad` marks it (`BAD` on every
+    /// descriptor). `id` comes back in its [`TxDone`].
+    ///
+    /// # Panics
+    /// When `segs` is 0, more than 32 or more than the frame's bytes.
+    pub fn send(&mut self, q: usize, id: usize, body: &[u8], segs: usize, bad: bool) {
+        assert!((1..=32).contains(&segs) && segs <= body.len(), "segments");
+        let mut cuts: Vec<usize> = (1..segs)
+            .map(|_| self.rng.gen_range(1..body.len()))
+            .collect();
+        cuts.sort_unstable();
+        cuts.dedup();
+        while cuts.len() + 1 < segs {
+            // collisions: fill in the first free cut points
+            let c = (1..body.len()).find(|c| !cuts.contains(c)).unwrap();
+            cuts.push(c);
+            cuts.sort_unstable();
+        }
+        let mut at = 0;
+        let mut pieces = Vec::new();
+        for end in cuts.into_iter().chain([body.len()]) {
+            pieces.push(body[at..end].to_vec());
+            at = end;
+        }
+        // addresses are chosen when the frame is posted (its slots known)
+        let segs = pieces.into_iter().map(|p| (0, p)).collect();
+        self.tx[q].waiting.push_back(TxFrame { id, segs, bad });
+    }
+
+    /// Transmit frames queued or posted and not yet completed.
+    pub fn tx_pending(&self) -> usize {
+        self.tx
+            .iter()
+            .map(|r| r.waiting.len() + r.posted.len())
+            .sum()
+    }
+
+    /// One clock of driver work (call once per [`NicTop::clock`]): read new
+    /// completions, post receive buffers and waiting transmit frames,
+    /// write doorbells and completion `CONS` when due.
+    pub fn poll(&mut self, top: &mut NicTop) {
+        for c in 0..2 * RINGS {
+            self.reap(top, c);
+        }
+        let now = top.stats.clocks;
+        for q in 0..RINGS {
+            if self.opts.rx_stocked[q] {
+                self.stock(top, q);
+            }
+            self.post_tx(top, q);
+            // doorbells batch: at most one per queue per batch_clocks, and
+            // none while the register bus has a backlog
+            let calm = top.axil.pending() < 4;
+            let due = |at: u64| calm && now >= at + self.opts.batch_clocks;
+            let r = &mut self.rx[q];
+            if r.prod != r.bell && due(r.bell_at) {
+                top.write_reg(&format!("rxq.Q{q}_PROD"), r.prod.into());
+                (r.bell, r.bell_at) = (r.prod, now);
+            }
+            let t = &mut self.tx[q];
+            if t.prod != t.bell && due(t.bell_at) {
+                top.write_reg(&format!("txq.Q{q}_PROD"), t.prod.into());
+                (t.bell, t.bell_at) = (t.prod, now);
+            }
+        }
+        for (c, cq) in self.cq.iter_mut().enumerate() {
+            if cq.cons != cq.told
+                && top.axil.pending() < 4
+                && now >= cq.told_at + 4 * self.opts.batch_clocks
+            {
+                top.write_reg(&format!("cq.C{c}_CONS"), cq.cons.into());
+                (cq.told, cq.told_at) = (cq.cons, now);
+            }
+        }
+    }
+
+    fn stock(&mut self, top: &mut NicTop, q: usize) {
+        let size = self.size();
+        let base = rx_ring_base(q);
+        let r = &mut self.rx[q];
+        while r.prod.wrapping_sub(r.done) < size {
+            let (addr, len) = r.bufs[usize::from(r.prod & (size - 1))];
+            let d = Descriptor {
+                flags: 0,
+                len,
+                addr,
+            };
+            top.mem
+                .write(base + 16 * u64::from(r.prod & (size - 1)), &d.to_bytes());
+            let pages = f64::from(len) / PAGE as f64;
+            if self.opts.rx_faults > 0.0
+                && self.rng.gen_bool((self.opts.rx_faults * pages).min(1.0))
+            {
+                let last = (addr + u64::from(len) - 1) / PAGE;
+                let page = self.rng.gen_range(addr / PAGE..=last);
+                top.mem.fault(page * PAGE, self.rng.gen_range(2..=3));
+                self.faulted.insert(page);
+            }
+            r.prod = r.prod.wrapping_add(1);
+        }
+    }
+
+    fn post_tx(&mut self, top: &mut NicTop, q: usize) {
+        let size = self.size();
+        let base = tx_ring_base(q);
+        let region = 0x20_0000_0000 * (q as u64 + 1);
+        loop {
+            let t = &mut self.tx[q];
+            let Some(f) = t.waiting.front() else { return };
+            let n = f.segs.len() as u16;
+            if t.prod.wrapping_sub(t.done).wrapping_add(n) > size {
+                return;
+            }
+            let f = t.waiting.pop_front().unwrap();
+            let first = t.prod;
+            let mut bytes = 0u32;
+            for (k, (_, piece)) in f.segs.iter().enumerate() {
+                let slot = u64::from(t.prod & (size - 1));
+                let room = TX_SLOT - piece.len() as u64;
+                // an odd offset; half of them put the piece across a 4 KiB
+                // boundary of the slot
+                let off = if self.rng.gen_bool(0.5) && piece.len() > 1 {
+                    let cross = self.rng.gen_range(1..piece.len().min(4096)) as u64;
+                    (4096 - cross).min(room)
+                } else {
+                    self.rng.gen_range(0..=room.min(8191))
+                };
+                let addr = region + slot * TX_SLOT + off;
+                top.mem.write(addr, piece);
+                let mut flags = if f.bad { desc_flags::BAD } else { 0 };
+                if k + 1 == f.segs.len() {
+                    flags |= desc_flags::EOP;
+                }
+                let d = Descriptor {
+                    flags,
+                    len: piece.len() as u32,
+                    addr,
+                };
+                top.mem.write(base + 16 * slot, &d.to_bytes());
+                bytes += piece.len() as u32;
+                t.prod = t.prod.wrapping_add(1);
+            }
+            t.posted.push_back((f.id, first, n, bytes));
+        }
+    }
+
+    /// Reads the new completions of queue `c`.
+    fn reap(&mut self, top: &mut NicTop, c: usize) {
+        let entries = 1u16 << self.opts.cq_log;
+        loop {
+            let cq = &self.cq[c];
+            let slot = u64::from(cq.cons & (entries - 1));
+            let raw: [u8; 32] = top.mem.read(cq_base(c) + 32 * slot, 32).try_into().unwrap();
+            let cpl = Completion::from_bytes(&raw);
+            // phase 1 on the first pass, flipped at each wrap
+            let phase = (cq.cons >> self.opts.cq_log) & 1 == 0;
+            if cpl.phase != phase {
+                return;
+            }
+            self.cq[c].cons = self.cq[c].cons.wrapping_add(1);
+            if c < RINGS {
+                self.rx_completion(top, c, cpl);
+            } else {
+                self.tx_completion(c - RINGS, cpl);
+            }
+        }
+    }
+
+    fn rx_completion(&mut self, top: &mut NicTop, q: usize, cpl: Completion) {
+        let size = self.size();
+        let r = &mut self.rx[q];
+        assert_eq!(usize::from(cpl.queue), q, "receive completion's queue: {cpl:?}");
+        assert_eq!(cpl.index, r.done, "ring {q}: completion index (hole or repeat)");
+        let n = cpl.desc_count;
+        assert!(
+            n >= 1 && r.prod.wrapping_sub(r.done) >= n,
+            "ring {q}: {n} descriptors completed, {} posted",
+            r.prod.wrapping_sub(r.done)
+        );
+        let bufs: Vec<(u64, u32)> = (0..n)
+            .map(|k| r.bufs[usize::from(cpl.index.wrapping_add(k) & (size - 1))])
+            .collect();
+        r.done = r.done.wrapping_add(n);
+        if let Some(f) = cpl.fault {
+            assert_eq!(cpl.len, 0, "fault record with a length: {cpl:?}");
+            assert_eq!(f.index, cpl.index, "fault index: {cpl:?}");
+            assert!(matches!(f.resp, 2 | 3), "fault response: {cpl:?}");
+            // the driver makes the refused pages resident again
+            let mut hit = false;
+            for &(addr, len) in &bufs {
+                for page in addr / PAGE..=(addr + u64::from(len) - 1) / PAGE {
+                    if self.faulted.remove(&page) {
+                        top.mem.fault(page * PAGE, 0);
+                        hit = true;
+                    }
+                }
+            }
+            assert!(hit, "ring {q}: fault record for buffers with no faulting page: {cpl:?}");
+            self.faults.push(cpl);
+            return;
+        }
+        let len = cpl.len as usize;
+        let before: usize = bufs[..bufs.len() - 1].iter().map(|b| b.1 as usize).sum();
+        assert!(
+            before < len && len <= before + bufs[bufs.len() - 1].1 as usize,
+            "ring {q}: {len} bytes in {n} buffers of {bufs:?}"
+        );
+        let mut data = Vec::with_capacity(len);
+        for (addr, blen) in bufs {
+            let take = (len - data.len()).min(blen as usize);
+            data.extend_from_slice(&top.mem.read(addr, take));
+        }
+        self.received.push(RxDelivery {
+            queue: q,
+            data,
+            cpl,
+        });
+    }
+
+    fn tx_completion(&mut self, q: usize, cpl: Completion) {
+        let t = &mut self.tx[q];
+        let (id, first, n, bytes) = t
+            .posted
+            .pop_front()
+            .unwrap_or_else(|| panic!("ring {q}: a transmit completion with nothing posted"));
+        assert_eq!(usize::from(cpl.queue), q, "transmit completion's queue: {cpl:?}");
+        assert_eq!(
+            (cpl.index, cpl.desc_count, cpl.len),
+            (first, n, bytes),
+            "ring {q}: transmit completion of frame {id}"
+        );
+        t.done = t.done.wrapping_add(n);
+        self.tx_done.push(TxDone { queue: q, id, cpl });
+    }
+}

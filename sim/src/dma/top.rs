@@ -1,0 +1,393 @@
+//! [`NicTop`]: the Verilated `nic` top (the core with its DMA engine, the
+//! very `nic.v` nicgen writes) with everything around it on a card: the
+//! MAC's receive stream in, the MAC's transmit stream out, host memory on
+//! `m_axi` (an [`Axi4Mem`] under the [`Axi4Checker`] every clock), the
+//! host's AXI4-Lite master on `s_axil`, and the interrupt lines.
+//!
+//! * **MAC receive** (`s_axis`): frames queued with [`NicTop::receive`]
+//!   leave 8 bytes a clock, each followed by its idle time: the 12-byte
+//!   interframe gap and 8-byte preamble (2.5 clocks at 64 bits) at line
+//!   rate, more when [`TopOpts::rx_util`] is below 1 (IEEE 802.3 clause 4:
+//!   a MAC cannot be paused mid-frame; `tready` low is counted in
+//!   [`TopStats::rx_stalls`], not obeyed).
+//! * **MAC transmit** (`m_axis_tx`): `tready` high, or low at random
+//!   ([`TopOpts::tx_stall`]), and low for each interframe gap with
+//!   [`TopOpts::tx_ifg`]; frames collect in [`NicTop::sent`] with their
+//!   `tuser` (marked bad).
+//! * **Interrupts**: a rising `irq_req[v]` is counted in
+//!   [`NicTop::irqs`] and acknowledged the next clock (`irq_ack[v]` for
+//!   one clock, as XDMA's `usr_irq_ack` does).
+
+use crate::bus::axi4_check::{Axi4Checker, Axi4Wires};
+use crate::bus::axi4_mem::Axi4Mem;
+use crate::bus::axi4_unit::Axi4Unit;
+use crate::bus::axil::{AxilMaster, Done, Op, Sample};
+use crate::unit::{models, Port, Unit};
+use ferronic_regmap::RegMap;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::collections::VecDeque;
+
+/// How the card around the top behaves.
+#[derive(Clone, Debug)]
+pub struct TopOpts {
+    /// Host memory latency, clocks from an address to its first response
+    /// (156 = 1 us at 156.25 MHz, a PCIe round trip).
+    pub latency: u64,
+    /// Chance per clock that host memory holds a `xREADY` low.
+    pub mem_stall: f64,
+    /// Share of the line the received frames take (1.0: 10G line rate).
+    pub rx_util: f64,
+    /// Chance per clock that the MAC holds `m_axis_tx_tready` low.
+    pub tx_stall: f64,
+    /// The MAC holds `m_axis_tx_tready` low for the interframe gap and
+    /// preamble after each frame (20 bytes: 2 or 3 clocks, 2.5 on
+    /// average), so transmit runs at most at Ethernet line rate.
+    pub tx_ifg: bool,
+    /// Chance per clock that the AXI4-Lite master delays a `valid`.
+    pub axil_delay: f64,
+    /// Seed of every random choice.
+    pub seed: u64,
+}
+
+impl Default for TopOpts {
+    fn default() -> Self {
+        TopOpts {
+            latency: 156,
+            mem_stall: 0.0,
+            rx_util: 1.0,
+            tx_stall: 0.0,
+            tx_ifg: false,
+            axil_delay: 0.0,
+            seed: 1,
+        }
+    }
+}
+
+/// Counts kept by [`NicTop`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TopStats {
+    /// Clocks simulated.
+    pub clocks: u64,
+    /// Frames and beats that entered on `s_axis`.
+    pub rx_frames: u64,
+    pub rx_beats: u64,
+    /// Clocks a receive beat was offered while `s_axis_tready` was low.
+    pub rx_stalls: u64,
+    /// Beats and frames that left on `m_axis_tx`.
+    pub tx_beats: u64,
+    pub tx_frames: u64,
+    /// AXI4 beats taken on W and R, and address handshakes on AW and AR.
+    pub w_beats: u64,
+    pub r_beats: u64,
+    pub aw: u64,
+    pub ar: u64,
+}
+
+/// A frame that left on `m_axis_tx`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SentFrame {
+    /// The bytes, FCS included.
+    pub data: Vec<u8>,
+    /// `m_axis_tx_tuser` on the last beat: sent marked bad.
+    pub bad: bool,
+    /// Clock of the last beat.
+    pub at: u64,
+}
+
+struct P {
+    rst: Port,
+    tdata: Port,
+    tkeep: Port,
+    tvalid: Port,
+    tready: Port,
+    tlast: Port,
+    tx_tdata: Port,
+    tx_tkeep: Port,
+    tx_tvalid: Port,
+    tx_tready: Port,
+    tx_tlast: Port,
+    tx_tuser: Port,
+    irq_req: Port,
+    irq_ack: Port,
+    axil: Vec<(&'static str, Port)>,
+}
+
+const AXIL: &[&str] = &[
+    "awaddr", "awprot", "awvalid", "awready", "wdata", "wstrb", "wvalid", "wready", "bresp",
+    "bvalid", "bready", "araddr", "arprot", "arvalid", "arready", "rdata", "rresp", "rvalid",
+    "rready",
+];
+
+/// The `nic` top and its surroundings; see the module documentation.
+pub struct NicTop {
+    u: Unit,
+    p: P,
+    axi: Axi4Unit,
+    /// Host memory (the driver reads and writes it directly, as a CPU).
+    pub mem: Axi4Mem,
+    chk: Axi4Checker,
+    /// The host's AXI4-Lite master (its `done` list grows as accesses
+    /// finish).
+    pub axil: AxilMaster,
+    /// The register map of the top (`nic_regmap(0, 0)`).
+    pub map: RegMap,
+    opts: TopOpts,
+    rng: StdRng,
+    rx: VecDeque<Vec<u8>>,
+    rx_beat: usize,
+    rx_idle_until: u64,
+    tx_cur: Vec<u8>,
+    tx_gap_until: u64,
+    /// Frames that left on `m_axis_tx`, in order.
+    pub sent: Vec<SentFrame>,
+    /// Interrupts raised per vector.
+    pub irqs: Vec<u64>,
+    irq_prev: u64,
+    /// Counts.
+    pub stats: TopStats,
+    /// The AXI4 wires of the last clock.
+    pub wires: Axi4Wires,
+}
+
+impl NicTop {
+    /// A reset top (two clocks of `rst`).
+    pub fn new(opts: &TopOpts) -> NicTop {
+        let u = Unit::new(&models::NIC);
+        let p = P {
+            rst: u.port("rst"),
+            tdata: u.port("s_axis_tdata"),
+            tkeep: u.port("s_axis_tkeep"),
+            tvalid: u.port("s_axis_tvalid"),
+            tready: u.port("s_axis_tready"),
+            tlast: u.port("s_axis_tlast"),
+            tx_tdata: u.port("m_axis_tx_tdata"),
+            tx_tkeep: u.port("m_axis_tx_tkeep"),
+            tx_tvalid: u.port("m_axis_tx_tvalid"),
+            tx_tready: u.port("m_axis_tx_tready"),
+            tx_tlast: u.port("m_axis_tx_tlast"),
+            tx_tuser: u.port("m_axis_tx_tuser"),
+            irq_req: u.port("irq_req"),
+            irq_ack: u.port("irq_ack"),
+            axil: AXIL
+                .iter()
+                .map(|&n| (n, u.port(&format!("s_axil_{n}"))))
+                .collect(),
+        };
+        let axi = Axi4Unit::new(&u);
+        let bytes = ferronic_hdl::dma::DMA_BYTES;
+        let mut top = NicTop {
+            u,
+            p,
+            axi,
+            mem: Axi4Mem::new(bytes, opts.latency, opts.mem_stall, opts.seed ^ 0x3e3),
+            chk: Axi4Checker::new(bytes as u64),
+            axil: AxilMaster::new(opts.axil_delay, opts.seed),
+            map: ferronic_hdl::verilog::nic_regmap(0, 0),
+            opts: opts.clone(),
+            rng: StdRng::seed_from_u64(opts.seed ^ 0x70b),
+            rx: VecDeque::new(),
+            rx_beat: 0,
+            rx_idle_until: 0,
+            tx_cur: Vec::new(),
+            tx_gap_until: 0,
+            sent: Vec::new(),
+            irqs: vec![0; ferronic_hdl::dma::cpl_queue::IRQS],
+            irq_prev: 0,
+            stats: TopStats::default(),
+            wires: Axi4Wires::default(),
+        };
+        top.u.set(top.p.rst, 1);
+        top.u.tick();
+        top.u.tick();
+        top.u.set(top.p.rst, 0);
+        top
+    }
+
+    /// Queues a frame (FCS included) for the MAC's receive stream.
+    pub fn receive(&mut self, frame: Vec<u8>) {
+        assert!(!frame.is_empty(), "an empty frame has no beat");
+        self.rx.push_back(frame);
+    }
+
+    /// Frames queued on the receive stream, not yet fully sent.
+    pub fn rx_pending(&self) -> usize {
+        self.rx.len()
+    }
+
+    /// The byte address of register `path` (`"rxq.Q0_PROD"`).
+    ///
+    /// # Panics
+    /// When the map has no such register.
+    pub fn addr(&self, path: &str) -> u16 {
+        let r = self.map.reg(path);
+        r.unwrap_or_else(|| panic!("no register {path}")).offset as u16
+    }
+
+    /// Queues a write of `v` to register `path`.
+    pub fn write_reg(&mut self, path: &str, v: u32) {
+        let addr = self.addr(path);
+        self.axil.push(Op::Write {
+            addr,
+            data: v,
+            strb: 0xf,
+        });
+    }
+
+    /// Runs clocks until every queued register access is answered; returns
+    /// them.
+    ///
+    /// # Panics
+    /// When the registers do not answer within 10,000 clocks.
+    pub fn settle_regs(&mut self) -> Vec<Done> {
+        let from = self.axil.done.len();
+        let start = self.stats.clocks;
+        while self.axil.pending() > 0 {
+            assert!(self.stats.clocks - start < 10_000, "registers hung");
+            self.clock();
+        }
+        self.axil.done[from..].to_vec()
+    }
+
+    /// Reads register `path`, running clocks until it answers.
+    pub fn read_reg(&mut self, path: &str) -> u32 {
+        let addr = self.addr(path);
+        self.axil.push(Op::Read { addr });
+        let d = self.settle_regs();
+        d.last().expect("the read").data
+    }
+
+    fn drive_rx(&mut self) -> bool {
+        let now = self.stats.clocks;
+        let Some(f) = self.rx.front().filter(|_| now >= self.rx_idle_until) else {
+            self.u.set(self.p.tvalid, 0);
+            return false;
+        };
+        let at = 8 * self.rx_beat;
+        let chunk = &f[at..f.len().min(at + 8)];
+        let mut d = [0u8; 8];
+        d[..chunk.len()].copy_from_slice(chunk);
+        let last = at + 8 >= f.len();
+        self.u.set(self.p.tvalid, 1);
+        self.u.set(self.p.tdata, u64::from_le_bytes(d));
+        self.u.set(self.p.tkeep, (1u64 << chunk.len()) - 1);
+        self.u.set(self.p.tlast, last.into());
+        true
+    }
+
+    fn after_rx(&mut self) {
+        let f = &self.rx[0];
+        let beats = f.len().div_ceil(8);
+        self.stats.rx_beats += 1;
+        if 8 * self.rx_beat + 8 >= f.len() {
+            // this frame's idle time: its share of the line, plus the
+            // interframe gap and preamble (20 bytes: 2.5 clocks)
+            let pause = beats as f64 * (1.0 / self.opts.rx_util - 1.0) + 2.5;
+            let extra = u64::from(self.rng.gen_bool(pause.fract()));
+            self.rx_idle_until = self.stats.clocks + 1 + pause as u64 + extra;
+            self.rx.pop_front();
+            self.rx_beat = 0;
+            self.stats.rx_frames += 1;
+        } else {
+            self.rx_beat += 1;
+        }
+    }
+
+    /// One clock: every bus driven, the model evaluated, the AXI4 wires
+    /// checked, handshakes taken, the rising edge.
+    ///
+    /// # Panics
+    /// On an AXI4 protocol violation on `m_axi`, with the checker's report.
+    pub fn clock(&mut self) {
+        self.stats.clocks += 1;
+        let rx_valid = self.drive_rx();
+        let tx_ready = self.stats.clocks >= self.tx_gap_until
+            && (self.opts.tx_stall <= 0.0 || !self.rng.gen_bool(self.opts.tx_stall));
+        self.u.set(self.p.tx_tready, tx_ready.into());
+        let d = self.axil.drive();
+        let a = |n: &str| {
+            self.p
+                .axil
+                .iter()
+                .find(|(k, _)| *k == n)
+                .expect("axil port")
+                .1
+        };
+        for (n, v) in [
+            ("awvalid", u64::from(d.awvalid)),
+            ("awaddr", d.awaddr.into()),
+            ("awprot", 0),
+            ("wvalid", d.wvalid.into()),
+            ("wdata", d.wdata.into()),
+            ("wstrb", d.wstrb.into()),
+            ("bready", d.bready.into()),
+            ("arvalid", d.arvalid.into()),
+            ("araddr", d.araddr.into()),
+            ("arprot", d.arprot.into()),
+            ("rready", d.rready.into()),
+        ] {
+            let port = a(n);
+            self.u.set(port, v);
+        }
+        self.axi.drive(&mut self.u, &mut self.mem);
+        self.u.eval();
+        let g = |n: &str| self.u.get(a(n));
+        let s = Sample {
+            awready: g("awready") != 0,
+            wready: g("wready") != 0,
+            bvalid: g("bvalid") != 0,
+            bresp: g("bresp"),
+            arready: g("arready") != 0,
+            rvalid: g("rvalid") != 0,
+            rdata: g("rdata") as u32,
+            rresp: g("rresp"),
+        };
+        self.axil.sample(s, self.stats.clocks);
+        let w = self.axi.edge(&self.u, &mut self.mem, &mut self.chk);
+        self.stats.w_beats += u64::from(w.wvalid && w.wready);
+        self.stats.r_beats += u64::from(w.rvalid && w.rready);
+        self.stats.aw += u64::from(w.awvalid && w.awready);
+        self.stats.ar += u64::from(w.arvalid && w.arready);
+        self.wires = w;
+        if rx_valid {
+            if self.u.get(self.p.tready) == 0 {
+                self.stats.rx_stalls += 1;
+            } else {
+                self.after_rx();
+            }
+        }
+        if tx_ready && self.u.get(self.p.tx_tvalid) != 0 {
+            let keep = self.u.get(self.p.tx_tkeep);
+            let data = self.u.get(self.p.tx_tdata).to_le_bytes();
+            let n = keep.count_ones() as usize;
+            assert_eq!(keep, (1u64 << n) - 1, "m_axis_tx tkeep not contiguous");
+            self.tx_cur.extend_from_slice(&data[..n]);
+            self.stats.tx_beats += 1;
+            if self.u.get(self.p.tx_tlast) != 0 {
+                self.sent.push(SentFrame {
+                    data: std::mem::take(&mut self.tx_cur),
+                    bad: self.u.get(self.p.tx_tuser) != 0,
+                    at: self.stats.clocks,
+                });
+                self.stats.tx_frames += 1;
+                if self.opts.tx_ifg {
+                    // 2.5 clocks of gap and preamble: 2 and 3 in turn
+                    self.tx_gap_until = self.stats.clocks + 3 + (self.stats.tx_frames & 1);
+                }
+            }
+        }
+        let irq = self.u.get(self.p.irq_req);
+        for (v, n) in self.irqs.iter_mut().enumerate() {
+            *n += u64::from(irq >> v & 1 == 1 && self.irq_prev >> v & 1 == 0);
+        }
+        // acknowledge what was raised last clock (one clock of irq_ack)
+        self.u.set(self.p.irq_ack, irq & !self.irq_prev);
+        self.irq_prev = irq;
+        self.u.tick();
+    }
+
+    /// `irq_req` now.
+    pub fn irq_req(&self) -> u64 {
+        self.u.get(self.p.irq_req)
+    }
+}
