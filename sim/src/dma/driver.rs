@@ -6,17 +6,20 @@
 //! (`PROD`), reads completions by their phase bit and hands the slots
 //! back (`C<c>_CONS`). DESIGN.md section 7b; after Corundum's mqnic driver.
 //!
-//! Layout in host memory (IOVAs): receive ring q at `0x1_0000_0000 (q+1)`,
-//! its buffers from `0x10_0000_0000 (q+1)`; transmit ring q at
-//! `0x2_0000_0000 + 0x1000_0000 q`, its frame data from
-//! `0x20_0000_0000 (q+1)` (16 KiB a slot); completion queue c at
-//! `0x3_0000_0000 + 0x100_0000 c`. Receive ring q completes into queue q,
+//! Layout in host memory (IOVAs, apart): receive ring q at
+//! `0x1_0000_0000 + 0x1000_0000 q`, its buffers from `0x10_0000_0000 (q+1)`;
+//! transmit ring q at `0x2_0000_0000 + 0x1000_0000 q`, its frame data from
+//! `0x100_0000_0000 + 0x10_0000_0000 q` (16 KiB a slot); completion queue c
+//! at `0x3_0000_0000 + 0x100_0000 c`. Receive ring q completes into queue q,
 //! transmit ring q into queue [`RINGS`] + q.
 //!
 //! Every completion is checked as it is read (a wrong one panics with what
-//! differs): ring index = the next one the driver expects (no hole, no
-//! repeat), descriptor count and length consistent with the buffers, the
-//! record's queue its ring's. Receive frames are reassembled from their
+//! differs): the slots it names were posted and not yet completed (each
+//! slot completes once per posting), descriptor count and length
+//! consistent with the buffers, the record's queue its ring's; transmit
+//! completions come in ring order. Receive slots are reclaimed by their
+//! completions, not by `CONS`: after a page-fault retry a later slot may
+//! complete before an earlier one. Receive frames are reassembled from their
 //! buffers into [`Driver::received`]; page-fault records go to
 //! [`Driver::faults`] after the driver has made the refused pages resident
 //! again; transmit completions go to [`Driver::tx_done`].
@@ -95,7 +98,8 @@ pub struct TxDone {
 
 struct RxRing {
     prod: u16,
-    done: u16,
+    /// Slots the engine holds (posted, not yet named by a completion).
+    in_hw: Vec<bool>,
     bell: u16,
     bell_at: u64,
     bufs: Vec<(u64, u32)>,
@@ -130,8 +134,11 @@ pub struct Driver {
     rx: Vec<RxRing>,
     tx: Vec<TxRing>,
     cq: Vec<Cq>,
-    /// Pages the driver made fault (IOMMU mappings it withheld).
+    /// Pages the driver made fault (IOMMU mappings it withheld), and every
+    /// page it ever did (a page one fault record clears may have refused
+    /// a neighbouring buffer's write too, reported in a later record).
     faulted: HashSet<u64>,
+    ever_faulted: HashSet<u64>,
     /// Received frames in completion order.
     pub received: Vec<RxDelivery>,
     /// Page-fault records (receive), in completion order.
@@ -142,13 +149,16 @@ pub struct Driver {
 
 /// IOVA of receive ring `q`.
 pub fn rx_ring_base(q: usize) -> u64 {
-    0x1_0000_0000 * (q as u64 + 1)
+    0x1_0000_0000 + 0x1000_0000 * q as u64
 }
 /// IOVA of transmit ring `q`.
 pub fn tx_ring_base(q: usize) -> u64 {
     0x2_0000_0000 + 0x1000_0000 * q as u64
 }
 /// IOVA of completion queue `c`.
+///
+/// Every region is apart from every other at the largest sizes (tested
+/// below).
 pub fn cq_base(c: usize) -> u64 {
     0x3_0000_0000 + 0x100_0000 * c as u64
 }
@@ -177,7 +187,7 @@ impl Driver {
                     .collect();
                 RxRing {
                     prod: 0,
-                    done: 0,
+                    in_hw: vec![false; size],
                     bell: 0,
                     bell_at: 0,
                     bufs,
@@ -236,6 +246,7 @@ impl Driver {
             tx,
             cq,
             faulted: HashSet::new(),
+            ever_faulted: HashSet::new(),
             received: Vec::new(),
             faults: Vec::new(),
             tx_done: Vec::new(),
@@ -328,7 +339,10 @@ impl Driver {
         let size = self.size();
         let base = rx_ring_base(q);
         let r = &mut self.rx[q];
-        while r.prod.wrapping_sub(r.done) < size {
+        // a slot is posted again once a completion has named it (slots
+        // are reused in ring order)
+        while !r.in_hw[usize::from(r.prod & (size - 1))] {
+            r.in_hw[usize::from(r.prod & (size - 1))] = true;
             let (addr, len) = r.bufs[usize::from(r.prod & (size - 1))];
             let d = Descriptor {
                 flags: 0,
@@ -345,6 +359,7 @@ impl Driver {
                 let page = self.rng.gen_range(addr / PAGE..=last);
                 top.mem.fault(page * PAGE, self.rng.gen_range(2..=3));
                 self.faulted.insert(page);
+                self.ever_faulted.insert(page);
             }
             r.prod = r.prod.wrapping_add(1);
         }
@@ -353,7 +368,7 @@ impl Driver {
     fn post_tx(&mut self, top: &mut NicTop, q: usize) {
         let size = self.size();
         let base = tx_ring_base(q);
-        let region = 0x20_0000_0000 * (q as u64 + 1);
+        let region = 0x100_0000_0000 + 0x10_0000_0000 * q as u64;
         loop {
             let t = &mut self.tx[q];
             let Some(f) = t.waiting.front() else { return };
@@ -420,17 +435,24 @@ impl Driver {
         let size = self.size();
         let r = &mut self.rx[q];
         assert_eq!(usize::from(cpl.queue), q, "receive completion's queue: {cpl:?}");
-        assert_eq!(cpl.index, r.done, "ring {q}: completion index (hole or repeat)");
         let n = cpl.desc_count;
-        assert!(
-            n >= 1 && r.prod.wrapping_sub(r.done) >= n,
-            "ring {q}: {n} descriptors completed, {} posted",
-            r.prod.wrapping_sub(r.done)
-        );
-        let bufs: Vec<(u64, u32)> = (0..n)
-            .map(|k| r.bufs[usize::from(cpl.index.wrapping_add(k) & (size - 1))])
-            .collect();
-        r.done = r.done.wrapping_add(n);
+        assert!(n >= 1, "ring {q}: a completion of no buffer: {cpl:?}");
+        // the buffers it names: posted, not yet completed (after a
+        // page-fault retry a later slot may complete before an earlier
+        // one, so this is not a check of ring order)
+        let mut bufs = Vec::with_capacity(n.into());
+        for k in 0..n {
+            let i = cpl.index.wrapping_add(k);
+            assert!(
+                r.prod.wrapping_sub(i).wrapping_sub(1) < size,
+                "ring {q}: completion names slot {i}, not posted (producer {}): {cpl:?}",
+                r.prod
+            );
+            let s = usize::from(i & (size - 1));
+            assert!(r.in_hw[s], "ring {q}: slot {i} completed twice: {cpl:?}");
+            r.in_hw[s] = false;
+            bufs.push(r.bufs[s]);
+        }
         if let Some(f) = cpl.fault {
             assert_eq!(cpl.len, 0, "fault record with a length: {cpl:?}");
             assert_eq!(f.index, cpl.index, "fault index: {cpl:?}");
@@ -441,8 +463,8 @@ impl Driver {
                 for page in addr / PAGE..=(addr + u64::from(len) - 1) / PAGE {
                     if self.faulted.remove(&page) {
                         top.mem.fault(page * PAGE, 0);
-                        hit = true;
                     }
+                    hit |= self.ever_faulted.contains(&page);
                 }
             }
             assert!(hit, "ring {q}: fault record for buffers with no faulting page: {cpl:?}");
@@ -481,5 +503,33 @@ impl Driver {
         );
         t.done = t.done.wrapping_add(n);
         self.tx_done.push(TxDone { queue: q, id, cpl });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// At the largest rings (2^15 entries), queues (2^15) and buffers
+    /// (9,600 bytes + 64), no two regions overlap.
+    #[test]
+    fn regions_are_apart() {
+        let n = 1u64 << 15;
+        let mut r: Vec<(u64, u64, String)> = Vec::new();
+        for q in 0..RINGS {
+            r.push((rx_ring_base(q), 16 * n, format!("rx ring {q}")));
+            r.push((tx_ring_base(q), 16 * n, format!("tx ring {q}")));
+            let rx_bufs = 0x10_0000_0000 * (q as u64 + 1);
+            r.push((rx_bufs, (9600 + 128) * n, format!("rx buffers {q}")));
+            let tx_data = 0x100_0000_0000 + 0x10_0000_0000 * q as u64;
+            r.push((tx_data, TX_SLOT * n, format!("tx data {q}")));
+        }
+        for c in 0..2 * RINGS {
+            r.push((cq_base(c), 32 * n, format!("cq {c}")));
+        }
+        r.sort();
+        for w in r.windows(2) {
+            assert!(w[0].0 + w[0].1 <= w[1].0, "{} overlaps {}", w[0].2, w[1].2);
+        }
     }
 }
