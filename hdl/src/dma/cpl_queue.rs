@@ -8,15 +8,17 @@
 //! * **Requests** (`req_valid`/`req_ready`, a holding register):
 //!   `req_cq` (the queue), `req_rec` (the record; bit 255 is replaced by
 //!   the phase). A request for a disabled queue is dropped and pulses
-//!   `cpl_drop`. One request every 5 clocks at best (a minimum frame lasts
-//!   10.5 at 10G line rate; receive and transmit completions share it).
+//!   `cpl_drop`. One request every 5 clocks at best (the holding register
+//!   takes the next request while the last word of a record is staged;
+//!   a minimum frame lasts 10.5 clocks at 10G line rate and receive and
+//!   transmit completions share the port: one every 5.25).
 //! * **Slots**: queue `c` of 2^n entries (`C<c>_CTRL` bits 7:4, 8..15) at
 //!   `C<c>_BASE` (32-byte aligned) keeps completion `i` at
 //!   `BASE + 32 (i mod 2^n)`; phase = 1 on the first pass, flipped at each
 //!   wrap (bit n of the index, inverted). The queue is full when its
 //!   producer index (issued) less `C<c>_CONS` is 2^n: the request waits.
 //!   Enabling a queue (`CTRL` bit 0 rising) zeroes its indices.
-//! * **Writes**: the record goes to one of 16 staging slots in a small RAM
+//! * **Writes**: the record goes to one of 64 staging slots in a small RAM
 //!   and the write mover ([`crate::dma::dma_write`], its own AXI ID, so
 //!   the record can never pass the frame data it describes: the receive
 //!   engine asks for it only after that data's write responses) copies it
@@ -47,8 +49,13 @@ pub const CQS: usize = DMA_STROBES;
 pub const CQ_BITS: usize = 4;
 /// Interrupt vectors (`irq_req` bits; XDMA has up to 16 user interrupts).
 pub const IRQS: usize = 16;
-/// Staging RAM address bits (16 slots of 32 bytes).
-pub const STAGE_BITS: usize = 9;
+/// Staging slots, log2 (64): a slot is held from the record's issue to
+/// its write response, about 170 clocks with 1 us memory, and both
+/// directions at 10G line rate with 64-byte frames complete 29.8 M
+/// records a second (one every 5.25 clocks): 32 or more must be in flight.
+pub const SLOT_BITS: usize = 6;
+/// Staging RAM address bits (2^[`SLOT_BITS`] slots of 32 bytes).
+pub const STAGE_BITS: usize = SLOT_BITS + 5;
 
 const _: () = assert!(CQS <= 1 << CQ_BITS);
 
@@ -109,24 +116,28 @@ reg [2:0] st;
 // copies of the queue number, one per group of muxes it selects
 (* keep *) reg [@CQM1@:0] h_cq_b; (* keep *) reg [@CQM1@:0] h_cq_c; (* keep *) reg [@CQM1@:0] h_cq_p;
 (* keep *) reg [@CQM1@:0] h_cq_b1; (* keep *) reg [@CQM1@:0] h_cq_b2; (* keep *) reg [@CQM1@:0] h_cq_b3;
-(* keep *) always @(posedge clock) if (req_valid && !h_v) h_cq_b <= req_cq;
-(* keep *) always @(posedge clock) if (req_valid && !h_v) h_cq_b1 <= req_cq;
-(* keep *) always @(posedge clock) if (req_valid && !h_v) h_cq_b2 <= req_cq;
-(* keep *) always @(posedge clock) if (req_valid && !h_v) h_cq_b3 <= req_cq;
-(* keep *) always @(posedge clock) if (req_valid && !h_v) h_cq_c <= req_cq;
-(* keep *) always @(posedge clock) if (req_valid && !h_v) h_cq_p <= req_cq;
+(* keep *) always @(posedge clock) if (h_load) h_cq_b <= req_cq;
+(* keep *) always @(posedge clock) if (h_load) h_cq_b1 <= req_cq;
+(* keep *) always @(posedge clock) if (h_load) h_cq_b2 <= req_cq;
+(* keep *) always @(posedge clock) if (h_load) h_cq_b3 <= req_cq;
+(* keep *) always @(posedge clock) if (h_load) h_cq_c <= req_cq;
+(* keep *) always @(posedge clock) if (h_load) h_cq_p <= req_cq;
 reg [15:0] b_cons;
 reg [63:0] b_base; reg [3:0] b_lsz; reg b_en; reg [15:0] b_used; reg [15:0] b_prod;
 reg [19:0] b_lo; reg b_cy; reg b_phase;
-reg [4:0] s_used; reg [3:0] s_wp; reg [3:0] s_rp;
-reg [@CQM1@:0] s_cq [0:15];
-always @(*) req_ready = !h_v;
-wire s_room = !s_used[4];
+reg [@SB@:0] s_used; reg [@SBM1@:0] s_wp; reg [@SBM1@:0] s_rp;
+reg [@CQM1@:0] s_cq [0:@SLOTSM1@];
+// the holding register takes the next request in the clock the last word
+// of a record is staged, so records follow each other every 5 clocks
+wire h_free = st == S_ISSUE && wcnt == @LWM1@'d@WM1@;
+wire h_load = req_valid && (!h_v || h_free);
+always @(*) req_ready = !h_v || h_free;
+wire s_room = !s_used[@SB@];
 wire [15:0] b_size = 16'd1 << b_lsz;
 wire [15:0] b_mask = b_size - 16'd1;
 wire b_full = b_used >= b_size;
 // staging RAM: word w of slot s at s*@W@ + w
-reg [@DW@-1:0] sr [0:16*@W@-1];
+reg [@DW@-1:0] sr [0:@SLOTS@*@W@-1];
 reg sr_we; reg [@SRM1@:0] sr_wa; reg [@DW@-1:0] sr_wd;
 integer i;
 always @(posedge clock) begin
@@ -138,9 +149,10 @@ wire [255:0] rec_ph = {b_phase, h_rec[254:0]};
 always @(posedge clock) begin
   cpl_drop <= 1'b0; sr_we <= 1'b0;
   if (rst) begin
-    h_v <= 1'b0; st <= S_IDLE; c_valid <= 1'b0; s_used <= 5'd0; s_wp <= 4'd0;
+    h_v <= 1'b0; st <= S_IDLE; c_valid <= 1'b0; s_used <= @SB1@'d0; s_wp <= @SB@'d0;
   end else begin
-    if (req_valid && !h_v) begin h_v <= 1'b1; h_cq <= req_cq; h_rec <= req_rec; end
+    if (h_load) begin h_cq <= req_cq; h_rec <= req_rec; end
+    if (h_load && !h_v) h_v <= 1'b1;
     case (st)
       S_IDLE: if (h_v) st <= S_SEL;
       S_SEL: begin
@@ -170,15 +182,16 @@ always @(posedge clock) begin
           c_valid <= 1'b1;
           c_haddr <= {b_base[63:20] + {43'd0, b_cy}, b_lo[19:5], 5'd0};
           c_raddr <= {s_wp, @LOWZ@};
-          c_tag <= {4'd0, s_wp};
+          c_tag <= {@TAGZ@, s_wp};
           s_cq[s_wp] <= h_cq; s_wp <= s_wp + 1'b1;
-          h_v <= 1'b0; st <= S_IDLE;
+          // straight on with the next request when it is already in
+          h_v <= req_valid; st <= req_valid ? S_SEL : S_IDLE;
         end
       end
       default: st <= S_IDLE;
     endcase
     if (c_valid && c_ready) c_valid <= 1'b0;
-    s_used <= s_used + {4'd0, st == S_ISSUE && wcnt == @LWM1@'d@WM1@} - {4'd0, st_valid};
+    s_used <= s_used + {@SB@'d0, h_free} - {@SB@'d0, st_valid};
   end
 end
 always @(*) c_len = 16'd32;
@@ -186,7 +199,7 @@ always @(*) c_len = 16'd32;
 wire [@CQM1@:0] d_cq = s_cq[s_rp];
 always @(posedge clock) begin
   cpl_fault <= st_valid && st_resp != 2'd0;
-  if (rst) s_rp <= 4'd0;
+  if (rst) s_rp <= @SB@'d0;
   else if (st_valid) s_rp <= s_rp + 1'b1;
 end
 // (the other engines' cfg words, the record's phase bit, the 32-byte
@@ -301,8 +314,14 @@ impl<const D: usize> CplCore<D> {
                 )
             })
             .collect();
-        let low = STAGE_BITS - 4;
+        let low = STAGE_BITS - SLOT_BITS;
         BODY.replace("@SEL@", &sel)
+            .replace("@SLOTSM1@", &((1usize << SLOT_BITS) - 1).to_string())
+            .replace("@SLOTS@", &(1usize << SLOT_BITS).to_string())
+            .replace("@SBM1@", &(SLOT_BITS - 1).to_string())
+            .replace("@SB1@", &(SLOT_BITS + 1).to_string())
+            .replace("@SB@", &SLOT_BITS.to_string())
+            .replace("@TAGZ@", &format!("{}'d0", 8 - SLOT_BITS))
             .replace("@N@", &CQS.to_string())
             .replace("@CQM1@", &(CQ_BITS - 1).to_string())
             .replace("@DW@", &D.to_string())
@@ -310,7 +329,7 @@ impl<const D: usize> CplCore<D> {
             .replace("@WM1@", &(w - 1).to_string())
             .replace("@LWM1@'d", &format!("{lw}'d"))
             .replace("@LWM1@", &(lw - 1).to_string())
-            .replace("@SRM1@", &(3 + lw).to_string())
+            .replace("@SRM1@", &(SLOT_BITS - 1 + lw).to_string())
             .replace("@STM1@", &(STAGE_BITS - 1).to_string())
             .replace("@LBM1@", &(lb - 1).to_string())
             .replace("@LB@", &lb.to_string())

@@ -41,9 +41,9 @@ use crate::dma::burst::{front, Geometry};
 use crate::dma::rotate::rotate;
 use rust_hdl::prelude::*;
 
-/// Write bursts sent and not yet answered, at most (the 32-entry
+/// Write bursts sent and not yet answered, at most (the 64-entry
 /// tracker's count is a register, so it stops one short).
-pub const WRITES_OUTSTANDING: usize = 31;
+pub const WRITES_OUTSTANDING: usize = 63;
 
 /// Write mover on a `D`-bit AXI4 bus (`K` = `D / 8` strobes) reading an
 /// on-chip RAM of 2^`A` bytes; see the module documentation.
@@ -89,17 +89,17 @@ reg [2:0] wq_wp; reg [2:0] wq_rdp; reg [2:0] wq_cnt;
 wire wq_empty = wq_cnt == 3'd0;
 wire wq_full = wq_cnt[2];
 // ---- B tracker: one entry {last, tag} per burst sent
-reg bq_last [0:31]; reg [7:0] bq_tag [0:31]; reg [4:0] bq_wp; reg [4:0] bq_rdp; reg [5:0] bq_cnt;
-// counts are registers: the guard sees last clock's count, so stop at 31
-wire bq_full = bq_cnt[5] || (&bq_cnt[4:0]);
+reg bq_last [0:63]; reg [7:0] bq_tag [0:63]; reg [5:0] bq_wp; reg [5:0] bq_rdp; reg [6:0] bq_cnt;
+// counts are registers: the guard sees last clock's count, so stop at 63
+wire bq_full = bq_cnt[6] || (&bq_cnt[5:0]);
 wire wq_pop;
 reg [7:0] ax_tag;
 wire [@LBM1@:0] rot = h_off - r_off;
 always @(posedge clock) begin
-  if (rst) begin wq_wp <= 3'd0; bq_wp <= 5'd0; wq_cnt <= 3'd0; bq_cnt <= 6'd0; end
+  if (rst) begin wq_wp <= 3'd0; bq_wp <= 6'd0; wq_cnt <= 3'd0; bq_cnt <= 7'd0; end
   else begin
     wq_cnt <= wq_cnt + {2'd0, take} - {2'd0, wq_pop};
-    bq_cnt <= bq_cnt + {5'd0, ax_go} - {5'd0, m_axi_bvalid};
+    bq_cnt <= bq_cnt + {6'd0, ax_go} - {6'd0, m_axi_bvalid};
     if (take) wq_wp <= wq_wp + 1'b1;
     if (ax_go) bq_wp <= bq_wp + 1'b1;
   end
@@ -193,7 +193,7 @@ reg [1:0] b_acc;
 wire [1:0] b_worst = (m_axi_bresp > b_acc) ? m_axi_bresp : b_acc;
 always @(posedge clock) begin
   if (rst) begin
-    bq_rdp <= 5'd0; b_acc <= 2'd0; st_valid <= 1'b0;
+    bq_rdp <= 6'd0; b_acc <= 2'd0; st_valid <= 1'b0;
   end else begin
     st_valid <= m_axi_bvalid && bq_last[bq_rdp];
     if (m_axi_bvalid) begin

@@ -157,6 +157,30 @@ pub const BLOCKS: &[Block] = &[
         gate_levels: 99,
     },
     Block {
+        name: "AxiWrArb",
+        module: "axi_wr_arb",
+        gate_mhz: 0.0,
+        gate_levels: 99,
+    },
+    Block {
+        name: "CplReqArb",
+        module: "cpl_req_arb",
+        gate_mhz: 0.0,
+        gate_levels: 99,
+    },
+    Block {
+        name: "AxilSplit",
+        module: "axil_split",
+        gate_mhz: 0.0,
+        gate_levels: 99,
+    },
+    Block {
+        name: "DmaStatus",
+        module: "dma_status",
+        gate_mhz: 0.0,
+        gate_levels: 99,
+    },
+    Block {
         name: "HandshakeEngine",
         module: "top_hs",
         gate_mhz: 0.0,
@@ -255,6 +279,9 @@ pub fn sources(verilog: &str) -> String {
         {
             all.push_str(&v);
         }
+    }
+    for (_, v) in crate::dma::units::glue_units() {
+        all.push_str(&v);
     }
     all
 }

@@ -95,24 +95,44 @@ impl Axi4Mem {
 
     /// Host-side write (the driver's stores): no faults apply.
     pub fn write(&mut self, addr: u64, data: &[u8]) {
-        for (i, &b) in data.iter().enumerate() {
-            let a = addr + i as u64;
-            self.mem
+        let mut a = addr;
+        let mut rest = data;
+        // a page at a time
+        while !rest.is_empty() {
+            let off = (a % PAGE) as usize;
+            let n = ((PAGE as usize) - off).min(rest.len());
+            let page = self
+                .mem
                 .entry(a / PAGE)
-                .or_insert_with(|| vec![0; PAGE as usize])[(a % PAGE) as usize] = b;
+                .or_insert_with(|| vec![0; PAGE as usize]);
+            page[off..off + n].copy_from_slice(&rest[..n]);
+            rest = &rest[n..];
+            a += n as u64;
         }
     }
 
     /// Host-side read: `len` bytes from `addr` (unwritten bytes read 0).
     pub fn read(&self, addr: u64, len: usize) -> Vec<u8> {
-        (0..len as u64)
-            .map(|i| {
-                let a = addr + i;
-                self.mem
-                    .get(&(a / PAGE))
-                    .map_or(0, |p| p[(a % PAGE) as usize])
-            })
-            .collect()
+        let mut out = Vec::with_capacity(len);
+        let (mut a, end) = (addr, addr + len as u64);
+        // a page at a time
+        while a < end {
+            let off = (a % PAGE) as usize;
+            let n = ((PAGE - a % PAGE) as usize).min((end - a) as usize);
+            match self.mem.get(&(a / PAGE)) {
+                Some(p) => out.extend_from_slice(&p[off..off + n]),
+                None => out.resize(out.len() + n, 0),
+            }
+            a += n as u64;
+        }
+        out
+    }
+
+    /// Host-side read of one byte (unwritten bytes read 0).
+    pub fn byte(&self, addr: u64) -> u8 {
+        self.mem
+            .get(&(addr / PAGE))
+            .map_or(0, |p| p[(addr % PAGE) as usize])
     }
 
     fn resp(&self, addr: u64, beats: u32) -> u8 {

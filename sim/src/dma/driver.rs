@@ -233,13 +233,7 @@ impl Driver {
                 top.write_reg(&format!("{blk}.Q{q}_CTRL"), ctrl);
             }
         }
-        top.write_reg("dma.CTRL", ferronic_regmap::dma_ctrl::ENABLE);
-        let dp = ferronic_regmap::ctrl::ENABLE | ferronic_regmap::ctrl::TX_ENABLE;
-        top.write_reg("datapath.CTRL", dp);
-        for d in top.settle_regs() {
-            assert_eq!(d.resp, crate::bus::axil::Resp::Okay, "{:?}", d.op);
-        }
-        Driver {
+        let mut drv = Driver {
             opts: opts.clone(),
             rng,
             rx,
@@ -250,7 +244,22 @@ impl Driver {
             received: Vec::new(),
             faults: Vec::new(),
             tx_done: Vec::new(),
+        };
+        // the receive rings stocked and their doorbells rung before the
+        // engine and the MAC side start, as a driver brings a port up
+        for q in (0..RINGS).filter(|&q| opts.rx_stocked[q]) {
+            drv.stock(top, q);
+            let r = &mut drv.rx[q];
+            top.write_reg(&format!("rxq.Q{q}_PROD"), r.prod.into());
+            r.bell = r.prod;
         }
+        top.write_reg("dma.CTRL", ferronic_regmap::dma_ctrl::ENABLE);
+        let dp = ferronic_regmap::ctrl::ENABLE | ferronic_regmap::ctrl::TX_ENABLE;
+        top.write_reg("datapath.CTRL", dp);
+        for d in top.settle_regs() {
+            assert_eq!(d.resp, crate::bus::axil::Resp::Okay, "{:?}", d.op);
+        }
+        drv
     }
 
     fn size(&self) -> u16 {
@@ -415,13 +424,16 @@ impl Driver {
         loop {
             let cq = &self.cq[c];
             let slot = u64::from(cq.cons & (entries - 1));
-            let raw: [u8; 32] = top.mem.read(cq_base(c) + 32 * slot, 32).try_into().unwrap();
-            let cpl = Completion::from_bytes(&raw);
-            // phase 1 on the first pass, flipped at each wrap
+            let at = cq_base(c) + 32 * slot;
+            // phase 1 on the first pass, flipped at each wrap; the phase
+            // is bit 255 (the last byte's top bit): look at it first
             let phase = (cq.cons >> self.opts.cq_log) & 1 == 0;
-            if cpl.phase != phase {
+            if (top.mem.byte(at + 31) >> 7 == 1) != phase {
                 return;
             }
+            let raw: [u8; 32] = top.mem.read(at, 32).try_into().unwrap();
+            let cpl = Completion::from_bytes(&raw);
+            assert_eq!(cpl.phase, phase, "phase bit");
             self.cq[c].cons = self.cq[c].cons.wrapping_add(1);
             if c < RINGS {
                 self.rx_completion(top, c, cpl);
@@ -434,7 +446,11 @@ impl Driver {
     fn rx_completion(&mut self, top: &mut NicTop, q: usize, cpl: Completion) {
         let size = self.size();
         let r = &mut self.rx[q];
-        assert_eq!(usize::from(cpl.queue), q, "receive completion's queue: {cpl:?}");
+        assert_eq!(
+            usize::from(cpl.queue),
+            q,
+            "receive completion's queue: {cpl:?}"
+        );
         let n = cpl.desc_count;
         assert!(n >= 1, "ring {q}: a completion of no buffer: {cpl:?}");
         // the buffers it names: posted, not yet completed (after a
@@ -467,7 +483,10 @@ impl Driver {
                     hit |= self.ever_faulted.contains(&page);
                 }
             }
-            assert!(hit, "ring {q}: fault record for buffers with no faulting page: {cpl:?}");
+            assert!(
+                hit,
+                "ring {q}: fault record for buffers with no faulting page: {cpl:?}"
+            );
             self.faults.push(cpl);
             return;
         }
@@ -495,7 +514,11 @@ impl Driver {
             .posted
             .pop_front()
             .unwrap_or_else(|| panic!("ring {q}: a transmit completion with nothing posted"));
-        assert_eq!(usize::from(cpl.queue), q, "transmit completion's queue: {cpl:?}");
+        assert_eq!(
+            usize::from(cpl.queue),
+            q,
+            "transmit completion's queue: {cpl:?}"
+        );
         assert_eq!(
             (cpl.index, cpl.desc_count, cpl.len),
             (first, n, bytes),

@@ -186,7 +186,8 @@ pub struct BenchArgs {
     /// once at line rate, 64/65/128/1514/9000-byte frames, 1 us memory.
     #[arg(long)]
     dma: bool,
-    /// With --dma: clocks measured per size (after a warm-up of a tenth).
+    /// With --dma: clocks measured per size (after a warm-up of a tenth,
+    /// at least 10,000).
     #[arg(long, default_value_t = 100_000)]
     clocks: u64,
 }
@@ -212,7 +213,8 @@ impl BenchArgs {
     /// Runs every row and prints the table.
     pub fn run(self) -> anyhow::Result<bool> {
         if self.dma {
-            return crate::tools::bench_dma::print_table(self.clocks / 10, self.clocks);
+            let warm = (self.clocks / 10).max(10_000);
+            return crate::tools::bench_dma::print_table(warm, self.clocks);
         }
         let (format, beats) = (self.format, self.beats);
         println!("nicsim bench: format {format}, back-to-back frames, tready always high");

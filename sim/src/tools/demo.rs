@@ -1,7 +1,10 @@
 //! `nicsim demo`: the README's first command. Writes the Verilog this
 //! simulator runs (`nic_core.v`) and its report, then replays the bundled
 //! EDSA capture (`sim/testdata/edsa.pcap`, 10 real frames) in tail mode
-//! with RSS over 4 queues and prints every frame.
+//! with RSS over 4 queues and prints every frame; then writes `nic.v` and
+//! replays the same capture through it (`nicsim replay --dma`): the DMA
+//! engine writes the frames into simulated host memory and the driver
+//! model reads them from the receive rings.
 
 use crate::model::rss::{RssConfig, MS_KEY};
 use crate::tools::replay::{replay_file, ReplayOpts};
@@ -18,9 +21,9 @@ pub struct DemoArgs {
 }
 
 impl DemoArgs {
-    /// Writes `DIR/nic_core.v`, `DIR/nic_core.txt` and
-    /// `DIR/edsa-tail.pcapng`; `Ok(false)` when a frame differs from the
-    /// golden model. Errors: `DIR` cannot be written.
+    /// Writes `DIR/nic_core.v`, `DIR/nic_core.txt`, `DIR/edsa-tail.pcapng`,
+    /// `DIR/nic.v` and `DIR/edsa-tail-dma.pcapng`; `Ok(false)` when a frame
+    /// differs from the golden model. Errors: `DIR` cannot be written.
     pub fn run(self) -> anyhow::Result<bool> {
         let out = self.out;
         std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
@@ -39,6 +42,22 @@ impl DemoArgs {
             rss: RssConfig::spread(4, MS_KEY),
             ..ReplayOpts::default()
         };
-        replay_file(&input, &out.join("edsa-tail.pcapng"), &opts, true)
+        let core_ok = replay_file(&input, &out.join("edsa-tail.pcapng"), &opts, true)?;
+        let nic = ferronic_hdl::verilog::emit_nic(&ferronic_hdl::verilog::nic_regmap(0, 0))?;
+        let npath = out.join("nic.v");
+        std::fs::write(&npath, &nic).with_context(|| format!("writing {}", npath.display()))?;
+        println!(
+            "\nwrote {} ({} lines; nic_core with the DMA engine)",
+            npath.display(),
+            nic.lines().count()
+        );
+        let dma_ok = crate::tools::replay_dma::replay_dma_file(
+            &input,
+            &out.join("edsa-tail-dma.pcapng"),
+            &opts,
+            0.0,
+            true,
+        )?;
+        Ok(core_ok && dma_ok)
     }
 }

@@ -304,7 +304,10 @@ impl ReplayArgs {
             rss: RssConfig::spread(self.queues, self.rss_key.unwrap_or(MS_KEY)),
         };
         if self.dma {
-            anyhow::ensure!((0.0..=1.0).contains(&self.faults), "--faults must be in 0..1");
+            anyhow::ensure!(
+                (0.0..=1.0).contains(&self.faults),
+                "--faults must be in 0..1"
+            );
             return crate::tools::replay_dma::replay_dma_file(
                 &self.input,
                 &self.output,

@@ -96,13 +96,20 @@ pub fn replay_dma(cap: &Capture, opts: &ReplayOpts, faults: f64) -> anyhow::Resu
             seen += 1;
             last_progress = top.stats.clocks;
             let Some((i, data, tuser, tag, hash)) = want[d.queue].pop_front() else {
-                mismatches.push(format!("queue {}: a frame the model does not expect", d.queue));
+                mismatches.push(format!(
+                    "queue {}: a frame the model does not expect",
+                    d.queue
+                ));
                 continue;
             };
             let c = &d.cpl;
             let mut diff = Vec::new();
             if d.data != data {
-                diff.push(format!("data ({} bytes, model {})", d.data.len(), data.len()));
+                diff.push(format!(
+                    "data ({} bytes, model {})",
+                    d.data.len(),
+                    data.len()
+                ));
             }
             if (c.tuser, c.tag, c.hash) != (tuser, tag, hash) {
                 diff.push(format!(
@@ -111,7 +118,11 @@ pub fn replay_dma(cap: &Capture, opts: &ReplayOpts, faults: f64) -> anyhow::Resu
                 ));
             }
             if !diff.is_empty() {
-                mismatches.push(format!("frame {i} (queue {}): {}", d.queue, diff.join(", ")));
+                mismatches.push(format!(
+                    "frame {i} (queue {}): {}",
+                    d.queue,
+                    diff.join(", ")
+                ));
             }
         }
         if top.stats.clocks - last_progress > 2_000_000 {
@@ -177,16 +188,29 @@ pub fn replay_dma_file(
     row("frames in (MAC)", r.inputs.to_string());
     row("frames in host memory", r.delivered.len().to_string());
     let per_queue: Vec<String> = (0..RINGS)
-        .map(|q| r.delivered.iter().filter(|d| d.queue == q).count().to_string())
+        .map(|q| {
+            r.delivered
+                .iter()
+                .filter(|d| d.queue == q)
+                .count()
+                .to_string()
+        })
         .collect();
     row("per receive queue", per_queue.join(" "));
-    let descs: u64 = r.delivered.iter().map(|d| u64::from(d.cpl.desc_count)).sum();
+    let descs: u64 = r
+        .delivered
+        .iter()
+        .map(|d| u64::from(d.cpl.desc_count))
+        .sum();
     row("buffers used", descs.to_string());
     row("page faults recovered", r.faults.to_string());
     row("clocks", s.clocks.to_string());
     row(
         "AXI4 writes / reads",
-        format!("{} bursts, {} beats / {} bursts, {} beats", s.aw, s.w_beats, s.ar, s.r_beats),
+        format!(
+            "{} bursts, {} beats / {} bursts, {} beats",
+            s.aw, s.w_beats, s.ar, s.r_beats
+        ),
     );
     row(
         "simulation speed",

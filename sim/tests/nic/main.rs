@@ -197,7 +197,9 @@ impl Bench {
 }
 
 fn testdata(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata")
+        .join(name)
 }
 
 #[test]
@@ -223,7 +225,11 @@ fn captures_and_random_frames_both_directions_byte_exact() {
     for name in CAPTURES {
         let cap = capture::read(&testdata(name)).unwrap();
         let format = format_for_linktype(cap.linktype).unwrap();
-        let mode = if format == TagFormat::None { TagMode::Pass } else { TagMode::Strip };
+        let mode = if format == TagFormat::None {
+            TagMode::Pass
+        } else {
+            TagMode::Strip
+        };
         b.format(format, mode);
         for f in &cap.frames {
             b.receive(append_fcs(&f.data), format, mode);
@@ -268,7 +274,14 @@ fn captures_and_random_frames_both_directions_byte_exact() {
         assert_eq!(b.reg(&format!("rxq.Q{q}_DROPS")), 0);
         assert_eq!(b.reg(&format!("rxq.Q{q}_FULL")), 0);
     }
-    for r in ["RX_FAULTS", "TX_ERRORS", "FETCH_FAULTS", "CPL_DROPS", "CPL_FAULTS", "RX_STOPPED"] {
+    for r in [
+        "RX_FAULTS",
+        "TX_ERRORS",
+        "FETCH_FAULTS",
+        "CPL_DROPS",
+        "CPL_FAULTS",
+        "RX_STOPPED",
+    ] {
         assert_eq!(b.reg(&format!("dma.{r}")), 0, "dma.{r}");
     }
     assert_eq!(b.reg("dma.STATUS") & 1, 1, "idle");
@@ -276,7 +289,12 @@ fn captures_and_random_frames_both_directions_byte_exact() {
     let rx_done: u32 = (0..RINGS).map(|q| b.reg(&format!("rxq.Q{q}_CONS"))).sum();
     assert!(rx_done as usize >= captured + nrx);
     let tx_cons: u32 = (0..RINGS).map(|q| b.reg(&format!("txq.Q{q}_CONS"))).sum();
-    let descs: u32 = b.drv.tx_done.iter().map(|t| u32::from(t.cpl.desc_count)).sum();
+    let descs: u32 = b
+        .drv
+        .tx_done
+        .iter()
+        .map(|t| u32::from(t.cpl.desc_count))
+        .sum();
     assert_eq!(tx_cons, descs, "transmit consumer indices");
     let frames_in = u64::from(b.reg("counters.FRAMES_IN_LO"));
     assert_eq!(frames_in, (captured + nrx) as u64, "counters.FRAMES_IN");
@@ -327,7 +345,11 @@ fn page_faults_recovered_empty_ring_counted_interrupt_once() {
         "{} frames delivered, {faults} page faults recovered, {dropped} dropped for ring 6, {} sent, {} clocks",
         b.rx_checked, b.tx_checked, b.top.stats.clocks
     );
-    assert_eq!(b.rx_checked as u32 + dropped, nrx as u32, "every frame accounted for");
+    assert_eq!(
+        b.rx_checked as u32 + dropped,
+        nrx as u32,
+        "every frame accounted for"
+    );
     assert!(faults >= 10, "faults happened: {faults}");
     assert!(dropped > 0);
     assert_eq!(b.reg("dma.RX_FAULTS"), faults as u32, "dma.RX_FAULTS");
@@ -342,7 +364,11 @@ fn page_faults_recovered_empty_ring_counted_interrupt_once() {
     // the interrupt: vector 3 once, no other vector
     let irqs = b.top.irqs.clone();
     assert_eq!(irqs[3], 1, "vector 3 raised once per arm: {irqs:?}");
-    assert_eq!(irqs.iter().sum::<u64>(), 1, "no vector but the armed one: {irqs:?}");
+    assert_eq!(
+        irqs.iter().sum::<u64>(),
+        1,
+        "no vector but the armed one: {irqs:?}"
+    );
     assert_eq!(b.reg("cq.C3_STATUS") & 1, 0, "disarmed after firing");
     // armed again with nothing unread: quiet until a frame for queue 3
     b.top.write_reg("cq.C3_ARM", 1);

@@ -38,7 +38,9 @@ pub fn rx_frame(rng: &mut StdRng, len: usize) -> Vec<u8> {
     let v6 = rng.gen_bool(0.3);
     let head = if v6 { 14 + 40 + 20 } else { 14 + 20 + 20 };
     if len < head + 4 || rng.gen_bool(0.1) {
-        let body: Vec<u8> = (0..len.saturating_sub(4).max(1)).map(|_| rng.gen()).collect();
+        let body: Vec<u8> = (0..len.saturating_sub(4).max(1))
+            .map(|_| rng.gen())
+            .collect();
         let mut f = append_fcs(&body);
         f.truncate(len.max(1));
         return f;
