@@ -40,6 +40,16 @@ pub struct DmaReplay {
     pub secs: f64,
 }
 
+/// What the model says the driver finds for one input frame.
+#[derive(Clone)]
+struct Expected {
+    index: usize,
+    data: Vec<u8>,
+    tuser: u8,
+    tag: u64,
+    hash: u32,
+}
+
 /// Runs `cap` through the `nic` top with the driver model; `faults` is
 /// the share of receive buffer pages that refuse writes (0 for none).
 ///
@@ -74,7 +84,7 @@ pub fn replay_dma(cap: &Capture, opts: &ReplayOpts, faults: f64) -> anyhow::Resu
         | u32::from(opts.mode.code()) << ctrl::MODE_SHIFT;
     top.write_reg("datapath.CTRL", dp);
     top.settle_regs();
-    let mut want: Vec<VecDeque<(usize, Vec<u8>, u8, u64, u32)>> = vec![VecDeque::new(); RINGS];
+    let mut want: Vec<VecDeque<Expected>> = vec![VecDeque::new(); RINGS];
     for (i, f) in cap.frames.iter().enumerate() {
         let mut v = append_fcs(&f.data);
         if opts.bad_fcs > 0.0 && rng.gen_bool(opts.bad_fcs.min(1.0)) {
@@ -83,7 +93,13 @@ pub fn replay_dma(cap: &Capture, opts: &ReplayOpts, faults: f64) -> anyhow::Resu
         }
         let out = process(&v, format, opts.mode);
         let st = steer(&out.frame, &opts.rss);
-        want[usize::from(st.queue)].push_back((i, out.frame, out.tuser, out.tag, st.hash));
+        want[usize::from(st.queue)].push_back(Expected {
+            index: i,
+            data: out.frame,
+            tuser: out.tuser,
+            tag: out.tag,
+            hash: st.hash,
+        });
         top.receive(v);
     }
     let mut mismatches = Vec::new();
@@ -95,7 +111,14 @@ pub fn replay_dma(cap: &Capture, opts: &ReplayOpts, faults: f64) -> anyhow::Resu
             let d = &drv.received[seen];
             seen += 1;
             last_progress = top.stats.clocks;
-            let Some((i, data, tuser, tag, hash)) = want[d.queue].pop_front() else {
+            let Some(Expected {
+                index: i,
+                data,
+                tuser,
+                tag,
+                hash,
+            }) = want[d.queue].pop_front()
+            else {
                 mismatches.push(format!(
                     "queue {}: a frame the model does not expect",
                     d.queue
