@@ -3,12 +3,20 @@
 //! `nic_core.v` (which stays, for users who bring their own DMA).
 //!
 //! ```text
-//! s_axis ─> NicCore (receive datapath) ─> RxEngine ─┐          ┌─> m_axi AW/W/B
-//!                                                   ├ CplReqArb ┤   (AxiWrArb: frames,
-//! m_axis_tx <─ NicCore (transmit path) <─ TxEngine ─┘ CplQueue ─┘    completions)
-//!                                   descriptors, frames ─> m_axi AR/R (AxiRdArb)
+//! s_axis ─> NicCore (receive datapath) ─> RxEngine ─> CplQueue (queues 0..7) ─┐
+//!                                            └ frame data ───────────────────┼─> m_axi AW/W/B
+//! m_axis_tx <─ NicCore (transmit path) <─ TxEngine ─> CplQueue (queues 8..15) ┘   (AxiWrArb)
+//!                      descriptors (both), frame data (transmit) ─> m_axi AR/R (AxiRdArb)
 //! s_axil ─> AxilSplit ─> NicCore's registers (below DMA_BASE) | DmaRegBlock (above)
 //! ```
+//!
+//! Two completion queue sets, as Corundum has: receive rings complete into
+//! queues 0..[`RX_QUEUES`] (`rxq.Q<n>_CTRL` bits 23:16), transmit rings
+//! into the next [`TX_QUEUES`]; a ring pointed at the other set's queue
+//! has its completions dropped and counted (`dma.CPL_DROPS`). Each set
+//! writes a record every 5 clocks through its own write mover, so both
+//! directions complete 64-byte frames at 10G line rate (one every 10.5
+//! clocks each way).
 //!
 //! | port | width | meaning |
 //! |---|---|---|
@@ -21,7 +29,8 @@
 //!
 //! AXI4 IDs: `arid` bit 0 is 0 for the receive rings' descriptor reads and
 //! 1 for the transmit engine, whose bit 1 is 0 for descriptors and 1 for
-//! frame data; `awid` 0 is frame data, 1 completions. Bursts are INCR, at
+//! frame data; `awid` 0 is frame data, 1 receive completions, 2 transmit
+//! completions. Bursts are INCR, at
 //! most 256 beats, never across 4 KiB (the movers' `burst` logic). The
 //! datapath's receive output is never back-pressured: the receive engine
 //! buffers frames and drops whole ones it cannot hold (`rxq.Q<n>_FULL`).
@@ -35,14 +44,19 @@ use crate::control::axil_split::AxilSplit;
 use crate::dma::axi_rd_arb::AxiRdArb;
 use crate::dma::axi_wr_arb::AxiWrArb;
 use crate::dma::cpl_queue::{CplQueue, IRQS};
-use crate::dma::cpl_req_arb::CplReqArb;
 use crate::dma::dma_status::DmaStatus;
 use crate::dma::regs::DmaRegBlock;
 use crate::dma::rx_engine::RxEngine;
 use crate::dma::tx_engine::TxEngine;
 use crate::nic_core::NicCore;
+use crate::{RX_QUEUES, TX_QUEUES};
 use ferronic_regmap::RegMap;
 use rust_hdl::prelude::*;
+
+/// The completion queues the receive engine's set writes (bit c: queue c).
+pub const RX_CQS: u32 = (1 << RX_QUEUES) - 1;
+/// The completion queues the transmit engine's set writes.
+pub const TX_CQS: u32 = ((1 << TX_QUEUES) - 1) << RX_QUEUES;
 
 /// The NIC with its DMA engine; see the module documentation.
 #[derive(LogicBlock)]
@@ -116,8 +130,8 @@ pub struct Nic {
     status: DmaStatus,
     rx: RxEngine,
     tx: TxEngine,
-    cpl: CplQueue,
-    req_arb: CplReqArb,
+    cpl_rx: CplQueue,
+    cpl_tx: CplQueue,
     rd_arb: AxiRdArb,
     wr_arb: AxiWrArb,
 }
@@ -196,8 +210,8 @@ impl Nic {
             status: DmaStatus::new(map),
             rx: RxEngine::new(map),
             tx: TxEngine::new(map),
-            cpl: CplQueue::new(map),
-            req_arb: CplReqArb::default(),
+            cpl_rx: CplQueue::with_queues(map, RX_CQS),
+            cpl_tx: CplQueue::with_queues(map, TX_CQS),
             rd_arb: AxiRdArb::default(),
             wr_arb: AxiWrArb::default(),
         }
@@ -219,10 +233,10 @@ impl Logic for Nic {
         self.rx.rst.next = self.rst.val();
         self.tx.clock.next = self.clk.val();
         self.tx.rst.next = self.rst.val();
-        self.cpl.clock.next = self.clk.val();
-        self.cpl.rst.next = self.rst.val();
-        self.req_arb.clock.next = self.clk.val();
-        self.req_arb.rst.next = self.rst.val();
+        self.cpl_rx.clock.next = self.clk.val();
+        self.cpl_rx.rst.next = self.rst.val();
+        self.cpl_tx.clock.next = self.clk.val();
+        self.cpl_tx.rst.next = self.rst.val();
         self.rd_arb.clock.next = self.clk.val();
         self.rd_arb.rst.next = self.rst.val();
         self.wr_arb.clock.next = self.clk.val();
@@ -317,11 +331,12 @@ impl Logic for Nic {
         // the engine's configuration and live words
         self.rx.cfg.next = self.regs.cfg.val();
         self.tx.cfg.next = self.regs.cfg.val();
-        self.cpl.cfg.next = self.regs.cfg.val();
-        self.cpl.arm.next = self.regs.strobes.val();
+        self.cpl_rx.cfg.next = self.regs.cfg.val();
+        self.cpl_tx.cfg.next = self.regs.cfg.val();
+        self.cpl_rx.arm.next = self.regs.strobes.val();
+        self.cpl_tx.arm.next = self.regs.strobes.val();
         self.regs.inputs.next = self.status.inputs.val();
-        self.status.idle.next =
-            self.rx.idle.val() & self.tx.idle.val() & !self.req_arb.req_valid.val();
+        self.status.idle.next = self.rx.idle.val() & self.tx.idle.val();
         self.status.rx_ring_err.next = self.rx.ring_err.val();
         self.status.tx_ring_err.next = self.tx.ring_err.val();
         self.status.rx_q_avail.next = self.rx.q_avail.val();
@@ -330,32 +345,32 @@ impl Logic for Nic {
         self.status.tx_err.next = self.tx.err_valid.val();
         self.status.rx_fetch_fault.next = self.rx.fetch_fault.val();
         self.status.tx_fetch_fault.next = self.tx.fetch_fault.val();
-        self.status.cpl_drop.next = self.cpl.cpl_drop.val();
-        self.status.cpl_fault.next = self.cpl.cpl_fault.val();
+        self.status.cpl_drop_rx.next = self.cpl_rx.cpl_drop.val();
+        self.status.cpl_drop_tx.next = self.cpl_tx.cpl_drop.val();
+        self.status.cpl_fault_rx.next = self.cpl_rx.cpl_fault.val();
+        self.status.cpl_fault_tx.next = self.cpl_tx.cpl_fault.val();
         self.status.drop_valid.next = self.rx.drop_valid.val();
         self.status.drop_queue.next = self.rx.drop_queue.val();
         self.status.full_valid.next = self.rx.full_valid.val();
         self.status.full_queue.next = self.rx.full_queue.val();
         self.status.rx_cons.next = self.rx.cons.val();
         self.status.tx_cons.next = self.tx.cons.val();
-        self.status.cq_prod.next = self.cpl.cq_prod.val();
-        self.status.cq_armed.next = self.cpl.cq_armed.val();
-        self.status.cq_full.next = self.cpl.cq_full.val();
-        // completions: receive and transmit requests into the completion queues
-        self.req_arb.s0_valid.next = self.rx.req_valid.val();
-        self.rx.req_ready.next = self.req_arb.s0_ready.val();
-        self.req_arb.s0_cq.next = self.rx.req_cq.val();
-        self.req_arb.s0_rec.next = self.rx.req_rec.val();
-        self.req_arb.s1_valid.next = self.tx.req_valid.val();
-        self.tx.req_ready.next = self.req_arb.s1_ready.val();
-        self.req_arb.s1_cq.next = self.tx.req_cq.val();
-        self.req_arb.s1_rec.next = self.tx.req_rec.val();
-        self.cpl.req_valid.next = self.req_arb.req_valid.val();
-        self.req_arb.req_ready.next = self.cpl.req_ready.val();
-        self.cpl.req_cq.next = self.req_arb.req_cq.val();
-        self.cpl.req_rec.next = self.req_arb.req_rec.val();
-        self.irq_req.next = self.cpl.irq_req.val();
-        self.cpl.irq_ack.next = self.irq_ack.val();
+        // the two completion queue sets own disjoint queues: their words OR
+        self.status.cq_prod.next = self.cpl_rx.cq_prod.val() | self.cpl_tx.cq_prod.val();
+        self.status.cq_armed.next = self.cpl_rx.cq_armed.val() | self.cpl_tx.cq_armed.val();
+        self.status.cq_full.next = self.cpl_rx.cq_full.val() | self.cpl_tx.cq_full.val();
+        // completions: each engine into its own completion queue set
+        self.cpl_rx.req_valid.next = self.rx.req_valid.val();
+        self.rx.req_ready.next = self.cpl_rx.req_ready.val();
+        self.cpl_rx.req_cq.next = self.rx.req_cq.val();
+        self.cpl_rx.req_rec.next = self.rx.req_rec.val();
+        self.cpl_rx.irq_ack.next = self.irq_ack.val();
+        self.cpl_tx.req_valid.next = self.tx.req_valid.val();
+        self.tx.req_ready.next = self.cpl_tx.req_ready.val();
+        self.cpl_tx.req_cq.next = self.tx.req_cq.val();
+        self.cpl_tx.req_rec.next = self.tx.req_rec.val();
+        self.cpl_tx.irq_ack.next = self.irq_ack.val();
+        self.irq_req.next = self.cpl_rx.irq_req.val() | self.cpl_tx.irq_req.val();
         // host memory reads: descriptors (receive), descriptors and frames (transmit)
         self.rd_arb.s0_arid.next = 0_u64.into();
         self.rd_arb.s1_arid.next = self.tx.m_axi_arid.val();
@@ -395,7 +410,7 @@ impl Logic for Nic {
         self.rd_arb.m_axi_rlast.next = self.m_axi_rlast.val();
         self.rd_arb.m_axi_rvalid.next = self.m_axi_rvalid.val();
         self.m_axi_rready.next = self.rd_arb.m_axi_rready.val();
-        // host memory writes: frames (receive) and completions
+        // host memory writes: frames (receive), receive and transmit completions
         self.wr_arb.s0_awaddr.next = self.rx.m_axi_awaddr.val();
         self.wr_arb.s0_awlen.next = self.rx.m_axi_awlen.val();
         self.wr_arb.s0_awsize.next = self.rx.m_axi_awsize.val();
@@ -410,20 +425,34 @@ impl Logic for Nic {
         self.rx.m_axi_wready.next = self.wr_arb.s0_wready.val();
         self.rx.m_axi_bresp.next = self.wr_arb.s0_bresp.val();
         self.rx.m_axi_bvalid.next = self.wr_arb.s0_bvalid.val();
-        self.wr_arb.s1_awaddr.next = self.cpl.m_axi_awaddr.val();
-        self.wr_arb.s1_awlen.next = self.cpl.m_axi_awlen.val();
-        self.wr_arb.s1_awsize.next = self.cpl.m_axi_awsize.val();
-        self.wr_arb.s1_awburst.next = self.cpl.m_axi_awburst.val();
-        self.wr_arb.s1_awvalid.next = self.cpl.m_axi_awvalid.val();
-        self.wr_arb.s1_wdata.next = self.cpl.m_axi_wdata.val();
-        self.wr_arb.s1_wstrb.next = self.cpl.m_axi_wstrb.val();
-        self.wr_arb.s1_wlast.next = self.cpl.m_axi_wlast.val();
-        self.wr_arb.s1_wvalid.next = self.cpl.m_axi_wvalid.val();
-        self.wr_arb.s1_bready.next = self.cpl.m_axi_bready.val();
-        self.cpl.m_axi_awready.next = self.wr_arb.s1_awready.val();
-        self.cpl.m_axi_wready.next = self.wr_arb.s1_wready.val();
-        self.cpl.m_axi_bresp.next = self.wr_arb.s1_bresp.val();
-        self.cpl.m_axi_bvalid.next = self.wr_arb.s1_bvalid.val();
+        self.wr_arb.s1_awaddr.next = self.cpl_rx.m_axi_awaddr.val();
+        self.wr_arb.s1_awlen.next = self.cpl_rx.m_axi_awlen.val();
+        self.wr_arb.s1_awsize.next = self.cpl_rx.m_axi_awsize.val();
+        self.wr_arb.s1_awburst.next = self.cpl_rx.m_axi_awburst.val();
+        self.wr_arb.s1_awvalid.next = self.cpl_rx.m_axi_awvalid.val();
+        self.wr_arb.s1_wdata.next = self.cpl_rx.m_axi_wdata.val();
+        self.wr_arb.s1_wstrb.next = self.cpl_rx.m_axi_wstrb.val();
+        self.wr_arb.s1_wlast.next = self.cpl_rx.m_axi_wlast.val();
+        self.wr_arb.s1_wvalid.next = self.cpl_rx.m_axi_wvalid.val();
+        self.wr_arb.s1_bready.next = self.cpl_rx.m_axi_bready.val();
+        self.cpl_rx.m_axi_awready.next = self.wr_arb.s1_awready.val();
+        self.cpl_rx.m_axi_wready.next = self.wr_arb.s1_wready.val();
+        self.cpl_rx.m_axi_bresp.next = self.wr_arb.s1_bresp.val();
+        self.cpl_rx.m_axi_bvalid.next = self.wr_arb.s1_bvalid.val();
+        self.wr_arb.s2_awaddr.next = self.cpl_tx.m_axi_awaddr.val();
+        self.wr_arb.s2_awlen.next = self.cpl_tx.m_axi_awlen.val();
+        self.wr_arb.s2_awsize.next = self.cpl_tx.m_axi_awsize.val();
+        self.wr_arb.s2_awburst.next = self.cpl_tx.m_axi_awburst.val();
+        self.wr_arb.s2_awvalid.next = self.cpl_tx.m_axi_awvalid.val();
+        self.wr_arb.s2_wdata.next = self.cpl_tx.m_axi_wdata.val();
+        self.wr_arb.s2_wstrb.next = self.cpl_tx.m_axi_wstrb.val();
+        self.wr_arb.s2_wlast.next = self.cpl_tx.m_axi_wlast.val();
+        self.wr_arb.s2_wvalid.next = self.cpl_tx.m_axi_wvalid.val();
+        self.wr_arb.s2_bready.next = self.cpl_tx.m_axi_bready.val();
+        self.cpl_tx.m_axi_awready.next = self.wr_arb.s2_awready.val();
+        self.cpl_tx.m_axi_wready.next = self.wr_arb.s2_wready.val();
+        self.cpl_tx.m_axi_bresp.next = self.wr_arb.s2_bresp.val();
+        self.cpl_tx.m_axi_bvalid.next = self.wr_arb.s2_bvalid.val();
         self.m_axi_awid.next = self.wr_arb.m_axi_awid.val();
         self.m_axi_awaddr.next = self.wr_arb.m_axi_awaddr.val();
         self.m_axi_awlen.next = self.wr_arb.m_axi_awlen.val();

@@ -35,6 +35,11 @@
 //!   4 bits), held until
 //!   `irq_ack[v]` (XDMA's `usr_irq_req`/`usr_irq_ack`, PG195).
 //!
+//! * **Sets**: an instance may own only some queues
+//!   ([`CplQueue::with_queues`]); the `nic` top has two, as Corundum
+//!   has: receive completions into queues 0..7, transmit into 8..15, each
+//!   set with its own write mover (a record every 5 clocks each).
+//!
 //! Custom Verilog generated from the register map (the `cfg` bus word of
 //! each `C<c>_*` register), simulated in Verilator (`sim/tests/cpl_queue.rs`).
 
@@ -98,6 +103,9 @@ pub struct CplCore<const D: usize> {
 /// per-queue configuration muxes.
 const BODY: &str = "\
 localparam N = @N@;
+// the queues this instance writes (bit c: queue c); requests for others
+// are dropped, their arms ignored
+localparam [N-1:0] OWN = @OWN@;
 // ---- per-queue configuration, pulled out of the cfg bus
 wire [63:0] q_base [0:N-1]; wire [31:0] q_ctrl [0:N-1]; wire [15:0] q_cons [0:N-1]; wire [31:0] q_mod [0:N-1];
 @SEL@
@@ -157,7 +165,7 @@ always @(posedge clock) begin
       S_IDLE: if (h_v) st <= S_SEL;
       S_SEL: begin
         b_base[15:0] <= q_base[h_cq_b][15:0]; b_base[31:16] <= q_base[h_cq_b1][31:16];
-        b_base[47:32] <= q_base[h_cq_b2][47:32]; b_base[63:48] <= q_base[h_cq_b3][63:48]; b_lsz <= q_ctrl[h_cq_c][7:4]; b_en <= q_ctrl[h_cq_c][0] && en_q[h_cq_c];
+        b_base[47:32] <= q_base[h_cq_b2][47:32]; b_base[63:48] <= q_base[h_cq_b3][63:48]; b_lsz <= q_ctrl[h_cq_c][7:4]; b_en <= q_ctrl[h_cq_c][0] && en_q[h_cq_c] && OWN[h_cq_c];
         b_cons <= q_cons[h_cq_c]; b_prod <= prod_i[h_cq_p];
         wcnt <= @LWM1@'d0;
         st <= S_SUB;
@@ -223,7 +231,7 @@ always @(posedge clock) begin
       else if (tick && age[i] != 16'hffff) age[i] <= age[i] + 1'b1;
     end
     if (rst) armed[i] <= 1'b0;
-    else if (arm[i]) armed[i] <= 1'b1;
+    else if (arm[i] && OWN[i]) armed[i] <= 1'b1;
     else if (fire[i]) armed[i] <= 1'b0;
     // fire: registered from last clock's state (one clock late at most)
     fire[i] <= !rst && armed[i] && !arm[i] && !fire[i] && (
@@ -231,7 +239,7 @@ always @(posedge clock) begin
       (cnt[i] != 16'd0 && (cnt[i] >= q_mod[i][15:0] ||
         (q_mod[i][31:16] != 16'd0 && age[i] >= q_mod[i][31:16]))));
     cq_prod[16*i +: 16] <= prod_d[i];
-    cq_full[i] <= prod_i[i] - q_cons[i] >= (16'd1 << q_ctrl[i][7:4]);
+    cq_full[i] <= OWN[i] && prod_i[i] - q_cons[i] >= (16'd1 << q_ctrl[i][7:4]);
   end
 end
 always @(posedge clock) arm_late <= rst ? {N{1'b0}} : arm;
@@ -256,8 +264,17 @@ end
 ";
 
 impl<const D: usize> CplCore<D> {
-    /// The block for `map` (the default build's engine blocks).
+    /// The block for `map` (the default build's engine blocks), writing
+    /// every completion queue.
     pub fn new(map: &RegMap) -> Self {
+        Self::with_queues(map, (1 << CQS) - 1)
+    }
+
+    /// The block for `map` writing only the queues of `own` (bit c: queue
+    /// c): requests for other queues are dropped (`cpl_drop`), their arms
+    /// ignored, their `cq_prod`, `cq_armed` and `cq_full` bits stay 0, so
+    /// two instances with disjoint `own` can be ORed.
+    pub fn with_queues(map: &RegMap, own: u32) -> Self {
         CplCore {
             clock: Default::default(),
             rst: Default::default(),
@@ -286,12 +303,12 @@ impl<const D: usize> CplCore<D> {
             ram_rd_en: Default::default(),
             ram_rd_addr: Default::default(),
             ram_rd_data: Default::default(),
-            _body: Self::verilog(map),
+            _body: Self::verilog(map, own),
         }
     }
 
-    /// The body for `map`.
-    pub fn verilog(map: &RegMap) -> String {
+    /// The body for `map`, writing the queues of `own`.
+    pub fn verilog(map: &RegMap, own: u32) -> String {
         let k = D / 8;
         assert!(matches!(k, 8 | 16), "bus of {k} bytes");
         let w = 32 / k;
@@ -316,6 +333,7 @@ impl<const D: usize> CplCore<D> {
             .collect();
         let low = STAGE_BITS - SLOT_BITS;
         BODY.replace("@SEL@", &sel)
+            .replace("@OWN@", &format!("{CQS}'h{own:x}"))
             .replace("@SLOTSM1@", &((1usize << SLOT_BITS) - 1).to_string())
             .replace("@SLOTS@", &(1usize << SLOT_BITS).to_string())
             .replace("@SBM1@", &(SLOT_BITS - 1).to_string())
@@ -413,8 +431,14 @@ pub struct CplQueue {
 }
 
 impl CplQueue {
-    /// The completion queues for `map`.
+    /// The completion queues for `map`, all of them.
     pub fn new(map: &RegMap) -> Self {
+        Self::with_queues(map, (1 << CQS) - 1)
+    }
+
+    /// The completion queues of `own` (bit c: queue c) for `map`; see
+    /// [`CplCore::with_queues`].
+    pub fn with_queues(map: &RegMap, own: u32) -> Self {
         CplQueue {
             clock: Default::default(),
             rst: Default::default(),
@@ -445,7 +469,7 @@ impl CplQueue {
             m_axi_bresp: Default::default(),
             m_axi_bvalid: Default::default(),
             m_axi_bready: Default::default(),
-            core: CplCore::new(map),
+            core: CplCore::with_queues(map, own),
             mover: DmaWrite::default(),
         }
     }

@@ -10,7 +10,8 @@
 //!   the transmit rings' `q_posted`.
 //! * Counters, 32-bit, free-running from reset: `dma.RX_FAULTS`
 //!   (`rx_fault`), `TX_ERRORS` (`tx_err`), `FETCH_FAULTS` (`rx_fetch_fault`
-//!   plus `tx_fetch_fault`), `CPL_DROPS`, `CPL_FAULTS`; per receive ring
+//!   plus `tx_fetch_fault`), `CPL_DROPS` and `CPL_FAULTS` (both completion
+//!   queue sets' pulses added); per receive ring
 //!   `Q<n>_DROPS` (`drop_valid` with `drop_queue` = n: no buffer) and
 //!   `Q<n>_FULL` (`full_valid`, `full_queue`: receive buffer full).
 //! * Indices: `rxq.Q<n>_CONS` / `txq.Q<n>_CONS` bits 16n+15..16n of
@@ -43,8 +44,10 @@ pub struct DmaStatus {
     pub tx_err: Signal<In, Bit>,
     pub rx_fetch_fault: Signal<In, Bit>,
     pub tx_fetch_fault: Signal<In, Bit>,
-    pub cpl_drop: Signal<In, Bit>,
-    pub cpl_fault: Signal<In, Bit>,
+    pub cpl_drop_rx: Signal<In, Bit>,
+    pub cpl_drop_tx: Signal<In, Bit>,
+    pub cpl_fault_rx: Signal<In, Bit>,
+    pub cpl_fault_tx: Signal<In, Bit>,
     pub drop_valid: Signal<In, Bit>,
     pub drop_queue: Signal<In, Bits<RING_BITS>>,
     pub full_valid: Signal<In, Bit>,
@@ -76,8 +79,10 @@ impl DmaStatus {
             tx_err: Default::default(),
             rx_fetch_fault: Default::default(),
             tx_fetch_fault: Default::default(),
-            cpl_drop: Default::default(),
-            cpl_fault: Default::default(),
+            cpl_drop_rx: Default::default(),
+            cpl_drop_tx: Default::default(),
+            cpl_fault_rx: Default::default(),
+            cpl_fault_tx: Default::default(),
             drop_valid: Default::default(),
             drop_queue: Default::default(),
             full_valid: Default::default(),
@@ -109,8 +114,8 @@ fn source(block: &str, reg: &str) -> Result<String, String> {
         ("dma", "RX_FAULTS") => Some(Err("{31'd0, e_rx_fault}".into())),
         ("dma", "TX_ERRORS") => Some(Err("{31'd0, e_tx_err}".into())),
         ("dma", "FETCH_FAULTS") => Some(Err("{31'd0, e_rx_fetch} + {31'd0, e_tx_fetch}".into())),
-        ("dma", "CPL_DROPS") => Some(Err("{31'd0, e_cpl_drop}".into())),
-        ("dma", "CPL_FAULTS") => Some(Err("{31'd0, e_cpl_fault}".into())),
+        ("dma", "CPL_DROPS") => Some(Err("{31'd0, e_drop_rx} + {31'd0, e_drop_tx}".into())),
+        ("dma", "CPL_FAULTS") => Some(Err("{31'd0, e_fault_rx} + {31'd0, e_fault_tx}".into())),
         _ => None,
     };
     if let Some(k) = known {
@@ -172,7 +177,8 @@ fn verilog(map: &RegMap) -> String {
 reg r_idle; reg [{r}:0] r_rx_err, r_tx_err, r_rx_avail, r_tx_posted;
 reg [{c16}:0] r_rx_cons, r_tx_cons;
 reg [{cq16}:0] r_cq_prod; reg [{cq}:0] r_cq_armed, r_cq_full;
-reg e_rx_fault, e_tx_err, e_rx_fetch, e_tx_fetch, e_cpl_drop, e_cpl_fault, e_drop, e_full;
+reg e_rx_fault, e_tx_err, e_rx_fetch, e_tx_fetch, e_drop, e_full;
+reg e_drop_rx, e_drop_tx, e_fault_rx, e_fault_tx;
 reg [{qb}:0] q_drop, q_full;
 always @(posedge clock) begin
   r_idle <= idle; r_rx_err <= rx_ring_err; r_tx_err <= tx_ring_err;
@@ -182,10 +188,13 @@ always @(posedge clock) begin
   q_drop <= drop_queue; q_full <= full_queue;
   if (rst) begin
     e_rx_fault <= 1'b0; e_tx_err <= 1'b0; e_rx_fetch <= 1'b0; e_tx_fetch <= 1'b0;
-    e_cpl_drop <= 1'b0; e_cpl_fault <= 1'b0; e_drop <= 1'b0; e_full <= 1'b0;
+    e_drop_rx <= 1'b0; e_drop_tx <= 1'b0; e_fault_rx <= 1'b0; e_fault_tx <= 1'b0;
+    e_drop <= 1'b0; e_full <= 1'b0;
   end else begin
     e_rx_fault <= rx_fault; e_tx_err <= tx_err; e_rx_fetch <= rx_fetch_fault;
-    e_tx_fetch <= tx_fetch_fault; e_cpl_drop <= cpl_drop; e_cpl_fault <= cpl_fault;
+    e_tx_fetch <= tx_fetch_fault;
+    e_drop_rx <= cpl_drop_rx; e_drop_tx <= cpl_drop_tx;
+    e_fault_rx <= cpl_fault_rx; e_fault_tx <= cpl_fault_tx;
     e_drop <= drop_valid; e_full <= full_valid;
   end
 end

@@ -20,10 +20,8 @@
 //!   stream, completions.
 //! * [`tx_engine`]: transmit rings, read mover and control joined.
 //! * [`axi_rd_arb`]: two read masters onto one AXI4 read port by ID.
-//! * [`axi_wr_arb`]: two write masters onto one AXI4 write port, W in AW
-//!   order, B by ID.
-//! * [`cpl_req_arb`]: receive and transmit completion requests onto the
-//!   completion queues' one port.
+//! * [`axi_wr_arb`]: three write masters onto one AXI4 write port, W in
+//!   AW order, B by ID.
 //! * [`dma_status`]: the engine's live register words and event counters.
 //! * [`units`]: the movers emitted as standalone modules for Verilator.
 //!
@@ -35,7 +33,6 @@ pub mod axi_rd_arb;
 pub mod axi_wr_arb;
 pub mod burst;
 pub mod cpl_queue;
-pub mod cpl_req_arb;
 pub mod desc_fetch;
 pub mod dma_read;
 pub mod dma_status;

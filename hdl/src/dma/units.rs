@@ -149,15 +149,13 @@ pub fn units() -> Vec<(String, String)> {
 
 /// (module name, Verilog) of the `nic` top's glue blocks alone, for the
 /// timing report only (the Verilator tests reach them through `nic`):
-/// `axi_wr_arb`, `cpl_req_arb`, `axil_split`, `dma_status`.
+/// `axi_wr_arb`, `axil_split`, `dma_status`.
 pub fn glue_units() -> Vec<(String, String)> {
     use crate::control::axil_split::AxilSplit;
     use crate::dma::axi_wr_arb::AxiWrArb;
-    use crate::dma::cpl_req_arb::CplReqArb;
     use crate::dma::dma_status::DmaStatus;
     vec![
         emit(AxiWrArb::default(), "axi_wr_arb"),
-        emit(CplReqArb::default(), "cpl_req_arb"),
         emit(AxilSplit::default(), "axil_split"),
         emit(DmaStatus::new(&nic_map()), "dma_status"),
     ]

@@ -163,12 +163,6 @@ pub const BLOCKS: &[Block] = &[
         gate_levels: 99,
     },
     Block {
-        name: "CplReqArb",
-        module: "cpl_req_arb",
-        gate_mhz: 0.0,
-        gate_levels: 99,
-    },
-    Block {
         name: "AxilSplit",
         module: "axil_split",
         gate_mhz: 0.0,

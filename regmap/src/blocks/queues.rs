@@ -159,8 +159,14 @@ pub(crate) fn rings(rx: bool, n: usize, first_input: usize) -> BlockBuilder {
             format!("Q{q}_CTRL"),
             Access::Rw,
             Source::Storage(8 << ring_ctrl::LOG_SIZE_SHIFT),
-            "bit 0 ENABLE; bits 7:4 log2 entries (8..15); bits 23:16 completion queue; \
-             change only while disabled",
+            if rx {
+                "bit 0 ENABLE; bits 7:4 log2 entries (8..15); bits 23:16 completion queue \
+                 (one of the receive set: 0 .. receive rings - 1); change only while disabled"
+            } else {
+                "bit 0 ENABLE; bits 7:4 log2 entries (8..15); bits 23:16 completion queue \
+                 (one of the transmit set: receive rings .. receive + transmit rings - 1); \
+                 change only while disabled"
+            },
         );
         b.reg(
             format!("Q{q}_PROD"),
