@@ -32,7 +32,7 @@ use std::collections::{HashMap, VecDeque};
 use std::path::Path;
 
 mod traffic;
-use traffic::{rx_frame, rx_len, tx_body, want, Want};
+use traffic::{rx_frame, rx_len, tx_body, want, Want, MANY, WIDE};
 
 const CAPTURES: [&str; 7] = [
     "brcm-tag.pcap",
@@ -238,16 +238,17 @@ fn captures_and_random_frames_both_directions_byte_exact() {
     }
     let captured = b.rx_checked;
     b.format(TagFormat::None, TagMode::Pass);
-    // random frames both ways at once
-    let (nrx, ntx) = (1_200, 800);
+    // random frames both ways at once: enough that every ring and
+    // completion queue (256 entries) wraps several times
+    let (nrx, ntx) = (20_000, 20_000);
     for k in 0..nrx.max(ntx) {
         if k < nrx {
-            let len = rx_len(&mut rng);
+            let len = rx_len(&mut rng, MANY);
             let f = rx_frame(&mut rng, len);
             b.receive(f, TagFormat::None, TagMode::Pass);
         }
         if k < ntx {
-            let (body, segs) = tx_body(&mut rng);
+            let (body, segs) = tx_body(&mut rng, MANY);
             let q = rng.gen_range(0..RINGS);
             let bad = rng.gen_bool(0.05);
             b.send(q, &body, segs, bad);
@@ -266,7 +267,15 @@ fn captures_and_random_frames_both_directions_byte_exact() {
     );
     assert_eq!(b.rx_checked, captured + nrx);
     assert_eq!(b.tx_checked, ntx);
-    assert!(per_queue.iter().all(|&n| n > 20), "RSS reaches every queue");
+    // 256-entry completion queues: each wrapped (phase flipped) 5 times
+    assert!(
+        per_queue.iter().all(|&n| n > 5 * 256),
+        "RSS reaches every queue, each wraps"
+    );
+    let tx_per_ring: Vec<usize> = (0..RINGS)
+        .map(|q| b.drv.tx_done.iter().filter(|t| t.queue == q).count())
+        .collect();
+    assert!(tx_per_ring.iter().all(|&n| n > 5 * 256), "{tx_per_ring:?}");
     assert_eq!(b.drv.tx_done.len(), ntx);
     assert!(b.drv.faults.is_empty());
     // nothing dropped, nothing faulted, the engine idle
@@ -298,6 +307,14 @@ fn captures_and_random_frames_both_directions_byte_exact() {
     assert_eq!(tx_cons, descs, "transmit consumer indices");
     let frames_in = u64::from(b.reg("counters.FRAMES_IN_LO"));
     assert_eq!(frames_in, (captured + nrx) as u64, "counters.FRAMES_IN");
+    // the core's per-queue counters: receive frames per queue (the random
+    // part and the captures), transmit frames per ring
+    for (q, &sent) in tx_per_ring.iter().enumerate() {
+        let rx = u64::from(b.reg(&format!("counters.RXQ{q}_FRAMES_LO")));
+        assert_eq!(rx, per_queue[q] as u64, "counters.RXQ{q}_FRAMES");
+        let tx = u64::from(b.reg(&format!("counters.TXQ{q}_FRAMES_LO")));
+        assert_eq!(tx, sent as u64, "counters.TXQ{q}_FRAMES");
+    }
 }
 
 /// 5 % of receive buffer pages refuse writes (an IOMMU without the
@@ -330,11 +347,11 @@ fn page_faults_recovered_empty_ring_counted_interrupt_once() {
     b.top.settle_regs();
     let (nrx, ntx) = (700, 300);
     for k in 0..nrx {
-        let len = rx_len(&mut rng);
+        let len = rx_len(&mut rng, WIDE);
         let f = rx_frame(&mut rng, len);
         b.receive(f, TagFormat::None, TagMode::Pass);
         if k < ntx {
-            let (body, segs) = tx_body(&mut rng);
+            let (body, segs) = tx_body(&mut rng, WIDE);
             b.send(rng.gen_range(0..RINGS), &body, segs, false);
         }
     }

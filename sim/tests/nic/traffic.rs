@@ -65,24 +65,40 @@ pub fn rx_frame(rng: &mut StdRng, len: usize) -> Vec<u8> {
     append_fcs(&f)
 }
 
-/// A random receive length: mostly 64..1518, some jumbo up to 9,600, some
-/// runts down to 1 byte.
-pub fn rx_len(rng: &mut StdRng) -> usize {
-    match rng.gen_range(0..100) {
-        0..=3 => rng.gen_range(1..64),
-        4..=43 => rng.gen_range(64..=128),
-        44..=89 => rng.gen_range(129..=1518),
-        _ => rng.gen_range(1519..=9600),
+/// How frame lengths are drawn: percentages of (runts, 64..128 bytes,
+/// 129..1,518, jumbo to 9,600); the lengths include the FCS. Transmit
+/// frames have no runts (their share goes to 64..128).
+#[derive(Clone, Copy)]
+pub struct Mix(pub [u32; 4]);
+
+/// Many frames in little time: mostly short ones, 2 % jumbo.
+pub const MANY: Mix = Mix([1, 70, 27, 2]);
+/// Long frames weigh more: 10 % jumbo.
+pub const WIDE: Mix = Mix([4, 40, 46, 10]);
+
+fn len(rng: &mut StdRng, mix: Mix, min: usize) -> usize {
+    let k = rng.gen_range(0..100);
+    let [a, b, c, _] = mix.0;
+    if k < a && min < 64 {
+        rng.gen_range(min..64)
+    } else if k < a + b {
+        rng.gen_range(64..=128)
+    } else if k < a + b + c {
+        rng.gen_range(129..=1518)
+    } else {
+        rng.gen_range(1519..=9600)
     }
 }
 
-/// A random transmit frame body (no FCS) and its gather count.
-pub fn tx_body(rng: &mut StdRng) -> (Vec<u8>, usize) {
-    let len = match rng.gen_range(0..100) {
-        0..=39 => rng.gen_range(60..=124),
-        40..=89 => rng.gen_range(125..=1514),
-        _ => rng.gen_range(1515..=9596),
-    };
+/// A random receive length (FCS included; runts down to 1 byte).
+pub fn rx_len(rng: &mut StdRng, mix: Mix) -> usize {
+    len(rng, mix, 1)
+}
+
+/// A random transmit frame body (no FCS: 60 to 9,596 bytes) and its
+/// gather count.
+pub fn tx_body(rng: &mut StdRng, mix: Mix) -> (Vec<u8>, usize) {
+    let len = len(rng, mix, 64) - 4;
     let body: Vec<u8> = (0..len).map(|_| rng.gen()).collect();
     let segs = match rng.gen_range(0..10) {
         0..=4 => 1,
