@@ -19,10 +19,11 @@
 //!   {`cq_full[c]`, `cq_armed[c]`}.
 //!
 //! Two register stages: events and levels are registered on arrival, the
-//! counters count the registered events, and `inputs` is a register (so
-//! the register file's read mux starts from flip-flops). A word is
-//! therefore up to 2 clocks behind the engine; the register file reads it
-//! 1 clock after the request.
+//! counters count the registered events (in 16-bit halves with a
+//! registered carry, the word showing a count the counter held), and
+//! `inputs` is a register (so the register file's read mux starts from
+//! flip-flops). A level word is 2 clocks behind the engine, a counter 3;
+//! the register file reads it 1 clock after the request.
 
 use crate::dma::cpl_queue::{CQS, CQ_BITS};
 use crate::dma::desc_fetch::{RINGS, RING_BITS};
@@ -98,8 +99,9 @@ impl DmaStatus {
     }
 }
 
-/// What input word `name` (`block.REG`) carries: a level expression over
-/// the registered signals, or `Err(event)` for a counter of that event.
+/// What input word `name` (`block.REG`) carries: a 32-bit level expression
+/// over the registered signals, or `Err(events)` for a counter of a 2-bit
+/// event count.
 fn source(block: &str, reg: &str) -> Result<String, String> {
     let index = |prefix: &str, suffix: &str| -> Option<usize> {
         reg.strip_prefix(prefix)?.strip_suffix(suffix)?.parse().ok()
@@ -111,11 +113,11 @@ fn source(block: &str, reg: &str) -> Result<String, String> {
         ("dma", "TX_STOPPED") => Some(Ok(word("r_tx_err", RINGS))),
         ("dma", "RX_WAITING") => Some(Ok(word("r_rx_avail", RINGS))),
         ("dma", "TX_POSTED") => Some(Ok(word("r_tx_posted", RINGS))),
-        ("dma", "RX_FAULTS") => Some(Err("{31'd0, e_rx_fault}".into())),
-        ("dma", "TX_ERRORS") => Some(Err("{31'd0, e_tx_err}".into())),
-        ("dma", "FETCH_FAULTS") => Some(Err("{31'd0, e_rx_fetch} + {31'd0, e_tx_fetch}".into())),
-        ("dma", "CPL_DROPS") => Some(Err("{31'd0, e_drop_rx} + {31'd0, e_drop_tx}".into())),
-        ("dma", "CPL_FAULTS") => Some(Err("{31'd0, e_fault_rx} + {31'd0, e_fault_tx}".into())),
+        ("dma", "RX_FAULTS") => Some(Err("{1'b0, e_rx_fault}".into())),
+        ("dma", "TX_ERRORS") => Some(Err("{1'b0, e_tx_err}".into())),
+        ("dma", "FETCH_FAULTS") => Some(Err("{1'b0, e_rx_fetch} + {1'b0, e_tx_fetch}".into())),
+        ("dma", "CPL_DROPS") => Some(Err("{1'b0, e_drop_rx} + {1'b0, e_drop_tx}".into())),
+        ("dma", "CPL_FAULTS") => Some(Err("{1'b0, e_fault_rx} + {1'b0, e_fault_tx}".into())),
         _ => None,
     };
     if let Some(k) = known {
@@ -134,10 +136,10 @@ fn source(block: &str, reg: &str) -> Result<String, String> {
             }
             if block == "rxq" {
                 if let Some(q) = index("Q", "_DROPS").filter(|&q| q < RINGS) {
-                    return Err(format!("{{31'd0, e_drop && q_drop == {RING_BITS}'d{q}}}"));
+                    return Err(format!("{{1'b0, e_drop && q_drop == {RING_BITS}'d{q}}}"));
                 }
                 if let Some(q) = index("Q", "_FULL").filter(|&q| q < RINGS) {
-                    return Err(format!("{{31'd0, e_full && q_full == {RING_BITS}'d{q}}}"));
+                    return Err(format!("{{1'b0, e_full && q_full == {RING_BITS}'d{q}}}"));
                 }
             }
         }
@@ -199,7 +201,11 @@ always @(posedge clock) begin
   end
 end
 // ---- stage 2: the words ({n} of them); counters count stage 1's events
-always @(posedge clock) begin
+// in two 16-bit halves (a 32-bit carry chain is 9 cells deep): the low
+// half in c<k>, its carry registered, the word's high half adds it a
+// clock later while the word's low half takes c<k>'s value of that clock,
+// so the word is always a count the counter held (one clock late)
+@COUNTERS@always @(posedge clock) begin
 ",
         r = RINGS - 1,
         c16 = 16 * RINGS - 1,
@@ -207,18 +213,26 @@ always @(posedge clock) begin
         cq = CQS - 1,
         qb = RING_BITS - 1,
     );
+    let mut decls = String::new();
     for (k, src) in &words {
-        let (hi, lo) = (32 * k + 31, 32 * k);
+        let (hi, mid, lo) = (32 * k + 31, 32 * k + 16, 32 * k);
         match src {
             Ok(level) => v.push_str(&format!("  inputs[{hi}:{lo}] <= {level};\n")),
-            Err(event) => v.push_str(&format!(
-                "  if (rst) inputs[{hi}:{lo}] <= 32'd0;\n  \
-                 else inputs[{hi}:{lo}] <= inputs[{hi}:{lo}] + ({event});\n"
-            )),
+            Err(events) => {
+                decls.push_str(&format!("reg [15:0] c{k}; reg c{k}_cy;\n"));
+                v.push_str(&format!(
+                    "  if (rst) begin c{k} <= 16'd0; c{k}_cy <= 1'b0; inputs[{hi}:{lo}] <= 32'd0; end\n  \
+                     else begin\n    \
+                     {{c{k}_cy, c{k}}} <= {{1'b0, c{k}}} + {{15'd0, {events}}};\n    \
+                     inputs[{hi}:{mid}] <= inputs[{hi}:{mid}] + {{15'd0, c{k}_cy}};\n    \
+                     inputs[{}:{lo}] <= c{k};\n  end\n",
+                    mid - 1
+                ));
+            }
         }
     }
     v.push_str("end\n");
-    v
+    v.replace("@COUNTERS@", &decls)
 }
 
 impl Logic for DmaStatus {
