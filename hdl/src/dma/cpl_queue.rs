@@ -133,6 +133,11 @@ reg [2:0] st;
 reg [15:0] b_cons;
 reg [63:0] b_base; reg [3:0] b_lsz; reg b_en; reg [15:0] b_used; reg [15:0] b_prod;
 reg [19:0] b_lo; reg b_cy; reg b_phase;
+// the queue's size as a register (a shift, no carry chain), the slot's
+// offset (masked by a shift), and base[63:20] + 1 in two 22-bit halves,
+// so no stage holds a carry chain longer than 22 bits
+reg [15:0] b_sz; reg [14:0] b_off;
+reg [21:0] b_hl; reg b_hc; reg [21:0] b_hh;
 reg [@SB@:0] s_used; reg [@SBM1@:0] s_wp; reg [@SBM1@:0] s_rp;
 reg [@CQM1@:0] s_cq [0:@SLOTSM1@];
 // the holding register takes the next request in the clock the last word
@@ -141,9 +146,7 @@ wire h_free = st == S_ISSUE && wcnt == @LWM1@'d@WM1@;
 wire h_load = req_valid && (!h_v || h_free);
 always @(*) req_ready = !h_v || h_free;
 wire s_room = !s_used[@SB@];
-wire [15:0] b_size = 16'd1 << b_lsz;
-wire [15:0] b_mask = b_size - 16'd1;
-wire b_full = b_used >= b_size;
+wire b_full = b_used >= b_sz;
 // staging RAM: word w of slot s at s*@W@ + w
 reg [@DW@-1:0] sr [0:@SLOTS@*@W@-1];
 reg sr_we; reg [@SRM1@:0] sr_wa; reg [@DW@-1:0] sr_wd;
@@ -172,12 +175,16 @@ always @(posedge clock) begin
       end
       S_SUB: begin
         b_used <= b_prod - b_cons;
+        b_sz <= 16'd1 << b_lsz;
+        b_off <= b_prod[14:0] & ~(15'h7fff << b_lsz);
+        {b_hc, b_hl} <= {1'b0, b_base[41:20]} + 23'd1;
         st <= S_CHK;
       end
       S_CHK: begin
         // the slot's offset in the queue and the phase
-        {b_cy, b_lo} <= {1'b0, b_base[19:0]} + {1'b0, b_prod[14:0] & b_mask[14:0], 5'd0};
-        b_phase <= !(|(b_prod & b_size));
+        {b_cy, b_lo} <= {1'b0, b_base[19:0]} + {1'b0, b_off, 5'd0};
+        b_hh <= b_base[63:42] + {21'd0, b_hc};
+        b_phase <= !(|(b_prod & b_sz));
         if (!b_en) begin cpl_drop <= 1'b1; h_v <= 1'b0; st <= S_IDLE; end
         else if (b_full || !s_room || c_valid) st <= S_SEL;
         else st <= S_ISSUE;
@@ -188,7 +195,7 @@ always @(posedge clock) begin
         wcnt <= wcnt + 1'b1;
         if (wcnt == @LWM1@'d@WM1@) begin
           c_valid <= 1'b1;
-          c_haddr <= {b_base[63:20] + {43'd0, b_cy}, b_lo[19:5], 5'd0};
+          c_haddr <= {b_cy ? {b_hh, b_hl} : b_base[63:20], b_lo[19:5], 5'd0};
           c_raddr <= {s_wp, @LOWZ@};
           c_tag <= {@TAGZ@, s_wp};
           s_cq[s_wp] <= h_cq; s_wp <= s_wp + 1'b1;
@@ -205,14 +212,19 @@ end
 always @(*) c_len = 16'd32;
 // ---- statuses (in order): the driver's index, the interrupt count
 wire [@CQM1@:0] d_cq = s_cq[s_rp];
+// the status and its queue registered before they reach the 16 queues'
+// index and interrupt counters (the staging RAM read and the decode
+// fanning out to every counter's enable in one clock was the slowest path)
+reg d_v; reg [@CQM1@:0] d_q;
+always @(posedge clock) begin d_v <= !rst && st_valid; d_q <= d_cq; end
 always @(posedge clock) begin
   cpl_fault <= st_valid && st_resp != 2'd0;
   if (rst) s_rp <= @SB@'d0;
   else if (st_valid) s_rp <= s_rp + 1'b1;
 end
 // (the other engines' cfg words, the record's phase bit, the 32-byte
-// slot offset, the mask's top bit)
-wire unused_ok = ^{st_tag, ram_rd_addr[@LBM1@:0], cfg, h_rec[255], b_lo[4:0], b_mask[15]};
+// slot offset)
+wire unused_ok = ^{st_tag, ram_rd_addr[@LBM1@:0], cfg, h_rec[255], b_lo[4:0]};
 always @(posedge clock) begin
   tick <= pre == 6'd63;
   pre <= rst ? 6'd0 : pre + 1'b1;
@@ -222,11 +234,11 @@ always @(posedge clock) begin
       prod_i[i] <= 16'd0; prod_d[i] <= 16'd0; cnt[i] <= 16'd0; age[i] <= 16'd0;
     end else begin
       if (st == S_ISSUE && wcnt == @LWM1@'d@WM1@ && h_cq == i[@CQM1@:0]) prod_i[i] <= prod_i[i] + 1'b1;
-      if (st_valid && d_cq == i[@CQM1@:0]) prod_d[i] <= prod_d[i] + 1'b1;
+      if (d_v && d_q == i[@CQM1@:0]) prod_d[i] <= prod_d[i] + 1'b1;
       // completions since the last interrupt or arm (one in that very
       // clock counts as after it)
-      if (fire[i] || arm[i]) cnt[i] <= {15'd0, st_valid && d_cq == i[@CQM1@:0]};
-      else if (st_valid && d_cq == i[@CQM1@:0]) cnt[i] <= cnt[i] + 1'b1;
+      if (fire[i] || arm[i]) cnt[i] <= {15'd0, d_v && d_q == i[@CQM1@:0]};
+      else if (d_v && d_q == i[@CQM1@:0]) cnt[i] <= cnt[i] + 1'b1;
       if (fire[i] || arm[i] || cnt[i] == 16'd0) age[i] <= 16'd0;
       else if (tick && age[i] != 16'hffff) age[i] <= age[i] + 1'b1;
     end

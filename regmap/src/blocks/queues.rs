@@ -178,7 +178,9 @@ pub(crate) fn rings(rx: bool, n: usize, first_input: usize) -> BlockBuilder {
             format!("Q{q}_CONS"),
             Access::Ro,
             Source::Input(first_input + if rx { 3 * q } else { q }),
-            "consumer index, bits 15:0, kept by the engine: descriptors before it are used and completed",
+            "consumer index, bits 15:0, kept by the engine: the count of descriptors used and \
+             completed; buffers are reclaimed by their completions, which name them (after a \
+             page-fault retry a later slot may complete before an earlier one)",
         );
         if rx {
             b.reg(
