@@ -56,7 +56,7 @@ pub struct DriverOpts {
     /// descriptors wait behind it, or `batch_clocks` after the last write
     /// when fewer do; a completion queue's `CONS` once a quarter of the
     /// queue is read, or 4 `batch_clocks` after the last. (Each register
-    /// write takes the `nic` top's AXI4-Lite port about 12 clocks; a
+    /// write takes the `nic` top's AXI4-Lite port 12.75 clocks; a
     /// doorbell per few descriptors at 10G line rate would need more
     /// writes than it carries, and real drivers batch too.)
     pub bell_batch: u16,

@@ -91,8 +91,6 @@ pub struct SentFrame {
     pub data: Vec<u8>,
     /// `m_axis_tx_tuser` on the last beat: sent marked bad.
     pub bad: bool,
-    /// Clock of the last beat.
-    pub at: u64,
 }
 
 struct P {
@@ -367,7 +365,6 @@ impl NicTop {
                 self.sent.push(SentFrame {
                     data: std::mem::take(&mut self.tx_cur),
                     bad: self.u.get(self.p.tx_tuser) != 0,
-                    at: self.stats.clocks,
                 });
                 self.stats.tx_frames += 1;
                 if self.opts.tx_ifg {
@@ -384,10 +381,5 @@ impl NicTop {
         self.u.set(self.p.irq_ack, irq & !self.irq_prev);
         self.irq_prev = irq;
         self.u.tick();
-    }
-
-    /// `irq_req` now.
-    pub fn irq_req(&self) -> u64 {
-        self.u.get(self.p.irq_req)
     }
 }

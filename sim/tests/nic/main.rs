@@ -305,6 +305,16 @@ fn captures_and_random_frames_both_directions_byte_exact() {
         .map(|t| u32::from(t.cpl.desc_count))
         .sum();
     assert_eq!(tx_cons, descs, "transmit consumer indices");
+    // the register port's rate, through AxilSplit: 64 writes back to back
+    let t0 = b.top.stats.clocks;
+    for k in 0..64 {
+        b.top.write_reg("cq.C0_MOD", k);
+    }
+    b.top.settle_regs();
+    eprintln!(
+        "AXI4-Lite through the nic top: 64 writes in {} clocks",
+        b.top.stats.clocks - t0
+    );
     let frames_in = u64::from(b.reg("counters.FRAMES_IN_LO"));
     assert_eq!(frames_in, (captured + nrx) as u64, "counters.FRAMES_IN");
     // the core's per-queue counters: receive frames per queue (the random
