@@ -114,6 +114,7 @@ reg [15:0] prod_i [0:N-1];   // issued
 reg [15:0] prod_d [0:N-1];   // written (the driver's PROD)
 reg [N-1:0] en_q; reg [N-1:0] armed; reg [N-1:0] fire;
 reg [15:0] cnt [0:N-1]; reg [15:0] age [0:N-1];
+reg [15:0] f_used [0:N-1]; reg [16:0] f_size [0:N-1];
 reg [5:0] pre; reg tick;
 // arm_late: the clock after an arm, when unread completions fire at once
 reg [N-1:0] arm_late; reg [N-1:0] unread;
@@ -121,7 +122,8 @@ reg [N-1:0] arm_late; reg [N-1:0] unread;
 reg h_v; reg [@CQM1@:0] h_cq; reg [255:0] h_rec;
 localparam S_IDLE = 3'd0, S_SEL = 3'd1, S_SUB = 3'd2, S_CHK = 3'd3, S_ISSUE = 3'd4;
 reg [2:0] st;
-// copies of the queue number, one per group of muxes it selects
+// copies of the queue number, one per group of muxes it selects (each
+// bit of a 16-way mux loads its select with 8 LUTs: a copy per 16 bits)
 (* keep *) reg [@CQM1@:0] h_cq_b; (* keep *) reg [@CQM1@:0] h_cq_c; (* keep *) reg [@CQM1@:0] h_cq_p;
 (* keep *) reg [@CQM1@:0] h_cq_b1; (* keep *) reg [@CQM1@:0] h_cq_b2; (* keep *) reg [@CQM1@:0] h_cq_b3;
 (* keep *) always @(posedge clock) if (h_load) h_cq_b <= req_cq;
@@ -130,6 +132,10 @@ reg [2:0] st;
 (* keep *) always @(posedge clock) if (h_load) h_cq_b3 <= req_cq;
 (* keep *) always @(posedge clock) if (h_load) h_cq_c <= req_cq;
 (* keep *) always @(posedge clock) if (h_load) h_cq_p <= req_cq;
+(* keep *) reg [@CQM1@:0] h_cq_d; (* keep *) reg [@CQM1@:0] h_cq_e; (* keep *) reg [@CQM1@:0] h_cq_q;
+(* keep *) always @(posedge clock) if (h_load) h_cq_d <= req_cq;
+(* keep *) always @(posedge clock) if (h_load) h_cq_e <= req_cq;
+(* keep *) always @(posedge clock) if (h_load) h_cq_q <= req_cq;
 reg [15:0] b_cons;
 reg [63:0] b_base; reg [3:0] b_lsz; reg b_en; reg [15:0] b_used; reg [15:0] b_prod;
 reg [19:0] b_lo; reg b_cy; reg b_phase;
@@ -169,7 +175,8 @@ always @(posedge clock) begin
       S_SEL: begin
         b_base[15:0] <= q_base[h_cq_b][15:0]; b_base[31:16] <= q_base[h_cq_b1][31:16];
         b_base[47:32] <= q_base[h_cq_b2][47:32]; b_base[63:48] <= q_base[h_cq_b3][63:48]; b_lsz <= q_ctrl[h_cq_c][7:4]; b_en <= q_ctrl[h_cq_c][0] && en_q[h_cq_c] && OWN[h_cq_c];
-        b_cons <= q_cons[h_cq_c]; b_prod <= prod_i[h_cq_p];
+        b_cons[7:0] <= q_cons[h_cq_d][7:0]; b_cons[15:8] <= q_cons[h_cq_e][15:8];
+        b_prod[7:0] <= prod_i[h_cq_p][7:0]; b_prod[15:8] <= prod_i[h_cq_q][15:8];
         wcnt <= @LWM1@'d0;
         st <= S_SUB;
       end
@@ -251,7 +258,10 @@ always @(posedge clock) begin
       (cnt[i] != 16'd0 && (cnt[i] >= q_mod[i][15:0] ||
         (q_mod[i][31:16] != 16'd0 && age[i] >= q_mod[i][31:16]))));
     cq_prod[16*i +: 16] <= prod_d[i];
-    cq_full[i] <= OWN[i] && prod_i[i] - q_cons[i] >= (16'd1 << q_ctrl[i][7:4]);
+    // full: the difference and the size registered first, then compared
+    // (a status flag, two clocks behind its causes)
+    f_used[i] <= prod_i[i] - q_cons[i]; f_size[i] <= 17'd1 << q_ctrl[i][7:4];
+    cq_full[i] <= OWN[i] && {1'b0, f_used[i]} >= f_size[i];
   end
 end
 always @(posedge clock) arm_late <= rst ? {N{1'b0}} : arm;

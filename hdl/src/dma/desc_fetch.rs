@@ -125,6 +125,9 @@ end endgenerate
 // ---- fetch scheduler: SEL (this ring's values), SUB, MIN, CNT, ISSUE
 localparam F_SEL = 3'd0, F_SUB = 3'd1, F_MIN = 3'd2, F_CNT = 3'd3, F_ISSUE = 3'd4;
 reg [2:0] fs; reg [@QB@-1:0] fq;
+// fq's copies, one per group of 8-way muxes it selects in F_SEL (a single
+// net to 130 muxes cost 5 ns of routing), each loaded with fq's next value
+(* keep *) reg [@QB@-1:0] fq_0; (* keep *) reg [@QB@-1:0] fq_1; (* keep *) reg [@QB@-1:0] fq_2; (* keep *) reg [@QB@-1:0] fq_3;
 reg [15:0] b_prod; reg [15:0] b_f; reg [15:0] b_k; reg [15:0] b_c; reg [63:0] b_base; reg [3:0] b_lsz; reg b_ok;
 reg [15:0] b_post; reg [15:0] b_used; reg [15:0] b_live; reg [16:0] b_size; reg [@CB@:0] b_toend; reg b_bad;
 reg [19:0] b_off; reg [21:0] b_hi1_lo; reg b_hi1_c; reg [21:0] b_hi1_hi; reg [@CB@:0] b_p; reg [@CB@:0] b_room; reg b_over;
@@ -133,6 +136,14 @@ reg [@CB@:0] b_n; reg b_nz; reg [19:0] b_lo; reg b_cy;
 reg [@QB@-1:0] o_q [0:31]; reg [@CB@:0] o_n [0:31];
 reg [4:0] o_wp; reg [4:0] o_rp; reg [5:0] o_cnt;
 wire issue = fs == F_ISSUE && b_nz && live[fq] && !c_valid && !o_cnt[5];
+// the scheduler moves to the next ring after CNT (nothing to do) or ISSUE
+wire fq_step = (fs == F_CNT && (!b_ok || b_bad || b_over)) || (fs == F_ISSUE && (!b_nz || !live[fq] || issue));
+wire [@QB@-1:0] fq_nx = rst ? @QB@'d0 : fq_step ? fq + 1'b1 : fq;
+always @(posedge clock) fq <= fq_nx;
+(* keep *) always @(posedge clock) fq_0 <= fq_nx;
+(* keep *) always @(posedge clock) fq_1 <= fq_nx;
+(* keep *) always @(posedge clock) fq_2 <= fq_nx;
+(* keep *) always @(posedge clock) fq_3 <= fq_nx;
 // a read's status, registered with its ring and count (read from the
 // order queue), so the per-ring updates start from flip-flops
 reg s_v; reg [@QB@-1:0] s_q; reg [@CB@:0] s_n; reg s_ok;
@@ -143,12 +154,13 @@ localparam [@CB@:0] CACHE = 1 << @CB@;
 integer i;
 always @(posedge clock) begin
   if (rst) begin
-    fs <= F_SEL; fq <= @QB@'d0; c_valid <= 1'b0; o_wp <= 5'd0; o_rp <= 5'd0; o_cnt <= 6'd0;
+    fs <= F_SEL; c_valid <= 1'b0; o_wp <= 5'd0; o_rp <= 5'd0; o_cnt <= 6'd0;
   end else begin
     case (fs)
       F_SEL: begin
-        b_prod <= q_prod[fq]; b_f <= f[fq]; b_k <= k[fq]; b_c <= c[fq];
-        b_base <= q_base[fq]; b_lsz <= q_ctrl[fq][7:4]; b_ok <= live[fq];
+        b_prod <= q_prod[fq_0]; b_f <= f[fq_0]; b_k <= k[fq_1]; b_c <= c[fq_1];
+        b_base[31:0] <= q_base[fq_2][31:0]; b_base[63:32] <= q_base[fq_3][63:32];
+        b_lsz <= q_ctrl[fq_0][7:4]; b_ok <= live[fq_1];
         fs <= F_SUB;
       end
       F_SUB: begin
@@ -170,19 +182,19 @@ always @(posedge clock) begin
       F_CNT: begin
         b_n <= b_p < b_room ? b_p : b_room;
         b_nz <= b_p != 0 && b_room != 0;
-        if (!b_ok || b_bad || b_over) begin fq <= fq + 1'b1; fs <= F_SEL; end
+        if (!b_ok || b_bad || b_over) fs <= F_SEL;
         else fs <= F_ISSUE;
       end
       default: begin
         // F_ISSUE: the read, if any (n = min(posted, room, to the wrap))
-        if (!b_nz || !live[fq]) begin fq <= fq + 1'b1; fs <= F_SEL; end
+        if (!b_nz || !live[fq]) fs <= F_SEL;
         else if (issue) begin
           c_valid <= 1'b1;
           c_haddr <= {b_cy ? {b_hi1_hi, b_hi1_lo} : b_base[63:20], b_lo};
           c_raddr <= {fq, b_f[@CB@-1:0], 4'd0};
           c_len <= {{(11-@CB@){1'b0}}, b_n, 4'd0};
           o_q[o_wp] <= fq; o_n[o_wp] <= b_n; o_wp <= o_wp + 1'b1;
-          fq <= fq + 1'b1; fs <= F_SEL;
+          fs <= F_SEL;
         end
       end
     endcase

@@ -165,7 +165,9 @@ end
 always @(posedge clock) begin
   if (pop ? k_sv : !k_has) k_hresp <= pop ? k_sresp : m_axi_rresp;
   else if (pop) k_hresp <= m_axi_rresp;
-  if (k_push && k_has && !pop) begin k_spare <= m_axi_rdata; k_sresp <= m_axi_rresp; end
+  // the spare holds a beat only while k_sv: it follows the R channel
+  // until then, so its enable is one flip-flop (not the push decision)
+  if (!k_sv) begin k_spare <= m_axi_rdata; k_sresp <= m_axi_rresp; end
   // unqualified (p_wr says when they hold a beat): no enable net
   p_ptr <= r_ptr; p_strb <= r_strb;
   ram_wr_addr <= p_ptr; ram_wr_data <= q_out; ram_wr_strb <= p_strb;

@@ -90,7 +90,10 @@ wire wq_empty = wq_cnt == 3'd0;
 wire wq_full = wq_cnt[2];
 // ---- B tracker: one entry {last, tag} per burst sent
 reg bq_last [0:63]; reg [7:0] bq_tag [0:63]; reg [5:0] bq_wp; reg [5:0] bq_rdp; reg [6:0] bq_cnt;
-// counts are registers: the guard sees last clock's count, so stop at 63
+// counts are registers: the guard sees last clock's count, so stop at 63;
+// an entry is pushed the clock after its burst (ax_fired: ax_go fans out to
+// the AW registers only), still before the next burst (3 clocks apart)
+// and before its B (after the AW and W handshakes)
 wire bq_full = bq_cnt[6] || (&bq_cnt[5:0]);
 wire wq_pop;
 reg [7:0] ax_tag;
@@ -99,9 +102,9 @@ always @(posedge clock) begin
   if (rst) begin wq_wp <= 3'd0; bq_wp <= 6'd0; wq_cnt <= 3'd0; bq_cnt <= 7'd0; end
   else begin
     wq_cnt <= wq_cnt + {2'd0, take} - {2'd0, wq_pop};
-    bq_cnt <= bq_cnt + {6'd0, ax_go} - {6'd0, m_axi_bvalid};
+    bq_cnt <= bq_cnt + {6'd0, ax_fired} - {6'd0, m_axi_bvalid};
     if (take) wq_wp <= wq_wp + 1'b1;
-    if (ax_go) bq_wp <= bq_wp + 1'b1;
+    if (ax_fired) bq_wp <= bq_wp + 1'b1;
   end
 end
 always @(posedge clock) begin
@@ -113,7 +116,7 @@ always @(posedge clock) begin
     wq_rp[wq_wp[1:0]] <= {cmd_raddr[@AM1@:@LB@], @LB@'d0};
     wq_bidx[wq_wp[1:0]] <= cmd_haddr[@LBNDM1@:@LB@];
   end
-  if (ax_go) begin bq_last[bq_wp] <= ax_last; bq_tag[bq_wp] <= ax_tag; end
+  if (ax_fired) begin bq_last[bq_wp] <= ax_fired_last; bq_tag[bq_wp] <= ax_tag; end
 end
 // ---- W side: one command at a time
 // w_left: beats left less one

@@ -113,6 +113,9 @@ always @(posedge clock)
 // ---- slots (in gather order)
 reg [W-1:0] s_start [0:31]; reg [15:0] s_len [0:31]; reg [@QB@-1:0] s_q [0:31]; reg s_bad [0:31];
 reg [15:0] s_idx [0:31]; reg [5:0] s_nd [0:31]; reg [@A@:0] s_end [0:31];
+// the word reader's counts, computed at FIN: words less one, bytes of the
+// last word, no bytes
+reg [11:0] s_wl [0:31]; reg [4:0] s_wn [0:31]; reg s_z [0:31];
 reg [5:0] s_cmds [0:31]; reg [5:0] s_seen [0:31]; reg [1:0] s_worst [0:31]; reg [7:0] s_fcnt [0:31];
 reg [31:0] s_fin; reg [31:0] s_dn;
 reg st_v; reg [4:0] st_t; reg [1:0] st_r;
@@ -134,12 +137,15 @@ localparam G_IDLE = 3'd0, G_TAKE = 3'd1, G_WAIT = 3'd2, G_ROOM = 3'd3, G_CMD = 3
 reg [2:0] gs;
 reg [@QB@-1:0] a_q; reg [15:0] a_idx; reg [5:0] a_nd; reg [15:0] a_len; reg a_bad; reg a_eop;
 reg [63:0] d_addr; reg [31:0] d_len; reg d_big; reg room_ok; reg [@A@:0] a_start;
+// a_left: bytes the frame may still take (@MAX@ - a_len), so the length
+// check is one compare, not an add and a compare
+reg [15:0] a_left;
 // 31 slots, so the word reader's slot differs from the gather's whenever
 // a gathered frame waits
 wire slot_free = s_cnt < 6'd31;
 always @(*) begin tk_valid = gs == G_TAKE; tk_q = a_q; cm_q = a_q; end
 // ---- word reader (rd: slot, w_*: its words) and beat emitter
-reg [4:0] s_rd; reg h_ready;
+reg [4:0] s_rd; reg h_ready; reg h_bad;
 reg w_run; reg [W-1:0] w_addr; reg [11:0] w_left; reg [4:0] w_lastn; reg [4:0] w_slot;
 reg [@QB@-1:0] w_q; reg w_bad;
 // word queue: data and {slot, bytes 0..16, last, queue, bad}
@@ -181,13 +187,15 @@ always @(posedge clock) begin
   used_r <= wr - fr; free_r <= 17'd32768 - {1'b0, used_r};
   room_ok <= d_need <= free_r;
   h_ready <= s_rd != s_wp && s_dn[s_rd] && !w_run;
+  // final once the slot is done (its statuses are all in)
+  h_bad <= s_worst[s_rd] != 2'd0;
   if (rst) begin
     gs <= G_IDLE; s_wp <= 5'd0; s_cnt <= 6'd0; wr <= {(@A@+1){1'b0}};
     c_valid <= 1'b0; rr <= @QB@'d0;
   end else begin
     case (gs)
       G_IDLE: begin
-        a_nd <= 6'd0; a_len <= 16'd0; a_bad <= 1'b0; a_start <= wr;
+        a_nd <= 6'd0; a_len <= 16'd0; a_left <= 16'd@MAX@; a_bad <= 1'b0; a_start <= wr;
         if (p_v && slot_free) begin a_q <= p_q; gs <= G_TAKE; end
       end
       G_TAKE: gs <= G_WAIT;
@@ -196,7 +204,7 @@ always @(posedge clock) begin
           d_addr <= td_desc[@DADDR@]; d_len <= td_desc[@DLEN@];
           d_need <= {1'b0, td_desc[@DLEN16@]} + 17'd16;
           // too long: this buffer alone, or the frame with it
-          d_big <= td_desc[@DLEN@] > 32'd@MAX@ || {1'b0, a_len} + {1'b0, td_desc[@DLEN16@]} > 17'd@MAX@;
+          d_big <= td_desc[@DLENHI@] != 16'd0 || td_desc[@DLEN16@] > a_left;
           a_eop <= td_desc[@EOP@]; a_bad <= a_bad | td_desc[@BAD@];
           if (a_nd == 6'd0) a_idx <= td_index;
           a_nd <= a_nd + 1'b1;
@@ -216,7 +224,7 @@ always @(posedge clock) begin
       G_CMD: if (c_valid) begin
         if (c_ready) begin
           c_valid <= 1'b0;
-          wr <= wr + d_len[15:0]; a_len <= a_len + d_len[15:0];
+          wr <= wr + d_len[15:0]; a_len <= a_len + d_len[15:0]; a_left <= a_left - d_len[15:0];
           if (a_eop || a_nd == 6'd@CACHE@) begin
             if (!a_eop) begin err_valid <= 1'b1; a_bad <= 1'b1; end
             gs <= G_FIN;
@@ -231,6 +239,9 @@ always @(posedge clock) begin
         cm_valid <= 1'b1;
         s_start[s_wp] <= a_start[@A@-1:4]; s_len[s_wp] <= a_len; s_q[s_wp] <= a_q; s_bad[s_wp] <= a_bad;
         s_idx[s_wp] <= a_idx; s_nd[s_wp] <= a_nd;
+        s_wl[s_wp] <= a_len[15:4] - {11'd0, a_len[3:0] == 4'd0};
+        s_wn[s_wp] <= a_len[3:0] == 4'd0 ? 5'd16 : {1'b0, a_len[3:0]};
+        s_z[s_wp] <= a_len == 16'd0;
         s_end[s_wp] <= {wr[@A@:4] + {{(@A@-4){1'b0}}, wr[3:0] != 4'd0}, 4'd0};
         wr <= {wr[@A@:4] + {{(@A@-4){1'b0}}, wr[3:0] != 4'd0}, 4'd0};
         s_wp <= s_wp + 1'b1;
@@ -278,11 +289,8 @@ always @(posedge clock) begin
       // a refused or empty frame sends nothing: one empty queue entry
       w_run <= 1'b1; w_slot <= s_rd; w_q <= s_q[s_rd]; w_bad <= s_bad[s_rd];
       w_addr <= s_start[s_rd];
-      if (s_worst[s_rd] != 2'd0 || s_len[s_rd] == 16'd0) begin w_left <= 12'd0; w_lastn <= 5'd0; end
-      else begin
-        w_left <= s_len[s_rd][15:4] - {11'd0, s_len[s_rd][3:0] == 4'd0};
-        w_lastn <= s_len[s_rd][3:0] == 4'd0 ? 5'd16 : {1'b0, s_len[s_rd][3:0]};
-      end
+      if (h_bad || s_z[s_rd]) begin w_left <= 12'd0; w_lastn <= 5'd0; end
+      else begin w_left <= s_wl[s_rd]; w_lastn <= s_wn[s_rd]; end
       s_rd <= s_rd + 1'b1;
     end
   end else if (w_issue) begin
@@ -439,6 +447,11 @@ impl<const A: usize> TxCore<A> {
             .replace("@DLEN16@", &{
                 let f = DESCRIPTOR.field("LEN");
                 format!("{}:{}", f.bit + 15, f.bit)
+            })
+            .replace("@DLENHI@", &{
+                let f = DESCRIPTOR.field("LEN");
+                assert_eq!(f.bits, 32, "descriptor LEN of 32 bits");
+                format!("{}:{}", f.bit + 31, f.bit + 16)
             })
             .replace("@EOP@", &flag(desc_flags::EOP))
             .replace("@BAD@", &flag(desc_flags::BAD))
