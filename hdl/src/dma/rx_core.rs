@@ -156,9 +156,6 @@ always @(posedge clock) begin
           a_slot <= s_rp; a_q <= r_q; a_raddr <= r_addr; a_rem <= r_len;
           is <= I_TAKE;
         end else if (m_frame_valid && slot_free) begin
-          s_addr[s_wp] <= m_frame_addr; s_len[s_wp] <= m_frame_len; s_q[s_wp] <= m_frame_queue;
-          s_user[s_wp] <= m_frame_tuser; s_tag[s_wp] <= m_frame_tag; s_hash[s_wp] <= m_frame_hash;
-          s_end[s_wp] <= m_frame_end;
           a_slot <= s_wp; a_q <= m_frame_queue; a_raddr <= m_frame_addr; a_rem <= m_frame_len;
           s_wp <= s_wp + 1'b1;
           if (m_frame_len == 16'd0) begin a_drop <= 1'b1; is <= I_FIN; end
@@ -230,6 +227,16 @@ always @(posedge clock) begin
                    - {5'd0, rs == R_DEC && (r_drop || !r_fault)};
   end
 end
+// ---- the frame's facts into the write slot: every clock while it is free
+// (it holds nothing until s_wp passes it), so the slot RAMs' write enable
+// is one flip-flop, not the arrival decision; the clock a frame is taken
+// writes its facts last
+always @(posedge clock)
+  if (slot_free) begin
+    s_addr[s_wp] <= m_frame_addr; s_len[s_wp] <= m_frame_len; s_q[s_wp] <= m_frame_queue;
+    s_user[s_wp] <= m_frame_tuser; s_tag[s_wp] <= m_frame_tag; s_hash[s_wp] <= m_frame_hash;
+    s_end[s_wp] <= m_frame_end;
+  end
 // ---- per-slot counts: writes issued, statuses seen (registered first;
 // the tag is the slot), worst response, refused writes; done flags. Each
 // slot's logic reads its own flip-flops (no slot multiplexer).

@@ -24,14 +24,16 @@
 //! [`Driver::faults`] after the driver has made the refused pages resident
 //! again; transmit completions go to [`Driver::tx_done`].
 
-use crate::bus::axi4_mem::PAGE;
 use crate::dma::top::NicTop;
 use ferronic_hdl::dma::desc_fetch::RINGS;
-use ferronic_regmap::dma::{desc_flags, Completion, Descriptor};
+use ferronic_regmap::dma::Completion;
 use ferronic_regmap::{cq_ctrl, ring_ctrl};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::{HashSet, VecDeque};
+
+mod rx;
+mod tx;
 
 /// How the driver sets the queues up.
 #[derive(Clone, Debug)]
@@ -273,45 +275,6 @@ impl Driver {
         1 << self.opts.ring_log
     }
 
-    /// Queues frame `body` (no FCS) for transmit ring `q`, gathered from
-    /// `segs` buffers (1..=32, each at least 1 byte) at odd addresses,
-    /// some across 4 KiB boundaries; `bad` marks it (`BAD` on every
-    /// descriptor). `id` comes back in its [`TxDone`].
-    ///
-    /// # Panics
-    /// When `segs` is 0, more than 32 or more than the frame's bytes.
-    pub fn send(&mut self, q: usize, id: usize, body: &[u8], segs: usize, bad: bool) {
-        assert!((1..=32).contains(&segs) && segs <= body.len(), "segments");
-        let mut cuts: Vec<usize> = (1..segs)
-            .map(|_| self.rng.gen_range(1..body.len()))
-            .collect();
-        cuts.sort_unstable();
-        cuts.dedup();
-        while cuts.len() + 1 < segs {
-            // collisions: fill in the first free cut points
-            let c = (1..body.len()).find(|c| !cuts.contains(c)).unwrap();
-            cuts.push(c);
-            cuts.sort_unstable();
-        }
-        let mut at = 0;
-        let mut pieces = Vec::new();
-        for end in cuts.into_iter().chain([body.len()]) {
-            pieces.push(body[at..end].to_vec());
-            at = end;
-        }
-        // addresses are chosen when the frame is posted (its slots known)
-        let segs = pieces.into_iter().map(|p| (0, p)).collect();
-        self.tx[q].waiting.push_back(TxFrame { id, segs, bad });
-    }
-
-    /// Transmit frames queued or posted and not yet completed.
-    pub fn tx_pending(&self) -> usize {
-        self.tx
-            .iter()
-            .map(|r| r.waiting.len() + r.posted.len())
-            .sum()
-    }
-
     /// One clock of driver work (call once per [`NicTop::clock`]): read new
     /// completions, post receive buffers and waiting transmit frames,
     /// write doorbells and completion `CONS` when due.
@@ -383,80 +346,6 @@ impl Driver {
         top.settle_regs();
     }
 
-    fn stock(&mut self, top: &mut NicTop, q: usize) {
-        let size = self.size();
-        let base = rx_ring_base(q);
-        let r = &mut self.rx[q];
-        // a slot is posted again once a completion has named it (slots
-        // are reused in ring order)
-        while !r.in_hw[usize::from(r.prod & (size - 1))] {
-            r.in_hw[usize::from(r.prod & (size - 1))] = true;
-            let (addr, len) = r.bufs[usize::from(r.prod & (size - 1))];
-            let d = Descriptor {
-                flags: 0,
-                len,
-                addr,
-            };
-            top.mem
-                .write(base + 16 * u64::from(r.prod & (size - 1)), &d.to_bytes());
-            let pages = f64::from(len) / PAGE as f64;
-            if self.opts.rx_faults > 0.0
-                && self.rng.gen_bool((self.opts.rx_faults * pages).min(1.0))
-            {
-                let last = (addr + u64::from(len) - 1) / PAGE;
-                let page = self.rng.gen_range(addr / PAGE..=last);
-                top.mem.fault(page * PAGE, self.rng.gen_range(2..=3));
-                self.faulted.insert(page);
-                self.ever_faulted.insert(page);
-            }
-            r.prod = r.prod.wrapping_add(1);
-        }
-    }
-
-    fn post_tx(&mut self, top: &mut NicTop, q: usize) {
-        let size = self.size();
-        let base = tx_ring_base(q);
-        let region = 0x100_0000_0000 + 0x10_0000_0000 * q as u64;
-        loop {
-            let t = &mut self.tx[q];
-            let Some(f) = t.waiting.front() else { return };
-            let n = f.segs.len() as u16;
-            if t.prod.wrapping_sub(t.done).wrapping_add(n) > size {
-                return;
-            }
-            let f = t.waiting.pop_front().unwrap();
-            let first = t.prod;
-            let mut bytes = 0u32;
-            for (k, (_, piece)) in f.segs.iter().enumerate() {
-                let slot = u64::from(t.prod & (size - 1));
-                let room = TX_SLOT - piece.len() as u64;
-                // an odd offset; half of them put the piece across a 4 KiB
-                // boundary of the slot
-                let off = if self.rng.gen_bool(0.5) && piece.len() > 1 {
-                    let cross = self.rng.gen_range(1..piece.len().min(4096)) as u64;
-                    (4096 - cross).min(room)
-                } else {
-                    self.rng.gen_range(0..=room.min(8191))
-                };
-                let addr = region + slot * TX_SLOT + off;
-                top.mem.write(addr, piece);
-                let mut flags = if f.bad { desc_flags::BAD } else { 0 };
-                if k + 1 == f.segs.len() {
-                    flags |= desc_flags::EOP;
-                }
-                let d = Descriptor {
-                    flags,
-                    len: piece.len() as u32,
-                    addr,
-                };
-                top.mem.write(base + 16 * slot, &d.to_bytes());
-                bytes += piece.len() as u32;
-                t.prod = t.prod.wrapping_add(1);
-            }
-            t.posted.push_back((f.id, first, n, bytes));
-        }
-    }
-
     /// Reads the new completions of queue `c`.
     fn reap(&mut self, top: &mut NicTop, c: usize) {
         let entries = 1u16 << self.opts.cq_log;
@@ -482,90 +371,6 @@ impl Driver {
         }
     }
 
-    fn rx_completion(&mut self, top: &mut NicTop, q: usize, cpl: Completion) {
-        let size = self.size();
-        let r = &mut self.rx[q];
-        assert_eq!(
-            usize::from(cpl.queue),
-            q,
-            "receive completion's queue: {cpl:?}"
-        );
-        let n = cpl.desc_count;
-        assert!(n >= 1, "ring {q}: a completion of no buffer: {cpl:?}");
-        // the buffers it names: posted, not yet completed (after a
-        // page-fault retry a later slot may complete before an earlier
-        // one, so this is not a check of ring order)
-        let mut bufs = Vec::with_capacity(n.into());
-        for k in 0..n {
-            let i = cpl.index.wrapping_add(k);
-            assert!(
-                r.prod.wrapping_sub(i).wrapping_sub(1) < size,
-                "ring {q}: completion names slot {i}, not posted (producer {}): {cpl:?}",
-                r.prod
-            );
-            let s = usize::from(i & (size - 1));
-            assert!(r.in_hw[s], "ring {q}: slot {i} completed twice: {cpl:?}");
-            r.in_hw[s] = false;
-            bufs.push(r.bufs[s]);
-        }
-        if let Some(f) = cpl.fault {
-            assert_eq!(cpl.len, 0, "fault record with a length: {cpl:?}");
-            assert_eq!(f.index, cpl.index, "fault index: {cpl:?}");
-            assert!(matches!(f.resp, 2 | 3), "fault response: {cpl:?}");
-            // the driver makes the refused pages resident again
-            let mut hit = false;
-            for &(addr, len) in &bufs {
-                for page in addr / PAGE..=(addr + u64::from(len) - 1) / PAGE {
-                    if self.faulted.remove(&page) {
-                        top.mem.fault(page * PAGE, 0);
-                    }
-                    hit |= self.ever_faulted.contains(&page);
-                }
-            }
-            assert!(
-                hit,
-                "ring {q}: fault record for buffers with no faulting page: {cpl:?}"
-            );
-            self.faults.push(cpl);
-            return;
-        }
-        let len = cpl.len as usize;
-        let before: usize = bufs[..bufs.len() - 1].iter().map(|b| b.1 as usize).sum();
-        assert!(
-            before < len && len <= before + bufs[bufs.len() - 1].1 as usize,
-            "ring {q}: {len} bytes in {n} buffers of {bufs:?}"
-        );
-        let mut data = Vec::with_capacity(len);
-        for (addr, blen) in bufs {
-            let take = (len - data.len()).min(blen as usize);
-            data.extend_from_slice(&top.mem.read(addr, take));
-        }
-        self.received.push(RxDelivery {
-            queue: q,
-            data,
-            cpl,
-        });
-    }
-
-    fn tx_completion(&mut self, q: usize, cpl: Completion) {
-        let t = &mut self.tx[q];
-        let (id, first, n, bytes) = t
-            .posted
-            .pop_front()
-            .unwrap_or_else(|| panic!("ring {q}: a transmit completion with nothing posted"));
-        assert_eq!(
-            usize::from(cpl.queue),
-            q,
-            "transmit completion's queue: {cpl:?}"
-        );
-        assert_eq!(
-            (cpl.index, cpl.desc_count, cpl.len),
-            (first, n, bytes),
-            "ring {q}: transmit completion of frame {id}"
-        );
-        t.done = t.done.wrapping_add(n);
-        self.tx_done.push(TxDone { queue: q, id, cpl });
-    }
 }
 
 #[cfg(test)]
