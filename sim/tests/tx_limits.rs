@@ -100,7 +100,8 @@ fn run(chain: &[(u32, bool)], cpls: usize, seed: u64) -> Out {
             let d = u.get(tdata).to_le_bytes();
             cur.extend_from_slice(&d[..keep.count_ones() as usize]);
             if u.get(tlast) != 0 {
-                out.frames.push((std::mem::take(&mut cur), u.get(tuser) != 0));
+                out.frames
+                    .push((std::mem::take(&mut cur), u.get(tuser) != 0));
             }
         }
         if u.get(req_valid) != 0 && take {

@@ -2,23 +2,18 @@
 //! mqnic): descriptor rings and completion queues in host memory, reached
 //! through one AXI4 master `m_axi_*`.
 //!
-//! * [`dma_write`]: on-chip RAM -> host memory (receive data, completions).
-//! * [`dma_read`]: host memory -> on-chip RAM (descriptors, transmit data).
-//! * [`burst`]: the Verilog both share: command register, burst splitting
-//!   at 4 KiB / 256 beats, lane masks.
-//! * [`rotate`]: the realignment shifter both use.
+//! * [`mover`]: the two movers, [`dma_write`] (on-chip RAM -> host
+//!   memory: receive data, completions) and [`dma_read`] (host memory ->
+//!   on-chip RAM: descriptors, transmit data), with the Verilog they share
+//!   ([`burst`], [`rotate`]).
 //! * [`cpl_queue`]: the completion queues: phase-tagged records, indices,
-//!   interrupts, with their own write mover.
+//!   interrupts, with their own write mover (Verilog in `cpl_queue.v.in`).
 //! * [`desc_fetch`]: the descriptor rings of a direction: indices,
-//!   batched prefetch into a cache, take/commit/rollback, `CONS`.
+//!   batched prefetch into a cache, take/commit/rollback, `CONS` (Verilog
+//!   in `desc_fetch.v.in`).
 //! * [`regs`]: the engine's register file and its AXI4-Lite port.
-//! * [`rx_buffer`]: the receive frame buffer (whole-frame drops when full).
-//! * [`rx_core`]: the receive control: frames into posted buffers, drops
-//!   when none, in-order completions, page-fault retries.
-//! * [`rx_engine`]: buffer, rings, write mover and control joined.
-//! * [`tx_core`]: the transmit control and buffer: round robin, gather,
-//!   stream, completions.
-//! * [`tx_engine`]: transmit rings, read mover and control joined.
+//! * [`rx`]: the receive half, [`rx_buffer`], [`rx_core`], [`rx_engine`].
+//! * [`tx`]: the transmit half, [`tx_core`], [`tx_engine`].
 //! * [`axi_rd_arb`]: two read masters onto one AXI4 read port by ID.
 //! * [`axi_wr_arb`]: three write masters onto one AXI4 write port, W in
 //!   AW order, B by ID.
@@ -31,20 +26,19 @@
 
 pub mod axi_rd_arb;
 pub mod axi_wr_arb;
-pub mod burst;
 pub mod cpl_queue;
 pub mod desc_fetch;
-pub mod dma_read;
 pub mod dma_status;
-pub mod dma_write;
+pub mod mover;
 pub mod regs;
-pub mod rotate;
-pub mod rx_buffer;
-pub mod rx_core;
-pub mod rx_engine;
-pub mod tx_core;
-pub mod tx_engine;
+pub mod rx;
+pub mod tx;
 pub mod units;
+
+// the blocks by their flat paths (`dma::dma_write`, `dma::tx_core`, ...)
+pub use mover::{burst, dma_read, dma_write, rotate};
+pub use rx::{rx_buffer, rx_core, rx_engine};
+pub use tx::{tx_core, tx_engine};
 
 /// Default DMA bus width in bytes (128 bits): at 156.25 MHz it carries
 /// 2.5 GB/s per direction, twice 10G's 1.25 GB/s, so a 64-byte frame (4

@@ -370,7 +370,6 @@ impl Driver {
             }
         }
     }
-
 }
 
 #[cfg(test)]
