@@ -45,7 +45,7 @@ use crate::dma::axi_rd_arb::AxiRdArb;
 use crate::dma::axi_wr_arb::AxiWrArb;
 use crate::dma::cpl_queue::{CplQueue, IRQS};
 use crate::dma::dma_status::DmaStatus;
-use crate::dma::regs::DmaRegBlock;
+use crate::dma::reg_block::DmaRegBlock;
 use crate::dma::rx_engine::RxEngine;
 use crate::dma::tx_engine::TxEngine;
 use crate::nic_core::NicCore;

@@ -1,7 +1,7 @@
 //! `AxilSplit`: one AXI4-Lite slave port onto two (issue 13's `nic` top):
 //! addresses below [`ferronic_regmap::DMA_BASE`] go to port 0 (the core's
 //! register file in `nic_core`), the rest to port 1 (the DMA engine's,
-//! [`crate::dma::regs::DmaRegBlock`]). The full 16-bit address is passed
+//! [`crate::dma::reg_block::DmaRegBlock`]). The full 16-bit address is passed
 //! on, so each side decodes the map's own offsets.
 //!
 //! One write and one read at a time (registers, not a data path):

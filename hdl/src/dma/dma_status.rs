@@ -1,6 +1,6 @@
 //! `DmaStatus`: the DMA engine's live register words (issue 13): it
 //! gathers the engine's state and event pulses into the `inputs` bus of
-//! [`crate::dma::regs::DmaRegBlock`], counting the events. Which word
+//! [`crate::dma::reg_block::DmaRegBlock`], counting the events. Which word
 //! carries what follows the register map (each `Source::Input(n)` by its
 //! register's name, `ferronic_regmap::DMA_INPUTS` and the `rxq`, `txq`,
 //! `cq` blocks), so the words cannot drift from the documentation:

@@ -11,7 +11,8 @@
 //! * [`desc_fetch`]: the descriptor rings of a direction: indices,
 //!   batched prefetch into a cache, take/commit/rollback, `CONS` (Verilog
 //!   in `desc_fetch.v.in`).
-//! * [`regs`]: the engine's register file and its AXI4-Lite port.
+//! * [`regs`]: the engine's register file; [`reg_block`], it behind its
+//!   AXI4-Lite port.
 //! * [`rx`]: the receive half, [`rx_buffer`], [`rx_core`], [`rx_engine`].
 //! * [`tx`]: the transmit half, [`tx_core`], [`tx_engine`].
 //! * [`axi_rd_arb`]: two read masters onto one AXI4 read port by ID.
@@ -30,6 +31,7 @@ pub mod cpl_queue;
 pub mod desc_fetch;
 pub mod dma_status;
 pub mod mover;
+pub mod reg_block;
 pub mod regs;
 pub mod rx;
 pub mod tx;
