@@ -185,6 +185,7 @@ impl<const D: usize> CplCore<D> {
             .replace("@DW@", &D.to_string())
             .replace("@W@", &w.to_string())
             .replace("@WM1@", &(w - 1).to_string())
+            .replace("@WM2@", &(w - 2).to_string())
             .replace("@LWM1@'d", &format!("{lw}'d"))
             .replace("@LWM1@", &(lw - 1).to_string())
             .replace("@SRM1@", &(SLOT_BITS - 1 + lw).to_string())
