@@ -175,11 +175,27 @@ pub fn verilog(map: &RegMap) -> String {
             .expect("a storage register outside the engine's blocks")
     };
     let groups = st.len().div_ceil(8);
+    // low address bits that tell a group's words apart: W2 compares the
+    // rest (the group's common prefix) into we_g, so W3's compare per word
+    // is a few bits (a 16-bit compare per word, sharing terms across the
+    // group, was five LUTs deep)
+    let low_bits = |g: usize| {
+        let offs = st[8 * g..(8 * g + 8).min(st.len())].iter().map(|s| s.0);
+        let diff = offs.clone().fold(0, |d, o| d | (o ^ st[8 * g].0));
+        (32 - diff.leading_zeros()).max(2) as usize
+    };
     for g in 0..groups {
         let b = block_of(st[8 * g].0);
+        let lo = low_bits(g);
+        let lm1 = lo - 1;
+        let prefix = if lo >= 16 {
+            String::new()
+        } else {
+            format!(" && wa_{b}[15:{lo}] == {}'h{:x}", 16 - lo, st[8 * g].0 >> lo)
+        };
         v.push_str(&format!(
-            "(* keep *) reg we_{g}; (* keep *) reg [15:0] ga_{g}; (* keep *) reg [31:0] gw_{g}; (* keep *) reg [3:0] gs_{g};\n\
-             (* keep *) always @(posedge clock) begin we_{g} <= w1_en; ga_{g} <= wa_{b}; gw_{g} <= wd_{b}; gs_{g} <= ws_{b}; end\n\
+            "(* keep *) reg we_{g}; (* keep *) reg [{lm1}:0] ga_{g}; (* keep *) reg [31:0] gw_{g}; (* keep *) reg [3:0] gs_{g};\n\
+             (* keep *) always @(posedge clock) begin we_{g} <= w1_en{prefix}; ga_{g} <= wa_{b}[{lm1}:0]; gw_{g} <= wd_{b}; gs_{g} <= ws_{b}; end\n\
              (* keep *) reg [31:0] gd_{g};\n\
              (* keep *) always @(posedge clock) gd_{g} <= gw_{g};\n"
         ));
@@ -217,11 +233,12 @@ pub fn verilog(map: &RegMap) -> String {
         } else {
             format!("we_{g}")
         };
+        let lo = low_bits(g);
         v.push_str(&format!(
-            "  hit[{}:{}] <= {{4{{{en} && ga_{g} == 16'h{:04x}}}}} & gs_{g};\n",
+            "  hit[{}:{}] <= {{4{{{en} && ga_{g} == {lo}'h{:x}}}}} & gs_{g};\n",
             4 * k + 3,
             4 * k,
-            s.0
+            s.0 & ((1u32 << lo) - 1)
         ));
     }
     v.push_str("end\n");

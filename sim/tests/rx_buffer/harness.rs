@@ -1,18 +1,5 @@
-//! The receive frame buffer (`ferronic_hdl::dma::rx_buffer`), Verilated
-//! alone: frames arrive as a MAC sends them (no back-pressure, random
-//! gaps), a reader plays the DMA engine (random `m_frame_ready` stalls,
-//! reads each frame's words through the RAM port with random pauses,
-//! releases frames after random delays, in order). Checks, whatever the
-//! timing:
-//! * every kept frame comes out once, in arrival order, byte-exact, with
-//!   its queue, hash, `tuser` and tag, starting where the previous kept
-//!   frame ended (no word lost), and reads the same again just before its
-//!   release (the page-fault fallback writes a frame again from the
-//!   buffer, so nothing may overwrite it until then);
-//! * every other frame is dropped whole and reported once, in order, with
-//!   its queue;
-//! * a frame is dropped only when the buffer was full: its words did not
-//!   fit beside the frames not yet released, or the frame queue was full.
+//! The frame buffer's test harness: frames, pacing, the unit's ports,
+//! one run of the MAC side and the reader, and the drop checks.
 
 use ferronic_hdl::dma::units::UNIT_RX_SMALL_BITS;
 use ferronic_hdl::dma::RX_BUFFER_BITS;
@@ -23,74 +10,74 @@ use std::collections::VecDeque;
 
 /// One frame as the datapath hands it over.
 #[derive(Clone, Debug)]
-struct Frame {
-    data: Vec<u8>,
-    queue: u64,
-    hash: u64,
-    tuser: u64,
+pub struct Frame {
+    pub data: Vec<u8>,
+    pub queue: u64,
+    pub hash: u64,
+    pub tuser: u64,
     /// Unique per frame (the frame number in the low 32 bits): the test
     /// finds a delivered frame by it.
-    tag: u64,
+    pub tag: u64,
 }
 
 /// How the run is paced.
 #[derive(Clone, Copy)]
-struct Pace {
+pub struct Pace {
     /// Clocks between frames (at least this, plus 0..=`gap_extra`).
-    gap: u64,
-    gap_extra: u64,
+    pub gap: u64,
+    pub gap_extra: u64,
     /// Probability of an idle clock inside a frame.
-    bubble: f64,
+    pub bubble: f64,
     /// Probability that `m_frame_ready` is low in a clock.
-    stall: f64,
+    pub stall: f64,
     /// Probability that the reader skips a RAM read in a clock.
-    pause: f64,
+    pub pause: f64,
     /// Clocks a read frame waits before its release (uniform 0..=this),
     /// and the chance it waits `hold_long` instead.
-    hold: u64,
-    hold_long: (f64, u64),
+    pub hold: u64,
+    pub hold_long: (f64, u64),
     /// `m_frame_ready` held low for the first this many clocks.
-    start_late: u64,
+    pub start_late: u64,
 }
 
 /// What happened to each frame, by frame number.
 #[derive(Default)]
-struct Log {
+pub struct Log {
     /// Clock of each beat driven, per frame.
-    beats: Vec<Vec<u64>>,
+    pub beats: Vec<Vec<u64>>,
     /// Clock of the `m_frame` handshake, per delivered frame.
-    delivered: Vec<Option<u64>>,
+    pub delivered: Vec<Option<u64>>,
     /// Clock of the release, per delivered frame.
-    released: Vec<Option<u64>>,
+    pub released: Vec<Option<u64>>,
     /// Queues of the drop reports, in order.
-    drops: Vec<u64>,
+    pub drops: Vec<u64>,
 }
 
-struct Ports {
-    rst: Port,
-    tdata: Port,
-    tkeep: Port,
-    tvalid: Port,
-    tready: Port,
-    tlast: Port,
-    tuser: Port,
-    tag: Port,
-    tdest: Port,
-    hash: Port,
-    f_valid: Port,
-    f_ready: Port,
-    f: [Port; 7],
-    rel_valid: Port,
-    rel_end: Port,
-    rd_en: Port,
-    rd_addr: Port,
-    rd_data: Port,
-    drop_valid: Port,
-    drop_queue: Port,
+pub struct Ports {
+    pub rst: Port,
+    pub tdata: Port,
+    pub tkeep: Port,
+    pub tvalid: Port,
+    pub tready: Port,
+    pub tlast: Port,
+    pub tuser: Port,
+    pub tag: Port,
+    pub tdest: Port,
+    pub hash: Port,
+    pub f_valid: Port,
+    pub f_ready: Port,
+    pub f: [Port; 7],
+    pub rel_valid: Port,
+    pub rel_end: Port,
+    pub rd_en: Port,
+    pub rd_addr: Port,
+    pub rd_data: Port,
+    pub drop_valid: Port,
+    pub drop_queue: Port,
 }
 
 impl Ports {
-    fn new(u: &Unit) -> Ports {
+    pub fn new(u: &Unit) -> Ports {
         let p = |n: &str| u.port(n);
         Ports {
             rst: p("rst"),
@@ -119,39 +106,39 @@ impl Ports {
 }
 
 /// A delivered frame being read and released.
-struct Reading {
-    num: usize,
-    addr: usize,
-    len: usize,
-    end: u64,
-    got: Vec<u8>,
+pub struct Reading {
+    pub num: usize,
+    pub addr: usize,
+    pub len: usize,
+    pub end: u64,
+    pub got: Vec<u8>,
     /// Words requested so far.
-    asked: usize,
+    pub asked: usize,
     /// Clock from which it is read again, then released.
-    release_at: Option<u64>,
+    pub release_at: Option<u64>,
     /// Passes finished (1: read once and holding; 2: read again).
-    passes: u8,
+    pub passes: u8,
 }
 
 /// The buffer under test: its model, RAM size and word size.
-struct Dut {
-    desc: &'static UnitDesc,
-    ram: usize,
-    word: usize,
+pub struct Dut {
+    pub desc: &'static UnitDesc,
+    pub ram: usize,
+    pub word: usize,
 }
 
-const BIG: Dut = Dut {
+pub const BIG: Dut = Dut {
     desc: &models::RX_BUFFER_16,
     ram: 1 << RX_BUFFER_BITS,
     word: 16,
 };
-const SMALL: Dut = Dut {
+pub const SMALL: Dut = Dut {
     desc: &models::RX_BUFFER_SMALL,
     ram: 1 << UNIT_RX_SMALL_BITS,
     word: 8,
 };
 
-fn frames(rng: &mut StdRng, n: usize, len: impl Fn(&mut StdRng) -> usize) -> Vec<Frame> {
+pub fn frames(rng: &mut StdRng, n: usize, len: impl Fn(&mut StdRng) -> usize) -> Vec<Frame> {
     (0..n)
         .map(|k| {
             let l = len(rng);
@@ -168,7 +155,7 @@ fn frames(rng: &mut StdRng, n: usize, len: impl Fn(&mut StdRng) -> usize) -> Vec
 
 /// Runs `fr` through `dut`; checks order, contents and reports; returns
 /// the log for the caller's own checks.
-fn run(dut: &Dut, fr: &[Frame], pace: Pace, seed: u64) -> Log {
+pub fn run(dut: &Dut, fr: &[Frame], pace: Pace, seed: u64) -> Log {
     let mut u = Unit::new(dut.desc);
     let p = Ports::new(&u);
     let mut rng = StdRng::seed_from_u64(seed);
@@ -342,7 +329,7 @@ fn run(dut: &Dut, fr: &[Frame], pace: Pace, seed: u64) -> Log {
 /// frames before it not yet released (3 clocks of slack for the
 /// registered release) and its own words so far left no 2 free words, or
 /// at its end the kept frames not yet handed over filled the queue.
-fn assert_drops_justified(dut: &Dut, fr: &[Frame], log: &Log) {
+pub fn assert_drops_justified(dut: &Dut, fr: &[Frame], log: &Log) {
     let words = |n: usize| fr[n].data.len().div_ceil(dut.word);
     let per = dut.word / 8;
     for d in (0..fr.len()).filter(|&n| log.delivered[n].is_none()) {
@@ -368,137 +355,6 @@ fn assert_drops_justified(dut: &Dut, fr: &[Frame], log: &Log) {
     }
 }
 
-fn kept(log: &Log) -> usize {
+pub fn kept(log: &Log) -> usize {
     log.delivered.iter().filter(|d| d.is_some()).count()
-}
-
-/// Random frames of 1..9,600 bytes, gaps and bubbles, a slow reader that
-/// sometimes holds a frame for long: both kept and dropped frames, all
-/// checks.
-#[test]
-fn frames_kept_whole_or_dropped_whole() {
-    let mut rng = StdRng::seed_from_u64(13);
-    let fr = frames(&mut rng, 2500, |r| match r.gen_range(0..10) {
-        0..=4 => r.gen_range(1..=128),
-        5..=7 => r.gen_range(1..=1600),
-        _ => r.gen_range(1..=9600),
-    });
-    let pace = Pace {
-        gap: 0,
-        gap_extra: 4,
-        bubble: 0.05,
-        stall: 0.3,
-        pause: 0.3,
-        hold: 40,
-        hold_long: (0.01, 6000),
-        start_late: 0,
-    };
-    let log = run(&BIG, &fr, pace, 1);
-    assert_drops_justified(&BIG, &fr, &log);
-    let n = kept(&log);
-    eprintln!("32 KiB buffer: {n} kept, {} dropped", fr.len() - n);
-    assert!(n > fr.len() / 2 && n < fr.len(), "{n} kept: both paths run");
-}
-
-/// Line rate (one beat a clock, 20-byte gap and preamble between frames:
-/// 3 clocks), a reader that keeps up and releases each frame 160 clocks
-/// after reading it (the write response 1 us away): nothing is dropped,
-/// jumbo frames included.
-#[test]
-fn line_rate_with_a_prompt_reader_drops_nothing() {
-    let mut rng = StdRng::seed_from_u64(14);
-    let fr = frames(&mut rng, 1500, |r| {
-        if r.gen_bool(0.02) {
-            9600
-        } else {
-            r.gen_range(60..=1514)
-        }
-    });
-    let pace = Pace {
-        gap: 3,
-        gap_extra: 0,
-        bubble: 0.0,
-        stall: 0.0,
-        pause: 0.0,
-        hold: 160,
-        hold_long: (0.0, 0),
-        start_late: 0,
-    };
-    let log = run(&BIG, &fr, pace, 2);
-    assert_eq!(kept(&log), fr.len(), "drops: {:?}", log.drops);
-}
-
-/// A 4 KiB buffer of 8-byte words under a slow reader: many drops, and
-/// every frame too large for it (up to 6,000 bytes) is dropped without
-/// harming its neighbours.
-#[test]
-fn small_buffer_overflows_cleanly() {
-    let mut rng = StdRng::seed_from_u64(15);
-    let fr = frames(&mut rng, 1500, |r| match r.gen_range(0..20) {
-        0 => r.gen_range(4081..=6000),
-        1..=9 => r.gen_range(1..=100),
-        _ => r.gen_range(1..=2000),
-    });
-    let pace = Pace {
-        gap: 0,
-        gap_extra: 2,
-        bubble: 0.02,
-        stall: 0.5,
-        pause: 0.5,
-        hold: 100,
-        hold_long: (0.02, 2000),
-        start_late: 0,
-    };
-    let log = run(&SMALL, &fr, pace, 3);
-    assert_drops_justified(&SMALL, &fr, &log);
-    for (n, f) in fr.iter().enumerate() {
-        if f.data.len() > SMALL.ram - 2 * SMALL.word {
-            assert!(log.delivered[n].is_none(), "frame {n} larger than the RAM");
-        }
-    }
-    let n = kept(&log);
-    eprintln!("4 KiB buffer: {n} kept, {} dropped", fr.len() - n);
-    assert!(n > fr.len() / 4 && n < fr.len());
-}
-
-/// Tiny frames while the engine takes none for 2,000 clocks: the frame
-/// queue fills (64 entries), the rest are dropped whole, and once the
-/// engine reads again every later frame arrives.
-#[test]
-fn frame_queue_full_drops_whole_frames() {
-    let mut rng = StdRng::seed_from_u64(16);
-    let fr = frames(&mut rng, 600, |r| r.gen_range(1..=40));
-    let pace = Pace {
-        gap: 1,
-        gap_extra: 1,
-        bubble: 0.0,
-        stall: 0.0,
-        pause: 0.0,
-        hold: 0,
-        hold_long: (0.0, 0),
-        start_late: 2000,
-    };
-    let log = run(&BIG, &fr, pace, 4);
-    assert_drops_justified(&BIG, &fr, &log);
-    // kept while the engine slept: the queue's 64 entries (less the
-    // registered room margin) and the fetch and output registers
-    let early = kept(&log) - count_after(&log, 2000);
-    assert!((62..=67).contains(&early), "{early} kept while asleep");
-    assert!(log.drops.len() > 100, "{} drops", log.drops.len());
-    // every frame that started after the engine woke up and drained the
-    // queue was kept
-    for (f, b) in log.beats.iter().enumerate() {
-        if b[0] > 2300 {
-            assert!(log.delivered[f].is_some(), "frame {f} dropped late");
-        }
-    }
-}
-
-/// Frames delivered among those whose first beat came after `clock`.
-fn count_after(log: &Log, clock: u64) -> usize {
-    log.beats
-        .iter()
-        .zip(&log.delivered)
-        .filter(|(b, d)| b[0] > clock && d.is_some())
-        .count()
 }
