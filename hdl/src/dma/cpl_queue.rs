@@ -30,7 +30,9 @@
 //!   count reaches `C<c>_MOD` bits 15:0 (0 counts as 1) or the first of
 //!   them is older than `C<c>_MOD` bits 31:16 units of 64 clocks (0: no
 //!   time limit); arming a queue with unread completions (producer ahead
-//!   of `C<c>_CONS`) fires it at once. Firing disarms the queue and sets
+//!   of `C<c>_CONS`) fires it at once. A queue fires at most 2 clocks
+//!   after its condition holds (the compares are registered apart from
+//!   the decision). Firing disarms the queue and sets
 //!   `irq_req[v]`, `v` = `C<c>_CTRL` bits 11:8 (the vector field's low
 //!   4 bits), held until
 //!   `irq_ack[v]` (XDMA's `usr_irq_req`/`usr_irq_ack`, PG195).

@@ -63,9 +63,9 @@ pub const BLOCKS: &[Block] = &[
     Block::open("DescFetch", "desc_fetch"),
     Block::open("RxEngine", "rx_engine"),
     Block::open("TxEngine", "tx_engine"),
-    Block::open("AxiWrArb", "axi_wr_arb"),
-    Block::open("AxilSplit", "axil_split"),
-    Block::open("DmaStatus", "dma_status"),
+    Block::gated("AxiWrArb", "axi_wr_arb"),
+    Block::gated("AxilSplit", "axil_split"),
+    Block::gated("DmaStatus", "dma_status"),
     Block::open("HandshakeEngine", "top_hs"),
 ];
 
