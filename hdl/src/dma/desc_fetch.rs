@@ -39,7 +39,7 @@
 //!   ring is enabled again; `fetch_fault` pulses for a refused read.
 //!
 //! Custom Verilog generated from the register map; simulated in
-//! Verilator (`sim/tests/desc_fetch.rs`).
+//! Verilator (`sim/tests/desc_fetch/`).
 
 use crate::dma::dma_read::DmaRead;
 use crate::dma::regs::{DmaRegs, DMA_CFG_BITS};

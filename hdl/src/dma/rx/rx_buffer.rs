@@ -45,7 +45,7 @@
 //! at most (a minimum frame lasts 10.5 at line rate).
 //!
 //! Custom Verilog; the Rust `update()` only keeps the outputs idle (this
-//! block is simulated in Verilator, `sim/tests/rx_buffer.rs`).
+//! block is simulated in Verilator, `sim/tests/rx_buffer/`).
 
 use rust_hdl::prelude::*;
 
