@@ -8,10 +8,11 @@
 //! * **Requests** (`req_valid`/`req_ready`, a holding register):
 //!   `req_cq` (the queue), `req_rec` (the record; bit 255 is replaced by
 //!   the phase). A request for a disabled queue is dropped and pulses
-//!   `cpl_drop`. One request every 5 clocks at best (the holding register
-//!   takes the next request while the last word of a record is staged;
-//!   a minimum frame lasts 10.5 clocks at 10G line rate and receive and
-//!   transmit completions share the port: one every 5.25).
+//!   `cpl_drop`. One request every 6 clocks at best (the holding register
+//!   takes the next request while the last word of a record is staged; the
+//!   queue's configuration is picked in two registered steps); a minimum
+//!   frame lasts 10.5 clocks at 10G line rate, and the `nic` top has a
+//!   set per direction.
 //! * **Slots**: queue `c` of 2^n entries (`C<c>_CTRL` bits 7:4, 8..15) at
 //!   `C<c>_BASE` (32-byte aligned) keeps completion `i` at
 //!   `BASE + 32 (i mod 2^n)`; phase = 1 on the first pass, flipped at each
@@ -32,7 +33,8 @@
 //!   time limit); arming a queue with unread completions (producer ahead
 //!   of `C<c>_CONS`) fires it at once. A queue fires at most 2 clocks
 //!   after its condition holds (the compares are registered apart from
-//!   the decision). Firing disarms the queue and sets
+//!   the decision). Firing disarms the queue and, 2 clocks later (the
+//!   vectors are ORed in a register of their own), sets
 //!   `irq_req[v]`, `v` = `C<c>_CTRL` bits 11:8 (the vector field's low
 //!   4 bits), held until
 //!   `irq_ack[v]` (XDMA's `usr_irq_req`/`usr_irq_ack`, PG195).
@@ -40,7 +42,7 @@
 //! * **Sets**: an instance may own only some queues
 //!   ([`CplQueue::with_queues`]); the `nic` top has two, as Corundum
 //!   has: receive completions into queues 0..7, transmit into 8..15, each
-//!   set with its own write mover (a record every 5 clocks each).
+//!   set with its own write mover (a record every 6 clocks each).
 //!
 //! Custom Verilog generated from the register map (the `cfg` bus word of
 //! each `C<c>_*` register), simulated in Verilator (`sim/tests/cpl_queue.rs`).
@@ -65,6 +67,8 @@ pub const SLOT_BITS: usize = 6;
 pub const STAGE_BITS: usize = SLOT_BITS + 5;
 
 const _: () = assert!(CQS <= 1 << CQ_BITS);
+// the configuration is picked in groups of 4 queues (cpl_queue.v.in)
+const _: () = assert!(CQS % 4 == 0 && CQ_BITS == 4);
 
 /// The control part: request intake, indices, staging RAM, interrupts;
 /// [`CplQueue`] joins it to its write mover.
@@ -313,7 +317,9 @@ impl CplQueue {
             m_axi_bvalid: Default::default(),
             m_axi_bready: Default::default(),
             core: CplCore::with_queues(map, own),
-            mover: DmaWrite::default(),
+            // records are 32-byte aligned in the staging RAM and in host
+            // memory: the mover needs no shifter
+            mover: DmaWrite::aligned(),
         }
     }
 }

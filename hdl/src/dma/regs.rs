@@ -12,7 +12,8 @@
 //! * `cfg`: every storage register (driver-written: ring and completion
 //!   queue bases, controls, producer/consumer indices, moderation), word
 //!   k of [`DmaRegs::cfg_word`] order at bits 32k+31..32k, byte strobes
-//!   honoured, reset values from the map.
+//!   honoured, reset values from the map (loaded two clocks after `rst`,
+//!   through a tree of reset copies; a write needs `rst` low anyway).
 //! * `inputs`: live words from the engine (`Source::Input(n)`: engine
 //!   status, hardware consumer and producer indices), word n at bits
 //!   32n+31..32n; `strobes`: bit n pulses one clock on any write to a
@@ -253,19 +254,28 @@ pub fn verilog(map: &RegMap) -> String {
         "always @(posedge clock) begin\n  if (rst) wr_err <= 1'b0;\n  else if (w1_en) wr_err <= !({});\nend\n",
         mps.join(" | ")
     ));
-    // the reset reaches the storage through a copy per 8 words, a clock
-    // later (one net to 4,640 flip-flops cost 15 ns of routing on ECP5; a
-    // copy per 2 words moved the path to the 73 copies' source, 9.6 ns)
+    // the reset reaches the storage through a tree, two clocks later: a
+    // copy per group of 8 words, then a copy per 2 words of the group (one
+    // net to 4,640 flip-flops cost 15 ns of routing on ECP5; a copy per 8
+    // words 7.5 ns from the copy to its 256 flip-flops; 73 copies per 2
+    // words straight from one source 9.6 ns to the copies)
     for g in 0..groups {
         v.push_str(&format!(
             "(* keep *) reg rst_{g};\n(* keep *) always @(posedge clock) rst_{g} <= rst;\n"
+        ));
+    }
+    for k in (0..st.len()).step_by(2) {
+        let (g, l) = (k / 8, k / 2);
+        v.push_str(&format!(
+            "(* keep *) reg rsl_{l};\n(* keep *) always @(posedge clock) rsl_{l} <= rst_{g};\n"
         ));
     }
     v.push_str("always @(posedge clock) begin\n");
     for (k, s) in st.iter().enumerate() {
         let g = k / 8;
         v.push_str(&format!(
-            "  if (rst_{g}) cfg[{}:{}] <= 32'h{:08x};\n  else begin\n",
+            "  if (rsl_{}) cfg[{}:{}] <= 32'h{:08x};\n  else begin\n",
+            k / 2,
             32 * k + 31,
             32 * k,
             s.2

@@ -76,17 +76,20 @@ const BODY: &str = "\
 reg [16:0] rq_nin [0:31]; reg [16:0] rq_nout [0:31]; reg rq_nin1 [0:31]; reg rq_nout1 [0:31];
 reg [@BM1@:0] rq_fm [0:31]; reg [@BM1@:0] rq_lm [0:31];
 reg [@LB@:0] rq_sh [0:31]; reg rq_d [0:31]; reg [@AM1@:0] rq_rp [0:31]; reg [7:0] rq_tag [0:31];
-reg [4:0] rq_wp; reg [4:0] rq_rdp; reg [5:0] rq_cnt; reg rq_has;
-wire rq_empty = !rq_has;
-// the count is a register: the guard sees last clock's, so stop at 31
+reg [4:0] rq_wp; reg [4:0] rq_rdp; reg [5:0] rq_cnt; reg fetched;
+// empty from the pointers (two levels from flip-flops; the count never
+// reaches 32, so equal pointers mean empty)
+wire rq_empty = rq_wp == rq_rdp;
+// the count takes a fetch a clock late (`fetched`), so it may read one
+// high (safe), and no carry chain hangs off `fetch`; it is a register,
+// so the guard misses the take of this clock: stop at 31
 wire rq_full = rq_cnt[5] || (&rq_cnt[4:0]);
 wire fetch;
-wire [5:0] rq_next = rq_cnt + {5'd0, take} - {5'd0, fetch};
 wire [@LBM1@:0] rot = r_off - h_off;
 always @(posedge clock) begin
-  if (rst) begin rq_wp <= 5'd0; rq_cnt <= 6'd0; rq_has <= 1'b0; end
+  if (rst) begin rq_wp <= 5'd0; rq_cnt <= 6'd0; fetched <= 1'b0; end
   else begin
-    rq_cnt <= rq_next; rq_has <= rq_next != 6'd0;
+    rq_cnt <= rq_cnt + {5'd0, take} - {5'd0, fetched}; fetched <= fetch;
     if (take) rq_wp <= rq_wp + 1'b1;
   end
 end
@@ -138,6 +141,8 @@ always @(*) m_axi_rready = !k_sv;
 // commands count beats, so RLAST (the burst's end) carries nothing new
 /* verilator lint_off UNUSEDSIGNAL */
 wire unused_rlast = m_axi_rlast;
+// the burst generator's fired flags tell the write mover's B tracker
+wire unused_fired = ^{ax_fired, ax_fired_last};
 /* verilator lint_on UNUSEDSIGNAL */
 @HEAD@always @(posedge clock) begin
   if (rst) begin

@@ -77,6 +77,8 @@ pub struct DmaWrite<const D: usize, const K: usize, const A: usize> {
     pub st_valid: Signal<Out, Bit>,
     pub st_tag: Signal<Out, Bits<8>>,
     pub st_resp: Signal<Out, Bits<2>>,
+    /// Built by [`DmaWrite::aligned`]: no realignment shifter.
+    _aligned: bool,
 }
 
 /// The W side: the command queue from the AW side, the RAM read
@@ -210,15 +212,49 @@ always @(posedge clock) begin
 end
 ";
 
+/// The shifter's stand-in for [`DmaWrite::aligned`]: the RAM beat
+/// registered once (the coarse stage's clock), so the W pipeline keeps
+/// its length; `s2_prev` and `s1_sh` are left unread.
+const PASS: &str = "\
+reg [@DW@-1:0] s2_co; wire [@DW@-1:0] s2_out = s2_co;
+always @(posedge clock) s2_co <= s2_data;
+/* verilator lint_off UNUSEDSIGNAL */
+wire unused_aligned = ^{s2_cat, s1_sh};
+/* verilator lint_on UNUSEDSIGNAL */
+";
+
 impl<const D: usize, const K: usize, const A: usize> DmaWrite<D, K, A> {
+    /// A mover without the realignment shifter, for a parent whose every
+    /// command has `c_haddr % K == c_raddr % K` (the shift is then always
+    /// a whole beat: each host beat is one RAM beat). The completion
+    /// queues write 32-byte records from 32-byte RAM slots to 32-byte
+    /// aligned host slots (`K` <= 32). Another command writes wrong
+    /// bytes; nothing checks it.
+    pub fn aligned() -> Self {
+        DmaWrite {
+            _aligned: true,
+            ..Default::default()
+        }
+    }
+
     /// The block's Verilog body (also emitted standalone for the tests).
     pub fn verilog() -> String {
+        Self::body(false)
+    }
+
+    /// The body with the shifter, or with [`PASS`] when `aligned`.
+    fn body(aligned: bool) -> String {
         assert_eq!(D, 8 * K, "D = 8 K");
         let g = Geometry {
             bytes: K,
             ram_bits: A,
         };
-        let body = BODY.replace("@ROTATE@", &rotate(&g, "s2", "s1_v", "s1_sh"));
+        let shifter = if aligned {
+            PASS.to_string()
+        } else {
+            rotate(&g, "s2", "s1_v", "s1_sh")
+        };
+        let body = BODY.replace("@ROTATE@", &shifter);
         format!(
             "{}{}",
             front(&g, "aw", "bq_full", "wq_full", false),
@@ -267,6 +303,6 @@ impl<const D: usize, const K: usize, const A: usize> Logic for DmaWrite<D, K, A>
     }
 
     fn hdl(&self) -> Verilog {
-        Verilog::Custom(Self::verilog())
+        Verilog::Custom(Self::body(self._aligned))
     }
 }
