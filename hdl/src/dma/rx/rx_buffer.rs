@@ -32,9 +32,9 @@
 //!   the page-fault fallback can write it again). Freed words are reused
 //!   2 clocks later.
 //! * **RAM read port** for the write mover ([`crate::dma::dma_write`]):
-//!   `ram_rd_en`, `ram_rd_addr` (byte address, low log2(`K`) bits
-//!   ignored), `ram_rd_data` (the word, byte `i` in bits `8i+7..8i`) the
-//!   next clock. RAM addresses wrap at 2^`A`, as the mover's do, so a
+//!   `ram_rd_addr` (byte address, low log2(`K`) bits ignored),
+//!   `ram_rd_data` (the word, byte `i` in bits `8i+7..8i`) the next
+//!   clock; the RAM is read every clock (`ram_rd_en` is not needed). RAM addresses wrap at 2^`A`, as the mover's do, so a
 //!   frame that wraps the ring is one command.
 //!
 //! Timing: every decision reads flip-flops (the room and queue-room flags
@@ -150,10 +150,11 @@ end
 reg [@DW@-1:0] mem [0:@DEPTHM1@];
 always @(posedge clock) begin
 @LANES@end
-always @(posedge clock) begin
-  if (ram_rd_en) ram_rd_data <= mem[ram_rd_addr[@AM1@:@LB@]];
-end
-wire unused_ok = ^{ram_rd_addr[@LBM1@:0], rel_end[@LBM1@:0]@RELHI@};
+// read every clock, without an enable: the write mover takes the word
+// only the clock after its read (an enable can cost a holding multiplexer
+// behind the block RAM's slow clock-to-out)
+always @(posedge clock) ram_rd_data <= mem[ram_rd_addr[@AM1@:@LB@]];
+wire unused_ok = ^{ram_rd_en, ram_rd_addr[@LBM1@:0], rel_end[@LBM1@:0]@RELHI@};
 // ---- frame queue: {start word, end, len, dest, tuser, tag, hash} in a
 // block RAM; its output (slow: clock-to-out of an unregistered block RAM)
 // is copied into mq_r with no logic between, and the output register
