@@ -57,7 +57,8 @@ fn waive_width(v: &str, keep: &[&str]) -> String {
 }
 
 /// (module name, Verilog) of every unit model: `dma_write_<bytes>` and
-/// `dma_read_<bytes>` for buses of 8, 16 and 64 bytes; `rx_buffer_16`
+/// `dma_read_<bytes>` for buses of 8, 16 and 64 bytes, `dma_write_16_l2`
+/// (for a RAM of read latency 2); `rx_buffer_16`
 /// (the default: 16-byte words, 2^[`RX_BUFFER_BITS`] bytes) and
 /// `rx_buffer_small` (8-byte words, 2^[`UNIT_RX_SMALL_BITS`] bytes);
 /// `dma_regs`, the engine's register port for the default `nic` map;
@@ -73,6 +74,10 @@ pub fn units() -> Vec<(String, String)> {
         emit(DmaWrite::<128, 16, A>::default(), "dma_write_16"),
         emit(DmaRead::<128, 16, A>::default(), "dma_read_16"),
         emit(DmaWrite::<512, 64, A>::default(), "dma_write_64"),
+        emit(
+            DmaWrite::<128, 16, A>::default().with_read_latency_2(),
+            "dma_write_16_l2",
+        ),
         emit(DmaRead::<512, 64, A>::default(), "dma_read_64"),
         emit(
             RxBuffer::<128, 16, RX_BUFFER_BITS, { crate::RX_QUEUE_BITS }>::default(),

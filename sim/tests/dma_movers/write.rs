@@ -8,7 +8,8 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::VecDeque;
 
-/// Runs the write mover over `cmds` (command gaps `gaps` of the clocks).
+/// Runs the write mover over `cmds` (command gaps `gaps` of the clocks);
+/// its RAM answers a read `desc`'s [`read_latency`] clocks later.
 pub(crate) fn run_write(
     (desc, bytes): (&'static UnitDesc, usize),
     cmds: &[Cmd],
@@ -46,6 +47,9 @@ pub(crate) fn run_write(
     let mut chk = Axi4Checker::new(bytes as u64);
     let mut queue: VecDeque<Cmd> = cmds.iter().copied().collect();
     let (mut run, mut clock, mut rdata) = (Run::default(), 0u64, vec![0u8; bytes]);
+    // words read and not yet on ram_rd_data (latency 2: one waits a clock)
+    let mut rpipe: VecDeque<Vec<u8>> = VecDeque::new();
+    let lat = read_latency(desc);
     while run.status.len() < cmds.len() {
         clock += 1;
         assert!(clock < 2_000_000, "hung with {} statuses", run.status.len());
@@ -82,10 +86,15 @@ pub(crate) fn run_write(
         if offer.is_some() && u.get(c.c_ready) != 0 {
             queue.pop_front();
         }
+        // the RAM reads every clock (the movers may read without
+        // ram_rd_en; the latency-1 one always asserts it)
+        let a = u.get(rd_addr) as usize;
         if u.get(rd_en) != 0 {
-            let a = u.get(rd_addr) as usize;
             assert_eq!(a % bytes, 0, "RAM read address {a:#x} not beat-aligned");
-            rdata = (0..bytes).map(|i| ram[(a + i) % RAM]).collect();
+        }
+        rpipe.push_back((0..bytes).map(|i| ram[(a + i) % RAM]).collect());
+        if rpipe.len() == lat {
+            rdata = rpipe.pop_front().unwrap();
         }
         if u.get(c.st_valid) != 0 {
             run.status
@@ -101,6 +110,15 @@ pub(crate) fn run_write(
     }
     assert_eq!(chk.outstanding(), (0, 0));
     run
+}
+
+/// Clocks from a read to its word on `ram_rd_data` for the unit `desc`.
+fn read_latency(desc: &UnitDesc) -> usize {
+    if desc.name.ends_with("_l2") {
+        2
+    } else {
+        1
+    }
 }
 
 pub(crate) fn check_write(desc: &'static UnitDesc, bytes: usize, n: usize, faults: f64, seed: u64) {
@@ -136,6 +154,13 @@ fn write_mover_lands_every_byte_at_8_16_and_64_bytes() {
     check_write(&models::DMA_WRITE_8, 8, 120, 0.0, 11);
     check_write(&models::DMA_WRITE_16, 16, 160, 0.0, 12);
     check_write(&models::DMA_WRITE_64, 64, 120, 0.0, 13);
+}
+
+/// The mover built for a RAM of read latency 2 (the receive buffer's),
+/// against a RAM model that answers 2 clocks after the read.
+#[test]
+fn write_mover_with_read_latency_2_lands_every_byte() {
+    check_write(&models::DMA_WRITE_16_L2, 16, 160, 0.05, 14);
 }
 
 #[test]

@@ -15,7 +15,8 @@
 //!   `awid` is left to the parent (one ID: responses in order).
 //! * **RAM read port**: `ram_rd_en` with `ram_rd_addr` (the byte address
 //!   of a beat, low log2(`K`) bits 0) reads one `D`-bit beat, on
-//!   `ram_rd_data` the next clock (a block RAM with registered address).
+//!   `ram_rd_data` the next clock (a block RAM with registered address), or
+//!   2 clocks later with [`DmaWrite::with_read_latency_2`].
 //!   RAM beat `j` holds RAM bytes `K*j .. K*j+K-1`, byte `i` in bits
 //!   `8i+7 .. 8i`, as on the AXI data bus.
 //! * **Realignment**: with `h` = `c_haddr % K` and `r` = `c_raddr % K`,
@@ -79,6 +80,8 @@ pub struct DmaWrite<const D: usize, const K: usize, const A: usize> {
     pub st_resp: Signal<Out, Bits<2>>,
     /// Built by [`DmaWrite::aligned`]: no realignment shifter.
     _aligned: bool,
+    /// Built by [`DmaWrite::with_read_latency_2`].
+    _lat2: bool,
 }
 
 /// The W side: the command queue from the AW side, the RAM read
@@ -127,15 +130,16 @@ reg [@AM1@:0] w_rp; reg [@BM1@:0] w_fm; reg [@BM1@:0] w_lm; reg [@LB@:0] w_sh;
 // pipeline: s1 = RAM read in flight, s2 = RAM beat registered, s3 = coarse
 // shift registered (s2_co), then the fine shift into the FIFO
 reg s1_v; reg s1_prime; reg s1_last; reg [@BM1@:0] s1_strb; reg [@LB@:0] s1_sh;
-reg s2_v; reg s2_prime; reg s2_last; reg [@BM1@:0] s2_strb;
+@S1B@reg s2_v; reg s2_prime; reg s2_last; reg [@BM1@:0] s2_strb;
 reg [@DW@-1:0] s2_data; reg [@DW@-1:0] s2_prev;
 reg s3_v; reg s3_last; reg [@BM1@:0] s3_strb;
 wire [2*@DW@-1:0] s2_cat = {s2_data, s2_prev};
 @ROTATE@
 reg [@DW@-1:0] f_data [0:7]; reg [@BM1@:0] f_strb [0:7]; reg f_last [0:7];
 reg [3:0] f_wp; reg [3:0] f_rdp; reg [3:0] f_cnt; reg f_room;
-// at most 4 beats queued: with s1..s3 and this read the FIFO's 8 suffice
-// (f_room: the count after this clock is at most 4, registered)
+// at most @ROOM@ beats queued: with s1..s3 (and s1b) and this read the
+// FIFO's 8 suffice (f_room: the count after this clock is at most @ROOM@,
+// registered)
 wire issue = w_busy && f_room;
 wire [3:0] f_next = f_cnt + {3'd0, f_push} - {3'd0, f_pop};
 // the next command loads in the clock the last beat of this one issues,
@@ -158,11 +162,11 @@ always @(posedge clock) begin
     s1_v <= issue;
     if (wq_pop) begin w_busy <= 1'b1; wq_rdp <= wq_rdp + 1'b1; end
     else if (w_last_issue) w_busy <= 1'b0;
-    s2_v <= s1_v;
+    s2_v <= @SR@_v;
     s3_v <= s2_v && !s2_prime;
     if (f_push) f_wp <= f_wp + 1'b1;
     if (f_pop) f_rdp <= f_rdp + 1'b1;
-    f_cnt <= f_next; f_room <= f_next <= 4'd4;
+    f_cnt <= f_next; f_room <= f_next <= 4'd@ROOM@;
   end
 end
 always @(posedge clock) begin
@@ -183,9 +187,9 @@ always @(posedge clock) begin
     w_sh <= wq_sh[wq_rdp[1:0]]; w_prime <= wq_d[wq_rdp[1:0]]; w_rp <= wq_rp[wq_rdp[1:0]];
     w_bidx <= wq_bidx[wq_rdp[1:0]];
   end
-  if (s1_v) begin
+  if (@SR@_v) begin
     s2_data <= ram_rd_data; s2_prev <= s2_data;
-    s2_prime <= s1_prime; s2_last <= s1_last; s2_strb <= s1_strb;
+    s2_prime <= @SR@_prime; s2_last <= @SR@_last; s2_strb <= @SR@_strb;
   end
   // unqualified (s3_v says when it holds a beat): no enable net
   s3_last <= s2_last; s3_strb <= s2_strb;
@@ -212,14 +216,23 @@ always @(posedge clock) begin
 end
 ";
 
+/// The RAM's second clock for [`DmaWrite::with_read_latency_2`]: the
+/// read's facts wait a clock more.
+const S1B: &str = "\
+reg s1b_v; reg s1b_prime; reg s1b_last; reg [@BM1@:0] s1b_strb; reg [@LB@:0] s1b_sh;
+always @(posedge clock) begin
+  s1b_v <= !rst && s1_v; s1b_prime <= s1_prime; s1b_last <= s1_last; s1b_strb <= s1_strb; s1b_sh <= s1_sh;
+end
+";
+
 /// The shifter's stand-in for [`DmaWrite::aligned`]: the RAM beat
 /// registered once (the coarse stage's clock), so the W pipeline keeps
-/// its length; `s2_prev` and `s1_sh` are left unread.
+/// its length; `s2_prev` and the shift are left unread.
 const PASS: &str = "\
 reg [@DW@-1:0] s2_co; wire [@DW@-1:0] s2_out = s2_co;
 always @(posedge clock) s2_co <= s2_data;
 /* verilator lint_off UNUSEDSIGNAL */
-wire unused_aligned = ^{s2_cat, s1_sh};
+wire unused_aligned = ^{s2_cat, @SR@_sh};
 /* verilator lint_on UNUSEDSIGNAL */
 ";
 
@@ -237,24 +250,43 @@ impl<const D: usize, const K: usize, const A: usize> DmaWrite<D, K, A> {
         }
     }
 
-    /// The block's Verilog body (also emitted standalone for the tests).
-    pub fn verilog() -> String {
-        Self::body(false)
+    /// This mover for a RAM that answers a read 2 clocks after
+    /// `ram_rd_en` (a register after the block RAMs' bank multiplexer):
+    /// one more stage before the shifter, and a read is issued only while
+    /// at most 3 beats wait in the W FIFO. Throughput is unchanged.
+    pub fn with_read_latency_2(self) -> Self {
+        DmaWrite {
+            _lat2: true,
+            ..self
+        }
     }
 
-    /// The body with the shifter, or with [`PASS`] when `aligned`.
-    fn body(aligned: bool) -> String {
+    /// The block's Verilog body (also emitted standalone for the tests).
+    pub fn verilog() -> String {
+        Self::body(false, false)
+    }
+
+    /// The body with the shifter, or with [`PASS`] when `aligned`; for a
+    /// RAM of read latency 2 when `lat2`.
+    fn body(aligned: bool, lat2: bool) -> String {
         assert_eq!(D, 8 * K, "D = 8 K");
         let g = Geometry {
             bytes: K,
             ram_bits: A,
         };
+        // the stage whose beat the RAM answers: s1 (latency 1) or s1b
+        let sr = if lat2 { "s1b" } else { "s1" };
         let shifter = if aligned {
             PASS.to_string()
         } else {
-            rotate(&g, "s2", "s1_v", "s1_sh")
+            rotate(&g, "s2", &format!("{sr}_v"), &format!("{sr}_sh"))
         };
-        let body = BODY.replace("@ROTATE@", &shifter);
+        let body = BODY
+            .replace("@ROTATE@", &shifter)
+            .replace("@S1B@", if lat2 { S1B } else { "" })
+            .replace("@SR@", sr)
+            // beats in flight after a read: s1, (s1b,) s2, s3 and the read
+            .replace("@ROOM@", if lat2 { "3" } else { "4" });
         format!(
             "{}{}",
             front(&g, "aw", "bq_full", "wq_full", false),
@@ -303,6 +335,6 @@ impl<const D: usize, const K: usize, const A: usize> Logic for DmaWrite<D, K, A>
     }
 
     fn hdl(&self) -> Verilog {
-        Verilog::Custom(Self::body(self._aligned))
+        Verilog::Custom(Self::body(self._aligned, self._lat2))
     }
 }
