@@ -133,19 +133,27 @@ impl Logic for AxilSlave {
         self.wr_en.next = self.issue_w.val() & ((self.cur_prot.val() & 4_u64) == 0_u64);
         self.awready.next = !self.aw_full.q.val();
         self.wready.next = !self.w_full.q.val();
+        // an empty holding register follows the bus (its contents count
+        // only once `*_full` is set), so its enables are a flip-flop each,
+        // not the issue decision (a gate of that before 40 enables was the
+        // slowest path of DmaRegs on ECP5)
+        if !self.aw_full.q.val() {
+            self.aw_addr.d.next = self.awaddr.val();
+            self.aw_prot.d.next = self.awprot.val();
+        }
+        if !self.w_full.q.val() {
+            self.w_data.d.next = self.wdata.val();
+            self.w_strb.d.next = self.wstrb.val();
+        }
         if self.issue_w.val() {
             self.aw_full.d.next = false;
             self.w_full.d.next = false;
         } else {
             if self.awvalid.val() & !self.aw_full.q.val() {
                 self.aw_full.d.next = true;
-                self.aw_addr.d.next = self.awaddr.val();
-                self.aw_prot.d.next = self.awprot.val();
             }
             if self.wvalid.val() & !self.w_full.q.val() {
                 self.w_full.d.next = true;
-                self.w_data.d.next = self.wdata.val();
-                self.w_strb.d.next = self.wstrb.val();
             }
         }
         self.w_pipe.d.next =

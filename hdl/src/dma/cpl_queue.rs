@@ -68,7 +68,7 @@ pub const STAGE_BITS: usize = SLOT_BITS + 5;
 
 const _: () = assert!(CQS <= 1 << CQ_BITS);
 // the configuration is picked in groups of 4 queues (cpl_queue.v.in)
-const _: () = assert!(CQS % 4 == 0 && CQ_BITS == 4);
+const _: () = assert!(CQS.is_multiple_of(4) && CQ_BITS == 4);
 
 /// The control part: request intake, indices, staging RAM, interrupts;
 /// [`CplQueue`] joins it to its write mover.
@@ -319,7 +319,8 @@ impl CplQueue {
             core: CplCore::with_queues(map, own),
             // records are 32-byte aligned in the staging RAM and in host
             // memory: the mover needs no shifter
-            mover: DmaWrite::aligned(),
+            // (and the staging RAM answers a read in 2 clocks)
+            mover: DmaWrite::aligned().with_read_latency_2(),
         }
     }
 }

@@ -30,7 +30,10 @@
 //!   committed; a rollback gives the ring's uncommitted takes back (a
 //!   receive frame that finds too few buffers is dropped whole and its
 //!   descriptors are used by the next one). Cache entries free at commit.
-//!   Neither while a take is in flight for that ring.
+//!   Neither while a take is in flight for that ring; both act a clock
+//!   after their pulse (registered per ring), so a take of the ring comes
+//!   at least 2 clocks after its rollback (the engines' next take is 2
+//!   clocks after at the earliest).
 //! * **Retire** (`rt_valid`, `rt_q`, `rt_n`): `rt_n` descriptors of ring
 //!   `rt_q` are done (their completion is out): `CONS` advances.
 //! * **Errors**: a refused descriptor read (SLVERR/DECERR: the ring's

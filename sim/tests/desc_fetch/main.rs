@@ -71,7 +71,12 @@ fn takes_return_posted_descriptors_in_order_and_faulty_rings_stop() {
 
     // the user: one take in flight (ring, clock asked)
     let mut inflight: Option<(usize, u64)> = None;
+    // the clock of each ring's last rollback: a take of the ring waits 2
+    // clocks after it (DescFetch's contract: a rollback acts a clock late)
+    let mut rolled = [0u64; RINGS];
     let (mut clock, mut faults, mut restart_state) = (0u64, 0u64, 0u8);
+    // the clock the restarted ring's model was reset
+    let mut restarted_at = 0u64;
     let mut retired_hist: VecDeque<Vec<u16>> = VecDeque::new();
     let second_epoch = descriptors(&mut rng, 700);
     let mut fault_at: Option<u64> = None;
@@ -114,15 +119,21 @@ fn takes_return_posted_descriptors_in_order_and_faulty_rings_stop() {
                 ..Ring::default()
             };
             restart_state = 4;
+            restarted_at = clock;
         }
         let cons = ps.cons(&u);
-        // CONS shows a retire two clocks later
-        if retired_hist.len() >= 2 {
-            assert_eq!(
-                cons,
-                retired_hist[retired_hist.len() - 2],
-                "CONS at clock {clock}"
-            );
+        // CONS shows a retire three clocks later (the retire is decoded
+        // per ring into a register first); the re-enabled ring's reset to
+        // 0 shows two clocks after the enable, so its CONS is not compared
+        // in the clocks around its restart
+        if retired_hist.len() >= 3 {
+            let mut want = retired_hist[retired_hist.len() - 3].clone();
+            let mut got = cons.clone();
+            if (2..=3).contains(&restart_state) || clock < restarted_at + 3 {
+                want[restarted] = 0;
+                got[restarted] = 0;
+            }
+            assert_eq!(got, want, "CONS at clock {clock}");
         }
         let avail = u.get(ps.q_avail);
         // driver
@@ -167,7 +178,7 @@ fn takes_return_posted_descriptors_in_order_and_faulty_rings_stop() {
             let q = rng.gen_range(0..RINGS);
             let r = &mut rings[q];
             let paused = q == restarted && (1..=3).contains(&restart_state);
-            let usable = !paused && (r.t as usize) < r.take_upto;
+            let usable = !paused && (r.t as usize) < r.take_upto && clock >= rolled[q] + 2;
             match rng.gen_range(0..100) {
                 0..=24 if r.t != r.k && !paused => {
                     u.set(ps.cm_valid, 1);
@@ -180,6 +191,7 @@ fn takes_return_posted_descriptors_in_order_and_faulty_rings_stop() {
                     u.set(ps.rb_valid, 1);
                     u.set(ps.rb_q, q as u64);
                     r.t = r.k;
+                    rolled[q] = clock;
                 }
                 _ if usable && (avail >> q & 1 != 0 || rng.gen_bool(0.2)) => {
                     u.set(ps.tk_valid, 1);
@@ -238,7 +250,7 @@ fn takes_return_posted_descriptors_in_order_and_faulty_rings_stop() {
             fault_at.get_or_insert(clock);
         }
         retired_hist.push_back(rings.iter().map(|r| r.retired).collect());
-        if retired_hist.len() > 2 {
+        if retired_hist.len() > 3 {
             retired_hist.pop_front();
         }
         u.tick();

@@ -171,9 +171,7 @@ pub fn run(dut: &Dut, fr: &[Frame], pace: Pace, seed: u64) -> Log {
     };
     let (mut k, mut beat, mut wait) = (0usize, 0usize, 0u64);
     let mut reading: VecDeque<Reading> = VecDeque::new();
-    // reads in flight: (reading index, word, ticks until the data shows);
-    // the buffer answers a read 2 clocks after it (RxBuffer's docs)
-    let mut pending_rd: VecDeque<(usize, usize, u32)> = VecDeque::new();
+    let mut pending_rd: Option<(usize, usize)> = None; // (reading index, word)
     let (mut next_num, mut expect_addr, mut clock) = (0usize, 0usize, 0u64);
     let mut expect_end = 0usize;
     let done = |log: &Log, k: usize, reading: &VecDeque<Reading>| {
@@ -233,7 +231,7 @@ pub fn run(dut: &Dut, fr: &[Frame], pace: Pace, seed: u64) -> Log {
             let r = &mut reading[i];
             let a = (r.addr + r.asked * dut.word) % dut.ram;
             u.set(p.rd_addr, a as u64);
-            pending_rd.push_back((i, r.asked, 2));
+            pending_rd = Some((i, r.asked));
             r.asked += 1;
         }
         // release the oldest frame once read twice
@@ -243,9 +241,7 @@ pub fn run(dut: &Dut, fr: &[Frame], pace: Pace, seed: u64) -> Log {
             let r = reading.pop_front().unwrap();
             u.set(p.rel_end, r.end);
             log.released[r.num] = Some(clock);
-            for pr in pending_rd.iter_mut() {
-                pr.0 -= 1;
-            }
+            pending_rd = pending_rd.map(|(i, w)| (i - 1, w));
         }
         u.eval();
         if u.get(p.drop_valid) != 0 {
@@ -283,11 +279,7 @@ pub fn run(dut: &Dut, fr: &[Frame], pace: Pace, seed: u64) -> Log {
             });
         }
         u.tick();
-        for pr in pending_rd.iter_mut() {
-            pr.2 -= 1;
-        }
-        if let Some((i, w, _)) = pending_rd.front().copied().filter(|pr| pr.2 == 0) {
-            pending_rd.pop_front();
+        if let Some((i, w)) = pending_rd.take() {
             let r = &mut reading[i];
             assert_eq!(r.got.len(), w * dut.word);
             r.got.extend(u.get_bytes(p.rd_data));

@@ -32,11 +32,9 @@
 //!   the page-fault fallback can write it again). Freed words are reused
 //!   2 clocks later.
 //! * **RAM read port** for the write mover ([`crate::dma::dma_write`]):
-//!   `ram_rd_addr` (byte address, low log2(`K`) bits ignored),
-//!   `ram_rd_data` (the word, byte `i` in bits `8i+7..8i`) 2 clocks
-//!   later (a register after the block RAMs, for
-//!   [`crate::dma::dma_write::DmaWrite::with_read_latency_2`]); the RAM is
-//!   read every clock (`ram_rd_en` is not needed). RAM addresses wrap at 2^`A`, as the mover's do, so a
+//!   `ram_rd_en`, `ram_rd_addr` (byte address, low log2(`K`) bits
+//!   ignored), `ram_rd_data` (the word, byte `i` in bits `8i+7..8i`) the
+//!   next clock. RAM addresses wrap at 2^`A`, as the mover's do, so a
 //!   frame that wraps the ring is one command.
 //!
 //! Timing: every decision reads flip-flops (the room and queue-room flags
@@ -152,15 +150,10 @@ end
 reg [@DW@-1:0] mem [0:@DEPTHM1@];
 always @(posedge clock) begin
 @LANES@end
-// read every clock, without an enable (an enable can cost a holding
-// multiplexer behind the block RAM's slow clock-to-out), then registered
-// once more after the banks' multiplexer, here beside the block RAMs: the
-// mover may sit far away (5.8 ns clock-to-out and 4.2 ns of routing to it
-// on ECP5 in RxEngine)
-reg [@DW@-1:0] rd_q;
-always @(posedge clock) rd_q <= mem[ram_rd_addr[@AM1@:@LB@]];
-always @(posedge clock) ram_rd_data <= rd_q;
-wire unused_ok = ^{ram_rd_en, ram_rd_addr[@LBM1@:0], rel_end[@LBM1@:0]@RELHI@};
+always @(posedge clock) begin
+  if (ram_rd_en) ram_rd_data <= mem[ram_rd_addr[@AM1@:@LB@]];
+end
+wire unused_ok = ^{ram_rd_addr[@LBM1@:0], rel_end[@LBM1@:0]@RELHI@};
 // ---- frame queue: {start word, end, len, dest, tuser, tag, hash} in a
 // block RAM; its output (slow: clock-to-out of an unregistered block RAM)
 // is copied into mq_r with no logic between, and the output register

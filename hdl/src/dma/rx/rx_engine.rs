@@ -145,8 +145,7 @@ impl RxEngine {
             m_axi_bready: Default::default(),
             rxbuf: RxBuffer::default(),
             fetch: DescFetch::new(map, true),
-            // the receive buffer answers a read in 2 clocks
-            mover: DmaWrite::default().with_read_latency_2(),
+            mover: DmaWrite::default(),
             core: RxCore::new(map),
         }
     }
