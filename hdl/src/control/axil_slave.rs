@@ -12,7 +12,8 @@
 //!   after issue, when the write's every effect (CLEAR's zeroing of every
 //!   counter included) is complete.
 //! * Reads: a read issues when fewer than 8 reads are outstanding
-//!   (`arready` is a compare of a registered count). [`REG_RD_LATENCY`] (6)
+//!   (`arready` is a gate of two flip-flops: the count's top bit and the
+//!   response FIFO's `full` a clock late, which the count already rules out). [`REG_RD_LATENCY`] (6)
 //!   clocks after issue, when the register file's pipelined `rd_data` is
 //!   valid, data and response enter an 8-entry R FIFO; `rvalid` is its
 //!   not-empty.
@@ -90,6 +91,7 @@ pub struct AxilSlave {
     r_cred: DFF<Bits<4>>,
     /// R responses: `{rresp, rdata}`.
     rq: SyncFifo<34, 3>,
+    rq_full_q: DFF<Bit>,
     have_aw: Signal<Local, Bit>,
     have_w: Signal<Local, Bit>,
     cur_prot: Signal<Local, Bits<3>>,
@@ -102,7 +104,7 @@ impl Logic for AxilSlave {
     fn update(&mut self) {
         dff_setup!(
             self, clock, aw_full, aw_addr, aw_prot, w_full, w_data, w_strb, w_pipe, w_pprot, w_err,
-            w_cred, r_pipe, r_pprot, r_cred
+            w_cred, r_pipe, r_pprot, r_cred, rq_full_q
         );
         clock!(self, clock, bq, rq);
         self.bq.rst.next = self.rst.val();
@@ -182,7 +184,14 @@ impl Logic for AxilSlave {
             self.w_cred.d.next = self.w_cred.q.val() - 1_u64;
         }
         // --- read
-        self.arready.next = !self.r_cred.q.val().get_bit(3) & !self.rq.full.val();
+        // the credit alone keeps the R FIFO from overflowing (8 reads
+        // outstanding at most, 8 entries): `arready` is one flip-flop, not
+        // a compare of the FIFO's pointers (that compare into the register
+        // file's read stage was DmaRegs' slowest path on ECP5)
+        // (`rq_full_q`, the FIFO's `full` a clock late, never holds by the
+        // credit: a guard from a flip-flop)
+        self.rq_full_q.d.next = self.rq.full.val();
+        self.arready.next = !self.r_cred.q.val().get_bit(3) & !self.rq_full_q.q.val();
         self.issue_r.next = self.arvalid.val() & self.arready.val();
         self.rd_addr.next = self.araddr.val();
         self.rd_en.next = self.issue_r.val() & ((self.arprot.val() & 4_u64) == 0_u64);

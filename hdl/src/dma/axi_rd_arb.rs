@@ -70,17 +70,26 @@ wire take = !m_axi_arvalid || m_axi_arready;
 wire g0 = take && s0_arvalid && (!turn || !s1_arvalid);
 wire g1 = take && s1_arvalid && (turn || !s0_arvalid);
 always @(*) begin s0_arready = g0; s1_arready = g1; end
+wire pick1 = s1_arvalid && (turn || !s0_arvalid);
 always @(posedge clock) begin
   if (rst) begin m_axi_arvalid <= 1'b0; turn <= 1'b0; end
   else begin
     if (take) m_axi_arvalid <= g0 || g1;
-    if (g0) begin
-      m_axi_arid <= {s0_arid[2:0], 1'b0}; m_axi_araddr <= s0_araddr; m_axi_arlen <= s0_arlen;
-      m_axi_arsize <= s0_arsize; m_axi_arburst <= s0_arburst; turn <= 1'b1;
-    end else if (g1) begin
-      m_axi_arid <= {s1_arid[2:0], 1'b1}; m_axi_araddr <= s1_araddr; m_axi_arlen <= s1_arlen;
-      m_axi_arsize <= s1_arsize; m_axi_arburst <= s1_arburst; turn <= 1'b0;
-    end
+    if (g0) turn <= 1'b1;
+    else if (g1) turn <= 1'b0;
+  end
+end
+// the address loads whenever the stage is free, granted or not
+// (`arvalid` says when it holds one): its 80 enables are `take`, a gate
+// of two flip-flops, and the master's pick only steers the data (the
+// grant into those enables was the transmit engine's slowest path)
+always @(posedge clock) if (take) begin
+  if (pick1) begin
+    m_axi_arid <= {s1_arid[2:0], 1'b1}; m_axi_araddr <= s1_araddr; m_axi_arlen <= s1_arlen;
+    m_axi_arsize <= s1_arsize; m_axi_arburst <= s1_arburst;
+  end else begin
+    m_axi_arid <= {s0_arid[2:0], 1'b0}; m_axi_araddr <= s0_araddr; m_axi_arlen <= s0_arlen;
+    m_axi_arsize <= s0_arsize; m_axi_arburst <= s0_arburst;
   end
 end
 // ---- R: routed by rid[0]

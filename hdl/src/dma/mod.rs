@@ -19,6 +19,8 @@
 //! * [`axi_wr_arb`]: three write masters onto one AXI4 write port, W in
 //!   AW order, B by ID.
 //! * [`dma_status`]: the engine's live register words and event counters.
+//! * [`bank_ram`]: the frame buffers' RAM as explicit banks (read
+//!   latency 2), as Verilog text.
 //! * [`units`]: the movers emitted as standalone modules for Verilator.
 //!
 //! Both movers are byte-granular on both sides (any host address, any RAM
@@ -27,6 +29,7 @@
 
 pub mod axi_rd_arb;
 pub mod axi_wr_arb;
+pub mod bank_ram;
 pub mod cpl_queue;
 pub mod desc_fetch;
 pub mod dma_status;

@@ -176,6 +176,31 @@ pub fn verilog(map: &RegMap) -> String {
             .position(|blk| blk.regs.iter().any(|r| r.offset == offset))
             .expect("a storage register outside the engine's blocks")
     };
+    // bits 15:hb are common to all of block b's registers: bm_b, a copy
+    // per block registered beside wa_b, says the request is in the block,
+    // so a group's compare below is only the bits under hb (its full
+    // 16-bit prefix compare was four LUTs and 7 ns of routing deep)
+    let hb: Vec<usize> = blocks
+        .iter()
+        .map(|blk| {
+            let o0 = blk.regs[0].offset;
+            let diff = blk.regs.iter().fold(0, |d, r| d | (r.offset ^ o0));
+            (32 - diff.leading_zeros()) as usize
+        })
+        .collect();
+    // (declared for the blocks whose groups use it, after the groups)
+    let mut used = vec![false; blocks.len()];
+    let mut bms = String::new();
+    let mut gv = String::new();
+    let bm_text = |b: usize, blk: &&ferronic_regmap::Block| {
+        format!(
+            "(* keep *) reg bm_{b};\n\
+             (* keep *) always @(posedge clock) bm_{b} <= wr_addr[15:{h}] == {}'h{:x};\n",
+            16 - hb[b],
+            blk.regs[0].offset >> hb[b],
+            h = hb[b]
+        )
+    };
     let groups = st.len().div_ceil(8);
     // low address bits that tell a group's words apart: W2 compares the
     // rest (the group's common prefix) into we_g, so W3's compare per word
@@ -192,6 +217,14 @@ pub fn verilog(map: &RegMap) -> String {
         let lm1 = lo - 1;
         let prefix = if lo >= 16 {
             String::new()
+        } else if lo < hb[b] && hb[b] < 16 {
+            used[b] = true;
+            format!(
+                " && bm_{b} && wa_{b}[{}:{lo}] == {}'h{:x}",
+                hb[b] - 1,
+                hb[b] - lo,
+                (st[8 * g].0 >> lo) & ((1 << (hb[b] - lo)) - 1)
+            )
         } else {
             format!(
                 " && wa_{b}[15:{lo}] == {}'h{:x}",
@@ -199,13 +232,20 @@ pub fn verilog(map: &RegMap) -> String {
                 st[8 * g].0 >> lo
             )
         };
-        v.push_str(&format!(
+        gv.push_str(&format!(
             "(* keep *) reg we_{g}; (* keep *) reg [{lm1}:0] ga_{g}; (* keep *) reg [31:0] gw_{g}; (* keep *) reg [3:0] gs_{g};\n\
              (* keep *) always @(posedge clock) begin we_{g} <= w1_en{prefix}; ga_{g} <= wa_{b}[{lm1}:0]; gw_{g} <= wd_{b}; gs_{g} <= ws_{b}; end\n\
              (* keep *) reg [31:0] gd_{g};\n\
              (* keep *) always @(posedge clock) gd_{g} <= gw_{g};\n"
         ));
     }
+    for (b, blk) in blocks.iter().enumerate() {
+        if used[b] {
+            bms.push_str(&bm_text(b, blk));
+        }
+    }
+    v.push_str(&bms);
+    v.push_str(&gv);
     v.push_str("always @(posedge clock) w1_en <= wr_en & ~rst;\n");
     let mut mapped = String::new();
     v.push_str(&format!("reg [{}:0] hit;\n", 4 * st.len() - 1));

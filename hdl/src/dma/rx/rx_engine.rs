@@ -145,7 +145,8 @@ impl RxEngine {
             m_axi_bready: Default::default(),
             rxbuf: RxBuffer::default(),
             fetch: DescFetch::new(map, true),
-            mover: DmaWrite::default(),
+            // the buffer answers a read in 2 clocks (its banks' registers)
+            mover: DmaWrite::default().with_read_latency_2(),
             core: RxCore::new(map),
         }
     }

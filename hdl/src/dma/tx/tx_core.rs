@@ -32,6 +32,7 @@
 //! Custom Verilog; simulated in Verilator with its rings and mover
 //! (`sim/tests/tx_engine.rs`).
 
+use crate::dma::bank_ram::{banked, Addr, Lane};
 use crate::dma::cpl_queue::CQ_BITS;
 use crate::dma::desc_fetch::{CACHE_BITS, RINGS, RING_BITS};
 use crate::dma::regs::{DmaRegs, DMA_CFG_BITS};
@@ -183,7 +184,25 @@ impl<const A: usize> TxCore<A> {
             .iter()
             .map(|(f, e)| format!("  rec[{}] = {e};\n", range(&COMPLETION, f)))
             .collect();
+        let lanes: Vec<Lane> = (0..16)
+            .map(|i| Lane {
+                en: format!("ram_wr_en && ram_wr_strb[{i}]"),
+                hi: 8 * i + 7,
+                lo: 8 * i,
+                data: format!("ram_wr_data[{}:{}]", 8 * i + 7, 8 * i),
+            })
+            .collect();
+        let wr = Addr {
+            sig: "ram_wr_addr",
+            lo: 4,
+        };
+        let rd = Addr {
+            sig: "w_addr",
+            lo: 0,
+        };
+        let ram = banked("mem", 128, 1 << (A - 4), wr, &lanes, rd, "1'b1");
         BODY.replace("@SEL@", &sel)
+            .replace("@RAM@", &ram)
             .replace("@REC@", &rec)
             .replace("@DADDR@", &range(&DESCRIPTOR, "ADDR"))
             .replace("@DLEN@", &range(&DESCRIPTOR, "LEN"))
