@@ -5,7 +5,8 @@
 //! the producer indices the driver reads (`cq.C<n>_PROD`), waits while a
 //! queue is full, and raises the queues' interrupt vectors.
 //!
-//! * **Requests** (`req_valid`/`req_ready`, a holding register):
+//! * **Requests** (`req_valid`/`req_ready`, a holding register;
+//!   `req_ready` rises 2 clocks after `rst` falls, through `run`):
 //!   `req_cq` (the queue), `req_rec` (the record; bit 255 is replaced by
 //!   the phase). A request for a disabled queue is dropped and pulses
 //!   `cpl_drop`. One request every 6 clocks at best (the holding register
@@ -33,8 +34,8 @@
 //!   time limit); arming a queue with unread completions (producer ahead
 //!   of `C<c>_CONS`) fires it at once. A queue fires at most 2 clocks
 //!   after its condition holds (the compares are registered apart from
-//!   the decision). Firing disarms the queue and, 2 clocks later (the
-//!   vectors are ORed in a register of their own), sets
+//!   the decision). Firing disarms the queue and, 3 clocks later (the
+//!   vectors are ORed in two register stages of their own), sets
 //!   `irq_req[v]`, `v` = `C<c>_CTRL` bits 11:8 (the vector field's low
 //!   4 bits), held until
 //!   `irq_ack[v]` (XDMA's `usr_irq_req`/`usr_irq_ack`, PG195).
@@ -47,6 +48,7 @@
 //! Custom Verilog generated from the register map (the `cfg` bus word of
 //! each `C<c>_*` register), simulated in Verilator (`sim/tests/cpl_queue.rs`).
 
+use crate::dma::bank_ram::{banked, Addr, Lane};
 use crate::dma::dma_write::DmaWrite;
 use crate::dma::regs::{DmaRegs, DMA_CFG_BITS, DMA_STROBES};
 use ferronic_regmap::RegMap;
@@ -178,7 +180,25 @@ impl<const D: usize> CplCore<D> {
             })
             .collect();
         let low = STAGE_BITS - SLOT_BITS;
+        let entry = Lane {
+            en: "sr_we".into(),
+            hi: D - 1,
+            lo: 0,
+            data: "sr_wd".into(),
+        };
+        let (wr, rd) = (
+            Addr {
+                sig: "sr_wa",
+                lo: 0,
+            },
+            Addr {
+                sig: "ram_rd_addr",
+                lo: lb,
+            },
+        );
+        let sr = banked("sr", D, (1 << SLOT_BITS) * w, wr, &[entry], rd, "1'b1");
         BODY.replace("@SEL@", &sel)
+            .replace("@SR@", &sr)
             .replace("@OWN@", &format!("{CQS}'h{own:x}"))
             .replace("@SLOTSM1@", &((1usize << SLOT_BITS) - 1).to_string())
             .replace("@SLOTS@", &(1usize << SLOT_BITS).to_string())
