@@ -20,7 +20,7 @@
 //!   wrap) descriptors (at most 2^[`CACHE_BITS`] = 512 bytes) goes to the
 //!   read mover. Many reads are outstanding at once (up to 32), so 1 us of
 //!   memory latency still keeps the cache ahead of a 10G ring.
-//! * **Take** (`tk_valid`, `tk_q`): 3 clocks later `td_valid` with
+//! * **Take** (`tk_valid`, `tk_q`): 4 clocks later `td_valid` with
 //!   `td_ok` (a descriptor had arrived), `td_index` (its ring index) and
 //!   `td_desc` (the 16 bytes, byte 0 in bits 7:0). One take in flight: the
 //!   next may be asked in the clock `td_valid` is high. `q_avail[q]`
@@ -44,6 +44,7 @@
 //! Custom Verilog generated from the register map; simulated in
 //! Verilator (`sim/tests/desc_fetch/`).
 
+use crate::dma::bank_ram::{banked, Addr, Lane};
 use crate::dma::dma_read::DmaRead;
 use crate::dma::regs::{DmaRegs, DMA_CFG_BITS};
 use ferronic_regmap::RegMap;
@@ -179,9 +180,29 @@ impl<const D: usize, const K: usize> DescCore<D, K> {
             "rd".to_string()
         } else {
             let lpw = (K / 16).trailing_zeros();
-            format!("rd[128*p2_t[{}:0] +: 128]", lpw - 1)
+            format!("rd[128*p3_t[{}:0] +: 128]", lpw - 1)
         };
+        let lanes: Vec<Lane> = (0..K)
+            .map(|i| Lane {
+                en: format!("ram_wr_en && ram_wr_strb[{i}]"),
+                hi: 8 * i + 7,
+                lo: 8 * i,
+                data: format!("ram_wr_data[{}:{}]", 8 * i + 7, 8 * i),
+            })
+            .collect();
+        let (wr, rd) = (
+            Addr {
+                sig: "ram_wr_addr",
+                lo: lb,
+            },
+            Addr {
+                sig: "rd_byte",
+                lo: lb,
+            },
+        );
+        let ram = banked("mem", D, (1 << DESC_RAM_BITS) / K, wr, &lanes, rd, "1'b1");
         BODY.replace("@SEL@", &sel)
+            .replace("@RAM@", &ram)
             .replace("@ENG@", &eng)
             .replace("@LANE@", &lane)
             .replace("@N@", &RINGS.to_string())

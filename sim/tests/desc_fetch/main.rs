@@ -32,6 +32,9 @@ use std::collections::VecDeque;
 mod harness;
 use harness::*;
 
+/// Clocks from a take to its answer (the contract in desc_fetch.rs).
+const TAKE_LATENCY: u64 = 4;
+
 #[test]
 fn takes_return_posted_descriptors_in_order_and_faulty_rings_stop() {
     let mut rng = StdRng::seed_from_u64(0x13d);
@@ -151,7 +154,7 @@ fn takes_return_posted_descriptors_in_order_and_faulty_rings_stop() {
         // the user: a take answered?
         if let Some((q, at)) = inflight {
             if u.get(ps.td_valid) != 0 {
-                assert_eq!(clock, at + 3, "take latency");
+                assert_eq!(clock, at + TAKE_LATENCY, "take latency");
                 let r = &mut rings[q];
                 if u.get(ps.td_ok) != 0 {
                     assert!(
@@ -171,7 +174,7 @@ fn takes_return_posted_descriptors_in_order_and_faulty_rings_stop() {
                 }
                 inflight = None;
             } else {
-                assert!(clock < at + 3, "take answer missing");
+                assert!(clock < at + TAKE_LATENCY, "take answer missing");
             }
         }
         if inflight.is_none() {
@@ -291,7 +294,7 @@ fn takes_return_posted_descriptors_in_order_and_faulty_rings_stop() {
 }
 
 /// One ring, the driver keeping it full, the user taking as fast as the
-/// port allows (a take every 3 clocks) and committing each descriptor as
+/// port allows (a take every 4 clocks) and committing each descriptor as
 /// it comes: the cache must deliver at least one descriptor per 10.5
 /// clocks (a minimum frame at 10G line rate, 156.25 MHz) through 1 us of
 /// memory latency and 30 % READY stalls.
@@ -325,7 +328,7 @@ fn one_ring_keeps_up_with_minimum_frames_at_10g_through_1us_latency() {
         post(&mut mem, &mut r, cons[0], 64);
         if let Some(at) = inflight {
             if u.get(ps.td_valid) != 0 {
-                assert_eq!(clock, at + 3);
+                assert_eq!(clock, at + TAKE_LATENCY, "take latency");
                 if u.get(ps.td_ok) != 0 {
                     assert_eq!(u.get(ps.td_index) as u16, r.t);
                     assert_eq!(u.get_bytes(ps.td_desc), r.desc[r.t as usize]);
