@@ -14,7 +14,7 @@
 //!   ring (`CTRL` bit 0 rising) zeroes them; a ring whose earlier
 //!   fetches are still in flight waits for them first, so a stale read
 //!   cannot land in its fresh cache.
-//! * **Fetch**: a round robin visits each enabled ring every 5 clocks;
+//! * **Fetch**: a round robin spends 5 or 6 clocks on each enabled ring;
 //!   when descriptors are posted (`PROD` - fetched > 0) and the ring's
 //!   cache has room, one read of min(posted, room, up to the cache's
 //!   wrap) descriptors (at most 2^[`CACHE_BITS`] = 512 bytes) goes to the
@@ -62,6 +62,9 @@ pub const CACHE_BITS: usize = 5;
 pub const DESC_RAM_BITS: usize = RING_BITS + CACHE_BITS + 4;
 
 const _: () = assert!(RINGS == 1 << RING_BITS && crate::TX_QUEUES == RINGS);
+// the fetch scheduler picks a ring in two stages: 4 rings a group, then
+// one of 2 or more groups
+const _: () = assert!(RINGS >= 8);
 
 /// The ring state, fetch scheduler, cache and take port; [`DescFetch`]
 /// joins it to its read mover. `D`-bit bus, `K` = `D` / 8 >= 16 bytes.
