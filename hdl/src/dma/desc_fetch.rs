@@ -18,7 +18,7 @@
 //!   when descriptors are posted (`PROD` - fetched > 0) and the ring's
 //!   cache has room, one read of min(posted, room, up to the cache's
 //!   wrap) descriptors (at most 2^[`CACHE_BITS`] = 512 bytes) goes to the
-//!   read mover. Many reads are outstanding at once (up to 32), so 1 us of
+//!   read mover. Many reads are outstanding at once (up to 31), so 1 us of
 //!   memory latency still keeps the cache ahead of a 10G ring.
 //! * **Take** (`tk_valid`, `tk_q`): 4 clocks later `td_valid` with
 //!   `td_ok` (a descriptor had arrived), `td_index` (its ring index) and
