@@ -65,6 +65,21 @@ pub struct Lane {
     pub data: String,
 }
 
+impl Lane {
+    /// The `k` byte lanes of a mover's RAM write port: byte `i` takes
+    /// `ram_wr_data[8i+7:8i]` when `ram_wr_en && ram_wr_strb[i]`.
+    pub fn write_port_bytes(k: usize) -> Vec<Lane> {
+        (0..k)
+            .map(|i| Lane {
+                en: format!("ram_wr_en && ram_wr_strb[{i}]"),
+                hi: 8 * i + 7,
+                lo: 8 * i,
+                data: format!("ram_wr_data[{}:{}]", 8 * i + 7, 8 * i),
+            })
+            .collect()
+    }
+}
+
 /// The declarations, writes, reads and output multiplexer of a `words` x
 /// `dw`-bit RAM with prefix `p` (`words` a power of two, at least 2);
 /// see the module documentation. The first read stage loads while

@@ -185,14 +185,7 @@ impl<const D: usize, const K: usize> DescCore<D, K> {
             let lpw = (K / 16).trailing_zeros();
             format!("rd[128*p3_t[{}:0] +: 128]", lpw - 1)
         };
-        let lanes: Vec<Lane> = (0..K)
-            .map(|i| Lane {
-                en: format!("ram_wr_en && ram_wr_strb[{i}]"),
-                hi: 8 * i + 7,
-                lo: 8 * i,
-                data: format!("ram_wr_data[{}:{}]", 8 * i + 7, 8 * i),
-            })
-            .collect();
+        let lanes = Lane::write_port_bytes(K);
         let (wr, rd) = (
             Addr {
                 sig: "ram_wr_addr",

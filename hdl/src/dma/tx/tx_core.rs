@@ -184,14 +184,7 @@ impl<const A: usize> TxCore<A> {
             .iter()
             .map(|(f, e)| format!("  rec[{}] = {e};\n", range(&COMPLETION, f)))
             .collect();
-        let lanes: Vec<Lane> = (0..16)
-            .map(|i| Lane {
-                en: format!("ram_wr_en && ram_wr_strb[{i}]"),
-                hi: 8 * i + 7,
-                lo: 8 * i,
-                data: format!("ram_wr_data[{}:{}]", 8 * i + 7, 8 * i),
-            })
-            .collect();
+        let lanes = Lane::write_port_bytes(16);
         let wr = Addr {
             sig: "ram_wr_addr",
             lo: 4,
