@@ -165,6 +165,12 @@ wire unused_ok = ^{ram_rd_en, ram_rd_addr[@LBM1@:0], rel_end[@LBM1@:0]@RELHI@};
 // mq_bo, with no logic between), and the output register loads from it. A read starts only when the fetch stage is empty, so
 // its enable is a function of flip-flops alone (a frame every 3 clocks)
 reg [5:0] mq_wp; reg [5:0] mq_rdp; reg [6:0] mq_cnt; reg pend; reg f_v;
+// a frame's entry is written a clock after its push decision (mq_push,
+// mq_entry: flip-flops, so the drop and room logic behind `push` ends
+// here, not at the block RAM's write enable across the die), as its last
+// data word is (w_we)
+reg mq_push; reg [@MQW@-1:0] mq_entry;
+always @(posedge clock) begin mq_push <= !rst && push; mq_entry <= @MQDATA@; end
 wire o_take = !m_frame_valid || m_frame_ready;
 wire f_move = f_v && o_take;
 wire mq_rd = mq_cnt != 7'd0 && !pend && !f_v;
@@ -172,16 +178,18 @@ wire [6:0] mq_inc = mq_cnt + 7'd1; wire [6:0] mq_dec = mq_cnt - 7'd1;
 // the queue's RAM: mq_out (= mq_r) holds the entry 2 clocks after mq_rd
 @MQ@wire [@MWM1@:0] mq_r = mq_out[@MWM1@:0];@MQPAD@
 always @(posedge clock) begin
-  // mq_cnt rises by at most 1 a clock: 62 one clock ago leaves room now
-  mq_room <= mq_cnt <= 7'd62;
+  // mq_cnt rises by at most 1 a clock, and counts a push 2 clocks after
+  // its decision (mq_push, then the count): 61 one clock ago leaves room
+  // now for this push and the two not yet counted
+  mq_room <= mq_cnt <= 7'd61;
   if (rst) begin
     mq_wp <= 6'd0; mq_rdp <= 6'd0; mq_cnt <= 7'd0; pend <= 1'b0; f_v <= 1'b0;
     m_frame_valid <= 1'b0;
   end else begin
-    if (push) mq_wp <= mq_wp + 1'b1;
+    if (mq_push) mq_wp <= mq_wp + 1'b1;
     if (mq_rd) mq_rdp <= mq_rdp + 1'b1;
-    // count +1 and -1 are ready before push and mq_rd settle
-    case ({push, mq_rd})
+    // count +1 and -1 are ready before mq_push and mq_rd settle
+    case ({mq_push, mq_rd})
       2'b10: mq_cnt <= mq_inc;
       2'b01: mq_cnt <= mq_dec;
       default: ;
@@ -235,14 +243,16 @@ impl<const D: usize, const K: usize, const A: usize, const Q: usize> RxBuffer<D,
         } else {
             String::new()
         };
+        // the entry is registered (mq_entry) with its push (mq_push)
+        let mq_data = format!(
+            "{{{pad}start[{}:0], wr + 1'b1, len_now, dest, i_user, i_tag, first ? i_hash : f_hash}}",
+            wi - 1
+        );
         let entry = Lane {
-            en: "push".into(),
+            en: "mq_push".into(),
             hi: mwp - 1,
             lo: 0,
-            data: format!(
-                "{{{pad}start[{}:0], wr + 1'b1, len_now, dest, i_user, i_tag, first ? i_hash : f_hash}}",
-                wi - 1
-            ),
+            data: "mq_entry".into(),
         };
         let (qw, qr) = (
             Addr {
@@ -269,6 +279,8 @@ impl<const D: usize, const K: usize, const A: usize, const Q: usize> RxBuffer<D,
             (String::new(), String::new())
         };
         BODY.replace("@RAM@", &ram)
+            .replace("@MQW@", &mwp.to_string())
+            .replace("@MQDATA@", &mq_data)
             .replace("@MQ@", &mq)
             .replace("@MQPAD@", &mq_pad)
             .replace("@ENDPAD@", &endpad)
