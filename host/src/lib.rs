@@ -13,6 +13,7 @@ pub mod bind;
 pub mod cli;
 pub mod device;
 pub mod discover;
+pub mod dma;
 pub mod doctor;
 pub mod error;
 pub mod handoff;

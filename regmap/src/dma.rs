@@ -40,28 +40,50 @@ pub struct Layout {
 }
 
 impl Layout {
-    /// The field called `name`.
+    /// The field called `name` (a `const fn`, so the record codecs look
+    /// their fields up at compile time).
     ///
     /// # Panics
-    /// When the layout has no such field (a programming error).
-    pub fn field(&self, name: &str) -> Field {
-        *self
-            .fields
-            .iter()
-            .find(|f| f.name == name)
-            .unwrap_or_else(|| panic!("{} has no field {name}", self.name))
+    /// When the layout has no such field (a programming error; at compile
+    /// time when called in a constant).
+    pub const fn field(&self, name: &str) -> Field {
+        let mut i = 0;
+        while i < self.fields.len() {
+            let f = self.fields[i];
+            if f.name.len() == name.len() {
+                let (a, b) = (f.name.as_bytes(), name.as_bytes());
+                let mut k = 0;
+                while k < a.len() && a[k] == b[k] {
+                    k += 1;
+                }
+                if k == a.len() {
+                    return f;
+                }
+            }
+            i += 1;
+        }
+        panic!("the layout has no field of that name")
     }
+}
+
+/// The bytes `f` spans in a record: first byte, byte count (at most 9).
+#[inline]
+fn span(f: Field) -> (usize, usize) {
+    let lo = (f.bit / 8) as usize;
+    (lo, (f.bit + f.bits).div_ceil(8) as usize - lo)
 }
 
 /// Reads `f` from a little-endian record.
 ///
 /// # Panics
 /// When `rec` is shorter than the field's end.
+#[inline]
 pub fn get(rec: &[u8], f: Field) -> u64 {
-    (0..f.bits).fold(0, |v, i| {
-        let b = f.bit + i;
-        v | (u64::from(rec[(b / 8) as usize] >> (b % 8) & 1) << i)
-    })
+    let (lo, n) = span(f);
+    let mut w = [0u8; 16];
+    w[..n].copy_from_slice(&rec[lo..lo + n]);
+    let v = u128::from_le_bytes(w) >> (f.bit % 8);
+    (v & ((1u128 << f.bits) - 1)) as u64
 }
 
 /// Writes the low `f.bits` bits of `v` into `f` of a little-endian record,
@@ -69,16 +91,14 @@ pub fn get(rec: &[u8], f: Field) -> u64 {
 ///
 /// # Panics
 /// When `rec` is shorter than the field's end.
+#[inline]
 pub fn put(rec: &mut [u8], f: Field, v: u64) {
-    for i in 0..f.bits {
-        let b = f.bit + i;
-        let (byte, m) = ((b / 8) as usize, 1u8 << (b % 8));
-        if v >> i & 1 != 0 {
-            rec[byte] |= m;
-        } else {
-            rec[byte] &= !m;
-        }
-    }
+    let (lo, n) = span(f);
+    let mut w = [0u8; 16];
+    w[..n].copy_from_slice(&rec[lo..lo + n]);
+    let mask = ((1u128 << f.bits) - 1) << (f.bit % 8);
+    let x = (u128::from_le_bytes(w) & !mask) | ((u128::from(v) << (f.bit % 8)) & mask);
+    rec[lo..lo + n].copy_from_slice(&x.to_le_bytes()[..n]);
 }
 
 /// Descriptor flag bits (`flags`).
@@ -206,6 +226,22 @@ pub const COMPLETION: Layout = Layout {
     ],
 };
 
+// the codecs' fields, looked up at compile time
+const D_FLAGS: Field = DESCRIPTOR.field("FLAGS");
+const D_LEN: Field = DESCRIPTOR.field("LEN");
+const D_ADDR: Field = DESCRIPTOR.field("ADDR");
+const C_QUEUE: Field = COMPLETION.field("QUEUE");
+const C_INDEX: Field = COMPLETION.field("INDEX");
+const C_LEN: Field = COMPLETION.field("LEN");
+const C_DESC_COUNT: Field = COMPLETION.field("DESC_COUNT");
+const C_FLAGS: Field = COMPLETION.field("FLAGS");
+const C_HASH: Field = COMPLETION.field("HASH");
+const C_TAG: Field = COMPLETION.field("TAG");
+const C_FAULT_INDEX: Field = COMPLETION.field("FAULT_INDEX");
+const C_FAULT_RESP: Field = COMPLETION.field("FAULT_RESP");
+const C_FAULT_COUNT: Field = COMPLETION.field("FAULT_COUNT");
+const C_PHASE: Field = COMPLETION.field("PHASE");
+
 /// Every layout, in export order.
 pub const LAYOUTS: &[Layout] = &[DESCRIPTOR, COMPLETION];
 
@@ -222,22 +258,22 @@ pub struct Descriptor {
 
 impl Descriptor {
     /// The 16 bytes the driver writes in the ring.
+    #[inline]
     pub fn to_bytes(&self) -> [u8; 16] {
         let mut r = [0u8; 16];
-        let d = DESCRIPTOR;
-        put(&mut r, d.field("FLAGS"), self.flags.into());
-        put(&mut r, d.field("LEN"), self.len.into());
-        put(&mut r, d.field("ADDR"), self.addr);
+        put(&mut r, D_FLAGS, self.flags.into());
+        put(&mut r, D_LEN, self.len.into());
+        put(&mut r, D_ADDR, self.addr);
         r
     }
 
     /// Decodes 16 bytes of a ring (reserved bits ignored).
+    #[inline]
     pub fn from_bytes(r: &[u8; 16]) -> Descriptor {
-        let d = DESCRIPTOR;
         Descriptor {
-            flags: get(r, d.field("FLAGS")) as u16,
-            len: get(r, d.field("LEN")) as u32,
-            addr: get(r, d.field("ADDR")),
+            flags: get(r, D_FLAGS) as u16,
+            len: get(r, D_LEN) as u32,
+            addr: get(r, D_ADDR),
         }
     }
 }
@@ -278,45 +314,45 @@ pub struct Completion {
 
 impl Completion {
     /// The 32 bytes the NIC writes in the completion queue.
+    #[inline]
     pub fn to_bytes(&self) -> [u8; 32] {
         let mut r = [0u8; 32];
-        let c = COMPLETION;
         let mut flags = u16::from(self.tuser) & cpl_flags::TUSER;
         if let Some(f) = self.fault {
             flags |= cpl_flags::FAULT;
-            put(&mut r, c.field("FAULT_INDEX"), f.index.into());
-            put(&mut r, c.field("FAULT_RESP"), f.resp.into());
-            put(&mut r, c.field("FAULT_COUNT"), f.count.into());
+            put(&mut r, C_FAULT_INDEX, f.index.into());
+            put(&mut r, C_FAULT_RESP, f.resp.into());
+            put(&mut r, C_FAULT_COUNT, f.count.into());
         }
-        put(&mut r, c.field("QUEUE"), self.queue.into());
-        put(&mut r, c.field("INDEX"), self.index.into());
-        put(&mut r, c.field("LEN"), self.len.into());
-        put(&mut r, c.field("DESC_COUNT"), self.desc_count.into());
-        put(&mut r, c.field("FLAGS"), flags.into());
-        put(&mut r, c.field("HASH"), self.hash.into());
-        put(&mut r, c.field("TAG"), self.tag);
-        put(&mut r, c.field("PHASE"), self.phase.into());
+        put(&mut r, C_QUEUE, self.queue.into());
+        put(&mut r, C_INDEX, self.index.into());
+        put(&mut r, C_LEN, self.len.into());
+        put(&mut r, C_DESC_COUNT, self.desc_count.into());
+        put(&mut r, C_FLAGS, flags.into());
+        put(&mut r, C_HASH, self.hash.into());
+        put(&mut r, C_TAG, self.tag);
+        put(&mut r, C_PHASE, self.phase.into());
         r
     }
 
     /// Decodes 32 bytes of a completion queue (reserved bits ignored).
+    #[inline]
     pub fn from_bytes(r: &[u8; 32]) -> Completion {
-        let c = COMPLETION;
-        let flags = get(r, c.field("FLAGS")) as u16;
+        let flags = get(r, C_FLAGS) as u16;
         Completion {
-            queue: get(r, c.field("QUEUE")) as u16,
-            index: get(r, c.field("INDEX")) as u16,
-            len: get(r, c.field("LEN")) as u32,
-            desc_count: get(r, c.field("DESC_COUNT")) as u16,
+            queue: get(r, C_QUEUE) as u16,
+            index: get(r, C_INDEX) as u16,
+            len: get(r, C_LEN) as u32,
+            desc_count: get(r, C_DESC_COUNT) as u16,
             tuser: (flags & cpl_flags::TUSER) as u8,
-            hash: get(r, c.field("HASH")) as u32,
-            tag: get(r, c.field("TAG")),
+            hash: get(r, C_HASH) as u32,
+            tag: get(r, C_TAG),
             fault: (flags & cpl_flags::FAULT != 0).then(|| Fault {
-                index: get(r, c.field("FAULT_INDEX")) as u16,
-                resp: get(r, c.field("FAULT_RESP")) as u8,
-                count: get(r, c.field("FAULT_COUNT")) as u8,
+                index: get(r, C_FAULT_INDEX) as u16,
+                resp: get(r, C_FAULT_RESP) as u8,
+                count: get(r, C_FAULT_COUNT) as u8,
             }),
-            phase: get(r, c.field("PHASE")) != 0,
+            phase: get(r, C_PHASE) != 0,
         }
     }
 }
@@ -389,6 +425,45 @@ mod tests {
         let pb = plain.to_bytes();
         assert_eq!(&pb[24..32], &[0; 8]);
         assert_eq!(Completion::from_bytes(&pb), plain);
+    }
+
+    /// `get` and `put` against a bit-at-a-time reference, for fields at
+    /// every bit offset 0..8 and every width 1..=64.
+    #[test]
+    fn get_and_put_match_a_bitwise_reference_at_any_offset() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for bit in 0..8 {
+            for bits in 1..=64 {
+                let f = Field {
+                    name: "F",
+                    bit: bit + 8,
+                    bits,
+                    doc: "",
+                };
+                x = x.rotate_left(7) ^ 0x2545_f491_4f6c_dd1d;
+                let mut r = [0u8; 32];
+                r.iter_mut()
+                    .enumerate()
+                    .for_each(|(i, b)| *b = (x >> (i % 8 * 8)) as u8 ^ i as u8);
+                let before = r;
+                let want: u64 = (0..bits).fold(0, |v, i| {
+                    let b = f.bit + i;
+                    v | (u64::from(r[(b / 8) as usize] >> (b % 8) & 1) << i)
+                });
+                assert_eq!(get(&r, f), want, "get bit {bit} bits {bits}");
+                let v = x.wrapping_mul(0x5851_f42d_4c95_7f2d);
+                put(&mut r, f, v);
+                for k in 0..256u32 {
+                    let got = r[(k / 8) as usize] >> (k % 8) & 1;
+                    let exp = if (f.bit..f.bit + bits).contains(&k) {
+                        (v >> (k - f.bit) & 1) as u8
+                    } else {
+                        before[(k / 8) as usize] >> (k % 8) & 1
+                    };
+                    assert_eq!(got, exp, "put bit {bit} bits {bits}: record bit {k}");
+                }
+            }
+        }
     }
 
     #[test]
