@@ -27,6 +27,8 @@ pub use tx::{TxQueue, TxStats};
 
 use crate::error::HostError;
 use crate::regio::RegIo;
+use regs::{CqRegs, RingRegs};
+use std::sync::Arc;
 
 /// Bytes of one descriptor.
 pub const DESC_BYTES: usize = 16;
@@ -78,6 +80,49 @@ pub fn enable(io: &mut dyn RegIo, regs: &QueueRegs) -> Result<(), HostError> {
         regs.datapath_ctrl,
         ferronic_regmap::ctrl::ENABLE | ferronic_regmap::ctrl::TX_ENABLE,
     )
+}
+
+/// A ring's memory (descriptors, buffers of `stride` bytes, one per
+/// slot) and its completion queue, programmed into the engine and enabled.
+struct RingMem {
+    cq: CplQueue,
+    ring: DmaRegion,
+    bufs: DmaRegion,
+    stride: usize,
+}
+
+/// Opens completion queue `c` (`cq`), allocates the ring and its buffers
+/// (each on its own cache lines), and writes the ring's base, a `PROD` of
+/// 0 and its `CTRL` (enabled, completing into `c`).
+fn open_ring(
+    io: &mut dyn RegIo,
+    r: RingRegs,
+    cq: CqRegs,
+    c: usize,
+    arena: &Arc<Arena>,
+    cfg: &QueueConfig,
+) -> Result<RingMem, HostError> {
+    let n = 1usize << cfg.ring_log;
+    let cq = CplQueue::open(io, cq, arena, cfg.cq_log, c as u32)?;
+    let ring = arena.alloc(n * DESC_BYTES, 4096)?;
+    let stride = (cfg.buf_len as usize).next_multiple_of(64);
+    let bufs = arena.alloc(n * stride, 4096)?;
+    io.write32(r.ctrl, 0)?;
+    io.write32(r.base_lo, ring.iova() as u32)?;
+    io.write32(r.base_hi, (ring.iova() >> 32) as u32)?;
+    io.write32(r.prod, 0)?;
+    io.write32(
+        r.ctrl,
+        ferronic_regmap::ring_ctrl::ENABLE
+            | cfg.ring_log << ferronic_regmap::ring_ctrl::LOG_SIZE_SHIFT
+            | (c as u32) << ferronic_regmap::ring_ctrl::CQ_SHIFT,
+    )?;
+    Ok(RingMem {
+        cq,
+        ring,
+        bufs,
+        stride,
+    })
 }
 
 fn check_log(what: &str, log: u32) -> Result<(), HostError> {

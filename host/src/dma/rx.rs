@@ -9,7 +9,6 @@ use super::{QueueConfig, DESC_BYTES};
 use crate::error::HostError;
 use crate::regio::RegIo;
 use ferronic_regmap::dma::Descriptor;
-use ferronic_regmap::ring_ctrl;
 use std::sync::atomic::{fence, Ordering};
 use std::sync::Arc;
 
@@ -19,7 +18,8 @@ use std::sync::Arc;
 pub struct RxPacket<'a> {
     /// Receive queue (the RSS queue of the frame).
     pub queue: u16,
-    /// The frame as written, without FCS (the datapath strips it).
+    /// The frame as the NIC wrote it (FCS included: the receive datapath
+    /// checks it and writes a recomputed one after a tag migration).
     pub data: &'a [u8],
     /// RSS Toeplitz hash (0 for a non-IP frame).
     pub hash: u32,
@@ -88,30 +88,16 @@ impl RxQueue {
             });
         }
         let n = 1usize << cfg.ring_log;
-        let cq = CplQueue::open(io, regs.cq[q], arena, cfg.cq_log, q as u32)?;
-        let ring = arena.alloc(n * DESC_BYTES, 4096)?;
-        // each buffer on its own cache lines
-        let stride = (cfg.buf_len as usize).next_multiple_of(64);
-        let bufs = arena.alloc(n * stride, 4096)?;
-        io.write32(r.ctrl, 0)?;
-        io.write32(r.base_lo, ring.iova() as u32)?;
-        io.write32(r.base_hi, (ring.iova() >> 32) as u32)?;
-        io.write32(r.prod, 0)?;
-        io.write32(
-            r.ctrl,
-            ring_ctrl::ENABLE
-                | cfg.ring_log << ring_ctrl::LOG_SIZE_SHIFT
-                | (q as u32) << ring_ctrl::CQ_SHIFT,
-        )?;
+        let m = super::open_ring(io, r, regs.cq[q], q, arena, cfg)?;
         let mut rx = RxQueue {
             queue: q as u16,
-            ring,
-            bufs,
+            ring: m.ring,
+            bufs: m.bufs,
             buf_len: cfg.buf_len,
             log: cfg.ring_log,
             prod: 0,
             in_hw: vec![false; n],
-            cq,
+            cq: m.cq,
             prod_reg: r.prod,
             ctrl_reg: r.ctrl,
             scratch: Vec::new(),

@@ -9,7 +9,6 @@ use super::{QueueConfig, DESC_BYTES};
 use crate::error::HostError;
 use crate::regio::RegIo;
 use ferronic_regmap::dma::{desc_flags, Descriptor};
-use ferronic_regmap::ring_ctrl;
 use std::sync::atomic::{fence, Ordering};
 use std::sync::Arc;
 
@@ -74,30 +73,16 @@ impl TxQueue {
             });
         }
         let c = regs.rx.len() + q;
-        let cq = CplQueue::open(io, regs.cq[c], arena, cfg.cq_log, c as u32)?;
-        let n = 1usize << cfg.ring_log;
-        let ring = arena.alloc(n * DESC_BYTES, 4096)?;
-        let slot_len = (cfg.buf_len as usize).next_multiple_of(64);
-        let bufs = arena.alloc(n * slot_len, 4096)?;
-        io.write32(r.ctrl, 0)?;
-        io.write32(r.base_lo, ring.iova() as u32)?;
-        io.write32(r.base_hi, (ring.iova() >> 32) as u32)?;
-        io.write32(r.prod, 0)?;
-        io.write32(
-            r.ctrl,
-            ring_ctrl::ENABLE
-                | cfg.ring_log << ring_ctrl::LOG_SIZE_SHIFT
-                | (c as u32) << ring_ctrl::CQ_SHIFT,
-        )?;
+        let m = super::open_ring(io, r, regs.cq[c], c, arena, cfg)?;
         Ok(TxQueue {
             queue: q as u16,
-            ring,
-            bufs,
-            slot_len,
+            ring: m.ring,
+            bufs: m.bufs,
+            slot_len: m.stride,
             log: cfg.ring_log,
             prod: 0,
             clean: 0,
-            cq,
+            cq: m.cq,
             prod_reg: r.prod,
             ctrl_reg: r.ctrl,
             stats: TxStats::default(),
