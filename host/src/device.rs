@@ -14,6 +14,16 @@ pub fn tool_map() -> RegMap {
     RegMap::new(MapParams::default())
 }
 
+/// `map` with the DMA engine's blocks (`dma`, `rxq`, `txq`, `cq`) after
+/// the core's, as the `nic` top has them
+/// ([`ferronic_regmap::MapParams::dma`]).
+pub fn with_dma(map: &RegMap) -> RegMap {
+    RegMap::new(MapParams {
+        dma: true,
+        ..map.params
+    })
+}
+
 /// Bytes BAR0 must span for `map`: the end of its last block.
 pub fn map_span(map: &RegMap) -> u64 {
     map.blocks
@@ -50,6 +60,9 @@ pub struct Device {
     io: Box<dyn RegIo>,
     /// This tool's register map.
     pub map: RegMap,
+    /// The map with the DMA engine's blocks ([`with_dma`]): names resolve
+    /// in it, so `rxq.Q0_PROD` works on a `nic` top.
+    full: RegMap,
     /// What discovery found.
     pub found: Discovery,
 }
@@ -71,7 +84,13 @@ impl Device {
     /// Those of [`discover`].
     pub fn with_io(mut io: Box<dyn RegIo>, map: RegMap) -> Result<Device, HostError> {
         let found = discover(io.as_mut(), &map)?;
-        Ok(Device { io, map, found })
+        let full = with_dma(&map);
+        Ok(Device {
+            io,
+            map,
+            full,
+            found,
+        })
     }
 
     /// The backend.
@@ -122,7 +141,7 @@ impl Device {
             .map(|h| u32::from_str_radix(h, 16))
             .unwrap_or_else(|| what.parse());
         if let Ok(offset) = num {
-            let reg = self.map.at(offset);
+            let reg = self.full.at(offset);
             let path = reg
                 .and_then(|r| self.path_of(r))
                 .unwrap_or_else(|| format!("{offset:#06x}"));
@@ -130,9 +149,9 @@ impl Device {
         }
         let (block, name) = what.split_once('.').unwrap_or(("", what));
         let key = format!("{}.{}", block.to_lowercase(), name.to_uppercase());
-        let Some(reg) = self.map.reg(&key) else {
+        let Some(reg) = self.full.reg(&key) else {
             let suggestion = self
-                .map
+                .full
                 .blocks
                 .iter()
                 .flat_map(|b| b.regs.iter().map(move |r| format!("{}.{}", b.name, r.name)))
@@ -143,7 +162,7 @@ impl Device {
             });
         };
         let tb = self
-            .map
+            .full
             .blocks
             .iter()
             .find(|b| b.name == block.to_lowercase())
@@ -165,7 +184,7 @@ impl Device {
     }
 
     fn path_of(&self, r: &Reg) -> Option<String> {
-        self.map
+        self.full
             .blocks
             .iter()
             .find(|b| b.regs.iter().any(|x| x.offset == r.offset))

@@ -72,6 +72,9 @@ pub fn version_str(v: u32) -> String {
 pub fn discover(io: &mut dyn RegIo, map: &RegMap) -> Result<Discovery, HostError> {
     let device = io.name().to_string();
     let size = io.size();
+    // the DMA engine's blocks are named too (the `nic` top has them after
+    // the core's; `nic_core` alone does not, and need not)
+    let full = crate::device::with_dma(map);
     let chain = |offset: u32, detail: String| HostError::Chain {
         device: device.clone(),
         offset,
@@ -121,10 +124,10 @@ pub fn discover(io: &mut dyn RegIo, map: &RegMap) -> Result<Discovery, HostError
                 format!("block length {length:#x} is not possible"),
             ));
         }
-        let name = map
+        let name = full
             .blocks
             .iter()
-            .find(|b| vendor == map.vendor && b.id == id)
+            .find(|b| vendor == full.vendor && b.id == id)
             .map(|b| b.name.clone());
         blocks.push(FoundBlock {
             name,
@@ -173,14 +176,18 @@ pub fn discover(io: &mut dyn RegIo, map: &RegMap) -> Result<Discovery, HostError
             version_str(tv)
         ));
     }
-    if d.identity.map_hash != map.hash {
+    if d.identity.map_hash != map.hash && d.identity.map_hash != full.hash {
         d.warnings.push(format!(
             "map hash differs: device {:#010x}, this tool {:#010x}; registers are located through the block chain",
             d.identity.map_hash, map.hash
         ));
     }
     for f in &d.blocks {
-        match map.blocks.iter().find(|b| Some(&b.name) == f.name.as_ref()) {
+        match full
+            .blocks
+            .iter()
+            .find(|b| Some(&b.name) == f.name.as_ref())
+        {
             None => d.warnings.push(format!(
                 "unknown block type {:04x}:{:04x} version {} at {:#06x}",
                 f.vendor,

@@ -43,6 +43,13 @@ pub trait RegIo {
     fn frames(&mut self) -> Option<&mut dyn FramePort> {
         None
     }
+
+    /// DMA memory and interrupts, where the backend has them (VFIO; the
+    /// simulator serving the `nic` top). `None` for sysfs (no IOMMU, no
+    /// DMA) and for the simulated `nic_core`.
+    fn dma(&mut self) -> Option<&mut dyn crate::dma::DmaPort> {
+        None
+    }
 }
 
 /// What a receive run produced.

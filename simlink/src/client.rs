@@ -44,6 +44,9 @@ pub struct Client {
     writer: UnixStream,
     /// The server's [`Reply::Hello`] `server` field.
     pub server: String,
+    /// The server's simulated top ([`Reply::Hello`] `top`): `nic_core`
+    /// or `nic`.
+    pub top: String,
 }
 
 impl Client {
@@ -65,11 +68,15 @@ impl Client {
             reader: BufReader::new(stream),
             writer,
             server: String::new(),
+            top: String::new(),
         };
         match c.call(&Request::Hello)? {
             Reply::Hello {
-                server, protocol, ..
-            } if protocol == PROTOCOL => c.server = server,
+                server,
+                protocol,
+                top,
+                ..
+            } if protocol == PROTOCOL => (c.server, c.top) = (server, top),
             other => {
                 return Err(c.protocol(format!(
                     "expected a protocol {PROTOCOL} hello, got {other:?}"

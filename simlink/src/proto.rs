@@ -43,6 +43,37 @@ pub enum Request {
     /// Reset the core (`rst` for two cycles): registers return to their
     /// reset values, counters to 0. [`Reply::Done`].
     Reset,
+    /// The host memory of a server with the DMA engine (`nicsim serve
+    /// --dma`): [`Reply::Memory`], the file to map shared (IOVA = offset).
+    /// A server without it answers an error of kind `protocol`.
+    Memory,
+    /// Frames, FCS included, queued on the MAC's receive stream (the wire
+    /// side of the DMA top); they enter at line rate while the server runs.
+    /// [`Reply::Done`] once queued.
+    WireIn {
+        /// Frame bytes, FCS included.
+        #[serde(with = "hex_list")]
+        frames: Vec<Vec<u8>>,
+    },
+    /// The frames that left on the MAC's transmit stream since the last
+    /// `wire_out`, at most `max` (oldest first): [`Reply::Frames`] with
+    /// `tuser` 1 for a frame sent marked bad.
+    WireOut {
+        /// Most frames to return.
+        max: u32,
+    },
+    /// Runs the simulation until interrupt vector `vector` has been raised
+    /// more than `seen` times in all, or `cycles` clocks have passed:
+    /// [`Reply::Irq`] with the vector's count (an eventfd's counter, kept
+    /// by the server).
+    WaitIrq {
+        /// Interrupt vector (`irq_req` bit).
+        vector: u16,
+        /// The count the client saw last.
+        seen: u64,
+        /// Most clocks to run.
+        cycles: u64,
+    },
 }
 
 /// One frame the core delivered.
@@ -86,6 +117,10 @@ pub enum Reply {
         protocol: u32,
         /// Clock cycles simulated so far.
         cycles: u64,
+        /// The simulated top: `nic_core` (streams: `rx`/`tx`) or `nic`
+        /// (the DMA engine: `memory`, `wire_in`, `wire_out`, `wait_irq`).
+        #[serde(default = "core_top")]
+        top: String,
     },
     /// A register value.
     Value {
@@ -94,6 +129,20 @@ pub enum Reply {
     },
     /// A write or reset finished.
     Done,
+    /// Answer to [`Request::Memory`].
+    Memory {
+        /// The file holding host memory; map it shared, IOVA = offset.
+        path: String,
+        /// Its size in bytes (IOVAs `0..bytes`).
+        bytes: u64,
+    },
+    /// Answer to [`Request::WaitIrq`].
+    Irq {
+        /// Times the vector was raised since the server started.
+        count: u64,
+        /// Clocks the request ran.
+        cycles: u64,
+    },
     /// Frames delivered by the core.
     Frames {
         /// In delivery order (to the host for `rx`, to the MAC for `tx`).
@@ -112,6 +161,10 @@ pub enum Reply {
         /// Human-readable detail.
         message: String,
     },
+}
+
+fn core_top() -> String {
+    "nic_core".into()
 }
 
 mod hex_list {

@@ -28,8 +28,15 @@ pub trait Handler {
         Ok(())
     }
 
-    /// Called on every wake-up of the loop (at least every 100 ms), for
-    /// timers.
+    /// True while the handler has work of its own (a simulation that must
+    /// keep clocking): the loop then polls without waiting and calls
+    /// [`Handler::on_tick`] again at once. False by default.
+    fn busy(&self) -> bool {
+        false
+    }
+
+    /// Called on every wake-up of the loop (at least every 100 ms, at once
+    /// again while [`Handler::busy`]), for timers and free-running work.
     ///
     /// # Errors
     /// An error ends [`serve`] with it.
@@ -98,8 +105,9 @@ pub fn serve(
                 revents: 0,
             })
             .collect();
+        let wait = if handler.busy() { 0 } else { 100 };
         // SAFETY: `fds` is a valid array of `fds.len()` pollfd structures.
-        let n = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, 100) };
+        let n = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, wait) };
         if n < 0 {
             let e = io::Error::last_os_error();
             if e.kind() == IoKind::Interrupted {

@@ -17,6 +17,7 @@ impl Handler for Regs {
                 server: "toy".into(),
                 protocol: ferronic_simlink::PROTOCOL,
                 cycles: 0,
+                top: "nic_core".into(),
             },
             Request::Read { offset } if offset < 64 => Reply::Value {
                 value: self.0[offset as usize / 4],

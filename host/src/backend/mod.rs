@@ -3,6 +3,7 @@
 pub mod sim;
 pub mod sysfs;
 pub mod vfio;
+mod vfio_dma;
 
 use crate::error::HostError;
 use crate::name::DeviceName;

@@ -2,10 +2,12 @@
 //! (feature `sim`). Both speak the ferronic-simlink protocol, so they behave
 //! identically.
 
+use crate::dma::{port, Arena, DmaPort};
 use crate::error::HostError;
 use crate::regio::{FramePort, RegIo, RxOut};
 use ferronic_simlink::{Client, ErrorKind, Frame, Reply, Request};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Size of the simulated register space (16-bit AXI4-Lite addresses).
@@ -22,6 +24,10 @@ pub struct SimDevice {
     name: String,
     backend: &'static str,
     call: Call,
+    /// The simulated top: `nic_core` or `nic` (with the DMA engine).
+    top: String,
+    /// Interrupts seen per vector (the server counts, as an eventfd).
+    irq_seen: Vec<u64>,
 }
 
 impl SimDevice {
@@ -34,7 +40,9 @@ impl SimDevice {
         Ok(SimDevice {
             name: format!("sim:{}", path.display()),
             backend: "sim-socket",
+            top: c.top.clone(),
             call: Box::new(move |r| c.call(&r).map_err(HostError::from)),
+            irq_seen: Vec::new(),
         })
     }
 
@@ -53,6 +61,8 @@ impl SimDevice {
             name: "sim:".into(),
             backend: "sim",
             call: Box::new(move |r| Ok(nic.handle(r))),
+            top: "nic_core".into(),
+            irq_seen: Vec::new(),
         })
     }
 
@@ -135,7 +145,92 @@ impl RegIo for SimDevice {
     }
 
     fn frames(&mut self) -> Option<&mut dyn FramePort> {
-        Some(self)
+        (self.top != "nic").then_some(self as &mut dyn FramePort)
+    }
+
+    fn dma(&mut self) -> Option<&mut dyn DmaPort> {
+        (self.top == "nic").then_some(self as &mut dyn DmaPort)
+    }
+}
+
+impl SimDevice {
+    /// The simulated top behind the device: `nic_core` or `nic`.
+    pub fn top(&self) -> &str {
+        &self.top
+    }
+
+    /// Frames (FCS included) onto the card's wire side: they enter the
+    /// MAC's receive stream at line rate (`nic` top).
+    ///
+    /// # Errors
+    /// [`HostError::Sim`] from a server without the DMA top.
+    pub fn wire_in(&mut self, frames: Vec<Vec<u8>>) -> Result<(), HostError> {
+        match self.request(Request::WireIn { frames })? {
+            Reply::Done => Ok(()),
+            r => Err(self.unexpected(&r)),
+        }
+    }
+
+    /// Up to `max` frames that left on the card's wire side (FCS
+    /// included, `tuser` 1 if sent marked bad), oldest first.
+    ///
+    /// # Errors
+    /// As [`SimDevice::wire_in`].
+    pub fn wire_out(&mut self, max: u32) -> Result<Vec<Frame>, HostError> {
+        self.frames_of(Request::WireOut { max })
+    }
+}
+
+impl DmaPort for SimDevice {
+    fn arena(&mut self, bytes: usize) -> Result<Arc<Arena>, HostError> {
+        let (path, have) = match self.request(Request::Memory)? {
+            Reply::Memory { path, bytes } => (PathBuf::from(path), bytes),
+            r => return Err(self.unexpected(&r)),
+        };
+        if (bytes as u64) > have {
+            return Err(HostError::Invalid {
+                what: format!("host memory of {}", self.name),
+                why: format!(
+                    "{bytes} bytes needed, {} has {have}: restart `nicsim serve --dma` with \
+                     a larger --mem-mib",
+                    path.display()
+                ),
+            });
+        }
+        Arena::shared_file(&path, have as usize)
+    }
+
+    fn wait_irq(&mut self, vector: u16, timeout: Duration) -> Result<bool, HostError> {
+        let v = usize::from(vector);
+        if self.irq_seen.len() <= v {
+            // learn the count so far (no clocks run): earlier firings are
+            // not this reader's
+            self.irq_seen.resize(v + 1, u64::MAX);
+        }
+        if self.irq_seen[v] == u64::MAX {
+            let now = self.request(Request::WaitIrq {
+                vector,
+                seen: u64::MAX,
+                cycles: 0,
+            })?;
+            match now {
+                Reply::Irq { count, .. } => self.irq_seen[v] = count,
+                r => return Err(self.unexpected(&r)),
+            }
+        }
+        let seen = self.irq_seen[v];
+        let cycles = port::sim_cycles(timeout);
+        match self.request(Request::WaitIrq {
+            vector,
+            seen,
+            cycles,
+        })? {
+            Reply::Irq { count, .. } => {
+                self.irq_seen[v] = count;
+                Ok(count > seen)
+            }
+            r => Err(self.unexpected(&r)),
+        }
     }
 }
 

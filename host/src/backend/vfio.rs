@@ -103,7 +103,19 @@ pub struct VfioNic {
     bar: Option<MmioBar>,
     bar_offset: u64,
     bar_size: u64,
+    /// IOVA where the next arena goes.
+    pub(crate) next_iova: u64,
+    /// MSI-X eventfds, one per vector, once enabled.
+    pub(crate) msix: Vec<EventFd>,
 }
+
+/// IOVA of the first DMA arena (4 GiB: above any 32-bit window a
+/// platform reserves; the engine takes 64-bit addresses).
+pub const DMA_IOVA: u64 = 1 << 32;
+
+/// MSI-X vectors enabled for the queues' interrupts (one per completion
+/// queue of the default build: 8 receive + 8 transmit).
+pub const MSIX_VECTORS: usize = 16;
 
 fn pread(fd: RawFd, buf: &mut [u8], off: u64) -> std::io::Result<()> {
     // SAFETY: buf is valid for buf.len() bytes.
@@ -159,6 +171,8 @@ impl VfioNic {
             bar: None,
             bar_offset,
             bar_size,
+            next_iova: DMA_IOVA,
+            msix: Vec::new(),
         };
         if bar_size < need {
             return Err(HostError::BarSize {
@@ -220,6 +234,16 @@ impl VfioNic {
             op: "mapping DMA memory",
             source,
         })
+    }
+
+    /// The PCI address as text.
+    pub(crate) fn bdf_string(&self) -> String {
+        self.bdf.to_string()
+    }
+
+    /// The container, for unmapping after the device is gone.
+    pub(crate) fn container(&self) -> Arc<VfioContainer> {
+        self.container.clone()
     }
 
     /// Unmaps a range mapped by [`VfioNic::dma_map`].
@@ -304,6 +328,10 @@ impl RegIo for VfioNic {
 
     /// `VFIO_DEVICE_RESET` on the device fd (errors reported, unlike
     /// vfio-ioctls' `reset`), then the command register again.
+    fn dma(&mut self) -> Option<&mut dyn crate::dma::DmaPort> {
+        Some(self)
+    }
+
     fn reset(&mut self) -> Result<(), HostError> {
         // SAFETY: an argument-less ioctl on a descriptor we own.
         let r = unsafe { libc::ioctl(self.dev.as_raw_fd(), DEVICE_RESET as _) };

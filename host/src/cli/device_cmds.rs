@@ -73,6 +73,10 @@ pub(super) fn run(mut dev: Device, cmd: Cmd, o: &mut Out<'_>) -> Result<u8, Host
         Cmd::Handshake(a) => super::hs_cmds::handshake(&mut dev, a, o),
         Cmd::Conns { max } => super::hs_cmds::conns(&mut dev, max, o),
         Cmd::Adopt(a) => super::adopt_cmd::run(&mut dev, a, o),
+        Cmd::Rx(a) => super::dma_cmds::rx(&mut dev, a, o),
+        Cmd::Tx(a) => super::dma_cmds::tx(&mut dev, a, o),
+        Cmd::Bench(a) => super::bench_cmd::bench(&mut dev, a, o),
+        Cmd::Queues => super::dma_cmds::show_queues(&mut dev, o),
         Cmd::List { .. } | Cmd::Bind { .. } | Cmd::Doctor => unreachable!("host commands"),
     }
 }

@@ -3,7 +3,9 @@
 //! (`counters --watch`: one JSON object per line).
 
 mod adopt_cmd;
+mod bench_cmd;
 mod device_cmds;
+mod dma_cmds;
 mod host_cmds;
 mod hs_cmds;
 
@@ -20,6 +22,8 @@ const AFTER_HELP: &str = "\
 Devices: 0000:01:00.0 or 01:00.0 (PCI address), /sys/bus/pci/devices/0000:01:00.0,
 sim: (the simulated NIC in this process, `--features sim` builds), sim:PATH (a
 running `nicsim serve --socket PATH`). Default: $NICCTL_DEVICE.
+The datapath commands (rx, tx, bench, queues) need the DMA engine: a card
+over VFIO with the `nic` bitstream, or `nicsim serve --dma --socket PATH`.
 
 Exit status: 0 success; 1 a check failed (selftest, doctor); 2 bad command line;
 3 no such device or socket; 4 host setup (binding, IOMMU, group, permissions,
@@ -150,6 +154,18 @@ pub enum Cmd {
     /// Preflight of the host: VFIO modules, IOMMU, groups, permissions,
     /// memlock, huge pages.
     Doctor,
+    /// Capture frames from the receive rings (DMA): print them, or write
+    /// pcapng with queue, RSS hash, flags and migrated tag per frame.
+    Rx(dma_cmds::RxArgs),
+    /// Send a capture through a transmit ring (DMA); waits until every
+    /// frame has left the NIC.
+    Tx(dma_cmds::TxArgs),
+    /// pktgen-style load through the rings and back through a port
+    /// loopback: transmit and receive Mpps and Gb/s, loss, NIC drops.
+    Bench(bench_cmd::BenchArgs),
+    /// The DMA rings and completion queues: enabled, size, indices,
+    /// occupancy, drops.
+    Queues,
 }
 
 /// `nicctl reg` operations.

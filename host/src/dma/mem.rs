@@ -18,7 +18,10 @@ use crate::error::HostError;
 use memmap2::{MmapMut, MmapOptions, MmapRaw};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+/// Undoes a device mapping of an arena when it is dropped.
+type Unmap = Box<dyn FnOnce() + Send>;
 
 /// Huge page size, bytes (x86-64 and arm64 `MAP_HUGETLB` default).
 pub const HUGE_PAGE: usize = 2 << 20;
@@ -42,6 +45,16 @@ pub struct Arena {
     iova: u64,
     next: AtomicUsize,
     backing: Backing,
+    unmap: Mutex<Option<Unmap>>,
+}
+
+impl Drop for Arena {
+    /// Runs the unmap hook ([`Arena::on_drop`]) before the memory goes.
+    fn drop(&mut self) {
+        if let Some(f) = self.unmap.get_mut().ok().and_then(Option::take) {
+            f();
+        }
+    }
 }
 
 impl std::fmt::Debug for Arena {
@@ -89,6 +102,7 @@ impl Arena {
             iova,
             next: AtomicUsize::new(0),
             backing,
+            unmap: Mutex::new(None),
         }))
     }
 
@@ -123,7 +137,17 @@ impl Arena {
             iova: 0,
             next: AtomicUsize::new(0),
             backing: Backing::SharedFile,
+            unmap: Mutex::new(None),
         }))
+    }
+
+    /// Runs `f` when the arena is dropped, before its memory is unmapped
+    /// (VFIO: `VFIO_IOMMU_UNMAP_DMA` of its IOVA range). Replaces an
+    /// earlier hook.
+    pub fn on_drop(&self, f: impl FnOnce() + Send + 'static) {
+        if let Ok(mut g) = self.unmap.lock() {
+            *g = Some(Box::new(f));
+        }
     }
 
     /// IOVA of the arena's first byte.

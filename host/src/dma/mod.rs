@@ -14,13 +14,16 @@
 
 pub mod cq;
 pub mod mem;
+pub mod port;
 pub mod regs;
 pub mod rx;
+pub mod session;
 pub mod soft;
 pub mod tx;
 
 pub use cq::CplQueue;
 pub use mem::{Arena, Backing, DmaRegion};
+pub use port::DmaPort;
 pub use regs::QueueRegs;
 pub use rx::{RxPacket, RxQueue, RxStats};
 pub use tx::{TxQueue, TxStats};
@@ -70,15 +73,17 @@ pub fn arena_bytes(cfg: &QueueConfig, rx: usize, tx: usize) -> usize {
 }
 
 /// Starts the DMA engine and the datapath (receive and transmit), after
-/// the queues are open and the receive rings stocked.
+/// the queues are open and the receive rings stocked; `datapath.CTRL`'s
+/// other fields (the tag format and mode) keep their values.
 ///
 /// # Errors
-/// Register write errors.
+/// Register read and write errors.
 pub fn enable(io: &mut dyn RegIo, regs: &QueueRegs) -> Result<(), HostError> {
     io.write32(regs.dma_ctrl, ferronic_regmap::dma_ctrl::ENABLE)?;
+    let ctrl = io.read32(regs.datapath_ctrl)?;
     io.write32(
         regs.datapath_ctrl,
-        ferronic_regmap::ctrl::ENABLE | ferronic_regmap::ctrl::TX_ENABLE,
+        ctrl | ferronic_regmap::ctrl::ENABLE | ferronic_regmap::ctrl::TX_ENABLE,
     )
 }
 

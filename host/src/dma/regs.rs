@@ -109,12 +109,26 @@ impl QueueRegs {
         })
     }
 
-    /// Offsets on a discovered device (its blocks where discovery found
+    /// Offsets on a discovered device (its blocks where the chain placed
     /// them).
     ///
     /// # Errors
-    /// [`HostError::MissingBlock`] when the bitstream has no DMA engine.
+    /// [`HostError::MissingBlock`] when the bitstream has no DMA engine
+    /// (`nic_core` alone, or a `nicsim serve` without `--dma`).
     pub fn of_device(dev: &Device) -> Result<QueueRegs, HostError> {
+        for blk in ["dma", "rxq", "txq", "cq"] {
+            if !dev
+                .found
+                .blocks
+                .iter()
+                .any(|f| f.name.as_deref() == Some(blk))
+            {
+                return Err(HostError::MissingBlock {
+                    device: dev.name().to_string(),
+                    block: blk.to_string(),
+                });
+            }
+        }
         QueueRegs::resolve(|p| dev.resolve(p).map(|r| r.offset))
     }
 

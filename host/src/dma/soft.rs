@@ -21,7 +21,7 @@ use super::DESC_BYTES;
 use crate::error::HostError;
 use crate::regio::RegIo;
 use ferronic_regmap::dma::{desc_flags, Completion, Descriptor};
-use ferronic_regmap::{cq_ctrl, ring_ctrl, MapParams, RegMap};
+use ferronic_regmap::{cq_ctrl, ring_ctrl, RegMap};
 use std::collections::VecDeque;
 use std::sync::atomic::{fence, AtomicBool, AtomicU32, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
@@ -30,10 +30,7 @@ use std::thread::JoinHandle;
 
 /// The register map of the `nic` top (the DMA engine's blocks included).
 pub fn nic_map() -> RegMap {
-    RegMap::new(MapParams {
-        dma: true,
-        ..MapParams::default()
-    })
+    crate::device::with_dma(&crate::device::tool_map())
 }
 
 /// Where transmitted frames go.

@@ -10,11 +10,22 @@
 //! `latency` clocks after the AR at the earliest, one per clock while
 //! `RREADY`; a refused page returns zero data with its response on every
 //! beat. Response codes (AMBA AXI4 A3.4.4): 0 OKAY, 2 SLVERR, 3 DECERR.
+//!
+//! Storage is sparse pages in this process ([`Axi4Mem::new`]), or a file
+//! mapped shared ([`Axi4Mem::shared`]) that a driver in another process
+//! maps too, IOVA = offset in the file (what `nicsim serve --dma` gives
+//! `nicctl`): an access beyond the file's end answers DECERR, as an IOMMU
+//! with nothing mapped there would. Writes into the shared file go byte by
+//! byte in address order with volatile stores, so a driver polling a
+//! completion's last byte (its phase) sees the bytes before it already
+//! written (x86 keeps stores in order).
 
 use crate::bus::axi4_check::Axi4Wires;
+use memmap2::MmapRaw;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::{HashMap, VecDeque};
+use std::fs::File;
 
 /// Bytes per page a fault covers (IOMMU granule).
 pub const PAGE: u64 = 4096;
@@ -43,13 +54,21 @@ struct Read {
     due: u64,
 }
 
+/// Where the bytes live.
+enum Store {
+    /// Pages of this process, created on first write.
+    Sparse(HashMap<u64, Vec<u8>>),
+    /// A file mapped shared with the driver's process.
+    Shared(MmapRaw),
+}
+
 /// The memory; see the module documentation.
 pub struct Axi4Mem {
     bytes: usize,
     latency: u64,
     stall: f64,
     rng: StdRng,
-    mem: HashMap<u64, Vec<u8>>,
+    mem: Store,
     faults: HashMap<u64, u8>,
     clock: u64,
     aws: VecDeque<(u8, u64, u32)>,
@@ -69,7 +88,7 @@ impl Axi4Mem {
             latency,
             stall,
             rng: StdRng::seed_from_u64(seed),
-            mem: HashMap::new(),
+            mem: Store::Sparse(HashMap::new()),
             faults: HashMap::new(),
             clock: 0,
             aws: VecDeque::new(),
@@ -83,6 +102,31 @@ impl Axi4Mem {
         }
     }
 
+    /// As [`Axi4Mem::new`], the bytes in `file` mapped shared (IOVA =
+    /// offset; the file's length is the memory's size).
+    ///
+    /// # Errors
+    /// The file cannot be mapped.
+    pub fn shared(
+        bytes: usize,
+        latency: u64,
+        stall: f64,
+        seed: u64,
+        file: &File,
+    ) -> std::io::Result<Self> {
+        let mut m = Axi4Mem::new(bytes, latency, stall, seed);
+        m.mem = Store::Shared(MmapRaw::map_raw(file)?);
+        Ok(m)
+    }
+
+    /// Bytes of a shared memory, `None` for sparse pages (unbounded).
+    pub fn size(&self) -> Option<u64> {
+        match &self.mem {
+            Store::Sparse(_) => None,
+            Store::Shared(m) => Some(m.len() as u64),
+        }
+    }
+
     /// Makes the page holding `addr` refuse access with `resp` (2 SLVERR,
     /// 3 DECERR), or accept it again with 0.
     pub fn fault(&mut self, addr: u64, resp: u8) {
@@ -93,33 +137,50 @@ impl Axi4Mem {
         }
     }
 
-    /// Host-side write (the driver's stores): no faults apply.
+    /// Host-side write (the driver's stores): no faults apply. Bytes
+    /// beyond a shared file's end are dropped.
     pub fn write(&mut self, addr: u64, data: &[u8]) {
-        let mut a = addr;
-        let mut rest = data;
-        // a page at a time
-        while !rest.is_empty() {
-            let off = (a % PAGE) as usize;
-            let n = ((PAGE as usize) - off).min(rest.len());
-            let page = self
-                .mem
-                .entry(a / PAGE)
-                .or_insert_with(|| vec![0; PAGE as usize]);
-            page[off..off + n].copy_from_slice(&rest[..n]);
-            rest = &rest[n..];
-            a += n as u64;
+        match &mut self.mem {
+            Store::Shared(m) => {
+                let end = (addr as usize).saturating_add(data.len()).min(m.len());
+                let base = m.as_mut_ptr();
+                for (i, &b) in data[..end.saturating_sub(addr as usize)].iter().enumerate() {
+                    // SAFETY: addr + i < end <= the mapping's length; the
+                    // other process only ever reads or writes whole bytes.
+                    unsafe { base.add(addr as usize + i).write_volatile(b) };
+                }
+            }
+            Store::Sparse(mem) => {
+                let mut a = addr;
+                let mut rest = data;
+                // a page at a time
+                while !rest.is_empty() {
+                    let off = (a % PAGE) as usize;
+                    let n = ((PAGE as usize) - off).min(rest.len());
+                    let page = mem
+                        .entry(a / PAGE)
+                        .or_insert_with(|| vec![0; PAGE as usize]);
+                    page[off..off + n].copy_from_slice(&rest[..n]);
+                    rest = &rest[n..];
+                    a += n as u64;
+                }
+            }
         }
     }
 
-    /// Host-side read: `len` bytes from `addr` (unwritten bytes read 0).
+    /// Host-side read: `len` bytes from `addr` (unwritten bytes, and bytes
+    /// beyond a shared file's end, read 0).
     pub fn read(&self, addr: u64, len: usize) -> Vec<u8> {
+        let Store::Sparse(mem) = &self.mem else {
+            return (0..len as u64).map(|i| self.byte(addr + i)).collect();
+        };
         let mut out = Vec::with_capacity(len);
         let (mut a, end) = (addr, addr + len as u64);
         // a page at a time
         while a < end {
             let off = (a % PAGE) as usize;
             let n = ((PAGE - a % PAGE) as usize).min((end - a) as usize);
-            match self.mem.get(&(a / PAGE)) {
+            match mem.get(&(a / PAGE)) {
                 Some(p) => out.extend_from_slice(&p[off..off + n]),
                 None => out.resize(out.len() + n, 0),
             }
@@ -130,13 +191,23 @@ impl Axi4Mem {
 
     /// Host-side read of one byte (unwritten bytes read 0).
     pub fn byte(&self, addr: u64) -> u8 {
-        self.mem
-            .get(&(addr / PAGE))
-            .map_or(0, |p| p[(addr % PAGE) as usize])
+        match &self.mem {
+            Store::Shared(m) if addr < m.len() as u64 => {
+                // SAFETY: in bounds, checked above.
+                unsafe { m.as_ptr().add(addr as usize).read_volatile() }
+            }
+            Store::Shared(_) => 0,
+            Store::Sparse(mem) => mem
+                .get(&(addr / PAGE))
+                .map_or(0, |p| p[(addr % PAGE) as usize]),
+        }
     }
 
     fn resp(&self, addr: u64, beats: u32) -> u8 {
         let end = addr + u64::from(beats) * self.bytes as u64 - 1;
+        if self.size().is_some_and(|n| end >= n) {
+            return 3;
+        }
         (addr / PAGE..=end / PAGE)
             .filter_map(|p| self.faults.get(&p).copied())
             .max()
@@ -315,5 +386,27 @@ mod tests {
         m.fault(0x2000, 0);
         let (bresp, back, ..) = write_then_read(&mut m, 0x2000, &[0x55; 16]);
         assert_eq!((bresp, back), (0, vec![0x55; 16]));
+    }
+
+    #[test]
+    fn a_shared_file_is_the_memory_and_its_end_answers_decerr() {
+        let f = tempfile::tempfile().unwrap();
+        f.set_len(0x1800).unwrap();
+        let mut m = Axi4Mem::shared(8, 3, 0.2, 5, &f).unwrap();
+        assert_eq!(m.size(), Some(0x1800));
+        let data: Vec<u8> = (100..132u8).collect();
+        let (bresp, back, rresp, _) = write_then_read(&mut m, 0x17e0, &data);
+        assert_eq!((bresp, back, rresp), (0, data.clone(), vec![0; 4]));
+        // the other side of the mapping sees the bytes at IOVA = offset
+        let mut other = vec![0u8; 32];
+        std::os::unix::fs::FileExt::read_exact_at(&f, &mut other, 0x17e0).unwrap();
+        assert_eq!(other, data);
+        // a write burst that runs past the end is refused whole; a read
+        // answers DECERR on the beats past the end
+        let (bresp, back, rresp, _) = write_then_read(&mut m, 0x17f0, &data);
+        let mut want = data[16..32].to_vec();
+        want.resize(32, 0);
+        assert_eq!((bresp, back, rresp), (3, want, vec![0, 0, 3, 3]));
+        assert_eq!(m.read(0x17f0, 16), data[16..32].to_vec());
     }
 }

@@ -149,8 +149,20 @@ pub struct NicTop {
 }
 
 impl NicTop {
-    /// A reset top (two clocks of `rst`).
+    /// A reset top (two clocks of `rst`), host memory sparse pages.
     pub fn new(opts: &TopOpts) -> NicTop {
+        let mem = Axi4Mem::new(
+            ferronic_hdl::dma::DMA_BYTES,
+            opts.latency,
+            opts.mem_stall,
+            opts.seed ^ 0x3e3,
+        );
+        NicTop::with_mem(opts, mem)
+    }
+
+    /// A reset top on host memory `mem` (e.g. [`Axi4Mem::shared`]; its bus
+    /// width must be `ferronic_hdl::dma::DMA_BYTES`).
+    pub fn with_mem(opts: &TopOpts, mem: Axi4Mem) -> NicTop {
         let u = Unit::new(&models::NIC);
         let p = P {
             rst: u.port("rst"),
@@ -178,7 +190,7 @@ impl NicTop {
             u,
             p,
             axi,
-            mem: Axi4Mem::new(bytes, opts.latency, opts.mem_stall, opts.seed ^ 0x3e3),
+            mem,
             chk: Axi4Checker::new(bytes as u64),
             axil: AxilMaster::new(opts.axil_delay, opts.seed),
             map: ferronic_hdl::verilog::nic_regmap(0, 0),
@@ -245,6 +257,21 @@ impl NicTop {
             self.clock();
         }
         self.axil.done[from..].to_vec()
+    }
+
+    /// One register access at byte address `op`'s, running clocks until it
+    /// is answered; `None` when it is not answered within 10,000 clocks.
+    pub fn access(&mut self, op: Op) -> Option<Done> {
+        let from = self.axil.done.len();
+        let start = self.stats.clocks;
+        self.axil.push(op);
+        while self.axil.pending() > 0 {
+            if self.stats.clocks - start >= 10_000 {
+                return None;
+            }
+            self.clock();
+        }
+        self.axil.done.get(from).copied()
     }
 
     /// Reads register `path`, running clocks until it answers.

@@ -10,7 +10,9 @@
 //!   [`bench_dma`] (`nicsim bench --dma`): the `nic` top both ways at line
 //!   rate with 1 us host memory.
 //! * [`serve`] (`nicsim serve`), [`inject`] (`nicsim inject`): the core on
-//!   a Unix socket for `nicctl`, and frames into it.
+//!   a Unix socket for `nicctl`, and frames into it; [`serve_dma`]
+//!   (`nicsim serve --dma`): the `nic` top with host memory in a shared
+//!   file, for the driver's ring code.
 //! * [`tap_cmd`] (`nicsim tap`) and [`tap_bridge`]: the core between two TAP devices
 //!   ([`tap`]) in network namespaces ([`netns`]), with the adoption gate
 //!   ([`tap_gate`]).
@@ -25,6 +27,7 @@ pub mod replay;
 pub mod replay_dma;
 pub mod replay_print;
 pub mod serve;
+pub mod serve_dma;
 pub mod tap;
 pub mod tap_bridge;
 pub mod tap_cmd;

@@ -150,6 +150,7 @@ impl Handler for SimNic {
                 server: format!("nicsim {}", env!("CARGO_PKG_VERSION")),
                 protocol: PROTOCOL,
                 cycles: self.nic.cycles(),
+                top: "nic_core".into(),
             },
             Request::Read { offset } => match offset16(offset) {
                 Ok(a) => self
@@ -180,6 +181,16 @@ impl Handler for SimNic {
                 self.nic.reset();
                 Reply::Done
             }
+            Request::Memory
+            | Request::WireIn { .. }
+            | Request::WireOut { .. }
+            | Request::WaitIrq { .. } => Reply::Error {
+                kind: ErrorKind::Protocol,
+                message: "this server runs nic_core, the datapath without the DMA engine: \
+                          start `nicsim serve --dma` for host memory, the wire side and \
+                          interrupts"
+                    .into(),
+            },
         };
         self.trim();
         reply
@@ -188,11 +199,31 @@ impl Handler for SimNic {
 
 /// `nicsim serve --socket PATH`: the simulated NIC on a Unix socket for
 /// `nicctl --device sim:PATH` (protocol: the ferronic-simlink crate).
+/// Without `--dma` it runs `nic_core` (the datapath, frames as `rx`/`tx`
+/// requests); with `--dma` the `nic` top, host memory in a shared file.
 #[derive(clap::Args)]
 pub struct ServeArgs {
     /// Socket path (a stale socket file is replaced).
     #[arg(long)]
     socket: PathBuf,
+    /// Run the `nic` top: the DMA engine with host memory in a file the
+    /// driver maps (IOVA = offset), the wire side as `wire_in`/`wire_out`.
+    #[arg(long)]
+    dma: bool,
+    /// With --dma: the host memory file [default: the socket path + `.mem`].
+    #[arg(long, requires = "dma")]
+    mem: Option<PathBuf>,
+    /// With --dma: MiB of host memory.
+    #[arg(long, default_value_t = 64, requires = "dma",
+          value_parser = clap::value_parser!(u64).range(1..=4096))]
+    mem_mib: u64,
+    /// With --dma: host memory latency in clocks (156 = 1 us at 156.25 MHz).
+    #[arg(long, default_value_t = 156, requires = "dma")]
+    latency: u64,
+    /// With --dma: frames leaving on the MAC's transmit stream enter its
+    /// receive stream again (a loopback plug on the port).
+    #[arg(long, requires = "dma")]
+    loopback: bool,
     /// Print one line per connection.
     #[arg(long, short)]
     verbose: bool,
@@ -200,24 +231,50 @@ pub struct ServeArgs {
 
 impl ServeArgs {
     /// Serves until the process is stopped. Errors: the socket cannot be
-    /// bound (a live server owns it, or the directory is not writable).
+    /// bound (a live server owns it, or the directory is not writable), the
+    /// memory file cannot be created.
     pub fn run(self) -> anyhow::Result<bool> {
         use anyhow::Context;
-        let socket = self.socket;
-        let verbose = self.verbose;
-        let listener = ferronic_simlink::server::bind(&socket)
+        let socket = &self.socket;
+        let listener = ferronic_simlink::server::bind(socket)
             .with_context(|| format!("binding {}", socket.display()))?;
-        let mut nic = SimNic::new()?;
-        eprintln!(
-            "nicsim serve: simulated NIC on {} (nicctl --device sim:{}); Ctrl-C stops",
-            socket.display(),
-            socket.display()
-        );
         let opts = ferronic_simlink::ServeOpts {
             stop: None,
-            verbose,
+            verbose: self.verbose,
         };
-        ferronic_simlink::serve(listener, &mut nic, &opts)?;
+        if self.dma {
+            let path = self.mem.clone().unwrap_or_else(|| {
+                let mut p = socket.clone().into_os_string();
+                p.push(".mem");
+                p.into()
+            });
+            let mem = crate::tools::serve_dma::HostMem::create(&path, self.mem_mib << 20)
+                .with_context(|| format!("creating the host memory file {}", path.display()))?;
+            let top = crate::dma::top::TopOpts {
+                latency: self.latency,
+                ..Default::default()
+            };
+            let mut nic = crate::tools::serve_dma::DmaNic::new(&top, mem, self.loopback)
+                .with_context(|| format!("mapping {}", path.display()))?;
+            eprintln!(
+                "nicsim serve: simulated card (nic top, DMA) on {} (nicctl --device sim:{}), \
+                 host memory {} ({} MiB){}; Ctrl-C stops",
+                socket.display(),
+                socket.display(),
+                path.display(),
+                self.mem_mib,
+                if self.loopback { ", wire loopback" } else { "" }
+            );
+            ferronic_simlink::serve(listener, &mut nic, &opts)?;
+        } else {
+            let mut nic = SimNic::new()?;
+            eprintln!(
+                "nicsim serve: simulated NIC on {} (nicctl --device sim:{}); Ctrl-C stops",
+                socket.display(),
+                socket.display()
+            );
+            ferronic_simlink::serve(listener, &mut nic, &opts)?;
+        }
         Ok(true)
     }
 }

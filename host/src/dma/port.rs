@@ -1,0 +1,38 @@
+//! [`DmaPort`]: what a backend whose device has the DMA engine gives the
+//! ring code besides registers: DMA memory the device reaches by IOVA, and
+//! its interrupts. Implemented by the VFIO backend (memory mapped with
+//! `VFIO_IOMMU_MAP_DMA`, interrupts as MSI-X eventfds) and by the
+//! simulator's socket backend (the `nicsim serve --dma` memory file, IOVA =
+//! offset; interrupts as `wait_irq` requests that run the simulation).
+
+use super::mem::Arena;
+use crate::error::HostError;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// DMA memory and interrupts of a device with the DMA engine.
+pub trait DmaPort {
+    /// An arena of at least `bytes` bytes the device reaches by IOVA.
+    ///
+    /// # Errors
+    /// [`HostError::Memlock`] (`ulimit -l` too low), [`HostError::Vfio`]
+    /// (the IOMMU refused the mapping), [`HostError::Invalid`] (the
+    /// simulator's memory file is smaller than `bytes`), transport errors.
+    fn arena(&mut self, bytes: usize) -> Result<Arc<Arena>, HostError>;
+
+    /// Blocks until interrupt vector `vector` fires (true) or `timeout`
+    /// passes (false); each firing is returned once, as an eventfd's
+    /// counter. In simulation `timeout` is simulated time (156.25 clocks a
+    /// microsecond), so a reader waits exactly as long as the card would
+    /// make it.
+    ///
+    /// # Errors
+    /// A vector the device does not have, transport errors.
+    fn wait_irq(&mut self, vector: u16, timeout: Duration) -> Result<bool, HostError>;
+}
+
+/// Clocks of the simulated card in `t` (156.25 MHz, the 10GBASE-R MAC's
+/// 64-bit clock).
+pub fn sim_cycles(t: Duration) -> u64 {
+    (t.as_nanos() * 25 / 160) as u64
+}

@@ -1,0 +1,343 @@
+//! The driver's ring code against the Verilated `nic` top (issue 14):
+//! `nicsim serve --dma` in a thread here (the same `DmaNic` the binary
+//! runs), host memory in a shared file both sides map, and the `nicctl`
+//! binary in its own process. What a frame should become comes from the
+//! golden models of ferronic-sim (RSS) and the `crc` crate (FCS), never
+//! from the code under test; Wireshark's reader (tshark) reads the pcapng.
+
+mod common;
+
+use common::nicctl_env;
+use ferronic_host::backend::sim::SimDevice;
+use ferronic_host::device::{tool_map, Device};
+use ferronic_host::dma::session::Datapath;
+use ferronic_host::dma::QueueConfig;
+use ferronic_host::pcap::RxFacts;
+use ferronic_sim::dma::top::TopOpts;
+use ferronic_sim::model::frame::append_fcs;
+use ferronic_sim::model::rss::{steer, RssConfig, MS_KEY};
+use ferronic_sim::tools::serve_dma::{DmaNic, HostMem};
+use ferronic_simlink::{serve, ServeOpts};
+use pcap_file::pcapng::{Block, PcapNgReader};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// `nicsim serve --dma` in a thread, stopped on drop.
+struct Card {
+    _dir: tempfile::TempDir,
+    sock: PathBuf,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Card {
+    fn start(loopback: bool) -> Card {
+        let dir = tempfile::tempdir().unwrap();
+        let sock = dir.path().join("nic.sock");
+        let mem_path = dir.path().join("nic.mem");
+        let listener = ferronic_simlink::server::bind(&sock).unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let opts = ServeOpts {
+            stop: Some(stop.clone()),
+            verbose: false,
+        };
+        let thread = std::thread::spawn(move || {
+            let mem = HostMem::create(&mem_path, 32 << 20).unwrap();
+            let mut nic = DmaNic::new(&TopOpts::default(), mem, loopback).unwrap();
+            serve(listener, &mut nic, &opts).unwrap();
+        });
+        Card {
+            _dir: dir,
+            sock,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    fn device(&self) -> String {
+        format!("sim:{}", self.sock.display())
+    }
+
+    /// A second connection, as a test harness on the wire side.
+    fn wire(&self) -> SimDevice {
+        SimDevice::socket(&self.sock).unwrap()
+    }
+
+    fn open(&self) -> Device {
+        Device::with_io(Box::new(self.wire()), tool_map()).unwrap()
+    }
+
+    fn nicctl(&self, args: &[&str]) -> common::Run {
+        let d = self.device();
+        let mut a = vec!["--device", d.as_str()];
+        a.extend_from_slice(args);
+        nicctl_env(&a, None)
+    }
+
+    /// nicctl in the background (its stdout piped).
+    fn spawn(&self, args: &[&str]) -> Child {
+        Command::new(env!("CARGO_BIN_EXE_nicctl"))
+            .arg("--device")
+            .arg(self.device())
+            .args(args)
+            .env_remove("NICCTL_DEVICE")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+
+    /// Waits until receive rings `qs` are stocked (their PROD moved).
+    fn wait_stocked(&self, dev: &mut Device, qs: std::ops::Range<usize>) {
+        let t = Instant::now();
+        for q in qs {
+            while dev.read_reg(&format!("rxq.Q{q}_PROD")).unwrap() == 0 {
+                assert!(
+                    t.elapsed() < Duration::from_secs(60),
+                    "rxq{q} never stocked"
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+    }
+}
+
+impl Drop for Card {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn finish(c: Child) -> common::Run {
+    let o = c.wait_with_output().unwrap();
+    common::Run {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+fn testdata(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../sim/testdata")
+        .join(name)
+}
+
+/// The capture's frames, then random IPv4 TCP/UDP flows of 60..=1514
+/// bytes and two jumbo frames (9,000 bytes: five 2 KiB buffers each);
+/// no FCS.
+fn frames(seed: u64, n: usize) -> Vec<Vec<u8>> {
+    let mut out = ferronic_host::pcap::read_frames(&testdata("dns_tcp.pcap")).unwrap();
+    let mut rng = StdRng::seed_from_u64(seed);
+    for i in 0..n {
+        let len = if i % 20 == 7 {
+            8996
+        } else {
+            rng.gen_range(60..=1514)
+        };
+        let b = etherparse::PacketBuilder::ethernet2([2, 0, 0, 0, 0, 9], [2, 0, 0, 0, 0, 8]).ipv4(
+            [198, 18, 1, rng.gen()],
+            [198, 19, 0, rng.gen()],
+            64,
+        );
+        let mut f = Vec::new();
+        if rng.gen_bool(0.5) {
+            let b = b.udp(rng.gen(), rng.gen());
+            b.write(&mut f, &vec![rng.gen(); len - 42]).unwrap();
+        } else {
+            let b = b.tcp(rng.gen(), rng.gen(), rng.gen(), 1000);
+            b.write(&mut f, &vec![rng.gen(); len - 54]).unwrap();
+        }
+        out.push(f);
+    }
+    out
+}
+
+/// pcapng packets: (interface, data, comment).
+fn read_pcapng(p: &Path) -> Vec<(u32, Vec<u8>, String)> {
+    let mut r = PcapNgReader::new(std::fs::File::open(p).unwrap()).unwrap();
+    let mut out = Vec::new();
+    while let Some(b) = r.next_block() {
+        if let Block::EnhancedPacket(e) = b.unwrap() {
+            let comment = e
+                .options
+                .iter()
+                .find_map(|o| match o {
+                    pcap_file::pcapng::blocks::enhanced_packet::EnhancedPacketOption::Comment(
+                        c,
+                    ) => Some(c.to_string()),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            out.push((e.interface_id, e.data.into_owned(), comment));
+        }
+    }
+    out
+}
+
+#[test]
+fn nicctl_rx_captures_the_wire_byte_exact_with_queue_and_hash() {
+    let card = Card::start(false);
+    let key: String = MS_KEY.iter().map(|b| format!("{b:02x}")).collect();
+    card.nicctl(&["rss", "--key", &key, "--queues", "8", "--enable"]);
+    let sent: Vec<Vec<u8>> = frames(11, 60).iter().map(|f| append_fcs(f)).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rx.pcapng");
+    let n = sent.len().to_string();
+    let rx = card.spawn(&[
+        "--json",
+        "rx",
+        "--count",
+        &n,
+        "--idle",
+        "120",
+        "-w",
+        out.to_str().unwrap(),
+    ]);
+    let mut dev = card.open();
+    card.wait_stocked(&mut dev, 0..8);
+    card.wire().wire_in(sent.clone()).unwrap();
+    let r = finish(rx);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.json()["frames"], sent.len() as u64);
+    let got = read_pcapng(&out);
+    assert_eq!(got.len(), sent.len());
+    // per queue, in wire order, as the golden RSS model steers them
+    let cfg = RssConfig::spread(8, MS_KEY);
+    for q in 0..8u16 {
+        let want: Vec<(&Vec<u8>, u32)> = sent
+            .iter()
+            .map(|f| (f, steer(f, &cfg)))
+            .filter(|(_, s)| u16::from(s.queue) == q)
+            .map(|(f, s)| (f, s.hash))
+            .collect();
+        let have: Vec<_> = got.iter().filter(|(i, ..)| *i == u32::from(q)).collect();
+        assert_eq!(have.len(), want.len(), "queue {q}");
+        for ((_, data, comment), (f, hash)) in have.iter().zip(&want) {
+            assert_eq!(data, *f, "queue {q}: a frame differs");
+            let facts = RxFacts::parse(comment).unwrap();
+            assert_eq!((facts.queue, facts.hash), (q, *hash), "{comment}");
+        }
+    }
+    assert!(got.iter().any(|(i, ..)| *i != 0), "RSS spread nothing");
+    // Wireshark reads the file: every packet, its interface and comment
+    let t = Command::new("tshark")
+        .args(["-r", out.to_str().unwrap(), "-T", "fields"])
+        .args(["-e", "frame.interface_id", "-e", "frame.comment"])
+        .output()
+        .expect("tshark not found: apt-get install -y tshark");
+    let lines: Vec<String> = String::from_utf8_lossy(&t.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(lines.len(), sent.len());
+    for (l, (i, _, c)) in lines.iter().zip(&got) {
+        assert_eq!(l, &format!("{i}\t{c}"));
+    }
+}
+
+#[test]
+fn nicctl_tx_sends_a_capture_byte_exact() {
+    let card = Card::start(false);
+    let fs = frames(12, 40);
+    let dir = tempfile::tempdir().unwrap();
+    let cap = dir.path().join("tx.pcap");
+    let mut w = pcap_file::pcap::PcapWriter::new(std::fs::File::create(&cap).unwrap()).unwrap();
+    for f in &fs {
+        w.write_packet(&pcap_file::pcap::PcapPacket::new(
+            Duration::ZERO,
+            f.len() as u32,
+            f,
+        ))
+        .unwrap();
+    }
+    drop(w);
+    let r = card.nicctl(&[
+        "--json",
+        "tx",
+        cap.to_str().unwrap(),
+        "--queue",
+        "5",
+        "--loop",
+        "2",
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v = r.json();
+    assert_eq!(v["completed"], 2 * fs.len() as u64);
+    let wire = card.wire().wire_out(10_000).unwrap();
+    assert_eq!(wire.len(), 2 * fs.len());
+    let fcs = crc::Crc::<u32>::new(&crc::CRC_32_ISO_HDLC);
+    for (k, w) in wire.iter().enumerate() {
+        let f = &fs[k % fs.len()];
+        let mut want = f.clone();
+        want.extend_from_slice(&fcs.checksum(f).to_le_bytes());
+        assert_eq!(w.data, want, "frame {k}");
+        assert_eq!(w.tuser, 0, "frame {k} sent marked bad");
+    }
+}
+
+#[test]
+fn nicctl_bench_moves_100k_frames_through_a_loopback_without_loss() {
+    let card = Card::start(true);
+    let mut dev = card.open();
+    let before = dev.counter("FRAMES_OUT").unwrap();
+    let r = card.nicctl(&["--json", "bench", "--size", "64", "--count", "100000"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let row = &r.json()["rows"][0];
+    assert_eq!(row["sent"], 100_000);
+    assert_eq!(row["received"], 100_000);
+    assert_eq!(row["lost"], 0);
+    assert_eq!(row["wrong_length"], 0);
+    assert_eq!(row["nic_drops"], 0);
+    assert!(row["rx_mpps"].as_f64().unwrap() > 0.0);
+    // the hardware counted each frame once into the host
+    assert_eq!(dev.counter("FRAMES_OUT").unwrap() - before, 100_000);
+    assert_eq!(dev.counter("BAD_FCS").unwrap(), 0);
+}
+
+#[test]
+fn an_interrupt_wakes_a_blocked_reader() {
+    let card = Card::start(false);
+    let mut dev = card.open();
+    let mut dp = Datapath::open(&mut dev, &[0], &[], &QueueConfig::default()).unwrap();
+    let fs: Vec<Vec<u8>> = frames(13, 3).iter().map(|f| append_fcs(f)).collect();
+    // nothing arrives: the wait times out
+    dp.rx[0].arm(dev.io()).unwrap();
+    let port = dev.io().dma().unwrap();
+    assert!(!port.wait_irq(0, Duration::from_micros(100)).unwrap());
+    // a frame on the wire wakes the reader blocked on vector 0
+    card.wire().wire_in(vec![fs[0].clone()]).unwrap();
+    let port = dev.io().dma().unwrap();
+    assert!(port.wait_irq(0, Duration::from_millis(5)).unwrap());
+    let mut got = Vec::new();
+    dp.rx[0]
+        .recv(dev.io(), 32, |p| got.push(p.data.to_vec()))
+        .unwrap();
+    assert_eq!(got, vec![fs[0].clone()]);
+    // disarmed after it fired: the next frame does not raise it
+    card.wire().wire_in(vec![fs[1].clone()]).unwrap();
+    let port = dev.io().dma().unwrap();
+    assert!(!port.wait_irq(0, Duration::from_micros(100)).unwrap());
+    dp.close(&mut dev).unwrap();
+    drop((dev, card));
+    // nicctl rx --irq sleeps on the vector between frames
+    let card = Card::start(false);
+    let rx = card.spawn(&["--json", "rx", "--irq", "--queue", "0", "--count", "2"]);
+    let mut dev = card.open();
+    card.wait_stocked(&mut dev, 0..1);
+    card.wire().wire_in(fs[1..3].to_vec()).unwrap();
+    let r = finish(rx);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v = r.json();
+    assert_eq!(v["frames"], 2);
+    assert_eq!(v["packets"][1]["len"], fs[2].len());
+}
