@@ -18,6 +18,7 @@ pub mod doctor;
 pub mod error;
 pub mod handoff;
 pub mod name;
+pub mod netdev;
 pub mod pcap;
 pub mod pcie;
 pub mod regio;

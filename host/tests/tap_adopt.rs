@@ -1,15 +1,15 @@
-//! End to end through `nicsim tap` (its bridge, served here in a thread):
-//! a real Linux client in the wire-side namespace connects to a listened
-//! port; the handshake engine answers the SYN; `nicctl adopt`, run in the
-//! host-side namespace, turns the handoff record into a kernel socket with
-//! TCP repair; the client's request and the host's reply cross the
-//! simulated NIC. Root only (namespaces, TAP devices, TCP repair): skipped
-//! with a message otherwise.
+//! End to end through `nicsim tap` (its bridge, served here in a thread)
+//! and `nicctl netdev` (the host interface, through the DMA rings, in the
+//! host-side namespace): a real Linux client in the wire-side namespace
+//! pings and talks TCP to the host's kernel; it connects to a listened
+//! port, the handshake engine answers the SYN, `nicctl adopt` turns the
+//! handoff record into a kernel socket with TCP repair, and the client's
+//! request and the host's reply cross the simulated card. Root only
+//! (namespaces, TAP devices, TCP repair): skipped with a message otherwise.
 
 use etherparse::{SlicedPacket, TransportSlice};
 use ferronic_sim::model::frame::fcs_ok;
 use ferronic_sim::tools::tap_bridge::{BridgeStats, TapBridge, TapConfig, WireFrame, WireSource};
-use ferronic_sim::tools::tap_gate::GateStats;
 use ferronic_simlink::{serve, ServeOpts};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -22,10 +22,11 @@ use std::time::Duration;
 
 const PORT: u16 = 8080;
 
-/// What the bridge saw, returned when it stops.
+/// What the bridge saw and `nicctl netdev` counted, when both stop.
 struct Outcome {
     stats: BridgeStats,
-    gate: GateStats,
+    /// `nicctl netdev --json`'s counts (`gate.held`, ...).
+    netdev: serde_json::Value,
     log: Vec<WireFrame>,
 }
 
@@ -36,7 +37,8 @@ struct Lab {
     host_ns: String,
     server: String,
     stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<Outcome>>,
+    thread: Option<JoinHandle<(BridgeStats, Vec<WireFrame>)>>,
+    netdev: Option<std::process::Child>,
 }
 
 impl Lab {
@@ -57,8 +59,8 @@ impl Lab {
         let cfg = TapConfig {
             prefix: format!("{tag}{}", std::process::id() % 100_000),
             wire_addr: format!("198.18.{net}.2/24"),
-            host_addr: format!("198.18.{net}.1/24"),
-            hold: Duration::from_secs(3),
+            mem: dir.path().join("tap.mem"),
+            mem_bytes: 32 << 20,
             verbose: false,
         };
         let (tx, rx) = mpsc::channel();
@@ -68,22 +70,57 @@ impl Lab {
             let (w, h) = b.namespaces();
             tx.send((w.to_string(), h.to_string())).unwrap();
             serve(listener, &mut b, &opts).unwrap();
-            Outcome {
-                stats: b.stats,
-                gate: b.gate_stats(),
-                log: b.wire_log.take().unwrap().into(),
-            }
+            (b.stats, b.wire_log.take().unwrap().into())
         });
         let (wire_ns, host_ns) = rx.recv_timeout(Duration::from_secs(60)).unwrap();
-        Some(Lab {
+        let server = format!("198.18.{net}.1");
+        // the host interface: nicctl netdev in the host-side namespace
+        let netdev = Command::new("ip")
+            .args(["netns", "exec", &host_ns])
+            .arg(env!("CARGO_BIN_EXE_nicctl"))
+            .arg("--device")
+            .arg(format!("sim:{}", sock.display()))
+            .args(["--json", "netdev", "--hold-ms", "3000", "--addr"])
+            .arg(format!("{server}/24"))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lab = Lab {
             _dir: dir,
             sock,
             wire_ns,
             host_ns,
-            server: format!("198.18.{net}.1"),
+            server,
             stop,
             thread: Some(thread),
-        })
+            netdev: Some(netdev),
+        };
+        lab.wait_interface();
+        Some(lab)
+    }
+
+    /// Waits until `nicctl netdev` has its rings up and fnic0 addressed.
+    fn wait_interface(&mut self) {
+        let want = format!("inet {}/24", self.server);
+        for _ in 0..600 {
+            let o = Command::new("ip")
+                .args(["-n", &self.host_ns, "addr", "show", "dev", "fnic0"])
+                .output()
+                .unwrap();
+            if String::from_utf8_lossy(&o.stdout).contains(&want) {
+                return;
+            }
+            if let Some(st) = self.netdev.as_mut().unwrap().try_wait().unwrap() {
+                let o = self.netdev.take().unwrap().wait_with_output().unwrap();
+                panic!(
+                    "nicctl netdev exited ({st}): {}",
+                    String::from_utf8_lossy(&o.stderr)
+                );
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("fnic0 never came up in {}", self.host_ns);
     }
 
     fn device(&self) -> String {
@@ -140,13 +177,28 @@ impl Lab {
     }
 
     fn finish(mut self) -> Outcome {
+        let nd = self.netdev.take().unwrap();
+        // SAFETY: signalling our own child (`ip netns exec` execs nicctl).
+        unsafe { libc::kill(nd.id() as i32, libc::SIGTERM) };
+        let o = nd.wait_with_output().unwrap();
+        assert!(
+            o.status.success(),
+            "nicctl netdev: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let netdev: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         self.stop.store(true, Ordering::Relaxed);
-        self.thread.take().unwrap().join().unwrap()
+        let (stats, log) = self.thread.take().unwrap().join().unwrap();
+        Outcome { stats, netdev, log }
     }
 }
 
 impl Drop for Lab {
     fn drop(&mut self) {
+        if let Some(mut nd) = self.netdev.take() {
+            let _ = nd.kill();
+            let _ = nd.wait();
+        }
         self.stop.store(true, Ordering::Relaxed);
         if let Some(t) = self.thread.take() {
             let _ = t.join();
@@ -245,7 +297,8 @@ fn a_real_client_talks_to_an_adopted_socket() {
     // the SYN-ACK came from the gateware, and the host never sent one
     let synacks: Vec<_> = segs.iter().filter(|(_, s)| s.syn && s.ack).collect();
     assert_eq!(synacks.len(), 1);
-    assert_eq!(synacks[0].0, WireSource::Engine);
+    // (the host's kernel has no listener on PORT: only the engine answers)
+    assert_eq!(synacks[0].0, WireSource::Nic);
     assert_eq!(rec["adopted"]["our_isn"], synacks[0].1.seq);
     // the request went in and the reply came from the host's kernel socket
     assert!(segs
@@ -253,14 +306,15 @@ fn a_real_client_talks_to_an_adopted_socket() {
         .any(|(src, s)| *src == WireSource::Client && s.payload.starts_with(b"GET /")));
     assert!(segs
         .iter()
-        .any(|(src, s)| *src == WireSource::Host && s.payload.ends_with(b"from the host")));
+        .any(|(src, s)| *src == WireSource::Nic && s.payload.ends_with(b"from the host")));
     // the completing ACK waited for the adoption; nothing timed out
+    let gate = &out.netdev["gate"];
     assert!(
-        out.gate.held >= 1 && out.gate.released >= 1,
-        "{:?}",
-        out.gate
+        gate["held"].as_u64().unwrap() >= 1 && gate["released"].as_u64().unwrap() >= 1,
+        "{gate}"
     );
-    assert_eq!(out.gate.expired, 0);
+    assert_eq!(gate["expired"], 0);
+    assert_eq!(out.netdev["bad"], 0);
     assert_eq!(out.stats.bad, 0);
 }
 
@@ -325,7 +379,7 @@ fn a_burst_of_kernel_syns_is_answered_and_handed_off() {
         .filter(|(_, s)| s.syn && s.ack)
         .collect::<Vec<_>>();
     assert_eq!(synacks.len(), N);
-    assert!(synacks.iter().all(|(src, _)| *src == WireSource::Engine));
+    assert!(synacks.iter().all(|(src, _)| *src == WireSource::Nic));
     assert!(out.log.iter().all(|f| fcs_ok(&f.data)));
     assert!(synacks.iter().all(|(_, s)| s.dport != PORT));
 }
@@ -369,9 +423,78 @@ fn a_server_speaking_first_streams_through_the_nic_and_duplicates_are_skipped() 
     let from_host: usize = out
         .log
         .iter()
-        .filter(|f| f.source == WireSource::Host)
+        .filter(|f| f.source == WireSource::Nic)
         .filter_map(seg)
         .map(|s| s.payload.len())
         .sum();
     assert!(from_host >= BYTES, "{from_host} bytes crossed m_axis_tx");
+}
+
+#[test]
+fn the_host_interface_pings_and_carries_a_1_mb_transfer_through_the_rings() {
+    let Some(lab) = Lab::start("fte", 25) else {
+        return;
+    };
+    // ICMP echo both ways through the rings
+    let o = Command::new("ip")
+        .args(["netns", "exec", &lab.wire_ns, "ping", "-c", "3", "-W", "10"])
+        .arg(&lab.server)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "ping: {}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    // a plain TCP server in the host's kernel sends 1 MB to the client
+    const BYTES: usize = 1 << 20;
+    let addr: SocketAddr = format!("{}:9000", lab.server).parse().unwrap();
+    let ns = lab.host_ns.clone();
+    let listener = std::thread::spawn(move || {
+        ferronic_sim::tools::netns::enter(&ns).unwrap();
+        std::net::TcpListener::bind(addr).unwrap()
+    })
+    .join()
+    .unwrap();
+    let server = std::thread::spawn(move || {
+        let (mut c, _) = listener.accept().unwrap();
+        let data: Vec<u8> = (0..BYTES).map(|i| (i * 7 % 251) as u8).collect();
+        c.write_all(&data).unwrap();
+    });
+    let (got, secs) = lab.client(move || {
+        let t = std::time::Instant::now();
+        let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(10)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        let mut got = Vec::new();
+        s.read_to_end(&mut got).unwrap();
+        (got, t.elapsed().as_secs_f64())
+    });
+    server.join().unwrap();
+    assert_eq!(got.len(), BYTES);
+    assert!(got
+        .iter()
+        .enumerate()
+        .all(|(i, &b)| b == (i * 7 % 251) as u8));
+    eprintln!(
+        "1 MiB through nicsim tap + nicctl netdev: {secs:.2} s, {:.2} MB/s",
+        BYTES as f64 / secs / 1e6
+    );
+    let out = lab.finish();
+    assert!(
+        out.log.iter().all(|f| fcs_ok(&f.data)),
+        "a bad FCS on the wire"
+    );
+    assert!(out.log.iter().all(|f| seg(f).is_none_or(|s| !s.rst)));
+    assert_eq!(out.netdev["bad"], 0);
+    assert_eq!(out.netdev["refused"], 0);
+    assert_eq!(out.netdev["tx_dropped"], 0);
+    // every frame the card put on the wire came from the kernel through
+    // the transmit ring (no handshake engine here)
+    let nic = out
+        .log
+        .iter()
+        .filter(|f| f.source == WireSource::Nic)
+        .count() as u64;
+    assert_eq!(out.netdev["from_kernel"], nic);
+    assert_eq!(out.stats.wire_out, nic);
 }

@@ -27,10 +27,14 @@
 //! keeps serving other connections (requests from several clients are
 //! interleaved, each answered on its own connection). A malformed line gets
 //! an `error` reply of kind `protocol` and the connection stays open.
+//!
+//! [`tap`] is the Linux TAP device both ends use: `nicsim tap` for the
+//! simulated NIC's wire side, `nicctl netdev` for the host interface.
 
 mod client;
 mod proto;
 pub mod server;
+pub mod tap;
 
 pub use client::{Client, LinkError};
 pub use proto::{ErrorKind, Frame, Reply, Request, PROTOCOL};

@@ -77,6 +77,7 @@ pub(super) fn run(mut dev: Device, cmd: Cmd, o: &mut Out<'_>) -> Result<u8, Host
         Cmd::Tx(a) => super::dma_cmds::tx(&mut dev, a, o),
         Cmd::Bench(a) => super::bench_cmd::bench(&mut dev, a, o),
         Cmd::Queues => super::dma_cmds::show_queues(&mut dev, o),
+        Cmd::Netdev(a) => super::dma_cmds::netdev(&mut dev, a, o),
         Cmd::List { .. } | Cmd::Bind { .. } | Cmd::Doctor => unreachable!("host commands"),
     }
 }

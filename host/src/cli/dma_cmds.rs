@@ -339,3 +339,30 @@ pub(super) fn show_queues(dev: &mut Device, o: &mut Out<'_>) -> Result<u8, HostE
     });
     Ok(exit::OK)
 }
+
+pub(super) fn netdev(
+    dev: &mut Device,
+    a: crate::netdev::NetdevArgs,
+    o: &mut Out<'_>,
+) -> Result<u8, HostError> {
+    if !o.json {
+        eprintln!(
+            "nicctl netdev: {} up{}; Ctrl-C stops",
+            a.name,
+            a.addr
+                .as_deref()
+                .map(|s| format!(", {s}"))
+                .unwrap_or_default()
+        );
+    }
+    let st = crate::netdev::run(dev, &a)?;
+    o.emit(&json!(st), || {
+        format!(
+            "{}: {} frames to the kernel, {} from it; {} bad dropped, {} refused, {} dropped on a full ring; \
+             gate held {} (released {}, expired {}, overflow {})\n",
+            a.name, st.to_kernel, st.from_kernel, st.bad, st.refused, st.tx_dropped,
+            st.gate.held, st.gate.released, st.gate.expired, st.gate.overflow
+        )
+    });
+    Ok(exit::OK)
+}

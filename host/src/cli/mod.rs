@@ -166,6 +166,9 @@ pub enum Cmd {
     /// The DMA rings and completion queues: enabled, size, indices,
     /// occupancy, drops.
     Queues,
+    /// Present the NIC to this namespace's kernel as a TAP interface
+    /// (fnic0) through the DMA rings, with the adoption gate; root.
+    Netdev(crate::netdev::NetdevArgs),
 }
 
 /// `nicctl reg` operations.

@@ -1,6 +1,7 @@
 //! `nicsim inject`: a capture's frames, FCS appended, into a running
 //! `nicsim serve`, under the configuration the host set; prints what the
-//! core delivered to the host and can write it as pcapng.
+//! core delivered to the host and can write it as pcapng. Into a `nicsim
+//! serve --dma` card the frames go onto its wire, for a driver to receive.
 
 use crate::tools::capture;
 use anyhow::bail;
@@ -32,6 +33,30 @@ impl InjectArgs {
             .map(|f| crate::model::frame::append_fcs(&f.data))
             .collect();
         let mut c = Client::connect(socket, std::time::Duration::from_secs(600))?;
+        if c.top == "nic" {
+            // the card: the frames go onto its wire; a driver (nicctl rx,
+            // nicctl netdev) takes them from the rings
+            if output.is_some() {
+                bail!(
+                    "{}: the card delivers into host memory: capture them with `nicctl rx -w`",
+                    socket.display()
+                );
+            }
+            match c.call(&Request::WireIn {
+                frames: frames.clone(),
+            })? {
+                Reply::Done => {}
+                Reply::Error { message, .. } => bail!("{}: {message}", socket.display()),
+                r => bail!("{}: unexpected reply {r:?}", socket.display()),
+            }
+            println!(
+                "{}: {} frames onto the card's wire (read them with `nicctl --device sim:{} rx`)",
+                input.display(),
+                frames.len(),
+                socket.display()
+            );
+            return Ok(true);
+        }
         let (out, cycles) = match c.call(&Request::Rx {
             frames: frames.clone(),
         })? {

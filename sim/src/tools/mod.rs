@@ -13,9 +13,9 @@
 //!   a Unix socket for `nicctl`, and frames into it; [`serve_dma`]
 //!   (`nicsim serve --dma`): the `nic` top with host memory in a shared
 //!   file, for the driver's ring code.
-//! * [`tap_cmd`] (`nicsim tap`) and [`tap_bridge`]: the core between two TAP devices
-//!   ([`tap`]) in network namespaces ([`netns`]), with the adoption gate
-//!   ([`tap_gate`]).
+//! * [`tap_cmd`] (`nicsim tap`) and [`tap_bridge`]: the simulated card
+//!   ([`serve_dma`]) with its port on a TAP device ([`tap`]) in a network
+//!   namespace ([`netns`]); the host side is `nicctl netdev`.
 
 pub mod bench;
 pub mod bench_dma;
@@ -31,4 +31,3 @@ pub mod serve_dma;
 pub mod tap;
 pub mod tap_bridge;
 pub mod tap_cmd;
-pub mod tap_gate;

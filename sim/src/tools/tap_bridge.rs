@@ -1,34 +1,32 @@
-//! `nicsim tap`: the simulated NIC between two TAP devices, each in a
-//! network namespace of its own, while it also serves the register socket
-//! (`nicctl --device sim:PATH`).
+//! `nicsim tap`: the simulated card's Ethernet port on a TAP device in a
+//! network namespace of its own, while the card serves the register socket
+//! and its host memory (`nicsim serve --dma`) for a driver.
 //!
-//! - **Wire side** (namespace `PREFIX-wire`, device `wire0`): the NIC's
-//!   Ethernet port. A frame the client's kernel sends is padded to 60 bytes
-//!   and given its FCS, as a MAC would, and enters `s_axis`. What the core
-//!   sends to its MAC (`m_axis_tx`: host transmit and the handshake
-//!   engine's SYN-ACKs and RSTs) reaches the client with the FCS removed.
-//! - **Host side** (namespace `PREFIX-host`, device `fnic0`): the host
-//!   interface as a netdev driver would present it. Frames the core
-//!   delivers to its receive queues (`m_axis`, any queue) enter the
-//!   server's kernel without FCS; frames flagged bad (`tuser[0]`) are
-//!   dropped and counted, as a driver does. Frames the server's kernel
-//!   sends go to transmit queue 0 (`s_axis_tx`).
-//! - Between the two: the [`Gate`] a driver needs so that connections the
-//!   NIC established are not reset before `nicctl adopt` takes them.
+//! - **Wire side** (namespace `PREFIX-wire`, device `wire0`): a frame the
+//!   client's kernel sends is padded to 60 bytes and given its FCS, as a
+//!   MAC would, and enters the `nic` top's `s_axis`. What leaves on its
+//!   `m_axis_tx` (host transmit through the DMA rings, and the handshake
+//!   engine's SYN-ACKs and RSTs) reaches the client with the FCS removed;
+//!   a frame sent marked bad is dropped and counted, as the client's MAC
+//!   would drop it for its FCS.
+//! - **Host side**: `nicctl netdev` (in namespace `PREFIX-host`, made here
+//!   empty for it) presents the card to the host kernel through the DMA
+//!   rings, exactly as it does on a card, and holds segments of
+//!   connections the NIC established until `nicctl adopt` takes them.
 
+use crate::dma::top::TopOpts;
 use crate::model::frame::append_fcs;
 use crate::tools::netns::Netns;
-use crate::tools::serve::SimNic;
+use crate::tools::serve_dma::{DmaNic, HostMem};
 use crate::tools::tap::Tap;
-use crate::tools::tap_gate::{Gate, GateStats};
-use ferronic_regmap::tag::tuser;
 use ferronic_simlink::{Handler, Reply, Request};
 use std::io;
 use std::os::fd::{AsRawFd, RawFd};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// Frames read from one TAP device per simulation run.
+/// Frames read from the TAP device per wake-up.
 const BATCH: usize = 64;
 
 /// Minimum Ethernet frame without FCS (IEEE 802.3 clause 3.2.8 padding).
@@ -59,18 +57,16 @@ pub struct TapConfig {
     pub prefix: String,
     /// Client address on the wire side, CIDR, in 198.18.0.0/15.
     pub wire_addr: String,
-    /// Server address on the host side, CIDR, in 198.18.0.0/15.
-    pub host_addr: String,
-    /// Longest time the gate holds a frame.
-    pub hold: Duration,
+    /// The card's host memory file (`nicsim serve --dma --mem`).
+    pub mem: PathBuf,
+    /// Its size in bytes.
+    pub mem_bytes: u64,
     /// One line per frame on stderr.
     pub verbose: bool,
 }
 
 /// Device name on the wire side (the client's interface).
 pub const WIRE_DEV: &str = "wire0";
-/// Device name on the host side (the server's interface to the NIC).
-pub const HOST_DEV: &str = "fnic0";
 
 /// Frame counts, printed when the bridge stops.
 #[derive(Clone, Copy, Debug, Default)]
@@ -79,25 +75,20 @@ pub struct BridgeStats {
     pub wire_in: u64,
     /// Frames from `m_axis_tx` to the client.
     pub wire_out: u64,
-    /// Frames from `m_axis` to the server's kernel.
-    pub host_in: u64,
-    /// Frames from the server's kernel into `s_axis_tx`.
-    pub host_out: u64,
-    /// Frames the core flagged bad, dropped.
+    /// Frames sent marked bad (`m_axis_tx_tuser`), dropped.
     pub bad: u64,
-    /// Frames a kernel could not take (device down), dropped.
+    /// Frames the client's kernel could not take (device down), dropped.
     pub refused: u64,
 }
 
-/// Who put a frame on the wire side.
+/// Who put a frame on the wire.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WireSource {
     /// The client's kernel (into `s_axis`).
     Client,
-    /// The handshake engine (`m_axis_tx` during a receive run).
-    Engine,
-    /// The server's kernel, through transmit queue 0.
-    Host,
+    /// The card (`m_axis_tx`: the handshake engine, or the host through a
+    /// transmit ring).
+    Nic,
 }
 
 /// One frame of the wire-side log, FCS included.
@@ -114,18 +105,16 @@ pub struct WireFrame {
 /// Frames kept in the wire log at most (the oldest go first).
 pub const WIRE_LOG: usize = 100_000;
 
-/// The bridge: the simulated NIC, both TAP devices, the gate.
+/// The bridge: the simulated card and its port's TAP device.
 pub struct TapBridge {
-    nic: SimNic,
+    nic: DmaNic,
     wire: Tap,
-    host: Tap,
-    gate: Gate,
     verbose: bool,
     /// Frame counts.
     pub stats: BridgeStats,
     /// Every frame on the wire side, both directions, when logging is on.
     pub wire_log: Option<std::collections::VecDeque<WireFrame>>,
-    // dropped last, after the devices
+    // dropped last, after the device
     _ns: (Netns, Netns),
 }
 
@@ -151,24 +140,22 @@ pub fn check_addr(cidr: &str) -> io::Result<std::net::Ipv4Addr> {
 
 impl TapBridge {
     /// Creates both namespaces (stale ones of the same name are replaced),
-    /// their TAP devices and addresses, and a freshly reset core.
+    /// the wire-side TAP device and its address, and a freshly reset card
+    /// with its host memory file.
     ///
     /// # Errors
     /// Namespaces or TAP devices not permitted (not root), `ip` failing,
-    /// addresses outside 198.18.0.0/15, the core failing to start.
+    /// an address outside 198.18.0.0/15, the memory file.
     pub fn new(cfg: &TapConfig) -> io::Result<TapBridge> {
         check_addr(&cfg.wire_addr)?;
-        check_addr(&cfg.host_addr)?;
         let wns = Netns::new(&format!("{}-wire", cfg.prefix))?;
         let hns = Netns::new(&format!("{}-host", cfg.prefix))?;
-        let wire = Tap::create_in(&wns, WIRE_DEV, &cfg.wire_addr)?;
-        let host = Tap::create_in(&hns, HOST_DEV, &cfg.host_addr)?;
-        let nic = SimNic::new().map_err(io::Error::other)?;
+        let wire = crate::tools::tap::create_in(&wns, WIRE_DEV, &cfg.wire_addr)?;
+        let mem = HostMem::create(&cfg.mem, cfg.mem_bytes)?;
+        let nic = DmaNic::new(&TopOpts::default(), mem, false)?;
         Ok(TapBridge {
             nic,
             wire,
-            host,
-            gate: Gate::new(cfg.hold),
             verbose: cfg.verbose,
             stats: BridgeStats::default(),
             wire_log: None,
@@ -181,9 +168,9 @@ impl TapBridge {
         (&self._ns.0.name, &self._ns.1.name)
     }
 
-    /// What the gate did.
-    pub fn gate_stats(&self) -> GateStats {
-        self.gate.stats
+    /// The simulated card.
+    pub fn nic(&mut self) -> &mut DmaNic {
+        &mut self.nic
     }
 
     fn log(&mut self, source: WireSource, data: &[u8]) {
@@ -201,108 +188,43 @@ impl TapBridge {
         }
     }
 
-    fn send_client(&mut self, source: WireSource, frame: &[u8]) -> io::Result<()> {
-        self.log(source, frame);
-        let body = &frame[..frame.len().saturating_sub(4)];
-        if self.wire.send(body)? {
-            self.stats.wire_out += 1;
-        } else {
-            self.stats.refused += 1;
-        }
-        Ok(())
-    }
-
-    fn send_server(&mut self, body: &[u8]) -> io::Result<()> {
-        if self.host.send(body)? {
-            self.stats.host_in += 1;
-        } else {
-            self.stats.refused += 1;
-        }
-        Ok(())
-    }
-
-    /// Runs the core on `req`, failing on an error reply.
-    fn run(
-        &mut self,
-        req: Request,
-    ) -> io::Result<(Vec<ferronic_simlink::Frame>, Vec<ferronic_simlink::Frame>)> {
-        match self.nic.handle(req) {
-            Reply::Frames { frames, wire, .. } => Ok((frames, wire)),
-            Reply::Error { message, .. } => Err(io::Error::other(message)),
-            other => Err(io::Error::other(format!("unexpected reply {other:?}"))),
-        }
-    }
-
     fn pump_wire(&mut self) -> io::Result<()> {
-        let mut batch = Vec::new();
-        while batch.len() < BATCH {
+        for _ in 0..BATCH {
             let Some(mut f) = self.wire.recv()? else {
                 break;
             };
             f.resize(f.len().max(MIN_FRAME), 0);
             let f = append_fcs(&f);
             self.log(WireSource::Client, &f);
-            batch.push(f);
-        }
-        if batch.is_empty() {
-            return Ok(());
-        }
-        self.stats.wire_in += batch.len() as u64;
-        let (frames, wire) = self.run(Request::Rx { frames: batch })?;
-        let now = Instant::now();
-        for f in frames {
             if self.verbose {
-                eprintln!(
-                    "wire -> host: {} B, queue {}, tuser {:#04x}",
-                    f.data.len(),
-                    f.queue,
-                    f.tuser
-                );
+                eprintln!("client -> wire: {} B", f.len());
             }
-            if f.tuser & tuser::BAD != 0 {
-                self.stats.bad += 1;
-                continue;
-            }
-            let body = f.data[..f.data.len().saturating_sub(4)].to_vec();
-            if let Some(b) = self.gate.deliver(body, now) {
-                self.send_server(&b)?;
-            }
-        }
-        for f in wire {
-            if self.verbose {
-                eprintln!("engine -> wire: {} B", f.data.len());
-            }
-            self.send_client(WireSource::Engine, &f.data)?;
+            self.stats.wire_in += 1;
+            self.nic.top().receive(f);
         }
         Ok(())
     }
 
-    fn pump_host(&mut self) -> io::Result<()> {
-        let mut batch = Vec::new();
-        let now = Instant::now();
-        while batch.len() < BATCH {
-            let Some(mut f) = self.host.recv()? else {
-                break;
-            };
-            for r in self.gate.host_sent(&f, now) {
-                self.send_server(&r)?;
-            }
-            f.resize(f.len().max(MIN_FRAME), 0);
-            batch.push(f);
-        }
-        if batch.is_empty() {
-            return Ok(());
-        }
-        self.stats.host_out += batch.len() as u64;
-        let (frames, _) = self.run(Request::Tx {
-            queue: 0,
-            frames: batch,
-        })?;
-        for f in frames {
+    fn pump_nic(&mut self) -> io::Result<()> {
+        let sent: Vec<_> = self.nic.top().sent.drain(..).collect();
+        for f in sent {
             if self.verbose {
-                eprintln!("host -> wire: {} B", f.data.len());
+                eprintln!(
+                    "nic -> wire: {} B{}",
+                    f.data.len(),
+                    if f.bad { ", bad" } else { "" }
+                );
             }
-            self.send_client(WireSource::Host, &f.data)?;
+            if f.bad {
+                self.stats.bad += 1;
+                continue;
+            }
+            self.log(WireSource::Nic, &f.data);
+            if self.wire.send(&f.data[..f.data.len().saturating_sub(4)])? {
+                self.stats.wire_out += 1;
+            } else {
+                self.stats.refused += 1;
+            }
         }
         Ok(())
     }
@@ -314,21 +236,20 @@ impl Handler for TapBridge {
     }
 
     fn extra_fds(&self) -> Vec<RawFd> {
-        vec![self.wire.as_raw_fd(), self.host.as_raw_fd()]
+        vec![self.wire.as_raw_fd()]
     }
 
-    fn on_ready(&mut self, fd: RawFd) -> io::Result<()> {
-        if fd == self.wire.as_raw_fd() {
-            self.pump_wire()
-        } else {
-            self.pump_host()
-        }
+    fn on_ready(&mut self, _fd: RawFd) -> io::Result<()> {
+        self.pump_wire()
+    }
+
+    fn busy(&self) -> bool {
+        self.nic.busy()
     }
 
     fn on_tick(&mut self) -> io::Result<()> {
-        for f in self.gate.expire(Instant::now()) {
-            self.send_server(&f)?;
-        }
+        self.nic.on_tick()?;
+        self.pump_nic()?;
         if STOP.load(Ordering::Relaxed) {
             return Err(io::Error::new(
                 io::ErrorKind::Interrupted,

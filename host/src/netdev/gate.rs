@@ -1,6 +1,7 @@
-//! The adoption gate on the host side of `nicsim tap`: what a netdev driver
-//! for a NIC with handshake offload must do so that the host kernel does
-//! not reset connections the NIC established before they are adopted.
+//! The adoption gate of `nicctl netdev` (moved here from `nicsim tap`'s
+//! host side, where a driver belongs): what a netdev driver for a NIC with
+//! handshake offload must do so that the host kernel does not reset
+//! connections the NIC established before they are adopted.
 //!
 //! The NIC completes a handshake and passes the client's ACK to the host;
 //! the client may send its request right behind it. Until `nicctl adopt`
@@ -29,7 +30,7 @@ pub const MAX_HELD: usize = 4096;
 pub const FORGET: Duration = Duration::from_secs(300);
 
 /// What the gate did, for the exit summary.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct GateStats {
     /// Frames held.
     pub held: u64,
