@@ -91,6 +91,19 @@ pub enum HostError {
         /// Bytes needed.
         need: u64,
     },
+    /// The simulated card's host memory file is smaller than the queues
+    /// need.
+    #[error("{device}: the queues need {need} bytes of host memory, {path} has {have}")]
+    HostMemory {
+        /// Device name.
+        device: String,
+        /// The memory file.
+        path: PathBuf,
+        /// Bytes needed.
+        need: u64,
+        /// Bytes it has.
+        have: u64,
+    },
     /// BAR0 is smaller than the register map.
     #[error("{path}: BAR0 is {found} bytes, the register map needs {need}")]
     BarSize {
@@ -315,6 +328,10 @@ impl HostError {
                 "run as root, or give your user access: `sudo chown $USER {}` (or a udev rule for /dev/vfio/*)",
                 path.display()
             ),
+            HostMemory { need, .. } => format!(
+                "restart the simulator with more host memory: `nicsim serve --dma --mem-mib {}` (or `nicsim tap --mem-mib`)",
+                need.div_ceil(1 << 20).max(1)
+            ),
             Memlock { need, .. } => format!(
                 "raise the limit: `ulimit -l {}` (KiB) in this shell, or `memlock` in /etc/security/limits.conf",
                 need.div_ceil(1024)
@@ -338,6 +355,7 @@ impl HostError {
             Sim { .. } => "restart `nicsim serve`; if it happens again, report the command that triggered it".into(),
             VfioMissing { .. } => "load the VFIO modules (`sudo modprobe vfio-pci`) and bind the card (`sudo nicctl bind BDF`)".into(),
             Vfio { op, .. } if *op == "opening the container" => "load the VFIO modules: `sudo modprobe vfio-pci`; check `nicctl doctor`".into(),
+            Vfio { op, .. } if *op == "mapping DMA memory" => "the IOMMU refused the mapping: run `nicctl doctor` (locked-memory limit, IOMMU), make sure no other process drives the card, and look in `dmesg` for DMAR or AMD-Vi errors".into(),
             Vfio { .. } => "run `nicctl doctor` for the host setup; the group must have every member bound to vfio-pci".into(),
             BadName { .. } => "name a device as a full or short PCI address (0000:01:00.0, 01:00.0), a sysfs path, `sim:` (in-process model) or `sim:PATH` (a `nicsim serve` socket)".into(),
             UnknownRegister { .. } => "`nicctl dump` lists every register as block.NAME".into(),
@@ -360,6 +378,7 @@ impl HostError {
             | GroupNotViable { .. }
             | Permission { .. }
             | Memlock { .. }
+            | HostMemory { .. }
             | Vfio { .. }
             | VfioMissing { .. }
             | InterfaceInUse { .. }

@@ -62,6 +62,18 @@ pub enum Request {
         /// Most frames to return.
         max: u32,
     },
+    /// The simulated IOMMU: the pages (4 KiB) covering `iova .. iova +
+    /// len` of host memory refuse the card's DMA with AXI response `resp`
+    /// (2 SLVERR, 3 DECERR: a page not resident), or accept it again with
+    /// 0. [`Reply::Done`].
+    Fault {
+        /// First byte.
+        iova: u64,
+        /// Bytes.
+        len: u64,
+        /// 0 to accept again, 2 or 3 to refuse.
+        resp: u8,
+    },
     /// Runs the simulation until interrupt vector `vector` has been raised
     /// more than `seen` times in all, or `cycles` clocks have passed:
     /// [`Reply::Irq`] with the vector's count (an eventfd's counter, kept

@@ -181,20 +181,37 @@ impl SimDevice {
     }
 }
 
+impl SimDevice {
+    /// The simulated IOMMU ([`Request::Fault`]): the pages covering `iova ..
+    /// iova + len` refuse the card's DMA with `resp` (2 SLVERR, 3 DECERR),
+    /// or accept it again with 0.
+    ///
+    /// # Errors
+    /// [`HostError::Sim`] from a server without the DMA top.
+    pub fn fault(&mut self, iova: u64, len: u64, resp: u8) -> Result<(), HostError> {
+        match self.request(Request::Fault { iova, len, resp })? {
+            Reply::Done => Ok(()),
+            r => Err(self.unexpected(&r)),
+        }
+    }
+}
+
 impl DmaPort for SimDevice {
+    fn resident(&mut self, iova: u64, len: usize) -> Result<(), HostError> {
+        self.fault(iova, len as u64, 0)
+    }
+
     fn arena(&mut self, bytes: usize) -> Result<Arc<Arena>, HostError> {
         let (path, have) = match self.request(Request::Memory)? {
             Reply::Memory { path, bytes } => (PathBuf::from(path), bytes),
             r => return Err(self.unexpected(&r)),
         };
         if (bytes as u64) > have {
-            return Err(HostError::Invalid {
-                what: format!("host memory of {}", self.name),
-                why: format!(
-                    "{bytes} bytes needed, {} has {have}: restart `nicsim serve --dma` with \
-                     a larger --mem-mib",
-                    path.display()
-                ),
+            return Err(HostError::HostMemory {
+                device: self.name.clone(),
+                path,
+                need: bytes as u64,
+                have,
             });
         }
         Arena::shared_file(&path, have as usize)

@@ -28,6 +28,11 @@ impl DmaPort for VfioNic {
         Ok(arena)
     }
 
+    /// Pinned and mapped since [`DmaPort::arena`]: nothing to fault in.
+    fn resident(&mut self, _iova: u64, _len: usize) -> Result<(), HostError> {
+        Ok(())
+    }
+
     fn wait_irq(&mut self, vector: u16, timeout: Duration) -> Result<bool, HostError> {
         if self.msix.is_empty() {
             self.msix = self.enable_msix(MSIX_VECTORS)?;

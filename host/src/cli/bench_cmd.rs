@@ -9,7 +9,7 @@ use super::dma_cmds::{idle_wait, BATCH};
 use super::{table, Out};
 use crate::device::Device;
 use crate::dma::session::Datapath;
-use crate::dma::{QueueConfig, QueueRegs};
+use crate::dma::QueueRegs;
 use crate::error::{exit, HostError};
 use serde_json::json;
 use std::io::IsTerminal;
@@ -158,7 +158,7 @@ pub(super) fn bench(dev: &mut Device, a: BenchArgs, o: &mut Out<'_>) -> Result<u
     }
     let rx: Vec<usize> = (0..regs.rx.len()).collect();
     let tx: Vec<usize> = (0..a.queues).collect();
-    let mut dp = Datapath::open(dev, &rx, &tx, &QueueConfig::default())?;
+    let mut dp = super::dma_cmds::open(dev, &rx, &tx)?;
     let mut rows = Vec::new();
     for &size in &a.size {
         rows.push(one(dev, &mut dp, size, &a)?);

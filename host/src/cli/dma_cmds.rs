@@ -60,6 +60,15 @@ fn config() -> QueueConfig {
     QueueConfig::default()
 }
 
+/// Opens the queues; prints the datapath's notes on stderr.
+pub(super) fn open(dev: &mut Device, rx: &[usize], tx: &[usize]) -> Result<Datapath, HostError> {
+    let dp = Datapath::open(dev, rx, tx, &config())?;
+    for n in &dp.notes {
+        eprintln!("nicctl: note: {n}");
+    }
+    Ok(dp)
+}
+
 /// Parses `--queue`: a number below `n`, or `all`.
 pub(super) fn queues(spec: &str, n: usize) -> Result<Vec<usize>, HostError> {
     if spec == "all" {
@@ -108,7 +117,7 @@ pub(super) fn rx(dev: &mut Device, a: RxArgs, o: &mut Out<'_>) -> Result<u8, Hos
             why: "sleeps on one queue's vector: give one --queue".into(),
         });
     }
-    let mut dp = Datapath::open(dev, &qs, &[], &config())?;
+    let mut dp = open(dev, &qs, &[])?;
     let mut w = match &a.write {
         Some(p) => Some(RxWriter::create(p, nrx as u16)?),
         None => None,
@@ -200,7 +209,7 @@ pub(super) fn tx(dev: &mut Device, a: TxArgs, o: &mut Out<'_>) -> Result<u8, Hos
             why: format!("frame {} is empty", i + 1),
         });
     }
-    let mut dp = Datapath::open(dev, &[], &[a.queue], &config())?;
+    let mut dp = open(dev, &[], &[a.queue])?;
     let total = frames.len() as u64 * a.loops;
     let start = Instant::now();
     let mut sent = 0u64;

@@ -29,6 +29,17 @@ pub trait DmaPort {
     /// # Errors
     /// A vector the device does not have, transport errors.
     fn wait_irq(&mut self, vector: u16, timeout: Duration) -> Result<bool, HostError>;
+
+    /// Makes `iova .. iova + len` resident for the device again, after a
+    /// page-fault report named a buffer there (the completion's fault
+    /// report, `ferronic_regmap::cpl_flags::FAULT`); the driver then posts
+    /// the buffer again. VFIO memory is pinned and mapped for the arena's
+    /// life, so there it has nothing to do; the simulator's IOMMU makes
+    /// the pages accept DMA again.
+    ///
+    /// # Errors
+    /// Transport errors.
+    fn resident(&mut self, iova: u64, len: usize) -> Result<(), HostError>;
 }
 
 /// Clocks of the simulated card in `t` (156.25 MHz, the 10GBASE-R MAC's

@@ -170,8 +170,16 @@ impl RxQueue {
                 });
             }
             (0..n).for_each(|k| self.in_hw[(first + k) & mask] = false);
-            if c.fault.is_some() {
+            if let Some(f) = c.fault {
+                // make the refused buffers' pages resident; refill posts
+                // them again and the engine writes the frame anew
                 self.stats.faults += 1;
+                if let Some(port) = io.dma() {
+                    for k in 0..usize::from(f.count.max(1)) {
+                        let slot = (usize::from(f.index) + k) & mask;
+                        port.resident(self.buffer_iova(slot as u16), self.stride())?;
+                    }
+                }
                 continue;
             }
             let len = c.len as usize;
@@ -229,6 +237,13 @@ impl RxQueue {
     /// The receive queue's number.
     pub fn queue(&self) -> u16 {
         self.queue
+    }
+
+    /// IOVA of the buffer ring slot `slot` posts (slot s always posts
+    /// buffer s).
+    pub fn buffer_iova(&self, slot: u16) -> u64 {
+        let slot = usize::from(slot) & ((1usize << self.log) - 1);
+        self.bufs.iova() + (slot * self.stride()) as u64
     }
 
     /// Producer index (descriptors posted, free-running).

@@ -23,6 +23,8 @@ pub struct Datapath {
     pub rx: Vec<RxQueue>,
     /// Open transmit queues, in the order asked for.
     pub tx: Vec<TxQueue>,
+    /// What the user should know (4 KiB pages for want of huge pages).
+    pub notes: Vec<String>,
 }
 
 impl Datapath {
@@ -59,6 +61,15 @@ impl Datapath {
                   in simulation start `nicsim serve --dma --socket PATH` and use --device sim:PATH",
         })?;
         let arena = port.arena(arena_bytes(cfg, rx.len(), tx.len()))?;
+        let mut notes = Vec::new();
+        if arena.backing() == super::Backing::SmallPages {
+            notes.push(
+                "no free 2 MiB huge pages (HugePages_Free in /proc/meminfo): DMA memory is on \
+                 4 KiB pages, one IOMMU entry each; `sudo sysctl vm.nr_hugepages=64` reserves \
+                 huge pages"
+                    .into(),
+            );
+        }
         let io = dev.io();
         let rxq = rx
             .iter()
@@ -74,6 +85,7 @@ impl Datapath {
             arena,
             rx: rxq,
             tx: txq,
+            notes,
         })
     }
 

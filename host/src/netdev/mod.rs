@@ -133,6 +133,9 @@ pub fn run(dev: &mut Device, a: &NetdevArgs) -> Result<NetdevStats, HostError> {
     let nrx = crate::dma::QueueRegs::of_device(dev)?.rx.len();
     let rx: Vec<usize> = (0..nrx).collect();
     let mut dp = Datapath::open(dev, &rx, &[a.tx_queue], &QueueConfig::default())?;
+    for n in &dp.notes {
+        eprintln!("nicctl: note: {n}");
+    }
     let mut tap = interface(a)?;
     // SAFETY: the handler only stores to an atomic (async-signal-safe).
     unsafe {

@@ -184,6 +184,7 @@ impl Handler for SimNic {
             Request::Memory
             | Request::WireIn { .. }
             | Request::WireOut { .. }
+            | Request::Fault { .. }
             | Request::WaitIrq { .. } => Reply::Error {
                 kind: ErrorKind::Protocol,
                 message: "this server runs nic_core, the datapath without the DMA engine: \

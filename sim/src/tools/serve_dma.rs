@@ -298,6 +298,20 @@ impl Handler for DmaNic {
                 Reply::Done
             }
             Request::WireOut { max } => self.wire_out(max),
+            Request::Fault { resp, .. } if ![0, 2, 3].contains(&resp) => Reply::Error {
+                kind: ErrorKind::Protocol,
+                message: format!("fault response {resp}: 0 (resident), 2 SLVERR or 3 DECERR"),
+            },
+            Request::Fault { iova, len, resp } => {
+                let mem = &mut self.top().mem;
+                let page = crate::bus::axi4_mem::PAGE;
+                let mut a = iova / page * page;
+                while a < iova.saturating_add(len) {
+                    mem.fault(a, resp);
+                    a += page;
+                }
+                Reply::Done
+            }
             Request::WaitIrq {
                 vector,
                 seen,
