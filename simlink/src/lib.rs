@@ -23,6 +23,23 @@
 //! <- {"reply":"error","kind":"slverr","message":"SLVERR at 0xfffc"}
 //! ```
 //!
+//! A server running the `nic` top (`nicsim serve --dma`, `nicsim tap`)
+//! says so in `hello` (`"top":"nic"`) and answers the card's requests
+//! instead of `rx`/`tx`:
+//!
+//! ```text
+//! -> {"op":"memory"}
+//! <- {"reply":"memory","path":"/tmp/card.sock.mem","bytes":67108864}
+//! -> {"op":"wire_in","frames":["ffffffffffff...c0ffee00"]}
+//! <- {"reply":"done"}
+//! -> {"op":"wait_irq","vector":0,"seen":3,"cycles":156250}
+//! <- {"reply":"irq","count":4,"cycles":912}
+//! -> {"op":"wire_out","max":64}
+//! <- {"reply":"frames","frames":[{"queue":0,"tuser":0,"hash":0,"tag":0,"data":"..."}],"wire":[],"cycles":0}
+//! -> {"op":"fault","iova":1052672,"len":32768,"resp":2}
+//! <- {"reply":"done"}
+//! ```
+//!
 //! A connection serves requests until the client closes it; the server
 //! keeps serving other connections (requests from several clients are
 //! interleaved, each answered on its own connection). A malformed line gets

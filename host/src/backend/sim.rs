@@ -197,6 +197,13 @@ impl SimDevice {
 }
 
 impl DmaPort for SimDevice {
+    fn clocks(&mut self) -> Result<Option<u64>, HostError> {
+        match self.request(Request::Hello)? {
+            Reply::Hello { cycles, .. } => Ok(Some(cycles)),
+            r => Err(self.unexpected(&r)),
+        }
+    }
+
     fn resident(&mut self, iova: u64, len: usize) -> Result<(), HostError> {
         self.fault(iova, len as u64, 0)
     }

@@ -8,6 +8,7 @@
 use super::dma_cmds::{idle_wait, BATCH};
 use super::{table, Out};
 use crate::device::Device;
+use crate::dma::port::SIM_CLOCK_HZ;
 use crate::dma::session::Datapath;
 use crate::dma::QueueRegs;
 use crate::error::{exit, HostError};
@@ -58,6 +59,17 @@ struct Row {
     tx_gbps: f64,
     rx_mpps: f64,
     rx_gbps: f64,
+    /// A simulated card's clocks for the size, and the receive rate in its
+    /// own time (156.25 MHz); `None` on a card.
+    sim_clocks: Option<u64>,
+    sim_rx_mpps: Option<f64>,
+}
+
+fn clocks(dev: &mut Device) -> Result<Option<u64>, HostError> {
+    match dev.io().dma() {
+        Some(p) => p.clocks(),
+        None => Ok(None),
+    }
 }
 
 fn drops(dev: &mut Device, n: usize) -> Result<u64, HostError> {
@@ -73,6 +85,7 @@ fn one(dev: &mut Device, dp: &mut Datapath, size: usize, a: &BenchArgs) -> Resul
     let frames: Vec<Vec<u8>> = (0..64).map(|i| frame(size, 1024 + i)).collect();
     let nrx = dp.rx.len();
     let d0 = drops(dev, nrx)?;
+    let c0 = clocks(dev)?;
     let bar = (std::io::stderr().is_terminal()).then(|| {
         let b = indicatif::ProgressBar::new(a.count);
         b.set_style(
@@ -127,6 +140,10 @@ fn one(dev: &mut Device, dp: &mut Datapath, size: usize, a: &BenchArgs) -> Resul
     }
     let tx_secs = sent_at.as_secs_f64().max(1e-9);
     let gbps = |n: u64, s: f64| (n * size as u64 * 8) as f64 / s / 1e9;
+    let sim_clocks = c0.zip(clocks(dev)?).map(|(a, b)| b - a);
+    let sim_rx_mpps = sim_clocks
+        .filter(|&c| c > 0)
+        .map(|c| received as f64 / (c as f64 / SIM_CLOCK_HZ) / 1e6);
     Ok(Row {
         size,
         sent,
@@ -139,6 +156,8 @@ fn one(dev: &mut Device, dp: &mut Datapath, size: usize, a: &BenchArgs) -> Resul
         tx_gbps: gbps(sent, tx_secs),
         rx_mpps: received as f64 / secs / 1e6,
         rx_gbps: gbps(received, secs),
+        sim_clocks,
+        sim_rx_mpps,
     })
 }
 
@@ -197,7 +216,16 @@ pub(super) fn bench(dev: &mut Device, a: BenchArgs, o: &mut Out<'_>) -> Result<u
                 format!("{:.3}", r.rx_gbps),
             ]);
         }
-        format!("{t}\n")
+        let mut s = format!("{t}\n");
+        for r in rows.iter().filter(|r| r.sim_clocks.is_some()) {
+            s += &format!(
+                "{:>5} B: {} clocks of the simulated card, {:.3} Mpps received in its time (156.25 MHz)\n",
+                r.size,
+                r.sim_clocks.unwrap_or(0),
+                r.sim_rx_mpps.unwrap_or(0.0)
+            );
+        }
+        s
     });
     Ok(if lost { exit::CHECK_FAILED } else { exit::OK })
 }

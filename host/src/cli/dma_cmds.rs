@@ -319,11 +319,18 @@ pub(super) fn show_queues(dev: &mut Device, o: &mut Out<'_>) -> Result<u8, HostE
             "in flight",
             "drops",
         ]);
+        let size = |r: &serde_json::Value| {
+            if r["enabled"] == true {
+                format!("2^{}", r["log_size"])
+            } else {
+                "-".into()
+            }
+        };
         for r in &rows {
             t.add_row(vec![
                 r["ring"].as_str().unwrap_or("").to_string(),
                 if r["enabled"] == true { "yes" } else { "no" }.into(),
-                format!("2^{}", r["log_size"]),
+                size(r),
                 r["cq"].to_string(),
                 format!("{:#x}", r["base"].as_u64().unwrap_or(0)),
                 r["prod"].to_string(),
@@ -337,7 +344,7 @@ pub(super) fn show_queues(dev: &mut Device, o: &mut Out<'_>) -> Result<u8, HostE
             c.add_row(vec![
                 r["cq"].to_string(),
                 if r["enabled"] == true { "yes" } else { "no" }.into(),
-                format!("2^{}", r["log_size"]),
+                size(r),
                 r["vector"].to_string(),
                 r["prod"].to_string(),
                 r["cons"].to_string(),

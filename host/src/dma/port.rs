@@ -40,7 +40,20 @@ pub trait DmaPort {
     /// # Errors
     /// Transport errors.
     fn resident(&mut self, iova: u64, len: usize) -> Result<(), HostError>;
+
+    /// Clocks a simulated card has run so far (its own time: rates per
+    /// simulated second show what the card would do, apart from how fast
+    /// the simulator runs); `None` on a card.
+    ///
+    /// # Errors
+    /// Transport errors.
+    fn clocks(&mut self) -> Result<Option<u64>, HostError> {
+        Ok(None)
+    }
 }
+
+/// Clock of the simulated card, Hz (the 10GBASE-R MAC's 64-bit clock).
+pub const SIM_CLOCK_HZ: f64 = 156.25e6;
 
 /// Clocks of the simulated card in `t` (156.25 MHz, the 10GBASE-R MAC's
 /// 64-bit clock).
