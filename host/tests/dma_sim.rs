@@ -376,3 +376,46 @@ fn faulting_pages_are_made_resident_and_nothing_is_lost() {
     assert!(dp.rx[0].stats.faults >= 1, "{:?}", dp.rx[0].stats);
     assert_eq!(dev.read_reg("rxq.Q0_DROPS").unwrap(), 0);
 }
+
+#[test]
+fn interrupts_are_moderated_by_count_and_by_time() {
+    let card = Card::start(false);
+    let mut dev = card.open();
+    let mut dp = Datapath::open(&mut dev, &[0], &[], &QueueConfig::default()).unwrap();
+    let fs: Vec<Vec<u8>> = frames(15, 8).iter().map(|f| append_fcs(f)).collect();
+    let (small, mut wire) = (&fs[0..1], card.wire());
+    // by count: 4 completions, no time limit
+    dp.rx[0].moderate(dev.io(), 4, Duration::ZERO).unwrap();
+    dp.rx[0].arm(dev.io()).unwrap();
+    wire.wire_in(fs[1..4].to_vec()).unwrap();
+    let port = dev.io().dma().unwrap();
+    assert!(
+        !port.wait_irq(0, Duration::from_micros(200)).unwrap(),
+        "3 of 4 raised it"
+    );
+    wire.wire_in(fs[4..5].to_vec()).unwrap();
+    let port = dev.io().dma().unwrap();
+    assert!(
+        port.wait_irq(0, Duration::from_micros(200)).unwrap(),
+        "4 of 4 did not"
+    );
+    let mut n = 0;
+    dp.rx[0].recv(dev.io(), 32, |_| n += 1).unwrap();
+    assert_eq!(n, 4);
+    // by time: 100 completions or 20 us, one frame: the 20 us decide
+    dp.rx[0]
+        .moderate(dev.io(), 100, Duration::from_micros(20))
+        .unwrap();
+    dp.rx[0].arm(dev.io()).unwrap();
+    wire.wire_in(small.to_vec()).unwrap();
+    let port = dev.io().dma().unwrap();
+    assert!(
+        !port.wait_irq(0, Duration::from_micros(10)).unwrap(),
+        "raised before 20 us"
+    );
+    let port = dev.io().dma().unwrap();
+    assert!(
+        port.wait_irq(0, Duration::from_micros(40)).unwrap(),
+        "not raised by 50 us"
+    );
+}

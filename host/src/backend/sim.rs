@@ -243,7 +243,7 @@ impl DmaPort for SimDevice {
             }
         }
         let seen = self.irq_seen[v];
-        let cycles = port::sim_cycles(timeout);
+        let cycles = port::card_clocks(timeout);
         match self.request(Request::WaitIrq {
             vector,
             seen,

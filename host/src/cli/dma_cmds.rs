@@ -35,6 +35,13 @@ pub struct RxArgs {
     /// instead of polling; takes one --queue.
     #[arg(long)]
     irq: bool,
+    /// With --irq: raise the interrupt once N completions wait.
+    #[arg(long, default_value_t = 1, requires = "irq")]
+    coalesce: u16,
+    /// With --irq: ... or once US microseconds passed since the first
+    /// (0: no time limit; units of 409.6 ns, at most 26,843 us).
+    #[arg(long, default_value_t = 0, requires = "irq")]
+    coalesce_us: u64,
 }
 
 /// `nicctl tx`.
@@ -118,6 +125,9 @@ pub(super) fn rx(dev: &mut Device, a: RxArgs, o: &mut Out<'_>) -> Result<u8, Hos
         });
     }
     let mut dp = open(dev, &qs, &[])?;
+    if a.irq {
+        dp.rx[0].moderate(dev.io(), a.coalesce, Duration::from_micros(a.coalesce_us))?;
+    }
     let mut w = match &a.write {
         Some(p) => Some(RxWriter::create(p, nrx as u16)?),
         None => None,

@@ -100,6 +100,24 @@ impl CplQueue {
         io.write32(self.regs.arm, 1)
     }
 
+    /// Sets interrupt moderation (`cq.C<n>_MOD`): once armed, the vector
+    /// is raised when `count` completions are waiting (0 or 1: the first)
+    /// or `wait` has passed since the first (rounded up to 64 clocks of
+    /// the card's 156.25 MHz clock, 409.6 ns; at most 26.8 ms; zero: no
+    /// time limit), whichever comes first.
+    ///
+    /// # Errors
+    /// Register write errors.
+    pub fn moderate(
+        &mut self,
+        io: &mut dyn RegIo,
+        count: u16,
+        wait: std::time::Duration,
+    ) -> Result<(), HostError> {
+        let units = super::port::card_clocks(wait).div_ceil(64).min(0xffff) as u32;
+        io.write32(self.regs.moderation, units << 16 | u32::from(count))
+    }
+
     /// Records read so far (free-running, 16 bits).
     pub fn consumer(&self) -> u16 {
         self.cons

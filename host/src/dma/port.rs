@@ -55,8 +55,8 @@ pub trait DmaPort {
 /// Clock of the simulated card, Hz (the 10GBASE-R MAC's 64-bit clock).
 pub const SIM_CLOCK_HZ: f64 = 156.25e6;
 
-/// Clocks of the simulated card in `t` (156.25 MHz, the 10GBASE-R MAC's
-/// 64-bit clock).
-pub fn sim_cycles(t: Duration) -> u64 {
+/// Clocks of the card's 156.25 MHz clock (the 10GBASE-R MAC's 64-bit
+/// clock, the simulated card's time) in `t`.
+pub fn card_clocks(t: Duration) -> u64 {
     (t.as_nanos() * 25 / 160) as u64
 }

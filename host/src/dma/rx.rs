@@ -225,6 +225,20 @@ impl RxQueue {
         self.cq.arm(io)
     }
 
+    /// Interrupt moderation of the queue's completions
+    /// ([`CplQueue::moderate`]).
+    ///
+    /// # Errors
+    /// Register write errors.
+    pub fn moderate(
+        &mut self,
+        io: &mut dyn RegIo,
+        count: u16,
+        wait: std::time::Duration,
+    ) -> Result<(), HostError> {
+        self.cq.moderate(io, count, wait)
+    }
+
     /// Disables the ring and its completion queue.
     ///
     /// # Errors
