@@ -335,6 +335,17 @@ impl DescFetch {
             mover: DmaRead::default(),
         }
     }
+
+    /// This block with its read mover's `c_ready` from a flip-flop of its
+    /// own ([`DmaRead::with_ready_flip_flop`]): what the transmit engine
+    /// uses (its placement then closes 125 MHz on ECP5; the receive side
+    /// and the block alone keep the shared net, which places better there).
+    pub fn with_ready_flip_flop(self) -> Self {
+        DescFetch {
+            mover: self.mover.with_ready_flip_flop(),
+            ..self
+        }
+    }
 }
 
 impl Logic for DescFetch {

@@ -117,12 +117,12 @@ pub const COMMAND: &str = "\
 reg cmd_full; reg [63:0] cmd_haddr; reg [@AM1@:0] cmd_raddr; reg [@LBM1@:0] cmd_len; reg [7:0] cmd_tag;
 reg [16:0] cmd_hm1;
 wire [16:0] c_hsum = {1'b0, c_len} + {@PADLB@'d0, c_haddr[@LBM1@:0]} - 17'd1;
-always @(*) c_ready = !cmd_full;
+@READY@
 always @(posedge clock) begin
   if (rst) cmd_full <= 1'b0;
   else if (!cmd_full) cmd_full <= c_valid;
   else if (take) cmd_full <= 1'b0;
-end
+@READY_NEXT@end
 // data registers have no reset (a reset net reaching every flip-flop is
 // a long route on an FPGA); the valid flags above qualify them
 always @(posedge clock) if (!cmd_full) begin
@@ -132,6 +132,20 @@ end
 wire [@LBM1@:0] h_off = cmd_haddr[@LBM1@:0];
 wire [@LBM1@:0] r_off = cmd_raddr[@LBM1@:0];
 ";
+
+/// `c_ready` as `!cmd_full` (the default): (declaration, next state).
+pub const READY_SHARED: (&str, &str) = ("always @(*) c_ready = !cmd_full;", "");
+
+/// `c_ready` from a flip-flop of its own, always equal to `!cmd_full`:
+/// `cmd_full` also enables the command's ~100 data flip-flops, and that
+/// net pulled between them and the client's accept logic (TxCore's) was
+/// TxEngine's slowest path on ECP5 (5 ns of routing); the copy can sit by
+/// the client. Only where it pays: in DescFetch alone the same copy moved
+/// placement so that its own path lost 30 MHz. (declaration, next state)
+pub const READY_FF: (&str, &str) = (
+    "(* keep *) reg cmd_free;\nalways @(*) c_ready = cmd_free;",
+    "  if (rst) cmd_free <= 1'b1;\n  else if (cmd_free) cmd_free <= !c_valid;\n  else if (take) cmd_free <= 1'b1;\n",
+);
 
 /// `take` as a register: set for one clock when the command register is
 /// full, the burst generator idle and `@QFULL@` (the mover's queue) not
@@ -229,13 +243,23 @@ end
 /// filled for `g`, plus the host lane masks (the write mover's `wstrb`);
 /// `read` instead adds [`RAM_SIDE`] and the RAM lane masks (the read
 /// mover writes the RAM by lanes).
-pub fn front(g: &Geometry, ax: &str, guard: &str, qfull: &str, read: bool) -> String {
+pub fn front(
+    g: &Geometry,
+    ax: &str,
+    guard: &str,
+    qfull: &str,
+    read: bool,
+    ready_ff: bool,
+) -> String {
     let (extra, sides): (&str, &[&str]) = if read {
         (RAM_SIDE, &["r"])
     } else {
         (HOST_SIDE, &["h"])
     };
+    let (ready, ready_next) = if ready_ff { READY_FF } else { READY_SHARED };
     let t = format!("{COMMAND}{extra}{TAKE}{BURSTS}")
+        .replace("@READY@", ready)
+        .replace("@READY_NEXT@", ready_next)
         .replace("@AX@", ax)
         .replace("@GUARD@", guard)
         .replace("@QFULL@", qfull)

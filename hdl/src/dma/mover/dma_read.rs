@@ -68,6 +68,8 @@ pub struct DmaRead<const D: usize, const K: usize, const A: usize> {
     pub st_valid: Signal<Out, Bit>,
     pub st_tag: Signal<Out, Bits<8>>,
     pub st_resp: Signal<Out, Bits<2>>,
+    /// Built by [`DmaRead::with_ready_flip_flop`].
+    _ready_ff: bool,
 }
 
 /// The command queue to the R side, the R buffer and the realignment.
@@ -243,8 +245,23 @@ fn head(dw: usize) -> String {
 }
 
 impl<const D: usize, const K: usize, const A: usize> DmaRead<D, K, A> {
+    /// This mover with `c_ready` from a flip-flop of its own (always
+    /// `!cmd_full`; [`super::burst::READY_FF`]), for a client whose accept
+    /// logic is far from the command register (TxCore). Same behaviour.
+    pub fn with_ready_flip_flop(self) -> Self {
+        DmaRead {
+            _ready_ff: true,
+            ..self
+        }
+    }
+
     /// The block's Verilog body (also emitted standalone for the tests).
     pub fn verilog() -> String {
+        Self::body(false)
+    }
+
+    /// The body, `c_ready` from its own flip-flop when `ready_ff`.
+    fn body(ready_ff: bool) -> String {
         assert_eq!(D, 8 * K, "D = 8 K");
         let g = Geometry {
             bytes: K,
@@ -256,7 +273,7 @@ impl<const D: usize, const K: usize, const A: usize> DmaRead<D, K, A> {
             .replace("@HEADCOPIES@", &HEAD_COPIES.to_string());
         format!(
             "{}{}",
-            front(&g, "ar", "1'b0", "rq_full", true),
+            front(&g, "ar", "1'b0", "rq_full", true, ready_ff),
             g.fill(&body)
         )
     }
@@ -298,6 +315,6 @@ impl<const D: usize, const K: usize, const A: usize> Logic for DmaRead<D, K, A> 
     }
 
     fn hdl(&self) -> Verilog {
-        Verilog::Custom(Self::verilog())
+        Verilog::Custom(Self::body(self._ready_ff))
     }
 }

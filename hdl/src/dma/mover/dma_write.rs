@@ -289,7 +289,7 @@ impl<const D: usize, const K: usize, const A: usize> DmaWrite<D, K, A> {
             .replace("@ROOM@", if lat2 { "3" } else { "4" });
         format!(
             "{}{}",
-            front(&g, "aw", "bq_full", "wq_full", false),
+            front(&g, "aw", "bq_full", "wq_full", false, false),
             g.fill(&body)
         )
     }
