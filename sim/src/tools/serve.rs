@@ -136,7 +136,9 @@ fn sim_error(e: SimError) -> Reply {
     }
 }
 
-fn offset16(offset: u32) -> Result<u16, Reply> {
+/// A request's register offset as the 16-bit AXI4-Lite address, or the
+/// SLVERR reply for one outside the space (shared with `serve_dma`).
+pub(crate) fn offset16(offset: u32) -> Result<u16, Reply> {
     u16::try_from(offset).map_err(|_| Reply::Error {
         kind: ErrorKind::Slverr,
         message: format!("offset {offset:#x} is outside the 64 KiB register space"),

@@ -17,6 +17,7 @@
 use crate::bus::axi4_mem::Axi4Mem;
 use crate::bus::axil::{Op, Resp};
 use crate::dma::top::{NicTop, TopOpts};
+use crate::tools::serve::offset16;
 use ferronic_simlink::{ErrorKind, Frame, Handler, Reply, Request, PROTOCOL};
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -252,13 +253,6 @@ fn dead(m: &str) -> Reply {
         kind: ErrorKind::Sim,
         message: format!("the simulated card stopped: {m} (restart nicsim serve)"),
     }
-}
-
-fn offset16(offset: u32) -> Result<u16, Reply> {
-    u16::try_from(offset).map_err(|_| Reply::Error {
-        kind: ErrorKind::Slverr,
-        message: format!("offset {offset:#x} is outside the 64 KiB register space"),
-    })
 }
 
 impl Handler for DmaNic {
