@@ -200,6 +200,48 @@ fn transmit_leaves_byte_exact_and_receive_drops_are_counted() {
     assert_eq!(got.as_deref(), Some(&last[..]));
 }
 
+/// Zero-copy transmit: 600 frames written in place into the slots of a
+/// 256-entry ring (wrapping it), in batches of up to 32, leave byte-exact
+/// and in order; a length over the slot's buffer is refused with the
+/// frames before it queued.
+#[test]
+fn frames_written_in_place_leave_byte_exact() {
+    let mut rng = StdRng::seed_from_u64(17);
+    let (nic, mut io, _rx, mut tx) = open(Mode::Capture, &SMALL, 1);
+    let out: Vec<Vec<u8>> = (0..600u32)
+        .map(|i| {
+            let len = rng.gen_range(1..=2048);
+            frame(&mut rng, len, i)
+        })
+        .collect();
+    let (mut sent, mut seen) = (0, Vec::new());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while seen.len() < out.len() {
+        assert!(Instant::now() < deadline, "stalled at {}", seen.len());
+        let take = rng.gen_range(1..=32).min(out.len() - sent);
+        sent += tx[0]
+            .send_with(&mut io, take, |i, buf| {
+                let f = &out[sent + i];
+                buf[..f.len()].copy_from_slice(f);
+                f.len()
+            })
+            .unwrap();
+        seen.extend(nic.sent());
+    }
+    assert!(seen.iter().map(|(_, f)| f).eq(out.iter()), "frames differ");
+    assert_eq!(tx[0].stats.frames, 600);
+    // fill returning 0 stops the batch; a length over the buffer is refused
+    assert_eq!(tx[0].send_with(&mut io, 32, |_, _| 0).unwrap(), 0);
+    let e = tx[0]
+        .send_with(&mut io, 32, |i, buf| if i < 2 { 60 } else { buf.len() + 1 })
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("2049 bytes in a buffer of 2048"),
+        "{e}"
+    );
+    assert_eq!(tx[0].stats.frames, 602, "the two before it were queued");
+}
+
 #[test]
 fn bad_sizes_and_frames_are_refused_with_the_limits() {
     let arena = Arena::anonymous(8 << 20, 0).unwrap();

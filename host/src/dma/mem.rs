@@ -264,11 +264,13 @@ impl DmaRegion {
     }
 
     /// Host address of the first byte.
+    #[inline]
     pub fn as_ptr(&self) -> *mut u8 {
         // SAFETY: the region is inside the arena.
         unsafe { self.arena.as_ptr().add(self.off) }
     }
 
+    #[inline]
     fn ptr(&self, at: usize, n: usize) -> *mut u8 {
         assert!(
             at.checked_add(n).is_some_and(|e| e <= self.len),
@@ -283,6 +285,7 @@ impl DmaRegion {
     ///
     /// # Panics
     /// When the bytes are not all inside the region.
+    #[inline]
     pub fn write(&self, at: usize, src: &[u8]) {
         let p = self.ptr(at, src.len());
         // SAFETY: `src.len()` bytes at p are this region's; `src` is
@@ -294,6 +297,7 @@ impl DmaRegion {
     ///
     /// # Panics
     /// When the bytes are not all inside the region.
+    #[inline]
     pub fn read(&self, at: usize, dst: &mut [u8]) {
         let p = self.ptr(at, dst.len());
         // SAFETY: as `write`.
@@ -305,6 +309,7 @@ impl DmaRegion {
     ///
     /// # Panics
     /// When `at` is outside the region.
+    #[inline]
     pub fn byte_volatile(&self, at: usize) -> u8 {
         // SAFETY: inside the region (checked by ptr).
         unsafe { std::ptr::read_volatile(self.ptr(at, 1)) }

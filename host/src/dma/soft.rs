@@ -112,6 +112,8 @@ pub struct SoftNic {
     io: SoftIo,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
+    /// The engine of a device stepped by its owner ([`SoftNic::stepped`]).
+    engine: Option<Box<Engine>>,
     inject: Sender<(usize, Vec<u8>)>,
     sent: Receiver<(usize, Vec<u8>)>,
 }
@@ -120,6 +122,27 @@ impl SoftNic {
     /// Starts the device thread over `arena` (the IOVAs the driver posts
     /// must be inside it).
     pub fn start(arena: Arc<Arena>, mode: Mode) -> SoftNic {
+        let mut nic = SoftNic::stepped(arena, mode);
+        let mut dev = nic.engine.take().expect("a new device has its engine");
+        let halt = Arc::clone(&nic.stop);
+        let thread = std::thread::Builder::new()
+            .name("soft-nic".into())
+            .spawn(move || {
+                while !halt.load(Ordering::Relaxed) {
+                    if !dev.step() {
+                        std::hint::spin_loop();
+                    }
+                }
+            })
+            .expect("spawning the software device's thread");
+        nic.thread = Some(thread);
+        nic
+    }
+
+    /// A device with no thread of its own: it acts only in
+    /// [`SoftNic::step`], on the caller's core (the driver's cost without
+    /// cache lines crossing between cores).
+    pub fn stepped(arena: Arc<Arena>, mode: Mode) -> SoftNic {
         let map = nic_map();
         let span = super::super::device::map_span(&map) as usize;
         let words = Arc::new(Words((0..span / 4).map(|_| AtomicU32::new(0)).collect()));
@@ -134,7 +157,7 @@ impl SoftNic {
         let stop = Arc::new(AtomicBool::new(false));
         let (inject, inj_rx) = channel();
         let (sent_tx, sent) = channel();
-        let mut dev = Engine {
+        let dev = Engine {
             words: Arc::clone(&words),
             arena,
             mode,
@@ -149,24 +172,20 @@ impl SoftNic {
             frame: Vec::new(),
             pool: Vec::new(),
         };
-        let halt = Arc::clone(&stop);
-        let thread = std::thread::Builder::new()
-            .name("soft-nic".into())
-            .spawn(move || {
-                while !halt.load(Ordering::Relaxed) {
-                    if !dev.step() {
-                        std::hint::spin_loop();
-                    }
-                }
-            })
-            .expect("spawning the software device's thread");
         SoftNic {
             io: SoftIo { words },
             stop,
-            thread: Some(thread),
+            thread: None,
+            engine: Some(Box::new(dev)),
             inject,
             sent,
         }
+    }
+
+    /// One pass of a [`SoftNic::stepped`] device over every queue; false
+    /// when it had nothing to do (and always for a threaded device).
+    pub fn step(&mut self) -> bool {
+        self.engine.as_mut().is_some_and(|e| e.step())
     }
 
     /// A register handle for the driver.
