@@ -27,6 +27,7 @@
 //! emitted Verilog; `nicgen` refuses to write them and a test keeps
 //! `nic_core` clean (see also `DESIGN.md` section 3).
 
+pub mod board;
 pub mod comb_once;
 pub mod common;
 pub mod control;

@@ -26,9 +26,7 @@ pub fn with_dma(map: &RegMap) -> RegMap {
 
 /// Bytes BAR0 must span for `map`: the end of its last block.
 pub fn map_span(map: &RegMap) -> u64 {
-    map.blocks
-        .last()
-        .map_or(0, |b| u64::from(b.base) + u64::from(b.length))
+    map.span()
 }
 
 /// One register resolved on the device.

@@ -28,6 +28,13 @@ pub struct RegMap {
 }
 
 impl RegMap {
+    /// Bytes a BAR must span for the map: the end of its last block.
+    pub fn span(&self) -> u64 {
+        self.blocks
+            .last()
+            .map_or(0, |b| u64::from(b.base) + u64::from(b.length))
+    }
+
     /// Builds the map for `params`.
     pub fn new(params: MapParams) -> RegMap {
         assert!(

@@ -7,6 +7,9 @@
 //! `--synth-report` also runs `yosys synth_xilinx -family xcup` and prints
 //! the cell counts (LUTs, flip-flops).
 //!
+//! `nicgen --board NAME --out DIR` writes the Vivado project of board
+//! `boards/NAME.toml` instead ([`ferronic_hdl::board::project`]).
+//!
 //! The identity block's build time is `SOURCE_DATE_EPOCH` when set (so
 //! builds are reproducible), else the current time; its git hash is the
 //! first 8 hex digits of `git rev-parse HEAD` when available, else 0.
@@ -52,6 +55,13 @@ struct Args {
     /// Parallel block jobs for --timing.
     #[arg(long, default_value_t = 2)]
     jobs: usize,
+    /// Write the Vivado project of this board (boards/NAME.toml) into --out.
+    #[arg(long, value_name = "NAME")]
+    board: Option<String>,
+    /// Directory of the board files (default: the repository's boards/;
+    /// constraints/ beside it).
+    #[arg(long, value_name = "DIR")]
+    boards_dir: Option<PathBuf>,
 }
 
 /// `SOURCE_DATE_EPOCH`, else now (Unix seconds, saturating at u32::MAX).
@@ -84,6 +94,9 @@ fn main() -> Result<()> {
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
     let (time, git) = (build_time(), git_hash());
+    if let Some(name) = &args.board {
+        return board(&args, name, time, git);
+    }
     let map = ferronic_hdl::verilog::regmap(time, git);
     let v = ferronic_hdl::verilog::emit(&map)?;
     write_top(&args, "nic_core", &v, "regmap", &map)?;
@@ -122,6 +135,31 @@ fn main() -> Result<()> {
     Ok(())
 }
 
+/// `--board NAME`: the board's project, and the `nic` map's exports.
+fn board(args: &Args, name: &str, time: u32, git: u32) -> Result<()> {
+    use ferronic_hdl::board::{project, Board};
+    let dir = args
+        .boards_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../boards")));
+    let b = Board::find(&dir, name)?;
+    let map = ferronic_hdl::verilog::nic_regmap(time, git);
+    let nic = ferronic_hdl::verilog::emit_nic(&map)?;
+    let constraints = dir.join("../constraints");
+    for p in project::write(&b, &nic, &constraints, &args.out)? {
+        println!("wrote {}", p.display());
+    }
+    // the same check as every top's (project::write wrote rtl/nic.v)
+    write_verilog(&args.out.join("rtl/nic.v"), "nic", &nic)?;
+    write_map(args, "nic", "nic_regmap", &map)?;
+    println!(
+        "{}: project in {} (rtl/fpga.v, the board top, is not generated yet: build.tcl says so)",
+        b.title,
+        args.out.display()
+    );
+    Ok(())
+}
+
 /// Writes top `name`'s Verilog `v` as `DIR/<name>.v` and its map as
 /// `DIR/<stem>.{md,json,h}`, after checking the assign-once rule.
 fn write_top(
@@ -131,6 +169,13 @@ fn write_top(
     stem: &str,
     map: &ferronic_regmap::RegMap,
 ) -> Result<()> {
+    let vpath = args.out.join(format!("{name}.v"));
+    write_verilog(&vpath, name, v)?;
+    write_map(args, name, stem, map)
+}
+
+/// Writes `v` to `vpath` after checking the assign-once rule.
+fn write_verilog(vpath: &std::path::Path, name: &str, v: &str) -> Result<()> {
     // event-driven simulators hang on a shared signal assigned twice per
     // evaluation: refuse to write such Verilog (ferronic_hdl::comb_once)
     let twice = ferronic_hdl::comb_once::check(v);
@@ -142,9 +187,13 @@ fn write_top(
             list.join("\n  ")
         );
     }
-    let vpath = args.out.join(format!("{name}.v"));
-    std::fs::write(&vpath, v).with_context(|| format!("writing {}", vpath.display()))?;
+    std::fs::write(vpath, v).with_context(|| format!("writing {}", vpath.display()))?;
     println!("wrote {} ({} lines)", vpath.display(), v.lines().count());
+    Ok(())
+}
+
+/// Writes `map` as `DIR/<stem>.{md,json,h}`.
+fn write_map(args: &Args, name: &str, stem: &str, map: &ferronic_regmap::RegMap) -> Result<()> {
     for (ext, text) in [
         ("md", ferronic_regmap::export::markdown(map)),
         ("json", ferronic_regmap::export::json(map)),

@@ -1,0 +1,10 @@
+//! Boards (issue 15; DESIGN.md section 7d): board files
+//! (`boards/NAME.toml`, [`file`]), the vendor IP of a board project as
+//! `create_ip` Tcl ([`ip`]), and the project `nicgen --board` writes
+//! ([`project`]).
+
+pub mod file;
+pub mod ip;
+pub mod project;
+
+pub use file::{Board, BoardError};

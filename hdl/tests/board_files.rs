@@ -1,0 +1,356 @@
+//! Board files and the projects `nicgen --board` writes, checked without
+//! Vivado (issue 15): every board file loads; its pins agree with its XDC
+//! (same LOC and IOSTANDARD per port, no pin twice, nothing missing on
+//! either side); boards on different parts share no GT site; `build.tcl`,
+//! the IP scripts and the XDC run under plain `tclsh` with stub commands
+//! that record what they were asked, and the recording names the board's
+//! part, the two IPs and only `CONFIG.*` keys those IPs have.
+
+use ferronic_hdl::board::{project, Board};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn boards() -> Vec<Board> {
+    let dir = repo().join("boards");
+    let names = Board::names(&dir);
+    assert!(names.len() >= 2, "boards: {names:?}");
+    names
+        .iter()
+        .map(|n| Board::find(&dir, n).unwrap_or_else(|e| panic!("{e}")))
+        .collect()
+}
+
+/// `port -> (LOC, IOSTANDARD)` of an XDC's `set_property -dict {...}
+/// [get_ports {...}]` lines.
+fn xdc_pins(text: &str) -> BTreeMap<String, (String, String)> {
+    let mut m = BTreeMap::new();
+    for line in text.lines().filter(|l| l.starts_with("set_property -dict")) {
+        let dict = &line[line.find('{').unwrap() + 1..line.find('}').unwrap()];
+        let words: Vec<&str> = dict.split_whitespace().collect();
+        let get = |k: &str| {
+            words
+                .iter()
+                .position(|w| *w == k)
+                .map_or(String::new(), |i| words[i + 1].to_string())
+        };
+        let port = line
+            .split("[get_ports {")
+            .nth(1)
+            .and_then(|r| r.split('}').next())
+            .unwrap_or_else(|| panic!("no port in: {line}"));
+        let old = m.insert(port.to_string(), (get("LOC"), get("IOSTANDARD")));
+        assert!(old.is_none(), "{port} constrained twice");
+    }
+    m
+}
+
+#[test]
+fn every_board_file_agrees_with_its_constraints() {
+    for b in boards() {
+        let xdc = repo().join("constraints").join(&b.name).join("fpga.xdc");
+        let got = xdc_pins(&std::fs::read_to_string(&xdc).unwrap());
+        let mut want = BTreeMap::new();
+        for (port, loc) in b.all_pins() {
+            let io = b.pins.get(&port).map_or(String::new(), |p| p[1].clone());
+            want.insert(port, (loc.to_string(), io));
+        }
+        assert_eq!(got, want, "{}: XDC and board file differ", b.name);
+        let locs: BTreeSet<&String> = got.values().map(|(l, _)| l).collect();
+        assert_eq!(locs.len(), got.len(), "{}: a pin used twice", b.name);
+        // a PCIe x16 endpoint, QSFP0's lane, LEDs
+        assert_eq!(b.pcie_lanes.pins.len(), 16);
+        assert!(got.contains_key("pcie_rx_p[15]") && got.contains_key("qsfp0_tx_n"));
+    }
+}
+
+#[test]
+fn boards_on_different_parts_share_no_gt_site() {
+    let bs = boards();
+    for (i, a) in bs.iter().enumerate() {
+        for b in &bs[i + 1..] {
+            if a.part == b.part {
+                continue;
+            }
+            for (x, y) in [
+                (&a.ethernet.gt_site, &b.ethernet.gt_site),
+                (&a.pcie.lane0_site, &b.pcie.lane0_site),
+            ] {
+                assert_ne!(x, y, "{} and {} share GT site {x}", a.name, b.name);
+            }
+        }
+    }
+    // the two Alveo cards: same pins, GTs four channels apart
+    let u = |n: &str| bs.iter().find(|b| b.name == n).unwrap().clone();
+    let (u200, u250) = (u("au200"), u("au250"));
+    assert_eq!(u200.all_pins(), u250.all_pins());
+    assert_eq!(
+        (
+            u200.ethernet.gt_site.as_str(),
+            u250.ethernet.gt_site.as_str()
+        ),
+        ("X1Y48", "X1Y44")
+    );
+}
+
+#[test]
+fn a_board_file_with_a_mistake_is_refused_with_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read_to_string(repo().join("boards/au250.toml")).unwrap();
+    let cases = [
+        (
+            "rx_queues = 8",
+            "rx_queues = 64",
+            "8 receive and 8 transmit queues only",
+        ),
+        ("lanes = 16", "lanes = 12", "lanes = 12: 1, 2, 4, 8 or 16"),
+        ("msix_vectors = 16", "msix_vectors = 32", "1..=16"),
+        (
+            "bar0_bytes = 1048576",
+            "bar0_bytes = 1000",
+            "a power of two",
+        ),
+        (
+            "\"led[2]\" = [\"BA20\"",
+            "\"led[2]\" = [\"BB21\"",
+            "pin BB21 is given twice",
+        ),
+        ("part = ", "prat = ", "unknown field `prat`"),
+    ];
+    for (from, to, says) in cases {
+        assert!(good.contains(from), "{from}");
+        let p = dir.path().join("bad.toml");
+        std::fs::write(&p, good.replacen(from, to, 1)).unwrap();
+        let e = Board::load(&p).unwrap_err().to_string();
+        assert!(e.contains(says), "{to}: {e}");
+    }
+    let e = Board::find(&repo().join("boards"), "u999").unwrap_err();
+    assert!(e.to_string().contains("boards: au200, au250"), "{e}");
+}
+
+/// Tcl run before a script: every command a Vivado script may use is a
+/// stub that appends `name args` to `::calls`; any other command is an
+/// error (a typo, or a command Vivado lacks, fails here).
+const STUBS: &str = r#"
+set ::calls {}
+set ::slack 0.250
+proc rec {args} { lappend ::calls $args }
+foreach c {create_project add_files create_ip generate_target create_ip_run
+           launch_runs wait_on_run open_run report_utilization
+           report_timing_summary create_clock set_false_path set_input_delay
+           set_output_delay} {
+    proc $c {args} "rec $c {*}\$args"
+}
+proc set_property {args} { rec set_property {*}$args }
+proc current_project {} { return proj }
+proc current_fileset {args} { return sources_1 }
+proc current_design {} { return design }
+proc get_ports {p} { return "port:$p" }
+proc get_ips {args} {
+    if {[llength $args]} { return [lindex $args end] }
+    return {xdma_0 eth_mac_0}
+}
+proc get_runs {r} { return "run:$r" }
+proc get_timing_paths {args} { return path }
+proc get_property {p obj} {
+    switch $p {
+        DIRECTORY { return $::rundir }
+        SLACK { return $::slack }
+    }
+    error "get_property $p: not stubbed"
+}
+rename unknown _unknown
+proc unknown {args} { error "unknown command: [lindex $args 0]" }
+"#;
+
+/// Runs `script` under tclsh after the stubs; returns (ok, recorded calls
+/// one per line, stderr).
+fn tclsh(dir: &Path, pre: &str, script: &Path) -> (bool, String, String) {
+    let runner = dir.join("run.tcl");
+    std::fs::write(
+        &runner,
+        format!(
+            "{STUBS}\n{pre}\nset rc [catch {{source {}}} err]\nforeach c $::calls {{ puts $c }}\n\
+             if {{$rc}} {{ puts stderr $err; exit 1 }}\n",
+            script.display()
+        ),
+    )
+    .unwrap();
+    let out = Command::new("tclsh")
+        .arg(&runner)
+        .output()
+        .expect("tclsh (apt-get install tcl)");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+/// `CONFIG.*` keys of the XDMA (PG195, customisation) and of
+/// `xxv_ethernet` (PG210), as public `create_ip` scripts for these IPs
+/// set them: the keys the generator may use.
+const XDMA_KEYS: &[&str] = &[
+    "functional_mode",
+    "mode_selection",
+    "device_port_type",
+    "pl_link_cap_max_link_width",
+    "pl_link_cap_max_link_speed",
+    "ref_clk_freq",
+    "axi_addr_width",
+    "axi_data_width",
+    "axisten_freq",
+    "en_gt_selection",
+    "select_quad",
+    "pcie_blk_locn",
+    "plltype",
+    "pf0_device_id",
+    "pf0_subsystem_id",
+    "pf0_subsystem_vendor_id",
+    "pf0_base_class_menu",
+    "pf0_class_code_base",
+    "pf0_class_code_sub",
+    "pf0_class_code_interface",
+    "pf0_bar0_64bit",
+    "pf0_bar0_prefetchable",
+    "pf0_bar0_size",
+    "pf0_bar0_scale",
+    "pciebar2axibar_0",
+    "pf0_bar2_enabled",
+    "pf0_bar2_64bit",
+    "pf0_bar2_size",
+    "pf0_bar2_scale",
+    "bar_indicator",
+    "en_axi_slave_if",
+    "axibar_num",
+    "axibar_0",
+    "axibar_highaddr_0",
+    "axibar2pciebar_0",
+    "pf0_interrupt_pin",
+    "pf0_msi_enabled",
+    "pf0_msix_enabled",
+    "pf0_msix_impl_locn",
+    "pf0_msix_cap_table_size",
+    "xdma_num_usr_irq",
+];
+const MAC_KEYS: &[&str] = &[
+    "CORE",
+    "NUM_OF_CORES",
+    "LINE_RATE",
+    "BASE_R_KR",
+    "INCLUDE_AXI4_INTERFACE",
+    "INCLUDE_USER_FIFO",
+    "INCLUDE_SHARED_LOGIC",
+    "GT_TYPE",
+    "GT_REF_CLK_FREQ",
+    "GT_DRP_CLK",
+    "GT_GROUP_SELECT",
+    "LANE1_GT_LOC",
+    "ENABLE_PIPELINE_REG",
+    "CLOCKING",
+];
+
+/// The `CONFIG.*` keys and values of the recorded `set_property -dict`
+/// on `module`.
+fn config_of(calls: &str, module: &str) -> BTreeMap<String, String> {
+    let line = calls
+        .lines()
+        .find(|l| l.starts_with("set_property -dict") && l.ends_with(&format!("}} {module}")))
+        .unwrap_or_else(|| panic!("no set_property on {module} in:\n{calls}"));
+    let body = &line[line.find('{').unwrap() + 1..line.rfind("} ").unwrap()];
+    // Tcl list: CONFIG.k {v} CONFIG.k2 v2 ...
+    let mut m = BTreeMap::new();
+    let mut rest = body.trim();
+    while let Some(k) = rest.strip_prefix("CONFIG.") {
+        let (key, after) = k.split_once(' ').unwrap();
+        let after = after.trim_start();
+        let (val, next) = if let Some(b) = after.strip_prefix('{') {
+            b.split_once('}').unwrap()
+        } else {
+            after.split_once(' ').unwrap_or((after, ""))
+        };
+        m.insert(key.to_string(), val.to_string());
+        rest = next.trim_start();
+    }
+    assert!(rest.is_empty(), "unparsed: {rest}");
+    m
+}
+
+#[test]
+fn the_projects_scripts_run_under_tclsh_and_ask_for_the_boards_ip() {
+    for b in boards() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("proj");
+        let files = project::write(
+            &b,
+            "module nic; endmodule\n",
+            &repo().join("constraints"),
+            &out,
+        )
+        .unwrap();
+        assert_eq!(files.len(), project::files(&b).len());
+        let build = out.join("build.tcl");
+        // no board top yet: build.tcl stops first, naming it
+        let (ok, calls, err) = tclsh(dir.path(), "", &build);
+        assert!(
+            !ok && err.contains("rtl/fpga.v") && calls.is_empty(),
+            "{err}"
+        );
+        // with a top: the whole flow, recorded
+        std::fs::write(out.join("rtl/fpga.v"), "module fpga; endmodule\n").unwrap();
+        let run = dir.path().join("run_dir");
+        std::fs::create_dir_all(&run).unwrap();
+        std::fs::write(run.join("fpga.bit"), "bit").unwrap();
+        let pre = format!("set ::rundir {}", run.display());
+        let (ok, calls, err) = tclsh(dir.path(), &pre, &build);
+        assert!(ok, "{}: {err}\n{calls}", b.name);
+        assert!(
+            calls.lines().any(|l| l.starts_with("create_project -force")
+                && l.ends_with(&format!("-part {}", b.part))),
+            "{calls}"
+        );
+        assert!(calls
+            .contains("create_ip -name xdma -vendor xilinx.com -library ip -module_name xdma_0"));
+        assert!(calls.contains(
+            "create_ip -name xxv_ethernet -vendor xilinx.com -library ip -module_name eth_mac_0"
+        ));
+        for (module, keys) in [("xdma_0", XDMA_KEYS), ("eth_mac_0", MAC_KEYS)] {
+            let cfg = config_of(&calls, module);
+            for k in cfg.keys() {
+                assert!(
+                    keys.contains(&k.as_str()),
+                    "{module}: CONFIG.{k} is not a key of the IP"
+                );
+            }
+        }
+        // the values come from the board file
+        let x = config_of(&calls, "xdma_0");
+        assert_eq!(
+            x["pl_link_cap_max_link_width"],
+            format!("X{}", b.pcie.lanes)
+        );
+        assert_eq!(x["select_quad"], b.pcie.quad);
+        assert_eq!(x["pf0_device_id"], format!("{:04X}", b.pcie.device_id));
+        assert_eq!(x["xdma_num_usr_irq"], b.pcie.msix_vectors.to_string());
+        let m = config_of(&calls, "eth_mac_0");
+        assert_eq!(m["GT_GROUP_SELECT"], b.ethernet.gt_quad);
+        assert_eq!(m["LANE1_GT_LOC"], b.ethernet.gt_site);
+        assert_eq!(m["GT_REF_CLK_FREQ"], "156.25");
+        assert!(calls.contains("launch_runs impl_1 -to_step write_bitstream"));
+        assert!(out.join("fpga.bit").is_file(), "bitstream not copied out");
+        // timing missed: the script fails and says so
+        let (ok, _, err) = tclsh(dir.path(), &format!("{pre}; set ::slack -0.125"), &build);
+        assert!(
+            !ok && err.contains("timing not met (WNS -0.125 ns"),
+            "{err}"
+        );
+        // the XDC is valid Tcl for the same stubs
+        let (ok, calls, err) = tclsh(dir.path(), "", &out.join("constraints/fpga.xdc"));
+        assert!(ok, "{}: {err}", b.name);
+        assert!(calls.contains("create_clock -period 6.400 -name qsfp0_refclk port:qsfp0_refclk_p"));
+    }
+}
