@@ -62,6 +62,14 @@ fn every_board_file_agrees_with_its_constraints() {
         assert_eq!(got, want, "{}: XDC and board file differ", b.name);
         let locs: BTreeSet<&String> = got.values().map(|(l, _)| l).collect();
         assert_eq!(locs.len(), got.len(), "{}: a pin used twice", b.name);
+        // nicctl list finds the card with its default IDs
+        assert!(
+            ferronic_regmap::PCI_IDS.contains(&(b.pcie.vendor_id, b.pcie.device_id)),
+            "{}: {:04x}:{:04x} is not in PCI_IDS",
+            b.name,
+            b.pcie.vendor_id,
+            b.pcie.device_id
+        );
         // a PCIe x16 endpoint, QSFP0's lane, LEDs
         assert_eq!(b.pcie_lanes.pins.len(), 16);
         assert!(got.contains_key("pcie_rx_p[15]") && got.contains_key("qsfp0_tx_n"));

@@ -8,10 +8,7 @@ use crate::pcie::{link_from_config, Link};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// PCI IDs a ferronic card enumerates with by default: Xilinx's vendor ID
-/// (the PCIe IP's default) and device 0xFE55 (ferronic's block vendor).
-/// `nicctl list --id VVVV:DDDD` finds cards built with other IDs.
-pub const PCI_IDS: [(u16, u16); 1] = [(0x10ee, 0xfe55)];
+pub use ferronic_regmap::PCI_IDS;
 
 /// The host as seen through its filesystems.
 #[derive(Clone, Debug)]

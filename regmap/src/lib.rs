@@ -34,6 +34,11 @@ use serde::Serialize;
 
 /// PCI-style vendor number in the high half of every block type word.
 pub const VENDOR: u16 = 0xFE55;
+/// PCI IDs a ferronic card enumerates with by default: AMD/Xilinx's vendor
+/// ID (the PCIe IP's default) and device 0xFE55 ([`VENDOR`]); the board
+/// files (`boards/*.toml`) set these, `nicctl list` looks for them
+/// (`--id VVVV:DDDD` for a card built with others).
+pub const PCI_IDS: [(u16, u16); 1] = [(0x10ee, VENDOR)];
 /// `identity.MAGIC`: ASCII "FERR".
 pub const MAGIC: u32 = 0x4645_5252;
 /// Version of the register map (major.minor.patch.meta, one byte each).
