@@ -7,7 +7,8 @@
 //!
 //! Timing: each select drives hundreds of multiplexers, which on ECP5
 //! costs more in routing than in logic. So the selects are [`COPIES`]
-//! registers, each driving one slice of the data, each loaded in its own
+//! registers (or as many as [`rotate_copies`] is given), each driving one
+//! slice of the data, each loaded in its own
 //! `(* keep *) always` block: yosys merges equal flip-flops (a `keep` on
 //! the `reg` alone did not stop it: the 8 copies became one), but not
 //! those of a kept block.
@@ -23,12 +24,21 @@ pub const COPIES: usize = 8;
 /// load every clock (the body's valid flags say when they hold a beat);
 /// the body defines `<p>_cat` and reads `<p>_out`.
 pub fn rotate(g: &Geometry, p: &str, when: &str, src: &str) -> String {
+    rotate_copies(g, p, when, src, COPIES)
+}
+
+/// As [`rotate`] with `copies` select registers (1..=the data width in
+/// bytes; slices differ by at most a bit where `copies` does not divide
+/// the widths).
+pub fn rotate_copies(g: &Geometry, p: &str, when: &str, src: &str, copies: usize) -> String {
     let (dw, lb) = (8 * g.bytes, g.lb());
     let cw = dw + 24;
-    let (wc, wf) = (cw / COPIES, dw / COPIES);
+    assert!((1..=g.bytes).contains(&copies), "1..=K copies");
+    // slice k of a width-w word: bits lo(k, w) .. lo(k + 1, w) - 1
+    let lo = |k: usize, w: usize| k * w / copies;
     let mut s = String::new();
     writeln!(s, "wire [{}:0] {p}_pad = {{24'd0, {p}_cat}};", 2 * dw + 23).unwrap();
-    for k in 0..COPIES {
+    for k in 0..copies {
         writeln!(
             s,
             "(* keep *) reg [{lb}:0] {p}_sh{k}; (* keep *) reg [1:0] {p}_fine{k};"
@@ -44,36 +54,33 @@ pub fn rotate(g: &Geometry, p: &str, when: &str, src: &str) -> String {
     )
     .unwrap();
     s.push_str("always @(*) begin\n");
-    for k in 0..COPIES {
+    for k in 0..copies {
+        let (c0, c1) = (lo(k, cw), lo(k + 1, cw) - 1);
         writeln!(s, "  case ({p}_sh{k}[{lb}:2])").unwrap();
         for v in 0..=g.bytes / 4 {
             writeln!(
                 s,
-                "    {}'d{v}: {p}_coarse[{}:{}] = {p}_pad[{}:{}];",
+                "    {}'d{v}: {p}_coarse[{c1}:{c0}] = {p}_pad[{}:{}];",
                 lb - 1,
-                k * wc + wc - 1,
-                k * wc,
-                v * 32 + k * wc + wc - 1,
-                v * 32 + k * wc
+                v * 32 + c1,
+                v * 32 + c0
             )
             .unwrap();
         }
         writeln!(
             s,
-            "    default: {p}_coarse[{}:{}] = {wc}'d0;\n  endcase",
-            k * wc + wc - 1,
-            k * wc
+            "    default: {p}_coarse[{c1}:{c0}] = {}'d0;\n  endcase",
+            c1 - c0 + 1
         )
         .unwrap();
+        let (f0, f1) = (lo(k, dw), lo(k + 1, dw) - 1);
         writeln!(s, "  case ({p}_fine{k})").unwrap();
         for f in 0..4 {
             writeln!(
                 s,
-                "    2'd{f}: {p}_out[{}:{}] = {p}_co[{}:{}];",
-                k * wf + wf - 1,
-                k * wf,
-                f * 8 + k * wf + wf - 1,
-                f * 8 + k * wf
+                "    2'd{f}: {p}_out[{f1}:{f0}] = {p}_co[{}:{}];",
+                f * 8 + f1,
+                f * 8 + f0
             )
             .unwrap();
         }
@@ -83,7 +90,7 @@ pub fn rotate(g: &Geometry, p: &str, when: &str, src: &str) -> String {
     // one always block per copy, each marked keep: yosys merges equal
     // flip-flops of one block, but not those of a kept block
     writeln!(s, "always @(posedge clock) {p}_co <= {p}_coarse;").unwrap();
-    for k in 0..COPIES {
+    for k in 0..copies {
         writeln!(
             s,
             "(* keep *) always @(posedge clock) if ({when}) {p}_sh{k} <= {src};\n\
