@@ -6,7 +6,7 @@
 //! that record what they were asked, and the recording names the board's
 //! part, the two IPs and only `CONFIG.*` keys those IPs have.
 
-use ferronic_hdl::board::{project, Board};
+use ferronic_hdl::board::{ip, project, Board};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -70,9 +70,18 @@ fn every_board_file_agrees_with_its_constraints() {
             b.pcie.vendor_id,
             b.pcie.device_id
         );
-        // a PCIe x16 endpoint, QSFP0's lane, LEDs
-        assert_eq!(b.pcie_lanes.pins.len(), 16);
-        assert!(got.contains_key("pcie_rx_p[15]") && got.contains_key("qsfp0_tx_n"));
+        // every PCIe lane, the cage's lane and reference clock
+        let last = b.pcie.lanes - 1;
+        let cage = b.ethernet.cage.to_lowercase();
+        for p in [
+            format!("pcie_rx_p[{last}]"),
+            format!("pcie_tx_n[{last}]"),
+            format!("{cage}_tx_n"),
+            format!("{cage}_rx_p"),
+            format!("{cage}_refclk_p"),
+        ] {
+            assert!(got.contains_key(&p), "{}: {p} not constrained", b.name);
+        }
     }
 }
 
@@ -128,6 +137,11 @@ fn a_board_file_with_a_mistake_is_refused_with_what_is_wrong() {
             "pin BB21 is given twice",
         ),
         ("part = ", "prat = ", "unknown field `prat`"),
+        (
+            "gt_type = \"GTY\"",
+            "gt_type = \"GTX\"",
+            "GTY (UltraScale+) or GTH",
+        ),
     ];
     for (from, to, says) in cases {
         assert!(good.contains(from), "{from}");
@@ -137,7 +151,10 @@ fn a_board_file_with_a_mistake_is_refused_with_what_is_wrong() {
         assert!(e.contains(says), "{to}: {e}");
     }
     let e = Board::find(&repo().join("boards"), "u999").unwrap_err();
-    assert!(e.to_string().contains("boards: au200, au250"), "{e}");
+    assert!(
+        e.to_string().contains("boards: au200, au250, exanic-x10"),
+        "{e}"
+    );
 }
 
 /// Tcl run before a script: every command a Vivado script may use is a
@@ -347,7 +364,8 @@ fn the_projects_scripts_run_under_tclsh_and_ask_for_the_boards_ip() {
         let m = config_of(&calls, "eth_mac_0");
         assert_eq!(m["GT_GROUP_SELECT"], b.ethernet.gt_quad);
         assert_eq!(m["LANE1_GT_LOC"], b.ethernet.gt_site);
-        assert_eq!(m["GT_REF_CLK_FREQ"], "156.25");
+        assert_eq!(m["GT_REF_CLK_FREQ"], ip::format_mhz(b.ethernet.refclk_mhz));
+        assert_eq!(m["GT_TYPE"], b.ethernet.gt_type);
         assert!(calls.contains("launch_runs impl_1 -to_step write_bitstream"));
         assert!(out.join("fpga.bit").is_file(), "bitstream not copied out");
         // timing missed: the script fails and says so
@@ -359,6 +377,14 @@ fn the_projects_scripts_run_under_tclsh_and_ask_for_the_boards_ip() {
         // the XDC is valid Tcl for the same stubs
         let (ok, calls, err) = tclsh(dir.path(), "", &out.join("constraints/fpga.xdc"));
         assert!(ok, "{}: {err}", b.name);
-        assert!(calls.contains("create_clock -period 6.400 -name qsfp0_refclk port:qsfp0_refclk_p"));
+        let cage = b.ethernet.cage.to_lowercase();
+        let period = format!("{:.3}", 1000.0 / b.ethernet.refclk_mhz);
+        assert!(
+            calls.contains(&format!(
+                "create_clock -period {period} -name {cage}_refclk port:{cage}_refclk_p"
+            )),
+            "{}: {calls}",
+            b.name
+        );
     }
 }

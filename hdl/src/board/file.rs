@@ -126,6 +126,8 @@ pub struct Ethernet {
     pub cage: String,
     /// Lane of the cage, from 0.
     pub lane: u32,
+    /// Transceiver type as the IP spells it (`GTY` on UltraScale+, `GTH`).
+    pub gt_type: String,
     /// GT quad as the IP spells it (`Quad_X1Y11`).
     pub gt_quad: String,
     /// GT channel as the IP spells it (`X1Y44`).
@@ -133,8 +135,15 @@ pub struct Ethernet {
     /// Reference clock in MHz (156.25 or 161.1328125).
     pub refclk_mhz: f64,
     /// The clock generator's frequency select driven on `<cage>_fs`
-    /// (2 bits; the board's clock chip table).
-    pub refclk_fs: u32,
+    /// (2 bits; the board's clock chip table); none for a fixed oscillator.
+    #[serde(default)]
+    pub refclk_fs: Option<u32>,
+    /// The board swaps the receive pair's P and N: the GT inverts it.
+    #[serde(default)]
+    pub rx_polarity_inverted: bool,
+    /// The board swaps the transmit pair's P and N: the GT inverts it.
+    #[serde(default)]
+    pub tx_polarity_inverted: bool,
 }
 
 /// `[pcie_lanes]`: per lane `[rx_p, rx_n, tx_p, tx_n]`, lane 0 first.
@@ -235,6 +244,12 @@ impl Board {
                 "[pcie_lanes] has {} lanes, [pcie] lanes = {}",
                 self.pcie_lanes.pins.len(),
                 self.pcie.lanes
+            ));
+        }
+        if !["GTY", "GTH"].contains(&self.ethernet.gt_type.as_str()) {
+            return Err(format!(
+                "[ethernet] gt_type = {:?}: GTY (UltraScale+) or GTH (UltraScale)",
+                self.ethernet.gt_type
             ));
         }
         if !(1..=16).contains(&self.pcie.msix_vectors) {

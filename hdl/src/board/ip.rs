@@ -81,7 +81,8 @@ pub fn xdma_config(b: &Board) -> Vec<(&'static str, String)> {
 /// are driven by the top), the user FIFO on (the receive stream then runs
 /// on the transmit clock: one clock for the core), its GT at the board's
 /// site; `dclk` (GT_DRP_CLK) is the PCIe reference clock's `ODIV2`, free
-/// running at `refclk_mhz` (100).
+/// running at `refclk_mhz` (100). A board's inverted pairs are the top's
+/// business (the GT's polarity inputs), not a setting of the IP.
 pub fn mac_config(b: &Board) -> Vec<(&'static str, String)> {
     let e = &b.ethernet;
     vec![
@@ -92,7 +93,7 @@ pub fn mac_config(b: &Board) -> Vec<(&'static str, String)> {
         ("INCLUDE_AXI4_INTERFACE", "0".into()),
         ("INCLUDE_USER_FIFO", "1".into()),
         ("INCLUDE_SHARED_LOGIC", "1".into()),
-        ("GT_TYPE", "GTY".into()),
+        ("GT_TYPE", e.gt_type.clone()),
         ("GT_REF_CLK_FREQ", format_mhz(e.refclk_mhz)),
         ("GT_DRP_CLK", b.pcie.refclk_mhz.to_string()),
         ("GT_GROUP_SELECT", e.gt_quad.clone()),
@@ -102,7 +103,7 @@ pub fn mac_config(b: &Board) -> Vec<(&'static str, String)> {
 }
 
 /// A frequency as the IP's menu spells it (`156.25`, `161.1328125`).
-fn format_mhz(f: f64) -> String {
+pub fn format_mhz(f: f64) -> String {
     let s = format!("{f:.7}");
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
