@@ -142,6 +142,8 @@ fn board(args: &Args, name: &str, time: u32, git: u32) -> Result<()> {
         .boards_dir
         .clone()
         .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../boards")));
+    // (messages name the directory without the `hdl/..` detour)
+    let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
     let b = Board::find(&dir, name)?;
     let map = ferronic_hdl::verilog::nic_regmap(time, git);
     let nic = ferronic_hdl::verilog::emit_nic(&map)?;
