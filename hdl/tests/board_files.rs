@@ -138,6 +138,11 @@ fn a_board_file_with_a_mistake_is_refused_with_what_is_wrong() {
         ),
         ("part = ", "prat = ", "unknown field `prat`"),
         (
+            "name = \"au250\"",
+            "name = \"au205\"",
+            "a board file's name is its file's stem (\"au250\")",
+        ),
+        (
             "gt_type = \"GTY\"",
             "gt_type = \"GTX\"",
             "GTY (UltraScale+) or GTH",
@@ -145,7 +150,7 @@ fn a_board_file_with_a_mistake_is_refused_with_what_is_wrong() {
     ];
     for (from, to, says) in cases {
         assert!(good.contains(from), "{from}");
-        let p = dir.path().join("bad.toml");
+        let p = dir.path().join("au250.toml");
         std::fs::write(&p, good.replacen(from, to, 1)).unwrap();
         let e = Board::load(&p).unwrap_err().to_string();
         assert!(e.contains(says), "{to}: {e}");
@@ -317,7 +322,21 @@ fn the_projects_scripts_run_under_tclsh_and_ask_for_the_boards_ip() {
             &out,
         )
         .unwrap();
-        assert_eq!(files.len(), project::files(&b).len());
+        let mut want: Vec<String> = [
+            "rtl/nic.v",
+            "ip/xdma_0.tcl",
+            "ip/eth_mac_0.tcl",
+            "build.tcl",
+            "README.md",
+        ]
+        .map(String::from)
+        .into();
+        want.extend(b.constraints.iter().map(|c| format!("constraints/{c}")));
+        let got: Vec<String> = files
+            .iter()
+            .map(|p| p.strip_prefix(&out).unwrap().display().to_string())
+            .collect();
+        assert_eq!(got, want, "{}: the project's files", b.name);
         let build = out.join("build.tcl");
         // no board top yet: build.tcl stops first, naming it
         let (ok, calls, err) = tclsh(dir.path(), "", &build);

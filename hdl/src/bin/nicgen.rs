@@ -147,12 +147,11 @@ fn board(args: &Args, name: &str, time: u32, git: u32) -> Result<()> {
     let b = Board::find(&dir, name)?;
     let map = ferronic_hdl::verilog::nic_regmap(time, git);
     let nic = ferronic_hdl::verilog::emit_nic(&map)?;
+    check_once("nic", &nic)?;
     let constraints = dir.join("../constraints");
     for p in project::write(&b, &nic, &constraints, &args.out)? {
         println!("wrote {}", p.display());
     }
-    // the same check as every top's (project::write wrote rtl/nic.v)
-    write_verilog(&args.out.join("rtl/nic.v"), "nic", &nic)?;
     write_map(args, "nic", "nic_regmap", &map)?;
     println!(
         "{}: project in {} (rtl/fpga.v, the board top, is not generated yet: build.tcl says so)",
@@ -178,6 +177,14 @@ fn write_top(
 
 /// Writes `v` to `vpath` after checking the assign-once rule.
 fn write_verilog(vpath: &std::path::Path, name: &str, v: &str) -> Result<()> {
+    check_once(name, v)?;
+    std::fs::write(vpath, v).with_context(|| format!("writing {}", vpath.display()))?;
+    println!("wrote {} ({} lines)", vpath.display(), v.lines().count());
+    Ok(())
+}
+
+/// Refuses Verilog that breaks the assign-once rule.
+fn check_once(name: &str, v: &str) -> Result<()> {
     // event-driven simulators hang on a shared signal assigned twice per
     // evaluation: refuse to write such Verilog (ferronic_hdl::comb_once)
     let twice = ferronic_hdl::comb_once::check(v);
@@ -189,8 +196,6 @@ fn write_verilog(vpath: &std::path::Path, name: &str, v: &str) -> Result<()> {
             list.join("\n  ")
         );
     }
-    std::fs::write(vpath, v).with_context(|| format!("writing {}", vpath.display()))?;
-    println!("wrote {} ({} lines)", vpath.display(), v.lines().count());
     Ok(())
 }
 

@@ -203,6 +203,16 @@ impl Board {
             path: path.into(),
             source,
         })?;
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        if b.name != stem {
+            return Err(BoardError::Invalid {
+                path: path.into(),
+                what: format!(
+                    "name = {:?}: a board file's name is its file's stem ({stem:?})",
+                    b.name
+                ),
+            });
+        }
         b.check().map_err(|what| BoardError::Invalid {
             path: path.into(),
             what,

@@ -14,32 +14,11 @@ use super::file::Board;
 use super::ip;
 use std::path::{Path, PathBuf};
 
-/// Files a project consists of, relative to its directory, in write order.
-pub fn files(board: &Board) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = [
-        "rtl/nic.v",
-        "ip/xdma_0.tcl",
-        "ip/eth_mac_0.tcl",
-        "build.tcl",
-        "README.md",
-    ]
-    .iter()
-    .map(PathBuf::from)
-    .collect();
-    v.extend(
-        board
-            .constraints
-            .iter()
-            .map(|c| Path::new("constraints").join(c)),
-    );
-    v
-}
-
 /// Writes the project of `board` into `out`: `nic_v` is the `nic` top's
 /// Verilog, `constraints` the repository's `constraints/` directory.
 ///
 /// # Errors
-/// I/O errors, naming the file.
+/// I/O errors, naming the file. Returns the files written.
 pub fn write(
     board: &Board,
     nic_v: &str,

@@ -280,23 +280,27 @@ impl TxQueue {
         if self.room() < TX_MAX_DESCS {
             self.reap_completions(io)?;
         }
-        while let Some((f, bad)) = self.retry.front() {
+        while let Some((f, _)) = self.retry.front() {
             if f.len().div_ceil(self.slot_len) > self.room() {
                 return Ok(false);
             }
-            let (f, bad) = (f.clone(), *bad);
-            self.post(&f, bad);
-            // counted when first posted
-            self.stats.frames -= 1;
-            self.stats.bytes -= f.len() as u64;
-            self.retry.pop_front();
+            let (f, bad) = self.retry.pop_front().expect("the front is there");
+            // (counted in the stats when first posted)
+            self.write_slots(&f, bad);
         }
         Ok(true)
     }
 
+    /// Posts `f` ([`TxQueue::write_slots`]) and counts it.
+    fn post(&mut self, f: &[u8], bad: bool) {
+        self.write_slots(f, bad);
+        self.stats.frames += 1;
+        self.stats.bytes += f.len() as u64;
+    }
+
     /// Copies `f` into the slots from the producer index on (room
     /// checked by the caller) and writes their descriptors.
-    fn post(&mut self, f: &[u8], bad: bool) {
+    fn write_slots(&mut self, f: &[u8], bad: bool) {
         let mask = (1usize << self.log) - 1;
         let slots = f.len().div_ceil(self.slot_len);
         for (k, chunk) in f.chunks(self.slot_len).enumerate() {
@@ -308,8 +312,6 @@ impl TxQueue {
             }
             self.describe(s, chunk.len(), flags);
         }
-        self.stats.frames += 1;
-        self.stats.bytes += f.len() as u64;
     }
 
     /// Writes slot `s`'s descriptor (its own buffer, `len` bytes) and
@@ -340,11 +342,6 @@ impl TxQueue {
     pub fn buffer_iova(&self, slot: u16) -> u64 {
         let slot = usize::from(slot) & ((1usize << self.log) - 1);
         self.bufs.iova() + (slot * self.slot_len) as u64
-    }
-
-    /// Faulted frames waiting to be sent again.
-    pub fn retrying(&self) -> usize {
-        self.retry.len()
     }
 
     /// Descriptors posted and not yet completed, plus faulted frames
