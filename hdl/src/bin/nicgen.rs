@@ -154,7 +154,7 @@ fn board(args: &Args, name: &str, time: u32, git: u32) -> Result<()> {
     }
     write_map(args, "nic", "nic_regmap", &map)?;
     println!(
-        "{}: project in {} (rtl/fpga.v, the board top, is not generated yet: build.tcl says so)",
+        "{}: project in {} (build: cd there && vivado -mode batch -source build.tcl)",
         b.title,
         args.out.display()
     );

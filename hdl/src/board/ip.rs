@@ -82,7 +82,9 @@ pub fn xdma_config(b: &Board) -> Vec<(&'static str, String)> {
 /// on the transmit clock: one clock for the core), its GT at the board's
 /// site; `dclk` (GT_DRP_CLK) is the PCIe reference clock's `ODIV2`, free
 /// running at `refclk_mhz` (100). A board's inverted pairs are the top's
-/// business (the GT's polarity inputs), not a setting of the IP.
+/// business: such a board's IP brings out its transceiver control ports
+/// (`ADD_GT_CNRL_STS_PORTS`) and the top drives `gt_rxpolarity_0` and
+/// `gt_txpolarity_0`.
 pub fn mac_config(b: &Board) -> Vec<(&'static str, String)> {
     let e = &b.ethernet;
     vec![
@@ -99,6 +101,10 @@ pub fn mac_config(b: &Board) -> Vec<(&'static str, String)> {
         ("GT_GROUP_SELECT", e.gt_quad.clone()),
         ("LANE1_GT_LOC", e.gt_site.clone()),
         ("ENABLE_PIPELINE_REG", "1".into()),
+        (
+            "ADD_GT_CNRL_STS_PORTS",
+            u8::from(super::ip_ports::mac_gt_ports(b)).to_string(),
+        ),
     ]
 }
 

@@ -3,8 +3,11 @@
 //! `create_ip` Tcl ([`ip`]), and the project `nicgen --board` writes
 //! ([`project`]).
 
+pub mod crossings;
 pub mod file;
 pub mod ip;
+pub mod ip_ports;
 pub mod project;
+pub mod top;
 
 pub use file::{Board, BoardError};

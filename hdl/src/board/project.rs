@@ -1,14 +1,12 @@
 //! `nicgen --board NAME --out DIR`: the Vivado project of a board.
 //!
-//! Writes, under `DIR`: `rtl/nic.v` (the core with the DMA engine),
-//! `ip/xdma_0.tcl` and `ip/eth_mac_0.tcl` ([`super::ip`]), the board's
-//! constraint files in `constraints/`, `build.tcl` (Vivado batch mode:
-//! project, IP, synthesis, implementation, reports, bitstream; it stops
-//! with an error when timing is not met) and `README.md`.
-//!
-//! The board top `rtl/fpga.v` (the IP, the clock-domain crossings and the
-//! core wired together) is the next part of issue 15; until it exists
-//! `build.tcl` stops at its first line with a message naming it.
+//! Writes, under `DIR`: `rtl/fpga.v` (the board top, [`super::top`]),
+//! `rtl/ferronic_glue.v` (the crossings and frame FIFOs), `rtl/nic.v` (the
+//! core with the DMA engine), `ip/xdma_0.tcl` and `ip/eth_mac_0.tcl`
+//! ([`super::ip`]), the board's constraint files and `crossings.xdc`
+//! ([`super::crossings`]) in `constraints/`, `build.tcl` (Vivado batch
+//! mode: project, IP, synthesis, implementation, reports, bitstream; it
+//! stops with an error when timing is not met) and `README.md`.
 
 use super::file::Board;
 use super::ip;
@@ -18,7 +16,8 @@ use std::path::{Path, PathBuf};
 /// Verilog, `constraints` the repository's `constraints/` directory.
 ///
 /// # Errors
-/// I/O errors, naming the file. Returns the files written.
+/// A board the top cannot be built for ([`super::top::fpga_v`]), or I/O
+/// errors, naming the file. Returns the files written.
 pub fn write(
     board: &Board,
     nic_v: &str,
@@ -34,7 +33,11 @@ pub fn write(
         std::fs::write(&p, text).with_context(|| format!("writing {}", p.display()))?;
         Ok(p)
     };
+    let fpga =
+        super::top::fpga_v(board).map_err(|e| anyhow::anyhow!("board {}: {e}", board.name))?;
     let mut written = vec![
+        put("rtl/fpga.v", &fpga)?,
+        put("rtl/ferronic_glue.v", &super::top::glue())?,
         put("rtl/nic.v", nic_v)?,
         put(
             "ip/xdma_0.tcl",
@@ -54,6 +57,7 @@ pub fn write(
                 &ip::mac_config(board),
             ),
         )?,
+        put("constraints/crossings.xdc", &super::crossings::xdc(board))?,
         put("build.tcl", &build_tcl(board))?,
         put("README.md", &readme(board))?,
     ];
@@ -71,6 +75,7 @@ pub fn build_tcl(b: &Board) -> String {
     let xdc: Vec<String> = b
         .constraints
         .iter()
+        .chain(std::iter::once(&"crossings.xdc".to_string()))
         .map(|c| format!("$here/constraints/{c}"))
         .collect();
     format!(
@@ -79,12 +84,9 @@ pub fn build_tcl(b: &Board) -> String {
 # reports/ (utilisation, timing) and fpga.bit; stops with an error when the
 # routed design misses timing.
 set here [file dirname [file normalize [info script]]]
-if {{![file exists $here/rtl/fpga.v]}} {{
-    error "rtl/fpga.v (the board top) is not generated yet: nicgen writes the IP, constraints and this script; the top is the rest of issue 15"
-}}
 create_project -force {name} $here/vivado -part {part}
 set_property target_language Verilog [current_project]
-add_files -norecurse [list $here/rtl/fpga.v $here/rtl/nic.v]
+add_files -norecurse [list $here/rtl/fpga.v $here/rtl/ferronic_glue.v $here/rtl/nic.v]
 set_property top fpga [current_fileset]
 add_files -fileset constrs_1 -norecurse [list {xdc}]
 foreach script [lsort [glob $here/ip/*.tcl]] {{
@@ -126,16 +128,26 @@ pub fn readme(b: &Board) -> String {
          | part | `{part}` |\n\
          | PCIe | XDMA (PG195) in AXI Bridge mode, x{lanes} at {speed}, {axi}-bit AXI at {mhz} MHz, BAR0 {bar} KiB, {vec} MSI-X vectors, ID {vid:04x}:{did:04x} |\n\
          | Ethernet | `xxv_ethernet` (PG210), 10GBASE-R on {cage} lane {lane} (GT {site}), reference {refclk} MHz |\n\n\
-         Files: `rtl/nic.v` (the NIC core with its DMA engine), `ip/*.tcl` (the\n\
-         vendor IP, created by Vivado from these settings), `constraints/`\n\
-         (pins and clocks, each pin with its source), `build.tcl`.\n\n\
+         Files: `rtl/fpga.v` (the board top: the two IPs by their port names and\n\
+         `ferronic_shell`), `rtl/ferronic_glue.v` (the shell: the clock-domain\n\
+         crossings between the core clock, the MAC's 156.25 MHz `tx_clk_out`,\n\
+         and XDMA's {mhz} MHz `axi_aclk`, the frame FIFOs, the BAR0 bridge),\n\
+         `rtl/nic.v` (the NIC core with its DMA engine), `ip/*.tcl` (the vendor\n\
+         IP, created by Vivado from these settings), `constraints/` (pins, each\n\
+         with its source; `crossings.xdc`: clocks and crossing exceptions),\n\
+         `build.tcl`.\n\n\
          Build: `vivado -mode batch -source build.tcl` (Vivado with the\n\
          part's device support; `xxv_ethernet` needs its license, free of\n\
          charge from AMD for the MAC+PCS/PMA core). It writes `fpga.bit` and\n\
          `reports/`, and fails when timing is not met.\n\n\
-         **Not yet buildable:** the board top `rtl/fpga.v` is not generated\n\
-         yet (issue 15 continues): `build.tcl` stops at its first line until\n\
-         it is.\n\n\
+         **Not proven here:** no Vivado run and no card were at hand when this\n\
+         was written. What was checked without them: yosys synthesises this top\n\
+         with both IPs as black boxes of the port lists in PG195/PG210; the Tcl\n\
+         runs under `tclsh` with stub commands; the shell (everything but the\n\
+         IPs) moves frames both ways in Verilator at 156.25/250 MHz.\n\n\
+         BAR0 reads that find the core's\n\
+         clock stopped (no Ethernet reference clock, GT down) answer all ones\n\
+         after 16 us instead of hanging.\n\n\
          After loading the bitstream (Vivado's hardware manager over JTAG) and\n\
          a rescan of the PCI bus: `nicctl list` finds the card by its ID,\n\
          `nicctl bind` hands it to vfio-pci, `nicctl info` reads its identity.\n",

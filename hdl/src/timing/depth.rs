@@ -6,8 +6,9 @@
 //! -family xcup -flatten`; every LUT1..LUT6 and every CARRY4/CARRY8 counts
 //! one level; a MUXF7/MUXF8/MUXF9 counts zero (it sits in the same slice
 //! as the LUTs it joins, so a wide mux is part of their LUT level);
-//! flip-flops (FD*), shift-register LUTs (SRL*), RAMs and DSPs start and
-//! end paths; buffers count zero. A chain of eight CARRY8 (a 64-bit add)
+//! flip-flops (FD*), shift-register LUTs (SRL*), RAMs, DSPs and black
+//! boxes of the design (lower-case cell types: vendor IP, a core
+//! synthesized on its own) start and end paths; buffers count zero. A chain of eight CARRY8 (a 64-bit add)
 //! therefore counts eight, as it does in the measurements.
 
 use serde_json::Value;
@@ -48,7 +49,10 @@ pub fn weight(t: &str) -> Option<u32> {
         || t.starts_with("DSP")
         || t.contains("BRAM")
         || t.starts_with("RAMB")
+        || t.starts_with(|c: char| c.is_ascii_lowercase())
     {
+        // (lower case: a black box of the design, a vendor IP or a core
+        // synthesized on its own, whose ports are registered)
         None
     } else {
         // MUXF7/8/9, buffers, constant drivers
