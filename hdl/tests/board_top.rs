@@ -131,6 +131,7 @@ fn every_board_top_synthesizes_with_the_ip_as_black_boxes() {
              hierarchy -check -top fpga\n\
              synth_xilinx -family {} -top fpga -flatten\n\
              check -assert\n\
+             stat\n\
              write_json net.json\n",
             b.family
         );

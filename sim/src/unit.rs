@@ -170,6 +170,12 @@ impl Unit {
     /// One rising edge of `clock`, then `clock` low again (both evaluated).
     pub fn tick(&mut self) {
         let c = self.clock;
+        self.tick_port(c);
+    }
+
+    /// One rising edge of clock input `c` (a module with several clocks),
+    /// then `c` low again (both evaluated).
+    pub fn tick_port(&mut self, c: Port) {
         self.set(c, 1);
         self.eval();
         self.set(c, 0);

@@ -35,6 +35,12 @@ pub fn glue() -> String {
     .join("\n")
 }
 
+/// The frame FIFOs alone (`ferronic_rx_fifo`, `ferronic_tx_fifo` and
+/// their counter), for unit tests.
+pub fn frame_fifos() -> &'static str {
+    include_str!("rtl/frame_fifo.v")
+}
+
 /// A top-level port: name, is output, width (0: a scalar).
 struct TopPort {
     name: String,

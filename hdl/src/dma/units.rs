@@ -65,9 +65,14 @@ fn waive_width(v: &str, keep: &[&str]) -> String {
 /// `cpl_queue`, the completion queues with their write mover;
 /// `desc_fetch`, the receive rings with their read mover; `rx_engine`,
 /// the receive half of the engine; `tx_engine`, the transmit half; `nic`,
-/// the whole `nic` top as `nicgen` writes it (clock `clk`).
+/// the whole `nic` top as `nicgen` writes it (clock `clk`);
+/// `ferronic_shell`, a board top's shell around that `nic` with a 512-bit
+/// XDMA side (`crate::board::top`; clocks `clk` and `axi_aclk`);
+/// `ferronic_rx_fifo` and `ferronic_tx_fifo`, the shell's frame FIFOs.
 pub fn units() -> Vec<(String, String)> {
     const A: usize = UNIT_RAM_BITS;
+    let nic = nic_unit();
+    let shell = format!("{}\n{}", crate::board::top::glue(), nic.1);
     vec![
         emit(DmaWrite::<64, 8, A>::default(), "dma_write_8"),
         emit(DmaRead::<64, 8, A>::default(), "dma_read_8"),
@@ -125,32 +130,44 @@ pub fn units() -> Vec<(String, String)> {
             ];
             (name, waive_width(&v, &keep))
         },
-        {
-            // the very Verilog nicgen writes as nic.v (build time and git
-            // hash 0), so the tests run what users get
-            let v = crate::verilog::emit_nic(&crate::verilog::nic_regmap(0, 0))
-                .expect("unique module names");
-            let keep = [
-                "top_split",
-                "top_status",
-                "top_req_arb",
-                "top_rd_arb",
-                "top_wr_arb",
-                "top_regs_regs",
-                "top_rx_rxbuf",
-                "top_rx_fetch",
-                "top_rx_mover",
-                "top_rx_core",
-                "top_tx_fetch",
-                "top_tx_mover",
-                "top_tx_core",
-                "top_tx_arb",
-                "top_cpl_core",
-                "top_cpl_mover",
-            ];
-            ("nic".to_string(), waive_width(&v, &keep))
-        },
+        nic,
+        ("ferronic_shell".to_string(), shell),
+        (
+            "ferronic_rx_fifo".to_string(),
+            crate::board::top::frame_fifos().to_string(),
+        ),
+        (
+            "ferronic_tx_fifo".to_string(),
+            crate::board::top::frame_fifos().to_string(),
+        ),
     ]
+}
+
+/// The `nic` unit: the very Verilog nicgen writes as `nic.v`.
+fn nic_unit() -> (String, String) {
+    // the very Verilog nicgen writes as nic.v (build time and git
+    // hash 0), so the tests run what users get
+    let v =
+        crate::verilog::emit_nic(&crate::verilog::nic_regmap(0, 0)).expect("unique module names");
+    let keep = [
+        "top_split",
+        "top_status",
+        "top_req_arb",
+        "top_rd_arb",
+        "top_wr_arb",
+        "top_regs_regs",
+        "top_rx_rxbuf",
+        "top_rx_fetch",
+        "top_rx_mover",
+        "top_rx_core",
+        "top_tx_fetch",
+        "top_tx_mover",
+        "top_tx_core",
+        "top_tx_arb",
+        "top_cpl_core",
+        "top_cpl_mover",
+    ];
+    ("nic".to_string(), waive_width(&v, &keep))
 }
 
 /// (module name, Verilog) of the `nic` top's glue blocks alone, for the

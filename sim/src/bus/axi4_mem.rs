@@ -79,6 +79,11 @@ pub struct Axi4Mem {
 }
 
 impl Axi4Mem {
+    /// Bytes a beat of the bus.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
     /// A memory on a bus `bytes` wide, answering `latency` clocks after an
     /// address, with `stall` the chance (0..1) that a READY is low in a
     /// clock, random from `seed`.

@@ -7,7 +7,8 @@ use crate::bus::axi4_check::{Axi4Checker, Axi4Wires};
 use crate::bus::axi4_mem::{Axi4Mem, MemOut};
 use crate::unit::{Port, Unit};
 
-/// The `m_axi_*` ports of one unit (absent channels are `None`).
+/// The AXI4 master ports of one unit (`m_axi_*`, or another prefix;
+/// absent channels are left out).
 pub struct Axi4Unit {
     p: std::collections::HashMap<&'static str, Port>,
     out: MemOut,
@@ -22,9 +23,15 @@ const NAMES: &[&str] = &[
 impl Axi4Unit {
     /// The `m_axi_*` ports `u` has.
     pub fn new(u: &Unit) -> Self {
+        Axi4Unit::with_prefix(u, "m_axi_")
+    }
+
+    /// The `<prefix><channel signal>` ports `u` has (`"dma_"`: a board
+    /// shell's master to XDMA's `s_axib`).
+    pub fn with_prefix(u: &Unit, prefix: &str) -> Self {
         let p = NAMES
             .iter()
-            .filter_map(|&n| u.try_port(&format!("m_axi_{n}")).map(|p| (n, p)))
+            .filter_map(|&n| u.try_port(&format!("{prefix}{n}")).map(|p| (n, p)))
             .collect();
         Axi4Unit {
             p,

@@ -59,6 +59,9 @@ pub struct Drive {
     pub awvalid: bool,
     pub awaddr: u16,
     pub wvalid: bool,
+    /// The address of the write whose data is on W (an AXI4 master with a
+    /// wide bus puts the data in that address's lane).
+    pub waddr: u16,
     pub wdata: u32,
     pub wstrb: u8,
     pub bready: bool,
@@ -149,8 +152,9 @@ impl AxilMaster {
             d.awvalid = self.drive.awvalid || self.go();
             d.awaddr = addr;
         }
-        if let Some(Op::Write { data, strb, .. }) = w_next {
+        if let Some(Op::Write { addr, data, strb }) = w_next {
             d.wvalid = self.drive.wvalid || self.go();
+            d.waddr = addr;
             d.wdata = data;
             d.wstrb = strb;
         }

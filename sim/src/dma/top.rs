@@ -28,6 +28,8 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::VecDeque;
 
+mod board;
+
 /// How the card around the top behaves.
 #[derive(Clone, Debug)]
 pub struct TopOpts {
@@ -98,7 +100,8 @@ struct P {
     tdata: Port,
     tkeep: Port,
     tvalid: Port,
-    tready: Port,
+    /// (the board shell's receive stream has none: the MAC never waits)
+    tready: Option<Port>,
     tlast: Port,
     tx_tdata: Port,
     tx_tkeep: Port,
@@ -146,6 +149,8 @@ pub struct NicTop {
     pub stats: TopStats,
     /// The AXI4 wires of the last clock.
     pub wires: Axi4Wires,
+    /// The board shell's own state, in [`NicTop::board`]'s mode.
+    shell: Option<board::Shell>,
 }
 
 impl NicTop {
@@ -169,7 +174,7 @@ impl NicTop {
             tdata: u.port("s_axis_tdata"),
             tkeep: u.port("s_axis_tkeep"),
             tvalid: u.port("s_axis_tvalid"),
-            tready: u.port("s_axis_tready"),
+            tready: Some(u.port("s_axis_tready")),
             tlast: u.port("s_axis_tlast"),
             tx_tdata: u.port("m_axis_tx_tdata"),
             tx_tkeep: u.port("m_axis_tx_tkeep"),
@@ -185,13 +190,29 @@ impl NicTop {
                 .collect(),
         };
         let axi = Axi4Unit::new(&u);
-        let bytes = ferronic_hdl::dma::DMA_BYTES;
-        let mut top = NicTop {
+        let mut top = NicTop::build(u, p, axi, mem, opts, None);
+        top.u.set(top.p.rst, 1);
+        top.u.tick();
+        top.u.tick();
+        top.u.set(top.p.rst, 0);
+        top
+    }
+
+    /// The harness around unit `u` with ports `p`, memory `mem` on `axi`.
+    fn build(
+        u: Unit,
+        p: P,
+        axi: Axi4Unit,
+        mem: Axi4Mem,
+        opts: &TopOpts,
+        shell: Option<board::Shell>,
+    ) -> NicTop {
+        NicTop {
+            chk: Axi4Checker::new(mem.bytes() as u64),
             u,
             p,
             axi,
             mem,
-            chk: Axi4Checker::new(bytes as u64),
             axil: AxilMaster::new(opts.axil_delay, opts.seed),
             map: ferronic_hdl::verilog::nic_regmap(0, 0),
             opts: opts.clone(),
@@ -206,17 +227,16 @@ impl NicTop {
             irq_prev: 0,
             stats: TopStats::default(),
             wires: Axi4Wires::default(),
-        };
-        top.u.set(top.p.rst, 1);
-        top.u.tick();
-        top.u.tick();
-        top.u.set(top.p.rst, 0);
-        top
+            shell,
+        }
     }
 
     /// Queues a frame (FCS included) for the MAC's receive stream.
     pub fn receive(&mut self, frame: Vec<u8>) {
         assert!(!frame.is_empty(), "an empty frame has no beat");
+        if let Some(sh) = &mut self.shell {
+            sh.rx_bad.push_back(false);
+        }
         self.rx.push_back(frame);
     }
 
@@ -324,6 +344,10 @@ impl NicTop {
     /// # Panics
     /// On an AXI4 protocol violation on `m_axi`, with the checker's report.
     pub fn clock(&mut self) {
+        if self.shell.is_some() {
+            self.board_clock();
+            return;
+        }
         self.stats.clocks += 1;
         let rx_valid = self.drive_rx();
         let tx_ready = self.stats.clocks >= self.tx_gap_until
@@ -375,12 +399,20 @@ impl NicTop {
         self.stats.ar += u64::from(w.arvalid && w.arready);
         self.wires = w;
         if rx_valid {
-            if self.u.get(self.p.tready) == 0 {
+            if self.p.tready.is_some_and(|p| self.u.get(p) == 0) {
                 self.stats.rx_stalls += 1;
             } else {
                 self.after_rx();
             }
         }
+        self.take_tx(tx_ready);
+        self.irqs_edge();
+        self.u.tick();
+    }
+
+    /// Takes this clock's transmit beat, if the MAC was ready and one was
+    /// offered (after `eval`).
+    fn take_tx(&mut self, tx_ready: bool) {
         if tx_ready && self.u.get(self.p.tx_tvalid) != 0 {
             let keep = self.u.get(self.p.tx_tkeep);
             let data = self.u.get(self.p.tx_tdata).to_le_bytes();
@@ -400,6 +432,11 @@ impl NicTop {
                 }
             }
         }
+    }
+
+    /// Counts rising interrupt requests and acknowledges them the next
+    /// clock, as XDMA does (after `eval`).
+    fn irqs_edge(&mut self) {
         let irq = self.u.get(self.p.irq_req);
         for (v, n) in self.irqs.iter_mut().enumerate() {
             *n += u64::from(irq >> v & 1 == 1 && self.irq_prev >> v & 1 == 0);
@@ -407,6 +444,5 @@ impl NicTop {
         // acknowledge what was raised last clock (one clock of irq_ack)
         self.u.set(self.p.irq_ack, irq & !self.irq_prev);
         self.irq_prev = irq;
-        self.u.tick();
     }
 }

@@ -31,6 +31,7 @@ use rand::{Rng, SeedableRng};
 use std::collections::{HashMap, VecDeque};
 use std::path::Path;
 
+mod board;
 mod traffic;
 use traffic::{rx_frame, rx_len, tx_body, want, Want, MANY, WIDE};
 
@@ -66,7 +67,11 @@ struct Bench {
 
 impl Bench {
     fn new(top: TopOpts, opts: &DriverOpts) -> Bench {
-        let mut top = NicTop::new(&top);
+        Bench::with_top(NicTop::new(&top), opts)
+    }
+
+    /// The bench around `top` (the bare `nic`, or a board shell).
+    fn with_top(mut top: NicTop, opts: &DriverOpts) -> Bench {
         let rss = RssConfig::spread(RINGS as u8, MS_KEY);
         for (path, v) in rss_writes(&rss) {
             top.write_reg(&path, v);

@@ -15,12 +15,14 @@
 // clk side: each request becomes an AXI4-Lite write (AW and W together) or
 // read; its response and read data are held for the axi_aclk side.
 //
-// A word not answered within 4096 axi_aclk clocks (16.4 us at 250 MHz,
-// below PCIe's shortest completion timeout of 50 us) is answered SLVERR
-// with read data 0xFFFFFFFF: the core's clock is not running (the
-// Ethernet reference clock or GT is down) or it is held in reset. Until
-// the late answer arrives, every further word times out the same way, so
-// BAR reads on a card without a running core return all ones instead of
+// The two sides reset apart (axi_rst: PCIe; rst: the core, also while the
+// MAC's clock is not yet stable). While the core is in reset its side
+// answers each request at once with SLVERR and read data 0xFFFFFFFF. A
+// word not answered within 4096 axi_aclk clocks (16.4 us at 250 MHz, below
+// PCIe's shortest completion timeout of 50 us) is answered the same way:
+// the core's clock is not running (no Ethernet reference clock, GT down).
+// Until the late answer arrives, every further word times out too, so BAR
+// reads on a card without a running core return all ones instead of
 // hanging the host. timeouts counts them (axi_aclk domain; its high half
 // steps a clock after the low half wraps).
 module ferronic_bar_bridge #(
@@ -180,6 +182,9 @@ module ferronic_bar_bridge #(
             bar_arready <= 0;
             t_carry <= 0;
             put <= 0;
+            // each word waits its own 4096 clocks (WORD for the last
+            // answer, then WAIT for its own)
+            if (st != WORD && st != WAIT) timer <= 0;
             if (t_carry) timeouts[31:16] <= timeouts[31:16] + 1'b1;
             case (st)
             IDLE: if (bar_awvalid && !bar_awready) begin
@@ -217,7 +222,6 @@ module ferronic_bar_bridge #(
                 st <= WORD;
             end
             WORD: begin
-                timer <= 0;
                 if ((wr && word_strb == 4'b0000) || outside) begin
                     // skipped, or answered here (DECERR, data 0)
                     st <= NEXT;
@@ -236,6 +240,7 @@ module ferronic_bar_bridge #(
                     x_wdata <= word_data;
                     x_wstrb <= word_strb;
                     x_prot <= prot;
+                    timer <= 0;
                     st <= WAIT;
                 end else if (&timer) begin
                     // the last answer never came: this word times out too
@@ -317,8 +322,14 @@ module ferronic_bar_bridge #(
     ferronic_sync sync_req (.clk(clk), .d(req_t), .q(req_c));
     always @(posedge clk) begin
         if (rst) begin
-            req_seen <= 0;
-            ack_t <= 0;
+            // in reset the core answers every request at once with SLVERR
+            // and all ones (and drops one it had begun): a held reset is
+            // reported, not waited for, and no stale answer or repeated
+            // write follows the reset
+            req_seen <= req_c;
+            ack_t <= req_c;
+            x_resp <= 2'b10;
+            x_rdata <= 32'hffffffff;
             busy <= 0;
             s_axil_awvalid <= 0;
             s_axil_wvalid <= 0;

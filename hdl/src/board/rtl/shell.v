@@ -10,11 +10,13 @@
 //   nic m_axi (128-bit) -> ferronic_axi_up -> XDMA s_axib (DW bits)
 //   nic irq_req/irq_ack <-> ferronic_irq_cdc <-> usr_irq_req/usr_irq_ack
 //
-// Reset: the core and every crossing are reset together while XDMA's
-// axi_aresetn is low (PCIe reset: the host's rings are gone) or the MAC's
-// user_tx_reset is high (its clock is not yet stable), each domain through
-// its own ferronic_reset_sync. The MAC's user_rx_reset only drops the
-// receive frame in progress (it pulses while the link is down).
+// Reset: the core and the DMA and interrupt crossings are reset together
+// while XDMA's axi_aresetn is low (PCIe reset: the host's rings are gone)
+// or the MAC's user_tx_reset is high (its clock is not yet stable), each
+// domain through its own ferronic_reset_sync. The BAR bridge's PCIe side
+// resets with PCIe only, so BAR reads are answered (with all ones) while
+// the core is held or its clock is missing. The MAC's user_rx_reset only
+// drops the receive frame in progress (it pulses while the link is down).
 module ferronic_shell #(
     parameter DW = 512,      // XDMA AXI data width, bits
     parameter NIRQ = 16      // interrupt vectors (the nic's irq_req width)
@@ -102,9 +104,10 @@ module ferronic_shell #(
     output wire              activity
 );
     wire any_reset = !axi_aresetn || mac_tx_reset;
-    wire rst, axi_rst;
+    wire rst, axi_rst, bar_rst;
     ferronic_reset_sync rs_core (.clk(clk), .arst(any_reset), .rst(rst));
     ferronic_reset_sync rs_axi (.clk(axi_aclk), .arst(any_reset), .rst(axi_rst));
+    ferronic_reset_sync rs_bar (.clk(axi_aclk), .arst(!axi_aresetn), .rst(bar_rst));
     assign core_reset = rst;
 
     // the nic's ports
@@ -183,7 +186,7 @@ module ferronic_shell #(
         .tx_tready(tx_axis_tready), .tx_tlast(tx_axis_tlast), .tx_tuser(tx_axis_tuser));
 
     ferronic_bar_bridge #(.DW(DW), .AW(64), .IDW(4), .MAPB(16)) bar (
-        .axi_aclk(axi_aclk), .axi_rst(axi_rst),
+        .axi_aclk(axi_aclk), .axi_rst(bar_rst),
         .bar_awid(bar_awid), .bar_awaddr(bar_awaddr), .bar_awlen(bar_awlen),
         .bar_awsize(bar_awsize), .bar_awprot(bar_awprot), .bar_awvalid(bar_awvalid),
         .bar_awready(bar_awready), .bar_wdata(bar_wdata), .bar_wstrb(bar_wstrb),
