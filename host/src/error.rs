@@ -114,8 +114,10 @@ pub enum HostError {
         /// Bytes the map spans.
         need: u64,
     },
-    /// A read returned 0xFFFFFFFF and the identity block did too.
-    #[error("{device}: register {offset:#06x} and the identity block read all ones: the device is gone or needs a reset")]
+    /// A read returned 0xFFFFFFFF and the identity block did too: the
+    /// device is gone, or on a board top (`nicgen --board`) the BAR bridge
+    /// answered for a core held in reset or without its clock.
+    #[error("{device}: register {offset:#06x} and the identity block read all ones: the device is gone or needs a reset, or its core is not running (held in reset, or no Ethernet reference clock: the board top answers BAR reads with all ones then)")]
     AllOnes {
         /// Device name.
         device: String,

@@ -41,6 +41,18 @@ pub fn frame_fifos() -> &'static str {
     include_str!("rtl/frame_fifo.v")
 }
 
+/// `ferronic_axi_up` for a `wide_bytes` XDMA bus as a module of its own,
+/// `module` (with the dual-clock FIFO it uses), for unit tests.
+pub fn axi_up(module: &str, wide_bytes: usize) -> String {
+    let up = include_str!("rtl/axi_up.v")
+        .replace("module ferronic_axi_up #(", &format!("module {module} #("))
+        .replace(
+            "parameter WB = 64,    // wide (XDMA) bytes a beat",
+            &format!("parameter WB = {wide_bytes},    // wide (XDMA) bytes a beat"),
+        );
+    format!("{}\n{up}", include_str!("rtl/cdc.v"))
+}
+
 /// A top-level port: name, is output, width (0: a scalar).
 struct TopPort {
     name: String,

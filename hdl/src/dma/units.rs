@@ -68,7 +68,8 @@ fn waive_width(v: &str, keep: &[&str]) -> String {
 /// the whole `nic` top as `nicgen` writes it (clock `clk`);
 /// `ferronic_shell`, a board top's shell around that `nic` with a 512-bit
 /// XDMA side (`crate::board::top`; clocks `clk` and `axi_aclk`);
-/// `ferronic_rx_fifo` and `ferronic_tx_fifo`, the shell's frame FIFOs.
+/// `ferronic_rx_fifo` and `ferronic_tx_fifo`, the shell's frame FIFOs;
+/// `axi_up_32`, its AXI upsizer for a 256-bit XDMA (the ExaNIC X10's).
 pub fn units() -> Vec<(String, String)> {
     const A: usize = UNIT_RAM_BITS;
     let nic = nic_unit();
@@ -132,6 +133,10 @@ pub fn units() -> Vec<(String, String)> {
         },
         nic,
         ("ferronic_shell".to_string(), shell),
+        (
+            "axi_up_32".to_string(),
+            crate::board::top::axi_up("axi_up_32", 32),
+        ),
         (
             "ferronic_rx_fifo".to_string(),
             crate::board::top::frame_fifos().to_string(),
