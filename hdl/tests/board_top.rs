@@ -150,9 +150,10 @@ fn every_board_top_synthesizes_with_the_ip_as_black_boxes() {
         );
         let net = std::fs::read_to_string(rtl.join("net.json")).unwrap();
         let d = depth(&net, "fpga").unwrap();
+        let st = ferronic_hdl::synth::parse_stat(&log);
         println!(
-            "{name} ({}): glue depth {} levels: {:?}",
-            b.family, d.levels, d.path
+            "{name} ({}, {}-bit XDMA): glue {} LUT, {} FF; depth {} levels: {:?}",
+            b.family, b.pcie.axi_data_width, st.luts, st.ffs, d.levels, d.path
         );
         let regs = registers(&net, "fpga").unwrap();
         assert!(

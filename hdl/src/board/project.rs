@@ -145,9 +145,9 @@ pub fn readme(b: &Board) -> String {
          with both IPs as black boxes of the port lists in PG195/PG210; the Tcl\n\
          runs under `tclsh` with stub commands; the shell (everything but the\n\
          IPs) moves frames both ways in Verilator at 156.25/250 MHz.\n\n\
-         BAR0 reads that find the core's\n\
-         clock stopped (no Ethernet reference clock, GT down) answer all ones\n\
-         after 16 us instead of hanging.\n\n\
+         BAR0 reads never hang the host: while the core is held in reset\n\
+         they answer all ones (SLVERR) at once, and with its clock stopped (no\n\
+         Ethernet reference clock, GT down) after 16 us.{gt}\n\n\
          After loading the bitstream (Vivado's hardware manager over JTAG) and\n\
          a rescan of the PCI bus: `nicctl list` finds the card by its ID,\n\
          `nicctl bind` hands it to vfio-pci, `nicctl info` reads its identity.\n",
@@ -166,5 +166,13 @@ pub fn readme(b: &Board) -> String {
         lane = b.ethernet.lane,
         site = b.ethernet.gt_site,
         refclk = b.ethernet.refclk_mhz,
+        gt = if super::ip_ports::mac_gt_ports(b) {
+            " This card's swapped pair is inverted in the\n\
+             GT through the IP's transceiver control ports, which the top drives at\n\
+             the transceiver's defaults otherwise (DFE, no emphasis): not tried on a\n\
+             card."
+        } else {
+            ""
+        },
     )
 }
