@@ -220,6 +220,28 @@ impl Bench {
         }
     }
 
+    /// Receives the captures, each with its link type's tag format
+    /// (stripped), drains them, and sets the datapath back to no tag;
+    /// returns how many frames were delivered.
+    fn captures(&mut self) -> usize {
+        for name in CAPTURES {
+            let cap = capture::read(&testdata(name)).unwrap();
+            let format = format_for_linktype(cap.linktype).unwrap();
+            let mode = if format == TagFormat::None {
+                TagMode::Pass
+            } else {
+                TagMode::Strip
+            };
+            self.format(format, mode);
+            for f in &cap.frames {
+                self.receive(append_fcs(&f.data), format, mode);
+            }
+            self.drain(2_000_000);
+        }
+        self.format(TagFormat::None, TagMode::Pass);
+        self.rx_checked
+    }
+
     fn reg(&mut self, path: &str) -> u32 {
         self.top.read_reg(path)
     }
@@ -250,23 +272,7 @@ fn captures_and_random_frames_both_directions_byte_exact() {
         ..DriverOpts::default()
     };
     let mut b = Bench::new(top, &drv);
-    // the captures, each with its link type's tag format, stripped
-    for name in CAPTURES {
-        let cap = capture::read(&testdata(name)).unwrap();
-        let format = format_for_linktype(cap.linktype).unwrap();
-        let mode = if format == TagFormat::None {
-            TagMode::Pass
-        } else {
-            TagMode::Strip
-        };
-        b.format(format, mode);
-        for f in &cap.frames {
-            b.receive(append_fcs(&f.data), format, mode);
-        }
-        b.drain(2_000_000);
-    }
-    let captured = b.rx_checked;
-    b.format(TagFormat::None, TagMode::Pass);
+    let captured = b.captures();
     // random frames both ways at once: enough that every ring and
     // completion queue (256 entries) wraps several times
     let (nrx, ntx) = (20_000, 20_000);

@@ -191,9 +191,11 @@ module ferronic_axi_up #(
     reg [Q:0] rq_n [0:3];
     reg [Q-1:0] rq_rd [0:3];
     reg [Q-1:0] rq_wr [0:3];
-    wire [Q:0] ar_n = rq_n[ar_q];
     wire [Q-1:0] ar_wr = rq_wr[ar_q];
-    wire ar_room = ar_n != (1 << Q);
+    // room in every ID's queue: arready does not depend on arid, so no
+    // combinational path runs from the core's AR register back into it
+    wire ar_room = rq_n[0] != (1 << Q) && rq_n[1] != (1 << Q) && rq_n[2] != (1 << Q)
+                   && rq_n[3] != (1 << Q);
     assign s_arready = ar_fifo_ready && ar_room;
     wire ar_take = s_arvalid && s_arready;
     ferronic_async_fifo #(.W(IDW + AW + 8), .A(A)) ar_fifo (
