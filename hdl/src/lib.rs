@@ -35,6 +35,7 @@ pub mod dma;
 pub mod handshake;
 pub mod nic;
 pub mod nic_core;
+pub mod params;
 pub mod report;
 pub mod rx;
 pub mod synth;

@@ -115,11 +115,16 @@ pub struct NicCore {
     regs: RegFile,
     events: CounterEvents,
     bank: CounterBank,
+    /// The handshake engine is present (generation parameter
+    /// [`crate::params::CoreParams::handshake`]): when 0 its outputs are
+    /// tied off here, so synthesis removes it.
+    has_hs: Constant<Bit>,
 }
 
 impl NicCore {
     /// The core for register map `map` (built with `rx_queues` =
-    /// [`crate::RX_QUEUES`]).
+    /// [`crate::RX_QUEUES`]); the map's `rss` and `handshake` parameters
+    /// say which of those blocks are present.
     pub fn new(map: &RegMap) -> Self {
         NicCore {
             clk: Default::default(),
@@ -167,6 +172,7 @@ impl NicCore {
             regs: RegFile::new(map),
             events: Default::default(),
             bank: Default::default(),
+            has_hs: Constant::new(map.params.handshake),
         }
     }
 }
@@ -188,7 +194,21 @@ impl Logic for NicCore {
         self.tx_arb.rst.next = self.rst.val();
         AxisSlave64::link(&mut self.s_axis_tx, &mut self.tx_arb.h_axis);
         self.tx_arb.h_tuser.next = self.s_axis_tx_tuser.val();
-        AxisMaster64::join(&mut self.hs.g_axis, &mut self.tx_arb.e_axis);
+        // the engine's generated frames; none when it is absent (then every
+        // output of the engine and its timers is tied off below, so
+        // nothing reads them and synthesis removes them)
+        if self.has_hs.val() {
+            self.tx_arb.e_axis.tdata.next = self.hs.g_axis.tdata.val();
+            self.tx_arb.e_axis.tkeep.next = self.hs.g_axis.tkeep.val();
+            self.tx_arb.e_axis.tlast.next = self.hs.g_axis.tlast.val();
+            self.tx_arb.e_axis.tvalid.next = self.hs.g_axis.tvalid.val();
+        } else {
+            self.tx_arb.e_axis.tdata.next = 0_u64.into();
+            self.tx_arb.e_axis.tkeep.next = 0_u64.into();
+            self.tx_arb.e_axis.tlast.next = false;
+            self.tx_arb.e_axis.tvalid.next = false;
+        }
+        self.hs.g_axis.tready.next = self.tx_arb.e_axis.tready.val();
         self.tx_fcs.enable.next = self.regs.tx_enable.val();
         AxisMaster64::join(&mut self.tx_arb.m_axis, &mut self.tx_fcs.s_axis);
         self.tx_fcs.s_tuser.next = self.tx_arb.m_tuser.val();
@@ -206,8 +226,9 @@ impl Logic for NicCore {
         self.hs.t_tready.next = self.rss.s_axis.tready.val();
         self.hs.t_tlast.next = self.fcs_insert.m_axis.tlast.val();
         self.hs.t_bad.next = self.fcs_insert.m_tuser.val().get_bit(0);
-        self.rss.hs_valid.next = self.hs.d_valid.val();
-        self.rss.hs_consume.next = self.hs.d_consume.val();
+        self.rss.hs_valid.next = self.hs.d_valid.val() & self.has_hs.val();
+        self.rss.hs_consume.next = self.hs.d_consume.val() & self.has_hs.val();
+        self.rss.hs_present.next = self.has_hs.val();
         self.hs.en.next = self.regs.hs_cfg.val().get_bit(4096);
         self.hs.rst_closed.next = self.regs.hs_cfg.val().get_bit(4097);
         self.hs.key0.next = self.regs.hs_cfg.val().get_bits::<128>(4098);
@@ -226,10 +247,14 @@ impl Logic for NicCore {
         self.hs.count.next = self.timers.count.val();
         self.hs.ts_now.next = self.timers.ts_now.val();
         self.hs.h_pop.next = self.regs.strobes.val().any();
-        self.regs.inputs.next = bit_cast::<INPUT_BITS, 32>(self.timers.ts_now.val())
-            | (bit_cast::<INPUT_BITS, 32>(self.timers.count.val()) << 32_u64)
-            | (bit_cast::<INPUT_BITS, 1>(self.hs.h_valid.val().into()) << 64_u64)
-            | (bit_cast::<INPUT_BITS, 288>(self.hs.h_data.val()) << 96_u64);
+        if self.has_hs.val() {
+            self.regs.inputs.next = bit_cast::<INPUT_BITS, 32>(self.timers.ts_now.val())
+                | (bit_cast::<INPUT_BITS, 32>(self.timers.count.val()) << 32_u64)
+                | (bit_cast::<INPUT_BITS, 1>(self.hs.h_valid.val().into()) << 64_u64)
+                | (bit_cast::<INPUT_BITS, 288>(self.hs.h_data.val()) << 96_u64);
+        } else {
+            self.regs.inputs.next = 0_u64.into();
+        }
         AxisMaster64::link(&mut self.m_axis_tx, &mut self.tx_fcs.m_axis);
         self.m_axis_tx_tuser.next = self.tx_fcs.m_tuser.val();
         self.events.tx_tkeep.next = self.s_axis_tx.tkeep.val();
@@ -331,8 +356,12 @@ impl Logic for NicCore {
         self.events.m_tdest.next = self.rx_out.m_tuser.val().get_bits::<RX_QUEUE_BITS>(7);
         self.events.m_parse_err.next = self.rx_out.m_tuser.val().get_bit(6);
         self.bank.clear.next = self.regs.clear.val();
-        self.bank.inc.next =
-            self.events.inc.val() | (bit_cast::<COUNTERS, 8>(self.hs.ev.val()) << 73_u64);
+        if self.has_hs.val() {
+            self.bank.inc.next =
+                self.events.inc.val() | (bit_cast::<COUNTERS, 8>(self.hs.ev.val()) << 73_u64);
+        } else {
+            self.bank.inc.next = self.events.inc.val();
+        }
         self.bank.add.next = self.events.add.val();
         self.bank.bytes.next = self.events.bytes.val();
         self.regs.counters.next = self.bank.counters.val();

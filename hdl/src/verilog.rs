@@ -4,7 +4,8 @@
 //! and fails when that makes two module names collide.
 
 use crate::nic_core::NicCore;
-use ferronic_regmap::{MapParams, RegMap};
+use crate::params::CoreParams;
+use ferronic_regmap::RegMap;
 use rust_hdl::prelude::*;
 use std::collections::HashSet;
 
@@ -56,26 +57,23 @@ pub fn rename(src: &str, top_name: &str) -> Result<String, CollisionError> {
     Ok(renamed)
 }
 
-/// The register map of this core for the build information `params`
-/// (`rx_queues` is always [`crate::RX_QUEUES`]; no DMA engine blocks:
-/// `nic_core` alone).
+/// The register map of `nic_core` alone (no DMA engine blocks) with the
+/// default generation parameters, for the build information.
 pub fn regmap(build_time: u32, git_hash: u32) -> RegMap {
-    RegMap::new(MapParams {
-        rx_queues: crate::RX_QUEUES,
-        tx_queues: crate::TX_QUEUES,
-        dma: false,
-        build_time,
-        git_hash,
-    })
+    core_map(&CoreParams::default(), false, build_time, git_hash)
 }
 
 /// The register map of the `nic` top (the core's blocks and the DMA
-/// engine's from [`ferronic_regmap::DMA_BASE`]) for the build information.
+/// engine's from [`ferronic_regmap::DMA_BASE`]) with the default
+/// generation parameters, for the build information.
 pub fn nic_regmap(build_time: u32, git_hash: u32) -> RegMap {
-    RegMap::new(MapParams {
-        dma: true,
-        ..regmap(build_time, git_hash).params
-    })
+    core_map(&CoreParams::default(), true, build_time, git_hash)
+}
+
+/// The register map of a build with generation parameters `p`: of
+/// `nic_core` alone (`dma` false) or the `nic` top (`dma` true).
+pub fn core_map(p: &CoreParams, dma: bool, build_time: u32, git_hash: u32) -> RegMap {
+    RegMap::new(p.map_params(dma, build_time, git_hash))
 }
 
 /// `top`'s Verilog with top module `name` and the file header.

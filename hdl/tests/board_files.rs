@@ -122,7 +122,13 @@ fn a_board_file_with_a_mistake_is_refused_with_what_is_wrong() {
         (
             "rx_queues = 8",
             "rx_queues = 64",
-            "8 receive and 8 transmit queues only",
+            "[core] rx_queues = 64: this nicgen generates rx_queues = 8 only",
+        ),
+        ("handshake = true", "handshake = \"no\"", "invalid type"),
+        (
+            "handshake = true",
+            "handshakes = true",
+            "unknown field `handshakes`",
         ),
         ("lanes = 16", "lanes = 12", "lanes = 12: 1, 2, 4, 8 or 16"),
         ("msix_vectors = 16", "msix_vectors = 32", "1..=16"),
@@ -416,4 +422,34 @@ fn the_projects_scripts_run_under_tclsh_and_ask_for_the_boards_ip() {
             );
         }
     }
+}
+
+/// A board's `[core]` switches blocks: the conversion datapath alone.
+#[test]
+fn a_board_file_sets_generation_parameters() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read_to_string(repo().join("boards/au250.toml")).unwrap();
+    let text = good
+        .replace("rss = true", "rss = false")
+        .replace("handshake = true", "handshake = false");
+    assert_ne!(text, good);
+    let path = dir.path().join("au250.toml");
+    std::fs::write(&path, text).unwrap();
+    let b = Board::load(&path).unwrap();
+    assert_eq!(b.core, ferronic_hdl::params::CoreParams::minimal());
+    // omitted keys take the defaults
+    let bare = good
+        .lines()
+        .filter(|l| {
+            !["rss =", "handshake =", "rx_queues =", "tx_queues ="]
+                .iter()
+                .any(|k| l.starts_with(k))
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&path, bare).unwrap();
+    assert_eq!(
+        Board::load(&path).unwrap().core,
+        ferronic_hdl::params::CoreParams::default()
+    );
 }

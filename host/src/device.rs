@@ -56,7 +56,8 @@ pub struct DumpRow {
 /// A ferronic device, discovered.
 pub struct Device {
     io: Box<dyn RegIo>,
-    /// This tool's register map.
+    /// The device's register map: this tool's, for the generation
+    /// parameters the device reports ([`Discovery::params`]).
     pub map: RegMap,
     /// The map with the DMA engine's blocks ([`with_dma`]): names resolve
     /// in it, so `rxq.Q0_PROD` works on a `nic` top.
@@ -82,6 +83,11 @@ impl Device {
     /// Those of [`discover`].
     pub fn with_io(mut io: Box<dyn RegIo>, map: RegMap) -> Result<Device, HostError> {
         let found = discover(io.as_mut(), &map)?;
+        // the device's own map: the blocks its generation parameters have
+        let map = RegMap::new(MapParams {
+            dma: false,
+            ..found.params
+        });
         let full = with_dma(&map);
         Ok(Device {
             io,
@@ -148,6 +154,19 @@ impl Device {
         let (block, name) = what.split_once('.').unwrap_or(("", what));
         let key = format!("{}.{}", block.to_lowercase(), name.to_uppercase());
         let Some(reg) = self.full.reg(&key) else {
+            // a register of a block this bitstream was generated without
+            // (no RSS, no handshake engine): say so rather than "unknown"
+            let all = with_dma(&tool_map());
+            if let Some(b) = all
+                .blocks
+                .iter()
+                .find(|b| b.name == block.to_lowercase() && all.reg(&key).is_some())
+            {
+                return Err(HostError::MissingBlock {
+                    device: self.name().to_string(),
+                    block: b.name.clone(),
+                });
+            }
             let suggestion = self
                 .full
                 .blocks

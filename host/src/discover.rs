@@ -3,7 +3,7 @@
 
 use crate::error::HostError;
 use crate::regio::RegIo;
-use ferronic_regmap::{RegMap, MAGIC, VENDOR};
+use ferronic_regmap::{MapParams, RegMap, MAGIC, VENDOR};
 use std::collections::HashSet;
 
 /// Most blocks a chain may have before it is called broken.
@@ -39,9 +39,13 @@ pub struct Identity {
     pub build_time: u32,
     /// `GIT_HASH`: first 8 hex digits of the source commit.
     pub git_hash: u32,
-    /// `CAPABILITIES`: bit 0 tag migration, 1 FCS, 2 counters, 3 RSS;
-    /// bits 15:8 receive queues - 1.
+    /// `CAPABILITIES`: bit 0 tag migration, 1 FCS, 2 counters, 3 RSS,
+    /// 4 handshake engine, 5 DMA engine; bits 15:8 receive queues - 1,
+    /// bits 23:16 transmit queues - 1 ([`ferronic_regmap::caps`]).
     pub capabilities: u32,
+    /// `SIZES` (map 0.2 on): listen-table entries (15:0), DMA data-bus
+    /// bits (31:16); 0 on older bitstreams.
+    pub sizes: u32,
 }
 
 /// What discovery found.
@@ -51,9 +55,28 @@ pub struct Discovery {
     pub blocks: Vec<FoundBlock>,
     /// The identity block.
     pub identity: Identity,
+    /// The generation parameters the bitstream says it was built with
+    /// ([`params_of`]); the device's map is `RegMap::new` of them.
+    pub params: MapParams,
     /// Differences from this tool's map that do not stop it (newer minor
     /// version, other map hash, unknown or missing blocks).
     pub warnings: Vec<String>,
+}
+
+/// The generation parameters of a device with identity `id`: from
+/// `CAPABILITIES` ([`MapParams::from_capabilities`]) for map 0.2 and
+/// later; a 0.1 bitstream predates them and has every block of the
+/// defaults.
+pub fn params_of(id: &Identity) -> MapParams {
+    let dma = id.capabilities & ferronic_regmap::caps::DMA != 0;
+    if id.map_version >> 16 < 0x0002 {
+        MapParams::default()
+    } else {
+        MapParams {
+            dma,
+            ..MapParams::from_capabilities(id.capabilities)
+        }
+    }
 }
 
 /// `a.b.c.d` of a version word.
@@ -145,6 +168,7 @@ pub fn discover(io: &mut dyn RegIo, map: &RegMap) -> Result<Discovery, HostError
     let mut d = Discovery {
         blocks,
         identity: Identity::default(),
+        params: MapParams::default(),
         warnings: Vec::new(),
     };
     let rd = |io: &mut dyn RegIo, name: &str| -> Result<u32, HostError> {
@@ -160,7 +184,19 @@ pub fn discover(io: &mut dyn RegIo, map: &RegMap) -> Result<Discovery, HostError
         build_time: rd(io, "BUILD_TIME")?,
         git_hash: rd(io, "GIT_HASH")?,
         capabilities: rd(io, "CAPABILITIES")?,
+        sizes: 0,
     };
+    if d.identity.map_version >> 16 >= 0x0002 {
+        d.identity.sizes = rd(io, "SIZES")?;
+    }
+    // the device's own map: its generation parameters decide which blocks
+    // it has (no RSS, no handshake engine, ...)
+    d.params = params_of(&d.identity);
+    let map = &RegMap::new(MapParams {
+        dma: false,
+        ..d.params
+    });
+    let full = crate::device::with_dma(map);
     let (dv, tv) = (d.identity.map_version, map.version);
     if dv >> 24 != tv >> 24 {
         return Err(HostError::MapMajor {

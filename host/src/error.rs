@@ -348,6 +348,7 @@ impl HostError {
             MapMajor { .. } => "use the nicctl built from the same ferronic version as the bitstream (`nicctl info` on the device shows its git hash)".into(),
             Chain { .. } => "the register map is corrupt or the card needs a reset: `nicctl reset`, then reload the bitstream".into(),
             MissingBlock { block, .. } if ["dma", "rxq", "txq", "cq"].contains(&block.as_str()) => "the datapath commands need the DMA engine: load a bitstream of the `nic` top (`nicgen` writes nic.v), or start the simulator as `nicsim serve --dma --socket PATH`".into(),
+            MissingBlock { block, .. } if ["rss", "handshake"].contains(&block.as_str()) => format!("this bitstream was generated without it (`nicctl info` shows its capabilities): regenerate with `nicgen --set {block}=true`"),
             MissingBlock { .. } => "this bitstream was built without that block: rebuild with a newer ferronic".into(),
             Link(ferronic_simlink::LinkError::Connect { path, .. }) => format!(
                 "start the simulated NIC first: `cargo run --release -p ferronic-sim --bin nicsim -- serve --socket {}`",

@@ -42,7 +42,10 @@ pub const PCI_IDS: [(u16, u16); 1] = [(0x10ee, VENDOR)];
 /// `identity.MAGIC`: ASCII "FERR".
 pub const MAGIC: u32 = 0x4645_5252;
 /// Version of the register map (major.minor.patch.meta, one byte each).
-pub const MAP_VERSION: u32 = 0x0001_0000;
+pub const MAP_VERSION: u32 = 0x0002_0000;
+/// Width of the DMA engine's AXI4 master data bus (`m_axi_wdata`,
+/// `m_axi_rdata`) in bits; a board top widens it to the PCIe IP's.
+pub const DMA_DATA_BITS: u32 = 128;
 /// Bytes of address space decoded (`s_axil_awaddr`/`araddr` width 16).
 pub const ADDR_BITS: u32 = 16;
 
@@ -144,6 +147,13 @@ pub struct MapParams {
     /// core's, at [`DMA_BASE`]: true for the `nic` top, false for
     /// `nic_core` alone.
     pub dma: bool,
+    /// The RSS block (`rss`: key, indirection table) and the Toeplitz
+    /// hash are present; without them every frame goes to
+    /// `datapath.DEFAULT_QUEUE` and its hash is 0.
+    pub rss: bool,
+    /// The TCP handshake engine and its `handshake` block (listen table,
+    /// SYN-cookie settings, hand-off) and counters are present.
+    pub handshake: bool,
     /// Build time, Unix seconds (`SOURCE_DATE_EPOCH` when set).
     pub build_time: u32,
     /// First 8 hex digits of the git commit, as a number (0 if unknown).
@@ -156,6 +166,71 @@ impl Default for MapParams {
             rx_queues: 8,
             tx_queues: 8,
             dma: false,
+            rss: true,
+            handshake: true,
+            build_time: 0,
+            git_hash: 0,
+        }
+    }
+}
+
+/// `identity.CAPABILITIES` bits (the low byte; bits 15:8 hold the receive
+/// queues - 1, bits 23:16 the transmit queues - 1).
+pub mod caps {
+    /// DSA tag migration (always present).
+    pub const TAG: u32 = 1 << 0;
+    /// FCS check and replacement (always present).
+    pub const FCS: u32 = 1 << 1;
+    /// 64-bit hardware counters (always present).
+    pub const COUNTERS: u32 = 1 << 2;
+    /// RSS: Toeplitz hash and indirection table ([`super::MapParams::rss`]).
+    pub const RSS: u32 = 1 << 3;
+    /// The TCP handshake engine ([`super::MapParams::handshake`]).
+    pub const HANDSHAKE: u32 = 1 << 4;
+    /// The DMA engine: the `nic` top ([`super::MapParams::dma`]).
+    pub const DMA: u32 = 1 << 5;
+    /// Bit of the receive queue count - 1 (8 bits).
+    pub const RX_QUEUES_SHIFT: u32 = 8;
+    /// Bit of the transmit queue count - 1 (8 bits).
+    pub const TX_QUEUES_SHIFT: u32 = 16;
+}
+
+impl MapParams {
+    /// The `identity.CAPABILITIES` word of a map for these parameters.
+    pub fn capabilities(&self) -> u32 {
+        let mut c = caps::TAG | caps::FCS | caps::COUNTERS;
+        if self.rss {
+            c |= caps::RSS;
+        }
+        if self.handshake {
+            c |= caps::HANDSHAKE;
+        }
+        if self.dma {
+            c |= caps::DMA;
+        }
+        c | ((self.rx_queues as u32 - 1) << caps::RX_QUEUES_SHIFT)
+            | ((self.tx_queues as u32 - 1) << caps::TX_QUEUES_SHIFT)
+    }
+
+    /// The `identity.SIZES` word: listen-table entries (bits 15:0, 0
+    /// without the handshake engine), DMA data-bus width in bits (bits
+    /// 31:16, [`DMA_DATA_BITS`]; 0 without the DMA engine).
+    pub fn sizes(&self) -> u32 {
+        let listen = if self.handshake { LISTEN as u32 } else { 0 };
+        let dma = if self.dma { DMA_DATA_BITS } else { 0 };
+        listen | (dma << 16)
+    }
+
+    /// The parameters a device's `identity.CAPABILITIES` word describes
+    /// (build time and git hash 0): what the host builds its map from, so
+    /// that it matches the bitstream's.
+    pub fn from_capabilities(c: u32) -> MapParams {
+        MapParams {
+            rx_queues: ((c >> caps::RX_QUEUES_SHIFT) & 0xff) as usize + 1,
+            tx_queues: ((c >> caps::TX_QUEUES_SHIFT) & 0xff) as usize + 1,
+            dma: c & caps::DMA != 0,
+            rss: c & caps::RSS != 0,
+            handshake: c & caps::HANDSHAKE != 0,
             build_time: 0,
             git_hash: 0,
         }

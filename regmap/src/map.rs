@@ -50,7 +50,14 @@ impl RegMap {
 
         let mut blocks = Vec::new();
         let mut base = 0u32;
-        let mut builders = vec![id, dp, rss, ct, hs];
+        let mut builders = vec![id, dp];
+        if params.rss {
+            builders.push(rss);
+        }
+        builders.push(ct);
+        if params.handshake {
+            builders.push(hs);
+        }
         if params.dma {
             use blocks::queues;
             let (rx, tx, nc) = (params.rx_queues, params.tx_queues, queues::cqs(&params));
@@ -302,5 +309,51 @@ mod tests {
             lo.source,
             Source::CounterLo(m.counter("RXQ1_BYTES").unwrap())
         );
+    }
+
+    #[test]
+    fn absent_blocks_and_capabilities() {
+        let m = RegMap::new(MapParams {
+            rss: false,
+            handshake: false,
+            dma: true,
+            ..MapParams::default()
+        });
+        let names: Vec<&str> = m.blocks.iter().map(|b| b.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["identity", "datapath", "counters", "dma", "rxq", "txq", "cq"]
+        );
+        assert!(m.counters.iter().all(|c| !c.name.starts_with("HS_")));
+        assert_eq!(m.counters.len(), 9 + 4 * 8 + 4 * 8);
+        // bits 0-2 and 5 (DMA), queues - 1 in 15:8 and 23:16
+        assert_eq!(
+            m.reg("identity.CAPABILITIES").unwrap().source,
+            Source::Const(0x0007_0727)
+        );
+        assert_eq!(
+            m.reg("identity.SIZES").unwrap().source,
+            Source::Const(128 << 16)
+        );
+        let d = RegMap::new(MapParams::default());
+        assert_eq!(
+            d.reg("identity.CAPABILITIES").unwrap().source,
+            Source::Const(0x0007_071f)
+        );
+        assert_eq!(d.reg("identity.SIZES").unwrap().source, Source::Const(64));
+        // the host recovers the parameters from the word
+        for p in [m.params, d.params] {
+            assert_eq!(MapParams::from_capabilities(p.capabilities()), p);
+        }
+        // identity has the same layout in every build (the host reads it
+        // before it knows the parameters)
+        let pos = |m: &RegMap| {
+            m.blocks[0]
+                .regs
+                .iter()
+                .map(|r| r.offset)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(pos(&m), pos(&d));
     }
 }

@@ -10,12 +10,18 @@
 //! `nicgen --board NAME --out DIR` writes the Vivado project of board
 //! `boards/NAME.toml` instead ([`ferronic_hdl::board::project`]).
 //!
+//! `--set KEY=VALUE` (repeatable) sets a generation parameter
+//! ([`ferronic_hdl::params`]) after the board file's `[core]`: e.g.
+//! `--set handshake=false --set rss=false` for the conversion datapath
+//! alone.
+//!
 //! The identity block's build time is `SOURCE_DATE_EPOCH` when set (so
 //! builds are reproducible), else the current time; its git hash is the
 //! first 8 hex digits of `git rev-parse HEAD` when available, else 0.
 
 use anyhow::{bail, Context, Result};
 use clap::Parser;
+use ferronic_hdl::params::CoreParams;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -62,6 +68,20 @@ struct Args {
     /// constraints/ beside it).
     #[arg(long, value_name = "DIR")]
     boards_dir: Option<PathBuf>,
+    /// Generation parameter KEY=VALUE (repeatable, applied in order after
+    /// a board's [core]): rss, handshake (true/false), rx_queues,
+    /// tx_queues, listen, dma_data_bits.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+}
+
+/// `base` with `--set` applied, checked.
+fn params(args: &Args, mut p: CoreParams) -> Result<CoreParams> {
+    for kv in &args.set {
+        p.set(kv)?;
+    }
+    p.check()?;
+    Ok(p)
 }
 
 /// `SOURCE_DATE_EPOCH`, else now (Unix seconds, saturating at u32::MAX).
@@ -97,14 +117,16 @@ fn main() -> Result<()> {
     if let Some(name) = &args.board {
         return board(&args, name, time, git);
     }
-    let map = ferronic_hdl::verilog::regmap(time, git);
+    let p = params(&args, CoreParams::default())?;
+    println!("generation parameters: {}", p.summary());
+    let map = ferronic_hdl::verilog::core_map(&p, false, time, git);
     let v = ferronic_hdl::verilog::emit(&map)?;
     write_top(&args, "nic_core", &v, "regmap", &map)?;
     let rpath = args.out.join("nic_core.txt");
     std::fs::write(&rpath, ferronic_hdl::report::report())
         .with_context(|| format!("writing {}", rpath.display()))?;
     println!("wrote {}", rpath.display());
-    let nic_map = ferronic_hdl::verilog::nic_regmap(time, git);
+    let nic_map = ferronic_hdl::verilog::core_map(&p, true, time, git);
     let nic = ferronic_hdl::verilog::emit_nic(&nic_map)?;
     write_top(&args, "nic", &nic, "nic_regmap", &nic_map)?;
     if args.timing {
@@ -145,7 +167,9 @@ fn board(args: &Args, name: &str, time: u32, git: u32) -> Result<()> {
     // (messages name the directory without the `hdl/..` detour)
     let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
     let b = Board::find(&dir, name)?;
-    let map = ferronic_hdl::verilog::nic_regmap(time, git);
+    let p = params(args, b.core)?;
+    println!("generation parameters: {}", p.summary());
+    let map = ferronic_hdl::verilog::core_map(&p, true, time, git);
     let nic = ferronic_hdl::verilog::emit_nic(&map)?;
     check_once("nic", &nic)?;
     let constraints = dir.join("../constraints");

@@ -4,6 +4,7 @@
 //! GT sites and reference clocks, and every pin of the board top with its
 //! source. `boards/au250.toml` is the annotated example.
 
+pub use crate::params::CoreParams;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -61,7 +62,9 @@ pub struct Board {
     pub family: String,
     /// Constraint files in `constraints/NAME/`.
     pub constraints: Vec<String>,
-    /// Generation parameters of the core.
+    /// Generation parameters of the core (`[core]`, keys as `nicgen
+    /// --set`; omitted keys take [`CoreParams::default`]).
+    #[serde(default)]
     pub core: CoreParams,
     /// The PCIe endpoint.
     pub pcie: Pcie,
@@ -73,16 +76,6 @@ pub struct Board {
     pub pins: BTreeMap<String, [String; 3]>,
     /// The PCIe lanes' pins.
     pub pcie_lanes: PcieLanes,
-}
-
-/// Generation parameters a board sets (`[core]`).
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct CoreParams {
-    /// Receive queues (rings, RSS queues).
-    pub rx_queues: usize,
-    /// Transmit queues.
-    pub tx_queues: usize,
 }
 
 /// `[pcie]`: the XDMA IP in AXI Bridge mode (PG195).
@@ -232,17 +225,7 @@ impl Board {
                 self.name
             ));
         }
-        let core = CoreParams {
-            rx_queues: crate::RX_QUEUES,
-            tx_queues: crate::TX_QUEUES,
-        };
-        if self.core != core {
-            return Err(format!(
-                "[core] {:?}: this nicgen builds {} receive and {} transmit queues only \
-                 (other counts are not yet generation parameters)",
-                self.core, core.rx_queues, core.tx_queues
-            ));
-        }
+        self.core.check().map_err(|e| format!("[core] {e}"))?;
         if ![1, 2, 4, 8, 16].contains(&self.pcie.lanes) {
             return Err(format!(
                 "[pcie] lanes = {}: 1, 2, 4, 8 or 16",

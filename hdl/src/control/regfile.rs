@@ -104,32 +104,35 @@ struct SimState {
     w1: Option<(u32, u32, u32)>,
     ctrl: usize,
     default_queue: usize,
-    rss_ctrl: usize,
-    rss_key: usize,
-    rss_table: usize,
-    hs0: usize,
+    /// Storage indices of `rss.CTRL`, `rss.KEY0`, `rss.TABLE0` (None
+    /// without the `rss` block: RSS off, key 0, every entry queue 0).
+    rss: Option<(usize, usize, usize)>,
+    /// Storage index of `handshake.CTRL` (None without the block: the
+    /// configuration bus is 0).
+    hs0: Option<usize>,
     /// The registered indirection entry (`rss_queue`).
     rss_queue: u32,
 }
 
 impl RegFile {
     /// A register file for `map`, which must have `datapath.CTRL`,
-    /// `datapath.DEFAULT_QUEUE` and exactly [`crate::COUNTERS`] counters.
+    /// `datapath.DEFAULT_QUEUE` and exactly [`crate::COUNTERS`] counters
+    /// ([`crate::HS_COUNTER0`] without the handshake engine). The `rss`
+    /// and `handshake` blocks may be absent (generation parameters).
     pub fn new(map: &RegMap) -> Self {
-        assert_eq!(
-            map.counters.len(),
-            crate::COUNTERS,
-            "counter count of the map"
-        );
+        let counters = if map.params.handshake {
+            crate::COUNTERS
+        } else {
+            crate::HS_COUNTER0
+        };
+        assert_eq!(map.counters.len(), counters, "counter count of the map");
         let storage = reset_values(map);
         let sim = SimState {
             ctrl: map.storage_index("datapath.CTRL").expect("datapath.CTRL"),
             default_queue: map
                 .storage_index("datapath.DEFAULT_QUEUE")
                 .expect("datapath.DEFAULT_QUEUE"),
-            rss_ctrl: map.storage_index("rss.CTRL").expect("rss.CTRL"),
-            rss_key: map.storage_index("rss.KEY0").expect("rss.KEY0"),
-            rss_table: map.storage_index("rss.TABLE0").expect("rss.TABLE0"),
+            rss: rss_storage(map),
             hs0: hs_first(map),
             rss_queue: 0,
             map: map.clone(),
@@ -234,10 +237,15 @@ impl RegFile {
         self.tag_mode.next = ((ctrl >> 8) & 3).into();
         self.default_queue.next = (dq & ((1 << RX_QUEUE_BITS) - 1)).into();
         let st = &self._sim.storage;
-        self.rss_enable.next = st[self._sim.rss_ctrl] & 1 != 0;
+        // without the rss block: RSS off, key 0 (synthesis removes the hash)
+        let (rss_ctrl, rss_key) = match self._sim.rss {
+            Some((c, k, _)) => (st[c], Some(k)),
+            None => (0, None),
+        };
+        self.rss_enable.next = rss_ctrl & 1 != 0;
         let mut key: Bits<319> = Bits::default();
-        for k in 0..10 {
-            let w = st[self._sim.rss_key + k];
+        for k in 0..rss_key.map_or(0, |_| 10) {
+            let w = st[rss_key.unwrap_or(0) + k];
             for b in 0..32 {
                 // bit 0 of the 320-bit key (last bit of KEY9) is never used
                 if 288 - 32 * k + b >= 1 {
@@ -252,8 +260,8 @@ impl RegFile {
         let fields = (17..HS_STORAGE)
             .map(|k| (k, 32))
             .chain(HS_FIELDS.iter().copied());
-        for (k, n) in fields {
-            let w = st[self._sim.hs0 + k];
+        for (k, n) in fields.take_while(|_| self._sim.hs0.is_some()) {
+            let w = st[self._sim.hs0.unwrap_or(0) + k];
             for b in 0..n {
                 hs = hs.replace_bit(at + b, w >> b & 1 != 0);
             }
@@ -296,15 +304,25 @@ const _: () = {
     assert!(n == crate::HS_SETTINGS_BITS);
 };
 
-/// Storage index of `handshake.CTRL`; checks that the block's storage
-/// registers are [`HS_STORAGE`] contiguous ones.
-pub(crate) fn hs_first(map: &RegMap) -> usize {
-    let first = map.storage_index("handshake.CTRL").expect("handshake.CTRL");
+/// Storage indices of `rss.CTRL`, `rss.KEY0` and `rss.TABLE0`, or None
+/// when the map has no `rss` block.
+pub(crate) fn rss_storage(map: &RegMap) -> Option<(usize, usize, usize)> {
+    let ctrl = map.storage_index("rss.CTRL")?;
+    let key = map.storage_index("rss.KEY0").expect("rss.KEY0");
+    let table = map.storage_index("rss.TABLE0").expect("rss.TABLE0");
+    Some((ctrl, key, table))
+}
+
+/// Storage index of `handshake.CTRL` (None when the map has no
+/// `handshake` block); checks that the block's storage registers are
+/// [`HS_STORAGE`] contiguous ones.
+pub(crate) fn hs_first(map: &RegMap) -> Option<usize> {
+    let first = map.storage_index("handshake.CTRL")?;
     let last = map
         .storage_index(&format!("handshake.LISTEN{}_PORT", crate::LISTEN - 1))
         .expect("the last listen entry");
     assert_eq!(last + 1 - first, HS_STORAGE, "handshake storage layout");
-    first
+    Some(first)
 }
 
 impl Logic for RegFile {
@@ -312,8 +330,9 @@ impl Logic for RegFile {
         if self.clock.pos_edge() {
             // the indirection entry of `rss_index`, registered (old storage)
             let e = self.rss_index.val().index();
-            let entry = self._sim.storage[self._sim.rss_table + e / 4] >> (8 * (e % 4));
-            self._sim.rss_queue = entry & ((1 << RX_QUEUE_BITS) - 1);
+            self._sim.rss_queue = self._sim.rss.map_or(0, |(_, _, t)| {
+                (self._sim.storage[t + e / 4] >> (8 * (e % 4))) & ((1 << RX_QUEUE_BITS) - 1)
+            });
             self.clear.next = false;
             self.strobes.next = Bits::default();
             if self.rst.val() {

@@ -3,7 +3,7 @@
 //! counters' carry resolution and shadow, the live inputs and strobes, all
 //! generated from the one map definition.
 
-use crate::control::regfile::{hs_first, HS_FIELDS};
+use crate::control::regfile::{hs_first, rss_storage, HS_FIELDS};
 use crate::{HS_STORAGE, STROBES};
 use ferronic_regmap::{Access, Owner, Reg, RegMap, Source};
 use std::collections::BTreeMap;
@@ -27,46 +27,9 @@ pub fn verilog(map: &RegMap) -> String {
         dh = 32 * dq + crate::RX_QUEUE_BITS - 1,
         dl = 32 * dq,
     ));
-    let rc = map.storage_index("rss.CTRL").expect("rss.CTRL");
-    let k0 = map.storage_index("rss.KEY0").expect("rss.KEY0");
-    let t0 = map.storage_index("rss.TABLE0").expect("rss.TABLE0");
-    let key: Vec<String> = (0..10)
-        .map(|k| {
-            let lo = 32 * (k0 + k) + usize::from(k == 9);
-            format!("storage[{}:{}]", 32 * (k0 + k) + 31, lo)
-        })
-        .collect();
-    v.push_str(&format!(
-        "always @(*) begin\n  rss_enable = storage[{}];\n  rss_key = {{{}}};\nend\n\
-         // the indirection entry, registered (no path through the table\n\
-         // from RssSteer's hash register back into RssSteer)\n\
-         always @(posedge clock) begin\n  case (rss_index)\n",
-        32 * rc,
-        key.join(", ")
-    ));
-    for e in 0..128 {
-        let lo = 32 * (t0 + e / 4) + 8 * (e % 4);
-        v.push_str(&format!(
-            "    7'd{e}: rss_queue <= storage[{}:{lo}];\n",
-            lo + crate::RX_QUEUE_BITS - 1
-        ));
-    }
-    v.push_str("    default: rss_queue <= 0;\n  endcase\nend\n");
-    let h0 = hs_first(map);
-    // the listen table first: word-aligned at bit 0, it is one copy in
-    // Verilator rather than a 4096-bit shift every clock
-    let mut parts: Vec<String> = vec![format!(
-        "storage[{}:{}]",
-        32 * (h0 + HS_STORAGE) - 1,
-        32 * (h0 + 17)
-    )];
-    parts.extend(
-        HS_FIELDS
-            .iter()
-            .map(|&(k, n)| format!("storage[{}:{}]", 32 * (h0 + k) + n - 1, 32 * (h0 + k))),
-    );
-    parts.reverse();
-    v.push_str(&format!("always @(*) hs_cfg = {{{}}};\n", parts.join(", ")));
+    v.push_str(&rss_path(map));
+    v.push_str(&hs_path(map));
+    v.push_str(&unused(map));
     v.push_str(&write_path(map));
     v.push_str(&read_path(map));
     v
@@ -244,4 +207,84 @@ fn read_path(map: &RegMap) -> String {
         "    if (r5_lo) shadow <= {r5_c3 + {15'h0, r5_k2} + {15'h0, r5_y}, r5_mid};\n  end\nend\n",
     ));
     v
+}
+
+/// `rss_enable`, `rss_key` and the registered indirection entry
+/// `rss_queue`; constants 0 without the `rss` block.
+fn rss_path(map: &RegMap) -> String {
+    let Some((rc, k0, t0)) = rss_storage(map) else {
+        return "always @(*) begin\n  rss_enable = 1'b0;\n  rss_key = 319'd0;\nend\n\
+                always @(posedge clock) rss_queue <= 0;\n"
+            .into();
+    };
+    let key: Vec<String> = (0..10)
+        .map(|k| {
+            let lo = 32 * (k0 + k) + usize::from(k == 9);
+            format!("storage[{}:{}]", 32 * (k0 + k) + 31, lo)
+        })
+        .collect();
+    let mut v = format!(
+        "always @(*) begin\n  rss_enable = storage[{}];\n  rss_key = {{{}}};\nend\n\
+         // the indirection entry, registered (no path through the table\n\
+         // from RssSteer's hash register back into RssSteer)\n\
+         always @(posedge clock) begin\n  case (rss_index)\n",
+        32 * rc,
+        key.join(", ")
+    );
+    for e in 0..128 {
+        let lo = 32 * (t0 + e / 4) + 8 * (e % 4);
+        v.push_str(&format!(
+            "    7'd{e}: rss_queue <= storage[{}:{lo}];\n",
+            lo + crate::RX_QUEUE_BITS - 1
+        ));
+    }
+    v.push_str("    default: rss_queue <= 0;\n  endcase\nend\n");
+    v
+}
+
+/// The handshake configuration bus `hs_cfg`: the listen table, then the
+/// settings ([`HS_FIELDS`]); 0 without the `handshake` block.
+fn hs_path(map: &RegMap) -> String {
+    let Some(h0) = hs_first(map) else {
+        return "always @(*) hs_cfg = 0;\n".into();
+    };
+    // the listen table first: word-aligned at bit 0, it is one copy in
+    // Verilator rather than a 4096-bit shift every clock
+    let mut parts: Vec<String> = vec![format!(
+        "storage[{}:{}]",
+        32 * (h0 + HS_STORAGE) - 1,
+        32 * (h0 + 17)
+    )];
+    parts.extend(
+        HS_FIELDS
+            .iter()
+            .map(|&(k, n)| format!("storage[{}:{}]", 32 * (h0 + k) + n - 1, 32 * (h0 + k))),
+    );
+    parts.reverse();
+    format!("always @(*) hs_cfg = {{{}}};\n", parts.join(", "))
+}
+
+/// The inputs a map without some blocks does not read (no `rss`: the
+/// index; no `handshake`: the live words and the engine's counters),
+/// marked used for Verilator's lint by its `*unused*` naming rule.
+fn unused(map: &RegMap) -> String {
+    let mut parts = Vec::new();
+    let n = map.counters.len();
+    if n < crate::COUNTERS {
+        parts.push(format!("counters[{}:{}]", 64 * crate::COUNTERS - 1, 64 * n));
+        parts.push(format!("carries[{}:{}]", 3 * crate::COUNTERS - 1, 3 * n));
+    }
+    if rss_storage(map).is_none() {
+        parts.push("rss_index".into());
+    }
+    if !map
+        .owned(Owner::Core)
+        .any(|r| matches!(r.source, Source::Input(_)))
+    {
+        parts.push("inputs".into());
+    }
+    if parts.is_empty() {
+        return String::new();
+    }
+    format!("wire unused_inputs = &{{1'b0, {}}};\n", parts.join(", "))
 }

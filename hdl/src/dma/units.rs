@@ -65,7 +65,9 @@ fn waive_width(v: &str, keep: &[&str]) -> String {
 /// `cpl_queue`, the completion queues with their write mover;
 /// `desc_fetch`, the receive rings with their read mover; `rx_engine`,
 /// the receive half of the engine; `tx_engine`, the transmit half; `nic`,
-/// the whole `nic` top as `nicgen` writes it (clock `clk`);
+/// the whole `nic` top as `nicgen` writes it (clock `clk`); `nic_min`,
+/// the `nic` top of the minimal generation parameters
+/// ([`crate::params::CoreParams::minimal`]: no RSS, no handshake engine);
 /// `ferronic_shell`, a board top's shell around that `nic` with a 512-bit
 /// XDMA side (`crate::board::top`; clocks `clk` and `axi_aclk`);
 /// `ferronic_rx_fifo` and `ferronic_tx_fifo`, the shell's frame FIFOs;
@@ -132,6 +134,10 @@ pub fn units() -> Vec<(String, String)> {
             (name, waive_width(&v, &keep))
         },
         nic,
+        nic_variant(
+            &crate::verilog::core_map(&crate::params::CoreParams::minimal(), true, 0, 0),
+            "nic_min",
+        ),
         ("ferronic_shell".to_string(), shell),
         (
             "axi_up_32".to_string(),
@@ -152,8 +158,13 @@ pub fn units() -> Vec<(String, String)> {
 fn nic_unit() -> (String, String) {
     // the very Verilog nicgen writes as nic.v (build time and git
     // hash 0), so the tests run what users get
-    let v =
-        crate::verilog::emit_nic(&crate::verilog::nic_regmap(0, 0)).expect("unique module names");
+    nic_variant(&crate::verilog::nic_regmap(0, 0), "nic")
+}
+
+/// The `nic` top for `map` as unit `name` (its top module renamed).
+fn nic_variant(map: &ferronic_regmap::RegMap, name: &str) -> (String, String) {
+    let v = crate::verilog::emit_nic(map).expect("unique module names");
+    let v = v.replacen("module nic(", &format!("module {name}("), 1);
     let keep = [
         "top_split",
         "top_status",
@@ -172,7 +183,7 @@ fn nic_unit() -> (String, String) {
         "top_cpl_core",
         "top_cpl_mover",
     ];
-    ("nic".to_string(), waive_width(&v, &keep))
+    (name.to_string(), waive_width(&v, &keep))
 }
 
 /// (module name, Verilog) of the `nic` top's glue blocks alone, for the

@@ -82,19 +82,36 @@ pub(super) fn run(mut dev: Device, cmd: Cmd, o: &mut Out<'_>) -> Result<u8, Host
     }
 }
 
-fn caps_text(c: u32) -> String {
-    let names = ["tag migration", "FCS check/replace", "counters", "RSS"];
+/// `identity.CAPABILITIES` and `SIZES` in words: the blocks the
+/// bitstream has and its queue and table sizes.
+fn caps_text(c: u32, sizes: u32) -> String {
+    use ferronic_regmap::caps;
+    let names = [
+        (caps::TAG, "tag migration"),
+        (caps::FCS, "FCS check/replace"),
+        (caps::COUNTERS, "counters"),
+        (caps::RSS, "RSS"),
+        (caps::HANDSHAKE, "TCP handshake engine"),
+        (caps::DMA, "DMA engine"),
+    ];
     let have: Vec<&str> = names
         .iter()
-        .enumerate()
-        .filter(|(i, _)| c >> i & 1 != 0)
+        .filter(|(bit, _)| c & bit != 0)
         .map(|(_, n)| *n)
         .collect();
-    format!(
-        "{}; {} receive queues",
+    let mut t = format!(
+        "{}; {} receive queues, {} transmit queues",
         have.join(", "),
-        ((c >> 8) & 0xFF) + 1
-    )
+        ((c >> caps::RX_QUEUES_SHIFT) & 0xFF) + 1,
+        ((c >> caps::TX_QUEUES_SHIFT) & 0xFF) + 1,
+    );
+    if sizes & 0xFFFF != 0 {
+        t.push_str(&format!(", {} listen entries", sizes & 0xFFFF));
+    }
+    if sizes >> 16 != 0 {
+        t.push_str(&format!(", {}-bit DMA bus", sizes >> 16));
+    }
+    t
 }
 
 fn info(dev: &mut Device, o: &mut Out<'_>) -> Result<u8, HostError> {
@@ -107,11 +124,16 @@ fn info(dev: &mut Device, o: &mut Out<'_>) -> Result<u8, HostError> {
         )
         .to_string()
     };
+    // the device's map hash is of its core map or, on a `nic` top, of the
+    // map with the DMA engine's blocks
+    let full_hash = crate::device::with_dma(&dev.map).hash;
+    let matches = id.map_hash == dev.map.hash || id.map_hash == full_hash;
     let v = json!({
         "device": dev.name(),
         "backend": dev.io().backend(),
         "identity": id,
-        "map_hash_matches": id.map_hash == dev.map.hash,
+        "map_hash_matches": matches,
+        "params": dev.found.params,
         "tool_map_hash": dev.map.hash,
         "build_time_utc": built,
         "blocks": dev.found.blocks,
@@ -130,7 +152,7 @@ fn info(dev: &mut Device, o: &mut Out<'_>) -> Result<u8, HostError> {
                 "version {}, hash {:#010x} ({})",
                 version_str(id.map_version),
                 id.map_hash,
-                if id.map_hash == hash {
+                if matches {
                     "matches this tool".to_string()
                 } else {
                     format!("this tool has {hash:#010x}")
@@ -141,7 +163,10 @@ fn info(dev: &mut Device, o: &mut Out<'_>) -> Result<u8, HostError> {
             "built".into(),
             format!("{built}, git {:08x}", id.git_hash),
         ]);
-        t.add_row(vec!["capabilities".into(), caps_text(id.capabilities)]);
+        t.add_row(vec![
+            "capabilities".into(),
+            caps_text(id.capabilities, id.sizes),
+        ]);
         for b in &blocks {
             t.add_row(vec![
                 "block".into(),

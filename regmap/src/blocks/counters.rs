@@ -92,7 +92,8 @@ pub const HANDSHAKE: [(&str, &str); 8] = [
 ];
 
 /// Every counter of a map for `params`, by counter number: global, then
-/// 4 per receive queue, 4 per transmit queue, then the handshake ones.
+/// 4 per receive queue, 4 per transmit queue, then the handshake ones
+/// (when the map has the engine).
 pub(crate) fn defs(params: &MapParams) -> Vec<CounterDef> {
     let mut counters: Vec<CounterDef> = GLOBAL
         .iter()
@@ -117,7 +118,10 @@ pub(crate) fn defs(params: &MapParams) -> Vec<CounterDef> {
             });
         }
     }
-    for (n, d) in HANDSHAKE {
+    for (n, d) in HANDSHAKE
+        .iter()
+        .take(if params.handshake { HANDSHAKE.len() } else { 0 })
+    {
         counters.push(CounterDef {
             name: n.to_string(),
             doc: d.to_string(),

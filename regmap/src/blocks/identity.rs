@@ -5,8 +5,8 @@
 use super::BlockBuilder;
 use crate::{Access, MapParams, Source, MAGIC, MAP_VERSION};
 
-/// The block for `params` (the capabilities word says how many receive
-/// queues the bitstream has).
+/// The block for `params` (`CAPABILITIES` and `SIZES` say what the
+/// bitstream has: [`MapParams::capabilities`], [`MapParams::sizes`]).
 pub(crate) fn block(params: &MapParams) -> BlockBuilder {
     let mut id = BlockBuilder::new("identity", 0x0001, 0x0001_0000);
     id.reg(
@@ -42,14 +42,20 @@ pub(crate) fn block(params: &MapParams) -> BlockBuilder {
     id.reg(
         "CAPABILITIES",
         Access::Ro,
-        Source::Const(0xF | ((params.rx_queues as u32 - 1) << 8)),
-        "bit 0 tag migration, bit 1 FCS check/replace, bit 2 counters, bit 3 RSS; bits 15:8 receive queues - 1",
+        Source::Const(params.capabilities()),
+        "what the bitstream has (its generation parameters): bit 0 tag migration, bit 1 FCS check/replace, bit 2 counters, bit 3 RSS, bit 4 TCP handshake engine, bit 5 DMA engine; bits 15:8 receive queues - 1, bits 23:16 transmit queues - 1",
     );
     id.reg(
         "SCRATCH",
         Access::Rw,
         Source::Storage(0),
         "free for the host (bring-up tests)",
+    );
+    id.reg(
+        "SIZES",
+        Access::Ro,
+        Source::Const(params.sizes()),
+        "bits 15:0 listen-table entries of the handshake engine (0 without it), bits 31:16 width of the DMA engine's AXI4 data bus in bits (0 without it)",
     );
     id
 }

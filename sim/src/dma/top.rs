@@ -131,7 +131,8 @@ pub struct NicTop {
     /// The host's AXI4-Lite master (its `done` list grows as accesses
     /// finish).
     pub axil: AxilMaster,
-    /// The register map of the top (`nic_regmap(0, 0)`).
+    /// The register map of the top (`nic_regmap(0, 0)`, or the map of its
+    /// generation parameters).
     pub map: RegMap,
     opts: TopOpts,
     rng: StdRng,
@@ -168,7 +169,37 @@ impl NicTop {
     /// A reset top on host memory `mem` (e.g. [`Axi4Mem::shared`]; its bus
     /// width must be `ferronic_hdl::dma::DMA_BYTES`).
     pub fn with_mem(opts: &TopOpts, mem: Axi4Mem) -> NicTop {
-        let u = Unit::new(&models::NIC);
+        NicTop::variant(
+            opts,
+            mem,
+            &models::NIC,
+            ferronic_hdl::verilog::nic_regmap(0, 0),
+        )
+    }
+
+    /// A reset `nic` top of the minimal generation parameters
+    /// ([`ferronic_hdl::params::CoreParams::minimal`]: no RSS, no
+    /// handshake engine; the `nic_min` model), host memory sparse pages.
+    pub fn minimal(opts: &TopOpts) -> NicTop {
+        let mem = Axi4Mem::new(
+            ferronic_hdl::dma::DMA_BYTES,
+            opts.latency,
+            opts.mem_stall,
+            opts.seed ^ 0x3e3,
+        );
+        let p = ferronic_hdl::params::CoreParams::minimal();
+        let map = ferronic_hdl::verilog::core_map(&p, true, 0, 0);
+        NicTop::variant(opts, mem, &models::NIC_MIN, map)
+    }
+
+    /// A reset top of model `desc` (a `nic` top) whose register map is `map`.
+    fn variant(
+        opts: &TopOpts,
+        mem: Axi4Mem,
+        desc: &'static crate::unit::UnitDesc,
+        map: RegMap,
+    ) -> NicTop {
+        let u = Unit::new(desc);
         let p = P {
             rst: u.port("rst"),
             tdata: u.port("s_axis_tdata"),
@@ -191,6 +222,7 @@ impl NicTop {
         };
         let axi = Axi4Unit::new(&u);
         let mut top = NicTop::build(u, p, axi, mem, opts, None);
+        top.map = map;
         top.u.set(top.p.rst, 1);
         top.u.tick();
         top.u.tick();

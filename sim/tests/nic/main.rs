@@ -32,6 +32,7 @@ use std::collections::{HashMap, VecDeque};
 use std::path::Path;
 
 mod board;
+mod minimal;
 mod traffic;
 use traffic::{rx_frame, rx_len, tx_body, want, Want, MANY, WIDE};
 
@@ -72,10 +73,22 @@ impl Bench {
 
     /// The bench around `top` (the bare `nic`, or a board shell).
     fn with_top(mut top: NicTop, opts: &DriverOpts) -> Bench {
-        let rss = RssConfig::spread(RINGS as u8, MS_KEY);
-        for (path, v) in rss_writes(&rss) {
-            top.write_reg(&path, v);
-        }
+        let rss = if top.map.params.rss {
+            let rss = RssConfig::spread(RINGS as u8, MS_KEY);
+            for (path, v) in rss_writes(&rss) {
+                top.write_reg(&path, v);
+            }
+            rss
+        } else {
+            // no RSS block: every frame to DEFAULT_QUEUE (0), hash 0 (the
+            // Toeplitz hash of an all-zero key)
+            RssConfig {
+                enable: false,
+                key: [0; 40],
+                table: [0; 128],
+                default_queue: 0,
+            }
+        };
         let drv = Driver::open(&mut top, opts);
         Bench {
             top,

@@ -1,0 +1,262 @@
+//! Generation parameters: what a generated core has (issue 15).
+//!
+//! One [`CoreParams`] fixes a build. It comes from a board file's `[core]`
+//! section (`boards/NAME.toml`), then `nicgen --set key=value` (repeatable,
+//! applied in order), and shapes the register map
+//! ([`CoreParams::map_params`]), hence the register file, the exports and
+//! what the host finds in `identity.CAPABILITIES` and `identity.SIZES`.
+//!
+//! | key | values | default | what |
+//! |---|---|---|---|
+//! | `rss` | `true`/`false` | `true` | Toeplitz hash and indirection table (the `rss` block); without it every frame goes to `datapath.DEFAULT_QUEUE`, hash 0 |
+//! | `handshake` | `true`/`false` | `true` | the TCP SYN-cookie engine, its `handshake` block and its 8 counters |
+//! | `rx_queues`, `tx_queues` | 8 | 8 | receive and transmit queues (rings, completion queues, per-queue counters) |
+//! | `listen` | 64 (0 without the engine) | 64 | listen-table entries of the handshake engine |
+//! | `dma_data_bits` | 128 | 128 | the DMA engine's AXI4 data bus (a board top widens it to the PCIe IP's) |
+//!
+//! The queue counts, listen entries and bus width are bit widths of the
+//! rust-hdl sources (`Bits<N>` with N a Rust constant, which stable Rust
+//! cannot compute from a run-time value), so this build accepts only the
+//! values it was compiled with and says so; the two blocks are switched
+//! at generation time: a block that is absent has its outputs tied off
+//! and its registers left out of the map, and synthesis removes it (the
+//! `minimal` preset is measured in `hdl/tests/params.rs`).
+
+use ferronic_regmap::MapParams;
+use serde::Deserialize;
+
+/// A build's generation parameters; see the module documentation.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct CoreParams {
+    /// Receive queues (rings, RSS queues, per-queue counters).
+    pub rx_queues: usize,
+    /// Transmit queues.
+    pub tx_queues: usize,
+    /// Listen-table entries of the handshake engine.
+    pub listen: usize,
+    /// Width of the DMA engine's AXI4 data bus, bits.
+    pub dma_data_bits: u32,
+    /// RSS present.
+    pub rss: bool,
+    /// TCP handshake engine present.
+    pub handshake: bool,
+}
+
+impl Default for CoreParams {
+    fn default() -> Self {
+        CoreParams {
+            rx_queues: crate::RX_QUEUES,
+            tx_queues: crate::TX_QUEUES,
+            listen: crate::LISTEN,
+            dma_data_bits: ferronic_regmap::DMA_DATA_BITS,
+            rss: true,
+            handshake: true,
+        }
+    }
+}
+
+/// A parameter that could not be set or a combination this build cannot
+/// generate.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ParamError {
+    /// `--set` without `=`.
+    #[error("--set {0:?}: expected key=value")]
+    Syntax(String),
+    /// A key that is not a parameter.
+    #[error("unknown generation parameter {0:?}; known: {KEYS}")]
+    UnknownKey(String),
+    /// A value that does not parse for its key.
+    #[error("{key} = {value:?}: {expected}")]
+    BadValue {
+        /// The key.
+        key: String,
+        /// What was given.
+        value: String,
+        /// What the key takes.
+        expected: &'static str,
+    },
+    /// A value this build does not generate.
+    #[error("{key} = {value}: this nicgen generates {key} = {only} only ({why})")]
+    Unsupported {
+        /// The key.
+        key: &'static str,
+        /// What was asked.
+        value: String,
+        /// The one value this build has.
+        only: String,
+        /// Why.
+        why: &'static str,
+    },
+}
+
+/// The keys [`CoreParams::set`] takes, for messages.
+pub const KEYS: &str = "rss, handshake, rx_queues, tx_queues, listen, dma_data_bits";
+
+const WIDTH: &str = "a bit width of the rust-hdl sources, not yet a generation parameter";
+
+impl CoreParams {
+    /// The conversion datapath only: no RSS, no handshake engine.
+    pub fn minimal() -> Self {
+        CoreParams {
+            rss: false,
+            handshake: false,
+            listen: 0,
+            ..CoreParams::default()
+        }
+    }
+
+    /// Applies `key=value` (as `nicgen --set` gives it).
+    ///
+    /// # Errors
+    /// [`ParamError::Syntax`], [`ParamError::UnknownKey`],
+    /// [`ParamError::BadValue`]; the combination is checked by
+    /// [`CoreParams::check`].
+    pub fn set(&mut self, kv: &str) -> Result<(), ParamError> {
+        let (key, value) = kv
+            .split_once('=')
+            .ok_or_else(|| ParamError::Syntax(kv.into()))?;
+        let (key, value) = (key.trim(), value.trim());
+        let bad = |expected| ParamError::BadValue {
+            key: key.into(),
+            value: value.into(),
+            expected,
+        };
+        let flag = |v: &str| match v {
+            "true" | "1" | "yes" | "on" => Ok(true),
+            "false" | "0" | "no" | "off" => Ok(false),
+            _ => Err(bad("true or false")),
+        };
+        let num = |v: &str| v.parse::<usize>().map_err(|_| bad("a whole number"));
+        match key {
+            "rss" => self.rss = flag(value)?,
+            "handshake" => {
+                self.handshake = flag(value)?;
+                self.listen = if self.handshake { crate::LISTEN } else { 0 };
+            }
+            "rx_queues" => self.rx_queues = num(value)?,
+            "tx_queues" => self.tx_queues = num(value)?,
+            "listen" => self.listen = num(value)?,
+            "dma_data_bits" => self.dma_data_bits = num(value)? as u32,
+            _ => return Err(ParamError::UnknownKey(key.into())),
+        }
+        Ok(())
+    }
+
+    /// Checks that this build can generate these parameters.
+    ///
+    /// # Errors
+    /// [`ParamError::Unsupported`] naming the key, the value asked and the
+    /// value this build has.
+    pub fn check(&self) -> Result<(), ParamError> {
+        let only = |key, value: String, only: String| {
+            Err(ParamError::Unsupported {
+                key,
+                value,
+                only,
+                why: WIDTH,
+            })
+        };
+        if self.rx_queues != crate::RX_QUEUES {
+            return only(
+                "rx_queues",
+                self.rx_queues.to_string(),
+                crate::RX_QUEUES.to_string(),
+            );
+        }
+        if self.tx_queues != crate::TX_QUEUES {
+            return only(
+                "tx_queues",
+                self.tx_queues.to_string(),
+                crate::TX_QUEUES.to_string(),
+            );
+        }
+        let listen = if self.handshake { crate::LISTEN } else { 0 };
+        if self.listen != listen {
+            return Err(ParamError::Unsupported {
+                key: "listen",
+                value: self.listen.to_string(),
+                only: listen.to_string(),
+                why: if self.handshake {
+                    WIDTH
+                } else {
+                    "there is no listen table without the handshake engine"
+                },
+            });
+        }
+        if self.dma_data_bits != ferronic_regmap::DMA_DATA_BITS {
+            return only(
+                "dma_data_bits",
+                self.dma_data_bits.to_string(),
+                ferronic_regmap::DMA_DATA_BITS.to_string(),
+            );
+        }
+        Ok(())
+    }
+
+    /// The register-map parameters of `nic_core` (`dma` false) or the
+    /// `nic` top (`dma` true) for these parameters and build information.
+    pub fn map_params(&self, dma: bool, build_time: u32, git_hash: u32) -> MapParams {
+        MapParams {
+            rx_queues: self.rx_queues,
+            tx_queues: self.tx_queues,
+            dma,
+            rss: self.rss,
+            handshake: self.handshake,
+            build_time,
+            git_hash,
+        }
+    }
+
+    /// One line for messages: `rss=true handshake=false rx_queues=8 ...`.
+    pub fn summary(&self) -> String {
+        format!(
+            "rss={} handshake={} rx_queues={} tx_queues={} listen={} dma_data_bits={}",
+            self.rss,
+            self.handshake,
+            self.rx_queues,
+            self.tx_queues,
+            self.listen,
+            self.dma_data_bits
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_parses_and_check_refuses_widths() {
+        let mut p = CoreParams::default();
+        p.set("handshake=false").unwrap();
+        p.set(" rss = off ").unwrap();
+        assert_eq!(p, CoreParams::minimal());
+        assert!(p.check().is_ok());
+        assert_eq!(p.set("rss"), Err(ParamError::Syntax("rss".into())));
+        assert!(matches!(p.set("queues=4"), Err(ParamError::UnknownKey(k)) if k == "queues"));
+        assert!(matches!(
+            p.set("rss=maybe"),
+            Err(ParamError::BadValue { .. })
+        ));
+        p.set("rx_queues=64").unwrap();
+        let e = p.check().unwrap_err();
+        assert!(e.to_string().contains("rx_queues = 64"), "{e}");
+        let mut q = CoreParams::minimal();
+        q.set("listen=64").unwrap();
+        assert!(q
+            .check()
+            .unwrap_err()
+            .to_string()
+            .contains("without the handshake engine"));
+    }
+
+    #[test]
+    fn map_params_follow() {
+        let m = CoreParams::minimal().map_params(true, 5, 6);
+        assert!(!m.rss && !m.handshake && m.dma);
+        assert_eq!((m.build_time, m.git_hash), (5, 6));
+        let d = CoreParams::default().map_params(false, 0, 0);
+        assert_eq!(d, MapParams::default());
+    }
+}
