@@ -25,9 +25,11 @@
 use ferronic_regmap::MapParams;
 use serde::Deserialize;
 
-/// A build's generation parameters; see the module documentation.
+/// A build's generation parameters; see the module documentation. In a
+/// board file, omitted keys take their defaults (`listen` 0 when
+/// `handshake = false`).
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields, default)]
+#[serde(from = "RawCoreParams")]
 pub struct CoreParams {
     /// Receive queues (rings, RSS queues, per-queue counters).
     pub rx_queues: usize,
@@ -52,6 +54,35 @@ impl Default for CoreParams {
             dma_data_bits: ferronic_regmap::DMA_DATA_BITS,
             rss: true,
             handshake: true,
+        }
+    }
+}
+
+/// `[core]` as written: every key optional.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCoreParams {
+    rx_queues: Option<usize>,
+    tx_queues: Option<usize>,
+    listen: Option<usize>,
+    dma_data_bits: Option<u32>,
+    rss: Option<bool>,
+    handshake: Option<bool>,
+}
+
+impl From<RawCoreParams> for CoreParams {
+    fn from(r: RawCoreParams) -> Self {
+        let d = CoreParams::default();
+        let handshake = r.handshake.unwrap_or(d.handshake);
+        CoreParams {
+            rx_queues: r.rx_queues.unwrap_or(d.rx_queues),
+            tx_queues: r.tx_queues.unwrap_or(d.tx_queues),
+            listen: r
+                .listen
+                .unwrap_or(if handshake { crate::LISTEN } else { 0 }),
+            dma_data_bits: r.dma_data_bits.unwrap_or(d.dma_data_bits),
+            rss: r.rss.unwrap_or(d.rss),
+            handshake,
         }
     }
 }
@@ -203,6 +234,7 @@ impl CoreParams {
             dma,
             rss: self.rss,
             handshake: self.handshake,
+            board: false,
             build_time,
             git_hash,
         }

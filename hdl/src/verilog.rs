@@ -70,6 +70,20 @@ pub fn nic_regmap(build_time: u32, git_hash: u32) -> RegMap {
     core_map(&CoreParams::default(), true, build_time, git_hash)
 }
 
+/// The register map of a board top (`nicgen --board`) with the default
+/// generation parameters: the `nic` top's and the shell's `board` block.
+pub fn board_regmap(build_time: u32, git_hash: u32) -> RegMap {
+    board_map(&CoreParams::default(), build_time, git_hash)
+}
+
+/// The register map of a board top for generation parameters `p`.
+pub fn board_map(p: &CoreParams, build_time: u32, git_hash: u32) -> RegMap {
+    RegMap::new(ferronic_regmap::MapParams {
+        board: true,
+        ..p.map_params(true, build_time, git_hash)
+    })
+}
+
 /// The register map of a build with generation parameters `p`: of
 /// `nic_core` alone (`dma` false) or the `nic` top (`dma` true).
 pub fn core_map(p: &CoreParams, dma: bool, build_time: u32, git_hash: u32) -> RegMap {

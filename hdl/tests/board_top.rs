@@ -166,3 +166,39 @@ fn every_board_top_synthesizes_with_the_ip_as_black_boxes() {
     }
     assert!(done.len() >= 2, "at least two distinct tops synthesized");
 }
+
+/// The BAR bridge answers the register map's `board` block itself: its
+/// parameters (base, type, version) and word order are the map's.
+#[test]
+fn the_bridge_answers_the_maps_board_block() {
+    let map = ferronic_hdl::verilog::board_regmap(0, 0);
+    let b = map.blocks.last().expect("blocks");
+    assert_eq!(b.name, "board");
+    assert_eq!((b.base, b.length), (ferronic_regmap::BOARD_BASE, 64));
+    let glue = ferronic_hdl::board::top::glue();
+    for want in [
+        format!("BOARD_BASE = 16'h{:04x}", b.base),
+        format!(
+            "BOARD_TYPE = 32'h{:08x}",
+            (u32::from(ferronic_regmap::VENDOR) << 16) | u32::from(b.id)
+        ),
+        format!("BOARD_VERSION = 32'h{:08x}", b.version),
+    ] {
+        assert!(glue.contains(&want), "bar_bridge.v lacks {want}");
+    }
+    // words 4.. in the bridge's case order: b_words low, high, timeouts, status
+    let names: Vec<&str> = b.regs[4..].iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["RX_OVERFLOWS", "RX_ERRORS", "BAR_TIMEOUTS", "CORE_STATUS"]
+    );
+    assert!(glue.contains("4'd4: local_data = b_words[31:0];"));
+    assert!(glue.contains("4'd6: local_data = timeouts;"));
+    assert!(glue.contains(".d({rst, rx_errors, rx_overflows})"));
+    // the chain reaches it: the last DMA block points there
+    let cq = &map.blocks[map.blocks.len() - 2];
+    assert_eq!(
+        cq.regs[2].source,
+        ferronic_regmap::Source::Const(ferronic_regmap::BOARD_BASE)
+    );
+}

@@ -156,7 +156,11 @@ impl Device {
         let Some(reg) = self.full.reg(&key) else {
             // a register of a block this bitstream was generated without
             // (no RSS, no handshake engine): say so rather than "unknown"
-            let all = with_dma(&tool_map());
+            let all = RegMap::new(MapParams {
+                dma: true,
+                board: true,
+                ..MapParams::default()
+            });
             if let Some(b) = all
                 .blocks
                 .iter()

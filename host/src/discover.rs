@@ -79,6 +79,32 @@ pub fn params_of(id: &Identity) -> MapParams {
     }
 }
 
+/// On a board top whose identity block reads all ones: the shell's
+/// `board` block, if BAR0 has one, as [`HostError::CoreDown`].
+fn core_down(io: &mut dyn RegIo, device: &str) -> Result<Option<HostError>, HostError> {
+    let map = RegMap::new(MapParams {
+        dma: true,
+        board: true,
+        ..MapParams::default()
+    });
+    let reg = |n: &str| map.reg(&format!("board.{n}")).expect("board register");
+    let ty = reg("TYPE");
+    let ferronic_regmap::Source::Const(want) = ty.source else {
+        unreachable!("a header word is a constant")
+    };
+    if io.size() < map.span() || io.read32(ty.offset)? != want {
+        return Ok(None);
+    }
+    let timeouts = io.read32(reg("BAR_TIMEOUTS").offset)?;
+    let status = io.read32(reg("CORE_STATUS").offset)?;
+    Ok(Some(HostError::CoreDown {
+        device: device.to_string(),
+        clock_running: status & 1 != 0,
+        in_reset: status & 2 != 0,
+        timeouts,
+    }))
+}
+
 /// `a.b.c.d` of a version word.
 pub fn version_str(v: u32) -> String {
     let b = v.to_be_bytes();
@@ -95,9 +121,14 @@ pub fn version_str(v: u32) -> String {
 pub fn discover(io: &mut dyn RegIo, map: &RegMap) -> Result<Discovery, HostError> {
     let device = io.name().to_string();
     let size = io.size();
-    // the DMA engine's blocks are named too (the `nic` top has them after
-    // the core's; `nic_core` alone does not, and need not)
-    let full = crate::device::with_dma(map);
+    // every block a build may have is named: the DMA engine's (the `nic`
+    // top has them after the core's; `nic_core` alone does not, and need
+    // not) and a board top's `board` block
+    let full = RegMap::new(MapParams {
+        dma: true,
+        board: true,
+        ..map.params
+    });
     let chain = |offset: u32, detail: String| HostError::Chain {
         device: device.clone(),
         offset,
@@ -121,6 +152,11 @@ pub fn discover(io: &mut dyn RegIo, map: &RegMap) -> Result<Discovery, HostError
         }
         let ty = io.read32(at)?;
         if ty == u32::MAX {
+            if at == 0 {
+                if let Some(e) = core_down(io, &device)? {
+                    return Err(e);
+                }
+            }
             return Err(HostError::AllOnes {
                 device: device.clone(),
                 offset: at,

@@ -124,6 +124,21 @@ pub enum HostError {
         /// Byte address read.
         offset: u32,
     },
+    /// A board top whose core does not answer: the identity block reads
+    /// all ones while the shell's `board` block (at
+    /// [`ferronic_regmap::BOARD_BASE`], answered by the BAR bridge) says
+    /// why.
+    #[error("{device}: the board shell answers but its core does not: {}; {timeouts} BAR reads timed out", if !*clock_running { "the core's clock is not running (no Ethernet reference clock, or the transceiver is down)" } else if *in_reset { "the core is held in reset (the MAC's transmit reset: its clock is not yet stable)" } else { "the core's state is unknown (board.CORE_STATUS reads running, out of reset)" })]
+    CoreDown {
+        /// Device name.
+        device: String,
+        /// `board.CORE_STATUS` bit 0.
+        clock_running: bool,
+        /// `board.CORE_STATUS` bit 1.
+        in_reset: bool,
+        /// `board.BAR_TIMEOUTS`.
+        timeouts: u32,
+    },
     /// Offset outside BAR0 or not 4-byte aligned.
     #[error("{device}: offset {offset:#x} is outside BAR0 ({size} bytes) or not 4-byte aligned")]
     BadOffset {
@@ -341,6 +356,8 @@ impl HostError {
             BarSize { need, .. } => format!(
                 "the bitstream's BAR0 is too small: configure the PCIe IP with a BAR0 of at least {need} bytes (64 KiB, the whole 16-bit AXI4-Lite space, is the default) and rebuild"
             ),
+            CoreDown { clock_running: false, .. } => "check the Ethernet reference clock and the SFP/QSFP module (the MAC's transceiver clocks the core), then `nicctl info` again".into(),
+            CoreDown { .. } => "wait for the MAC's reset to end (it holds the core until its clock is stable), then `nicctl info` again; if it stays, reload the bitstream".into(),
             AllOnes { .. } => "the card dropped off the bus or lost its bitstream: reload the bitstream, then `nicctl reset` or `echo 1 > /sys/bus/pci/devices/BDF/remove; echo 1 > /sys/bus/pci/rescan`".into(),
             BadOffset { .. } => "use a 4-byte-aligned offset inside BAR0, or a register name (`nicctl dump` lists them)".into(),
             Slverr { .. } => "the address is not mapped: use a register name from `nicctl dump`".into(),
@@ -349,6 +366,7 @@ impl HostError {
             Chain { .. } => "the register map is corrupt or the card needs a reset: `nicctl reset`, then reload the bitstream".into(),
             MissingBlock { block, .. } if ["dma", "rxq", "txq", "cq"].contains(&block.as_str()) => "the datapath commands need the DMA engine: load a bitstream of the `nic` top (`nicgen` writes nic.v), or start the simulator as `nicsim serve --dma --socket PATH`".into(),
             MissingBlock { block, .. } if ["rss", "handshake"].contains(&block.as_str()) => format!("this bitstream was generated without it (`nicctl info` shows its capabilities): regenerate with `nicgen --set {block}=true`"),
+            MissingBlock { block, .. } if block == "board" => "the `board` block (the shell's FIFO and BAR counters) is in board tops only: a bitstream from `nicgen --board`".into(),
             MissingBlock { .. } => "this bitstream was built without that block: rebuild with a newer ferronic".into(),
             Link(ferronic_simlink::LinkError::Connect { path, .. }) => format!(
                 "start the simulated NIC first: `cargo run --release -p ferronic-sim --bin nicsim -- serve --socket {}`",
@@ -393,6 +411,7 @@ impl HostError {
             | MissingBlock { .. } => exit::INCOMPATIBLE,
             Io { .. }
             | AllOnes { .. }
+            | CoreDown { .. }
             | BadOffset { .. }
             | Slverr { .. }
             | Link(_)

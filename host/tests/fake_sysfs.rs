@@ -403,6 +403,43 @@ fn minimal_bitstream_is_described_and_its_absent_blocks_named() {
     assert!(!c.stdout.contains("HS_SYNS") && c.stdout.contains("FRAMES_IN"));
 }
 
+/// A board top whose core does not answer (its identity block reads all
+/// ones): the shell's `board` block says why, and nicctl says so.
+#[test]
+fn board_top_with_a_stopped_core_is_diagnosed() {
+    let map = ferronic_regmap::RegMap::new(ferronic_regmap::MapParams {
+        dma: true,
+        board: true,
+        ..Default::default()
+    });
+    let off = |p: &str| map.reg(p).unwrap().offset as usize;
+    for (status, text) in [
+        (0b00, "the core's clock is not running"),
+        (0b11, "the core is held in reset"),
+    ] {
+        let mut img = image(&map, 1 << 16);
+        // the core answers nothing: all ones below the board block
+        img[..off("board.TYPE")].fill(0xFF);
+        poke(&mut img, off("board.BAR_TIMEOUTS"), 7);
+        poke(&mut img, off("board.CORE_STATUS"), status);
+        let t = Tree::new();
+        t.add(&PciFn {
+            bar0: img,
+            ..card(BDF)
+        });
+        let r = t.nicctl(&["--device", BDF, "--backend", "sysfs", "info"]);
+        assert_eq!(r.code, i32::from(exit::ACCESS), "{}", r.stderr);
+        assert!(
+            r.stderr
+                .contains("the board shell answers but its core does not")
+                && r.stderr.contains(text)
+                && r.stderr.contains("7 BAR reads timed out"),
+            "{}",
+            r.stderr
+        );
+    }
+}
+
 #[test]
 fn bind_refuses_a_live_interface_and_writes_driver_override() {
     let t = Tree::new();

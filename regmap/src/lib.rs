@@ -22,6 +22,7 @@ pub mod handoff;
 mod map;
 pub mod tag;
 
+pub use blocks::board::BOARD_REGS;
 pub use blocks::counters::{GLOBAL, GLOBAL_COUNTERS, HANDSHAKE, PER_QUEUE, PER_TX_QUEUE};
 pub use blocks::datapath::ctrl;
 pub use blocks::handshake::{hs_ctrl, LISTEN, RECORD_WORDS};
@@ -54,6 +55,11 @@ pub const ADDR_BITS: u32 = 16;
 /// above it to the engine, below it to `nic_core` (one address bit).
 pub const DMA_BASE: u32 = 0x4000;
 
+/// Byte address of the `board` block when the map has it
+/// ([`MapParams::board`]): the last 64 bytes of the 16-bit space, decoded
+/// by a board top's BAR bridge, not by the core.
+pub const BOARD_BASE: u32 = 0xFFC0;
+
 /// Which hardware decodes a block. `Source::Input(n)` and
 /// `Source::Strobe(n)` number words and pulses per owner: the core's
 /// register file has its buses, the DMA engine its own.
@@ -64,6 +70,9 @@ pub enum Owner {
     Core,
     /// The DMA engine of the `nic` top (blocks from [`DMA_BASE`] on).
     Dma,
+    /// A board top's shell: its BAR bridge answers the `board` block at
+    /// [`BOARD_BASE`] in the PCIe clock domain.
+    Board,
 }
 
 /// Who may do what with a register.
@@ -154,6 +163,10 @@ pub struct MapParams {
     /// The TCP handshake engine and its `handshake` block (listen table,
     /// SYN-cookie settings, hand-off) and counters are present.
     pub handshake: bool,
+    /// The `board` block (a board top's shell counters and the core's
+    /// state, at [`BOARD_BASE`]) ends the chain: true for `nicgen
+    /// --board` builds.
+    pub board: bool,
     /// Build time, Unix seconds (`SOURCE_DATE_EPOCH` when set).
     pub build_time: u32,
     /// First 8 hex digits of the git commit, as a number (0 if unknown).
@@ -168,6 +181,7 @@ impl Default for MapParams {
             dma: false,
             rss: true,
             handshake: true,
+            board: false,
             build_time: 0,
             git_hash: 0,
         }
@@ -189,6 +203,8 @@ pub mod caps {
     pub const HANDSHAKE: u32 = 1 << 4;
     /// The DMA engine: the `nic` top ([`super::MapParams::dma`]).
     pub const DMA: u32 = 1 << 5;
+    /// A board top's shell and its `board` block ([`super::MapParams::board`]).
+    pub const BOARD: u32 = 1 << 6;
     /// Bit of the receive queue count - 1 (8 bits).
     pub const RX_QUEUES_SHIFT: u32 = 8;
     /// Bit of the transmit queue count - 1 (8 bits).
@@ -207,6 +223,9 @@ impl MapParams {
         }
         if self.dma {
             c |= caps::DMA;
+        }
+        if self.board {
+            c |= caps::BOARD;
         }
         c | ((self.rx_queues as u32 - 1) << caps::RX_QUEUES_SHIFT)
             | ((self.tx_queues as u32 - 1) << caps::TX_QUEUES_SHIFT)
@@ -231,6 +250,7 @@ impl MapParams {
             dma: c & caps::DMA != 0,
             rss: c & caps::RSS != 0,
             handshake: c & caps::HANDSHAKE != 0,
+            board: c & caps::BOARD != 0,
             build_time: 0,
             git_hash: 0,
         }

@@ -5,8 +5,8 @@
 
 use crate::blocks;
 use crate::{
-    Access, Block, CounterDef, MapParams, Owner, Reg, Source, ADDR_BITS, DMA_BASE, MAP_VERSION,
-    VENDOR,
+    Access, Block, CounterDef, MapParams, Owner, Reg, Source, ADDR_BITS, BOARD_BASE, DMA_BASE,
+    MAP_VERSION, VENDOR,
 };
 use serde::Serialize;
 
@@ -67,13 +67,21 @@ impl RegMap {
             builders.push(queues::rings(false, tx, first + 3 * rx));
             builders.push(queues::cq(nc, first + 3 * rx + tx, 0));
         }
+        if params.board {
+            builders.push(blocks::board::block());
+        }
         let n = builders.len();
-        // where each block starts: packed, the DMA engine's from DMA_BASE
+        // where each block starts: packed, the DMA engine's from DMA_BASE,
+        // the board block at BOARD_BASE
         let mut bases = Vec::with_capacity(n);
         for (k, b) in builders.iter().enumerate() {
             if b.owner == Owner::Dma && builders[k - 1].owner == Owner::Core {
                 assert!(base <= DMA_BASE, "the core's blocks reach past DMA_BASE");
                 base = DMA_BASE;
+            }
+            if b.owner == Owner::Board {
+                assert!(base <= BOARD_BASE, "the blocks reach past BOARD_BASE");
+                base = BOARD_BASE;
             }
             bases.push(base);
             base += (16 + 4 * b.regs.len() as u32).next_power_of_two().max(0x40);

@@ -169,7 +169,8 @@ fn board(args: &Args, name: &str, time: u32, git: u32) -> Result<()> {
     let b = Board::find(&dir, name)?;
     let p = params(args, b.core)?;
     println!("generation parameters: {}", p.summary());
-    let map = ferronic_hdl::verilog::core_map(&p, true, time, git);
+    // the nic's map with the shell's `board` block
+    let map = ferronic_hdl::verilog::board_map(&p, time, git);
     let nic = ferronic_hdl::verilog::emit_nic(&map)?;
     check_once("nic", &nic)?;
     let constraints = dir.join("../constraints");

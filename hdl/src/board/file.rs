@@ -251,7 +251,7 @@ impl Board {
                 self.pcie.msix_vectors
             ));
         }
-        let span = crate::verilog::nic_regmap(0, 0).span();
+        let span = crate::verilog::board_regmap(0, 0).span();
         if !self.pcie.bar0_bytes.is_power_of_two() || self.pcie.bar0_bytes < span {
             return Err(format!(
                 "[pcie] bar0_bytes = {}: a power of two of at least {span} (the register map)",

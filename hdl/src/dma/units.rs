@@ -75,7 +75,9 @@ fn waive_width(v: &str, keep: &[&str]) -> String {
 pub fn units() -> Vec<(String, String)> {
     const A: usize = UNIT_RAM_BITS;
     let nic = nic_unit();
-    let shell = format!("{}\n{}", crate::board::top::glue(), nic.1);
+    // the shell's nic has the board block in its map (its chain ends there)
+    let board = nic_variant(&crate::verilog::board_regmap(0, 0), "nic");
+    let shell = format!("{}\n{}", crate::board::top::glue(), board.1);
     vec![
         emit(DmaWrite::<64, 8, A>::default(), "dma_write_8"),
         emit(DmaRead::<64, 8, A>::default(), "dma_read_8"),

@@ -93,6 +93,7 @@ fn caps_text(c: u32, sizes: u32) -> String {
         (caps::RSS, "RSS"),
         (caps::HANDSHAKE, "TCP handshake engine"),
         (caps::DMA, "DMA engine"),
+        (caps::BOARD, "board shell"),
     ];
     let have: Vec<&str> = names
         .iter()

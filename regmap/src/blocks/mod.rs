@@ -1,11 +1,13 @@
 //! The register blocks, one file each, in chain order: [`identity`],
 //! [`datapath`], [`rss`], [`counters`], [`handshake`]; then, in the `nic`
-//! top only, the DMA engine's [`queues`] blocks. Each file says what
+//! top only, the DMA engine's [`queues`] blocks; in a board top, the
+//! shell's [`board`] block last. Each file says what
 //! its registers hold and builds its block's register list;
 //! [`crate::map`] chains them.
 
 use crate::{Access, Owner, Source};
 
+pub(crate) mod board;
 pub(crate) mod counters;
 pub(crate) mod datapath;
 pub(crate) mod handshake;

@@ -40,7 +40,8 @@ fn opts(seed: u64) -> (TopOpts, DriverOpts) {
 /// and random frames of 1 to 9,600 bytes over all 8 queues land
 /// byte-exact and in order per queue; random transmit frames leave
 /// byte-exact with their FCS; frames the MAC flags are dropped whole and
-/// counted; nothing overflows and no BAR access times out; an armed
+/// counted (and read back through the `board` block); nothing overflows
+/// and no BAR access times out; an armed
 /// completion queue's interrupt crosses once and is acknowledged.
 #[test]
 fn board_shell_moves_frames_both_ways_across_its_clocks() {
@@ -80,6 +81,14 @@ fn board_shell_moves_frames_both_ways_across_its_clocks() {
     assert_eq!(b.tx_checked, n);
     assert!(flagged > 0);
     assert_eq!((overflows, errors, timeouts), (0, flagged, 0));
+    // the host reads the same counts in the map's `board` block, which
+    // the BAR bridge answers (the receive ones copied across the clocks);
+    // CORE_STATUS: clock running, not in reset
+    let board: Vec<u32> = ["RX_OVERFLOWS", "RX_ERRORS", "BAR_TIMEOUTS", "CORE_STATUS"]
+        .iter()
+        .map(|r| b.reg(&format!("board.{r}")))
+        .collect();
+    assert_eq!(board, [0, flagged as u32, 0, 0b01], "board block");
     // the clocks' ratio is the two frequencies'
     let ratio = b.top.axi_clocks() as f64 / b.top.stats.clocks as f64;
     assert!((ratio - 1.6).abs() < 0.01, "axi_aclk / core clocks {ratio}");
@@ -103,7 +112,8 @@ fn board_shell_moves_frames_both_ways_across_its_clocks() {
 /// BAR0 reads while the core cannot answer: held in reset, each read is
 /// answered at once with SLVERR and all ones; with its clock stopped (no
 /// Ethernet reference clock), after the bridge's 4,096 `axi_aclk` clocks,
-/// counted; once the clock runs again, reads answer as before.
+/// counted; the shell's `board` block answers throughout and says which;
+/// once the clock runs again, reads answer as before.
 #[test]
 fn board_shell_answers_bar_reads_without_a_running_core() {
     let (top, _) = opts(43);
@@ -130,6 +140,14 @@ fn board_shell_answers_bar_reads_without_a_running_core() {
         "core in reset"
     );
     assert!(t < 60, "answered at once: {t} clocks");
+    // the board block still answers, and says why
+    let status = top.addr("board.CORE_STATUS");
+    let d = top.access(Op::Read { addr: status }).expect("answered");
+    assert_eq!(
+        (d.data, d.resp),
+        (0b11, Resp::Okay),
+        "running, held in reset"
+    );
     top.hold_core_reset(false);
     for _ in 0..10 {
         top.clock();
@@ -149,6 +167,19 @@ fn board_shell_answers_bar_reads_without_a_running_core() {
     assert_eq!(d.resp, Resp::SlvErr, "still no clock");
     assert!(t2 >= 4096);
     assert_eq!(top.shell_counts().2, 2, "both timeouts counted");
+    // with the core's clock stopped the board block answers at once: the
+    // two timeouts, and no core clock (its last copies are over 4,096
+    // axi_aclk clocks old); an address past its registers is SLVERR
+    let t0 = top.axi_clocks();
+    for (reg, want) in [("board.BAR_TIMEOUTS", 2), ("board.CORE_STATUS", 0)] {
+        let a = top.addr(reg);
+        let d = top.access(Op::Read { addr: a }).expect("answered");
+        assert_eq!((d.data, d.resp), (want, Resp::Okay), "{reg}");
+    }
+    assert!(top.axi_clocks() - t0 < 120, "answered without the core");
+    let past = top.addr("board.CORE_STATUS") + 4;
+    let d = top.access(Op::Read { addr: past }).expect("answered");
+    assert_eq!(d.resp, Resp::SlvErr, "past the board block's registers");
     top.stop_core_clock(false);
     for _ in 0..20 {
         top.clock();

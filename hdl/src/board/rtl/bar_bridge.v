@@ -25,11 +25,22 @@
 // reads on a card without a running core return all ones instead of
 // hanging the host. timeouts counts them (axi_aclk domain; its high half
 // steps a clock after the low half wraps).
+//
+// The register map's `board` block (ferronic_regmap's BOARD_BASE, 64
+// bytes) is answered here, in axi_aclk, so it reads while the core is in
+// reset or stopped: its header (TYPE, VERSION, NEXT 0, LENGTH 64), then
+// b_words (RX_OVERFLOWS, RX_ERRORS, as the shell snapshots them), the
+// timeouts above and b_status (CORE_STATUS). Words past those answer
+// SLVERR (reads 0), writes to the others are accepted and ignored (the
+// registers are read-only), as the core's register file does.
 module ferronic_bar_bridge #(
     parameter DW = 512,   // XDMA AXI data width, bits
     parameter AW = 64,    // m_axib address width
     parameter IDW = 4,    // m_axib ID width
-    parameter MAPB = 16   // address bits of the register map
+    parameter MAPB = 16,  // address bits of the register map
+    parameter [MAPB-1:0] BOARD_BASE = 16'hffc0,  // the board block (64 bytes)
+    parameter [31:0] BOARD_TYPE = 32'hfe55000a,  // VENDOR << 16 | id
+    parameter [31:0] BOARD_VERSION = 32'h00010000
 ) (
     input  wire            axi_aclk,
     input  wire            axi_rst,
@@ -63,6 +74,8 @@ module ferronic_bar_bridge #(
     output reg             bar_rvalid,
     input  wire            bar_rready,
     output reg  [31:0]     timeouts,
+    input  wire [63:0]     b_words,
+    input  wire [31:0]     b_status,
     input  wire            clk,
     input  wire            rst,
     output reg  [MAPB-1:0] s_axil_awaddr,
@@ -151,6 +164,24 @@ module ferronic_bar_bridge #(
         end
     endgenerate
     wire idle_x = req_t == ack_a;
+    // this word's address, and whether the board block holds it
+    wire [MAPB-1:0] w_addr = {addr[MAPB-1:LB], word, 2'b00};
+    wire local_w = w_addr[MAPB-1:6] == BOARD_BASE[MAPB-1:6];
+    reg [31:0] local_data;
+    always @(*) begin
+        case (w_addr[5:2])
+        4'd0: local_data = BOARD_TYPE;
+        4'd1: local_data = BOARD_VERSION;
+        4'd2: local_data = 32'd0;
+        4'd3: local_data = 32'd64;
+        4'd4: local_data = b_words[31:0];
+        4'd5: local_data = b_words[63:32];
+        4'd6: local_data = timeouts;
+        4'd7: local_data = b_status;
+        default: local_data = 32'd0;
+        endcase
+    end
+    wire local_err = w_addr[5];
     function [1:0] worst(input [1:0] a, input [1:0] b);
         worst = a > b ? a : b;
     endfunction
@@ -233,10 +264,19 @@ module ferronic_bar_bridge #(
                             bar_rresp <= worst(bar_rresp, 2'b11);
                         end
                     end
+                end else if (local_w) begin
+                    // the board block, answered here
+                    st <= NEXT;
+                    if (wr) resp <= worst(resp, {local_err, 1'b0});
+                    else begin
+                        put <= 1;
+                        put_data <= local_data;
+                        bar_rresp <= worst(bar_rresp, {local_err, 1'b0});
+                    end
                 end else if (idle_x) begin
                     req_t <= ~req_t;
                     x_we <= wr;
-                    x_addr <= {addr[MAPB-1:LB], word, 2'b00};
+                    x_addr <= w_addr;
                     x_wdata <= word_data;
                     x_wstrb <= word_strb;
                     x_prot <= prot;

@@ -152,3 +152,50 @@ module ferronic_irq_cdc #(parameter N = 16) (
         end
     end
 endmodule
+
+// ferronic_snap: a W-bit value of s_clk, copied into m_clk through a
+// request/acknowledge toggle pair (the value is held stable in s_clk while
+// it crosses, under crossings.xdc's max delay). m_clk asks (toggles req),
+// s_clk copies `d` into its hold register and answers (toggles ack), m_clk
+// takes the held value when the answer arrives and asks again: a copy
+// every 6 to 8 clocks of the slower side. `fresh` is 1 while a copy
+// arrived within the last 4,096 m_clk clocks, so 0 means s_clk has
+// stopped (`q` keeps the last copy). The s_clk side has no reset: it only
+// mirrors the request, and runs while its domain is held in reset.
+module ferronic_snap #(parameter W = 32) (
+    input  wire         s_clk,
+    input  wire [W-1:0] d,
+    input  wire         m_clk,
+    input  wire         m_rst,
+    output reg  [W-1:0] q,
+    output reg          fresh
+);
+    reg req = 1'b0, ack = 1'b0;
+    reg [W-1:0] hold = {W{1'b0}};
+    wire req_s, ack_m;
+    ferronic_sync sync_req (.clk(s_clk), .d(req), .q(req_s));
+    ferronic_sync sync_ack (.clk(m_clk), .d(ack), .q(ack_m));
+    always @(posedge s_clk) begin
+        if (req_s != ack) begin
+            hold <= d;
+            ack <= req_s;
+        end
+    end
+    reg [11:0] age;
+    always @(posedge m_clk) begin
+        if (m_rst) begin
+            req <= ack_m;
+            q <= {W{1'b0}};
+            fresh <= 1'b0;
+            age <= 12'd0;
+        end else if (ack_m == req) begin
+            q <= hold;
+            req <= ~req;
+            fresh <= 1'b1;
+            age <= 12'd0;
+        end else begin
+            if (&age) fresh <= 1'b0;
+            else age <= age + 1'b1;
+        end
+    end
+endmodule

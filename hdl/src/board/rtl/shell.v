@@ -7,6 +7,9 @@
 //   MAC rx_axis (no tready) -> ferronic_rx_fifo -> nic s_axis
 //   nic m_axis_tx -> ferronic_tx_fifo -> MAC tx_axis
 //   XDMA m_axib (BAR0) -> ferronic_bar_bridge -> nic s_axil
+//   (the register map's `board` block answered by the bridge itself:
+//   the receive FIFO's counters and the core's reset through
+//   ferronic_snap, the BAR timeouts, whether the core's clock runs)
 //   nic m_axi (128-bit) -> ferronic_axi_up -> XDMA s_axib (DW bits)
 //   nic irq_req/irq_ack <-> ferronic_irq_cdc <-> usr_irq_req/usr_irq_ack
 //
@@ -185,6 +188,14 @@ module ferronic_shell #(
         .tx_tdata(tx_axis_tdata), .tx_tkeep(tx_axis_tkeep), .tx_tvalid(tx_axis_tvalid),
         .tx_tready(tx_axis_tready), .tx_tlast(tx_axis_tlast), .tx_tuser(tx_axis_tuser));
 
+    // the board block's view of the core's side: its receive counters and
+    // reset, copied into axi_aclk (and whether copies still arrive)
+    wire [64:0] b_snap;
+    wire b_fresh;
+    ferronic_snap #(.W(65)) snap (
+        .s_clk(clk), .d({rst, rx_errors, rx_overflows}),
+        .m_clk(axi_aclk), .m_rst(bar_rst), .q(b_snap), .fresh(b_fresh));
+
     ferronic_bar_bridge #(.DW(DW), .AW(64), .IDW(4), .MAPB(16)) bar (
         .axi_aclk(axi_aclk), .axi_rst(bar_rst),
         .bar_awid(bar_awid), .bar_awaddr(bar_awaddr), .bar_awlen(bar_awlen),
@@ -197,6 +208,7 @@ module ferronic_shell #(
         .bar_arvalid(bar_arvalid), .bar_arready(bar_arready), .bar_rid(bar_rid),
         .bar_rdata(bar_rdata), .bar_rresp(bar_rresp), .bar_rlast(bar_rlast),
         .bar_rvalid(bar_rvalid), .bar_rready(bar_rready), .timeouts(bar_timeouts),
+        .b_words(b_snap[63:0]), .b_status({30'd0, b_snap[64], b_fresh}),
         .clk(clk), .rst(rst),
         .s_axil_awaddr(l_awaddr), .s_axil_awprot(l_awprot), .s_axil_awvalid(l_awvalid),
         .s_axil_awready(l_awready), .s_axil_wdata(l_wdata), .s_axil_wstrb(l_wstrb),

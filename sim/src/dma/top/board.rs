@@ -104,6 +104,7 @@ impl NicTop {
         let mem = Axi4Mem::new(BAR_BYTES, latency, opts.mem_stall, opts.seed ^ 0x3e3);
         let axi = Axi4Unit::with_prefix(&u, "dma_");
         let mut top = NicTop::build(u, p, axi, mem, opts, Some(shell));
+        top.map = ferronic_hdl::verilog::board_regmap(0, 0);
         let sh = top.shell.as_ref().unwrap();
         let (ar, mr, ac) = (sh.aresetn, sh.mac_tx_reset, sh.axi_clk);
         top.u.set(ar, 0);
