@@ -119,6 +119,11 @@ pub struct NicCore {
     /// [`crate::params::CoreParams::handshake`]): when 0 its outputs are
     /// tied off here, so synthesis removes it.
     has_hs: Constant<Bit>,
+    /// Without the engine: the next beat into RssSteer starts a frame
+    /// (each first beat queues a "deliver" decision in the engine's place).
+    rx_first: DFF<Bit>,
+    /// A beat enters RssSteer.
+    rx_fire: Signal<Local, Bit>,
 }
 
 impl NicCore {
@@ -173,6 +178,8 @@ impl NicCore {
             events: Default::default(),
             bank: Default::default(),
             has_hs: Constant::new(map.params.handshake),
+            rx_first: Default::default(),
+            rx_fire: Default::default(),
         }
     }
 }
@@ -226,9 +233,24 @@ impl Logic for NicCore {
         self.hs.t_tready.next = self.rss.s_axis.tready.val();
         self.hs.t_tlast.next = self.fcs_insert.m_axis.tlast.val();
         self.hs.t_bad.next = self.fcs_insert.m_tuser.val().get_bit(0);
-        self.rss.hs_valid.next = self.hs.d_valid.val() & self.has_hs.val();
-        self.rss.hs_consume.next = self.hs.d_consume.val() & self.has_hs.val();
-        self.rss.hs_present.next = self.has_hs.val();
+        // the engine's decisions, one per frame; without it each frame's
+        // first beat decides "deliver" (RssSteer holds frames as long)
+        self.rx_fire.next = self.fcs_insert.m_axis.tvalid.val() & self.rss.s_axis.tready.val();
+        self.rx_first.clock.next = self.clk.val();
+        if self.rst.val() {
+            self.rx_first.d.next = true;
+        } else if self.rx_fire.val() {
+            self.rx_first.d.next = self.fcs_insert.m_axis.tlast.val();
+        } else {
+            self.rx_first.d.next = self.rx_first.q.val();
+        }
+        if self.has_hs.val() {
+            self.rss.hs_valid.next = self.hs.d_valid.val();
+            self.rss.hs_consume.next = self.hs.d_consume.val();
+        } else {
+            self.rss.hs_valid.next = self.rx_fire.val() & self.rx_first.q.val();
+            self.rss.hs_consume.next = false;
+        }
         self.hs.en.next = self.regs.hs_cfg.val().get_bit(4096);
         self.hs.rst_closed.next = self.regs.hs_cfg.val().get_bit(4097);
         self.hs.key0.next = self.regs.hs_cfg.val().get_bits::<128>(4098);

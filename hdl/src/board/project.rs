@@ -147,7 +147,9 @@ pub fn readme(b: &Board) -> String {
          IPs) moves frames both ways in Verilator at 156.25/250 MHz.\n\n\
          BAR0 reads never hang the host: while the core is held in reset\n\
          they answer all ones (SLVERR) at once, and with its clock stopped (no\n\
-         Ethernet reference clock, GT down) after 16 us.{gt}\n\n\
+         Ethernet reference clock, GT down) after 16 us; `nicctl info` then says\n\
+         which, from the `board` block the BAR bridge answers itself (at 0xffc0:\n\
+         receive FIFO drops, BAR timeouts, core status).{gt}\n\n\
          After loading the bitstream (Vivado's hardware manager over JTAG) and\n\
          a rescan of the PCI bus: `nicctl list` finds the card by its ID,\n\
          `nicctl bind` hands it to vfio-pci, `nicctl info` reads its identity.\n",

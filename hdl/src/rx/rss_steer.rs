@@ -40,9 +40,7 @@
 //!   frame in order, from [`crate::handshake::engine`] watching this block's
 //!   input) queue in a 33-deep FIFO; a frame's first beat also waits for
 //!   its decision, and a consumed frame (a SYN the NIC answered) is
-//!   swallowed without leaving or counting as a drop. Without an engine
-//!   (`hs_present` low, a generation parameter) each first beat queues a
-//!   "deliver" decision itself.
+//!   swallowed without leaving or counting as a drop.
 //! * `m_tdest`, `m_parse_err` and `m_hash` (the 32-bit Toeplitz hash of IP
 //!   frames, 0 otherwise, for the host's flow hash) are constant over a frame.
 
@@ -88,11 +86,6 @@ pub struct RssSteer {
     pub hs_valid: Signal<In, Bit>,
     /// The decided frame is consumed (never delivered).
     pub hs_consume: Signal<In, Bit>,
-    /// A handshake engine is present (a generation-time constant). When
-    /// low, `hs_valid`/`hs_consume` are ignored and each frame's first
-    /// beat on `s_axis` queues its own "deliver" decision, so the latency
-    /// stays [`HOLD`].
-    pub hs_present: Signal<In, Bit>,
     // [63:0] data, [71:64] keep, [72] last, [78:73] user flags, [142:79] tag
     beats: SyncFifo<143, 5>,
     /// The beats' control bits, [0] last, [1] drop, with the head in
@@ -149,14 +142,8 @@ impl Logic for RssSteer {
         self.parse.clock.next = self.clock.val();
         self.toep.clock.next = self.clock.val();
         self.decisions.rst.next = self.rst.val();
-        if self.hs_present.val() {
-            self.decisions.push.next = self.hs_valid.val();
-            self.decisions.din.next = self.hs_consume.val().into();
-        } else {
-            self.decisions.push.next =
-                self.s_axis.tvalid.val() & self.room.q.val() & self.infirst.q.val();
-            self.decisions.din.next = 0_u64.into();
-        }
+        self.decisions.push.next = self.hs_valid.val();
+        self.decisions.din.next = self.hs_consume.val().into();
         self.beats.rst.next = self.rst.val();
         self.bctl.rst.next = self.rst.val();
         self.results.rst.next = self.rst.val();
