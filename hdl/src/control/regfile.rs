@@ -260,8 +260,10 @@ impl RegFile {
         let fields = (17..HS_STORAGE)
             .map(|k| (k, 32))
             .chain(HS_FIELDS.iter().copied());
-        for (k, n) in fields.take_while(|_| self._sim.hs0.is_some()) {
-            let w = st[self._sim.hs0.unwrap_or(0) + k];
+        // without the handshake block the bus stays 0
+        let h0 = self._sim.hs0;
+        for (k, n) in fields.filter(|_| h0.is_some()) {
+            let w = st[h0.unwrap_or_default() + k];
             for b in 0..n {
                 hs = hs.replace_bit(at + b, w >> b & 1 != 0);
             }

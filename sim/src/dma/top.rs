@@ -154,16 +154,21 @@ pub struct NicTop {
     shell: Option<board::Shell>,
 }
 
+/// Host memory of the `nic` top's bus width, sparse pages, with `opts`'
+/// latency and stalls.
+fn sparse_mem(opts: &TopOpts) -> Axi4Mem {
+    Axi4Mem::new(
+        ferronic_hdl::dma::DMA_BYTES,
+        opts.latency,
+        opts.mem_stall,
+        opts.seed ^ 0x3e3,
+    )
+}
+
 impl NicTop {
     /// A reset top (two clocks of `rst`), host memory sparse pages.
     pub fn new(opts: &TopOpts) -> NicTop {
-        let mem = Axi4Mem::new(
-            ferronic_hdl::dma::DMA_BYTES,
-            opts.latency,
-            opts.mem_stall,
-            opts.seed ^ 0x3e3,
-        );
-        NicTop::with_mem(opts, mem)
+        NicTop::with_mem(opts, sparse_mem(opts))
     }
 
     /// A reset top on host memory `mem` (e.g. [`Axi4Mem::shared`]; its bus
@@ -181,12 +186,7 @@ impl NicTop {
     /// ([`ferronic_hdl::params::CoreParams::minimal`]: no RSS, no
     /// handshake engine; the `nic_min` model), host memory sparse pages.
     pub fn minimal(opts: &TopOpts) -> NicTop {
-        let mem = Axi4Mem::new(
-            ferronic_hdl::dma::DMA_BYTES,
-            opts.latency,
-            opts.mem_stall,
-            opts.seed ^ 0x3e3,
-        );
+        let mem = sparse_mem(opts);
         let p = ferronic_hdl::params::CoreParams::minimal();
         let map = ferronic_hdl::verilog::core_map(&p, true, 0, 0);
         NicTop::variant(opts, mem, &models::NIC_MIN, map)

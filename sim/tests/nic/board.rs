@@ -17,7 +17,7 @@ use rand::{Rng, SeedableRng};
 
 use super::traffic::{rx_frame, rx_len, tx_body, MANY};
 
-fn opts(seed: u64) -> (TopOpts, DriverOpts) {
+pub(super) fn opts(seed: u64) -> (TopOpts, DriverOpts) {
     let top = TopOpts {
         mem_stall: 0.2,
         tx_stall: 0.1,

@@ -11,27 +11,16 @@ use super::Bench;
 use ferronic_hdl::dma::desc_fetch::RINGS;
 use ferronic_hdl::rx::tag::{TagFormat, TagMode};
 use ferronic_sim::bus::axil::{Op, Resp};
-use ferronic_sim::dma::{DriverOpts, NicTop, TopOpts};
+use ferronic_sim::dma::NicTop;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 #[test]
 fn minimal_build_converts_both_ways_without_rss_or_handshake() {
     let mut rng = StdRng::seed_from_u64(41);
-    let top = TopOpts {
-        mem_stall: 0.2,
-        tx_stall: 0.1,
-        axil_delay: 0.3,
-        seed: 41,
-        ..TopOpts::default()
-    };
-    let drv = DriverOpts {
-        ring_log: 8,
-        cq_log: 8,
-        rx_odd: true,
-        seed: 41,
-        ..DriverOpts::default()
-    };
+    // the board shell's test options: stalls on host memory, the MAC and
+    // the register bus
+    let (top, drv) = super::board::opts(41);
     let mut b = Bench::with_top(NicTop::minimal(&top), &drv);
     // what the bitstream says it has: tag, FCS, counters, DMA (bits 0-2,
     // 5), no RSS (3), no handshake engine (4); 8 + 8 queues; no listen
