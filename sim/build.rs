@@ -10,6 +10,9 @@ use std::process::Command;
 #[path = "build_units.rs"]
 mod units;
 
+#[path = "build_cache.rs"]
+mod cache;
+
 pub(crate) struct Port {
     pub(crate) name: String,
     pub(crate) input: bool,
@@ -74,6 +77,7 @@ fn main() {
     );
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=build_units.rs");
+    println!("cargo:rerun-if-changed=build_cache.rs");
     println!("cargo:rerun-if-changed=../hdl/src");
 
     println!("cargo:rerun-if-changed=../regmap/src");
@@ -118,12 +122,18 @@ fn main() {
     // one unity file for the whole model
     let mut unity = unity_includes(&mdir);
     let root = std::fs::read_to_string(mdir.join("Vnic_core___024root.h")).unwrap();
-    unity.push_str(&shim(&ports, &tick(&root)));
+    let shim = shim(&ports, &tick(&root));
+    unity.push_str(&shim);
     let ufile = out.join("nic_core_unity.cpp");
     std::fs::write(&ufile, unity).unwrap();
     if !check_only() {
-        cc::Build::new()
-            .cpp(true)
+        let key = cache::key(&[
+            verilog.as_bytes(),
+            shim.as_bytes(),
+            b"verilator --cc -O3 --trace -Wall; c++17 -O3 VM_TRACE",
+        ]);
+        let mut cc = cc::Build::new();
+        cc.cpp(true)
             .std("c++17")
             .opt_level(3)
             .warnings(false)
@@ -131,8 +141,8 @@ fn main() {
             .include(inc.join("vltstd"))
             .include(&mdir)
             .define("VM_TRACE", "1")
-            .file(&ufile)
-            .compile("nic_core_model");
+            .file(&ufile);
+        cache::compile(&cc, "nic_core_model", key, &out);
     }
     std::fs::write(out.join("ports.rs"), bindings(&ports)).unwrap();
     units::build(&out, &inc);

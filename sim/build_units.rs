@@ -18,6 +18,7 @@ pub(crate) fn build(out: &Path, inc: &Path) {
         .warnings(false)
         .include(inc)
         .include(inc.join("vltstd"));
+    let mut keyed: Vec<Vec<u8>> = vec![b"verilator --cc -O3 -Wall; c++17 -O2".to_vec()];
     for (name, verilog) in ferronic_hdl::dma::units::units() {
         let vfile = out.join(format!("{name}.v"));
         std::fs::write(
@@ -38,14 +39,18 @@ pub(crate) fn build(out: &Path, inc: &Path) {
         let header = std::fs::read_to_string(mdir.join(format!("V{name}.h"))).unwrap();
         let ports = parse_ports(&header);
         let mut unity = unity_includes(&mdir);
-        unity.push_str(&shim(&name, &ports));
+        let shim = shim(&name, &ports);
+        unity.push_str(&shim);
+        keyed.push(verilog.into_bytes());
+        keyed.push(shim.into_bytes());
         let ufile = out.join(format!("{name}_unity.cpp"));
         std::fs::write(&ufile, unity).unwrap();
         cc.file(&ufile).include(&mdir);
         rust.push_str(&table(&name, &ports));
     }
     if !super::check_only() {
-        cc.compile("unit_models");
+        let parts: Vec<&[u8]> = keyed.iter().map(Vec::as_slice).collect();
+        super::cache::compile(&cc, "unit_models", super::cache::key(&parts), out);
     }
     std::fs::write(out.join("units.rs"), rust).unwrap();
 }

@@ -3,6 +3,9 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+#[path = "../build_cache.rs"]
+mod cache;
+
 fn verilator_root() -> PathBuf {
     if let Ok(r) = std::env::var("VERILATOR_ROOT") {
         return PathBuf::from(r);
@@ -25,8 +28,8 @@ fn main() {
     if std::env::var("RUSTC_WORKSPACE_WRAPPER").is_ok_and(|w| w.contains("clippy")) {
         return;
     }
-    cc::Build::new()
-        .cpp(true)
+    let mut cc = cc::Build::new();
+    cc.cpp(true)
         .std("c++17")
         .opt_level(2)
         .warnings(false)
@@ -35,7 +38,10 @@ fn main() {
         .define("VM_TRACE", "1")
         .file(inc.join("verilated.cpp"))
         .file(inc.join("verilated_threads.cpp"))
-        .file(inc.join("verilated_vcd_c.cpp"))
-        .compile("verilated");
+        .file(inc.join("verilated_vcd_c.cpp"));
+    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    let root_text = root.to_string_lossy();
+    let key = cache::key(&[root_text.as_bytes(), b"c++17 -O2 VM_TRACE"]);
+    cache::compile(&cc, "verilated", key, &out);
     println!("cargo:rustc-link-lib=pthread");
 }
