@@ -247,6 +247,14 @@ pub enum HostError {
         /// Why it is wrong.
         why: String,
     },
+    /// A board on a serial line gave no valid answer.
+    #[error("{device}: {what}")]
+    Serial {
+        /// Device name (`serial:PATH@BAUD`).
+        device: String,
+        /// What went wrong, with the last failure seen.
+        what: String,
+    },
     /// The backend cannot do this.
     #[error("{device}: {what} is not available on this backend")]
     Unsupported {
@@ -358,6 +366,7 @@ impl HostError {
             ),
             CoreDown { clock_running: false, .. } => "check the Ethernet reference clock and the SFP/QSFP module (the MAC's transceiver clocks the core), then `nicctl info` again".into(),
             CoreDown { .. } => "wait for the MAC's reset to end (it holds the core until its clock is stable), then `nicctl info` again; if it stays, reload the bitstream".into(),
+            Serial { .. } => "check that the baud rate matches the bitstream's (`serial:PATH@BAUD`, 115200 by default), that the adapter's RX is wired to the board's TX and its TX to the board's RX with a common ground, and that the board runs a ferronic bitstream with the UART bridge (`nicgen --board colorlight-5a-75b-v8`)".into(),
             AllOnes { .. } => "the card dropped off the bus or lost its bitstream: reload the bitstream, then `nicctl reset` or `echo 1 > /sys/bus/pci/devices/BDF/remove; echo 1 > /sys/bus/pci/rescan`".into(),
             BadOffset { .. } => "use a 4-byte-aligned offset inside BAR0, or a register name (`nicctl dump` lists them)".into(),
             Slverr { .. } => "the address is not mapped: use a register name from `nicctl dump`".into(),
@@ -378,7 +387,7 @@ impl HostError {
             Vfio { op, .. } if *op == "opening the container" => "load the VFIO modules: `sudo modprobe vfio-pci`; check `nicctl doctor`".into(),
             Vfio { op, .. } if *op == "mapping DMA memory" => "the IOMMU refused the mapping: run `nicctl doctor` (locked-memory limit, IOMMU), make sure no other process drives the card, and look in `dmesg` for DMAR or AMD-Vi errors".into(),
             Vfio { .. } => "run `nicctl doctor` for the host setup; the group must have every member bound to vfio-pci".into(),
-            BadName { .. } => "name a device as a full or short PCI address (0000:01:00.0, 01:00.0), a sysfs path, `sim:` (in-process model) or `sim:PATH` (a `nicsim serve` socket)".into(),
+            BadName { .. } => "name a device as a full or short PCI address (0000:01:00.0, 01:00.0), a sysfs path, `sim:` (in-process model), `sim:PATH` (a `nicsim serve` socket) or `serial:PATH[@BAUD]` (a board's UART bridge)".into(),
             UnknownRegister { .. } => "`nicctl dump` lists every register as block.NAME".into(),
             Invalid { .. } => "see `nicctl help` for the accepted values".into(),
             Unsupported { fix, .. } => (*fix).into(),
@@ -415,6 +424,7 @@ impl HostError {
             | BadOffset { .. }
             | Slverr { .. }
             | Link(_)
+            | Serial { .. }
             | Sim { .. } => exit::ACCESS,
         }
     }

@@ -74,11 +74,15 @@ pub enum DeviceName {
     SimLocal,
     /// `sim:PATH`: a `nicsim serve --socket PATH`.
     SimSocket(PathBuf),
+    /// `serial:PATH[@BAUD]`: a board's UART bridge on a serial port
+    /// (baud rate [`crate::backend::serial::DEFAULT_BAUD`] when not given).
+    Serial { path: PathBuf, baud: u32 },
 }
 
 impl DeviceName {
     /// Parses a device name: `0000:01:00.0`, `01:00.0`,
-    /// `/sys/bus/pci/devices/0000:01:00.0`, `sim:` or `sim:PATH`.
+    /// `/sys/bus/pci/devices/0000:01:00.0`, `sim:`, `sim:PATH` or
+    /// `serial:PATH[@BAUD]`.
     ///
     /// # Errors
     /// [`HostError::BadName`] naming what is wrong.
@@ -87,6 +91,26 @@ impl DeviceName {
             name: s.to_string(),
             why,
         };
+        if let Some(rest) = s.strip_prefix("serial:") {
+            let (path, baud) = match rest.rsplit_once('@') {
+                Some((p, b)) => (
+                    p,
+                    b.parse::<u32>().ok().filter(|&b| b >= 300).ok_or_else(|| {
+                        bad(format!("baud rate '{b}' is not a number of at least 300"))
+                    })?,
+                ),
+                None => (rest, crate::backend::serial::DEFAULT_BAUD),
+            };
+            if path.is_empty() {
+                return Err(bad(
+                    "give the serial port: serial:/dev/ttyUSB0[@BAUD]".into()
+                ));
+            }
+            return Ok(DeviceName::Serial {
+                path: PathBuf::from(path),
+                baud,
+            });
+        }
         if let Some(rest) = s.strip_prefix("sim:") {
             return Ok(if rest.is_empty() {
                 DeviceName::SimLocal
@@ -109,6 +133,7 @@ impl fmt::Display for DeviceName {
             DeviceName::Pci(b) => write!(f, "{b}"),
             DeviceName::SimLocal => write!(f, "sim:"),
             DeviceName::SimSocket(p) => write!(f, "sim:{}", p.display()),
+            DeviceName::Serial { path, baud } => write!(f, "serial:{}@{baud}", path.display()),
         }
     }
 }

@@ -21,6 +21,7 @@ pub mod export;
 pub mod handoff;
 mod map;
 pub mod tag;
+pub mod uart;
 
 pub use blocks::board::BOARD_REGS;
 pub use blocks::counters::{GLOBAL, GLOBAL_COUNTERS, HANDSHAKE, PER_QUEUE, PER_TX_QUEUE};

@@ -9,5 +9,6 @@ pub mod ip;
 pub mod ip_ports;
 pub mod project;
 pub mod top;
+pub mod uart;
 
 pub use file::{Board, BoardError};

@@ -71,7 +71,9 @@ fn waive_width(v: &str, keep: &[&str]) -> String {
 /// `ferronic_shell`, a board top's shell around that `nic` with a 512-bit
 /// XDMA side (`crate::board::top`; clocks `clk` and `axi_aclk`);
 /// `ferronic_rx_fifo` and `ferronic_tx_fifo`, the shell's frame FIFOs;
-/// `axi_up_32`, its AXI upsizer for a 256-bit XDMA (the ExaNIC X10's).
+/// `axi_up_32`, its AXI upsizer for a 256-bit XDMA (the ExaNIC X10's);
+/// `uart_bridge`, the serial register bridge
+/// (`crate::board::uart::UartBridge`, 8 clocks a bit).
 pub fn units() -> Vec<(String, String)> {
     const A: usize = UNIT_RAM_BITS;
     let nic = nic_unit();
@@ -153,6 +155,13 @@ pub fn units() -> Vec<(String, String)> {
             "ferronic_tx_fifo".to_string(),
             crate::board::top::frame_fifos().to_string(),
         ),
+        {
+            let bridge =
+                crate::board::uart::UartBridge::new(crate::board::uart::SIM_CLOCKS_PER_BIT);
+            let (name, v) = emit(bridge, "uart_bridge");
+            // rust-hdl's 64-bit literals throughout (DESIGN.md allows it)
+            (name, waive_width(&v, &[]))
+        },
     ]
 }
 

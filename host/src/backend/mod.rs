@@ -1,5 +1,6 @@
 //! Register I/O backends and the choice among them.
 
+pub mod serial;
 pub mod sim;
 pub mod sysfs;
 pub mod vfio;
@@ -37,6 +38,7 @@ pub fn open(
     match name {
         DeviceName::SimSocket(p) => Ok(Box::new(sim::SimDevice::socket(p)?)),
         DeviceName::SimLocal => local(),
+        DeviceName::Serial { path, baud } => Ok(Box::new(serial::SerialDevice::open(path, *baud)?)),
         DeviceName::Pci(bdf) => {
             let use_vfio = match backend {
                 Backend::Vfio => true,

@@ -21,7 +21,8 @@ use std::path::PathBuf;
 const AFTER_HELP: &str = "\
 Devices: 0000:01:00.0 or 01:00.0 (PCI address), /sys/bus/pci/devices/0000:01:00.0,
 sim: (the simulated NIC in this process, `--features sim` builds), sim:PATH (a
-running `nicsim serve --socket PATH`). Default: $NICCTL_DEVICE.
+running `nicsim serve --socket PATH`), serial:PATH[@BAUD] (a board's UART
+register bridge, 115200 baud by default). Default: $NICCTL_DEVICE.
 The datapath commands (rx, tx, bench, queues) need the DMA engine: a card
 over VFIO with the `nic` bitstream, or `nicsim serve --dma --socket PATH`.
 

@@ -7,6 +7,8 @@
 //! * `nicsim bench`: line-rate throughput, latency and simulation speed.
 //! * `nicsim serve`, `nicsim inject`: the core on a Unix socket for
 //!   `nicctl`, and a capture into it.
+//! * `nicsim serve-uart`: the UART register bridge and the core behind a
+//!   pseudo-terminal, for `nicctl --device serial:/dev/pts/N`.
 //! * `nicsim tap`: the core between two TAP devices in namespaces.
 //! * `nicsim demo`: writes the Verilog and replays the bundled EDSA capture.
 //!
@@ -14,7 +16,7 @@
 //! 2 an error (bad input file, simulation hang, I/O).
 
 use clap::{Parser, Subcommand};
-use ferronic_sim::tools::{bench, demo, inject, replay, serve, tap_cmd};
+use ferronic_sim::tools::{bench, demo, inject, replay, serve, serve_uart, tap_cmd};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -33,6 +35,10 @@ enum Cmd {
     /// Serve the simulated NIC on a Unix socket for `nicctl --device
     /// sim:PATH` (protocol: the ferronic-simlink crate documentation).
     Serve(serve::ServeArgs),
+    /// Serve the simulated board of a serial line: the UART register
+    /// bridge in front of the core, behind a pseudo-terminal, for
+    /// `nicctl --device serial:/dev/pts/N`. Ctrl-C stops.
+    ServeUart(serve_uart::ServeUartArgs),
     /// Run the simulated NIC between two TAP devices in network namespaces
     /// of their own (root): the wire side, where a real Linux client lives,
     /// and the host side, where the server's kernel and `nicctl adopt` live.
@@ -58,6 +64,7 @@ fn main() -> ExitCode {
         Cmd::Replay(a) => a.run(),
         Cmd::Bench(a) => a.run(),
         Cmd::Serve(a) => a.run(),
+        Cmd::ServeUart(a) => a.run(),
         Cmd::Tap(a) => a.run(),
         Cmd::Inject(a) => a.run(),
         Cmd::Demo(a) => a.run(),

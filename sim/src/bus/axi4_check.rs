@@ -80,12 +80,17 @@ pub struct Axi4Checker {
 }
 
 impl Axi4Checker {
-    /// A checker for a bus `bytes` wide (8, 16, 32 or 64).
+    /// A checker for a bus `bytes` wide (8, 16, 32 or 64; 4 for an
+    /// AXI4-Lite master, whose wires are given as single-beat INCR bursts
+    /// of ID 0: `xLEN` 0, `xSIZE` 2, `WLAST`/`RLAST` high).
     ///
     /// # Panics
     /// When `bytes` is not one of those.
     pub fn new(bytes: u64) -> Self {
-        assert!(matches!(bytes, 8 | 16 | 32 | 64), "bus width {bytes} bytes");
+        assert!(
+            matches!(bytes, 4 | 8 | 16 | 32 | 64),
+            "bus width {bytes} bytes"
+        );
         Axi4Checker {
             bytes,
             clock: 0,

@@ -18,3 +18,4 @@ pub mod axi4_mem;
 pub mod axi4_unit;
 pub mod axil;
 pub mod axis;
+pub mod uart;

@@ -28,6 +28,7 @@ pub mod replay_dma;
 pub mod replay_print;
 pub mod serve;
 pub mod serve_dma;
+pub mod serve_uart;
 pub mod tap;
 pub mod tap_bridge;
 pub mod tap_cmd;
