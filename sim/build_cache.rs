@@ -104,7 +104,7 @@ fn prune(dir: &Path, name: &str) {
         })
         .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
         .collect();
-    libs.sort_by(|a, b| b.0.cmp(&a.0));
+    libs.sort_by_key(|l| std::cmp::Reverse(l.0));
     for (_, p) in libs.into_iter().skip(KEEP) {
         let _ = std::fs::remove_file(p);
     }

@@ -1,5 +1,6 @@
 //! ferronic's host side: register I/O to a ferronic NIC over VFIO, sysfs
-//! `resource0` or the simulator (one [`regio::RegIo`] trait), discovery of
+//! `resource0`, a board's serial line (the UART bridge) or the simulator
+//! (one [`regio::RegIo`] trait), discovery of
 //! its register-block chain against this tool's register map, and the
 //! `nicctl` bring-up tool ([`cli::run`]).
 //!

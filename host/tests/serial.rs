@@ -69,9 +69,20 @@ fn nicctl_works_over_the_serial_line() {
     );
     let t = b.ok(&["tag", "--json"]).json();
     assert_eq!(t["format"], "rtl8_4", "read back over the line");
+    let dump = b.ok(&["dump", "--json"]).json();
+    let map = ferronic_host::device::tool_map();
+    assert_eq!(dump.as_array().unwrap().len(), map.regs().count());
+    let c = b.ok(&["counters", "--clear", "--all", "--json"]).json();
+    let c = c["counters"].as_object().unwrap();
+    assert_eq!(c.len(), map.counters.len());
+    assert!(c.values().all(|v| v == 0), "{c:?}");
+    let st = b.ok(&["selftest", "--json"]).json();
+    assert_eq!(st["passed"], true, "{st}");
+    let r = nicctl_env(&["--device", &b.device, "reset"], None);
+    assert_eq!(r.code, i32::from(exit::SETUP), "{}", r.stderr);
     let stats = b.stop();
     assert_eq!(stats.bad_frames, 0);
-    assert!(stats.answered >= 20, "{stats:?}");
+    assert!(stats.answered >= 100, "{stats:?}");
 }
 
 #[test]

@@ -42,7 +42,8 @@ impl Block {
     }
 }
 
-/// The blocks, receive path first, then the DMA engine's.
+/// The blocks, receive path first, then the DMA engine's, then the
+/// board glue in rust-hdl.
 pub const BLOCKS: &[Block] = &[
     Block::gated("FcsCheck", "top_fcs_check"),
     Block::gated("TagMigrate", "top_tag_migrate"),
@@ -67,6 +68,7 @@ pub const BLOCKS: &[Block] = &[
     Block::gated("AxilSplit", "axil_split"),
     Block::gated("DmaStatus", "dma_status"),
     Block::open("HandshakeEngine", "top_hs"),
+    Block::gated("UartBridge", "uart_bridge"),
 ];
 
 /// The whole core, timed only with `--whole`.

@@ -167,7 +167,7 @@ impl SerialDevice {
     }
 
     fn aligned(&self, offset: u32, words: usize) -> Result<(), HostError> {
-        if offset % 4 != 0 || u64::from(offset) + 4 * words as u64 > SPACE {
+        if !offset.is_multiple_of(4) || u64::from(offset) + 4 * words as u64 > SPACE {
             return Err(HostError::BadOffset {
                 device: self.name.clone(),
                 offset,

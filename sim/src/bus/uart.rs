@@ -96,7 +96,7 @@ impl LineRx {
                 let t = t + 1;
                 self.at = Some(t);
                 // bit k (0 = start) is sampled at k * div + div / 2
-                if t >= self.div / 2 && (t - self.div / 2) % self.div == 0 {
+                if t >= self.div / 2 && (t - self.div / 2).is_multiple_of(self.div) {
                     let k = (t - self.div / 2) / self.div;
                     match k {
                         1..=8 => self.byte = self.byte >> 1 | u8::from(level) << 7,
