@@ -8,6 +8,7 @@ pub mod file;
 pub mod ip;
 pub mod ip_ports;
 pub mod project;
+pub mod rgmii;
 pub mod top;
 pub mod uart;
 

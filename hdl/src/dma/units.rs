@@ -73,7 +73,8 @@ fn waive_width(v: &str, keep: &[&str]) -> String {
 /// `ferronic_rx_fifo` and `ferronic_tx_fifo`, the shell's frame FIFOs;
 /// `axi_up_32`, its AXI upsizer for a 256-bit XDMA (the ExaNIC X10's);
 /// `uart_bridge`, the serial register bridge
-/// (`crate::board::uart::UartBridge`, 8 clocks a bit).
+/// (`crate::board::uart::UartBridge`, 8 clocks a bit); `gmii_rx` and
+/// `gmii_tx`, the open board's MAC halves (`crate::board::rgmii`).
 pub fn units() -> Vec<(String, String)> {
     const A: usize = UNIT_RAM_BITS;
     let nic = nic_unit();
@@ -160,6 +161,14 @@ pub fn units() -> Vec<(String, String)> {
                 crate::board::uart::UartBridge::new(crate::board::uart::SIM_CLOCKS_PER_BIT);
             let (name, v) = emit(bridge, "uart_bridge");
             // rust-hdl's 64-bit literals throughout (DESIGN.md allows it)
+            (name, waive_width(&v, &[]))
+        },
+        {
+            let (name, v) = emit(crate::board::rgmii::GmiiRx::default(), "gmii_rx");
+            (name, waive_width(&v, &[]))
+        },
+        {
+            let (name, v) = emit(crate::board::rgmii::GmiiTx::default(), "gmii_tx");
             (name, waive_width(&v, &[]))
         },
     ]

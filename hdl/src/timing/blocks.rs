@@ -69,6 +69,8 @@ pub const BLOCKS: &[Block] = &[
     Block::gated("DmaStatus", "dma_status"),
     Block::open("HandshakeEngine", "top_hs"),
     Block::gated("UartBridge", "uart_bridge"),
+    Block::gated("GmiiRx", "gmii_rx"),
+    Block::gated("GmiiTx", "gmii_tx"),
 ];
 
 /// The whole core, timed only with `--whole`.

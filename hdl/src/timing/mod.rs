@@ -90,7 +90,8 @@ pub struct Options {
 /// `verilog` (the emitted `nic_core.v`) followed by the DMA engine's
 /// blocks, which are not in `nic_core` (emitted alone by
 /// [`crate::dma::units`]: the movers and the receive buffer at the default
-/// width, the register port, the completion queues, the receive rings, the receive and transmit engines; the UART bridge):
+/// width, the register port, the completion queues, the receive rings, the receive and transmit engines; the UART bridge
+/// and the GMII MAC halves):
 /// the text every block
 /// of [`BLOCKS`] is cut from.
 pub fn sources(verilog: &str) -> String {
@@ -103,6 +104,7 @@ pub fn sources(verilog: &str) -> String {
             || name == "rx_engine"
             || name == "tx_engine"
             || name == "uart_bridge"
+            || name.starts_with("gmii_")
         {
             all.push_str(&v);
         }

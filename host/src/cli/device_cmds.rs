@@ -2,13 +2,12 @@
 
 use super::{parse_u32, table, Cmd, Out, RegOp};
 use crate::device::Device;
-use crate::discover::version_str;
 use crate::error::{exit, HostError};
 use crate::selftest::{selftest, Outcome};
 use ferronic_regmap::tag::{TagFormat, TagMode};
 use ferronic_regmap::{ctrl, Access};
 use serde_json::json;
-use std::time::{Duration, Instant, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 pub(super) fn run(mut dev: Device, cmd: Cmd, o: &mut Out<'_>) -> Result<u8, HostError> {
     if !o.json {
@@ -17,7 +16,7 @@ pub(super) fn run(mut dev: Device, cmd: Cmd, o: &mut Out<'_>) -> Result<u8, Host
         }
     }
     match cmd {
-        Cmd::Info => info(&mut dev, o),
+        Cmd::Info => super::info_cmd::info(&mut dev, o),
         Cmd::Dump => dump(&mut dev, o),
         Cmd::Reg { op } => reg(&mut dev, op, o),
         Cmd::Counters {
@@ -80,109 +79,6 @@ pub(super) fn run(mut dev: Device, cmd: Cmd, o: &mut Out<'_>) -> Result<u8, Host
         Cmd::Netdev(a) => super::dma_cmds::netdev(&mut dev, a, o),
         Cmd::List { .. } | Cmd::Bind { .. } | Cmd::Doctor => unreachable!("host commands"),
     }
-}
-
-/// `identity.CAPABILITIES` and `SIZES` in words: the blocks the
-/// bitstream has and its queue and table sizes.
-fn caps_text(c: u32, sizes: u32) -> String {
-    use ferronic_regmap::caps;
-    let names = [
-        (caps::TAG, "tag migration"),
-        (caps::FCS, "FCS check/replace"),
-        (caps::COUNTERS, "counters"),
-        (caps::RSS, "RSS"),
-        (caps::HANDSHAKE, "TCP handshake engine"),
-        (caps::DMA, "DMA engine"),
-        (caps::BOARD, "board shell"),
-    ];
-    let have: Vec<&str> = names
-        .iter()
-        .filter(|(bit, _)| c & bit != 0)
-        .map(|(_, n)| *n)
-        .collect();
-    let mut t = format!(
-        "{}; {} receive queues, {} transmit queues",
-        have.join(", "),
-        ((c >> caps::RX_QUEUES_SHIFT) & 0xFF) + 1,
-        ((c >> caps::TX_QUEUES_SHIFT) & 0xFF) + 1,
-    );
-    if sizes & 0xFFFF != 0 {
-        t.push_str(&format!(", {} listen entries", sizes & 0xFFFF));
-    }
-    if sizes >> 16 != 0 {
-        t.push_str(&format!(", {}-bit DMA bus", sizes >> 16));
-    }
-    t
-}
-
-fn info(dev: &mut Device, o: &mut Out<'_>) -> Result<u8, HostError> {
-    let id = dev.found.identity.clone();
-    let built = if id.build_time == 0 {
-        "unknown".to_string()
-    } else {
-        humantime::format_rfc3339_seconds(
-            UNIX_EPOCH + Duration::from_secs(u64::from(id.build_time)),
-        )
-        .to_string()
-    };
-    // the device's map hash is of its core map or, on a `nic` top, of the
-    // map with the DMA engine's blocks
-    let full_hash = crate::device::with_dma(&dev.map).hash;
-    let matches = id.map_hash == dev.map.hash || id.map_hash == full_hash;
-    let v = json!({
-        "device": dev.name(),
-        "backend": dev.io().backend(),
-        "identity": id,
-        "map_hash_matches": matches,
-        "params": dev.found.params,
-        "tool_map_hash": dev.map.hash,
-        "build_time_utc": built,
-        "blocks": dev.found.blocks,
-        "warnings": dev.found.warnings,
-    });
-    let backend = dev.io().backend();
-    let (name, hash) = (dev.name().to_string(), dev.map.hash);
-    let blocks = dev.found.blocks.clone();
-    o.emit(&v, || {
-        let mut t = table(&["FIELD", "VALUE"]);
-        t.add_row(vec!["device".into(), format!("{name} ({backend})")]);
-        t.add_row(vec!["magic".into(), format!("{:#010x} (FERR)", id.magic)]);
-        t.add_row(vec![
-            "register map".into(),
-            format!(
-                "version {}, hash {:#010x} ({})",
-                version_str(id.map_version),
-                id.map_hash,
-                if matches {
-                    "matches this tool".to_string()
-                } else {
-                    format!("this tool has {hash:#010x}")
-                }
-            ),
-        ]);
-        t.add_row(vec![
-            "built".into(),
-            format!("{built}, git {:08x}", id.git_hash),
-        ]);
-        t.add_row(vec![
-            "capabilities".into(),
-            caps_text(id.capabilities, id.sizes),
-        ]);
-        for b in &blocks {
-            t.add_row(vec![
-                "block".into(),
-                format!(
-                    "{:#06x} {} v{} ({} bytes)",
-                    b.base,
-                    b.name.as_deref().unwrap_or("unknown"),
-                    version_str(b.version),
-                    b.length
-                ),
-            ]);
-        }
-        format!("{t}\n")
-    });
-    Ok(exit::OK)
 }
 
 fn access(a: Access) -> &'static str {

@@ -8,6 +8,7 @@ mod device_cmds;
 mod dma_cmds;
 mod host_cmds;
 mod hs_cmds;
+mod info_cmd;
 
 use crate::backend::Backend;
 use crate::error::{exit, HostError};

@@ -37,7 +37,7 @@ const _: () = assert!(REQ_SOF == 0xa5 && RESP_SOF == 0x5a);
 // 0 Head, 1 Words, 2 Status, 3 CrcHi, 4 CrcLo, 5 Done
 
 /// UART to AXI4-Lite bridge; see the module documentation.
-#[derive(LogicBlock)]
+#[derive(LogicBlock, Default)]
 pub struct UartBridge {
     pub clock: Signal<In, Clock>,
     pub rst: Signal<In, Bit>,
@@ -105,57 +105,9 @@ impl UartBridge {
     /// When `clocks_per_bit` is out of that range.
     pub fn new(clocks_per_bit: u32) -> Self {
         UartBridge {
-            clock: Default::default(),
-            rst: Default::default(),
-            rxd: Default::default(),
-            txd: Default::default(),
-            m_axil_awaddr: Default::default(),
-            m_axil_awprot: Default::default(),
-            m_axil_awvalid: Default::default(),
-            m_axil_awready: Default::default(),
-            m_axil_wdata: Default::default(),
-            m_axil_wstrb: Default::default(),
-            m_axil_wvalid: Default::default(),
-            m_axil_wready: Default::default(),
-            m_axil_bresp: Default::default(),
-            m_axil_bvalid: Default::default(),
-            m_axil_bready: Default::default(),
-            m_axil_araddr: Default::default(),
-            m_axil_arprot: Default::default(),
-            m_axil_arvalid: Default::default(),
-            m_axil_arready: Default::default(),
-            m_axil_rdata: Default::default(),
-            m_axil_rresp: Default::default(),
-            m_axil_rvalid: Default::default(),
-            m_axil_rready: Default::default(),
-            bad_frame: Default::default(),
-            done: Default::default(),
             urx: UartRx::new(clocks_per_bit, IDLE_BITS),
             utx: UartTx::new(clocks_per_bit),
-            crc_rx: Default::default(),
-            crc_tx: Default::default(),
-            ram: Default::default(),
-            state: Default::default(),
-            phase: Default::default(),
-            op: Default::default(),
-            seq: Default::default(),
-            addr: Default::default(),
-            cur: Default::default(),
-            widx: Default::default(),
-            bidx: Default::default(),
-            wbuf: Default::default(),
-            status: Default::default(),
-            last_seq: Default::default(),
-            last_write: Default::default(),
-            last_status: Default::default(),
-            awvalid_q: Default::default(),
-            wvalid_q: Default::default(),
-            arvalid_q: Default::default(),
-            bad_q: Default::default(),
-            done_q: Default::default(),
-            is_write: Default::default(),
-            last_word: Default::default(),
-            tx_byte: Default::default(),
+            ..Default::default()
         }
     }
 }

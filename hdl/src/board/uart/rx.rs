@@ -88,6 +88,14 @@ impl UartRx {
     }
 }
 
+/// 16 clocks a bit, silence after 1,024 bit times (a parent block's
+/// `Default`; [`UartRx::new`] sets the real rate).
+impl Default for UartRx {
+    fn default() -> Self {
+        UartRx::new(16, 1024)
+    }
+}
+
 impl Logic for UartRx {
     #[hdl_gen]
     fn update(&mut self) {

@@ -47,6 +47,14 @@ impl UartTx {
     }
 }
 
+/// 16 clocks a bit (a parent block's `Default`; [`UartTx::new`] sets the
+/// real rate).
+impl Default for UartTx {
+    fn default() -> Self {
+        UartTx::new(16)
+    }
+}
+
 impl Logic for UartTx {
     #[hdl_gen]
     fn update(&mut self) {
