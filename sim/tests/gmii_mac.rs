@@ -1,8 +1,9 @@
-//! The open board's MAC halves in Verilator at the GMII byte level
-//! (`gmii_rx`, `gmii_tx` units): the line side is built and read here
-//! byte by byte from IEEE 802.3 clause 4 and 35 (preamble `0x55` bytes,
-//! SFD `0xd5`, `rx_dv`/`tx_en` framing, 12-byte interframe gap), not by
-//! the MAC's code; frames are random, with random preamble lengths,
+//! The open board's MAC in Verilator: its halves at the GMII byte level
+//! (`gmii_rx`, `gmii_tx` units) and one whole port behind the RGMII pins
+//! (`rgmii_mac`). The line side is built and read here from IEEE 802.3
+//! clauses 4 and 35 (preamble `0x55` bytes, SFD `0xd5`, `rx_dv`/`tx_en`
+//! framing, 12-byte interframe gap) and the RGMII v2.0 nibble order, not
+//! by the MAC's code; frames are random, with random preamble lengths,
 //! gaps, `rx_er` and a transmit underrun.
 
 use ferronic_sim::unit::{models, Port, Unit};
@@ -283,5 +284,137 @@ fn transmit_sends_preamble_sfd_bytes_and_the_gap() {
             assert!(!er, "frame {i}");
             assert_eq!(body, f, "frame {i}");
         }
+    }
+}
+
+/// The `rgmii_mac` unit: the same MAC behind the RGMII pins (DDR nibbles
+/// through the ECP5 stand-ins), both directions at once. The pins are
+/// driven and read here per clock edge from the RGMII framing: low nibble
+/// and `RX_DV` before the rising edge, high nibble and `RX_DV ^ RX_ER`
+/// before the falling edge; the transmit pins are read after each edge.
+#[test]
+fn rgmii_both_directions_at_once() {
+    let mut rng = StdRng::seed_from_u64(211);
+    let u = Unit::new(&models::RGMII_MAC);
+    let n = |s: &str| u.port(s);
+    let (clk, rxc, rxd, rx_ctl) = (n("clk"), n("rgmii_rxc"), n("rgmii_rxd"), n("rgmii_rx_ctl"));
+    let (txd, tx_ctl, txc) = (n("rgmii_txd"), n("rgmii_tx_ctl"), n("rgmii_txc"));
+    let (m_data, m_keep, m_valid, m_last, m_user) = (
+        n("m_axis_tdata"),
+        n("m_axis_tkeep"),
+        n("m_axis_tvalid"),
+        n("m_axis_tlast"),
+        n("m_axis_tuser"),
+    );
+    let (s_data, s_keep, s_valid, s_last, s_ready) = (
+        n("s_axis_tdata"),
+        n("s_axis_tkeep"),
+        n("s_axis_tvalid"),
+        n("s_axis_tlast"),
+        n("s_axis_tready"),
+    );
+    let (rx_rst, tx_rst) = (n("rx_rst"), n("tx_rst"));
+    let mut u = u;
+    // receive line: 150 random frames, some with rx_er
+    let rx_frames: Vec<LineFrame> = (0..150)
+        .map(|i| {
+            let body = random_body(&mut rng);
+            LineFrame {
+                er_at: (i % 9 == 4).then(|| rng.gen_range(0..body.len())),
+                body,
+                preamble: rng.gen_range(0..=7),
+                bad_start: false,
+            }
+        })
+        .collect();
+    let mut line_in: std::collections::VecDeque<(u8, bool, bool)> =
+        rx_frames.iter().flat_map(|f| gmii_clocks(f, 12)).collect();
+    // transmit: 150 random frames as beats, each frame's beats ready at once
+    let tx_frames: Vec<Vec<u8>> = (0..150).map(|_| random_body(&mut rng)).collect();
+    let mut beats: std::collections::VecDeque<(Vec<u8>, bool)> = tx_frames
+        .iter()
+        .flat_map(|f| {
+            let k = f.len().div_ceil(8);
+            f.chunks(8)
+                .enumerate()
+                .map(move |(i, c)| (c.to_vec(), i + 1 == k))
+        })
+        .collect();
+    for p in [rx_rst, tx_rst] {
+        u.set(p, 1);
+    }
+    for _ in 0..4 {
+        for (v, nib) in [(1, 0), (0, 0)] {
+            u.set(clk, v);
+            u.set(rxc, v);
+            u.set(rxd, nib);
+            u.eval();
+        }
+    }
+    u.set(rx_rst, 0);
+    u.set(tx_rst, 0);
+    let mut got: Vec<(Vec<u8>, bool)> = Vec::new();
+    let mut cur = Vec::new();
+    let mut line_out = LineRx::default();
+    let mut clocks = 0;
+    while (got.len() < rx_frames.len() || line_out.frames.len() < tx_frames.len())
+        && clocks < 2_000_000
+    {
+        clocks += 1;
+        let (d, dv, er) = line_in.pop_front().unwrap_or((0, false, false));
+        // the source: the next beat, valid while there is one
+        if let Some((b, last)) = beats.front() {
+            let mut w = [0u8; 8];
+            w[..b.len()].copy_from_slice(b);
+            u.set(s_data, u64::from_le_bytes(w));
+            u.set(s_keep, (1u64 << b.len()) - 1);
+            u.set(s_valid, 1);
+            u.set(s_last, u64::from(*last));
+        } else {
+            u.set(s_valid, 0);
+        }
+        u.set(rxd, u64::from(d & 0xf));
+        u.set(rx_ctl, u64::from(dv));
+        u.eval();
+        let take = u.get(s_ready) != 0 && !beats.is_empty();
+        // rising edge
+        u.set(clk, 1);
+        u.set(rxc, 1);
+        u.eval();
+        assert_eq!(u.get(txc), 1, "TXC follows the transmit clock");
+        let (lo, en) = (u.get(txd) as u8, u.get(tx_ctl) != 0);
+        if take {
+            beats.pop_front();
+        }
+        if u.get(m_valid) != 0 {
+            let keep = u.get(m_keep) as u8;
+            let data = u.get(m_data).to_le_bytes();
+            cur.extend_from_slice(&data[..keep.count_ones() as usize]);
+            if u.get(m_last) != 0 {
+                got.push((std::mem::take(&mut cur), u.get(m_user) != 0));
+            }
+        }
+        // falling edge
+        u.set(rxd, u64::from(d >> 4));
+        u.set(rx_ctl, u64::from(dv ^ er));
+        u.set(clk, 0);
+        u.set(rxc, 0);
+        u.eval();
+        assert_eq!(u.get(txc), 0);
+        let (hi, ctl_fall) = (u.get(txd) as u8, u.get(tx_ctl) != 0);
+        line_out.clock(lo | hi << 4, en, en ^ ctl_fall);
+    }
+    let want: Vec<(Vec<u8>, bool)> = rx_frames
+        .iter()
+        .map(|f| (f.body.clone(), f.er_at.is_some()))
+        .collect();
+    assert_eq!(got.len(), want.len(), "received frames");
+    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+        assert_eq!(g, w, "received frame {i}");
+    }
+    assert_eq!(line_out.frames.len(), tx_frames.len(), "sent frames");
+    for (i, ((body, er), f)) in line_out.frames.iter().zip(&tx_frames).enumerate() {
+        assert!(!er, "sent frame {i}");
+        assert_eq!(body, f, "sent frame {i}");
     }
 }

@@ -19,7 +19,7 @@ use rust_hdl::prelude::*;
 /// RAM byte-address bits of the unit models (64 KiB).
 pub const UNIT_RAM_BITS: usize = 16;
 
-fn emit<T: Block>(mut b: T, name: &str) -> (String, String) {
+pub(crate) fn emit<T: Block>(mut b: T, name: &str) -> (String, String) {
     b.connect_all();
     // sub-modules are named top$<child>: prefix them with the unit's name
     // so units and nic_core can share one file (the timing report's)
@@ -36,7 +36,7 @@ pub const UNIT_RX_SMALL_BITS: usize = 12;
 /// starting with one of `keep`
 /// (rust-hdl writes its literals 32 or 64 bits wide, which DESIGN.md
 /// allows; our custom Verilog stays checked).
-fn waive_width(v: &str, keep: &[&str]) -> String {
+pub(crate) fn waive_width(v: &str, keep: &[&str]) -> String {
     let mut out = String::with_capacity(v.len() + 256);
     let mut inside = false;
     for line in v.lines() {
@@ -74,7 +74,9 @@ fn waive_width(v: &str, keep: &[&str]) -> String {
 /// `axi_up_32`, its AXI upsizer for a 256-bit XDMA (the ExaNIC X10's);
 /// `uart_bridge`, the serial register bridge
 /// (`crate::board::uart::UartBridge`, 8 clocks a bit); `gmii_rx` and
-/// `gmii_tx`, the open board's MAC halves (`crate::board::rgmii`).
+/// `gmii_tx`, the open board's MAC halves (`crate::board::rgmii`);
+/// `rgmii_mac`, one port of that MAC with its RGMII side and the
+/// simulation stand-ins of the ECP5 I/O primitives.
 pub fn units() -> Vec<(String, String)> {
     const A: usize = UNIT_RAM_BITS;
     let nic = nic_unit();
@@ -171,6 +173,7 @@ pub fn units() -> Vec<(String, String)> {
             let (name, v) = emit(crate::board::rgmii::GmiiTx::default(), "gmii_tx");
             (name, waive_width(&v, &[]))
         },
+        crate::board::rgmii::mac_unit(),
     ]
 }
 
