@@ -48,6 +48,12 @@ pub enum HostError {
         /// The sysfs directory looked for.
         path: PathBuf,
     },
+    /// No serial port at that path.
+    #[error("no serial port {path}")]
+    NoSerialPort {
+        /// The path given after `serial:`.
+        path: PathBuf,
+    },
     /// The device is not bound to vfio-pci.
     #[error("{bdf} is bound to {}, not vfio-pci", driver.as_deref().unwrap_or("no driver"))]
     NotVfio {
@@ -366,6 +372,7 @@ impl HostError {
             ),
             CoreDown { clock_running: false, .. } => "check the Ethernet reference clock and the SFP/QSFP module (the MAC's transceiver clocks the core), then `nicctl info` again".into(),
             CoreDown { .. } => "wait for the MAC's reset to end (it holds the core until its clock is stable), then `nicctl info` again; if it stays, reload the bitstream".into(),
+            NoSerialPort { .. } => "plug the USB serial adapter in and name its port (`ls /dev/ttyUSB* /dev/ttyACM*`; `dmesg` names the one just plugged)".into(),
             Serial { .. } => "check that the baud rate matches the bitstream's (`serial:PATH@BAUD`, 115200 by default), that the adapter's RX is wired to the board's TX and its TX to the board's RX with a common ground, and that the board runs a ferronic bitstream with the UART bridge (`nicgen --board colorlight-5a-75b-v8`)".into(),
             AllOnes { .. } => "the card dropped off the bus or lost its bitstream: reload the bitstream, then `nicctl reset` or `echo 1 > /sys/bus/pci/devices/BDF/remove; echo 1 > /sys/bus/pci/rescan`".into(),
             BadOffset { .. } => "use a 4-byte-aligned offset inside BAR0, or a register name (`nicctl dump` lists them)".into(),
@@ -402,7 +409,9 @@ impl HostError {
         use HostError::*;
         match self {
             BadName { .. } | UnknownRegister { .. } | Invalid { .. } => exit::USAGE,
-            NoDevice { .. } | Link(ferronic_simlink::LinkError::Connect { .. }) => exit::NO_DEVICE,
+            NoDevice { .. }
+            | NoSerialPort { .. }
+            | Link(ferronic_simlink::LinkError::Connect { .. }) => exit::NO_DEVICE,
             NotVfio { .. }
             | NoIommuGroup { .. }
             | GroupNotViable { .. }

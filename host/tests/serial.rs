@@ -112,7 +112,7 @@ fn a_missing_port_is_named() {
         &["--device", "serial:/dev/ferronic-no-such-tty", "info"],
         None,
     );
-    assert_eq!(r.code, i32::from(exit::ACCESS), "{}", r.stderr);
+    assert_eq!(r.code, i32::from(exit::NO_DEVICE), "{}", r.stderr);
     assert!(
         r.stderr.contains("/dev/ferronic-no-such-tty"),
         "{}",

@@ -42,9 +42,13 @@ impl SerialDevice {
     /// Opens `path` at `baud` (8N1, no flow control).
     ///
     /// # Errors
-    /// [`HostError::Io`] when the port cannot be opened or set up (no such
-    /// device, permissions, not a tty).
+    /// [`HostError::NoSerialPort`] when nothing is at `path`;
+    /// [`HostError::Io`] when the port cannot be opened or set up
+    /// (permissions, not a tty).
     pub fn open(path: &Path, baud: u32) -> Result<SerialDevice, HostError> {
+        if !path.exists() {
+            return Err(HostError::NoSerialPort { path: path.into() });
+        }
         let io = |e: serialport::Error| HostError::Io {
             path: path.to_path_buf(),
             what: "opening the serial port",
