@@ -163,7 +163,8 @@ fn a_board_file_with_a_mistake_is_refused_with_what_is_wrong() {
     }
     let e = Board::find(&repo().join("boards"), "u999").unwrap_err();
     assert!(
-        e.to_string().contains("boards: au200, au250, exanic-x10"),
+        e.to_string()
+            .contains("boards: au200, au250, colorlight-5a-75b-v8, exanic-x10"),
         "{e}"
     );
 }

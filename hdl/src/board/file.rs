@@ -159,14 +159,34 @@ impl Board {
             return Err(BoardError::Unknown {
                 name: name.into(),
                 dir: dir.into(),
-                known: Board::names(dir).join(", "),
+                known: Board::all_names(dir).join(", "),
+            });
+        }
+        if super::open::flow(&path)? == "ecp5" {
+            return Err(BoardError::Invalid {
+                path,
+                what: format!(
+                    "{name} is an open-flow (ECP5) board: nicgen does not write its project yet \
+                     (issue 16; the board file and its LPF are checked by hdl/tests/open_board.rs)"
+                ),
             });
         }
         Board::load(&path)
     }
 
-    /// Board names in `dir` (the `*.toml` stems), sorted.
+    /// Names of the Vivado boards in `dir` (the stems of the `*.toml`
+    /// files whose flow is Vivado's), sorted.
     pub fn names(dir: &Path) -> Vec<String> {
+        Board::all_names(dir)
+            .into_iter()
+            .filter(|n| {
+                super::open::flow(&dir.join(format!("{n}.toml"))).is_ok_and(|f| f == "vivado")
+            })
+            .collect()
+    }
+
+    /// Names of every board file in `dir` (the `*.toml` stems), sorted.
+    pub fn all_names(dir: &Path) -> Vec<String> {
         let mut v: Vec<String> = std::fs::read_dir(dir)
             .into_iter()
             .flatten()

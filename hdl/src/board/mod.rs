@@ -7,6 +7,7 @@ pub mod crossings;
 pub mod file;
 pub mod ip;
 pub mod ip_ports;
+pub mod open;
 pub mod project;
 pub mod rgmii;
 pub mod top;
