@@ -253,11 +253,22 @@ mod tests {
             r.decode(&resp[..9]),
             Err(FrameError::Short { .. })
         ));
+        // a well-formed answer to another request (a write of sequence 4)
         let w = Request::Write {
             seq: 3,
             addr: 0,
             data: vec![1],
         };
-        assert!(matches!(w.decode(&resp), Err(FrameError::Other { .. })));
+        let mut other = vec![RESP_SOF, 0x80, 4, 0x00];
+        let crc = CRC.checksum(&other[1..]);
+        other.extend_from_slice(&crc.to_be_bytes());
+        assert_eq!(
+            w.decode(&other),
+            Err(FrameError::Other { op: 0x80, seq: 4 })
+        );
+        other[2] = 3;
+        let crc = CRC.checksum(&other[1..4]);
+        other[4..].copy_from_slice(&crc.to_be_bytes());
+        assert_eq!(w.decode(&other).unwrap().status, 0);
     }
 }
