@@ -87,11 +87,12 @@ fn nicctl_works_over_the_serial_line() {
 
 #[test]
 fn a_lost_byte_and_a_damaged_byte_are_sent_again() {
-    // the 4th byte of the first request never arrives; the 9th byte the
-    // board sends (in its first answer) is inverted
+    // the 4th byte of the first request never arrives; the 5th byte the
+    // board sends (a data byte of its first answer, a read) is inverted, so
+    // a host that took the answer without its CRC would read a wrong value
     let faults = Faults {
         drop_in: vec![3],
-        corrupt_out: vec![8],
+        corrupt_out: vec![4],
     };
     let b = Board::start(faults, 9_600);
     let r = b.ok(&["reg", "read", "identity.magic", "--json"]).json();
