@@ -44,14 +44,14 @@ pub struct Unit {
     raw: *mut c_void,
     desc: &'static UnitDesc,
     by_name: HashMap<&'static str, Port>,
-    clock: Port,
+    clock: Option<Port>,
 }
 
 impl Unit {
     /// A model of `desc`, held in reset is up to the caller (`rst` = 0).
-    ///
-    /// # Panics
-    /// When the module has neither a `clock` nor a `clk` port.
+    /// Its `clock` (or `clk`) port is the one [`Unit::tick`] drives; a
+    /// module of several clocks with neither drives them by
+    /// [`Unit::tick_port`] or [`Unit::set`].
     pub fn new(desc: &'static UnitDesc) -> Unit {
         // SAFETY: `new` returns a fresh model, freed only in Drop.
         let raw = unsafe { (desc.new)() };
@@ -65,10 +65,7 @@ impl Unit {
                 (name, Port { ptr, width })
             })
             .collect();
-        let clock = *by_name
-            .get("clock")
-            .or_else(|| by_name.get("clk"))
-            .unwrap_or_else(|| panic!("{} has no clock or clk port", desc.name));
+        let clock = by_name.get("clock").or_else(|| by_name.get("clk")).copied();
         Unit {
             raw,
             desc,
@@ -168,8 +165,13 @@ impl Unit {
     }
 
     /// One rising edge of `clock`, then `clock` low again (both evaluated).
+    ///
+    /// # Panics
+    /// When the module has neither a `clock` nor a `clk` port.
     pub fn tick(&mut self) {
-        let c = self.clock;
+        let c = self
+            .clock
+            .unwrap_or_else(|| panic!("{} has no clock or clk port", self.desc.name));
         self.tick_port(c);
     }
 

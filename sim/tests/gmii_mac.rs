@@ -6,6 +6,7 @@
 //! by the MAC's code; frames are random, with random preamble lengths,
 //! gaps, `rx_er` and a transmit underrun.
 
+use ferronic_sim::bus::gmii::{line_clocks, LineFrame as LineOut, LineSink};
 use ferronic_sim::unit::{models, Port, Unit};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -32,18 +33,7 @@ fn random_body(rng: &mut StdRng) -> Vec<u8> {
 
 /// (rxd, rx_dv, rx_er) per clock of `f` on the line, then `gap` idle clocks.
 fn gmii_clocks(f: &LineFrame, gap: usize) -> Vec<(u8, bool, bool)> {
-    let mut c = Vec::new();
-    if f.bad_start {
-        c.push((0x00, true, false));
-    } else {
-        c.extend(std::iter::repeat_n((0x55, true, false), f.preamble));
-        c.push((0xd5, true, false));
-    }
-    for (i, &b) in f.body.iter().enumerate() {
-        c.push((b, true, f.er_at == Some(i)));
-    }
-    c.extend(std::iter::repeat_n((0x00, false, false), gap));
-    c
+    line_clocks(&f.body, f.preamble, f.er_at, f.bad_start, gap)
 }
 
 struct Rx {
@@ -175,45 +165,6 @@ impl Tx {
     }
 }
 
-/// Frames seen on a GMII transmit line: (body after the SFD, `tx_er` seen),
-/// checking each starts with 7 preamble bytes and the SFD and that at
-/// least 12 idle clocks separate frames.
-#[derive(Default)]
-struct LineRx {
-    cur: Option<Vec<u8>>,
-    er: bool,
-    idle: usize,
-    frames: Vec<(Vec<u8>, bool)>,
-    seen_any: bool,
-}
-
-impl LineRx {
-    fn clock(&mut self, d: u8, en: bool, er: bool) {
-        if en {
-            if let Some(c) = self.cur.as_mut() {
-                c.push(d);
-                self.er |= er;
-            } else {
-                assert!(
-                    !self.seen_any || self.idle >= 12,
-                    "gap of {} clocks",
-                    self.idle
-                );
-                self.seen_any = true;
-                self.cur = Some(vec![d]);
-                self.er = er;
-            }
-        } else if let Some(c) = self.cur.take() {
-            assert!(c.len() >= 8, "a frame of {} bytes", c.len());
-            assert_eq!(&c[..8], &[0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0xd5]);
-            self.frames.push((c[8..].to_vec(), self.er));
-            self.idle = 1;
-        } else {
-            self.idle += 1;
-        }
-    }
-}
-
 #[test]
 fn transmit_sends_preamble_sfd_bytes_and_the_gap() {
     let mut rng = StdRng::seed_from_u64(4);
@@ -222,7 +173,7 @@ fn transmit_sends_preamble_sfd_bytes_and_the_gap() {
     // frame 50's second beat comes late: an underrun
     let late = 50;
     frames[late] = (0..100).collect();
-    let mut line = LineRx::default();
+    let mut line = LineSink::default();
     let mut underruns = 0;
     for (i, f) in frames.iter().enumerate() {
         let beats: Vec<&[u8]> = f.chunks(8).collect();
@@ -274,7 +225,7 @@ fn transmit_sends_preamble_sfd_bytes_and_the_gap() {
     }
     assert_eq!(underruns, 1);
     assert_eq!(line.frames.len(), frames.len());
-    for (i, ((body, er), f)) in line.frames.iter().zip(&frames).enumerate() {
+    for (i, (LineOut { body, er, .. }, f)) in line.frames.iter().zip(&frames).enumerate() {
         if i == late {
             // the first beat went out, its last byte with tx_er
             assert!(*er, "the late frame is marked");
@@ -355,7 +306,7 @@ fn rgmii_both_directions_at_once() {
     u.set(tx_rst, 0);
     let mut got: Vec<(Vec<u8>, bool)> = Vec::new();
     let mut cur = Vec::new();
-    let mut line_out = LineRx::default();
+    let mut line_out = LineSink::default();
     let mut clocks = 0;
     while (got.len() < rx_frames.len() || line_out.frames.len() < tx_frames.len())
         && clocks < 2_000_000
@@ -413,7 +364,7 @@ fn rgmii_both_directions_at_once() {
         assert_eq!(g, w, "received frame {i}");
     }
     assert_eq!(line_out.frames.len(), tx_frames.len(), "sent frames");
-    for (i, ((body, er), f)) in line_out.frames.iter().zip(&tx_frames).enumerate() {
+    for (i, (LineOut { body, er, .. }, f)) in line_out.frames.iter().zip(&tx_frames).enumerate() {
         assert!(!er, "sent frame {i}");
         assert_eq!(body, f, "sent frame {i}");
     }

@@ -3,6 +3,7 @@
 //! `create_ip` Tcl ([`ip`]), and the project `nicgen --board` writes
 //! ([`project`]).
 
+pub mod bump;
 pub mod crossings;
 pub mod file;
 pub mod ip;

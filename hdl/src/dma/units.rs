@@ -174,6 +174,7 @@ pub fn units() -> Vec<(String, String)> {
             (name, waive_width(&v, &[]))
         },
         crate::board::rgmii::mac_unit(),
+        crate::board::bump::unit(),
     ]
 }
 

@@ -10,6 +10,8 @@
 //!   `m_axi_*` master (bursts, 4 KiB boundaries, IDs, handshakes).
 //! * [`axi4_unit`]: a unit model's `m_axi_*` ports joined to the memory
 //!   model and the checker, one call a clock.
+//! * [`gmii`]: GMII line clocks of a frame and a checking line receiver
+//!   (the open board's MAC tests).
 //! * [`axi4_mem`]: host memory behind an AXI4 slave, with latency, random
 //!   `READY` stalls and pages that fault (SLVERR/DECERR).
 
@@ -18,4 +20,5 @@ pub mod axi4_mem;
 pub mod axi4_unit;
 pub mod axil;
 pub mod axis;
+pub mod gmii;
 pub mod uart;

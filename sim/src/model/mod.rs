@@ -6,6 +6,8 @@
 //!
 //! * [`frame`]: the receive datapath per frame (FCS check, tag migration,
 //!   FCS replace), FCS helpers.
+//! * [`restore`]: the open board's reverse migration (a tail tag back to
+//!   its header position).
 //! * [`rss`]: header parse, Toeplitz hash, indirection table.
 //! * [`counters`]: what every hardware counter must read.
 //! * [`syncookie`], [`handshake`]: Linux SYN cookies and the handshake
@@ -18,5 +20,6 @@ pub mod frame;
 pub mod handshake;
 pub mod hs_core;
 pub mod hs_traffic;
+pub mod restore;
 pub mod rss;
 pub mod syncookie;

@@ -24,11 +24,19 @@ pub const ECP5_SIM_V: &str = include_str!("../rtl/ecp5_sim.v");
 /// (`rtl/rgmii_mac.v` around [`GmiiRx`] and [`GmiiTx`]), with the ECP5
 /// stand-ins, as (module name, Verilog).
 pub fn mac_unit() -> (String, String) {
+    let (name, v) = mac_unit_parts();
+    (name, format!("{ECP5_SIM_V}\n{v}"))
+}
+
+/// `rgmii_mac` and the modules under it without the ECP5 stand-ins
+/// (synthesis maps the real IDDRX1F/ODDRX1F/DELAYG), as (module name,
+/// Verilog).
+pub fn mac_unit_parts() -> (String, String) {
     use crate::dma::units::{emit, waive_width};
     let (_, rx) = emit(GmiiRx::default(), "rgmii_mac_rx");
     let (_, tx) = emit(GmiiTx::default(), "rgmii_mac_tx");
     let v = format!(
-        "{ECP5_SIM_V}\n{RGMII_V}\n{}\n{}\n{}",
+        "{RGMII_V}\n{}\n{}\n{}",
         waive_width(&rx, &[]),
         waive_width(&tx, &[]),
         include_str!("../rtl/rgmii_mac.v")
