@@ -8,7 +8,9 @@
 //! the cell counts (LUTs, flip-flops).
 //!
 //! `nicgen --board NAME --out DIR` writes the Vivado project of board
-//! `boards/NAME.toml` instead ([`ferronic_hdl::board::project`]).
+//! `boards/NAME.toml` instead ([`ferronic_hdl::board::project`]), or for
+//! an open-flow (ECP5) board its top, LPF and build script
+//! ([`ferronic_hdl::board::open_project`]).
 //!
 //! `--set KEY=VALUE` (repeatable) sets a generation parameter
 //! ([`ferronic_hdl::params`]) after the board file's `[core]`: e.g.
@@ -61,7 +63,9 @@ struct Args {
     /// Parallel block jobs for --timing.
     #[arg(long, default_value_t = 2)]
     jobs: usize,
-    /// Write the Vivado project of this board (boards/NAME.toml) into --out.
+    /// Write the project of this board (boards/NAME.toml) into --out: a
+    /// Vivado project, or for an open-flow (ECP5) board its top, LPF and
+    /// build script.
     #[arg(long, value_name = "NAME")]
     board: Option<String>,
     /// Directory of the board files (default: the repository's boards/;
@@ -166,6 +170,10 @@ fn board(args: &Args, name: &str, time: u32, git: u32) -> Result<()> {
         .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../boards")));
     // (messages name the directory without the `hdl/..` detour)
     let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
+    let path = dir.join(format!("{name}.toml"));
+    if path.is_file() && ferronic_hdl::board::open::flow(&path)? == "ecp5" {
+        return open_board(args, &path, &dir.join("../constraints"));
+    }
     let b = Board::find(&dir, name)?;
     let p = params(args, b.core)?;
     println!("generation parameters: {}", p.summary());
@@ -181,6 +189,24 @@ fn board(args: &Args, name: &str, time: u32, git: u32) -> Result<()> {
     println!(
         "{}: project in {} (build: cd there && vivado -mode batch -source build.tcl)",
         b.title,
+        args.out.display()
+    );
+    Ok(())
+}
+
+/// `--board NAME` of an open-flow (ECP5) board: its top, LPF, build
+/// script and report script.
+fn open_board(args: &Args, path: &std::path::Path, constraints: &std::path::Path) -> Result<()> {
+    use ferronic_hdl::board::{open::OpenBoard, open_project};
+    let b = OpenBoard::load(path)?;
+    for p in open_project::write(&b, constraints, &args.out)? {
+        println!("wrote {}", p.display());
+    }
+    println!(
+        "{}: project in {} (build: {}/build.sh; flash: openFPGALoader -c <cable> {}/top.bit)",
+        b.title,
+        args.out.display(),
+        args.out.display(),
         args.out.display()
     );
     Ok(())

@@ -166,8 +166,8 @@ impl Board {
             return Err(BoardError::Invalid {
                 path,
                 what: format!(
-                    "{name} is an open-flow (ECP5) board: nicgen does not write its project yet \
-                     (issue 16; the board file and its LPF are checked by hdl/tests/open_board.rs)"
+                    "{name} is an open-flow (ECP5) board, not a Vivado one: its project is \
+                     board::open_project's (nicgen --board {name} writes it)"
                 ),
             });
         }

@@ -9,6 +9,7 @@ pub mod file;
 pub mod ip;
 pub mod ip_ports;
 pub mod open;
+pub mod open_project;
 pub mod project;
 pub mod rgmii;
 pub mod top;

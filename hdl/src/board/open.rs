@@ -33,6 +33,9 @@ pub struct OpenBoard {
     pub clock: OpenClock,
     /// The UART register bridge.
     pub uart: OpenUart,
+    /// The datapath's tag format and mode (`[datapath]`).
+    #[serde(default)]
+    pub datapath: OpenDatapath,
     /// Every pin: port (a bit of a bus as `name[i]`) to `[SITE, IO_TYPE,
     /// source]`.
     pub pins: BTreeMap<String, [String; 3]>,
@@ -54,6 +57,37 @@ pub struct OpenClock {
 pub struct OpenUart {
     /// Baud rate (8N1).
     pub baud: u32,
+}
+
+/// `[datapath]`: the conversion's configuration at power-up.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenDatapath {
+    /// Tag format by its name (`ferronic_regmap::tag::TagFormat::name`:
+    /// `rtl8_4`, `edsa`, ...); default `rtl8_4` (Realtek, the switches
+    /// Linux's `rtl8_4t` tail tag serves).
+    #[serde(default = "default_format")]
+    pub tag_format: String,
+    /// Tag mode (`pass`, `strip`, `tail`); default `tail`.
+    #[serde(default = "default_mode")]
+    pub tag_mode: String,
+}
+
+fn default_format() -> String {
+    "rtl8_4".into()
+}
+
+fn default_mode() -> String {
+    "tail".into()
+}
+
+impl Default for OpenDatapath {
+    fn default() -> Self {
+        OpenDatapath {
+            tag_format: default_format(),
+            tag_mode: default_mode(),
+        }
+    }
 }
 
 /// ECP5 devices nextpnr-ecp5 places (LUT4 count in the name's thousands).

@@ -16,7 +16,7 @@
 //!   `tdata[7:0]`) through an 8-beat FIFO to `m_axis_*`, so
 //!   [`crate::board::rgmii::GmiiTx`], which takes a beat every 8 clocks,
 //!   never waits inside a frame: this block makes a frame's bytes in
-//!   `n + L + 1` clocks, the line needs `n + 20`.
+//!   `n + L + 2` clocks, the line needs `n + 20`.
 //! * `desc` (85 bits, `TailCapture`'s layout) with `desc_valid`;
 //!   `desc_pop` takes it. `s_*`: the frame FIFO's beats, `s_tready` takes
 //!   one.
@@ -47,12 +47,16 @@ pub struct TagRewrite {
     keep: KeepCount,
     crc_step: Crc32Lanes,
     out: SyncFifo<73, 3>,
-    // state: 0 Idle, 1 Head, 2 Tag, 3 Body, 6 Wait (a clock: the CRC
-    // takes in the body's last byte), 4 Fcs, 5 Drain (the tail's tag and
-    // old FCS); `left` bytes of this state
+    // state: 0 Idle, 7 Load (a frame and its descriptor are there: take
+    // them), 1 Head, 2 Tag, 3 Body, 6 Wait (a clock: the CRC takes in the
+    // body's last byte), 4 Fcs, 5 Drain (the tail's tag and old FCS);
+    // `left` bytes of this state
     state: DFF<Bits<3>>,
     left: DFF<Bits<14>>,
     body: DFF<Bits<14>>,
+    /// The frame's length and tag place, from its descriptor.
+    len: DFF<Bits<14>>,
+    off12: DFF<Bit>,
     tl: DFF<Bits<4>>,
     tg: DFF<Bits<64>>,
     crc: DFF<Bits<32>>,
@@ -83,6 +87,8 @@ pub struct TagRewrite {
     /// Beats in the output FIFO, and room for two more (registered).
     occ: DFF<Bits<4>>,
     room: DFF<Bit>,
+    /// A beat was offered last clock and not taken.
+    tv: DFF<Bit>,
     go: Signal<Local, Bit>,
     uses_in: Signal<Local, Bit>,
     emit: Signal<Local, Bit>,
@@ -96,8 +102,9 @@ impl Logic for TagRewrite {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, state, left, body, tl, tg, crc, ob_q, crcv, bad, restore, ib, icnt, ilast,
-            o0, o1, o2, o3, o4, o5, o6, o7, lane, wk, push, push_keep, push_last, occ, room
+            self, clock, state, left, body, len, off12, tl, tg, crc, ob_q, crcv, bad, restore, ib,
+            icnt, ilast, o0, o1, o2, o3, o4, o5, o6, o7, lane, wk, push, push_keep, push_last, occ,
+            room, tv
         );
         self.out.clock.next = self.clock.val();
         self.out.rst.next = self.rst.val();
@@ -108,25 +115,33 @@ impl Logic for TagRewrite {
             | (self.state.q.val() == 3_u64)
             | (self.state.q.val() == 4_u64)
             | (self.state.q.val() == 5_u64);
+        // a beat offered and not taken is still offered next clock (AXI4-
+        // Stream), so `tv` (registered) proves the next beat is there
+        // without s_tvalid reaching `go`'s wide fan-out; just after a take
+        // the next beat is not due for 2 or more clocks (a beat that is not
+        // its frame's last has 8 bytes)
         self.go.next = self.room.q.val()
             & !(self.uses_in.val()
                 & (self.icnt.q.val() == 1_u64)
                 & !self.ilast.q.val()
-                & !self.s_tvalid.val());
-        self.start.next = (self.state.q.val() == 0_u64)
-            & self.room.q.val()
-            & self.desc_valid.val()
-            & self.s_tvalid.val();
+                & !self.tv.q.val());
+        // the FIFOs' valid flags (Gray compares) only decide Idle -> Load
+        if (self.state.q.val() == 0_u64) & self.desc_valid.val() & self.s_tvalid.val() {
+            self.state.d.next = 7_u64.into();
+        }
+        self.start.next = (self.state.q.val() == 7_u64) & self.room.q.val();
         self.s_tready.next = self.start.val()
             | (self.go.val()
                 & self.uses_in.val()
                 & (self.icnt.q.val() == 1_u64)
                 & !self.ilast.q.val());
         self.desc_pop.next = self.start.val();
+        self.tv.d.next = self.s_tvalid.val() & !self.s_tready.val();
         self.emit.next = self.go.val()
             & (self.state.q.val() != 0_u64)
             & (self.state.q.val() != 5_u64)
-            & (self.state.q.val() != 6_u64);
+            & (self.state.q.val() != 6_u64)
+            & (self.state.q.val() != 7_u64);
         self.obyte.next = self.ib.q.val().get_bits::<8>(0);
         if self.state.q.val() == 2_u64 {
             self.obyte.next = self.tg.q.val().get_bits::<8>(0);
@@ -158,7 +173,7 @@ impl Logic for TagRewrite {
             }
         }
         // the states
-        if self.go.val() & (self.state.q.val() != 0_u64) {
+        if self.go.val() & (self.state.q.val() != 0_u64) & (self.state.q.val() != 7_u64) {
             self.left.d.next = self.left.q.val() - 1_u64;
         }
         if self.crcv.q.val() {
@@ -212,15 +227,8 @@ impl Logic for TagRewrite {
             self.bad.d.next = self.desc.val().get_bit(79);
             self.restore.d.next = self.desc.val().get_bit(78);
             self.tl.d.next = self.desc.val().get_bits::<4>(81);
-            // body: n - 4 - L - offset
-            self.body.d.next = self.desc.val().get_bits::<14>(64)
-                - 4_u64
-                - bit_cast::<14, 4>(self.desc.val().get_bits::<4>(81));
-            if self.desc.val().get_bit(80) {
-                self.body.d.next = self.desc.val().get_bits::<14>(64)
-                    - 16_u64
-                    - bit_cast::<14, 4>(self.desc.val().get_bits::<4>(81));
-            }
+            self.len.d.next = self.desc.val().get_bits::<14>(64);
+            self.off12.d.next = self.desc.val().get_bit(80);
             if !self.desc.val().get_bit(78) {
                 self.state.d.next = 1_u64.into();
                 self.left.d.next = self.desc.val().get_bits::<14>(64);
@@ -231,6 +239,13 @@ impl Logic for TagRewrite {
                 self.state.d.next = 2_u64.into();
                 self.left.d.next = bit_cast::<14, 4>(self.desc.val().get_bits::<4>(81));
             }
+        }
+        // the body's bytes, n - 4 - L - offset, from registers (a clock
+        // after the start; first needed when the tag's 2 or more bytes
+        // or the head's 12 are out)
+        self.body.d.next = self.len.q.val() - 4_u64 - bit_cast::<14, 4>(self.tl.q.val());
+        if self.off12.q.val() {
+            self.body.d.next = self.len.q.val() - 16_u64 - bit_cast::<14, 4>(self.tl.q.val());
         }
         // the packer: a byte into its lane; a beat is pushed the clock
         // after its last lane (or the frame's last byte) is written

@@ -101,7 +101,7 @@ module ferronic_open_board (
     wire fwd_rx_commit, fwd_rx_overflow, fwd_rx_error;
     wire [63:0] c_tdata;  wire [7:0] c_tkeep;
     wire c_tvalid, c_tlast, c_tready;
-    ferronic_frame_cdc #(.A(10)) fwd_rx (
+    ferronic_frame_cdc fwd_rx (
         .s_clk(rgmii0_rxc), .s_rst(rst_rx0),
         .s_tdata(rx0_tdata), .s_tkeep(rx0_tkeep), .s_tvalid(rx0_tvalid),
         .s_tlast(rx0_tlast), .s_tuser(rx0_tuser),
@@ -122,7 +122,7 @@ module ferronic_open_board (
         .m_axis_tuser(v_tuser), .m_axis_tag(v_tag)
     );
     wire fwd_tx_commit, fwd_tx_overflow, fwd_tx_error;
-    ferronic_frame_cdc #(.A(10)) fwd_tx (
+    ferronic_frame_cdc fwd_tx (
         .s_clk(core_clk), .s_rst(rst_core),
         .s_tdata(v_tdata), .s_tkeep(v_tkeep), .s_tvalid(v_tvalid),
         .s_tlast(v_tlast), .s_tuser(v_tuser[6]),
@@ -150,7 +150,7 @@ module ferronic_open_board (
     );
     wire [63:0] r_tdata;  wire [7:0] r_tkeep;
     wire r_tvalid, r_tlast, r_tready;
-    ferronic_frame_cdc #(.A(10)) rev (
+    ferronic_frame_cdc rev (
         .s_clk(rgmii1_rxc), .s_rst(rst_rx1),
         .s_tdata(rx1_tdata), .s_tkeep(rx1_tkeep), .s_tvalid(rx1_tvalid),
         .s_tlast(rx1_tlast), .s_tuser(rx1_tuser || force_drop),
