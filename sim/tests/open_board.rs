@@ -1,4 +1,5 @@
-//! The open board's datapath and MACs in Verilator (`ferronic_open_board`:
+//! The open board's datapath and MACs in Verilator (`ferronic_open_board`,
+//! and `ferronic_open_board_ecp5` with the bitstream's DP16KD instances:
 //! everything of the Colorlight top but the PLL), both directions at once
 //! at 1 Gb/s line rate with minimum gaps, in four clock domains running
 //! at independent rates (the two PHYs' receive clocks 125 ppm either side
@@ -22,7 +23,7 @@ use ferronic_sim::bus::gmii::{line_clocks, LineSink};
 use ferronic_sim::model::frame::{append_fcs, fcs_ok, process};
 use ferronic_sim::model::restore::restore;
 use ferronic_sim::tools::capture::{self, format_for_linktype};
-use ferronic_sim::unit::{models, Port, Unit};
+use ferronic_sim::unit::{models, Port, Unit, UnitDesc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::VecDeque;
@@ -149,8 +150,14 @@ struct Outputs {
 
 /// Sends `fwd` into port 0 and `rev` into port 1 at once, in `format` and
 /// `mode`, until both outputs have every frame.
-fn run(format: TagFormat, mode: TagMode, fwd: &[Sent], rev: &[Sent]) -> Outputs {
-    let mut u = Unit::new(&models::FERRONIC_OPEN_BOARD);
+fn run(
+    model: &'static UnitDesc,
+    format: TagFormat,
+    mode: TagMode,
+    fwd: &[Sent],
+    rev: &[Sent],
+) -> Outputs {
+    let mut u = Unit::new(model);
     let (arst, clk125, core) = (u.port("arst"), u.port("clk125"), u.port("core_clk"));
     let counts = u.port("counts");
     u.set(u.port("cfg_tag_format"), u64::from(format.code()));
@@ -234,7 +241,7 @@ fn run(format: TagFormat, mode: TagMode, fwd: &[Sent], rev: &[Sent]) -> Outputs 
     }
 }
 
-fn check(name: &str, mode: TagMode, seed: u64) {
+fn check(model: &'static UnitDesc, name: &str, mode: TagMode, seed: u64) {
     let mut rng = StdRng::seed_from_u64(seed);
     let (format, frames) = switch_frames(name, 400, &mut rng);
     let tl = format.len();
@@ -312,7 +319,7 @@ fn check(name: &str, mode: TagMode, seed: u64) {
         .filter(|s| !s.er)
         .map(|s| restore(&s.frame, format, mode))
         .collect();
-    let out = run(format, mode, &fwd, &rev);
+    let out = run(model, format, mode, &fwd, &rev);
     let (got0, got1, c) = (&out.port0, &out.port1, &out.counts);
     assert_eq!(got1.len(), fwd_want.len(), "{name}: frames out of port 1");
     for (i, (g, w)) in got1.iter().zip(&fwd_want).enumerate() {
@@ -368,18 +375,36 @@ fn check(name: &str, mode: TagMode, seed: u64) {
 /// Marvell EDSA: an 8-byte tag after the source MAC.
 #[test]
 fn edsa_both_ways_at_line_rate() {
-    check("edsa.pcap", TagMode::Tail, 1);
+    check(&models::FERRONIC_OPEN_BOARD, "edsa.pcap", TagMode::Tail, 1);
 }
 
 /// Broadcom prepended: a 4-byte tag before the destination MAC.
 #[test]
 fn brcm_prepend_both_ways_at_line_rate() {
-    check("brcm-tag-prepend.pcap", TagMode::Tail, 2);
+    check(
+        &models::FERRONIC_OPEN_BOARD,
+        "brcm-tag-prepend.pcap",
+        TagMode::Tail,
+        2,
+    );
 }
 
 /// Mode strip: the tag leaves the frame, only the last one is kept
 /// (`last_tag`); the CPU's frames have no tail tag and pass unchanged.
 #[test]
 fn strip_keeps_the_last_tag_and_the_reverse_passes() {
-    check("dsa.pcap", TagMode::Strip, 3);
+    check(&models::FERRONIC_OPEN_BOARD, "dsa.pcap", TagMode::Strip, 3);
+}
+
+/// The bitstream's block RAMs: the frame FIFOs as DP16KD instances with
+/// output registers (`FERRONIC_ECP5`, as `build.sh` synthesizes them)
+/// over a model of the DP16KD written from Lattice's memory guide.
+#[test]
+fn the_ecp5_block_rams_convert_both_ways() {
+    check(
+        &models::FERRONIC_OPEN_BOARD_ECP5,
+        "edsa.pcap",
+        TagMode::Tail,
+        4,
+    );
 }

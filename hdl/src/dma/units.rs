@@ -175,6 +175,7 @@ pub fn units() -> Vec<(String, String)> {
         },
         crate::board::rgmii::mac_unit(),
         crate::board::bump::unit(),
+        crate::board::bump::unit_ecp5(),
     ]
 }
 

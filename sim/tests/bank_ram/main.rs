@@ -3,7 +3,7 @@
 //! and the timing report synthesize) against the inferred flavour (what
 //! Verilator, Icarus and Vivado get), side by side in Icarus under random
 //! writes and reads, word by word every clock. The DP16KD is a model
-//! (`dp16kd.v`) of the one mode used, written from Lattice's memory guide
+//! (`hdl/src/board/rtl/dp16kd_sim.v`) of the one mode used, written from Lattice's memory guide
 //! and yosys's own mapping; a wrong byte lane, address bit or latency in
 //! the instantiation shows up as a mismatch.
 
@@ -13,7 +13,7 @@ mod run;
 use ferronic_hdl::dma::bank_ram::{ecp5, generic, out_mux, Addr, Lane};
 use std::time::Duration;
 
-const MODEL: &str = include_str!("dp16kd.v");
+const MODEL: &str = ferronic_hdl::board::rgmii::DP16KD_SIM_V;
 
 /// One RAM shape: word bits, words, write lanes (bits each), whether the
 /// first read stage has an enable.

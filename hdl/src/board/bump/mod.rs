@@ -60,3 +60,20 @@ pub fn open_board_verilog(sim: bool) -> String {
 pub fn unit() -> (String, String) {
     ("ferronic_open_board".to_string(), open_board_verilog(true))
 }
+
+/// The same board with its ECP5 block RAMs (`FERRONIC_ECP5`: the DP16KD
+/// instances the bitstream has) over a DP16KD model, as the unit
+/// `ferronic_open_board_ecp5`.
+pub fn unit_ecp5() -> (String, String) {
+    let v = open_board_verilog(true).replace(
+        "module ferronic_open_board (",
+        "module ferronic_open_board_ecp5 (",
+    );
+    (
+        "ferronic_open_board_ecp5".to_string(),
+        format!(
+            "`define FERRONIC_ECP5\n{}\n{v}",
+            crate::board::rgmii::DP16KD_SIM_V
+        ),
+    )
+}

@@ -20,6 +20,11 @@ pub const RGMII_V: &str = include_str!("../rtl/rgmii.v");
 /// Verilator; never synthesised).
 pub const ECP5_SIM_V: &str = include_str!("../rtl/ecp5_sim.v");
 
+/// A behavioural model of ECP5's DP16KD block RAM in the one mode the
+/// board's FIFOs and the frame buffers use (512 x 36 pseudo-dual-port,
+/// output register), for simulation only.
+pub const DP16KD_SIM_V: &str = include_str!("../rtl/dp16kd_sim.v");
+
 /// The `rgmii_mac` unit: one MAC port, RGMII pins to 64-bit streams
 /// (`rtl/rgmii_mac.v` around [`GmiiRx`] and [`GmiiTx`]), with the ECP5
 /// stand-ins, as (module name, Verilog).

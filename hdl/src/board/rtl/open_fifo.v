@@ -22,7 +22,7 @@ module ferronic_dpram72 (
     output wire [71:0] rd
 );
 `ifdef FERRONIC_ECP5
-    genvar e, b;
+    genvar e;
     generate
         for (e = 0; e < 2; e = e + 1) begin : ebr
             wire [35:0] di = wd[36*e +: 36];

@@ -6,7 +6,10 @@
 // and ECP5-5G Memory Usage Guide) and the pin use of yosys's
 // techlibs/lattice/brams_map_16kd.v ($__PDPW16KD_): data bits 17..0 on
 // DIA/DOA, 35..18 on DIB/DOB, the word address on AD*13..5. Chip selects,
-// resets and port B writes are not modelled (bank_ram.rs ties them off).
+// resets and port B writes are not modelled (bank_ram.rs and
+// ferronic_dpram72 tie them off). For simulation only (Verilator, Icarus).
+/* verilator lint_off UNUSEDSIGNAL */
+/* verilator lint_off UNUSEDPARAM */
 module DP16KD (
   input DIA17, DIA16, DIA15, DIA14, DIA13, DIA12, DIA11, DIA10, DIA9, DIA8, DIA7, DIA6, DIA5, DIA4, DIA3, DIA2, DIA1, DIA0,
   input ADA13, ADA12, ADA11, ADA10, ADA9, ADA8, ADA7, ADA6, ADA5, ADA4, ADA3, ADA2, ADA1, ADA0,
@@ -46,3 +49,5 @@ module DP16KD (
   assign {DOB17, DOB16, DOB15, DOB14, DOB13, DOB12, DOB11, DOB10, DOB9, DOB8, DOB7, DOB6, DOB5, DOB4, DOB3, DOB2, DOB1, DOB0,
           DOA17, DOA16, DOA15, DOA14, DOA13, DOA12, DOA11, DOA10, DOA9, DOA8, DOA7, DOA6, DOA5, DOA4, DOA3, DOA2, DOA1, DOA0} = dout;
 endmodule
+/* verilator lint_on UNUSEDPARAM */
+/* verilator lint_on UNUSEDSIGNAL */
