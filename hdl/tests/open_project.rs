@@ -111,9 +111,11 @@ fn pll_dividers_make_125_mhz() {
 fn a_board_with_an_unknown_tag_format_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(boards().join(format!("{BOARD}.toml"))).unwrap();
+    let from = "tag_format = \"rtl8_4\"";
+    assert!(text.contains(from), "the board file names its tag format");
     std::fs::write(
         dir.path().join(format!("{BOARD}.toml")),
-        format!("{text}\n[datapath]\ntag_format = \"rtl9\"\n"),
+        text.replacen(from, "tag_format = \"rtl9\"", 1),
     )
     .unwrap();
     let out = dir.path().join("out");
