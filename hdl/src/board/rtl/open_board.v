@@ -176,12 +176,11 @@ module ferronic_open_board (
     );
 
     // ---- events, counted in core_clk
-    wire [3:0] ev_rx0, ev_rx0_c;
+    wire [3:0] ev_rx0;
     ferronic_event_cdc #(.N(4)) x_rx0 (
         .s_clk(rgmii0_rxc), .d({rx0_bad_start, fwd_rx_error, fwd_rx_overflow, fwd_rx_commit}),
-        .m_clk(core_clk), .q(ev_rx0_c)
+        .m_clk(core_clk), .q(ev_rx0)
     );
-    assign ev_rx0 = ev_rx0_c;
     wire v_end = v_tvalid && v_tlast;
     wire [6:0] ev_core = {fwd_tx_overflow, v_end && v_tuser[6], v_end && v_tuser[5],
                           v_end && v_tuser[4], v_end && v_tuser[3], v_end && v_tuser[2],
