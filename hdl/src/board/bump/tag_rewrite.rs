@@ -54,6 +54,11 @@ pub struct TagRewrite {
     state: DFF<Bits<3>>,
     left: DFF<Bits<14>>,
     body: DFF<Bits<14>>,
+    /// The descriptor, registered: the FIFO's read data comes out of
+    /// distributed RAM and muxes, too late to decide `state` and `left`
+    /// in the same clock at 125 MHz; it is stable from the clock
+    /// `desc_valid` is seen until `desc_pop`, so Load reads it here.
+    dq: DFF<Bits<85>>,
     /// The frame's length and tag place, from its descriptor.
     len: DFF<Bits<14>>,
     off12: DFF<Bit>,
@@ -102,9 +107,9 @@ impl Logic for TagRewrite {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, state, left, body, len, off12, tl, tg, crc, ob_q, crcv, bad, restore, ib,
-            icnt, ilast, o0, o1, o2, o3, o4, o5, o6, o7, lane, wk, push, push_keep, push_last, occ,
-            room, tv
+            self, clock, state, left, body, dq, len, off12, tl, tg, crc, ob_q, crcv, bad, restore,
+            ib, icnt, ilast, o0, o1, o2, o3, o4, o5, o6, o7, lane, wk, push, push_keep, push_last,
+            occ, room, tv
         );
         self.out.clock.next = self.clock.val();
         self.out.rst.next = self.rst.val();
@@ -136,6 +141,7 @@ impl Logic for TagRewrite {
                 & (self.icnt.q.val() == 1_u64)
                 & !self.ilast.q.val());
         self.desc_pop.next = self.start.val();
+        self.dq.d.next = self.desc.val();
         self.tv.d.next = self.s_tvalid.val() & !self.s_tready.val();
         self.emit.next = self.go.val()
             & (self.state.q.val() != 0_u64)
@@ -222,22 +228,22 @@ impl Logic for TagRewrite {
             self.ib.d.next = self.s_tdata.val();
             self.icnt.d.next = self.keep.count.val();
             self.ilast.d.next = self.s_tlast.val();
-            self.tg.d.next = self.desc.val().get_bits::<64>(0);
+            self.tg.d.next = self.dq.q.val().get_bits::<64>(0);
             self.crc.d.next = 0xFFFF_FFFF_u64.into();
-            self.bad.d.next = self.desc.val().get_bit(79);
-            self.restore.d.next = self.desc.val().get_bit(78);
-            self.tl.d.next = self.desc.val().get_bits::<4>(81);
-            self.len.d.next = self.desc.val().get_bits::<14>(64);
-            self.off12.d.next = self.desc.val().get_bit(80);
-            if !self.desc.val().get_bit(78) {
+            self.bad.d.next = self.dq.q.val().get_bit(79);
+            self.restore.d.next = self.dq.q.val().get_bit(78);
+            self.tl.d.next = self.dq.q.val().get_bits::<4>(81);
+            self.len.d.next = self.dq.q.val().get_bits::<14>(64);
+            self.off12.d.next = self.dq.q.val().get_bit(80);
+            if !self.dq.q.val().get_bit(78) {
                 self.state.d.next = 1_u64.into();
-                self.left.d.next = self.desc.val().get_bits::<14>(64);
-            } else if self.desc.val().get_bit(80) {
+                self.left.d.next = self.dq.q.val().get_bits::<14>(64);
+            } else if self.dq.q.val().get_bit(80) {
                 self.state.d.next = 1_u64.into();
                 self.left.d.next = 12_u64.into();
             } else {
                 self.state.d.next = 2_u64.into();
-                self.left.d.next = bit_cast::<14, 4>(self.desc.val().get_bits::<4>(81));
+                self.left.d.next = bit_cast::<14, 4>(self.dq.q.val().get_bits::<4>(81));
             }
         }
         // the body's bytes, n - 4 - L - offset, from registers (a clock
