@@ -235,6 +235,7 @@ impl CoreParams {
             rss: self.rss,
             handshake: self.handshake,
             board: false,
+            open: false,
             build_time,
             git_hash,
         }

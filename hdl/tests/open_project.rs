@@ -4,7 +4,7 @@
 //! report script's verdict on nextpnr reports (the bitstream itself is
 //! built and its timing gated by `.ci/run`).
 
-use ferronic_hdl::board::open_project::pll_dividers;
+use ferronic_hdl::board::open_project::{pll_dividers, uart_clocks_per_bit};
 use ferronic_hdl::board::rgmii::ECP5_SIM_V;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -54,7 +54,15 @@ fn nicgen_writes_the_open_project_and_its_top_lints() {
     let out = dir.path().join("cl");
     let o = nicgen(&["--board", BOARD, "--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    for f in ["top.v", "board.lpf", "build.sh", "report.py"] {
+    for f in [
+        "top.v",
+        "board.lpf",
+        "build.sh",
+        "report.py",
+        "regmap.md",
+        "regmap.json",
+        "regmap.h",
+    ] {
         assert!(out.join(f).is_file(), "{f}");
     }
     let script = std::fs::read_to_string(out.join("build.sh")).unwrap();
@@ -77,8 +85,26 @@ fn nicgen_writes_the_open_project_and_its_top_lints() {
     ] {
         assert!(top.contains(want), "top.v lacks {want:?}");
     }
-    // the board file's datapath defaults: rtl8_4 (code 9), tail (2)
-    assert!(top.contains(".cfg_tag_format(4'd9), .cfg_tag_mode(2'd2)"));
+    // the board file's datapath defaults, datapath.CTRL's reset: rtl8_4
+    // (code 9), tail (2), receive and transmit on
+    assert!(
+        top.contains("CTRL at 0x0050, reset 0x00000293"),
+        "CTRL's reset"
+    );
+    // the register block behind the UART bridge: 62.5 MHz / 115,200 baud
+    for want in [
+        "open_uart_bridge uart (",
+        "ferronic_open_core core (",
+        "(543 core clocks a bit:",
+        "module ferronic_open_regs (",
+    ] {
+        assert!(top.contains(want), "top.v lacks {want:?}");
+    }
+    let md = std::fs::read_to_string(out.join("regmap.md")).unwrap();
+    assert!(
+        md.contains("LAST_TAG_LO") && md.contains("P0_RX_FRAMES_LO"),
+        "regmap.md"
+    );
     let lint = dir.path().join("lint.v");
     std::fs::write(
         &lint,
@@ -96,6 +122,18 @@ fn nicgen_writes_the_open_project_and_its_top_lints() {
         .output()
         .expect("verilator");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn uart_rates_the_bridge_can_make() {
+    let (cpb, err) = uart_clocks_per_bit(115_200).unwrap();
+    assert_eq!(cpb, 543);
+    assert!(err < 0.1, "{err}");
+    assert_eq!(uart_clocks_per_bit(1_000_000).map(|c| c.0), Some(63));
+    // 62.5 MHz / 300 is past the bridge's 65,536 clocks a bit; 20 Mbaud
+    // below its 4
+    assert_eq!(uart_clocks_per_bit(300), None);
+    assert_eq!(uart_clocks_per_bit(20_000_000), None);
 }
 
 #[test]

@@ -16,8 +16,12 @@ pub fn tool_map() -> RegMap {
 
 /// `map` with the DMA engine's blocks (`dma`, `rxq`, `txq`, `cq`) after
 /// the core's, as the `nic` top has them
-/// ([`ferronic_regmap::MapParams::dma`]).
+/// ([`ferronic_regmap::MapParams::dma`]); the open board's map
+/// ([`ferronic_regmap::MapParams::open`]) as it is: it has no DMA engine.
 pub fn with_dma(map: &RegMap) -> RegMap {
+    if map.params.open {
+        return map.clone();
+    }
     RegMap::new(MapParams {
         dma: true,
         ..map.params

@@ -123,12 +123,14 @@ pub fn discover(io: &mut dyn RegIo, map: &RegMap) -> Result<Discovery, HostError
     let size = io.size();
     // every block a build may have is named: the DMA engine's (the `nic`
     // top has them after the core's; `nic_core` alone does not, and need
-    // not) and a board top's `board` block
+    // not), a board top's `board` block and the open board's `open`
     let full = RegMap::new(MapParams {
         dma: true,
         board: true,
+        open: false,
         ..map.params
     });
+    let open = RegMap::new(MapParams::open_board());
     let chain = |offset: u32, detail: String| HostError::Chain {
         device: device.clone(),
         offset,
@@ -186,6 +188,7 @@ pub fn discover(io: &mut dyn RegIo, map: &RegMap) -> Result<Discovery, HostError
         let name = full
             .blocks
             .iter()
+            .chain(&open.blocks)
             .find(|b| vendor == full.vendor && b.id == id)
             .map(|b| b.name.clone());
         blocks.push(FoundBlock {

@@ -2,7 +2,9 @@
 //! `nic_core` behind a pseudo-terminal (`nicsim serve-uart`'s server, in a
 //! thread here): the commands work over the line, a lost request byte and
 //! a damaged response byte are recovered by sending again, and a missing
-//! port is named.
+//! port is named. The open board's register block (`ferronic_open_core`
+//! behind the same bridge, a capture sent into its switch port) answers
+//! `nicctl` the same way.
 
 mod common;
 
@@ -22,12 +24,22 @@ struct Board {
 
 impl Board {
     fn start(faults: Faults, baud: u32) -> Board {
+        Self::start_with(UartBoard::new, faults, baud)
+    }
+
+    /// `make` builds the board in the server's thread (the Verilated
+    /// models stay on one thread).
+    fn start_with(
+        make: impl FnOnce() -> UartBoard + Send + 'static,
+        faults: Faults,
+        baud: u32,
+    ) -> Board {
         let pty = Pty::open().expect("openpty");
         let device = format!("serial:{}@{baud}", pty.path.display());
         let stop = Arc::new(AtomicBool::new(false));
         let s = stop.clone();
         let thread = std::thread::spawn(move || {
-            serve_pty(UartBoard::new(), &pty, &faults, &s).expect("the bridge keeps the protocol")
+            serve_pty(make(), &pty, &faults, &s).expect("the bridge keeps the protocol")
         });
         Board {
             device,
@@ -122,4 +134,75 @@ fn a_missing_port_is_named() {
     let r = nicctl_env(&["--device", "serial:/dev/ttyUSB0@fast", "info"], None);
     assert_eq!(r.code, i32::from(exit::USAGE), "{}", r.stderr);
     assert!(r.stderr.contains("baud rate"), "{}", r.stderr);
+}
+
+/// The open board (issue 16): the capture's 10 frames go into port 0
+/// as the server starts; `nicctl` finds the open map, counts them, moves
+/// the tag configuration, clears the counters and passes its selftest.
+#[test]
+fn nicctl_reads_the_open_boards_registers() {
+    use ferronic_sim::tools::open_core::OpenCore;
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../sim/testdata/edsa.pcap");
+    let frames: Vec<Vec<u8>> = ferronic_sim::tools::capture::read(path.as_ref())
+        .expect("the bundled capture")
+        .frames
+        .iter()
+        .map(|f| ferronic_sim::model::frame::append_fcs(&f.data))
+        .collect();
+    let n = frames.len() as u64;
+    let make = move || {
+        let mut core = OpenCore::new();
+        for f in &frames {
+            core.send_port0(f);
+        }
+        UartBoard::with_target(Box::new(core), 8)
+    };
+    let b = Board::start_with(make, Faults::default(), 115_200);
+    let open = ferronic_regmap::RegMap::new(ferronic_regmap::MapParams::open_board());
+    let info = b.ok(&["info", "--json"]).json();
+    assert_eq!(info["map_hash_matches"], true, "{info}");
+    let caps = info["identity"]["capabilities"].as_u64().unwrap() as u32;
+    assert_ne!(caps & ferronic_regmap::caps::OPEN, 0, "{caps:#x}");
+    assert_eq!(info["identity"]["map_hash"], open.hash);
+    // the board file's [datapath] at reset
+    let t = b.ok(&["tag", "--json"]).json();
+    assert_eq!(
+        (t["format"].as_str(), t["mode"].as_str()),
+        (Some("rtl8_4"), Some("tail"))
+    );
+    let c = b.ok(&["counters", "--all", "--json"]).json();
+    let c = &c["counters"];
+    for name in ["P0_RX_FRAMES", "FRAMES_IN", "P1_TX_FRAMES"] {
+        assert_eq!(c[name], n, "{name}: {c}");
+    }
+    for name in [
+        "P0_RX_BAD_STARTS",
+        "P0_RX_OVERFLOWS",
+        "BAD_FCS",
+        "P0_TX_FRAMES",
+    ] {
+        assert_eq!(c[name], 0, "{name}: {c}");
+    }
+    b.ok(&["tag", "--format", "edsa", "--mode", "strip"]);
+    let r = b.ok(&["reg", "read", "datapath.ctrl", "--json"]).json();
+    let want = ferronic_regmap::ctrl::RESET
+        | u32::from(ferronic_regmap::tag::TagFormat::Edsa.code())
+            << ferronic_regmap::ctrl::FORMAT_SHIFT
+        | u32::from(ferronic_regmap::tag::TagMode::Strip.code())
+            << ferronic_regmap::ctrl::MODE_SHIFT;
+    assert_eq!(r["value"], want);
+    let dump = b.ok(&["dump", "--json"]).json();
+    assert_eq!(dump.as_array().unwrap().len(), open.regs().count());
+    let c = b.ok(&["counters", "--clear", "--all", "--json"]).json();
+    let c = c["counters"].as_object().unwrap();
+    assert_eq!(c.len(), open.counters.len());
+    assert!(c.values().all(|v| v == 0), "{c:?}");
+    let st = b.ok(&["selftest", "--json"]).json();
+    assert_eq!(st["passed"], true, "{st}");
+    // past the last block: not a register, answered SLVERR
+    let r = nicctl_env(&["--device", &b.device, "reg", "read", "0x1c0"], None);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("SLVERR"), "{}", r.stderr);
+    let stats = b.stop();
+    assert_eq!(stats.bad_frames, 0);
 }

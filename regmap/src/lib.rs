@@ -27,6 +27,7 @@ pub use blocks::board::BOARD_REGS;
 pub use blocks::counters::{GLOBAL, GLOBAL_COUNTERS, HANDSHAKE, PER_QUEUE, PER_TX_QUEUE};
 pub use blocks::datapath::ctrl;
 pub use blocks::handshake::{hs_ctrl, LISTEN, RECORD_WORDS};
+pub use blocks::open::{OPEN_COUNTERS, OPEN_REGS};
 pub use blocks::queues::{
     cq_ctrl, cqs, dma_ctrl, ring_ctrl, CQ_REGS, DMA_INPUTS, LOG_SIZES, RING_REGS, RX_RING_REGS,
 };
@@ -168,6 +169,11 @@ pub struct MapParams {
     /// state, at [`BOARD_BASE`]) ends the chain: true for `nicgen
     /// --board` builds.
     pub board: bool,
+    /// The open board's bump in the wire (`nicgen --board
+    /// colorlight-5a-75b-v8`): its own counters (the `counters` block
+    /// holds [`OPEN_COUNTERS`], not the NIC's) and the `open` block; one
+    /// receive and one transmit queue, no RSS, handshake engine or DMA.
+    pub open: bool,
     /// Build time, Unix seconds (`SOURCE_DATE_EPOCH` when set).
     pub build_time: u32,
     /// First 8 hex digits of the git commit, as a number (0 if unknown).
@@ -183,6 +189,7 @@ impl Default for MapParams {
             rss: true,
             handshake: true,
             board: false,
+            open: false,
             build_time: 0,
             git_hash: 0,
         }
@@ -206,6 +213,8 @@ pub mod caps {
     pub const DMA: u32 = 1 << 5;
     /// A board top's shell and its `board` block ([`super::MapParams::board`]).
     pub const BOARD: u32 = 1 << 6;
+    /// The open board's bump in the wire ([`super::MapParams::open`]).
+    pub const OPEN: u32 = 1 << 7;
     /// Bit of the receive queue count - 1 (8 bits).
     pub const RX_QUEUES_SHIFT: u32 = 8;
     /// Bit of the transmit queue count - 1 (8 bits).
@@ -213,6 +222,19 @@ pub mod caps {
 }
 
 impl MapParams {
+    /// The open board's map ([`MapParams::open`]): identity, datapath,
+    /// counters ([`OPEN_COUNTERS`]) and the `open` block.
+    pub fn open_board() -> MapParams {
+        MapParams {
+            rx_queues: 1,
+            tx_queues: 1,
+            rss: false,
+            handshake: false,
+            open: true,
+            ..MapParams::default()
+        }
+    }
+
     /// The `identity.CAPABILITIES` word of a map for these parameters.
     pub fn capabilities(&self) -> u32 {
         let mut c = caps::TAG | caps::FCS | caps::COUNTERS;
@@ -227,6 +249,9 @@ impl MapParams {
         }
         if self.board {
             c |= caps::BOARD;
+        }
+        if self.open {
+            c |= caps::OPEN;
         }
         c | ((self.rx_queues as u32 - 1) << caps::RX_QUEUES_SHIFT)
             | ((self.tx_queues as u32 - 1) << caps::TX_QUEUES_SHIFT)
@@ -252,6 +277,7 @@ impl MapParams {
             rss: c & caps::RSS != 0,
             handshake: c & caps::HANDSHAKE != 0,
             board: c & caps::BOARD != 0,
+            open: c & caps::OPEN != 0,
             build_time: 0,
             git_hash: 0,
         }

@@ -70,6 +70,13 @@ impl RegMap {
         if params.board {
             builders.push(blocks::board::block());
         }
+        if params.open {
+            assert!(
+                !params.dma && !params.board && !params.rss && !params.handshake,
+                "the open board's map has none of the NIC's optional blocks"
+            );
+            builders.push(blocks::open::block());
+        }
         let n = builders.len();
         // where each block starts: packed, the DMA engine's from DMA_BASE,
         // the board block at BOARD_BASE
@@ -363,5 +370,34 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(pos(&m), pos(&d));
+    }
+
+    #[test]
+    fn the_open_boards_map() {
+        let m = RegMap::new(MapParams::open_board());
+        let names: Vec<&str> = m.blocks.iter().map(|b| b.name.as_str()).collect();
+        assert_eq!(names, ["identity", "datapath", "counters", "open"]);
+        let got: Vec<&str> = m.counters.iter().map(|c| c.name.as_str()).collect();
+        let want: Vec<&str> = crate::OPEN_COUNTERS.iter().map(|c| c.0).collect();
+        assert_eq!(got, want);
+        // bits 0-2 and 7 (open), one queue each way
+        assert_eq!(
+            m.reg("identity.CAPABILITIES").unwrap().source,
+            Source::Const(0x0000_0087)
+        );
+        assert_eq!(
+            MapParams::from_capabilities(m.params.capabilities()),
+            m.params
+        );
+        assert_eq!(
+            m.reg("open.TYPE").unwrap().source,
+            Source::Const(u32::from(VENDOR) << 16 | 0x000B)
+        );
+        assert_eq!(m.reg("open.LAST_TAG_HI").unwrap().source, Source::Input(1));
+        // the counters are LO/HI pairs in counter order from one address
+        let c0 = m.reg("counters.P0_RX_FRAMES_LO").unwrap().offset;
+        let last = m.reg("counters.P0_TX_UNDERRUNS_HI").unwrap().offset;
+        assert_eq!(last, c0 + 8 * 22 + 4);
+        assert_ne!(m.hash, RegMap::new(MapParams::default()).hash);
     }
 }

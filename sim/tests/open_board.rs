@@ -144,7 +144,7 @@ fn bad_fcs(mut f: Vec<u8>) -> Vec<u8> {
 struct Outputs {
     port0: Vec<Vec<u8>>,
     port1: Vec<Vec<u8>>,
-    counts: Vec<u32>,
+    counts: Vec<u64>,
     last_tag: u64,
 }
 
@@ -213,10 +213,21 @@ fn run(
         }
     }
     let words = u.get_bytes(counts);
-    let c = words
-        .chunks(4)
-        .map(|w| u32::from_le_bytes(w.try_into().unwrap()))
+    let c: Vec<u64> = words
+        .chunks(8)
+        .map(|w| u64::from_le_bytes(w.try_into().unwrap()))
         .collect();
+    // a cnt_clear pulse (counters.CLEAR) zeroes all 23 at the next edge
+    let clear = u.port("cnt_clear");
+    u.set(clear, 1);
+    for _ in 0..2 {
+        hcore = !hcore;
+        u.set(core, u64::from(hcore));
+        u.eval();
+    }
+    u.set(clear, 0);
+    let after = u.get_bytes(counts);
+    assert!(after.iter().all(|&b| b == 0), "cnt_clear left counts");
     let bodies = |s: &LineSink| {
         for f in &s.frames {
             assert!(!f.er, "a frame sent with tx_er");
@@ -370,7 +381,7 @@ fn check(model: &'static UnitDesc, name: &str, mode: TagMode, seed: u64) {
         (22, 0, "port 0 underruns"),
     ];
     for (i, v, what) in want {
-        assert_eq!(c[i], v, "{name}: counter {i} ({what})");
+        assert_eq!(c[i], u64::from(v), "{name}: counter {i} ({what})");
     }
 }
 

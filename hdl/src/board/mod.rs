@@ -10,6 +10,7 @@ pub mod ip;
 pub mod ip_ports;
 pub mod open;
 pub mod open_project;
+pub mod open_regs;
 pub mod project;
 pub mod rgmii;
 pub mod top;

@@ -53,6 +53,10 @@ pub enum OpenProjectError {
     /// `[datapath]` names a tag format or mode that does not exist.
     #[error("{board}: [datapath] {what}")]
     Datapath { board: String, what: String },
+    /// `[uart] baud` is not within 2 % of the core clock over a whole
+    /// number of 4 to 65,536 clocks a bit.
+    #[error("{board}: [uart] baud = {baud}: the bridge runs at 62.5 MHz, 4 to 65,536 clocks a bit within 2 % (954 to 15,625,000 baud)")]
+    Baud { board: String, baud: u32 },
     /// Reading the LPF or writing a file.
     #[error("{path}: {source}")]
     Io {
@@ -67,6 +71,16 @@ pub fn pll_dividers(mhz: u32) -> Option<(u32, u32)> {
     (1..=128u32)
         .flat_map(|i| (1..=80u32).map(move |f| (i, f)))
         .find(|&(i, f)| mhz * f == TX_MHZ * i && mhz >= 10 * i)
+}
+
+/// The UART bridge's clocks a bit for `baud` at the core clock
+/// (62.5 MHz), and the resulting rate's error in percent; `None` when
+/// no whole number of 4 to 65,536 clocks is within 2 %.
+pub fn uart_clocks_per_bit(baud: u32) -> Option<(u32, f64)> {
+    let core_hz = f64::from(TX_MHZ * CLKOP_DIV) / f64::from(CLKOS_DIV) * 1e6;
+    let cpb = (core_hz / f64::from(baud)).round();
+    let err = 100.0 * (core_hz / cpb - f64::from(baud)).abs() / f64::from(baud);
+    ((4.0..=65_536.0).contains(&cpb) && err <= 2.0).then_some((cpb as u32, err))
 }
 
 /// The module name of `board`'s top: its name with `-` as `_`.
@@ -136,6 +150,14 @@ pub fn top_verilog(board: &OpenBoard) -> Result<String, OpenProjectError> {
     let title = &board.title;
     let name = &board.name;
     let core_mhz = f64::from(TX_MHZ * CLKOP_DIV) / f64::from(CLKOS_DIV);
+    let baud = board.uart.baud;
+    let (cpb, baud_err) = uart_clocks_per_bit(baud).ok_or(OpenProjectError::Baud {
+        board: board.name.clone(),
+        baud,
+    })?;
+    let (_, uart_v) =
+        crate::dma::units::emit(crate::board::uart::UartBridge::new(cpb), "open_uart_bridge");
+    let uart_v = crate::dma::units::waive_width(&uart_v, &[]);
     Ok(format!(
         "// {title}: ferronic's open board top, written by nicgen from
 // boards/{name}.toml (issue 16). Port 0 (eth0) faces the switch, port 1
@@ -183,26 +205,53 @@ module {top} (
     // the oscillator is PHY U13's crystal output: never hold the PHYs in
     // reset (their own power-on reset suffices)
     assign phy_rst_n = 1'b1;
-    // not yet: MDIO (link state), the UART register bridge
+    // not yet: MDIO (link state)
     assign mdc = 1'b0;
     assign mdio = 1'bz;
-    assign uart_tx = 1'b1;
-    wire [735:0] counts;
-    wire [63:0] last_tag;
-    wire _unused_ok = &{{1'b0, uart_rx, counts, last_tag}};
-    ferronic_open_board board (
+    // the register block behind the UART bridge ({cpb} core clocks a bit:
+    // {baud} baud, {baud_err:.2} % off), both in core_clk
+    wire [15:0] awaddr, araddr;
+    wire [31:0] wdata, rdata;
+    wire [3:0] wstrb;
+    wire [2:0] awprot, arprot;
+    wire [1:0] bresp, rresp;
+    wire awvalid, awready, wvalid, wready, bvalid, bready;
+    wire arvalid, arready, rvalid, rready, bad_frame, done;
+    wire _unused_ok = &{{1'b0, awprot, arprot, bad_frame, done}};
+    wire rst_uart;
+    ferronic_reset_sync rs_uart (.clk(core_clk), .arst(!locked), .rst(rst_uart));
+    open_uart_bridge uart (
+        .clock(core_clk), .rst(rst_uart), .rxd(uart_rx), .txd(uart_tx),
+        .m_axil_awaddr(awaddr), .m_axil_awprot(awprot), .m_axil_awvalid(awvalid),
+        .m_axil_awready(awready), .m_axil_wdata(wdata), .m_axil_wstrb(wstrb),
+        .m_axil_wvalid(wvalid), .m_axil_wready(wready), .m_axil_bresp(bresp),
+        .m_axil_bvalid(bvalid), .m_axil_bready(bready), .m_axil_araddr(araddr),
+        .m_axil_arprot(arprot), .m_axil_arvalid(arvalid), .m_axil_arready(arready),
+        .m_axil_rdata(rdata), .m_axil_rresp(rresp), .m_axil_rvalid(rvalid),
+        .m_axil_rready(rready), .bad_frame(bad_frame), .done(done)
+    );
+    ferronic_open_core core (
         .arst(!locked), .clk125(clk125), .core_clk(core_clk),
         .rgmii0_rxc(eth0_rxc), .rgmii0_rxd(eth0_rxd), .rgmii0_rx_ctl(eth0_rx_ctl),
         .rgmii0_txc(eth0_txc), .rgmii0_txd(eth0_txd), .rgmii0_tx_ctl(eth0_tx_ctl),
         .rgmii1_rxc(eth1_rxc), .rgmii1_rxd(eth1_rxd), .rgmii1_rx_ctl(eth1_rx_ctl),
         .rgmii1_txc(eth1_txc), .rgmii1_txd(eth1_txd), .rgmii1_tx_ctl(eth1_tx_ctl),
-        .cfg_tag_format(4'd{fmt}), .cfg_tag_mode(2'd{mode}), .cfg_enable(1'b1),
-        .counts(counts), .last_tag(last_tag)
+        .s_axil_awaddr(awaddr), .s_axil_awvalid(awvalid), .s_axil_awready(awready),
+        .s_axil_wdata(wdata), .s_axil_wstrb(wstrb), .s_axil_wvalid(wvalid),
+        .s_axil_wready(wready), .s_axil_bresp(bresp), .s_axil_bvalid(bvalid),
+        .s_axil_bready(bready), .s_axil_araddr(araddr), .s_axil_arvalid(arvalid),
+        .s_axil_arready(arready), .s_axil_rdata(rdata), .s_axil_rresp(rresp),
+        .s_axil_rvalid(rvalid), .s_axil_rready(rready)
     );
 endmodule
 
+{}
 {}",
-        crate::board::bump::open_board_verilog(false)
+        crate::board::open_regs::core_verilog(
+            crate::board::open_regs::ctrl_word(fmt, mode),
+            false
+        ),
+        uart_v,
     ))
 }
 
@@ -286,6 +335,17 @@ pub fn write(
     }
     files.push((out.join("build.sh"), build_script(board)));
     files.push((out.join("report.py"), REPORT_PY.to_string()));
+    // the register map the bitstream answers over the UART
+    let map = crate::board::open_regs::open_map();
+    files.push((
+        out.join("regmap.md"),
+        ferronic_regmap::export::markdown(&map),
+    ));
+    files.push((out.join("regmap.json"), ferronic_regmap::export::json(&map)));
+    files.push((
+        out.join("regmap.h"),
+        ferronic_regmap::export::c_header(&map),
+    ));
     let mut written = Vec::new();
     for (path, text) in files {
         std::fs::write(&path, text).map_err(io(&path))?;

@@ -76,7 +76,10 @@ pub(crate) fn waive_width(v: &str, keep: &[&str]) -> String {
 /// (`crate::board::uart::UartBridge`, 8 clocks a bit); `gmii_rx` and
 /// `gmii_tx`, the open board's MAC halves (`crate::board::rgmii`);
 /// `rgmii_mac`, one port of that MAC with its RGMII side and the
-/// simulation stand-ins of the ECP5 I/O primitives.
+/// simulation stand-ins of the ECP5 I/O primitives; `ferronic_open_board`
+/// (and `_ecp5`, its DP16KD flavour), the open board's datapath;
+/// `ferronic_open_core`, that datapath with its register block
+/// (`crate::board::open_regs`).
 pub fn units() -> Vec<(String, String)> {
     const A: usize = UNIT_RAM_BITS;
     let nic = nic_unit();
@@ -176,6 +179,7 @@ pub fn units() -> Vec<(String, String)> {
         crate::board::rgmii::mac_unit(),
         crate::board::bump::unit(),
         crate::board::bump::unit_ecp5(),
+        crate::board::open_regs::core_unit(),
     ]
 }
 

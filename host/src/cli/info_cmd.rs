@@ -19,6 +19,7 @@ fn caps_text(c: u32, sizes: u32) -> String {
         (caps::HANDSHAKE, "TCP handshake engine"),
         (caps::DMA, "DMA engine"),
         (caps::BOARD, "board shell"),
+        (caps::OPEN, "open board (bump in the wire)"),
     ];
     let have: Vec<&str> = names
         .iter()

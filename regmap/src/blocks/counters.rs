@@ -95,6 +95,15 @@ pub const HANDSHAKE: [(&str, &str); 8] = [
 /// 4 per receive queue, 4 per transmit queue, then the handshake ones
 /// (when the map has the engine).
 pub(crate) fn defs(params: &MapParams) -> Vec<CounterDef> {
+    if params.open {
+        return crate::OPEN_COUNTERS
+            .iter()
+            .map(|(n, d)| CounterDef {
+                name: n.to_string(),
+                doc: d.to_string(),
+            })
+            .collect();
+    }
     let mut counters: Vec<CounterDef> = GLOBAL
         .iter()
         .map(|(n, d)| CounterDef {

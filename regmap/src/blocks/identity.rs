@@ -43,7 +43,7 @@ pub(crate) fn block(params: &MapParams) -> BlockBuilder {
         "CAPABILITIES",
         Access::Ro,
         Source::Const(params.capabilities()),
-        "what the bitstream has (its generation parameters): bit 0 tag migration, bit 1 FCS check/replace, bit 2 counters, bit 3 RSS, bit 4 TCP handshake engine, bit 5 DMA engine, bit 6 board shell (`board` block); bits 15:8 receive queues - 1, bits 23:16 transmit queues - 1",
+        "what the bitstream has (its generation parameters): bit 0 tag migration, bit 1 FCS check/replace, bit 2 counters, bit 3 RSS, bit 4 TCP handshake engine, bit 5 DMA engine, bit 6 board shell (`board` block), bit 7 open board (`open` block, its own counters); bits 15:8 receive queues - 1, bits 23:16 transmit queues - 1",
     );
     id.reg(
         "SCRATCH",

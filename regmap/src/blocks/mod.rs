@@ -1,7 +1,7 @@
 //! The register blocks, one file each, in chain order: [`identity`],
 //! [`datapath`], [`rss`], [`counters`], [`handshake`]; then, in the `nic`
 //! top only, the DMA engine's [`queues`] blocks; in a board top, the
-//! shell's [`board`] block last. Each file says what
+//! shell's [`board`] block last; on the open board, [`open`] last. Each file says what
 //! its registers hold and builds its block's register list;
 //! [`crate::map`] chains them.
 
@@ -12,6 +12,7 @@ pub(crate) mod counters;
 pub(crate) mod datapath;
 pub(crate) mod handshake;
 pub(crate) mod identity;
+pub(crate) mod open;
 pub(crate) mod queues;
 pub(crate) mod rss;
 

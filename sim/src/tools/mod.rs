@@ -23,6 +23,7 @@ pub mod capture;
 pub mod demo;
 pub mod inject;
 pub mod netns;
+pub mod open_core;
 pub mod replay;
 pub mod replay_dma;
 pub mod replay_print;

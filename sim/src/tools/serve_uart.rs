@@ -8,7 +8,7 @@
 //! protocol's recovery.
 
 use crate::bus::axi4_check::{Axi4Checker, Axi4Wires, Violation};
-use crate::bus::axil::Drive;
+use crate::bus::axil::{Drive, Sample};
 use crate::bus::uart::{LineRx, LineTx};
 use crate::unit::{models, Port, Unit};
 use crate::verilated::NicCoreModel;
@@ -31,10 +31,44 @@ pub struct UartStats {
     pub accesses: u64,
 }
 
-/// The bridge and the core on one clock; see the module documentation.
+/// What the bridge's AXI4-Lite master reaches: a register file with an
+/// `s_axil_*` slave, clocked with the bridge.
+pub trait AxilTarget {
+    /// Holds the target in reset (`on`) or lets it run, its other inputs
+    /// idle.
+    fn set_reset(&mut self, on: bool);
+    /// Drives the slave's inputs for the coming clock edge.
+    fn drive_axil(&mut self, d: &Drive);
+    /// The slave's outputs before that edge.
+    fn sample_axil(&mut self) -> Sample;
+    /// One clock of the bridge's clock.
+    fn tick(&mut self);
+}
+
+impl AxilTarget for NicCoreModel {
+    fn set_reset(&mut self, on: bool) {
+        self.set_rst(u8::from(on));
+        self.set_s_axis_tvalid(0);
+        self.set_m_axis_tready(1);
+        self.set_s_axis_tx_tvalid(0);
+        self.set_m_axis_tx_tready(1);
+    }
+    fn drive_axil(&mut self, d: &Drive) {
+        NicCoreModel::drive_axil(self, d);
+    }
+    fn sample_axil(&mut self) -> Sample {
+        NicCoreModel::sample_axil(self)
+    }
+    fn tick(&mut self) {
+        NicCoreModel::tick(self);
+    }
+}
+
+/// The bridge and a register file on one clock; see the module
+/// documentation.
 pub struct UartBoard {
     bridge: Unit,
-    core: NicCoreModel,
+    core: Box<dyn AxilTarget>,
     p: [Port; 23],
     chk: Axi4Checker,
     to_board: LineTx,
@@ -70,32 +104,35 @@ const NAMES: [&str; 23] = [
 ];
 
 impl UartBoard {
-    /// Both models reset (two clocks with `rst` high), the line idle.
+    /// The bridge before the Verilated `nic_core`, both reset (two
+    /// clocks with `rst` high), the line idle.
     pub fn new() -> Self {
+        Self::with_target(Box::new(NicCoreModel::new()), 2)
+    }
+
+    /// The bridge before `core`, both reset for `reset_clocks` clocks,
+    /// the line idle.
+    pub fn with_target(core: Box<dyn AxilTarget>, reset_clocks: usize) -> Self {
         let bridge = Unit::new(&models::UART_BRIDGE);
         let p = NAMES.map(|n| bridge.port(n));
         let mut b = UartBoard {
             bridge,
-            core: NicCoreModel::new(),
+            core,
             p,
             chk: Axi4Checker::new(4),
             to_board: LineTx::new(SIM_CLOCKS_PER_BIT),
             from_board: LineRx::new(SIM_CLOCKS_PER_BIT),
             stats: UartStats::default(),
         };
-        b.core.set_rst(1);
+        b.core.set_reset(true);
         b.bridge.set(b.p[22], 1);
-        b.core.set_s_axis_tvalid(0);
-        b.core.set_m_axis_tready(1);
-        b.core.set_s_axis_tx_tvalid(0);
-        b.core.set_m_axis_tx_tready(1);
         b.core.drive_axil(&Drive::default());
         b.bridge.set(b.p[18], 1);
-        for _ in 0..2 {
+        for _ in 0..reset_clocks {
             b.core.tick();
             b.bridge.tick();
         }
-        b.core.set_rst(0);
+        b.core.set_reset(false);
         b.bridge.set(b.p[22], 0);
         b
     }
@@ -351,16 +388,52 @@ pub struct ServeUartArgs {
     /// Bytes of the board's answers to deliver inverted, by position.
     #[arg(long, value_delimiter = ',')]
     corrupt_out: Vec<u64>,
+    /// Serve the open board's register block instead of `nic_core`'s:
+    /// `colorlight-5a-75b-v8` (its datapath and registers,
+    /// `ferronic_open_core`, behind the bridge).
+    #[arg(long, value_name = "NAME")]
+    board: Option<String>,
+    /// With --board: a capture's frames (their FCS appended) sent into
+    /// port 0, the switch
+    /// side, as the server starts, so `nicctl counters` has something to
+    /// show.
+    #[arg(long, value_name = "PCAP", requires = "board")]
+    pcap: Option<PathBuf>,
 }
+
+/// The open board `nicsim serve-uart --board` simulates.
+pub const OPEN_BOARD: &str = "colorlight-5a-75b-v8";
 
 impl ServeUartArgs {
     /// Serves until the process is stopped. Errors: no pseudo-terminal,
     /// or the bridge broke the AXI4-Lite protocol.
     pub fn run(self) -> anyhow::Result<bool> {
+        let board = match self.board.as_deref() {
+            None => UartBoard::new(),
+            Some(OPEN_BOARD) => {
+                let mut core = super::open_core::OpenCore::new();
+                if let Some(p) = &self.pcap {
+                    for f in crate::tools::capture::read(p)?.frames {
+                        core.send_port0(&crate::model::frame::append_fcs(&f.data));
+                    }
+                }
+                // the reset synchronisers need their clocks
+                UartBoard::with_target(Box::new(core), 8)
+            }
+            Some(other) => anyhow::bail!(
+                "--board {other}: serve-uart simulates the open board {OPEN_BOARD} only \
+                 (a PCIe board's registers are nic_core's: leave --board out)"
+            ),
+        };
         let pty = Pty::open()?;
         eprintln!(
             "nicsim serve-uart: simulated board (UART bridge, {SIM_CLOCKS_PER_BIT} clocks a bit, \
-             and nic_core) on {p} (nicctl --device serial:{p}); Ctrl-C stops",
+             and {}) on {p} (nicctl --device serial:{p}); Ctrl-C stops",
+            if self.board.is_some() {
+                "the open board's ferronic_open_core"
+            } else {
+                "nic_core"
+            },
             p = pty.path.display()
         );
         let faults = Faults {
@@ -368,7 +441,7 @@ impl ServeUartArgs {
             corrupt_out: self.corrupt_out,
         };
         let stop = Arc::new(AtomicBool::new(false));
-        serve_pty(UartBoard::new(), &pty, &faults, &stop)?;
+        serve_pty(board, &pty, &faults, &stop)?;
         Ok(true)
     }
 }

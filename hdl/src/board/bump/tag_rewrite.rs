@@ -87,6 +87,12 @@ pub struct TagRewrite {
     /// Lanes of the beat being packed written so far (a thermometer).
     wk: DFF<Bits<8>>,
     push: DFF<Bit>,
+    /// `emit` and `olast` a clock late (the byte is `ob_q`): the packer
+    /// works from flip-flops, so `go` reaches only the state, the CRC and
+    /// these two (placement put the packer, next to the output FIFO, far
+    /// from the state and the frame FIFO: 120.6 MHz on seed 1).
+    emit_q: DFF<Bit>,
+    olast_q: DFF<Bit>,
     push_keep: DFF<Bits<8>>,
     push_last: DFF<Bit>,
     /// Beats in the output FIFO, and room for two more (registered).
@@ -108,8 +114,8 @@ impl Logic for TagRewrite {
     fn update(&mut self) {
         dff_setup!(
             self, clock, state, left, body, dq, len, off12, tl, tg, crc, ob_q, crcv, bad, restore,
-            ib, icnt, ilast, o0, o1, o2, o3, o4, o5, o6, o7, lane, wk, push, push_keep, push_last,
-            occ, room, tv
+            ib, icnt, ilast, o0, o1, o2, o3, o4, o5, o6, o7, lane, wk, push, emit_q, olast_q,
+            push_keep, push_last, occ, room, tv
         );
         self.out.clock.next = self.clock.val();
         self.out.rst.next = self.rst.val();
@@ -253,43 +259,47 @@ impl Logic for TagRewrite {
         if self.off12.q.val() {
             self.body.d.next = self.len.q.val() - 16_u64 - bit_cast::<14, 4>(self.tl.q.val());
         }
-        // the packer: a byte into its lane; a beat is pushed the clock
-        // after its last lane (or the frame's last byte) is written
-        self.push.d.next = self.emit.val() & ((self.lane.q.val() == 7_u64) | self.olast.val());
-        if self.emit.val() {
-            self.push_last.d.next = self.olast.val();
+        self.emit_q.d.next = self.emit.val();
+        self.olast_q.d.next = self.olast.val();
+        // the packer, a clock behind the bytes: a byte into its lane; a
+        // beat is pushed the clock after its last lane (or the frame's
+        // last byte) is written
+        self.push.d.next =
+            self.emit_q.q.val() & ((self.lane.q.val() == 7_u64) | self.olast_q.q.val());
+        if self.emit_q.q.val() {
+            self.push_last.d.next = self.olast_q.q.val();
             self.push_keep.d.next = (self.wk.q.val() << 1_u64) | 1_u64;
             self.wk.d.next = (self.wk.q.val() << 1_u64) | 1_u64;
-            if (self.lane.q.val() == 7_u64) | self.olast.val() {
+            if (self.lane.q.val() == 7_u64) | self.olast_q.q.val() {
                 self.wk.d.next = 0_u64.into();
             }
             self.lane.d.next = self.lane.q.val() + 1_u64;
-            if self.olast.val() {
+            if self.olast_q.q.val() {
                 self.lane.d.next = 0_u64.into();
             }
             if self.lane.q.val() == 0_u64 {
-                self.o0.d.next = self.obyte.val();
+                self.o0.d.next = self.ob_q.q.val();
             }
             if self.lane.q.val() == 1_u64 {
-                self.o1.d.next = self.obyte.val();
+                self.o1.d.next = self.ob_q.q.val();
             }
             if self.lane.q.val() == 2_u64 {
-                self.o2.d.next = self.obyte.val();
+                self.o2.d.next = self.ob_q.q.val();
             }
             if self.lane.q.val() == 3_u64 {
-                self.o3.d.next = self.obyte.val();
+                self.o3.d.next = self.ob_q.q.val();
             }
             if self.lane.q.val() == 4_u64 {
-                self.o4.d.next = self.obyte.val();
+                self.o4.d.next = self.ob_q.q.val();
             }
             if self.lane.q.val() == 5_u64 {
-                self.o5.d.next = self.obyte.val();
+                self.o5.d.next = self.ob_q.q.val();
             }
             if self.lane.q.val() == 6_u64 {
-                self.o6.d.next = self.obyte.val();
+                self.o6.d.next = self.ob_q.q.val();
             }
             if self.lane.q.val() == 7_u64 {
-                self.o7.d.next = self.obyte.val();
+                self.o7.d.next = self.ob_q.q.val();
             }
         }
         self.out.din.next = bit_cast::<73, 8>(self.o0.q.val())
@@ -324,6 +334,7 @@ impl Logic for TagRewrite {
             self.lane.d.next = 0_u64.into();
             self.wk.d.next = 0_u64.into();
             self.push.d.next = false;
+            self.emit_q.d.next = false;
             self.crcv.d.next = false;
             self.occ.d.next = 0_u64.into();
             self.room.d.next = false;

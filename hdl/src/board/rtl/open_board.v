@@ -15,7 +15,9 @@
 // Configuration (`cfg_*`, core_clk) reaches the rx1 side through
 // ferronic_snap (a coherent copy; TailCapture samples it at a frame's
 // first beat). Every event below is a pulse in its own domain, crossed by
-// ferronic_event_cdc and counted in core_clk (`counts`, 32 bits each):
+// ferronic_event_cdc and counted in core_clk (`counts`, 64 bits each,
+// zeroed by a `cnt_clear` pulse; the names are the register map's,
+// regmap/src/blocks/open.rs):
 //    0 frames received on port 0 and kept by fwd_rx
 //    1 port 0 frames dropped: fwd_rx full
 //    2 port 0 frames dropped: rx_er during the frame
@@ -58,7 +60,8 @@ module ferronic_open_board (
     input  wire [3:0]   cfg_tag_format,
     input  wire [1:0]   cfg_tag_mode,
     input  wire         cfg_enable,
-    output wire [735:0] counts,
+    input  wire          cnt_clear,
+    output wire [1471:0] counts,
     output reg  [63:0]  last_tag
 );
     localparam N_EV = 23;
@@ -223,7 +226,13 @@ module ferronic_open_board (
     genvar g;
     generate
         for (g = 0; g < N_EV; g = g + 1) begin : count
-            ferronic_count32 c (.clk(core_clk), .rst(rst_core), .inc(ev[g]), .count(counts[32*g +: 32]));
+            // 64 bits at 62.5 MHz: one carry chain fits the 16 ns
+            reg [63:0] n;
+            always @(posedge core_clk) begin
+                if (rst_core || cnt_clear) n <= 64'd0;
+                else if (ev[g]) n <= n + 64'd1;
+            end
+            assign counts[64*g +: 64] = n;
         end
     endgenerate
 endmodule
