@@ -199,6 +199,28 @@ fn nicctl_reads_the_open_boards_registers() {
     assert!(c.values().all(|v| v == 0), "{c:?}");
     let st = b.ok(&["selftest", "--json"]).json();
     assert_eq!(st["passed"], true, "{st}");
+    // MDIO (clause 22) to the two PHY models: BMSR of PHY 0 and 1 (link
+    // up), a write to PHY 1 read back, nothing at address 5 (all ones)
+    let mdio = |cmd: u32| -> u64 {
+        b.ok(&["reg", "write", "open.mdio_cmd", &format!("{cmd:#x}")]);
+        for _ in 0..20 {
+            let r = b.ok(&["reg", "read", "open.mdio_status", "--json"]).json();
+            let v = r["value"].as_u64().unwrap();
+            if v & u64::from(ferronic_regmap::mdio::BUSY) == 0 {
+                return v;
+            }
+        }
+        panic!("MDIO stayed busy");
+    };
+    use ferronic_regmap::mdio::read_cmd;
+    let bmsr = u64::from(ferronic_sim::tools::open_core::BMSR_LINK_UP);
+    assert_eq!(mdio(read_cmd(0, 1)), bmsr);
+    assert_eq!(mdio(read_cmd(1, 1)), bmsr);
+    assert_eq!(mdio(read_cmd(1, 3)), 0xC916);
+    mdio(1 << ferronic_regmap::mdio::PHY_SHIFT | 31 << ferronic_regmap::mdio::REG_SHIFT | 0x0a43);
+    assert_eq!(mdio(read_cmd(1, 31)), 0x0a43);
+    assert_eq!(mdio(read_cmd(0, 31)), 0, "the write went to PHY 1 only");
+    assert_eq!(mdio(read_cmd(5, 1)), 0xFFFF);
     // past the last block: not a register, answered SLVERR
     let r = nicctl_env(&["--device", &b.device, "reg", "read", "0x1c0"], None);
     assert_ne!(r.code, 0);

@@ -27,7 +27,7 @@ pub use blocks::board::BOARD_REGS;
 pub use blocks::counters::{GLOBAL, GLOBAL_COUNTERS, HANDSHAKE, PER_QUEUE, PER_TX_QUEUE};
 pub use blocks::datapath::ctrl;
 pub use blocks::handshake::{hs_ctrl, LISTEN, RECORD_WORDS};
-pub use blocks::open::{OPEN_COUNTERS, OPEN_REGS};
+pub use blocks::open::{mdio, OPEN_COUNTERS, OPEN_REGS};
 pub use blocks::queues::{
     cq_ctrl, cqs, dma_ctrl, ring_ctrl, CQ_REGS, DMA_INPUTS, LOG_SIZES, RING_REGS, RX_RING_REGS,
 };

@@ -8,6 +8,7 @@ pub mod crossings;
 pub mod file;
 pub mod ip;
 pub mod ip_ports;
+pub mod mdio;
 pub mod open;
 pub mod open_project;
 pub mod open_regs;

@@ -205,9 +205,10 @@ module {top} (
     // the oscillator is PHY U13's crystal output: never hold the PHYs in
     // reset (their own power-on reset suffices)
     assign phy_rst_n = 1'b1;
-    // not yet: MDIO (link state)
-    assign mdc = 1'b0;
-    assign mdio = 1'bz;
+    // MDIO (both PHYs on one bus): driven while the master says so,
+    // pulled up by the PHYs otherwise
+    wire mdio_o, mdio_oe;
+    assign mdio = mdio_oe ? mdio_o : 1'bz;
     // the register block behind the UART bridge ({cpb} core clocks a bit:
     // {baud} baud, {baud_err:.2} % off), both in core_clk
     wire [15:0] awaddr, araddr;
@@ -241,7 +242,8 @@ module {top} (
         .s_axil_wready(wready), .s_axil_bresp(bresp), .s_axil_bvalid(bvalid),
         .s_axil_bready(bready), .s_axil_araddr(araddr), .s_axil_arvalid(arvalid),
         .s_axil_arready(arready), .s_axil_rdata(rdata), .s_axil_rresp(rresp),
-        .s_axil_rvalid(rvalid), .s_axil_rready(rready)
+        .s_axil_rvalid(rvalid), .s_axil_rready(rready),
+        .mdc(mdc), .mdio_o(mdio_o), .mdio_oe(mdio_oe), .mdio_i(mdio)
     );
 endmodule
 

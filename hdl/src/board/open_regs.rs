@@ -19,6 +19,8 @@
 //!   which any `*_HI` read returns. `clear` pulses one clock when a write
 //!   to `counters.CLEAR` has bit 0 set.
 //! * `inputs`: the `Source::Input(n)` words, word n at bits 32n+31..32n.
+//! * `wrote`: bit k pulses the clock storage register k holds a value
+//!   just written.
 //! * `storage`: the storage registers in address order
 //!   ([`ferronic_regmap::RegMap::storage`]), register k at bits
 //!   32k+31..32k. `datapath.CTRL` resets to the board file's `[datapath]`
@@ -74,6 +76,7 @@ module ferronic_open_regs (
     input  wire [{cb}:0]       counters,
     input  wire [{ib}:0]       inputs,
     output wire [{sb}:0]       storage,
+    output reg  [{wb}:0]       wrote,
     output reg                 clear
 );
     reg aw_ok, w_ok, ar_ok, p1, p2;
@@ -91,6 +94,7 @@ module ferronic_open_regs (
         cb = 64 * nc - 1,
         ib = 32 * ni - 1,
         sb = 32 * ns - 1,
+        wb = ns - 1,
     );
     for (k, r) in storage.iter().enumerate() {
         let Source::Storage(reset) = r.source else {
@@ -117,6 +121,7 @@ module ferronic_open_regs (
         "    wire do_wr = aw_ok && w_ok && !s_axil_bvalid;
     always @(posedge clk) begin
         clear <= 1'b0;
+        wrote <= 0;
         if (s_axil_awvalid && s_axil_awready) begin aw_ok <= 1'b1; aw_q <= s_axil_awaddr[15:2]; end
         if (s_axil_wvalid && s_axil_wready) begin w_ok <= 1'b1; w_q <= s_axil_wdata; ws_q <= s_axil_wstrb; end
         if (s_axil_bvalid && s_axil_bready) s_axil_bvalid <= 1'b0;
@@ -144,6 +149,7 @@ module ferronic_open_regs (
                             lo = 8 * b
                         );
                     }
+                    let _ = write!(body, " wrote[{k}] <= 1'b1;");
                 }
                 Source::Clear => body.push_str(" clear <= ws_q[0] && w_q[0];"),
                 Source::Strobe(_) => panic!("{}: strobes are not decoded here", r.name),
@@ -166,6 +172,7 @@ module ferronic_open_regs (
             s_axil_bvalid <= 1'b0;
             s_axil_bresp <= 2'b00;
             clear <= 1'b0;
+            wrote <= 0;
 ",
     );
     for (k, r) in storage.iter().enumerate() {
@@ -280,6 +287,10 @@ endmodule
     v
 }
 
+/// MDC's half period in core clocks: 62.5 MHz / 26 = 2.40 MHz, under
+/// IEEE 802.3 clause 22.2.2.11's 2.5 MHz.
+pub const MDC_HALF: u32 = 13;
+
 /// The open board's map as its bitstream has it. Build time and git hash
 /// are 0: the bitstream is reproducible from the sources (nextpnr's
 /// placement, so its timing, changes with any change of the netlist).
@@ -298,7 +309,10 @@ pub fn ctrl_word(format: u8, mode: u8) -> u32 {
 /// and ports as there) with `ferronic_open_regs` of [`open_map`] as its
 /// `s_axil_*` slave in `core_clk`: `datapath.CTRL` drives the tag format
 /// (bits 7:4), mode (9:8) and enable (0), `counters.CLEAR` clears the
-/// 23 counters, `open.LAST_TAG_*` read `last_tag`. With every module
+/// 23 counters, `open.LAST_TAG_*` read `last_tag`, a write to
+/// `open.MDIO_CMD` starts a frame of [`crate::board::mdio::MdioMaster`]
+/// (`mdc`, `mdio_o`/`mdio_oe`/`mdio_i`: the top makes the pin) whose
+/// state `open.MDIO_STATUS` reads. With every module
 /// under it ([`crate::board::bump::open_board_verilog`] of `sim`).
 pub fn core_verilog(ctrl_reset: u32, sim: bool) -> String {
     let map = open_map();
@@ -307,8 +321,13 @@ pub fn core_verilog(ctrl_reset: u32, sim: bool) -> String {
         .expect("the open map has datapath.CTRL");
     let ns = map.storage().len();
     let nc = map.counters.len();
+    let mk = map
+        .storage_index("open.MDIO_CMD")
+        .expect("the open map has open.MDIO_CMD");
+    let (_, mdio) =
+        crate::dma::units::emit(crate::board::mdio::MdioMaster::new(MDC_HALF), "open_mdio");
     format!(
-        "{}\n{}\n// ferronic_open_core: the open board's datapath and its register block
+        "{}\n{}\n{}\n// ferronic_open_core: the open board's datapath and its register block
 // (hdl/src/board/open_regs.rs).
 module ferronic_open_core (
     input  wire         arst,
@@ -342,7 +361,11 @@ module ferronic_open_core (
     output wire [31:0]  s_axil_rdata,
     output wire [1:0]   s_axil_rresp,
     output wire         s_axil_rvalid,
-    input  wire         s_axil_rready
+    input  wire         s_axil_rready,
+    output wire         mdc,
+    output wire         mdio_o,
+    output wire         mdio_oe,
+    input  wire         mdio_i
 );
     wire rst_regs;
     ferronic_reset_sync rs_regs (.clk(core_clk), .arst(arst), .rst(rst_regs));
@@ -350,10 +373,20 @@ module ferronic_open_core (
     wire [63:0] last_tag;
     wire [{sb}:0] storage;
     wire clear;
+    wire [{wb}:0] wrote;
     wire [31:0] ctrl = storage[{lo} +: 32];
+    wire [31:0] mdio_cmd = storage[{mlo} +: 32];
+    wire mdio_busy;
+    wire [15:0] mdio_rdata;
     // the other storage words (SCRATCH, MAC, DEFAULT_QUEUE) drive nothing
     // here; of CTRL only enable, format and mode
-    wire _unused_ok = &{{1'b0, storage, ctrl}};
+    wire _unused_ok = &{{1'b0, storage, ctrl, mdio_cmd, wrote}};
+    open_mdio mdio (
+        .clock(core_clk), .rst(rst_regs), .start(wrote[{mk}]), .read(mdio_cmd[26]),
+        .phyad(mdio_cmd[25:21]), .regad(mdio_cmd[20:16]), .wdata(mdio_cmd[15:0]),
+        .busy(mdio_busy), .rdata(mdio_rdata), .mdc(mdc), .mdio_o(mdio_o),
+        .mdio_oe(mdio_oe), .mdio_i(mdio_i)
+    );
     ferronic_open_regs regs (
         .clk(core_clk), .rst(rst_regs),
         .s_axil_awaddr(s_axil_awaddr), .s_axil_awvalid(s_axil_awvalid),
@@ -365,7 +398,8 @@ module ferronic_open_core (
         .s_axil_arready(s_axil_arready), .s_axil_rdata(s_axil_rdata),
         .s_axil_rresp(s_axil_rresp), .s_axil_rvalid(s_axil_rvalid),
         .s_axil_rready(s_axil_rready),
-        .counters(counts), .inputs(last_tag), .storage(storage), .clear(clear)
+        .counters(counts), .inputs({{mdio_busy, 15'd0, mdio_rdata, last_tag}}),
+        .storage(storage), .wrote(wrote), .clear(clear)
     );
     ferronic_open_board board (
         .arst(arst), .clk125(clk125), .core_clk(core_clk),
@@ -380,9 +414,12 @@ endmodule
 ",
         crate::board::bump::open_board_verilog(sim),
         regs_verilog(&map, ctrl_reset),
+        crate::dma::units::waive_width(&mdio, &[]),
         cb = 64 * nc - 1,
         sb = 32 * ns - 1,
+        wb = ns - 1,
         lo = 32 * ctrl,
+        mlo = 32 * mk,
     )
 }
 

@@ -79,7 +79,8 @@ pub(crate) fn waive_width(v: &str, keep: &[&str]) -> String {
 /// simulation stand-ins of the ECP5 I/O primitives; `ferronic_open_board`
 /// (and `_ecp5`, its DP16KD flavour), the open board's datapath;
 /// `ferronic_open_core`, that datapath with its register block
-/// (`crate::board::open_regs`).
+/// (`crate::board::open_regs`); `async_fifo_reg`, the clock-crossing
+/// FIFO with its registered `s_ready`.
 pub fn units() -> Vec<(String, String)> {
     const A: usize = UNIT_RAM_BITS;
     let nic = nic_unit();
@@ -180,7 +181,32 @@ pub fn units() -> Vec<(String, String)> {
         crate::board::bump::unit(),
         crate::board::bump::unit_ecp5(),
         crate::board::open_regs::core_unit(),
+        async_fifo_unit(),
     ]
+}
+
+/// `async_fifo_reg`: `ferronic_async_fifo` (`rtl/cdc.v`) of 4 words of
+/// 16 bits with `REG_READY`, as the open board's crossings have it.
+fn async_fifo_unit() -> (String, String) {
+    (
+        "async_fifo_reg".to_string(),
+        format!(
+            "{}
+module async_fifo_reg (
+    input  wire s_clk, input wire s_rst, input wire [15:0] s_data,
+    input  wire s_valid, output wire s_ready,
+    input  wire m_clk, input wire m_rst, output wire [15:0] m_data,
+    output wire m_valid, input wire m_ready
+);
+    ferronic_async_fifo #(.W(16), .A(2), .REG_READY(1)) f (
+        .s_clk(s_clk), .s_rst(s_rst), .s_data(s_data), .s_valid(s_valid), .s_ready(s_ready),
+        .m_clk(m_clk), .m_rst(m_rst), .m_data(m_data), .m_valid(m_valid), .m_ready(m_ready)
+    );
+endmodule
+",
+            include_str!("../board/rtl/cdc.v")
+        ),
+    )
 }
 
 /// The `nic` unit: the very Verilog nicgen writes as `nic.v`.

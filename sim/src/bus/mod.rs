@@ -12,6 +12,8 @@
 //!   model and the checker, one call a clock.
 //! * [`gmii`]: GMII line clocks of a frame and a checking line receiver
 //!   (the open board's MAC tests).
+//! * [`mdio`]: a PHY's clause 22 management interface (the open board's
+//!   MDIO master tests).
 //! * [`axi4_mem`]: host memory behind an AXI4 slave, with latency, random
 //!   `READY` stalls and pages that fault (SLVERR/DECERR).
 
@@ -21,4 +23,5 @@ pub mod axi4_unit;
 pub mod axil;
 pub mod axis;
 pub mod gmii;
+pub mod mdio;
 pub mod uart;

@@ -9,12 +9,20 @@
 //! crossings do not assume unrelated clocks). The RGMII inputs idle
 //! unless frames are queued with [`OpenCore::send_port0`]: each goes
 //! into port 0 (the switch side) as a PHY sends it, DDR nibbles, after
-//! preamble and SFD, 12 idle bytes apart.
+//! preamble and SFD, 12 idle bytes apart. Two PHY models
+//! ([`MdioPhy`], addresses 0 and 1, BMSR [`BMSR_LINK_UP`]) answer on
+//! MDC/MDIO as the board's two RTL8211FDs share one bus.
 
 use crate::bus::axil::{Drive, Sample};
+use crate::bus::mdio::MdioPhy;
 use crate::tools::serve_uart::AxilTarget;
 use crate::unit::{models, Port, Unit};
 use std::collections::VecDeque;
+
+/// The models' BMSR (IEEE 802.3 22.2.4.2): 100BASE-TX and 10BASE-T
+/// abilities, extended status, auto-negotiation complete, link up (bit
+/// 2), extended capability.
+pub const BMSR_LINK_UP: u16 = 0x796D;
 
 const AXIL_IN: [&str; 11] = [
     "s_axil_awaddr",
@@ -51,6 +59,9 @@ pub struct OpenCore {
     /// Bytes of port 0's line still to send: (data, RX_CTL), one a
     /// 125 MHz clock.
     line0: VecDeque<(u8, bool)>,
+    /// The PHYs on MDC/MDIO.
+    pub phys: Vec<MdioPhy>,
+    mdio: [Port; 4],
     /// Core clocks the line stays idle: during reset and 64 clocks after
     /// (a frame cut by reset would count as a bad start).
     hold: u32,
@@ -64,6 +75,13 @@ impl OpenCore {
         let out = AXIL_OUT.map(|n| u.port(n));
         let clocks = ["core_clk", "clk125", "rgmii0_rxc", "rgmii1_rxc"].map(|n| u.port(n));
         let rxd0 = u.port("rgmii0_rxd");
+        let mdio = ["mdc", "mdio_o", "mdio_oe", "mdio_i"].map(|n| u.port(n));
+        let mut regs = [0u16; 32];
+        regs[1] = BMSR_LINK_UP;
+        // PHY identifier (registers 2 and 3): Realtek's OUI, as the
+        // RTL8211F reports it
+        regs[2] = 0x001C;
+        regs[3] = 0xC916;
         OpenCore {
             u,
             inp,
@@ -71,6 +89,8 @@ impl OpenCore {
             clocks,
             rxd0,
             line0: VecDeque::new(),
+            phys: vec![MdioPhy::new(0, regs), MdioPhy::new(1, regs)],
+            mdio,
             hold: u32::MAX,
         }
     }
@@ -165,6 +185,15 @@ impl AxilTarget for OpenCore {
     }
 
     fn tick(&mut self) {
+        // the MDIO bus: open drain with a pull-up, the station's driver
+        // and the PHYs'
+        let mdc = self.u.get(self.mdio[0]) != 0;
+        let sta = (self.u.get(self.mdio[2]) != 0).then(|| self.u.get(self.mdio[1]) != 0);
+        for p in &mut self.phys {
+            p.clock(mdc, sta);
+        }
+        let line = self.phys.iter().all(|p| p.line(sta));
+        self.u.set(self.mdio[3], u64::from(line));
         if self.hold != u32::MAX {
             self.hold = self.hold.saturating_sub(1);
         }

@@ -95,9 +95,12 @@ pub struct TagRewrite {
     olast_q: DFF<Bit>,
     push_keep: DFF<Bits<8>>,
     push_last: DFF<Bit>,
-    /// Beats in the output FIFO, and room for two more (registered).
+    /// Beats in the output FIFO, and room for three more (registered).
     occ: DFF<Bits<4>>,
     room: DFF<Bit>,
+    /// `room` a clock later, next to `go`: `room` sits by the output
+    /// FIFO (placed by GmiiTx's pins), the state far from it.
+    room2: DFF<Bit>,
     /// A beat was offered last clock and not taken.
     tv: DFF<Bit>,
     go: Signal<Local, Bit>,
@@ -115,7 +118,7 @@ impl Logic for TagRewrite {
         dff_setup!(
             self, clock, state, left, body, dq, len, off12, tl, tg, crc, ob_q, crcv, bad, restore,
             ib, icnt, ilast, o0, o1, o2, o3, o4, o5, o6, o7, lane, wk, push, emit_q, olast_q,
-            push_keep, push_last, occ, room, tv
+            push_keep, push_last, occ, room, room2, tv
         );
         self.out.clock.next = self.clock.val();
         self.out.rst.next = self.rst.val();
@@ -131,7 +134,7 @@ impl Logic for TagRewrite {
         // without s_tvalid reaching `go`'s wide fan-out; just after a take
         // the next beat is not due for 2 or more clocks (a beat that is not
         // its frame's last has 8 bytes)
-        self.go.next = self.room.q.val()
+        self.go.next = self.room2.q.val()
             & !(self.uses_in.val()
                 & (self.icnt.q.val() == 1_u64)
                 & !self.ilast.q.val()
@@ -140,7 +143,7 @@ impl Logic for TagRewrite {
         if (self.state.q.val() == 0_u64) & self.desc_valid.val() & self.s_tvalid.val() {
             self.state.d.next = 7_u64.into();
         }
-        self.start.next = (self.state.q.val() == 7_u64) & self.room.q.val();
+        self.start.next = (self.state.q.val() == 7_u64) & self.room2.q.val();
         self.s_tready.next = self.start.val()
             | (self.go.val()
                 & self.uses_in.val()
@@ -315,8 +318,10 @@ impl Logic for TagRewrite {
         self.out.push.next = self.push.q.val();
         self.pop_out.next = self.m_axis_tready.val() & !self.out.empty.val();
         self.out.pop.next = self.pop_out.val();
-        // occupancy: stepping stops at 6 beats (a beat may be packed and
-        // another pushed before the registered `room` falls)
+        // occupancy: `room2` falls 3 clocks after the push that makes 5
+        // beats; the bytes emitted until it does complete at most two
+        // more (a beat, or a frame's short last beat: the next frame's
+        // Drain, Idle and Load emit nothing), so at most 7 of the 8
         if self.push.q.val() & !self.pop_out.val() {
             self.occ.d.next = self.occ.q.val() + 1_u64;
         }
@@ -324,6 +329,7 @@ impl Logic for TagRewrite {
             self.occ.d.next = self.occ.q.val() - 1_u64;
         }
         self.room.d.next = (self.occ.q.val() < 5_u64) & !self.out.full.val();
+        self.room2.d.next = self.room.q.val();
         self.m_axis_tdata.next = self.out.dout.val().get_bits::<64>(0);
         self.m_axis_tkeep.next = self.out.dout.val().get_bits::<8>(64);
         self.m_axis_tlast.next = self.out.dout.val().get_bit(72);
@@ -338,6 +344,7 @@ impl Logic for TagRewrite {
             self.crcv.d.next = false;
             self.occ.d.next = 0_u64.into();
             self.room.d.next = false;
+            self.room2.d.next = false;
         }
     }
 }

@@ -45,8 +45,12 @@ endmodule
 // resets come from one source (the board top's reset synchronisers), so
 // neither side runs with stale pointers of the other. A >= 2.
 // Throughput one word a clock on each side; a word written is visible to
-// the reader 3 to 4 m_clk clocks later.
-module ferronic_async_fifo #(parameter W = 8, parameter A = 4) (
+// the reader 3 to 4 m_clk clocks later. REG_READY = 1 makes s_ready a
+// flip-flop, low when a clock earlier the FIFO had fewer than 2 free words
+// (so a push in that clock cannot fill it past full): one word less
+// capacity, and no pointer compare in front of the writer's own logic
+// (the open board's writers decide their push from s_ready).
+module ferronic_async_fifo #(parameter W = 8, parameter A = 4, parameter REG_READY = 0) (
     input  wire         s_clk,
     input  wire         s_rst,
     input  wire [W-1:0] s_data,
@@ -68,7 +72,11 @@ module ferronic_async_fifo #(parameter W = 8, parameter A = 4) (
     wire [A:0] rnext = rbin + 1'b1;
     wire push = s_valid && s_ready;
     wire pop = m_valid && m_ready;
-    assign s_ready = !s_rst && wgray != {~rgray_s1[A:A-1], rgray_s1[A-2:0]};
+    wire [A:0] full_at = {~rgray_s1[A:A-1], rgray_s1[A-2:0]};
+    wire [A:0] wgray_n = wnext ^ (wnext >> 1);
+    reg ready_q = 1'b0;
+    always @(posedge s_clk) ready_q <= !s_rst && wgray != full_at && wgray_n != full_at;
+    assign s_ready = REG_READY != 0 ? ready_q : !s_rst && wgray != full_at;
     assign m_valid = !m_rst && rgray != wgray_s1;
     assign m_data = mem[rbin[A-1:0]];
     always @(posedge s_clk) begin

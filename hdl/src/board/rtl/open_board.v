@@ -164,7 +164,7 @@ module ferronic_open_board (
     );
     wire [84:0] q_desc;
     wire q_valid, q_pop;
-    ferronic_async_fifo #(.W(85), .A(5)) desc_fifo (
+    ferronic_async_fifo #(.W(85), .A(5), .REG_READY(1)) desc_fifo (
         .s_clk(rgmii1_rxc), .s_rst(rst_rx1), .s_data(d_data), .s_valid(d_valid),
         .s_ready(desc_room),
         .m_clk(clk125), .m_rst(rst_tx), .m_data(q_desc), .m_valid(q_valid), .m_ready(q_pop)

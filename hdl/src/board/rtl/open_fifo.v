@@ -172,7 +172,7 @@ module ferronic_frame_cdc (
     // kept frames' beat counts - 1, to the read side
     wire [A:0] len_q;
     wire len_valid, len_pop;
-    ferronic_async_fifo #(.W(A + 1), .A(5)) lens (
+    ferronic_async_fifo #(.W(A + 1), .A(5), .REG_READY(1)) lens (
         .s_clk(s_clk), .s_rst(s_rst), .s_data(wlen), .s_valid(keep_frame),
         .s_ready(len_room),
         .m_clk(m_clk), .m_rst(m_rst), .m_data(len_q), .m_valid(len_valid), .m_ready(len_pop)
