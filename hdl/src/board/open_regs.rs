@@ -96,15 +96,16 @@ module ferronic_open_regs (
         sb = 32 * ns - 1,
         wb = ns - 1,
     );
-    for (k, r) in storage.iter().enumerate() {
-        let Source::Storage(reset) = r.source else {
-            unreachable!("storage() lists storage registers")
-        };
-        let reset = if Some(r.offset) == ctrl {
-            ctrl_reset
-        } else {
-            reset
-        };
+    // each storage register's reset: the map's, CTRL's from the board
+    let resets: Vec<u32> = storage
+        .iter()
+        .map(|r| match r.source {
+            _ if Some(r.offset) == ctrl => ctrl_reset,
+            Source::Storage(reset) => reset,
+            _ => unreachable!("storage() lists storage registers"),
+        })
+        .collect();
+    for (k, (r, reset)) in storage.iter().zip(&resets).enumerate() {
         let _ = writeln!(
             v,
             "    reg [31:0] s{k}; // {name} at {off:#06x}, reset {reset:#010x}\n    assign storage[{lo} +: 32] = s{k};",
@@ -175,15 +176,7 @@ module ferronic_open_regs (
             wrote <= 0;
 ",
     );
-    for (k, r) in storage.iter().enumerate() {
-        let Source::Storage(reset) = r.source else {
-            unreachable!()
-        };
-        let reset = if Some(r.offset) == ctrl {
-            ctrl_reset
-        } else {
-            reset
-        };
+    for (k, reset) in resets.iter().enumerate() {
         let _ = writeln!(v, "            s{k} <= 32'h{reset:08x};");
     }
     // the read, three registered steps: the address; the counter it
