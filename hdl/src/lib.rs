@@ -46,12 +46,17 @@ pub mod verilog;
 #[cfg(test)]
 pub(crate) mod testbench;
 
-/// Receive queues (`m_axis_tdest` values); a generation parameter fixed here.
-pub const RX_QUEUES: usize = 8;
-/// Width of `m_axis_tdest` in bits (log2 of [`RX_QUEUES`]).
-pub const RX_QUEUE_BITS: usize = 3;
-/// Transmit queues (`s_axis_tx_tdest` values); a generation parameter fixed here.
-pub const TX_QUEUES: usize = 8;
+/// Receive queues (`m_axis_tdest` values): generation parameter
+/// `rx_queues`, fixed when this crate is compiled (environment variable
+/// `FERRONIC_RX_QUEUES`, default 8; see [`params`]).
+pub const RX_QUEUES: usize =
+    params::compiled("FERRONIC_RX_QUEUES", option_env!("FERRONIC_RX_QUEUES"), 8);
+/// Width of `m_axis_tdest` in bits: log2 of [`RX_QUEUES`] (a power of two).
+pub const RX_QUEUE_BITS: usize = params::log2(RX_QUEUES);
+/// Transmit queues (`s_axis_tx_tdest` values): generation parameter
+/// `tx_queues` (`FERRONIC_TX_QUEUES`, default 8).
+pub const TX_QUEUES: usize =
+    params::compiled("FERRONIC_TX_QUEUES", option_env!("FERRONIC_TX_QUEUES"), 8);
 /// Hardware counters: the register map's global ones plus 4 per receive
 /// queue and 4 per transmit queue.
 pub const COUNTERS: usize = HS_COUNTER0 + ferronic_regmap::HANDSHAKE.len();

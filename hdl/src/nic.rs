@@ -54,9 +54,9 @@ use ferronic_regmap::RegMap;
 use rust_hdl::prelude::*;
 
 /// The completion queues the receive engine's set writes (bit c: queue c).
-pub const RX_CQS: u32 = (1 << RX_QUEUES) - 1;
+pub const RX_CQS: u128 = u128::MAX >> (128 - RX_QUEUES);
 /// The completion queues the transmit engine's set writes.
-pub const TX_CQS: u32 = ((1 << TX_QUEUES) - 1) << RX_QUEUES;
+pub const TX_CQS: u128 = (u128::MAX >> (128 - TX_QUEUES)) << RX_QUEUES;
 
 /// The NIC with its DMA engine; see the module documentation.
 #[derive(LogicBlock)]

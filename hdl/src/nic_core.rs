@@ -59,13 +59,12 @@ use rust_hdl::prelude::*;
 pub const LATENCY: usize = 50;
 
 /// Sideband of the receive output skid buffer: `m_axis_tuser` (6 bits) at
-/// 0, `m_parse_err` at 6, `m_axis_tdest` at 7, `m_axis_hash` at 10,
-/// `m_axis_tag` at 42.
-const RX_SIDE: usize = 106;
-const _: () = assert!(RX_QUEUE_BITS == 3, "RX_SIDE's layout");
+/// 0, `m_parse_err` at 6, `m_axis_hash` at 7, `m_axis_tag` at 39,
+/// `m_axis_tdest` ([`RX_QUEUE_BITS`]) at 103.
+const RX_SIDE: usize = 103 + RX_QUEUE_BITS;
 
-// the handshake counters start at 73 (the shift literal in update())
-const _: () = assert!(HS_COUNTER0 == 73 && LISTEN == 64);
+// the listen table's bus is sized by LISTEN (the handshake engine's own)
+const _: () = assert!(LISTEN == 64);
 
 /// The receive datapath top; see the module documentation.
 #[derive(LogicBlock)]
@@ -119,6 +118,8 @@ pub struct NicCore {
     /// [`crate::params::CoreParams::handshake`]): when 0 its outputs are
     /// tied off here, so synthesis removes it.
     has_hs: Constant<Bit>,
+    /// The first handshake counter ([`HS_COUNTER0`]).
+    hs_at: Constant<Bits<16>>,
     /// Without the engine: the next beat into RssSteer starts a frame
     /// (each first beat queues a "deliver" decision in the engine's place).
     rx_first: DFF<Bit>,
@@ -178,6 +179,7 @@ impl NicCore {
             events: Default::default(),
             bank: Default::default(),
             has_hs: Constant::new(map.params.handshake),
+            hs_at: Constant::new(HS_COUNTER0.to_bits()),
             rx_first: Default::default(),
             rx_fire: Default::default(),
         }
@@ -328,14 +330,14 @@ impl Logic for NicCore {
         self.rx_out.tlast.next = self.rss.m_axis.tlast.val();
         self.rx_out.tuser.next = bit_cast::<RX_SIDE, 6>(self.rss.m_tuser.val())
             | (bit_cast::<RX_SIDE, 1>(self.rss.m_parse_err.val().into()) << 6_u64)
-            | (bit_cast::<RX_SIDE, RX_QUEUE_BITS>(self.rss.m_tdest.val()) << 7_u64)
-            | (bit_cast::<RX_SIDE, 32>(self.rss.m_hash.val()) << 10_u64)
-            | (bit_cast::<RX_SIDE, 64>(self.rss.m_tag.val()) << 42_u64);
+            | (bit_cast::<RX_SIDE, 32>(self.rss.m_hash.val()) << 7_u64)
+            | (bit_cast::<RX_SIDE, 64>(self.rss.m_tag.val()) << 39_u64)
+            | (bit_cast::<RX_SIDE, RX_QUEUE_BITS>(self.rss.m_tdest.val()) << 103_u64);
         AxisMaster64::link(&mut self.m_axis, &mut self.rx_out.m_axis);
         self.m_axis_tuser.next = self.rx_out.m_tuser.val().get_bits::<6>(0);
-        self.m_axis_tdest.next = self.rx_out.m_tuser.val().get_bits::<RX_QUEUE_BITS>(7);
-        self.m_axis_hash.next = self.rx_out.m_tuser.val().get_bits::<32>(10);
-        self.m_axis_tag.next = self.rx_out.m_tuser.val().get_bits::<64>(42);
+        self.m_axis_tdest.next = self.rx_out.m_tuser.val().get_bits::<RX_QUEUE_BITS>(103);
+        self.m_axis_hash.next = self.rx_out.m_tuser.val().get_bits::<32>(7);
+        self.m_axis_tag.next = self.rx_out.m_tuser.val().get_bits::<64>(39);
         // AXI4-Lite slave <-> register file
         self.axil.awaddr.next = self.s_axil_awaddr.val();
         self.axil.awprot.next = self.s_axil_awprot.val();
@@ -375,12 +377,12 @@ impl Logic for NicCore {
         self.events.m_tready.next = self.m_axis.tready.val();
         self.events.m_tlast.next = self.m_axis.tlast.val();
         self.events.m_tuser.next = self.rx_out.m_tuser.val().get_bits::<6>(0);
-        self.events.m_tdest.next = self.rx_out.m_tuser.val().get_bits::<RX_QUEUE_BITS>(7);
+        self.events.m_tdest.next = self.rx_out.m_tuser.val().get_bits::<RX_QUEUE_BITS>(103);
         self.events.m_parse_err.next = self.rx_out.m_tuser.val().get_bit(6);
         self.bank.clear.next = self.regs.clear.val();
         if self.has_hs.val() {
-            self.bank.inc.next =
-                self.events.inc.val() | (bit_cast::<COUNTERS, 8>(self.hs.ev.val()) << 73_u64);
+            self.bank.inc.next = self.events.inc.val()
+                | (bit_cast::<COUNTERS, 8>(self.hs.ev.val()) << self.hs_at.val());
         } else {
             self.bank.inc.next = self.events.inc.val();
         }

@@ -10,20 +10,63 @@
 //! |---|---|---|---|
 //! | `rss` | `true`/`false` | `true` | Toeplitz hash and indirection table (the `rss` block); without it every frame goes to `datapath.DEFAULT_QUEUE`, hash 0 |
 //! | `handshake` | `true`/`false` | `true` | the TCP SYN-cookie engine, its `handshake` block and its 8 counters |
-//! | `rx_queues`, `tx_queues` | 8 | 8 | receive and transmit queues (rings, completion queues, per-queue counters) |
+//! | `rx_queues`, `tx_queues` | 8, 16, 32, 64 (equal) | 8 | receive and transmit queues (rings, completion queues, per-queue counters, RSS queue numbers) |
 //! | `listen` | 64 (0 without the engine) | 64 | listen-table entries of the handshake engine |
 //! | `dma_data_bits` | 128 | 128 | the DMA engine's AXI4 data bus (a board top widens it to the PCIe IP's) |
 //!
-//! The queue counts, listen entries and bus width are bit widths of the
-//! rust-hdl sources (`Bits<N>` with N a Rust constant, which stable Rust
-//! cannot compute from a run-time value), so this build accepts only the
-//! values it was compiled with and says so; the two blocks are switched
-//! at generation time: a block that is absent has its outputs tied off
-//! and its registers left out of the map, and synthesis removes it (the
-//! `minimal` preset is measured in `hdl/tests/params.rs`).
+//! The queue counts are bit widths of the rust-hdl sources (`Bits<N>`
+//! with N a Rust constant, which stable Rust cannot take from a run-time
+//! value): they are fixed when this crate is compiled, by the
+//! environment variables `FERRONIC_RX_QUEUES` and `FERRONIC_TX_QUEUES`
+//! (default 8). `nicgen` asked for other counts builds itself again with
+//! them (`cargo build --release` into `target/nicgen-params/`, about a
+//! minute the first time, then only the hdl crate when the counts change)
+//! and runs that build with the same arguments. The listen entries and
+//! the bus width are still fixed ([`ParamError::Unsupported`] says so).
+//! The two blocks are switched at generation time: a block that is
+//! absent has its outputs tied off and its registers left out of the map,
+//! and synthesis removes it (the `minimal` preset is measured in
+//! `hdl/tests/params.rs`).
 
 use ferronic_regmap::MapParams;
 use serde::Deserialize;
+
+/// A queue count this crate is compiled with: `value` (the environment
+/// variable `name` at compile time, decimal) or `default`. Fails the
+/// compilation unless it is a power of two from 8 to 64 (the DMA engine's
+/// fetch scheduler picks a ring among groups of 4, in 2 or more groups).
+pub const fn compiled(name: &str, value: Option<&str>, default: usize) -> usize {
+    let v = match value {
+        None => default,
+        Some(s) => {
+            let b = s.as_bytes();
+            let mut i = 0;
+            let mut n = 0;
+            while i < b.len() {
+                assert!(b[i].is_ascii_digit(), "queue count: not a number");
+                n = n * 10 + (b[i] - b'0') as usize;
+                i += 1;
+            }
+            n
+        }
+    };
+    let _ = name;
+    assert!(
+        v.is_power_of_two() && v >= QUEUES_MIN && v <= QUEUES_MAX,
+        "queue count: a power of two from 8 to 64"
+    );
+    v
+}
+
+/// log2 of a power of two.
+pub const fn log2(n: usize) -> usize {
+    n.trailing_zeros() as usize
+}
+
+/// Fewest queues a build has (per direction).
+pub const QUEUES_MIN: usize = 8;
+/// Most queues a build has (per direction).
+pub const QUEUES_MAX: usize = 64;
 
 /// A build's generation parameters; see the module documentation. In a
 /// board file, omitted keys take their defaults (`listen` 0 when
@@ -125,6 +168,8 @@ pub enum ParamError {
 pub const KEYS: &str = "rss, handshake, rx_queues, tx_queues, listen, dma_data_bits";
 
 const WIDTH: &str = "a bit width of the rust-hdl sources, not yet a generation parameter";
+const QUEUES_WHY: &str =
+    "the DMA engine's fetch scheduler picks a ring in groups of 4, in 2 groups or more";
 
 impl CoreParams {
     /// The conversion datapath only: no RSS, no handshake engine.
@@ -174,55 +219,67 @@ impl CoreParams {
         Ok(())
     }
 
-    /// Checks that this build can generate these parameters.
+    /// Checks that nicgen can generate these parameters (with this
+    /// binary, or one compiled for them: [`CoreParams::compiled_here`]).
     ///
     /// # Errors
-    /// [`ParamError::Unsupported`] naming the key, the value asked and the
-    /// value this build has.
+    /// [`ParamError::Unsupported`] naming the key, the value asked and
+    /// what is generated: queue counts a power of two from
+    /// [`QUEUES_MIN`] to [`QUEUES_MAX`], as many transmit as receive
+    /// queues; `listen` and `dma_data_bits` as compiled.
     pub fn check(&self) -> Result<(), ParamError> {
-        let only = |key, value: String, only: String| {
+        let only = |key, value: String, only: String, why| {
             Err(ParamError::Unsupported {
                 key,
                 value,
                 only,
-                why: WIDTH,
+                why,
             })
         };
-        if self.rx_queues != crate::RX_QUEUES {
-            return only(
-                "rx_queues",
-                self.rx_queues.to_string(),
-                crate::RX_QUEUES.to_string(),
-            );
+        let counts = format!("a power of two from {QUEUES_MIN} to {QUEUES_MAX}");
+        for (key, n) in [("rx_queues", self.rx_queues), ("tx_queues", self.tx_queues)] {
+            if !(n.is_power_of_two() && (QUEUES_MIN..=QUEUES_MAX).contains(&n)) {
+                return only(key, n.to_string(), counts, QUEUES_WHY);
+            }
         }
-        if self.tx_queues != crate::TX_QUEUES {
+        if self.tx_queues != self.rx_queues {
             return only(
                 "tx_queues",
                 self.tx_queues.to_string(),
-                crate::TX_QUEUES.to_string(),
+                format!("rx_queues ({})", self.rx_queues),
+                "the descriptor fetch serves a receive and a transmit ring per queue number",
             );
         }
         let listen = if self.handshake { crate::LISTEN } else { 0 };
         if self.listen != listen {
-            return Err(ParamError::Unsupported {
-                key: "listen",
-                value: self.listen.to_string(),
-                only: listen.to_string(),
-                why: if self.handshake {
+            return only(
+                "listen",
+                self.listen.to_string(),
+                listen.to_string(),
+                if self.handshake {
                     WIDTH
                 } else {
                     "there is no listen table without the handshake engine"
                 },
-            });
+            );
         }
         if self.dma_data_bits != ferronic_regmap::DMA_DATA_BITS {
             return only(
                 "dma_data_bits",
                 self.dma_data_bits.to_string(),
                 ferronic_regmap::DMA_DATA_BITS.to_string(),
+                WIDTH,
             );
         }
         Ok(())
+    }
+
+    /// Whether this binary was compiled with these queue counts (they are
+    /// bit widths of the rust-hdl sources: `FERRONIC_RX_QUEUES` and
+    /// `FERRONIC_TX_QUEUES` at compile time). `nicgen` builds itself
+    /// again for other counts.
+    pub fn compiled_here(&self) -> bool {
+        self.rx_queues == crate::RX_QUEUES && self.tx_queues == crate::TX_QUEUES
     }
 
     /// The register-map parameters of `nic_core` (`dma` false) or the
@@ -274,7 +331,15 @@ mod tests {
         ));
         p.set("rx_queues=64").unwrap();
         let e = p.check().unwrap_err();
-        assert!(e.to_string().contains("rx_queues = 64"), "{e}");
+        assert!(e.to_string().contains("tx_queues = 8"), "{e}");
+        p.set("tx_queues=64").unwrap();
+        assert!(p.check().is_ok());
+        assert_eq!(p.compiled_here(), crate::RX_QUEUES == 64);
+        for bad in ["rx_queues=12", "rx_queues=4", "rx_queues=128"] {
+            p.set(bad).unwrap();
+            let e = p.check().unwrap_err().to_string();
+            assert!(e.contains("a power of two from 8 to 64"), "{e}");
+        }
         let mut q = CoreParams::minimal();
         q.set("listen=64").unwrap();
         assert!(q

@@ -121,8 +121,8 @@ fn a_board_file_with_a_mistake_is_refused_with_what_is_wrong() {
     let cases = [
         (
             "rx_queues = 8",
-            "rx_queues = 64",
-            "[core] rx_queues = 64: this nicgen generates rx_queues = 8 only",
+            "rx_queues = 12",
+            "[core] rx_queues = 12: this nicgen generates rx_queues = a power of two from 8 to 64 only",
         ),
         ("handshake = true", "handshake = \"no\"", "invalid type"),
         (

@@ -29,7 +29,8 @@ pub use blocks::datapath::ctrl;
 pub use blocks::handshake::{hs_ctrl, LISTEN, RECORD_WORDS};
 pub use blocks::open::{mdio, OPEN_COUNTERS, OPEN_REGS};
 pub use blocks::queues::{
-    cq_ctrl, cqs, dma_ctrl, ring_ctrl, CQ_REGS, DMA_INPUTS, LOG_SIZES, RING_REGS, RX_RING_REGS,
+    cq_ctrl, cqs, dma_ctrl, dma_inputs, ring_ctrl, CQ_REGS, DMA_INPUTS, LOG_SIZES, RING_BITMAPS,
+    RING_REGS, RX_RING_REGS,
 };
 pub use map::RegMap;
 

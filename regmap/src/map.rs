@@ -62,7 +62,7 @@ impl RegMap {
             use blocks::queues;
             let (rx, tx, nc) = (params.rx_queues, params.tx_queues, queues::cqs(&params));
             builders.push(queues::dma(&params, 0));
-            let first = queues::DMA_INPUTS.len();
+            let first = queues::dma_inputs(&params).len();
             builders.push(queues::rings(true, rx, first));
             builders.push(queues::rings(false, tx, first + 3 * rx));
             builders.push(queues::cq(nc, first + 3 * rx + tx, 0));

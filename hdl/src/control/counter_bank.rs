@@ -53,9 +53,19 @@ pub struct CounterBank {
 /// is 0: the registered pulse and the 7 levels of the reset tree.
 pub const CLEAR_LATENCY: usize = 8;
 
-/// Levels of the reset tree (2^7 = 128 >= [`COUNTERS`] leaves).
+/// Levels of the reset tree.
 const TREE: usize = CLEAR_LATENCY - 1;
-const _: () = assert!(COUNTERS <= 1 << TREE);
+/// Copies each node of the reset tree drives: the smallest F >= 2 with
+/// F^[`TREE`] >= [`COUNTERS`] leaves (2 up to 128 counters, 3 up to 2,187:
+/// a 64-queue build has 529).
+const FANOUT: usize = fanout(COUNTERS);
+const fn fanout(leaves: usize) -> usize {
+    let mut f: usize = 2;
+    while f.pow(TREE as u32) < leaves {
+        f += 1;
+    }
+    f
+}
 
 /// Counter `i`'s exact value from the chunks and pending carries of
 /// [`CounterBank`] (`c`: its 64 chunk bits, `k`: its 3 carry bits).
@@ -116,17 +126,17 @@ impl Logic for CounterBank {
 
     fn hdl(&self) -> Verilog {
         // the reset tree: z0_0 <= rst | clear; node n of level l copies
-        // node n / 2 of level l - 1, with initial value n & 1; leaf i
+        // node n / FANOUT of level l - 1, with initial value n & 1; leaf i
         // (level TREE) resets counter i
         let mut v = String::from("reg z0_0;\nalways @(posedge clock) z0_0 <= rst | clear;\n");
         for l in 1..=TREE {
-            let nodes = COUNTERS.div_ceil(1 << (TREE - l));
+            let nodes = COUNTERS.div_ceil(FANOUT.pow((TREE - l) as u32));
             for n in 0..nodes {
                 v.push_str(&format!(
                     "reg z{l}_{n} = 1'b{};\nalways @(posedge clock) z{l}_{n} <= z{}_{};\n",
                     n & 1,
                     l - 1,
-                    n / 2
+                    n / FANOUT
                 ));
             }
         }

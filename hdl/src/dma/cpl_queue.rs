@@ -57,7 +57,7 @@ use rust_hdl::prelude::*;
 /// Completion queues of the default build (one per ring).
 pub const CQS: usize = DMA_STROBES;
 /// Bits of a completion queue number.
-pub const CQ_BITS: usize = 4;
+pub const CQ_BITS: usize = crate::params::log2(CQS);
 /// Interrupt vectors (`irq_req` bits; XDMA has up to 16 user interrupts).
 pub const IRQS: usize = 16;
 /// Staging slots, log2 (64): a slot is held from the record's issue to
@@ -68,9 +68,12 @@ pub const SLOT_BITS: usize = 6;
 /// Staging RAM address bits (2^[`SLOT_BITS`] slots of 32 bytes).
 pub const STAGE_BITS: usize = SLOT_BITS + 5;
 
-const _: () = assert!(CQS <= 1 << CQ_BITS);
+const _: () = assert!(CQS == 1 << CQ_BITS);
 // the configuration is picked in groups of 4 queues (cpl_queue.v.in)
-const _: () = assert!(CQS.is_multiple_of(4) && CQ_BITS == 4);
+const _: () = assert!(CQS.is_multiple_of(4) && CQ_BITS >= 3);
+
+/// Every completion queue, as an `own` mask.
+pub const ALL_CQS: u128 = u128::MAX >> (128 - CQS);
 
 /// The control part: request intake, indices, staging RAM, interrupts;
 /// [`CplQueue`] joins it to its write mover.
@@ -115,14 +118,14 @@ impl<const D: usize> CplCore<D> {
     /// The block for `map` (the default build's engine blocks), writing
     /// every completion queue.
     pub fn new(map: &RegMap) -> Self {
-        Self::with_queues(map, (1 << CQS) - 1)
+        Self::with_queues(map, ALL_CQS)
     }
 
     /// The block for `map` writing only the queues of `own` (bit c: queue
     /// c): requests for other queues are dropped (`cpl_drop`), their arms
     /// ignored, their `cq_prod`, `cq_armed` and `cq_full` bits stay 0, so
     /// two instances with disjoint `own` can be ORed.
-    pub fn with_queues(map: &RegMap, own: u32) -> Self {
+    pub fn with_queues(map: &RegMap, own: u128) -> Self {
         CplCore {
             clock: Default::default(),
             rst: Default::default(),
@@ -156,7 +159,7 @@ impl<const D: usize> CplCore<D> {
     }
 
     /// The body for `map`, writing the queues of `own`.
-    pub fn verilog(map: &RegMap, own: u32) -> String {
+    pub fn verilog(map: &RegMap, own: u128) -> String {
         let k = D / 8;
         assert!(matches!(k, 8 | 16), "bus of {k} bytes");
         let w = 32 / k;
@@ -208,6 +211,7 @@ impl<const D: usize> CplCore<D> {
             .replace("@TAGZ@", &format!("{}'d0", 8 - SLOT_BITS))
             .replace("@N@", &CQS.to_string())
             .replace("@CQM1@", &(CQ_BITS - 1).to_string())
+            .replace("@GBM1@", &(CQ_BITS - 3).to_string())
             .replace("@DW@", &D.to_string())
             .replace("@W@", &w.to_string())
             .replace("@WM1@", &(w - 1).to_string())
@@ -300,12 +304,12 @@ pub struct CplQueue {
 impl CplQueue {
     /// The completion queues for `map`, all of them.
     pub fn new(map: &RegMap) -> Self {
-        Self::with_queues(map, (1 << CQS) - 1)
+        Self::with_queues(map, ALL_CQS)
     }
 
     /// The completion queues of `own` (bit c: queue c) for `map`; see
     /// [`CplCore::with_queues`].
-    pub fn with_queues(map: &RegMap, own: u32) -> Self {
+    pub fn with_queues(map: &RegMap, own: u128) -> Self {
         CplQueue {
             clock: Default::default(),
             rst: Default::default(),

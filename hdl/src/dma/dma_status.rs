@@ -106,13 +106,26 @@ fn source(block: &str, reg: &str) -> Result<String, String> {
     let index = |prefix: &str, suffix: &str| -> Option<usize> {
         reg.strip_prefix(prefix)?.strip_suffix(suffix)?.parse().ok()
     };
-    let word = |bits: &str, n: usize| format!("{{{}'d0, {bits}}}", 32 - n);
-    let known = match (block, reg) {
+    let word = |bits: &str, n: usize| match n {
+        32 => bits.to_string(),
+        _ => format!("{{{}'d0, {bits}}}", 32 - n),
+    };
+    // a ring bitmap: `NAME` rings 0..31, `NAME_k` rings 32k..32k+31
+    let (base, k) = match reg.rsplit_once('_') {
+        Some((b, k)) if k.parse::<usize>().is_ok() => (b, k.parse().unwrap()),
+        _ => (reg, 0),
+    };
+    let bitmap = |bus: &str| {
+        let (lo, hi) = (32 * k, (32 * k + 31).min(RINGS - 1));
+        assert!(lo < RINGS, "{reg}: no rings {lo} and up");
+        word(&format!("{bus}[{hi}:{lo}]"), hi - lo + 1)
+    };
+    let known = match (block, base) {
         ("dma", "STATUS") => Some(Ok(word("r_idle", 1))),
-        ("dma", "RX_STOPPED") => Some(Ok(word("r_rx_err", RINGS))),
-        ("dma", "TX_STOPPED") => Some(Ok(word("r_tx_err", RINGS))),
-        ("dma", "RX_WAITING") => Some(Ok(word("r_rx_avail", RINGS))),
-        ("dma", "TX_POSTED") => Some(Ok(word("r_tx_posted", RINGS))),
+        ("dma", "RX_STOPPED") => Some(Ok(bitmap("r_rx_err"))),
+        ("dma", "TX_STOPPED") => Some(Ok(bitmap("r_tx_err"))),
+        ("dma", "RX_WAITING") => Some(Ok(bitmap("r_rx_avail"))),
+        ("dma", "TX_POSTED") => Some(Ok(bitmap("r_tx_posted"))),
         ("dma", "RX_FAULTS") => Some(Err("{1'b0, e_rx_fault}".into())),
         ("dma", "TX_ERRORS") => Some(Err("{1'b0, e_tx_err}".into())),
         ("dma", "FETCH_FAULTS") => Some(Err("{1'b0, e_rx_fetch} + {1'b0, e_tx_fetch}".into())),
@@ -249,4 +262,4 @@ impl Logic for DmaStatus {
     }
 }
 
-const _: () = assert!(CQ_BITS <= 8 && RING_BITS == 3);
+const _: () = assert!(CQ_BITS <= 8);

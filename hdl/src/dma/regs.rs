@@ -37,12 +37,14 @@ pub const fn cfg_words(rx: usize, tx: usize) -> usize {
     1 + 4 * (rx + tx) + 5 * (rx + tx)
 }
 
-/// Input words: the `dma` block's ([`ferronic_regmap::DMA_INPUTS`]), a
-/// consumer index and two drop counters per receive ring, a consumer
-/// index per transmit ring, a producer index and a status word per
-/// completion queue.
+/// Input words: the `dma` block's ([`ferronic_regmap::dma_inputs`]: 4
+/// more ring bitmaps for each 32 rings past the first 32), a consumer
+/// index and two drop counters per receive ring, a consumer index per
+/// transmit ring, a producer index and a status word per completion
+/// queue.
 pub const fn input_words(rx: usize, tx: usize) -> usize {
-    ferronic_regmap::DMA_INPUTS.len() + 3 * rx + tx + 2 * (rx + tx)
+    let more = 4 * ((if rx > tx { rx } else { tx }).div_ceil(32) - 1);
+    ferronic_regmap::DMA_INPUTS.len() + more + 3 * rx + tx + 2 * (rx + tx)
 }
 
 /// `cfg` width of the default build.

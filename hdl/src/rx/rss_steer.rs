@@ -55,8 +55,67 @@ use rust_hdl::prelude::*;
 /// Cycles a first beat spends in the block at least (line-rate latency).
 pub const HOLD: u64 = 26;
 
+/// Bits of a frame's result: queue, parser error, hash.
+const RESULT_BITS: usize = RX_QUEUE_BITS + 33;
+
+impl Default for RssSteer {
+    fn default() -> Self {
+        RssSteer {
+            clock: Default::default(),
+            rst: Default::default(),
+            s_axis: Default::default(),
+            s_tuser: Default::default(),
+            s_tag: Default::default(),
+            m_axis: Default::default(),
+            m_tuser: Default::default(),
+            m_tag: Default::default(),
+            m_tdest: Default::default(),
+            m_parse_err: Default::default(),
+            m_hash: Default::default(),
+            drop_last: Default::default(),
+            rss_enable: Default::default(),
+            rss_key: Default::default(),
+            rss_index: Default::default(),
+            rss_queue: Default::default(),
+            default_queue: Default::default(),
+            hs_valid: Default::default(),
+            hs_consume: Default::default(),
+            beats: Default::default(),
+            bctl: Default::default(),
+            results: Default::default(),
+            err_at: Constant::new(RX_QUEUE_BITS.to_bits()),
+            hash_at: Constant::new((RX_QUEUE_BITS + 1).to_bits()),
+            decisions: Default::default(),
+            cons: Default::default(),
+            dropit: Default::default(),
+            bcnt: Default::default(),
+            bcnt_n: Default::default(),
+            room: Default::default(),
+            parse: Default::default(),
+            tuples: Default::default(),
+            toep: Default::default(),
+            ages: Default::default(),
+            infirst: Default::default(),
+            due: Default::default(),
+            due_nz: Default::default(),
+            due_n: Default::default(),
+            i_v: Default::default(),
+            i_meta: Default::default(),
+            i_hash: Default::default(),
+            r: Default::default(),
+            r_v: Default::default(),
+            first: Default::default(),
+            held_q: Default::default(),
+            held_err: Default::default(),
+            held_hash: Default::default(),
+            queue: Default::default(),
+            rfirst: Default::default(),
+        }
+    }
+}
+
 /// RSS steering stage; see the module documentation.
-#[derive(LogicBlock, Default)]
+#[derive(LogicBlock)]
 pub struct RssSteer {
     pub clock: Signal<In, Clock>,
     pub rst: Signal<In, Bit>,
@@ -92,8 +151,11 @@ pub struct RssSteer {
     /// flip-flops: the pop decision reads only these, the data leaves
     /// straight from the beat FIFO's RAM (no 143-bit load enable).
     bctl: SyncFifoReg<2, 5>,
-    // [2:0] queue, [3] parser error, [35:4] hash
-    results: SyncFifoReg<36, 5>,
+    // [QB-1:0] queue, [QB] parser error, [QB+32:QB+1] hash (QB =
+    // RX_QUEUE_BITS; the positions are the localparams err_at, hash_at)
+    results: SyncFifoReg<RESULT_BITS, 5>,
+    err_at: Constant<Bits<8>>,
+    hash_at: Constant<Bits<8>>,
     decisions: SyncFifoReg<1, 5>,
     cons: DFF<Bit>,
     dropit: Signal<Local, Bit>,
@@ -117,7 +179,7 @@ pub struct RssSteer {
     i_v: DFF<Bit>,
     i_meta: DFF<Bits<2>>,
     i_hash: DFF<Bits<32>>,
-    r: DFF<Bits<36>>,
+    r: DFF<Bits<RESULT_BITS>>,
     r_v: DFF<Bit>,
     first: DFF<Bit>,
     held_q: DFF<Bits<RX_QUEUE_BITS>>,
@@ -192,11 +254,12 @@ impl Logic for RssSteer {
         if self.rss_enable.val() & self.i_meta.q.val().get_bit(0) {
             self.queue.next = self.rss_queue.val();
         }
-        self.r.d.next = bit_cast::<36, RX_QUEUE_BITS>(self.queue.val())
-            | (bit_cast::<36, 1>(self.i_meta.q.val().get_bit(1).into()) << 3_u64);
+        self.r.d.next = bit_cast::<RESULT_BITS, RX_QUEUE_BITS>(self.queue.val())
+            | (bit_cast::<RESULT_BITS, 1>(self.i_meta.q.val().get_bit(1).into())
+                << self.err_at.val());
         if self.i_meta.q.val().get_bit(0) {
-            self.r.d.next = bit_cast::<36, RX_QUEUE_BITS>(self.queue.val())
-                | (bit_cast::<36, 32>(self.i_hash.q.val()) << 4_u64);
+            self.r.d.next = bit_cast::<RESULT_BITS, RX_QUEUE_BITS>(self.queue.val())
+                | (bit_cast::<RESULT_BITS, 32>(self.i_hash.q.val()) << self.hash_at.val());
         }
         self.r_v.d.next = self.i_v.q.val();
         // ---- stage 4: result FIFO; output when the head frame's result is in
@@ -239,8 +302,12 @@ impl Logic for RssSteer {
         self.m_tag.next = self.beats.dout.val().get_bits::<64>(79);
         if self.first.q.val() {
             self.m_tdest.next = self.results.dout.val().get_bits::<RX_QUEUE_BITS>(0);
-            self.m_parse_err.next = self.results.dout.val().get_bit(3);
-            self.m_hash.next = self.results.dout.val().get_bits::<32>(4);
+            self.m_parse_err.next = self.results.dout.val().get_bit(self.err_at.val().index());
+            self.m_hash.next = self
+                .results
+                .dout
+                .val()
+                .get_bits::<32>(self.hash_at.val().index());
         } else {
             self.m_tdest.next = self.held_q.q.val();
             self.m_parse_err.next = self.held_err.q.val();
@@ -256,8 +323,12 @@ impl Logic for RssSteer {
             }
             if self.first.q.val() {
                 self.held_q.d.next = self.results.dout.val().get_bits::<RX_QUEUE_BITS>(0);
-                self.held_err.d.next = self.results.dout.val().get_bit(3);
-                self.held_hash.d.next = self.results.dout.val().get_bits::<32>(4);
+                self.held_err.d.next = self.results.dout.val().get_bit(self.err_at.val().index());
+                self.held_hash.d.next = self
+                    .results
+                    .dout
+                    .val()
+                    .get_bits::<32>(self.hash_at.val().index());
             }
         }
         // ---- beat count and the registered tready

@@ -99,6 +99,36 @@ pub const DMA_INPUTS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The ring bitmaps among [`DMA_INPUTS`] (bit n: ring n): each word
+/// covers 32 rings; a build with more has `<NAME>_<k>` words for rings
+/// 32k to 32k + 31 ([`dma_inputs`]).
+pub const RING_BITMAPS: &[&str] = &["RX_STOPPED", "TX_STOPPED", "RX_WAITING", "TX_POSTED"];
+
+/// The `dma` block's live words for `params`, in input order: (name,
+/// description). [`DMA_INPUTS`], then for each further 32 rings (k = 1,
+/// 2, ...) a `<NAME>_<k>` word of each of [`RING_BITMAPS`].
+pub fn dma_inputs(params: &MapParams) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = DMA_INPUTS
+        .iter()
+        .map(|(n, d)| (n.to_string(), d.to_string()))
+        .collect();
+    let words = params.rx_queues.max(params.tx_queues).div_ceil(32);
+    for k in 1..words {
+        for name in RING_BITMAPS {
+            v.push((
+                format!("{name}_{k}"),
+                format!(
+                    "as {name}, for rings {} to {}: bit n is ring {} + n",
+                    32 * k,
+                    32 * k + 31,
+                    32 * k
+                ),
+            ));
+        }
+    }
+    v
+}
+
 /// Registers of one completion queue, in order (after `C<n>_`).
 pub const CQ_REGS: &[&str] = &[
     "BASE_LO", "BASE_HI", "CTRL", "PROD", "CONS", "ARM", "STATUS", "MOD",
@@ -121,8 +151,8 @@ pub(crate) fn dma(params: &MapParams, first_input: usize) -> BlockBuilder {
         ),
         "bits 7:0 receive rings, 15:8 transmit rings, 23:16 completion queues",
     );
-    for (k, (name, doc)) in DMA_INPUTS.iter().enumerate() {
-        b.reg(*name, Access::Ro, Source::Input(first_input + k), *doc);
+    for (k, (name, doc)) in dma_inputs(params).into_iter().enumerate() {
+        b.reg(name, Access::Ro, Source::Input(first_input + k), doc);
     }
     b
 }
@@ -275,6 +305,50 @@ mod tests {
             dma: true,
             ..MapParams::default()
         })
+    }
+
+    /// 64 queues: the ring bitmaps of rings 32 to 63 are `_1` words right
+    /// after the 8-queue layout's, the rings' inputs numbered after them,
+    /// densely, and the core's blocks still end below DMA_BASE.
+    #[test]
+    fn sixty_four_queues_add_bitmap_words() {
+        let p = |n| MapParams {
+            rx_queues: n,
+            tx_queues: n,
+            dma: true,
+            ..MapParams::default()
+        };
+        assert_eq!(dma_inputs(&p(32)).len(), DMA_INPUTS.len());
+        let names: Vec<String> = dma_inputs(&p(64)).into_iter().map(|x| x.0).collect();
+        assert_eq!(
+            names[DMA_INPUTS.len()..],
+            [
+                "RX_STOPPED_1",
+                "TX_STOPPED_1",
+                "RX_WAITING_1",
+                "TX_POSTED_1"
+            ]
+        );
+        let m = RegMap::new(p(64));
+        let mut inputs: Vec<usize> = m
+            .regs()
+            .filter_map(|r| match r.source {
+                Source::Input(n) if r.offset >= DMA_BASE => Some(n),
+                _ => None,
+            })
+            .collect();
+        inputs.sort();
+        assert!(inputs.iter().enumerate().all(|(k, &n)| k == n), "dense");
+        // 14 dma words, 3 per receive ring, 1 per transmit ring, 2 per CQ
+        assert_eq!(inputs.len(), 14 + 3 * 64 + 64 + 2 * 128);
+        let core_end = m
+            .blocks
+            .iter()
+            .filter(|b| b.owner == Owner::Core)
+            .map(|b| b.base + b.length)
+            .max()
+            .unwrap();
+        assert!(core_end <= DMA_BASE, "core blocks end at {core_end:#x}");
     }
 
     /// The engine's blocks start at DMA_BASE, the chain reaches them, and

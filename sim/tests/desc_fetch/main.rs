@@ -53,7 +53,7 @@ fn takes_return_posted_descriptors_in_order_and_faulty_rings_stop() {
         .map(|q| Ring {
             // ring 1 at an odd 16-byte offset, the rest page-aligned
             base: 0x1_0000_0000 * (q as u64 + 1) + if q == 1 { 0x7f0 } else { 0 },
-            log: logs[q],
+            log: logs[q % 8],
             enabled: q != disabled,
             desc: descriptors(&mut rng, if q == restarted { 364 } else { 1500 }),
             post_upto: if q == restarted { 300 } else { 1500 },

@@ -29,7 +29,8 @@ pub(super) fn opts(seed: u64) -> (TopOpts, DriverOpts) {
         ring_log: 8,
         cq_log: 8,
         rx_odd: true,
-        rx_buf: [2048, 1024, 2048, 4096, 2048, 9600, 512, 2048],
+        // (each ring's buffer size, the pattern repeating past ring 7)
+        rx_buf: std::array::from_fn(|q| [2048, 1024, 2048, 4096, 2048, 9600, 512, 2048][q % 8]),
         seed,
         ..DriverOpts::default()
     };

@@ -281,7 +281,8 @@ fn captures_and_random_frames_both_directions_byte_exact() {
         ring_log: 8,
         cq_log: 8,
         rx_odd: true,
-        rx_buf: [2048, 1024, 2048, 4096, 2048, 9600, 512, 2048],
+        // (each ring's buffer size, the pattern repeating past ring 7)
+        rx_buf: std::array::from_fn(|q| [2048, 1024, 2048, 4096, 2048, 9600, 512, 2048][q % 8]),
         seed: 13,
         ..DriverOpts::default()
     };

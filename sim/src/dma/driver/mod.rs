@@ -7,9 +7,9 @@
 //! back (`C<c>_CONS`). DESIGN.md section 7b; after Corundum's mqnic driver.
 //!
 //! Layout in host memory (IOVAs, apart): receive ring q at
-//! `0x1_0000_0000 + 0x1000_0000 q`, its buffers from `0x10_0000_0000 (q+1)`;
-//! transmit ring q at `0x2_0000_0000 + 0x1000_0000 q`, its frame data from
-//! `0x100_0000_0000 + 0x10_0000_0000 q` (16 KiB a slot); completion queue c
+//! `0x1_0000_0000 + 0x100_0000 q`, its buffers from `0x10_0000_0000 (q+1)`;
+//! transmit ring q at `0x2_0000_0000 + 0x100_0000 q`, its frame data from
+//! `0x1000_0000_0000 + 0x10_0000_0000 q` (16 KiB a slot); completion queue c
 //! at `0x3_0000_0000 + 0x100_0000 c`. Receive ring q completes into queue q,
 //! transmit ring q into queue [`RINGS`] + q.
 //!
@@ -158,11 +158,15 @@ pub struct Driver {
 
 /// IOVA of receive ring `q`.
 pub fn rx_ring_base(q: usize) -> u64 {
-    0x1_0000_0000 + 0x1000_0000 * q as u64
+    0x1_0000_0000 + 0x100_0000 * q as u64
 }
 /// IOVA of transmit ring `q`.
 pub fn tx_ring_base(q: usize) -> u64 {
-    0x2_0000_0000 + 0x1000_0000 * q as u64
+    0x2_0000_0000 + 0x100_0000 * q as u64
+}
+/// IOVA of transmit ring `q`'s frame data (slot s at + [`TX_SLOT`] s).
+pub fn tx_data_base(q: usize) -> u64 {
+    0x1000_0000_0000 + 0x10_0000_0000 * q as u64
 }
 /// IOVA of completion queue `c`.
 ///
@@ -387,7 +391,7 @@ mod tests {
             r.push((tx_ring_base(q), 16 * n, format!("tx ring {q}")));
             let rx_bufs = 0x10_0000_0000 * (q as u64 + 1);
             r.push((rx_bufs, (9600 + 128) * n, format!("rx buffers {q}")));
-            let tx_data = 0x100_0000_0000 + 0x10_0000_0000 * q as u64;
+            let tx_data = tx_data_base(q);
             r.push((tx_data, TX_SLOT * n, format!("tx data {q}")));
         }
         for c in 0..2 * RINGS {

@@ -2,7 +2,7 @@
 //! descriptors at odd addresses (some across 4 KiB boundaries), posted
 //! with a doorbell per batch, and their completions checked in ring order.
 
-use super::{tx_ring_base, Driver, TxDone, TxFrame, TX_SLOT};
+use super::{tx_data_base, tx_ring_base, Driver, TxDone, TxFrame, TX_SLOT};
 use crate::dma::top::NicTop;
 use ferronic_regmap::dma::{desc_flags, Completion, Descriptor};
 use rand::Rng;
@@ -50,7 +50,7 @@ impl Driver {
     pub(super) fn post_tx(&mut self, top: &mut NicTop, q: usize) {
         let size = self.size();
         let base = tx_ring_base(q);
-        let region = 0x100_0000_0000 + 0x10_0000_0000 * q as u64;
+        let region = tx_data_base(q);
         loop {
             let t = &mut self.tx[q];
             let Some(f) = t.waiting.front() else { return };

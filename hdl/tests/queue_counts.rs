@@ -1,0 +1,155 @@
+//! Queue counts as generation parameters (issue 15).
+//!
+//! `nicgen --set rx_queues=64 --set tx_queues=64` builds itself for those
+//! counts (they are bit widths of the rust-hdl sources) and writes a core
+//! and a `nic` whose queue-sized parts follow: 6-bit `tdest`, 64 receive
+//! and 64 transmit rings, 128 completion queues, 4 counters per queue, the
+//! ring bitmaps past ring 31 in `dma.*_1` words. The `nic` passes the
+//! Verilator lint the simulator's build uses; the host, rebuilding the map
+//! from `identity.CAPABILITIES` as `nicctl` does, finds every register
+//! where the export puts it. A count nicgen cannot generate is refused
+//! before anything is built. The first build of the 64-queue nicgen is
+//! about a minute on 2 cores (its dependencies; `target/nicgen-params/`).
+
+use ferronic_regmap::{MapParams, RegMap};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::process::Command;
+
+fn nicgen(args: &[&str], out: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_nicgen"))
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .env("SOURCE_DATE_EPOCH", "0")
+        .output()
+        .expect("nicgen runs")
+}
+
+/// (block.REG, offset) of every register of an exported map.
+fn exported(json: &Value) -> BTreeSet<(String, u64)> {
+    let mut s = BTreeSet::new();
+    for b in json["blocks"].as_array().expect("blocks") {
+        for r in b["regs"].as_array().expect("regs") {
+            s.insert((
+                format!(
+                    "{}.{}",
+                    b["name"].as_str().unwrap(),
+                    r["name"].as_str().unwrap()
+                ),
+                r["offset"].as_u64().unwrap(),
+            ));
+        }
+    }
+    s
+}
+
+/// The const value of `block.REG` in an exported map.
+fn constant(json: &Value, block: &str, reg: &str) -> u32 {
+    let b = json["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["name"] == block)
+        .unwrap_or_else(|| panic!("no block {block}"));
+    let r = b["regs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == reg)
+        .unwrap_or_else(|| panic!("no {block}.{reg}"));
+    assert_eq!(r["source"]["kind"], "const", "{block}.{reg}");
+    r["source"]["arg"].as_u64().unwrap() as u32
+}
+
+#[test]
+fn nicgen_generates_64_queues() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = nicgen(
+        &["--set", "rx_queues=64", "--set", "tx_queues=64"],
+        dir.path(),
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("building nicgen for them"), "{err}");
+    let core = std::fs::read_to_string(dir.path().join("nic_core.v")).unwrap();
+    assert!(
+        core.contains("output reg  [5:0] m_axis_tdest;"),
+        "6-bit tdest"
+    );
+    assert!(core.contains("input wire  [5:0] s_axis_tx_tdest;"));
+
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("nic_regmap.json")).unwrap())
+            .unwrap();
+    // what nicctl does: the map from CAPABILITIES
+    let caps = constant(&json, "identity", "CAPABILITIES");
+    let p = MapParams::from_capabilities(caps);
+    assert_eq!((p.rx_queues, p.tx_queues, p.dma), (64, 64, true));
+    let host = RegMap::new(p);
+    let mine: BTreeSet<(String, u64)> = host
+        .blocks
+        .iter()
+        .flat_map(|b| {
+            b.regs
+                .iter()
+                .map(move |r| (format!("{}.{}", b.name, r.name), u64::from(r.offset)))
+        })
+        .collect();
+    assert_eq!(mine, exported(&json), "the host's map is the bitstream's");
+    let has = |name: &str| mine.iter().any(|(n, _)| n == name);
+    for r in [
+        "rxq.Q63_CONS",
+        "txq.Q63_PROD",
+        "cq.C127_PROD",
+        "dma.RX_STOPPED_1",
+        "dma.TX_POSTED_1",
+        "counters.RXQ63_FRAMES_LO",
+        "counters.TXQ63_FRAMES_HI",
+    ] {
+        assert!(has(r), "{r}");
+    }
+    assert!(!has("rxq.Q64_CONS") && !has("dma.RX_STOPPED_2"));
+    assert_eq!(
+        constant(&json, "dma", "QUEUES"),
+        64 | 64 << 8 | 128 << 16,
+        "dma.QUEUES"
+    );
+    // the nic as the simulator's build lints it (rust-hdl's widths aside);
+    // its per-queue loops are generate loops, which Verilator unrolls for
+    // 128 completion queues
+    let lint = Command::new("verilator")
+        .args(["--lint-only", "-Wall", "-Wno-WIDTH", "-Wno-DECLFILENAME"])
+        .arg(dir.path().join("nic.v"))
+        .output()
+        .expect("verilator is installed");
+    assert!(
+        lint.status.success(),
+        "{}",
+        String::from_utf8_lossy(&lint.stderr)
+    );
+}
+
+#[test]
+fn nicgen_refuses_counts_it_cannot_generate() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, says) in [
+        (
+            &["--set", "rx_queues=12", "--set", "tx_queues=12"][..],
+            "rx_queues = 12: this nicgen generates rx_queues = a power of two from 8 to 64",
+        ),
+        (
+            &["--set", "rx_queues=128"][..],
+            "rx_queues = 128: this nicgen generates rx_queues = a power of two from 8 to 64",
+        ),
+        (
+            &["--set", "rx_queues=16"][..],
+            "tx_queues = 8: this nicgen generates tx_queues = rx_queues (16)",
+        ),
+    ] {
+        let o = nicgen(args, dir.path());
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success() && err.contains(says), "{args:?}: {err}");
+        assert!(!err.contains("building nicgen"), "refused before a build");
+    }
+}
