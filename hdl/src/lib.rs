@@ -49,14 +49,12 @@ pub(crate) mod testbench;
 /// Receive queues (`m_axis_tdest` values): generation parameter
 /// `rx_queues`, fixed when this crate is compiled (environment variable
 /// `FERRONIC_RX_QUEUES`, default 8; see [`params`]).
-pub const RX_QUEUES: usize =
-    params::compiled("FERRONIC_RX_QUEUES", option_env!("FERRONIC_RX_QUEUES"), 8);
+pub const RX_QUEUES: usize = params::compiled_queues(option_env!("FERRONIC_RX_QUEUES"), 8);
 /// Width of `m_axis_tdest` in bits: log2 of [`RX_QUEUES`] (a power of two).
 pub const RX_QUEUE_BITS: usize = params::log2(RX_QUEUES);
 /// Transmit queues (`s_axis_tx_tdest` values): generation parameter
 /// `tx_queues` (`FERRONIC_TX_QUEUES`, default 8).
-pub const TX_QUEUES: usize =
-    params::compiled("FERRONIC_TX_QUEUES", option_env!("FERRONIC_TX_QUEUES"), 8);
+pub const TX_QUEUES: usize = params::compiled_queues(option_env!("FERRONIC_TX_QUEUES"), 8);
 /// Hardware counters: the register map's global ones plus 4 per receive
 /// queue and 4 per transmit queue.
 pub const COUNTERS: usize = HS_COUNTER0 + ferronic_regmap::HANDSHAKE.len();
@@ -65,8 +63,10 @@ pub const COUNTERS: usize = HS_COUNTER0 + ferronic_regmap::HANDSHAKE.len();
 pub const HS_COUNTER0: usize = ferronic_regmap::GLOBAL_COUNTERS
     + ferronic_regmap::PER_QUEUE.len() * RX_QUEUES
     + ferronic_regmap::PER_TX_QUEUE.len() * TX_QUEUES;
-/// Listen-table entries of the handshake engine.
-pub const LISTEN: usize = ferronic_regmap::LISTEN;
+/// Listen-table entries of the handshake engine: generation parameter
+/// `listen`, fixed when this crate is compiled (`FERRONIC_LISTEN`,
+/// default [`ferronic_regmap::LISTEN`], 64).
+pub const LISTEN: usize = params::compiled_listen(option_env!("FERRONIC_LISTEN"));
 /// Width of the listen-table bus: 49 bits per entry.
 pub const LISTEN_BITS: usize = 49 * LISTEN;
 /// Live 32-bit words the register file reads from the core (`Source::Input`):

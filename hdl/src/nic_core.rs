@@ -58,13 +58,13 @@ use rust_hdl::prelude::*;
 /// same for every frame size.
 pub const LATENCY: usize = 50;
 
+/// The listen table's words on the handshake configuration bus.
+const HS_LISTEN_BITS: usize = 64 * LISTEN;
+
 /// Sideband of the receive output skid buffer: `m_axis_tuser` (6 bits) at
 /// 0, `m_parse_err` at 6, `m_axis_hash` at 7, `m_axis_tag` at 39,
 /// `m_axis_tdest` ([`RX_QUEUE_BITS`]) at 103.
 const RX_SIDE: usize = 103 + RX_QUEUE_BITS;
-
-// the listen table's bus is sized by LISTEN (the handshake engine's own)
-const _: () = assert!(LISTEN == 64);
 
 /// The receive datapath top; see the module documentation.
 #[derive(LogicBlock)]
@@ -120,6 +120,9 @@ pub struct NicCore {
     has_hs: Constant<Bit>,
     /// The first handshake counter ([`HS_COUNTER0`]).
     hs_at: Constant<Bits<16>>,
+    /// The first settings bit on the handshake configuration bus (64
+    /// [`LISTEN`]: after the listen table's words).
+    hs_set: Constant<Bits<16>>,
     /// Without the engine: the next beat into RssSteer starts a frame
     /// (each first beat queues a "deliver" decision in the engine's place).
     rx_first: DFF<Bit>,
@@ -180,6 +183,7 @@ impl NicCore {
             bank: Default::default(),
             has_hs: Constant::new(map.params.handshake),
             hs_at: Constant::new(HS_COUNTER0.to_bits()),
+            hs_set: Constant::new(HS_LISTEN_BITS.to_bits()),
             rx_first: Default::default(),
             rx_fire: Default::default(),
         }
@@ -222,9 +226,9 @@ impl Logic for NicCore {
         AxisMaster64::join(&mut self.tx_arb.m_axis, &mut self.tx_fcs.s_axis);
         self.tx_fcs.s_tuser.next = self.tx_arb.m_tuser.val();
         // handshake engine: watches FcsInsert -> RssSteer, configured by
-        // the listen table's words (bits 0..4095, 64 LISTEN entries), then
-        // the handshake block's settings packed as regfile::HS_FIELDS from
-        // 4096 (CTRL +0..1, KEY0 +2..129, KEY1 +130..257, CLOCK_DIV +258,
+        // the listen table's words (bits 0 to 64 LISTEN - 1), then the
+        // handshake block's settings packed as regfile::HS_FIELDS from
+        // hs_set = 64 LISTEN (CTRL +0..1, KEY0 +2..129, KEY1 +130..257, CLOCK_DIV +258,
         // COUNT_PERIOD +290, TS_BASE +322, COUNT_BASE +354, MSS +386,
         // WSCALE +402, WINDOW +406, TTL +422)
         self.hs.clock.next = self.clk.val();
@@ -253,21 +257,65 @@ impl Logic for NicCore {
             self.rss.hs_valid.next = self.rx_fire.val() & self.rx_first.q.val();
             self.rss.hs_consume.next = false;
         }
-        self.hs.en.next = self.regs.hs_cfg.val().get_bit(4096);
-        self.hs.rst_closed.next = self.regs.hs_cfg.val().get_bit(4097);
-        self.hs.key0.next = self.regs.hs_cfg.val().get_bits::<128>(4098);
-        self.hs.key1.next = self.regs.hs_cfg.val().get_bits::<128>(4226);
+        self.hs.en.next = self.regs.hs_cfg.val().get_bit(self.hs_set.val().index());
+        self.hs.rst_closed.next = self
+            .regs
+            .hs_cfg
+            .val()
+            .get_bit(self.hs_set.val().index() + 1);
+        self.hs.key0.next = self
+            .regs
+            .hs_cfg
+            .val()
+            .get_bits::<128>(self.hs_set.val().index() + 2);
+        self.hs.key1.next = self
+            .regs
+            .hs_cfg
+            .val()
+            .get_bits::<128>(self.hs_set.val().index() + 130);
         self.timers.clock.next = self.clk.val();
         self.timers.rst.next = self.rst.val();
-        self.timers.div.next = self.regs.hs_cfg.val().get_bits::<32>(4354);
-        self.timers.period.next = self.regs.hs_cfg.val().get_bits::<32>(4386);
-        self.timers.ts_base.next = self.regs.hs_cfg.val().get_bits::<32>(4418);
-        self.timers.count_base.next = self.regs.hs_cfg.val().get_bits::<32>(4450);
-        self.hs.our_mss.next = self.regs.hs_cfg.val().get_bits::<16>(4482);
-        self.hs.our_wscale.next = self.regs.hs_cfg.val().get_bits::<4>(4498);
-        self.hs.our_window.next = self.regs.hs_cfg.val().get_bits::<16>(4502);
-        self.hs.ttl.next = self.regs.hs_cfg.val().get_bits::<8>(4518);
-        self.hs.listen.next = self.regs.hs_cfg.val().get_bits::<4096>(0);
+        self.timers.div.next = self
+            .regs
+            .hs_cfg
+            .val()
+            .get_bits::<32>(self.hs_set.val().index() + 258);
+        self.timers.period.next = self
+            .regs
+            .hs_cfg
+            .val()
+            .get_bits::<32>(self.hs_set.val().index() + 290);
+        self.timers.ts_base.next = self
+            .regs
+            .hs_cfg
+            .val()
+            .get_bits::<32>(self.hs_set.val().index() + 322);
+        self.timers.count_base.next = self
+            .regs
+            .hs_cfg
+            .val()
+            .get_bits::<32>(self.hs_set.val().index() + 354);
+        self.hs.our_mss.next = self
+            .regs
+            .hs_cfg
+            .val()
+            .get_bits::<16>(self.hs_set.val().index() + 386);
+        self.hs.our_wscale.next = self
+            .regs
+            .hs_cfg
+            .val()
+            .get_bits::<4>(self.hs_set.val().index() + 402);
+        self.hs.our_window.next = self
+            .regs
+            .hs_cfg
+            .val()
+            .get_bits::<16>(self.hs_set.val().index() + 406);
+        self.hs.ttl.next = self
+            .regs
+            .hs_cfg
+            .val()
+            .get_bits::<8>(self.hs_set.val().index() + 422);
+        self.hs.listen.next = self.regs.hs_cfg.val().get_bits::<HS_LISTEN_BITS>(0);
         self.hs.count.next = self.timers.count.val();
         self.hs.ts_now.next = self.timers.ts_now.val();
         self.hs.h_pop.next = self.regs.strobes.val().any();

@@ -11,18 +11,19 @@
 //! | `rss` | `true`/`false` | `true` | Toeplitz hash and indirection table (the `rss` block); without it every frame goes to `datapath.DEFAULT_QUEUE`, hash 0 |
 //! | `handshake` | `true`/`false` | `true` | the TCP SYN-cookie engine, its `handshake` block and its 8 counters |
 //! | `rx_queues`, `tx_queues` | 8, 16, 32, 64 (equal) | 8 | receive and transmit queues (rings, completion queues, per-queue counters, RSS queue numbers) |
-//! | `listen` | 64 (0 without the engine) | 64 | listen-table entries of the handshake engine |
+//! | `listen` | 1 to 256 (0 without the engine) | 64 | listen-table entries of the handshake engine |
 //! | `dma_data_bits` | 128 | 128 | the DMA engine's AXI4 data bus (a board top widens it to the PCIe IP's) |
 //!
-//! The queue counts are bit widths of the rust-hdl sources (`Bits<N>`
-//! with N a Rust constant, which stable Rust cannot take from a run-time
-//! value): they are fixed when this crate is compiled, by the
-//! environment variables `FERRONIC_RX_QUEUES` and `FERRONIC_TX_QUEUES`
-//! (default 8). `nicgen` asked for other counts builds itself again with
-//! them (`cargo build --release` into `target/nicgen-params/`, about a
-//! minute the first time, then only the hdl crate when the counts change)
-//! and runs that build with the same arguments. The listen entries and
-//! the bus width are still fixed ([`ParamError::Unsupported`] says so).
+//! The queue counts and listen entries are bit widths of the rust-hdl
+//! sources (`Bits<N>` with N a Rust constant, which stable Rust cannot
+//! take from a run-time value): they are fixed when this crate is
+//! compiled, by the environment variables `FERRONIC_RX_QUEUES`,
+//! `FERRONIC_TX_QUEUES` and `FERRONIC_LISTEN` (default 8, 8, 64).
+//! `nicgen` asked for other values builds itself again with them (`cargo
+//! build --release` into `target/nicgen-params/`, about a minute the
+//! first time, then only the hdl crate when they change) and runs that
+//! build with the same arguments. The bus width is still fixed
+//! ([`ParamError::Unsupported`] says so).
 //! The two blocks are switched at generation time: a block that is
 //! absent has its outputs tied off and its registers left out of the map,
 //! and synthesis removes it (the `minimal` preset is measured in
@@ -31,32 +32,54 @@
 use ferronic_regmap::MapParams;
 use serde::Deserialize;
 
-/// A queue count this crate is compiled with: `value` (the environment
-/// variable `name` at compile time, decimal) or `default`. Fails the
-/// compilation unless it is a power of two from 8 to 64 (the DMA engine's
-/// fetch scheduler picks a ring among groups of 4, in 2 or more groups).
-pub const fn compiled(name: &str, value: Option<&str>, default: usize) -> usize {
-    let v = match value {
+/// A queue count this crate is compiled with: `value` (an environment
+/// variable at compile time, decimal) or `default`. Fails the
+/// compilation unless it is a power of two from [`QUEUES_MIN`] to
+/// [`QUEUES_MAX`] (the DMA engine's fetch scheduler picks a ring among
+/// groups of 4, in 2 groups or more).
+pub const fn compiled_queues(value: Option<&str>, default: usize) -> usize {
+    let v = compiled(value, default);
+    assert!(
+        v.is_power_of_two() && v >= QUEUES_MIN && v <= QUEUES_MAX,
+        "FERRONIC_RX_QUEUES/TX_QUEUES: a power of two from 8 to 64"
+    );
+    v
+}
+
+/// The listen-table entries this crate is compiled with
+/// (`FERRONIC_LISTEN`, default [`ferronic_regmap::LISTEN`]); 1 to
+/// [`LISTEN_MAX`].
+pub const fn compiled_listen(value: Option<&str>) -> usize {
+    let v = compiled(value, ferronic_regmap::LISTEN);
+    assert!(v >= 1 && v <= LISTEN_MAX, "FERRONIC_LISTEN: 1 to 256");
+    v
+}
+
+/// `value` as a decimal number, or `default` when absent.
+const fn compiled(value: Option<&str>, default: usize) -> usize {
+    match value {
         None => default,
         Some(s) => {
             let b = s.as_bytes();
             let mut i = 0;
             let mut n = 0;
+            assert!(!b.is_empty(), "a generation parameter: empty");
             while i < b.len() {
-                assert!(b[i].is_ascii_digit(), "queue count: not a number");
+                assert!(
+                    b[i].is_ascii_digit(),
+                    "a generation parameter: not a number"
+                );
                 n = n * 10 + (b[i] - b'0') as usize;
                 i += 1;
             }
             n
         }
-    };
-    let _ = name;
-    assert!(
-        v.is_power_of_two() && v >= QUEUES_MIN && v <= QUEUES_MAX,
-        "queue count: a power of two from 8 to 64"
-    );
-    v
+    }
 }
+
+/// Most listen-table entries (the `identity.SIZES` field is 16 bits; the
+/// engine matches every entry in one clock, so more cost timing).
+pub const LISTEN_MAX: usize = 256;
 
 /// log2 of a power of two.
 pub const fn log2(n: usize) -> usize {
@@ -250,17 +273,20 @@ impl CoreParams {
                 "the descriptor fetch serves a receive and a transmit ring per queue number",
             );
         }
-        let listen = if self.handshake { crate::LISTEN } else { 0 };
-        if self.listen != listen {
+        if !self.handshake && self.listen != 0 {
             return only(
                 "listen",
                 self.listen.to_string(),
-                listen.to_string(),
-                if self.handshake {
-                    WIDTH
-                } else {
-                    "there is no listen table without the handshake engine"
-                },
+                "0".into(),
+                "there is no listen table without the handshake engine",
+            );
+        }
+        if self.handshake && !(1..=LISTEN_MAX).contains(&self.listen) {
+            return only(
+                "listen",
+                self.listen.to_string(),
+                format!("1 to {LISTEN_MAX}"),
+                "identity.SIZES and the engine's one-clock match",
             );
         }
         if self.dma_data_bits != ferronic_regmap::DMA_DATA_BITS {
@@ -274,12 +300,14 @@ impl CoreParams {
         Ok(())
     }
 
-    /// Whether this binary was compiled with these queue counts (they are
-    /// bit widths of the rust-hdl sources: `FERRONIC_RX_QUEUES` and
-    /// `FERRONIC_TX_QUEUES` at compile time). `nicgen` builds itself
-    /// again for other counts.
+    /// Whether this binary was compiled with these queue counts and
+    /// listen entries (bit widths of the rust-hdl sources:
+    /// `FERRONIC_RX_QUEUES`, `FERRONIC_TX_QUEUES` and `FERRONIC_LISTEN` at
+    /// compile time). `nicgen` builds itself again for others.
     pub fn compiled_here(&self) -> bool {
-        self.rx_queues == crate::RX_QUEUES && self.tx_queues == crate::TX_QUEUES
+        self.rx_queues == crate::RX_QUEUES
+            && self.tx_queues == crate::TX_QUEUES
+            && (!self.handshake || self.listen == crate::LISTEN)
     }
 
     /// The register-map parameters of `nic_core` (`dma` false) or the
@@ -291,6 +319,11 @@ impl CoreParams {
             dma,
             rss: self.rss,
             handshake: self.handshake,
+            listen: if self.handshake {
+                self.listen
+            } else {
+                ferronic_regmap::LISTEN
+            },
             board: false,
             open: false,
             build_time,

@@ -1,10 +1,11 @@
-//! Queue counts as generation parameters (issue 15).
+//! Queue counts and listen entries as generation parameters (issue 15).
 //!
-//! `nicgen --set rx_queues=64 --set tx_queues=64` builds itself for those
-//! counts (they are bit widths of the rust-hdl sources) and writes a core
-//! and a `nic` whose queue-sized parts follow: 6-bit `tdest`, 64 receive
-//! and 64 transmit rings, 128 completion queues, 4 counters per queue, the
-//! ring bitmaps past ring 31 in `dma.*_1` words. The `nic` passes the
+//! `nicgen --set rx_queues=64 --set tx_queues=64 --set listen=16` builds
+//! itself for those values (they are bit widths of the rust-hdl sources)
+//! and writes a core and a `nic` whose sized parts follow: 6-bit `tdest`,
+//! 64 receive and 64 transmit rings, 128 completion queues, 4 counters per
+//! queue, the ring bitmaps past ring 31 in `dma.*_1` words, 16 listen
+//! entries (`identity.SIZES`). The `nic` passes the
 //! Verilator lint the simulator's build uses; the host, rebuilding the map
 //! from `identity.CAPABILITIES` as `nicctl` does, finds every register
 //! where the export puts it. A count nicgen cannot generate is refused
@@ -82,10 +83,15 @@ fn nicgen_generates_64_queues() {
     let json: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("nic_regmap.json")).unwrap())
             .unwrap();
-    // what nicctl does: the map from CAPABILITIES
+    // what nicctl does: the map from CAPABILITIES and SIZES
     let caps = constant(&json, "identity", "CAPABILITIES");
-    let p = MapParams::from_capabilities(caps);
-    assert_eq!((p.rx_queues, p.tx_queues, p.dma), (64, 64, true));
+    let sizes = constant(&json, "identity", "SIZES");
+    assert_eq!(sizes, 16 | 128 << 16, "identity.SIZES");
+    let p = MapParams::from_identity(caps, sizes);
+    assert_eq!(
+        (p.rx_queues, p.tx_queues, p.dma, p.listen),
+        (64, 64, true, 16)
+    );
     let host = RegMap::new(p);
     let mine: BTreeSet<(String, u64)> = host
         .blocks
@@ -106,10 +112,12 @@ fn nicgen_generates_64_queues() {
         "dma.TX_POSTED_1",
         "counters.RXQ63_FRAMES_LO",
         "counters.TXQ63_FRAMES_HI",
+        "handshake.LISTEN15_PORT",
     ] {
         assert!(has(r), "{r}");
     }
     assert!(!has("rxq.Q64_CONS") && !has("dma.RX_STOPPED_2"));
+    assert!(!has("handshake.LISTEN16_ADDR"));
     assert_eq!(
         constant(&json, "dma", "QUEUES"),
         64 | 64 << 8 | 128 << 16,
@@ -145,6 +153,14 @@ fn nicgen_refuses_counts_it_cannot_generate() {
         (
             &["--set", "rx_queues=16"][..],
             "tx_queues = 8: this nicgen generates tx_queues = rx_queues (16)",
+        ),
+        (
+            &["--set", "listen=300"][..],
+            "listen = 300: this nicgen generates listen = 1 to 256",
+        ),
+        (
+            &["--set", "handshake=false", "--set", "listen=8"][..],
+            "there is no listen table without the handshake engine",
         ),
     ] {
         let o = nicgen(args, dir.path());

@@ -64,7 +64,7 @@ pub struct Discovery {
 }
 
 /// The generation parameters of a device with identity `id`: from
-/// `CAPABILITIES` ([`MapParams::from_capabilities`]) for map 0.2 and
+/// `CAPABILITIES` and `SIZES` ([`MapParams::from_identity`]) for map 0.2 and
 /// later; a 0.1 bitstream predates them and has every block of the
 /// defaults.
 pub fn params_of(id: &Identity) -> MapParams {
@@ -74,7 +74,7 @@ pub fn params_of(id: &Identity) -> MapParams {
     } else {
         MapParams {
             dma,
-            ..MapParams::from_capabilities(id.capabilities)
+            ..MapParams::from_identity(id.capabilities, id.sizes)
         }
     }
 }

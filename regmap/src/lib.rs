@@ -166,6 +166,11 @@ pub struct MapParams {
     /// The TCP handshake engine and its `handshake` block (listen table,
     /// SYN-cookie settings, hand-off) and counters are present.
     pub handshake: bool,
+    /// Listen-table entries of the handshake engine (1..=256; the
+    /// `handshake` block's `LISTEN<k>_ADDR`/`_PORT` pairs; [`LISTEN`] by
+    /// default). Ignored without the engine (`identity.SIZES` then says
+    /// 0).
+    pub listen: usize,
     /// The `board` block (a board top's shell counters and the core's
     /// state, at [`BOARD_BASE`]) ends the chain: true for `nicgen
     /// --board` builds.
@@ -189,6 +194,7 @@ impl Default for MapParams {
             dma: false,
             rss: true,
             handshake: true,
+            listen: LISTEN,
             board: false,
             open: false,
             build_time: 0,
@@ -262,14 +268,31 @@ impl MapParams {
     /// without the handshake engine), DMA data-bus width in bits (bits
     /// 31:16, [`DMA_DATA_BITS`]; 0 without the DMA engine).
     pub fn sizes(&self) -> u32 {
-        let listen = if self.handshake { LISTEN as u32 } else { 0 };
+        let listen = if self.handshake {
+            self.listen as u32
+        } else {
+            0
+        };
         let dma = if self.dma { DMA_DATA_BITS } else { 0 };
         listen | (dma << 16)
     }
 
-    /// The parameters a device's `identity.CAPABILITIES` word describes
-    /// (build time and git hash 0): what the host builds its map from, so
-    /// that it matches the bitstream's.
+    /// The parameters a device's `identity.CAPABILITIES` and `SIZES`
+    /// words describe (build time and git hash 0): what the host builds
+    /// its map from, so that it matches the bitstream's. A `SIZES` of 0
+    /// listen entries with the engine present (a map 0.2 bitstream before
+    /// the field was filled) means [`LISTEN`].
+    pub fn from_identity(c: u32, sizes: u32) -> MapParams {
+        let listen = (sizes & 0xffff) as usize;
+        MapParams {
+            listen: if listen == 0 { LISTEN } else { listen },
+            ..MapParams::from_capabilities(c)
+        }
+    }
+
+    /// The parameters a device's `identity.CAPABILITIES` word describes,
+    /// with the default listen-table size ([`MapParams::from_identity`]
+    /// also reads `SIZES`).
     pub fn from_capabilities(c: u32) -> MapParams {
         MapParams {
             rx_queues: ((c >> caps::RX_QUEUES_SHIFT) & 0xff) as usize + 1,
@@ -277,6 +300,7 @@ impl MapParams {
             dma: c & caps::DMA != 0,
             rss: c & caps::RSS != 0,
             handshake: c & caps::HANDSHAKE != 0,
+            listen: LISTEN,
             board: c & caps::BOARD != 0,
             open: c & caps::OPEN != 0,
             build_time: 0,

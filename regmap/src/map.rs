@@ -41,12 +41,16 @@ impl RegMap {
             (1..=256).contains(&params.rx_queues),
             "rx_queues must be 1..=256"
         );
+        assert!(
+            !params.handshake || (1..=256).contains(&params.listen),
+            "listen must be 1..=256"
+        );
         let counters = blocks::counters::defs(&params);
         let id = blocks::identity::block(&params);
         let dp = blocks::datapath::block();
         let rss = blocks::rss::block();
         let ct = blocks::counters::block(&counters);
-        let hs = blocks::handshake::block();
+        let hs = blocks::handshake::block(params.listen);
 
         let mut blocks = Vec::new();
         let mut base = 0u32;

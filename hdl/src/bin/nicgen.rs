@@ -100,8 +100,9 @@ fn params(args: &Args, mut p: CoreParams) -> Result<CoreParams> {
 /// build that still does not match fails instead of building again).
 const REBUILT: &str = "FERRONIC_NICGEN_REBUILT";
 
-/// Builds nicgen with `p`'s queue counts (`FERRONIC_RX_QUEUES`,
-/// `FERRONIC_TX_QUEUES`; `cargo build --release` into the workspace's
+/// Builds nicgen with `p`'s queue counts and listen entries
+/// (`FERRONIC_RX_QUEUES`, `FERRONIC_TX_QUEUES`, `FERRONIC_LISTEN`;
+/// `cargo build --release` into the workspace's
 /// `target/nicgen-params/`) and runs it with this process's arguments;
 /// returns its exit code.
 ///
@@ -110,21 +111,32 @@ const REBUILT: &str = "FERRONIC_NICGEN_REBUILT";
 fn rebuilt_for(p: &CoreParams) -> Result<i32> {
     if std::env::var_os(REBUILT).is_some() {
         bail!(
-            "nicgen was rebuilt for rx_queues={} tx_queues={} but has {} and {}",
+            "nicgen was rebuilt for rx_queues={} tx_queues={} listen={} but has {}, {}, {}",
             p.rx_queues,
             p.tx_queues,
+            p.listen,
             ferronic_hdl::RX_QUEUES,
-            ferronic_hdl::TX_QUEUES
+            ferronic_hdl::TX_QUEUES,
+            ferronic_hdl::LISTEN
         );
     }
     let ws = std::fs::canonicalize(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
         .context("the ferronic workspace nicgen was built from")?;
     let target = ws.join("target/nicgen-params");
     let (rx, tx) = (p.rx_queues.to_string(), p.tx_queues.to_string());
+    // (without the engine the listen entries do not matter: the default)
+    let listen = if p.handshake {
+        p.listen
+    } else {
+        ferronic_hdl::LISTEN
+    }
+    .to_string();
     eprintln!(
-        "nicgen: rx_queues={rx} tx_queues={tx} are bit widths compiled into the generator \
-         (this one has {}); building nicgen for them in {}",
+        "nicgen: rx_queues={rx} tx_queues={tx} listen={listen} are bit widths compiled into \
+         the generator (this one has {}, {}, {}); building nicgen for them in {}",
         ferronic_hdl::RX_QUEUES,
+        ferronic_hdl::TX_QUEUES,
+        ferronic_hdl::LISTEN,
         target.display()
     );
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
@@ -141,6 +153,7 @@ fn rebuilt_for(p: &CoreParams) -> Result<i32> {
         .current_dir(&ws)
         .env("FERRONIC_RX_QUEUES", &rx)
         .env("FERRONIC_TX_QUEUES", &tx)
+        .env("FERRONIC_LISTEN", &listen)
         .status()
         .with_context(|| {
             format!(

@@ -4,7 +4,7 @@ use super::{parse_u32, table, Out};
 use crate::device::Device;
 use crate::error::{exit, HostError};
 use crate::handoff::pop_all;
-use ferronic_regmap::{hs_ctrl, LISTEN};
+use ferronic_regmap::hs_ctrl;
 use serde_json::json;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
@@ -25,8 +25,10 @@ pub enum ListenOp {
     List,
 }
 
+/// The listen table: as many entries as the device's map has
+/// (`identity.SIZES` bits 15:0, the `listen` generation parameter).
 fn entries(dev: &mut Device) -> Result<Vec<Option<SocketAddrV4>>, HostError> {
-    (0..LISTEN)
+    (0..dev.map.params.listen)
         .map(|k| {
             let a = dev.read_reg(&format!("handshake.LISTEN{k}_ADDR"))?;
             let p = dev.read_reg(&format!("handshake.LISTEN{k}_PORT"))?;
@@ -45,7 +47,7 @@ pub(super) fn listen(dev: &mut Device, op: ListenOp, o: &mut Out<'_>) -> Result<
                     .position(Option::is_none)
                     .ok_or_else(|| HostError::Invalid {
                         what: format!("listen add {addr}"),
-                        why: format!("the listen table is full ({LISTEN} entries)"),
+                        why: format!("the listen table is full ({} entries)", e.len()),
                     })?;
                 dev.write_reg(&format!("handshake.LISTEN{k}_ADDR"), u32::from(*addr.ip()))?;
                 dev.write_reg(

@@ -5,7 +5,8 @@
 use super::BlockBuilder;
 use crate::{handoff, Access, Source};
 
-/// Entries of the handshake engine's listen table.
+/// Entries of the handshake engine's listen table in the default build
+/// ([`crate::MapParams::listen`]).
 pub const LISTEN: usize = 64;
 /// 32-bit words of a handoff record ([`handoff::Record`]).
 pub const RECORD_WORDS: usize = handoff::WORDS;
@@ -19,7 +20,7 @@ pub mod hs_ctrl {
 }
 
 /// The handshake-offload block (TCP SYN cookies, `ferronic_hdl::handshake`).
-pub(crate) fn block() -> BlockBuilder {
+pub(crate) fn block(listen: usize) -> BlockBuilder {
     let mut hs = BlockBuilder::new("handshake", 0x0005, 0x0001_0000);
     hs.reg(
         "CTRL",
@@ -131,7 +132,7 @@ pub(crate) fn block() -> BlockBuilder {
         Source::Strobe(0),
         "write anything: drop the head record (read HANDOFF_0..8 first)",
     );
-    for k in 0..LISTEN {
+    for k in 0..listen {
         hs.reg(
             format!("LISTEN{k}_ADDR"),
             Access::Rw,

@@ -90,8 +90,9 @@ pub fn handshake_writes(c: &Config) -> Vec<(String, u32)> {
     // a few listeners reach every comparator group of the engine (entries
     // 0..31 and 32..63 compare against different registers)
     let n = c.listen.len().max(1);
-    let stride = ferronic_regmap::LISTEN / n;
-    for k in 0..ferronic_regmap::LISTEN {
+    // (the simulated core's table: the build's listen entries)
+    let stride = ferronic_hdl::LISTEN / n;
+    for k in 0..ferronic_hdl::LISTEN {
         let entry = (stride > 0 && k % stride == 0)
             .then(|| c.listen.get(k / stride))
             .flatten();
