@@ -125,7 +125,7 @@ fn word(map: &RegMap, r: &Reg) -> Option<String> {
 /// R1 registers the request; R2 muxes each 128-byte page's words by
 /// address bits 6:2 (and each page's counters, chunks and owed carries,
 /// by bits 6:3) and decodes whether the address is mapped, a counter's LO
-/// or HI; R3 picks the page by bits 13:7; R4, R5 and R6 add a counter's
+/// or HI; R3 picks the page by bits 11:7 (up to 13:7 in a large build); R4, R5 and R6 add a counter's
 /// owed carries 16 bits at a time (R6 also latches the HI word into the
 /// shadow); `rd_data`/`rd_err` load at R6.
 fn read_path(map: &RegMap) -> String {
@@ -148,8 +148,18 @@ fn read_path(map: &RegMap) -> String {
                 .push((r.offset >> 2 & 31, w));
         }
     }
-    let mut v = String::from(
-        "reg r1_en, r2_en, r3_en, r4_en, r5_en;\nreg [15:0] r1_a;\nreg [6:0] r2_p;\nreg r2_ok, r2_lo, r2_hi, r3_ok, r3_lo, r3_hi, r4_ok, r4_lo, r4_hi, r5_ok, r5_lo, r5_hi;\nreg [31:0] r3_w, r4_w, r5_w, r4_lo32, r5_lo32;\nreg [66:0] r3_c;\nreg [15:0] r4_c2, r4_c3, r5_mid, r5_c3;\nreg r4_k1, r4_k2, r4_y, r5_k2, r5_y;\n",
+    // the page number's width: 5 bits (registers below 0x1000) unless
+    // a large build's map reaches further
+    let top = pages
+        .keys()
+        .chain(cpages.keys())
+        .max()
+        .copied()
+        .unwrap_or(0);
+    let pb = (32 - top.leading_zeros()).max(5) as usize;
+    let mut v = format!(
+        "reg r1_en, r2_en, r3_en, r4_en, r5_en;\nreg [15:0] r1_a;\nreg [{}:0] r2_p;\nreg r2_ok, r2_lo, r2_hi, r3_ok, r3_lo, r3_hi, r4_ok, r4_lo, r4_hi, r5_ok, r5_lo, r5_hi;\nreg [31:0] r3_w, r4_w, r5_w, r4_lo32, r5_lo32;\nreg [66:0] r3_c;\nreg [15:0] r4_c2, r4_c3, r5_mid, r5_c3;\nreg r4_k1, r4_k2, r4_y, r5_k2, r5_y;\n",
+        pb - 1
     );
     for p in pages.keys() {
         v.push_str(&format!("reg [31:0] pg_{p};\n"));
@@ -158,7 +168,8 @@ fn read_path(map: &RegMap) -> String {
         v.push_str(&format!("reg [66:0] cp_{p};\n"));
     }
     // R1, R2
-    v.push_str("always @(posedge clock) begin\n  r1_en <= rd_en & ~rst;\n  r1_a <= rd_addr;\n  r2_en <= r1_en & ~rst;\n  r2_p <= r1_a[13:7];\n");
+    v.push_str("always @(posedge clock) begin\n  r1_en <= rd_en & ~rst;\n  r1_a <= rd_addr;\n  r2_en <= r1_en & ~rst;\n  r2_p <= r1_a[@PT@:7];\n"
+        .replace("@PT@", &(6 + pb).to_string()).as_str());
     v.push_str(&format!(
         "  if (r1_en) begin\n  case (r1_a)\n    {m}: r2_ok <= 1'b1;\n    default: r2_ok <= 1'b0;\n  endcase\n  case (r1_a)\n    {los}: r2_lo <= 1'b1;\n    default: r2_lo <= 1'b0;\n  endcase\n  case (r1_a)\n    {his}: r2_hi <= 1'b1;\n    default: r2_hi <= 1'b0;\n  endcase\n"
     ));
@@ -188,11 +199,13 @@ fn read_path(map: &RegMap) -> String {
     // R3
     v.push_str("  r3_en <= r2_en & ~rst;\n  r3_ok <= r2_ok;\n  r3_lo <= r2_lo;\n  r3_hi <= r2_hi;\n  case (r2_p)\n");
     for p in pages.keys() {
-        v.push_str(&format!("    7'd{p}: r3_w <= pg_{p} & {{32{{r2_ok}}}};\n"));
+        v.push_str(&format!(
+            "    {pb}'d{p}: r3_w <= pg_{p} & {{32{{r2_ok}}}};\n"
+        ));
     }
     v.push_str("    default: r3_w <= 32'h0;\n  endcase\n  case (r2_p)\n");
     for p in cpages.keys() {
-        v.push_str(&format!("    7'd{p}: r3_c <= cp_{p};\n"));
+        v.push_str(&format!("    {pb}'d{p}: r3_c <= cp_{p};\n"));
     }
     v.push_str("    default: r3_c <= 67'h0;\n  endcase\n");
     // R4, R5, R6: the owed carries, 16 bits a stage

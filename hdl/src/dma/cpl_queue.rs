@@ -200,7 +200,8 @@ impl<const D: usize> CplCore<D> {
             },
         );
         let sr = banked("sr", D, (1 << SLOT_BITS) * w, wr, &[entry], rd, "1'b1");
-        BODY.replace("@SEL@", &sel)
+        crate::dma::sized(BODY, CQS > 16)
+            .replace("@SEL@", &sel)
             .replace("@SR@", &sr)
             .replace("@OWN@", &format!("{CQS}'h{own:x}"))
             .replace("@SLOTSM1@", &((1usize << SLOT_BITS) - 1).to_string())

@@ -216,7 +216,8 @@ impl<const D: usize, const K: usize> DescCore<D, K> {
                 "p1_q",
             )
         };
-        BODY.replace("@TAKE@", take)
+        crate::dma::sized(BODY, RINGS > 8)
+            .replace("@TAKE@", take)
             .replace("@TAKE_Q@", take_q)
             .replace("@SEL@", &sel)
             .replace("@RAM@", &ram)

@@ -118,7 +118,10 @@ fn source(block: &str, reg: &str) -> Result<String, String> {
     let bitmap = |bus: &str| {
         let (lo, hi) = (32 * k, (32 * k + 31).min(RINGS - 1));
         assert!(lo < RINGS, "{reg}: no rings {lo} and up");
-        word(&format!("{bus}[{hi}:{lo}]"), hi - lo + 1)
+        match (lo, hi + 1) {
+            (0, RINGS) => word(bus, RINGS),
+            _ => word(&format!("{bus}[{hi}:{lo}]"), hi - lo + 1),
+        }
     };
     let known = match (block, base) {
         ("dma", "STATUS") => Some(Ok(word("r_idle", 1))),

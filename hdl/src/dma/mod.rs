@@ -56,3 +56,36 @@ pub const DMA_BYTES: usize = 16;
 /// (1,250 bytes) several times over; 16 DP16KD on ECP5, 8 RAMB36 on
 /// UltraScale.
 pub const RX_BUFFER_BITS: usize = 15;
+
+/// A Verilog template's lines for a build's size: between a line
+/// `//@wide` and `//@end` only when `wide`, between `//@narrow` and
+/// `//@end` only when not (the marker lines dropped). The default build's
+/// blocks keep the text that closed timing on ECP5 (placement follows the
+/// netlist's every detail), larger builds get the forms their sizes need.
+pub(crate) fn sized(body: &str, wide: bool) -> String {
+    let mut keep = true;
+    let mut out = String::with_capacity(body.len());
+    for line in body.lines() {
+        match line.trim() {
+            "//@wide" => keep = wide,
+            "//@narrow" => keep = !wide,
+            "//@end" => keep = true,
+            _ if keep => {
+                out.push_str(line);
+                out.push('\n');
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sized_keeps_the_lines_of_its_size() {
+        let t = "a\n//@wide\nw\n//@narrow\nn\n//@end\nb\n";
+        assert_eq!(super::sized(t, true), "a\nw\nb\n");
+        assert_eq!(super::sized(t, false), "a\nn\nb\n");
+    }
+}
