@@ -88,9 +88,11 @@ impl Bench {
                 rdata: g("rdata") as u32,
                 rresp: g("rresp"),
             };
-            let st = g("strobes");
+            // one strobe per completion queue's ARM: 16 bits for 8 queues,
+            // 128 for 64
+            let st = u.get_bytes(p["strobes"]);
             for (i, c) in self.pulses.iter_mut().enumerate() {
-                *c += st >> i & 1;
+                *c += u64::from(st[i / 8] >> (i % 8) & 1);
             }
             self.m.sample(s, self.clock);
             self.u.tick();
@@ -136,7 +138,9 @@ fn engine_registers_behave_as_the_map_says() {
     let mut inputs: Vec<u32> = vec![0; n_in];
     let mut arms = vec![0u64; b.pulses.len()];
     let (mut writes, mut reads) = (0, 0);
-    for batch in 0..120 {
+    // (enough batches that every completion queue's ARM is written: 120
+    // for 16 of them, 960 for 128)
+    for batch in 0..120 * b.pulses.len().max(16) / 16 {
         if batch % 2 == 0 {
             // a write batch
             let mut ops = Vec::new();

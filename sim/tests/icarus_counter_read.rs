@@ -16,7 +16,8 @@ mod run;
 use run::icarus;
 
 /// Counters driven: the first and the last (the others stay 0).
-const DRIVEN: [usize; 2] = [0, ferronic_hdl::COUNTERS - 1];
+const DRIVEN: [usize; 2] = [0, COUNTERS - 1];
+use ferronic_hdl::COUNTERS;
 
 const TB: &str = r#"
 `timescale 1ns/1ps
@@ -30,11 +31,11 @@ integer n = 0, fd;
 wire [31:0] rd_data; wire rd_err;
 // stimulus: 151 rst, 150 rd_en, 149:134 rd_addr, 133:131 and 130:67 the
 // first counter's carries and chunks, 66:64 and 63:0 the last one's
-wire [5183:0] counters = {s[63:0], {(5184 - 128){1'b0}}, s[130:67]};
-wire [242:0] carries = {s[66:64], {(243 - 6){1'b0}}, s[133:131]};
+wire [@CB1@:0] counters = {s[63:0], {(@CB@ - 128){1'b0}}, s[130:67]};
+wire [@KB1@:0] carries = {s[66:64], {(@KB@ - 6){1'b0}}, s[133:131]};
 top_regs dut(.clock(clk), .rst(s[151]), .wr_en(1'b0), .wr_addr(16'h0), .wr_data(32'h0),
   .wr_strb(4'h0), .rd_en(s[150]), .rd_addr(s[149:134]), .rd_data(rd_data), .rd_err(rd_err),
-  .counters(counters), .carries(carries), .rss_index(7'h0), .inputs(384'h0));
+  .counters(counters), .carries(carries), .rss_index(7'h0), .inputs(@IB@'h0));
 initial begin
   $readmemh("stim.hex", stim);
   fd = $fopen("out.txt", "w");
@@ -150,7 +151,14 @@ fn counter_reads_add_the_owed_carries() {
         .collect();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("stim.hex"), hex).unwrap();
-    std::fs::write(dir.path().join("tb.v"), TB).unwrap();
+    // the bus widths of this build (81 counters for 8 queues, 529 for 64)
+    let tb = TB
+        .replace("@CB1@", &(64 * COUNTERS - 1).to_string())
+        .replace("@CB@", &(64 * COUNTERS).to_string())
+        .replace("@KB1@", &(3 * COUNTERS - 1).to_string())
+        .replace("@KB@", &(3 * COUNTERS).to_string())
+        .replace("@IB@", &ferronic_hdl::INPUT_BITS.to_string());
+    std::fs::write(dir.path().join("tb.v"), tb).unwrap();
     let v = ferronic_hdl::verilog::emit(&map).unwrap();
     std::fs::write(dir.path().join("nic_core.v"), v).unwrap();
     let params = [format!("-Ptb_regs.N={}", cycles.len())];

@@ -93,7 +93,8 @@ fn replay_over_the_socket_equals_the_model() {
     }
     assert!(matches!(
         c.call(&Request::Tx {
-            queue: 9,
+            // past the last transmit queue (9 for 8 queues)
+            queue: ferronic_hdl::TX_QUEUES as u8 + 1,
             frames: vec![vec![0; 60]]
         })
         .unwrap(),

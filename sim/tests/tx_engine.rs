@@ -191,7 +191,9 @@ fn run(s: &Setup) -> (u64, Vec<usize>, (u64, u64)) {
     let mut rings: Vec<Ring> = (0..RINGS)
         .map(|q| Ring {
             log: 8 + (q % 2) as u32,
-            base: 0x1_0000_0000 * (q as u64 + 1),
+            // above the frames (0x20_0000_0000) and faulting pages
+            // (0x30_0000_0000) for any ring count
+            base: 0x1000_0000_0000 + 0x1_0000_0000 * q as u64,
             ..Ring::default()
         })
         .collect();

@@ -12,8 +12,9 @@
 //! a delivered frame's end may land in the same clock (the delivered frame
 //! leaves through the core's output skid buffer while RssSteer consumes a
 //! dropped one): both count; then per transmit queue t =
-//! `tx_tdest` (counted as the host's frame is accepted): 41+4t FRAMES,
-//! 42+4t BYTES (FCS included), 43+4t DROPS (`tx_drop`), 44+4t ERRORS (the
+//! `tx_tdest` (counted as the host's frame is accepted), from T = 9 + 4 x
+//! the receive queues (41 for 8 queues, the localparam `tx_at`): T+4t FRAMES,
+//! T+1+4t BYTES (FCS included), T+2+4t DROPS (`tx_drop`), T+3+4t ERRORS (the
 //! host marked it bad, `tx_bad`).
 //!
 //! Byte counts (16 bits, saturating at 65,535) come from a beat counter
@@ -29,7 +30,7 @@ use crate::{COUNTERS, RX_QUEUE_BITS};
 use rust_hdl::prelude::*;
 
 /// Counter increment generator; see the module documentation.
-#[derive(LogicBlock, Default)]
+#[derive(LogicBlock)]
 pub struct CounterEvents {
     pub clock: Signal<In, Clock>,
     pub rst: Signal<In, Bit>,
@@ -83,7 +84,72 @@ pub struct CounterEvents {
     r_bytes: DFF<Bits<16>>,
     m_fire: Signal<Local, Bit>,
     total: Signal<Local, Bits<16>>,
+    /// The transmit counters' first bit: `GLOBAL_COUNTERS` + 4 per
+    /// receive queue (41 for 8 queues, 265 for 64), a localparam.
+    tx_at: Constant<Bits<16>>,
 }
+
+impl Default for CounterEvents {
+    fn default() -> Self {
+        CounterEvents {
+            clock: Default::default(),
+            rst: Default::default(),
+            s_last_fire: Default::default(),
+            drop: Default::default(),
+            drop_tdest: Default::default(),
+            m_tkeep: Default::default(),
+            m_tvalid: Default::default(),
+            m_tready: Default::default(),
+            m_tlast: Default::default(),
+            m_tuser: Default::default(),
+            m_tdest: Default::default(),
+            m_parse_err: Default::default(),
+            tx_tkeep: Default::default(),
+            tx_fire: Default::default(),
+            tx_tlast: Default::default(),
+            tx_tdest: Default::default(),
+            tx_bad: Default::default(),
+            tx_drop: Default::default(),
+            add_tx: Default::default(),
+            tx_bytes: Default::default(),
+            inc: Default::default(),
+            add: Default::default(),
+            bytes: Default::default(),
+            keep: Default::default(),
+            tx_keep: Default::default(),
+            nb: Default::default(),
+            nb1: Default::default(),
+            tx_nb: Default::default(),
+            tx_nb1: Default::default(),
+            r_add_tx: Default::default(),
+            r_tx_bytes: Default::default(),
+            tx_total: Default::default(),
+            qbase: Default::default(),
+            dbase: Default::default(),
+            tbase: Default::default(),
+            c4: Default::default(),
+            tc4: Default::default(),
+            tlo_m4: Default::default(),
+            tlo_p4: Default::default(),
+            rx_inc: Default::default(),
+            drop_inc: Default::default(),
+            end_inc: Default::default(),
+            qerr: Default::default(),
+            tx_inc: Default::default(),
+            r_inc: Default::default(),
+            r_add: Default::default(),
+            r_bytes: Default::default(),
+            m_fire: Default::default(),
+            total: Default::default(),
+            tx_at: Constant::new(TX_COUNTER0.to_bits()),
+        }
+    }
+}
+
+/// Index of transmit queue 0's first counter (FRAMES; BYTES, DROPS and
+/// ERRORS follow): after the global and the receive queues' counters.
+const TX_COUNTER0: u64 =
+    (ferronic_regmap::GLOBAL_COUNTERS + ferronic_regmap::PER_QUEUE.len() * crate::RX_QUEUES) as u64;
 
 impl Logic for CounterEvents {
     #[hdl_gen]
@@ -173,13 +239,14 @@ impl Logic for CounterEvents {
             self.tx_nb1.d.next = 1_u64.into();
             self.r_tx_bytes.d.next = self.tx_total.val();
             if self.tx_drop.val() {
-                self.tx_inc.next = self.tbase.val() << 43_u64;
+                self.tx_inc.next = self.tbase.val() << (self.tx_at.val() + 2_u64);
             } else if self.tx_bad.val() {
-                self.tx_inc.next = (self.tbase.val() << 41_u64) | (self.tbase.val() << 44_u64);
-                self.r_add_tx.d.next = self.tbase.val() << 42_u64;
+                self.tx_inc.next = (self.tbase.val() << self.tx_at.val())
+                    | (self.tbase.val() << (self.tx_at.val() + 3_u64));
+                self.r_add_tx.d.next = self.tbase.val() << (self.tx_at.val() + 1_u64);
             } else {
-                self.tx_inc.next = self.tbase.val() << 41_u64;
-                self.r_add_tx.d.next = self.tbase.val() << 42_u64;
+                self.tx_inc.next = self.tbase.val() << self.tx_at.val();
+                self.r_add_tx.d.next = self.tbase.val() << (self.tx_at.val() + 1_u64);
             }
         }
         self.r_inc.d.next = self.rx_inc.val() | self.tx_inc.val();

@@ -178,9 +178,16 @@ pub fn tuple(frame: &[u8]) -> Result<Option<Vec<u8>>, ()> {
     }
 }
 
-/// The queue, hash and parser-error flag of one frame (FCS included).
+/// The queue, hash and parser-error flag of one frame (FCS included), for
+/// a core of [`ferronic_hdl::RX_QUEUES`] receive queues.
 pub fn steer(frame: &[u8], cfg: &RssConfig) -> Steer {
-    let mask = (ferronic_hdl::RX_QUEUES - 1) as u8;
+    steer_among(frame, cfg, ferronic_hdl::RX_QUEUES)
+}
+
+/// [`steer`] for a core of `queues` receive queues (a power of two, 8 to
+/// 64): queue numbers keep their low log2(`queues`) bits.
+pub fn steer_among(frame: &[u8], cfg: &RssConfig, queues: usize) -> Steer {
+    let mask = (queues - 1) as u8;
     match tuple(frame) {
         Err(()) => Steer {
             queue: cfg.default_queue & mask,

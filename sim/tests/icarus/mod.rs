@@ -39,6 +39,8 @@ pub struct Outputs {
 /// The script `tb.v` runs: operations, `s_axis` beats, `s_axis_tx` beats.
 pub struct Script {
     map: RegMap,
+    /// `tdest` bits of the core (log2 of its queues).
+    queue_bits: usize,
     ops: Vec<u128>,
     rx: Vec<u128>,
     tx: Vec<u128>,
@@ -50,8 +52,15 @@ fn op(code: u8, a: u32, b: u64) -> u128 {
 
 impl Script {
     pub fn new() -> Script {
+        Script::for_map(ferronic_hdl::verilog::regmap(0, 0))
+    }
+
+    /// A script for a core generated with `map` (its queue counts set the
+    /// testbench's `tdest` width).
+    pub fn for_map(map: RegMap) -> Script {
         Script {
-            map: ferronic_hdl::verilog::regmap(0, 0),
+            queue_bits: map.params.rx_queues.trailing_zeros() as usize,
+            map,
             ops: vec![],
             rx: vec![],
             tx: vec![],
@@ -120,8 +129,8 @@ impl Script {
             let (d, k, l) = (b.tdata, b.tkeep, b.tlast);
             self.tx.push(
                 (u128::from(gap()) << 88)
-                    | (u128::from(bad) << 76)
-                    | (u128::from(q) << 73)
+                    | (u128::from(q) << 74)
+                    | (u128::from(bad) << 73)
                     | (u128::from(l) << 72)
                     | (u128::from(k) << 64)
                     | u128::from(d),
@@ -167,6 +176,7 @@ impl Script {
             format!("-Ptb.NRX={}", self.rx.len().max(1)),
             format!("-Ptb.NTX={}", self.tx.len().max(1)),
             format!("-Ptb.SEED={seed}"),
+            format!("-Ptb.QB={}", self.queue_bits),
         ];
         run::icarus(dir, "tb", &params, &["nic_core.v", "tb.v"], limit);
         parse(&std::fs::read_to_string(dir.join("out.txt")).unwrap())

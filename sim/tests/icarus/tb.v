@@ -7,12 +7,14 @@
 //            the counter bank's register: test-only, while it is idle)
 //   rx.hex   one s_axis beat per line: [95:88] idle cycles before it,
 //            [72] tlast, [71:64] tkeep, [63:0] tdata
-//   tx.hex   one s_axis_tx beat per line: as rx, [75:73] tdest, [76] tuser
+//   tx.hex   one s_axis_tx beat per line: as rx, [73] tuser, [74 +: QB] tdest
 // It writes out.txt: O (m_axis beat), X (m_axis_tx beat), R (read data),
 // B (write response not OKAY), P (protocol violation), T (cycle limit), E.
 `timescale 1ns/1ps
 module tb;
 parameter NOPS = 1, NRX = 1, NTX = 1, MAXCYC = 1000000, SEED = 1;
+// tdest bits: log2 of the core's queues (3 for 8, 6 for 64)
+parameter QB = 3;
 reg clk = 0;
 always #5 clk = !clk;
 reg rst = 1;
@@ -33,13 +35,13 @@ wire s_tready, stx_tready, awready, wready, bvalid, arready, rvalid;
 wire [1:0] bresp, rresp; wire [31:0] rdata;
 wire [63:0] m_tdata, m_tag, x_tdata; wire [7:0] m_tkeep, x_tkeep;
 wire m_tvalid, m_tlast, x_tvalid, x_tlast, x_tuser;
-wire [5:0] m_tuser; wire [2:0] m_tdest; wire [31:0] m_hash;
+wire [5:0] m_tuser; wire [QB-1:0] m_tdest; wire [31:0] m_hash;
 nic_core dut(.clk(clk), .rst(rst),
   .s_axis_tdata(rx_w[63:0]), .s_axis_tkeep(rx_w[71:64]), .s_axis_tvalid(rx_v), .s_axis_tready(s_tready), .s_axis_tlast(rx_w[72]),
   .m_axis_tdata(m_tdata), .m_axis_tkeep(m_tkeep), .m_axis_tvalid(m_tvalid), .m_axis_tready(m_rdy), .m_axis_tlast(m_tlast),
   .m_axis_tuser(m_tuser), .m_axis_tag(m_tag), .m_axis_tdest(m_tdest), .m_axis_hash(m_hash),
   .s_axis_tx_tdata(tx_w[63:0]), .s_axis_tx_tkeep(tx_w[71:64]), .s_axis_tx_tvalid(tx_v), .s_axis_tx_tready(stx_tready),
-  .s_axis_tx_tlast(tx_w[72]), .s_axis_tx_tuser(tx_w[76]), .s_axis_tx_tdest(tx_w[75:73]),
+  .s_axis_tx_tlast(tx_w[72]), .s_axis_tx_tuser(tx_w[73]), .s_axis_tx_tdest(tx_w[74 +: QB]),
   .m_axis_tx_tdata(x_tdata), .m_axis_tx_tkeep(x_tkeep), .m_axis_tx_tvalid(x_tvalid), .m_axis_tx_tready(tx_rdy),
   .m_axis_tx_tlast(x_tlast), .m_axis_tx_tuser(x_tuser),
   .s_axil_awaddr(awaddr), .s_axil_awprot(3'd0), .s_axil_awvalid(awvalid), .s_axil_awready(awready),

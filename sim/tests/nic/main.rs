@@ -317,15 +317,19 @@ fn captures_and_random_frames_both_directions_byte_exact() {
     );
     assert_eq!(b.rx_checked, captured + nrx);
     assert_eq!(b.tx_checked, ntx);
-    // 256-entry completion queues: each wrapped (phase flipped) 5 times
+    // 256-entry completion queues: with 8 queues each wrapped (phase
+    // flipped) 5 times; a 64-queue build's frames spread 8 times thinner
     assert!(
-        per_queue.iter().all(|&n| n > 5 * 256),
+        per_queue.iter().all(|&n| n > 40 * 256 / RINGS),
         "RSS reaches every queue, each wraps"
     );
     let tx_per_ring: Vec<usize> = (0..RINGS)
         .map(|q| b.drv.tx_done.iter().filter(|t| t.queue == q).count())
         .collect();
-    assert!(tx_per_ring.iter().all(|&n| n > 5 * 256), "{tx_per_ring:?}");
+    assert!(
+        tx_per_ring.iter().all(|&n| n > 40 * 256 / RINGS),
+        "{tx_per_ring:?}"
+    );
     assert_eq!(b.drv.tx_done.len(), ntx);
     assert!(b.drv.faults.is_empty());
     // nothing dropped, nothing faulted, the engine idle

@@ -24,8 +24,10 @@ fn minimal_build_converts_both_ways_without_rss_or_handshake() {
     let mut b = Bench::with_top(NicTop::minimal(&top), &drv);
     // what the bitstream says it has: tag, FCS, counters, DMA (bits 0-2,
     // 5), no RSS (3), no handshake engine (4); 8 + 8 queues; no listen
-    // table, a 128-bit DMA bus
-    assert_eq!(b.reg("identity.CAPABILITIES"), 0x0007_0727);
+    // table, a 128-bit DMA bus (0x0007_0727 for 8 + 8 queues)
+    let queues =
+        (ferronic_hdl::RX_QUEUES as u32 - 1) << 8 | (ferronic_hdl::TX_QUEUES as u32 - 1) << 16;
+    assert_eq!(b.reg("identity.CAPABILITIES"), 0x0000_0027 | queues);
     assert_eq!(b.reg("identity.SIZES"), 0x0080_0000);
     // where the default build has its handshake block, nothing answers
     let default = ferronic_hdl::verilog::nic_regmap(0, 0);

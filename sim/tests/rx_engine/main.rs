@@ -50,8 +50,8 @@ fn run(setup: &Setup) -> (Seen, Vec<Ring>) {
     for (q, r) in rings.iter().enumerate() {
         cfg[word(&format!("rxq.Q{q}_BASE_LO"))] = r.base as u32;
         cfg[word(&format!("rxq.Q{q}_BASE_HI"))] = (r.base >> 32) as u32;
-        // ring q completes into completion queue 8 + (7 - q)
-        cfg[word(&format!("rxq.Q{q}_CTRL"))] = 1 | r.log << 4 | (15 - q as u32) << 16;
+        // ring q completes into completion queue RINGS + (RINGS - 1 - q)
+        cfg[word(&format!("rxq.Q{q}_CTRL"))] = 1 | r.log << 4 | cq_of(q) << 16;
     }
     let prod_word: Vec<usize> = (0..RINGS)
         .map(|q| word(&format!("rxq.Q{q}_PROD")))
@@ -203,7 +203,7 @@ fn run(setup: &Setup) -> (Seen, Vec<Ring>) {
             assert_eq!(c.queue as usize, fr.queue, "frame {f}: queue");
             assert_eq!(
                 u.get(ps.req_cq),
-                15 - fr.queue as u64,
+                u64::from(cq_of(fr.queue)),
                 "frame {f}: completion queue"
             );
             // the attempt's buffers
@@ -339,11 +339,12 @@ fn report(seen: &Seen, rings: &[Ring]) {
 fn check_drops(rings: &[Ring]) {
     for r in &rings[..6] {
         assert_eq!(r.drops, 0, "a stocked ring dropped");
-        assert!(r.delivered > 50);
+        // (the frames spread over every ring: 50 each for 8, 6 for 64)
+        assert!(r.delivered > 400 / RINGS);
     }
     assert!(rings[6].drops > 0 && rings[6].delivered > 0, "starved ring");
     assert_eq!(rings[7].delivered, 0);
-    assert!(rings[7].drops > 50);
+    assert!(rings[7].drops > 400 / RINGS);
 }
 
 #[test]
@@ -392,6 +393,15 @@ fn held_completions_fill_the_buffer_and_whole_frames_drop() {
         seed: 0x4e2,
     });
     report(&seen, &rings);
-    assert!(seen.full.len() > 20, "{} full drops", seen.full.len());
+    // (64 rings hold fewer frames each behind their held completions)
+    let full = if RINGS > 8 { 10 } else { 20 };
+    assert!(seen.full.len() > full, "{} full drops", seen.full.len());
     assert!(seen.delivered > 200);
+}
+
+/// The completion queue ring `q` reports to: one of the upper half, in
+/// reverse order (15 - q for 8 rings), so a ring and its completion queue
+/// never share a number.
+fn cq_of(q: usize) -> u32 {
+    (2 * RINGS - 1 - q) as u32
 }

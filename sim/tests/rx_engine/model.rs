@@ -170,12 +170,14 @@ pub(crate) fn rings(rng: &mut StdRng) -> Vec<Ring> {
                 .collect();
             Ring {
                 log,
-                base: 0x1_0000_0000 * (q as u64 + 1),
+                // above every buffer (0x10_0000_0000 per ring) for 64 rings
+                base: 0x1000_0000_0000 + 0x1_0000_0000 * q as u64,
                 bufs,
                 owned: vec![true; 1 << log],
                 prod: 0,
                 stocked: match q {
-                    6 => 0.0002,
+                    // (as rarely per frame it gets with 64 rings as with 8)
+                    6 => 0.0016 / RINGS as f64,
                     7 => 0.0,
                     _ => 0.2,
                 },
