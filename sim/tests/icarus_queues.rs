@@ -184,12 +184,7 @@ fn sixty_four_queues_steer_send_and_count_per_queue() {
     let run_dir = dir.path().join("run");
     std::fs::create_dir(&run_dir).unwrap();
     let t0 = Instant::now();
-    let out = s.run(
-        &run_dir,
-        &verilog,
-        seed as u32,
-        Duration::from_secs(600),
-    );
+    let out = s.run(&run_dir, &verilog, seed as u32, Duration::from_secs(600));
     eprintln!(
         "64 queues: Icarus ran {} cycles in {:.1} s, {} frames out, {} sent",
         out.cycles,
