@@ -64,10 +64,19 @@ fn constant(json: &Value, block: &str, reg: &str) -> u32 {
 }
 
 #[test]
-fn nicgen_generates_64_queues() {
+fn nicgen_generates_64_queues_and_16_listen_entries() {
     let dir = tempfile::tempdir().unwrap();
+    // (the build sim/tests/icarus_queues.rs runs: the two share
+    // target/nicgen-params/)
     let o = nicgen(
-        &["--set", "rx_queues=64", "--set", "tx_queues=64"],
+        &[
+            "--set",
+            "rx_queues=64",
+            "--set",
+            "tx_queues=64",
+            "--set",
+            "listen=16",
+        ],
         dir.path(),
     );
     let err = String::from_utf8_lossy(&o.stderr);
