@@ -32,30 +32,24 @@ use std::time::{Duration, Instant};
 
 const QUEUES: usize = 64;
 
-/// `nic_core.v` of the 64-queue, 16-entry build, from a nicgen compiled
-/// for those widths (built here if `queue_counts` has not yet).
+/// `nic_core.v` of the 64-queue, 16-entry build: `nicgen --set ...` as a
+/// user runs it, which builds itself for those widths (into
+/// `target/nicgen-params/`, shared with `queue_counts`).
 fn verilog_64(out: &Path) -> String {
     let ws = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let target = ws.join("target/nicgen-params");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let st = Command::new(cargo)
+    let o = Command::new(cargo)
         .current_dir(&ws)
         .args([
-            "build",
+            "run",
             "--release",
             "--quiet",
+            "-p",
+            "ferronic-hdl",
             "--bin",
             "nicgen",
-            "--target-dir",
+            "--",
         ])
-        .arg(&target)
-        .env("FERRONIC_RX_QUEUES", "64")
-        .env("FERRONIC_TX_QUEUES", "64")
-        .env("FERRONIC_LISTEN", "16")
-        .status()
-        .expect("cargo runs");
-    assert!(st.success(), "building the 64-queue nicgen");
-    let o = Command::new(target.join("release/nicgen"))
         .args([
             "--set",
             "rx_queues=64",
@@ -68,7 +62,7 @@ fn verilog_64(out: &Path) -> String {
         .arg(out)
         .env("SOURCE_DATE_EPOCH", "0")
         .output()
-        .expect("nicgen runs");
+        .expect("cargo runs");
     assert!(
         o.status.success(),
         "nicgen: {}",
