@@ -50,8 +50,20 @@ pub(crate) mod testbench;
 /// `rx_queues`, fixed when this crate is compiled (environment variable
 /// `FERRONIC_RX_QUEUES`, default 8; see [`params`]).
 pub const RX_QUEUES: usize = params::compiled_queues(option_env!("FERRONIC_RX_QUEUES"), 8);
-/// Width of `m_axis_tdest` in bits: log2 of [`RX_QUEUES`] (a power of two).
-pub const RX_QUEUE_BITS: usize = params::log2(RX_QUEUES);
+/// Width of `m_axis_tdest` in bits: log2 of [`RX_QUEUES`] (a power of
+/// two), at least 1: a one-queue build keeps a 1-bit `tdest` that is
+/// always 0 (Verilog has no 0-bit port; the register file gives queue 0
+/// whatever `DEFAULT_QUEUE` or an RSS entry holds, see [`QUEUE_MASK`]).
+pub const RX_QUEUE_BITS: usize = if RX_QUEUES > 1 {
+    params::log2(RX_QUEUES)
+} else {
+    1
+};
+/// The queue-number bits that name a queue of this build
+/// ([`RX_QUEUES`] - 1): every queue number that enters the core (the
+/// register file's `DEFAULT_QUEUE` and RSS entries, `s_axis_tx_tdest`)
+/// is ANDed with it, so a one-queue build never names a queue 1.
+pub const QUEUE_MASK: u64 = RX_QUEUES as u64 - 1;
 /// Transmit queues (`s_axis_tx_tdest` values): generation parameter
 /// `tx_queues` (`FERRONIC_TX_QUEUES`, default 8).
 pub const TX_QUEUES: usize = params::compiled_queues(option_env!("FERRONIC_TX_QUEUES"), 8);

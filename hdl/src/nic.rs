@@ -43,13 +43,15 @@ use crate::common::axis::{AxisMaster64, AxisSlave64};
 use crate::control::axil_split::AxilSplit;
 use crate::dma::axi_rd_arb::AxiRdArb;
 use crate::dma::axi_wr_arb::AxiWrArb;
-use crate::dma::cpl_queue::{CplQueue, IRQS};
+use crate::dma::cpl_queue::{CplQueue, CQS, IRQS};
+use crate::dma::desc_fetch::RING_BITS;
 use crate::dma::dma_status::DmaStatus;
 use crate::dma::reg_block::DmaRegBlock;
+use crate::dma::regs::DMA_STROBES;
 use crate::dma::rx_engine::RxEngine;
 use crate::dma::tx_engine::TxEngine;
 use crate::nic_core::NicCore;
-use crate::{RX_QUEUES, TX_QUEUES};
+use crate::{RX_QUEUES, RX_QUEUE_BITS, TX_QUEUES};
 use ferronic_regmap::RegMap;
 use rust_hdl::prelude::*;
 
@@ -254,7 +256,10 @@ impl Logic for Nic {
         self.core.m_axis.tready.next = self.rx.s_axis_tready.val();
         self.rx.s_axis_tuser.next = self.core.m_axis_tuser.val();
         self.rx.s_axis_tag.next = self.core.m_axis_tag.val();
-        self.rx.s_axis_tdest.next = self.core.m_axis_tdest.val();
+        // (queue numbers into ring slots: a build of fewer than 8 queues
+        // has 8 slots, see desc_fetch::RING_SLOTS)
+        self.rx.s_axis_tdest.next =
+            bit_cast::<RING_BITS, RX_QUEUE_BITS>(self.core.m_axis_tdest.val());
         self.rx.s_axis_hash.next = self.core.m_axis_hash.val();
         // the transmit engine into the datapath, the datapath to the MAC
         self.core.s_axis_tx.tdata.next = self.tx.m_axis_tx_tdata.val();
@@ -263,7 +268,8 @@ impl Logic for Nic {
         self.core.s_axis_tx.tlast.next = self.tx.m_axis_tx_tlast.val();
         self.tx.m_axis_tx_tready.next = self.core.s_axis_tx.tready.val();
         self.core.s_axis_tx_tuser.next = self.tx.m_axis_tx_tuser.val();
-        self.core.s_axis_tx_tdest.next = self.tx.m_axis_tx_tdest.val();
+        self.core.s_axis_tx_tdest.next =
+            bit_cast::<RX_QUEUE_BITS, RING_BITS>(self.tx.m_axis_tx_tdest.val());
         self.m_axis_tx.tdata.next = self.core.m_axis_tx.tdata.val();
         self.m_axis_tx.tkeep.next = self.core.m_axis_tx.tkeep.val();
         self.m_axis_tx.tvalid.next = self.core.m_axis_tx.tvalid.val();
@@ -333,8 +339,10 @@ impl Logic for Nic {
         self.tx.cfg.next = self.regs.cfg.val();
         self.cpl_rx.cfg.next = self.regs.cfg.val();
         self.cpl_tx.cfg.next = self.regs.cfg.val();
-        self.cpl_rx.arm.next = self.regs.strobes.val();
-        self.cpl_tx.arm.next = self.regs.strobes.val();
+        // (a build of fewer than 8 queues has more completion queue slots
+        // than ARM strobes: the others are never armed)
+        self.cpl_rx.arm.next = bit_cast::<CQS, DMA_STROBES>(self.regs.strobes.val());
+        self.cpl_tx.arm.next = bit_cast::<CQS, DMA_STROBES>(self.regs.strobes.val());
         self.regs.inputs.next = self.status.inputs.val();
         self.status.idle.next = self.rx.idle.val() & self.tx.idle.val();
         self.status.rx_ring_err.next = self.rx.ring_err.val();

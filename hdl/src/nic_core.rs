@@ -16,10 +16,10 @@
 //! | `m_axis_tdata/tkeep/tvalid/tready/tlast` | 64/8/1/1/1 | output frames |
 //! | `m_axis_tuser` | 6 | flags on the `tlast` beat, [`crate::rx::tag::tuser`] |
 //! | `m_axis_tag` | 64 | migrated tag on the `tlast` beat (wire order, zero-extended) |
-//! | `m_axis_tdest` | 3 | receive queue (RSS or default), constant over the frame |
+//! | `m_axis_tdest` | 3 | receive queue (RSS or default), constant over the frame; [`RX_QUEUE_BITS`] wide (3 at 8 queues; 1, always 0, at one queue) |
 //! | `m_axis_hash` | 32 | Toeplitz RSS hash of IP frames (0 otherwise), constant over the frame |
 //! | `s_axis_tx_tdata/tkeep/tvalid/tready/tlast` | 64/8/1/1/1 | transmit frames from the host, without FCS |
-//! | `s_axis_tx_tuser`, `s_axis_tx_tdest` | 1, 3 | host marks the frame bad; its transmit queue |
+//! | `s_axis_tx_tuser`, `s_axis_tx_tdest` | 1, 3 | host marks the frame bad; its transmit queue ([`RX_QUEUE_BITS`] wide; ANDed with [`crate::QUEUE_MASK`]) |
 //! | `m_axis_tx_*` (`tuser` 1) | 64/8/1/1/1/1 | transmit frames to the MAC, FCS appended ([`FcsAppend`]) |
 //! | `s_axil_*` | 16-bit address, 32-bit data | AXI4-Lite register access |
 //!
@@ -123,6 +123,9 @@ pub struct NicCore {
     /// The first settings bit on the handshake configuration bus (64
     /// [`LISTEN`]: after the listen table's words).
     hs_set: Constant<Bits<16>>,
+    /// [`crate::QUEUE_MASK`]: a transmit queue number past the build's
+    /// queues (a one-queue build's `s_axis_tx_tdest` = 1) counts as queue 0.
+    queue_mask: Constant<Bits<RX_QUEUE_BITS>>,
     /// Without the engine: the next beat into RssSteer starts a frame
     /// (each first beat queues a "deliver" decision in the engine's place).
     rx_first: DFF<Bit>,
@@ -184,6 +187,7 @@ impl NicCore {
             has_hs: Constant::new(map.params.handshake),
             hs_at: Constant::new(HS_COUNTER0.to_bits()),
             hs_set: Constant::new(HS_LISTEN_BITS.to_bits()),
+            queue_mask: Constant::new(crate::QUEUE_MASK.to_bits()),
             rx_first: Default::default(),
             rx_fire: Default::default(),
         }
@@ -332,7 +336,7 @@ impl Logic for NicCore {
         self.events.tx_tkeep.next = self.s_axis_tx.tkeep.val();
         self.events.tx_fire.next = self.s_axis_tx.tvalid.val() & self.s_axis_tx.tready.val();
         self.events.tx_tlast.next = self.s_axis_tx.tlast.val();
-        self.events.tx_tdest.next = self.s_axis_tx_tdest.val();
+        self.events.tx_tdest.next = self.s_axis_tx_tdest.val() & self.queue_mask.val();
         self.events.tx_bad.next = self.s_axis_tx_tuser.val();
         self.events.tx_drop.next = self.tx_fcs.frame_drop.val();
         self.bank.add_tx.next = self.events.add_tx.val();

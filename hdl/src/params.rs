@@ -10,7 +10,7 @@
 //! |---|---|---|---|
 //! | `rss` | `true`/`false` | `true` | Toeplitz hash and indirection table (the `rss` block); without it every frame goes to `datapath.DEFAULT_QUEUE`, hash 0 |
 //! | `handshake` | `true`/`false` | `true` | the TCP SYN-cookie engine, its `handshake` block and its 8 counters |
-//! | `rx_queues`, `tx_queues` | 8, 16, 32, 64 (equal) | 8 | receive and transmit queues (rings, completion queues, per-queue counters, RSS queue numbers) |
+//! | `rx_queues`, `tx_queues` | 1, 2, 4, 8, 16, 32, 64 (equal) | 8 | receive and transmit queues (rings, completion queues, per-queue counters, RSS queue numbers) |
 //! | `listen` | 1 to 256 (0 without the engine) | 64 | listen-table entries of the handshake engine |
 //! | `dma_data_bits` | 128 | 128 | the DMA engine's AXI4 data bus (a board top widens it to the PCIe IP's) |
 //!
@@ -35,13 +35,12 @@ use serde::Deserialize;
 /// A queue count this crate is compiled with: `value` (an environment
 /// variable at compile time, decimal) or `default`. Fails the
 /// compilation unless it is a power of two from [`QUEUES_MIN`] to
-/// [`QUEUES_MAX`] (the DMA engine's fetch scheduler picks a ring among
-/// groups of 4, in 2 groups or more).
+/// [`QUEUES_MAX`].
 pub const fn compiled_queues(value: Option<&str>, default: usize) -> usize {
     let v = compiled(value, default);
     assert!(
         v.is_power_of_two() && v >= QUEUES_MIN && v <= QUEUES_MAX,
-        "FERRONIC_RX_QUEUES/TX_QUEUES: a power of two from 8 to 64"
+        "FERRONIC_RX_QUEUES/TX_QUEUES: a power of two from 1 to 64"
     );
     v
 }
@@ -87,7 +86,7 @@ pub const fn log2(n: usize) -> usize {
 }
 
 /// Fewest queues a build has (per direction).
-pub const QUEUES_MIN: usize = 8;
+pub const QUEUES_MIN: usize = 1;
 /// Most queues a build has (per direction).
 pub const QUEUES_MAX: usize = 64;
 
@@ -192,7 +191,7 @@ pub const KEYS: &str = "rss, handshake, rx_queues, tx_queues, listen, dma_data_b
 
 const WIDTH: &str = "a bit width of the rust-hdl sources, not yet a generation parameter";
 const QUEUES_WHY: &str =
-    "the DMA engine's fetch scheduler picks a ring in groups of 4, in 2 groups or more";
+    "queue numbers are tdest bits, and the DMA engine's fetch scheduler stops at 64 rings";
 
 impl CoreParams {
     /// The conversion datapath only: no RSS, no handshake engine.
@@ -368,10 +367,20 @@ mod tests {
         p.set("tx_queues=64").unwrap();
         assert!(p.check().is_ok());
         assert_eq!(p.compiled_here(), crate::RX_QUEUES == 64);
-        for bad in ["rx_queues=12", "rx_queues=4", "rx_queues=128"] {
+        for bad in [
+            "rx_queues=12",
+            "rx_queues=0",
+            "rx_queues=3",
+            "rx_queues=128",
+        ] {
             p.set(bad).unwrap();
             let e = p.check().unwrap_err().to_string();
-            assert!(e.contains("a power of two from 8 to 64"), "{e}");
+            assert!(e.contains("a power of two from 1 to 64"), "{e}");
+        }
+        for good in [1, 2, 4] {
+            p.set(&format!("rx_queues={good}")).unwrap();
+            p.set(&format!("tx_queues={good}")).unwrap();
+            assert!(p.check().is_ok(), "{good} queues");
         }
         let mut q = CoreParams::minimal();
         q.set("listen=64").unwrap();

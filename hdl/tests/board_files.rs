@@ -122,7 +122,7 @@ fn a_board_file_with_a_mistake_is_refused_with_what_is_wrong() {
         (
             "rx_queues = 8",
             "rx_queues = 12",
-            "[core] rx_queues = 12: this nicgen generates rx_queues = a power of two from 8 to 64 only",
+            "[core] rx_queues = 12: this nicgen generates rx_queues = a power of two from 1 to 64 only",
         ),
         ("handshake = true", "handshake = \"no\"", "invalid type"),
         (

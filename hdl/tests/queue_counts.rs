@@ -153,11 +153,11 @@ fn nicgen_refuses_counts_it_cannot_generate() {
     for (args, says) in [
         (
             &["--set", "rx_queues=12", "--set", "tx_queues=12"][..],
-            "rx_queues = 12: this nicgen generates rx_queues = a power of two from 8 to 64",
+            "rx_queues = 12: this nicgen generates rx_queues = a power of two from 1 to 64",
         ),
         (
             &["--set", "rx_queues=128"][..],
-            "rx_queues = 128: this nicgen generates rx_queues = a power of two from 8 to 64",
+            "rx_queues = 128: this nicgen generates rx_queues = a power of two from 1 to 64",
         ),
         (
             &["--set", "rx_queues=16"][..],

@@ -17,7 +17,7 @@ use ferronic_sim::model::frame::{append_fcs, process, tx_frame};
 use ferronic_sim::model::hs_core::{config, expect, jobs_of};
 use ferronic_sim::model::hs_traffic::traffic;
 use ferronic_sim::model::rss::{steer, RssConfig, MS_KEY};
-use icarus::{Outputs, Script};
+use icarus::{random_frame, Outputs, Script};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::time::{Duration, Instant};
@@ -75,28 +75,6 @@ fn multi_beat_bad_fcs_frame_leaves_flagged_with_a_complemented_fcs() {
     assert_eq!(out.rx[0].tuser, tuser::BAD | tuser::FCS_ERR);
     assert_eq!(out.rx[1].data, good);
     assert_eq!(out.rx[1].tuser, 0);
-}
-
-/// A random frame with FCS, short ones weighted (Icarus runs ~700
-/// cycles/s on the whole core, so long frames are rarer than in the
-/// Verilator tests): runts, short tags, 10 % with a flipped bit.
-fn random_frame(rng: &mut StdRng) -> Vec<u8> {
-    let len = match rng.gen_range(0..20) {
-        0..=1 => rng.gen_range(1..=30),
-        2..=13 => rng.gen_range(31..=128),
-        14..=18 => rng.gen_range(129..=600),
-        _ => rng.gen_range(601..=1518),
-    };
-    let mut f = if len >= 4 {
-        append_fcs(&(0..len - 4).map(|_| rng.gen()).collect::<Vec<u8>>())
-    } else {
-        (0..len).map(|_| rng.gen()).collect()
-    };
-    if rng.gen_bool(0.1) {
-        let i = rng.gen_range(0..f.len());
-        f[i] ^= 1 << rng.gen_range(0..8);
-    }
-    f
 }
 
 /// Idle cycles before a beat: mostly none.

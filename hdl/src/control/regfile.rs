@@ -235,7 +235,7 @@ impl RegFile {
         self.tx_enable.next = ctrl & 2 != 0;
         self.tag_format.next = ((ctrl >> 4) & 0xF).into();
         self.tag_mode.next = ((ctrl >> 8) & 3).into();
-        self.default_queue.next = (dq & ((1 << RX_QUEUE_BITS) - 1)).into();
+        self.default_queue.next = (dq & crate::QUEUE_MASK).into();
         let st = &self._sim.storage;
         // without the rss block: RSS off, key 0 (synthesis removes the hash)
         let (rss_ctrl, rss_key) = match self._sim.rss {
@@ -333,7 +333,7 @@ impl Logic for RegFile {
             // the indirection entry of `rss_index`, registered (old storage)
             let e = self.rss_index.val().index();
             self._sim.rss_queue = self._sim.rss.map_or(0, |(_, _, t)| {
-                (self._sim.storage[t + e / 4] >> (8 * (e % 4))) & ((1 << RX_QUEUE_BITS) - 1)
+                (self._sim.storage[t + e / 4] >> (8 * (e % 4))) & crate::QUEUE_MASK as u32
             });
             self.clear.next = false;
             self.strobes.next = Bits::default();

@@ -18,14 +18,13 @@ pub fn verilog(map: &RegMap) -> String {
         .storage_index("datapath.DEFAULT_QUEUE")
         .expect("DEFAULT_QUEUE");
     v.push_str(&format!(
-        "always @(*) begin\n  enable = storage[{c}];\n  tx_enable = storage[{c} + 1];\n  tag_format = storage[{c4}:{c1}];\n  tag_mode = storage[{c9}:{c8}];\n  default_queue = storage[{dh}:{dl}];\nend\n",
+        "always @(*) begin\n  enable = storage[{c}];\n  tx_enable = storage[{c} + 1];\n  tag_format = storage[{c4}:{c1}];\n  tag_mode = storage[{c9}:{c8}];\n  default_queue = {dq};\nend\n",
         c = 32 * ctrl,
         c4 = 32 * ctrl + 7,
         c1 = 32 * ctrl + 4,
         c9 = 32 * ctrl + 9,
         c8 = 32 * ctrl + 8,
-        dh = 32 * dq + crate::RX_QUEUE_BITS - 1,
-        dl = 32 * dq,
+        dq = queue_bits(32 * dq),
     ));
     v.push_str(&rss_path(map));
     v.push_str(&hs_path(map));
@@ -33,6 +32,17 @@ pub fn verilog(map: &RegMap) -> String {
     v.push_str(&write_path(map));
     v.push_str(&read_path(map));
     v
+}
+
+/// A queue number from storage bit `lo` on: the build's
+/// [`crate::RX_QUEUE_BITS`] bits, or 0 in a one-queue build (its 1-bit
+/// `tdest` never names a queue 1, whatever the register holds).
+fn queue_bits(lo: usize) -> String {
+    if crate::RX_QUEUES == 1 {
+        format!("{}'d0", crate::RX_QUEUE_BITS)
+    } else {
+        format!("storage[{}:{lo}]", lo + crate::RX_QUEUE_BITS - 1)
+    }
 }
 
 /// `case` labels of the registers whose source passes `f`.
@@ -246,10 +256,7 @@ fn rss_path(map: &RegMap) -> String {
     );
     for e in 0..128 {
         let lo = 32 * (t0 + e / 4) + 8 * (e % 4);
-        v.push_str(&format!(
-            "    7'd{e}: rss_queue <= storage[{}:{lo}];\n",
-            lo + crate::RX_QUEUE_BITS - 1
-        ));
+        v.push_str(&format!("    7'd{e}: rss_queue <= {};\n", queue_bits(lo)));
     }
     v.push_str("    default: rss_queue <= 0;\n  endcase\nend\n");
     v

@@ -54,8 +54,12 @@ use crate::dma::regs::{DmaRegs, DMA_CFG_BITS, DMA_STROBES};
 use ferronic_regmap::RegMap;
 use rust_hdl::prelude::*;
 
-/// Completion queues of the default build (one per ring).
-pub const CQS: usize = DMA_STROBES;
+/// Completion queue slots: one per ring slot of each direction
+/// ([`crate::dma::desc_fetch::RING_SLOTS`]), so 16 in builds of 8 queues or
+/// fewer. A build of fewer than 8 queues has registers for its
+/// [`DMA_STROBES`] queues only; the other slots' configuration is tied
+/// to 0 (disabled: a request for one is dropped and pulses `cpl_drop`).
+pub const CQS: usize = 2 * crate::dma::desc_fetch::RING_SLOTS;
 /// Bits of a completion queue number.
 pub const CQ_BITS: usize = crate::params::log2(CQS);
 /// Interrupt vectors (`irq_req` bits; XDMA has up to 16 user interrupts).
@@ -172,6 +176,12 @@ impl<const D: usize> CplCore<D> {
         let bits = |k: usize, hi: usize, lo: usize| format!("cfg[{}:{}]", 32 * k + hi, 32 * k + lo);
         let sel: String = (0..CQS)
             .map(|c| {
+                if c >= DMA_STROBES {
+                    // a slot past the build's completion queues: disabled
+                    return format!(
+                        "assign q_base[{c}] = 64'd0; assign q_ctrl[{c}] = 32'd0; assign q_cons[{c}] = 16'd0; assign q_mod[{c}] = 32'd0;\n"
+                    );
+                }
                 format!(
                     "assign q_base[{c}] = {{{}, {}, 5'd0}}; assign q_ctrl[{c}] = {}; assign q_cons[{c}] = {}; assign q_mod[{c}] = {};\n",
                     bits(word(c, "BASE_HI"), 31, 0),

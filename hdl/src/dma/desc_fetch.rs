@@ -5,7 +5,7 @@
 //! engine that uses them (receive or transmit) and reports the consumer
 //! indices the driver reads.
 //!
-//! * **Rings** ([`RINGS`], `rxq.Q<n>_*` or `txq.Q<n>_*`): ring `q` of
+//! * **Rings** ([`RINGS`] in [`RING_SLOTS`], `rxq.Q<n>_*` or `txq.Q<n>_*`): ring `q` of
 //!   2^n entries (`CTRL` bits 7:4, 8..=15) at `BASE` (16-byte aligned)
 //!   keeps descriptor `i` ([`ferronic_regmap::dma::DESCRIPTOR`], 16
 //!   bytes) at `BASE + 16 (i mod 2^n)`. Indices are 16-bit, free-running.
@@ -50,10 +50,20 @@ use crate::dma::regs::{DmaRegs, DMA_CFG_BITS};
 use ferronic_regmap::RegMap;
 use rust_hdl::prelude::*;
 
-/// Rings per direction in the default build.
+/// Rings per direction: the build's queue count ([`crate::RX_QUEUES`]),
+/// each with its `rxq.Q<n>_*` and `txq.Q<n>_*` registers.
 pub const RINGS: usize = crate::RX_QUEUES;
-/// Bits of a ring number.
-pub const RING_BITS: usize = crate::RX_QUEUE_BITS;
+/// Ring slots per direction in the hardware: [`RINGS`], at least 8. The
+/// fetch scheduler picks a ring in two stages (4 rings a group, then one
+/// of 2 or more groups), so a build of 1, 2 or 4 queues has 8 slots of
+/// which only the first [`RINGS`] have registers: the others'
+/// configuration is tied to 0 (never enabled, never fetched, never
+/// taken; their `CONS` and bitmap bits read 0). Their cost is the
+/// scheduler's visits (8 slots of 5 clocks, as in the 8-queue build) and
+/// their state flip-flops, which synthesis finds constant.
+pub const RING_SLOTS: usize = if RINGS > 8 { RINGS } else { 8 };
+/// Bits of a ring slot number.
+pub const RING_BITS: usize = crate::params::log2(RING_SLOTS);
 /// Descriptor cache entries per ring, log2 (32: 15 minimum frames of 10G
 /// arrive in the 1 us a fetch may take, and twice that keeps a ring
 /// ahead).
@@ -61,10 +71,10 @@ pub const CACHE_BITS: usize = 5;
 /// Cache RAM byte-address bits (8 rings x 32 x 16 bytes = 4 KiB).
 pub const DESC_RAM_BITS: usize = RING_BITS + CACHE_BITS + 4;
 
-const _: () = assert!(RINGS == 1 << RING_BITS && crate::TX_QUEUES == RINGS);
+const _: () = assert!(RING_SLOTS == 1 << RING_BITS && crate::TX_QUEUES == crate::RX_QUEUES);
 // the fetch scheduler picks a ring in two stages: 4 rings a group, then
 // one of 2 or more groups
-const _: () = assert!(RINGS >= 8);
+const _: () = assert!(RING_SLOTS >= 8);
 
 /// The ring state, fetch scheduler, cache and take port; [`DescFetch`]
 /// joins it to its read mover. `D`-bit bus, `K` = `D` / 8 >= 16 bytes.
@@ -86,10 +96,10 @@ pub struct DescCore<const D: usize, const K: usize> {
     pub rt_valid: Signal<In, Bit>,
     pub rt_q: Signal<In, Bits<RING_BITS>>,
     pub rt_n: Signal<In, Bits<8>>,
-    pub q_avail: Signal<Out, Bits<RINGS>>,
-    pub q_posted: Signal<Out, Bits<RINGS>>,
-    pub cons: Signal<Out, Bits<{ 16 * RINGS }>>,
-    pub ring_err: Signal<Out, Bits<RINGS>>,
+    pub q_avail: Signal<Out, Bits<RING_SLOTS>>,
+    pub q_posted: Signal<Out, Bits<RING_SLOTS>>,
+    pub cons: Signal<Out, Bits<{ 16 * RING_SLOTS }>>,
+    pub ring_err: Signal<Out, Bits<RING_SLOTS>>,
     pub fetch_fault: Signal<Out, Bit>,
     pub idle: Signal<Out, Bit>,
     pub c_valid: Signal<Out, Bit>,
@@ -165,8 +175,14 @@ impl<const D: usize, const K: usize> DescCore<D, K> {
         let block = if rx { "rxq" } else { "txq" };
         let word = |path: &str| DmaRegs::cfg_word(map, path).unwrap_or_else(|| panic!("{path}"));
         let bits = |k: usize, hi: usize, lo: usize| format!("cfg[{}:{}]", 32 * k + hi, 32 * k + lo);
-        let sel: String = (0..RINGS)
+        let sel: String = (0..RING_SLOTS)
             .map(|q| {
+                if DmaRegs::cfg_word(map, &format!("{block}.Q{q}_CTRL")).is_none() {
+                    // a slot past the build's rings: never enabled
+                    return format!(
+                        "assign q_base[{q}] = 64'd0; assign q_ctrl[{q}] = 32'd0; assign q_prod[{q}] = 16'd0;\n"
+                    );
+                }
                 let w = |r: &str| word(&format!("{block}.Q{q}_{r}"));
                 format!(
                     "assign q_base[{q}] = {{{}, {}, 4'd0}}; assign q_ctrl[{q}] = {}; assign q_prod[{q}] = {};\n",
@@ -216,14 +232,14 @@ impl<const D: usize, const K: usize> DescCore<D, K> {
                 "p1_q",
             )
         };
-        crate::dma::sized(BODY, RINGS > 8)
+        crate::dma::sized(BODY, RING_SLOTS > 8)
             .replace("@TAKE@", take)
             .replace("@TAKE_Q@", take_q)
             .replace("@SEL@", &sel)
             .replace("@RAM@", &ram)
             .replace("@ENG@", &eng)
             .replace("@LANE@", &lane)
-            .replace("@N@", &RINGS.to_string())
+            .replace("@N@", &RING_SLOTS.to_string())
             .replace("@QB@", &RING_BITS.to_string())
             .replace("@CB@", &CACHE_BITS.to_string())
             .replace("@A@", &DESC_RAM_BITS.to_string())
@@ -295,10 +311,10 @@ pub struct DescFetch {
     pub rt_valid: Signal<In, Bit>,
     pub rt_q: Signal<In, Bits<RING_BITS>>,
     pub rt_n: Signal<In, Bits<8>>,
-    pub q_avail: Signal<Out, Bits<RINGS>>,
-    pub q_posted: Signal<Out, Bits<RINGS>>,
-    pub cons: Signal<Out, Bits<{ 16 * RINGS }>>,
-    pub ring_err: Signal<Out, Bits<RINGS>>,
+    pub q_avail: Signal<Out, Bits<RING_SLOTS>>,
+    pub q_posted: Signal<Out, Bits<RING_SLOTS>>,
+    pub cons: Signal<Out, Bits<{ 16 * RING_SLOTS }>>,
+    pub ring_err: Signal<Out, Bits<RING_SLOTS>>,
     pub fetch_fault: Signal<Out, Bit>,
     pub idle: Signal<Out, Bit>,
     pub m_axi_araddr: Signal<Out, Bits<64>>,

@@ -26,7 +26,7 @@
 //! the register file reads it 1 clock after the request.
 
 use crate::dma::cpl_queue::{CQS, CQ_BITS};
-use crate::dma::desc_fetch::{RINGS, RING_BITS};
+use crate::dma::desc_fetch::{RING_BITS, RING_SLOTS};
 use crate::dma::regs::DMA_INPUT_BITS;
 use ferronic_regmap::{Owner, RegMap, Source};
 use rust_hdl::prelude::*;
@@ -37,10 +37,10 @@ pub struct DmaStatus {
     pub clock: Signal<In, Clock>,
     pub rst: Signal<In, Bit>,
     pub idle: Signal<In, Bit>,
-    pub rx_ring_err: Signal<In, Bits<RINGS>>,
-    pub tx_ring_err: Signal<In, Bits<RINGS>>,
-    pub rx_q_avail: Signal<In, Bits<RINGS>>,
-    pub tx_q_posted: Signal<In, Bits<RINGS>>,
+    pub rx_ring_err: Signal<In, Bits<RING_SLOTS>>,
+    pub tx_ring_err: Signal<In, Bits<RING_SLOTS>>,
+    pub rx_q_avail: Signal<In, Bits<RING_SLOTS>>,
+    pub tx_q_posted: Signal<In, Bits<RING_SLOTS>>,
     pub rx_fault: Signal<In, Bit>,
     pub tx_err: Signal<In, Bit>,
     pub rx_fetch_fault: Signal<In, Bit>,
@@ -53,8 +53,8 @@ pub struct DmaStatus {
     pub drop_queue: Signal<In, Bits<RING_BITS>>,
     pub full_valid: Signal<In, Bit>,
     pub full_queue: Signal<In, Bits<RING_BITS>>,
-    pub rx_cons: Signal<In, Bits<{ 16 * RINGS }>>,
-    pub tx_cons: Signal<In, Bits<{ 16 * RINGS }>>,
+    pub rx_cons: Signal<In, Bits<{ 16 * RING_SLOTS }>>,
+    pub tx_cons: Signal<In, Bits<{ 16 * RING_SLOTS }>>,
     pub cq_prod: Signal<In, Bits<{ 16 * CQS }>>,
     pub cq_armed: Signal<In, Bits<CQS>>,
     pub cq_full: Signal<In, Bits<CQS>>,
@@ -116,10 +116,10 @@ fn source(block: &str, reg: &str) -> Result<String, String> {
         _ => (reg, 0),
     };
     let bitmap = |bus: &str| {
-        let (lo, hi) = (32 * k, (32 * k + 31).min(RINGS - 1));
-        assert!(lo < RINGS, "{reg}: no rings {lo} and up");
+        let (lo, hi) = (32 * k, (32 * k + 31).min(RING_SLOTS - 1));
+        assert!(lo < RING_SLOTS, "{reg}: no rings {lo} and up");
         match (lo, hi + 1) {
-            (0, RINGS) => word(bus, RINGS),
+            (0, RING_SLOTS) => word(bus, RING_SLOTS),
             _ => word(&format!("{bus}[{hi}:{lo}]"), hi - lo + 1),
         }
     };
@@ -147,14 +147,14 @@ fn source(block: &str, reg: &str) -> Result<String, String> {
             } else {
                 "r_tx_cons"
             };
-            if let Some(q) = index("Q", "_CONS").filter(|&q| q < RINGS) {
+            if let Some(q) = index("Q", "_CONS").filter(|&q| q < RING_SLOTS) {
                 return Ok(slice(bus, q));
             }
             if block == "rxq" {
-                if let Some(q) = index("Q", "_DROPS").filter(|&q| q < RINGS) {
+                if let Some(q) = index("Q", "_DROPS").filter(|&q| q < RING_SLOTS) {
                     return Err(format!("{{1'b0, e_drop && q_drop == {RING_BITS}'d{q}}}"));
                 }
-                if let Some(q) = index("Q", "_FULL").filter(|&q| q < RINGS) {
+                if let Some(q) = index("Q", "_FULL").filter(|&q| q < RING_SLOTS) {
                     return Err(format!("{{1'b0, e_full && q_full == {RING_BITS}'d{q}}}"));
                 }
             }
@@ -223,8 +223,8 @@ end
 // so the word is always a count the counter held (one clock late)
 @COUNTERS@always @(posedge clock) begin
 ",
-        r = RINGS - 1,
-        c16 = 16 * RINGS - 1,
+        r = RING_SLOTS - 1,
+        c16 = 16 * RING_SLOTS - 1,
         cq16 = 16 * CQS - 1,
         cq = CQS - 1,
         qb = RING_BITS - 1,

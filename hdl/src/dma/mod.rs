@@ -57,6 +57,21 @@ pub const DMA_BYTES: usize = 16;
 /// UltraScale.
 pub const RX_BUFFER_BITS: usize = 15;
 
+/// `assign q_cq[q] = ...;` for every ring slot of `block` (`rxq` or
+/// `txq`): the completion queue of ring `q` (`Q<q>_CTRL` bits 23:16 on
+/// the `cfg` bus), 0 for the slots past the build's rings (see
+/// [`desc_fetch::RING_SLOTS`]).
+pub(crate) fn ring_cq_sel(map: &ferronic_regmap::RegMap, block: &str) -> String {
+    (0..desc_fetch::RING_SLOTS)
+        .map(
+            |q| match regs::DmaRegs::cfg_word(map, &format!("{block}.Q{q}_CTRL")) {
+                Some(w) => format!("assign q_cq[{q}] = cfg[{}:{}];\n", 32 * w + 23, 32 * w + 16),
+                None => format!("assign q_cq[{q}] = 8'd0;\n"),
+            },
+        )
+        .collect()
+}
+
 /// A Verilog template's lines for a build's size: between a line
 /// `//@wide` and `//@end` only when `wide`, between `//@narrow` and
 /// `//@end` only when not (the marker lines dropped). The default build's

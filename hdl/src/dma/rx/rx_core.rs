@@ -37,8 +37,8 @@
 //! (`sim/tests/rx_engine/`).
 
 use crate::dma::cpl_queue::CQ_BITS;
-use crate::dma::desc_fetch::{CACHE_BITS, RINGS, RING_BITS};
-use crate::dma::regs::{DmaRegs, DMA_CFG_BITS};
+use crate::dma::desc_fetch::{CACHE_BITS, RING_BITS, RING_SLOTS};
+use crate::dma::regs::DMA_CFG_BITS;
 use ferronic_regmap::dma::{cpl_flags, COMPLETION, DESCRIPTOR};
 use ferronic_regmap::RegMap;
 use rust_hdl::prelude::*;
@@ -77,7 +77,7 @@ pub struct RxCore<const A: usize> {
     pub rt_valid: Signal<Out, Bit>,
     pub rt_q: Signal<Out, Bits<RING_BITS>>,
     pub rt_n: Signal<Out, Bits<8>>,
-    pub q_posted: Signal<In, Bits<RINGS>>,
+    pub q_posted: Signal<In, Bits<RING_SLOTS>>,
     pub c_valid: Signal<Out, Bit>,
     pub c_ready: Signal<In, Bit>,
     pub c_haddr: Signal<Out, Bits<64>>,
@@ -160,13 +160,7 @@ impl<const A: usize> RxCore<A> {
     /// The body for `map`.
     pub fn verilog(map: &RegMap) -> String {
         assert!(A <= 16, "receive buffer of 2^{A} bytes");
-        let sel: String = (0..RINGS)
-            .map(|q| {
-                let w = DmaRegs::cfg_word(map, &format!("rxq.Q{q}_CTRL"))
-                    .unwrap_or_else(|| panic!("rxq.Q{q}_CTRL"));
-                format!("assign q_cq[{q}] = cfg[{}:{}];\n", 32 * w + 23, 32 * w + 16)
-            })
-            .collect();
+        let sel = crate::dma::ring_cq_sel(map, "rxq");
         let range = |l: &ferronic_regmap::dma::Layout, f: &str| {
             let f = l.field(f);
             format!("{}:{}", f.bit + f.bits - 1, f.bit)
@@ -200,7 +194,7 @@ impl<const A: usize> RxCore<A> {
             .replace("@REC@", &rec)
             .replace("@DADDR@", &range(&DESCRIPTOR, "ADDR"))
             .replace("@DLEN@", &range(&DESCRIPTOR, "LEN"))
-            .replace("@N@", &RINGS.to_string())
+            .replace("@N@", &RING_SLOTS.to_string())
             .replace("@QB@", &RING_BITS.to_string())
             .replace("@CQB@", &CQ_BITS.to_string())
             .replace("@CACHE@", &(1usize << CACHE_BITS).to_string())

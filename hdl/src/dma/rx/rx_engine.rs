@@ -19,7 +19,7 @@
 //! Wiring only: each line of `update` joins one port.
 
 use crate::dma::cpl_queue::CQ_BITS;
-use crate::dma::desc_fetch::{DescFetch, RINGS, RING_BITS};
+use crate::dma::desc_fetch::{DescFetch, RING_BITS, RING_SLOTS};
 use crate::dma::dma_write::DmaWrite;
 use crate::dma::regs::DMA_CFG_BITS;
 use crate::dma::rx_buffer::RxBuffer;
@@ -47,8 +47,8 @@ pub struct RxEngine {
     pub req_ready: Signal<In, Bit>,
     pub req_cq: Signal<Out, Bits<CQ_BITS>>,
     pub req_rec: Signal<Out, Bits<256>>,
-    pub cons: Signal<Out, Bits<{ 16 * RINGS }>>,
-    pub ring_err: Signal<Out, Bits<RINGS>>,
+    pub cons: Signal<Out, Bits<{ 16 * RING_SLOTS }>>,
+    pub ring_err: Signal<Out, Bits<RING_SLOTS>>,
     pub fetch_fault: Signal<Out, Bit>,
     pub drop_valid: Signal<Out, Bit>,
     pub drop_queue: Signal<Out, Bits<RING_BITS>>,
@@ -56,7 +56,7 @@ pub struct RxEngine {
     pub full_queue: Signal<Out, Bits<RING_BITS>>,
     pub fault_valid: Signal<Out, Bit>,
     pub idle: Signal<Out, Bit>,
-    pub q_avail: Signal<Out, Bits<RINGS>>,
+    pub q_avail: Signal<Out, Bits<RING_SLOTS>>,
     pub m_axi_araddr: Signal<Out, Bits<64>>,
     pub m_axi_arlen: Signal<Out, Bits<8>>,
     pub m_axi_arsize: Signal<Out, Bits<3>>,

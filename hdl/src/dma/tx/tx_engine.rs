@@ -17,7 +17,7 @@
 
 use crate::dma::axi_rd_arb::AxiRdArb;
 use crate::dma::cpl_queue::CQ_BITS;
-use crate::dma::desc_fetch::{DescFetch, RINGS, RING_BITS};
+use crate::dma::desc_fetch::{DescFetch, RING_BITS, RING_SLOTS};
 use crate::dma::dma_read::DmaRead;
 use crate::dma::regs::DMA_CFG_BITS;
 use crate::dma::tx_core::{TxCore, TX_BUFFER_BITS};
@@ -41,12 +41,12 @@ pub struct TxEngine {
     pub req_ready: Signal<In, Bit>,
     pub req_cq: Signal<Out, Bits<CQ_BITS>>,
     pub req_rec: Signal<Out, Bits<256>>,
-    pub cons: Signal<Out, Bits<{ 16 * RINGS }>>,
-    pub ring_err: Signal<Out, Bits<RINGS>>,
+    pub cons: Signal<Out, Bits<{ 16 * RING_SLOTS }>>,
+    pub ring_err: Signal<Out, Bits<RING_SLOTS>>,
     pub fetch_fault: Signal<Out, Bit>,
     pub err_valid: Signal<Out, Bit>,
     pub idle: Signal<Out, Bit>,
-    pub q_posted: Signal<Out, Bits<RINGS>>,
+    pub q_posted: Signal<Out, Bits<RING_SLOTS>>,
     pub m_axi_arid: Signal<Out, Bits<4>>,
     pub m_axi_araddr: Signal<Out, Bits<64>>,
     pub m_axi_arlen: Signal<Out, Bits<8>>,
