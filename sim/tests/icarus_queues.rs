@@ -3,7 +3,7 @@
 //! A 64-queue `nic_core`: `nicgen
 //! --set rx_queues=64 --set tx_queues=64 --set listen=16` builds itself
 //! for those widths (as `hdl/tests/queue_counts.rs` does; the two share
-//! `target/nicgen-params/`), and its core steers by RSS over all 64 queues
+//! `target/nicgen-params/rx64-tx64-listen16/`), and its core steers by RSS over all 64 queues
 //! (`tdest` 6 bits), sends host frames from queues up to 63, and counts
 //! each queue's frames, bytes and errors in the counters the 64-queue map
 //! names. Random frames, random `tvalid` gaps and `tready` stalls; the
@@ -40,7 +40,8 @@ const QUEUES: usize = 64;
 
 /// `nic_core.v` of the build `sets` asks for (`nicgen --set ...` as a
 /// user runs it, which builds itself for those widths into
-/// `target/nicgen-params/`, shared with `queue_counts`).
+/// `target/nicgen-params/<values>/`, the 64-queue one shared with
+/// `queue_counts`).
 fn generated(out: &Path, sets: &[&str]) -> String {
     let ws = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());

@@ -17,7 +17,7 @@
 //! `--set handshake=false --set rss=false` for the conversion datapath
 //! alone, `--set rx_queues=64 --set tx_queues=64` for 64 queues (queue
 //! counts are compiled in: nicgen builds itself for them once, into
-//! `target/nicgen-params/`, and runs that build).
+//! `target/nicgen-params/rx64-tx64-listen64/`, and runs that build).
 //!
 //! The identity block's build time is `SOURCE_DATE_EPOCH` when set (so
 //! builds are reproducible), else the current time; its git hash is the
@@ -103,7 +103,7 @@ const REBUILT: &str = "FERRONIC_NICGEN_REBUILT";
 /// Builds nicgen with `p`'s queue counts and listen entries
 /// (`FERRONIC_RX_QUEUES`, `FERRONIC_TX_QUEUES`, `FERRONIC_LISTEN`;
 /// `cargo build --release` into the workspace's
-/// `target/nicgen-params/`) and runs it with this process's arguments;
+/// `target/nicgen-params/rx<R>-tx<T>-listen<L>/`) and runs it with this process's arguments;
 /// returns its exit code.
 ///
 /// # Errors
@@ -122,7 +122,6 @@ fn rebuilt_for(p: &CoreParams) -> Result<i32> {
     }
     let ws = std::fs::canonicalize(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
         .context("the ferronic workspace nicgen was built from")?;
-    let target = ws.join("target/nicgen-params");
     let (rx, tx) = (p.rx_queues.to_string(), p.tx_queues.to_string());
     // (without the engine the listen entries do not matter: the default)
     let listen = if p.handshake {
@@ -131,6 +130,10 @@ fn rebuilt_for(p: &CoreParams) -> Result<i32> {
         ferronic_hdl::LISTEN
     }
     .to_string();
+    // a directory per set of values: two nicgens asking for different
+    // ones at once (tests run in parallel) never run each other's build,
+    // and going back to a set rebuilds nothing
+    let target = ws.join(format!("target/nicgen-params/rx{rx}-tx{tx}-listen{listen}"));
     eprintln!(
         "nicgen: rx_queues={rx} tx_queues={tx} listen={listen} are bit widths compiled into \
          the generator (this one has {}, {}, {}); building nicgen for them in {}",

@@ -26,8 +26,8 @@
 //! the register file reads it 1 clock after the request.
 
 use crate::dma::cpl_queue::{CQS, CQ_BITS};
-use crate::dma::desc_fetch::{RING_BITS, RING_SLOTS};
-use crate::dma::regs::DMA_INPUT_BITS;
+use crate::dma::desc_fetch::{RINGS, RING_BITS, RING_SLOTS};
+use crate::dma::regs::{DMA_INPUT_BITS, DMA_STROBES};
 use ferronic_regmap::{Owner, RegMap, Source};
 use rust_hdl::prelude::*;
 
@@ -248,6 +248,20 @@ end
         }
     }
     v.push_str("end\n");
+    if RINGS < RING_SLOTS {
+        // a build of fewer than 8 queues: the slots past its rings and
+        // completion queues have no registers
+        let (r, c) = (16 * RINGS, 16 * DMA_STROBES);
+        v.push_str(&format!(
+            "wire unused_slots = ^{{r_rx_cons[{}:{r}], r_tx_cons[{}:{r}], r_cq_prod[{}:{c}], r_cq_armed[{}:{s}], r_cq_full[{}:{s}]}};\n",
+            16 * RING_SLOTS - 1,
+            16 * RING_SLOTS - 1,
+            16 * CQS - 1,
+            CQS - 1,
+            CQS - 1,
+            s = DMA_STROBES,
+        ));
+    }
     v.replace("@COUNTERS@", &decls)
 }
 

@@ -241,6 +241,11 @@ pub fn verilog(map: &RegMap) -> String {
              (* keep *) always @(posedge clock) gd_{g} <= gw_{g};\n"
         ));
     }
+    // blocks whose copies feed a group (each block's write copy is
+    // declared; a block of strobes alone feeds none)
+    let grouped: Vec<bool> = (0..blocks.len())
+        .map(|b| (0..groups).any(|g| block_of(st[8 * g].0) == b))
+        .collect();
     for (b, blk) in blocks.iter().enumerate() {
         if used[b] {
             bms.push_str(&bm_text(b, blk));
@@ -413,7 +418,12 @@ pub fn verilog(map: &RegMap) -> String {
     ));
     // the low address bits never select anything
     v.push_str("wire unused_ok = ^{");
-    let un: Vec<String> = (0..blocks.len()).map(|b| format!("wa_{b}[1:0]")).collect();
+    let mut un: Vec<String> = (0..blocks.len()).map(|b| format!("wa_{b}[1:0]")).collect();
+    // a block without storage (the strobes' only, in a build of fewer
+    // than 8 queues) uses its address copy alone
+    for b in (0..blocks.len()).filter(|&b| !grouped[b]) {
+        un.push(format!("wd_{b}, ws_{b}"));
+    }
     v.push_str(&un.join(", "));
     v.push_str("};\n");
     v

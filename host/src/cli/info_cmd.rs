@@ -26,11 +26,12 @@ fn caps_text(c: u32, sizes: u32) -> String {
         .filter(|(bit, _)| c & bit != 0)
         .map(|(_, n)| *n)
         .collect();
+    let count = |n: u32, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
     let mut t = format!(
-        "{}; {} receive queues, {} transmit queues",
+        "{}; {}, {}",
         have.join(", "),
-        ((c >> caps::RX_QUEUES_SHIFT) & 0xFF) + 1,
-        ((c >> caps::TX_QUEUES_SHIFT) & 0xFF) + 1,
+        count(((c >> caps::RX_QUEUES_SHIFT) & 0xFF) + 1, "receive queue"),
+        count(((c >> caps::TX_QUEUES_SHIFT) & 0xFF) + 1, "transmit queue"),
     );
     if sizes & 0xFFFF != 0 {
         t.push_str(&format!(", {} listen entries", sizes & 0xFFFF));

@@ -178,3 +178,43 @@ fn board_top_with_a_stopped_core_is_diagnosed() {
         );
     }
 }
+
+/// The minimal one-queue `nic` bitstream (`nicgen --set rss=false --set
+/// handshake=false --set rx_queues=1 --set tx_queues=1`): `nicctl info`
+/// says one queue each way and the map the tool builds from
+/// `identity.CAPABILITIES` matches the device's hash.
+#[test]
+fn one_queue_bitstream_is_described() {
+    let map = ferronic_regmap::RegMap::new(ferronic_regmap::MapParams {
+        rss: false,
+        handshake: false,
+        rx_queues: 1,
+        tx_queues: 1,
+        ..Default::default()
+    });
+    let t = Tree::new();
+    t.add(&PciFn {
+        bar0: image(&map, 1 << 16),
+        ..card(BDF)
+    });
+    let run = |args: &[&str]| {
+        let mut a = vec!["--device", BDF, "--backend", "sysfs"];
+        a.extend_from_slice(args);
+        t.nicctl(&a)
+    };
+    let r = run(&["info", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let info = r.json();
+    assert_eq!(info["map_hash_matches"], true, "{info}");
+    assert_eq!(info["params"]["rx_queues"], 1);
+    assert_eq!(info["params"]["tx_queues"], 1);
+    // CAPABILITIES: tag, FCS, counters; 1 - 1 queues each way
+    assert_eq!(info["identity"]["capabilities"], 0x0000_0007);
+    let text = run(&["info"]).stdout;
+    assert!(
+        text.contains(
+            "tag migration, FCS check/replace, counters; 1 receive queue, 1 transmit queue"
+        ),
+        "{text}"
+    );
+}
