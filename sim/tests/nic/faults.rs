@@ -92,7 +92,7 @@ fn page_faults_recovered_empty_ring_counted_interrupt_once() {
     assert_eq!(b.top.irqs[armed], 1, "no interrupt without a completion");
     let f = loop {
         let f = rx_frame(&mut rng, 200);
-        if usize::from(want(&f, TagFormat::None, TagMode::Pass, &b.rss).queue) == armed {
+        if want(&f, TagFormat::None, TagMode::Pass, &b.rss).queue == armed {
             break f;
         }
     };

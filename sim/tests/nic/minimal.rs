@@ -63,7 +63,7 @@ fn minimal_build_converts_both_ways_without_rss_or_handshake() {
     );
     assert_eq!(b.rx_checked, captured + nrx);
     assert_eq!(b.tx_checked, ntx);
-    assert!(b.drv.received.iter().all(|d| usize::from(d.queue) == dq));
+    assert!(b.drv.received.iter().all(|d| d.queue == dq));
     assert!(b.drv.received.iter().all(|d| d.cpl.hash == 0));
     let frames = u64::from(b.reg(&format!("counters.RXQ{dq}_FRAMES_LO")));
     assert_eq!(frames, (captured + nrx) as u64, "counters.RXQ{dq}_FRAMES");
