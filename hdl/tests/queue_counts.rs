@@ -29,6 +29,12 @@ fn nicgen(args: &[&str], out: &std::path::Path) -> std::process::Output {
         .expect("nicgen runs")
 }
 
+/// `nicgen --set S` for each `S` of `sets`.
+fn nicgen_set(sets: &[&str], out: &std::path::Path) -> std::process::Output {
+    let args: Vec<&str> = sets.iter().flat_map(|s| ["--set", s]).collect();
+    nicgen(&args, out)
+}
+
 /// (block.REG, offset) of every register of an exported map.
 fn exported(json: &Value) -> BTreeSet<(String, u64)> {
     let mut s = BTreeSet::new();
@@ -70,17 +76,7 @@ fn nicgen_generates_64_queues_and_16_listen_entries() {
     let dir = tempfile::tempdir().unwrap();
     // (the build sim/tests/icarus_queues.rs runs: the two share
     // target/nicgen-params/rx64-tx64-listen16/)
-    let o = nicgen(
-        &[
-            "--set",
-            "rx_queues=64",
-            "--set",
-            "tx_queues=64",
-            "--set",
-            "listen=16",
-        ],
-        dir.path(),
-    );
+    let o = nicgen_set(&["rx_queues=64", "tx_queues=64", "listen=16"], dir.path());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{err}");
     assert!(err.contains("building nicgen for them"), "{err}");
@@ -169,19 +165,8 @@ fn nicgen_generates_a_one_queue_minimal_build() {
     let dir = tempfile::tempdir().unwrap();
     // (the build sim/tests/icarus_queues.rs simulates: the two share
     // target/nicgen-params/rx1-tx1-listen64/)
-    let o = nicgen(
-        &[
-            "--set",
-            "rss=false",
-            "--set",
-            "handshake=false",
-            "--set",
-            "rx_queues=1",
-            "--set",
-            "tx_queues=1",
-        ],
-        dir.path(),
-    );
+    let sets = ["rss=false", "handshake=false", "rx_queues=1", "tx_queues=1"];
+    let o = nicgen_set(&sets, dir.path());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{err}");
     let core = std::fs::read_to_string(dir.path().join("nic_core.v")).unwrap();

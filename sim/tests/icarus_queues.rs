@@ -28,7 +28,7 @@ use ferronic_hdl::rx::tag::{tuser, TagFormat, TagMode};
 use ferronic_sim::harness::{ctrl_value, rss_writes};
 use ferronic_sim::model::frame::{append_fcs, process, tx_frame};
 use ferronic_sim::model::rss::{steer_among, RssConfig, MS_KEY};
-use icarus::Script;
+use icarus::{Outputs, Script};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::{BTreeMap, BTreeSet};
@@ -79,6 +79,34 @@ fn seed(test: &str) -> u64 {
         .unwrap_or_else(|| rand::thread_rng().gen());
     eprintln!("{test}: FERRONIC_SEED={seed}");
     seed
+}
+
+/// Runs `s` on `verilog` in a directory of `dir` (at most 10 minutes of
+/// wall clock), prints what it took, asserts it saw no problem.
+fn run(s: Script, dir: &Path, verilog: &str, seed: u64, what: &str) -> Outputs {
+    let run_dir = dir.join("run");
+    std::fs::create_dir(&run_dir).unwrap();
+    let t0 = Instant::now();
+    let out = s.run(&run_dir, verilog, seed as u32, Duration::from_secs(600));
+    eprintln!(
+        "{what}: Icarus ran {} cycles in {:.1} s, {} frames out, {} sent",
+        out.cycles,
+        t0.elapsed().as_secs_f64(),
+        out.rx.len(),
+        out.tx.len()
+    );
+    assert!(out.problems.is_empty(), "seed {seed}: {:#?}", out.problems);
+    out
+}
+
+/// The host frames (body, queue, bad) left in order, each with its FCS
+/// (complemented when bad) and `tuser`.
+fn check_sent(tx_jobs: &[(Vec<u8>, u8, bool)], out: &Outputs, seed: u64) {
+    assert_eq!(out.tx.len(), tx_jobs.len(), "seed {seed}: frames sent");
+    for (i, ((body, _, bad), (got, tuser))) in tx_jobs.iter().zip(&out.tx).enumerate() {
+        assert_eq!(*got, tx_frame(body, *bad), "seed {seed}: host frame {i}");
+        assert_eq!(tuser, bad, "seed {seed}: host frame {i}: tuser");
+    }
 }
 
 /// An IPv4 TCP or UDP frame with random addresses and ports (so the
@@ -184,18 +212,7 @@ fn sixty_four_queues_steer_send_and_count_per_queue() {
     for n in &names {
         s.read_counter(n);
     }
-    let run_dir = dir.path().join("run");
-    std::fs::create_dir(&run_dir).unwrap();
-    let t0 = Instant::now();
-    let out = s.run(&run_dir, &verilog, seed as u32, Duration::from_secs(600));
-    eprintln!(
-        "64 queues: Icarus ran {} cycles in {:.1} s, {} frames out, {} sent",
-        out.cycles,
-        t0.elapsed().as_secs_f64(),
-        out.rx.len(),
-        out.tx.len()
-    );
-    assert!(out.problems.is_empty(), "seed {seed}: {:#?}", out.problems);
+    let out = run(s, dir.path(), &verilog, seed, "64 queues");
     assert_eq!(out.rx.len(), rx_jobs.len(), "seed {seed}: frames out");
     for (i, ((want, st), o)) in steered.iter().zip(&out.rx).enumerate() {
         assert!(
@@ -213,11 +230,7 @@ fn sixty_four_queues_steer_send_and_count_per_queue() {
         queues.iter().any(|&q| q >= 32) && queues.len() > 8,
         "seed {seed}: RSS used queues {queues:?}"
     );
-    assert_eq!(out.tx.len(), tx_jobs.len(), "seed {seed}: frames sent");
-    for (i, ((body, _, bad), (got, tuser))) in tx_jobs.iter().zip(&out.tx).enumerate() {
-        assert_eq!(*got, tx_frame(body, *bad), "seed {seed}: host frame {i}");
-        assert_eq!(tuser, bad, "seed {seed}: host frame {i}: tuser");
-    }
+    check_sent(&tx_jobs, &out, seed);
     for (k, n) in names.iter().enumerate() {
         let (lo, hi) = (out.reads[2 * k], out.reads[2 * k + 1]);
         assert_eq!((lo.1, hi.1), (0, 0), "seed {seed}: {n} read refused");
@@ -315,18 +328,7 @@ fn one_queue_minimal_core_converts_and_counts_on_queue_0() {
     for n in want.keys() {
         s.read_counter(n);
     }
-    let run_dir = dir.path().join("run");
-    std::fs::create_dir(&run_dir).unwrap();
-    let t0 = Instant::now();
-    let out = s.run(&run_dir, &verilog, seed as u32, Duration::from_secs(600));
-    eprintln!(
-        "1 queue, minimal: Icarus ran {} cycles in {:.1} s, {} frames out, {} sent",
-        out.cycles,
-        t0.elapsed().as_secs_f64(),
-        out.rx.len(),
-        out.tx.len()
-    );
-    assert!(out.problems.is_empty(), "seed {seed}: {:#?}", out.problems);
+    let out = run(s, dir.path(), &verilog, seed, "1 queue, minimal");
     // tag, FCS and counters (bits 0-2), no RSS (3), no handshake (4), no
     // DMA (5); 1 - 1 receive and transmit queues in bits 15:8, 23:16; no
     // listen table, no DMA bus
@@ -345,11 +347,7 @@ fn one_queue_minimal_core_converts_and_counts_on_queue_0() {
             "seed {seed}: frame {i}: queue and hash"
         );
     }
-    assert_eq!(out.tx.len(), tx_jobs.len(), "seed {seed}: frames sent");
-    for (i, ((body, _, bad), (got, tuser))) in tx_jobs.iter().zip(&out.tx).enumerate() {
-        assert_eq!(*got, tx_frame(body, *bad), "seed {seed}: host frame {i}");
-        assert_eq!(tuser, bad, "seed {seed}: host frame {i}: tuser");
-    }
+    check_sent(&tx_jobs, &out, seed);
     for (k, (n, w)) in want.iter().enumerate() {
         let (lo, hi) = (out.reads[2 + 2 * k], out.reads[2 + 2 * k + 1]);
         assert_eq!((lo.1, hi.1), (0, 0), "seed {seed}: {n} read refused");

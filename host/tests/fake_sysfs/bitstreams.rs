@@ -73,15 +73,14 @@ fn identity_mismatches() {
     assert_eq!(j["map_hash_matches"], false);
 }
 
-/// A bitstream generated without RSS and the handshake engine (`nicgen
-/// --set rss=false --set handshake=false`): the tool builds its map from
-/// `identity.CAPABILITIES`, so the hash matches and nothing is missing;
-/// commands for the absent blocks say how to get them.
-#[test]
-fn minimal_bitstream_is_described_and_its_absent_blocks_named() {
+/// A card whose BAR0 holds a bitstream without RSS and the handshake
+/// engine, of `queues` receive and transmit queues.
+fn minimal_card(queues: usize) -> Tree {
     let map = ferronic_regmap::RegMap::new(ferronic_regmap::MapParams {
         rss: false,
         handshake: false,
+        rx_queues: queues,
+        tx_queues: queues,
         ..Default::default()
     });
     let t = Tree::new();
@@ -89,11 +88,24 @@ fn minimal_bitstream_is_described_and_its_absent_blocks_named() {
         bar0: image(&map, 1 << 16),
         ..card(BDF)
     });
-    let run = |args: &[&str]| {
-        let mut a = vec!["--device", BDF, "--backend", "sysfs"];
-        a.extend_from_slice(args);
-        t.nicctl(&a)
-    };
+    t
+}
+
+/// `nicctl --device BDF --backend sysfs ARGS` on `t`.
+fn on_card(t: &Tree, args: &[&str]) -> common::Run {
+    let mut a = vec!["--device", BDF, "--backend", "sysfs"];
+    a.extend_from_slice(args);
+    t.nicctl(&a)
+}
+
+/// A bitstream generated without RSS and the handshake engine (`nicgen
+/// --set rss=false --set handshake=false`): the tool builds its map from
+/// `identity.CAPABILITIES`, so the hash matches and nothing is missing;
+/// commands for the absent blocks say how to get them.
+#[test]
+fn minimal_bitstream_is_described_and_its_absent_blocks_named() {
+    let t = minimal_card(8);
+    let run = |args: &[&str]| on_card(&t, args);
     let r = run(&["info", "--json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let info = r.json();
@@ -185,23 +197,8 @@ fn board_top_with_a_stopped_core_is_diagnosed() {
 /// `identity.CAPABILITIES` matches the device's hash.
 #[test]
 fn one_queue_bitstream_is_described() {
-    let map = ferronic_regmap::RegMap::new(ferronic_regmap::MapParams {
-        rss: false,
-        handshake: false,
-        rx_queues: 1,
-        tx_queues: 1,
-        ..Default::default()
-    });
-    let t = Tree::new();
-    t.add(&PciFn {
-        bar0: image(&map, 1 << 16),
-        ..card(BDF)
-    });
-    let run = |args: &[&str]| {
-        let mut a = vec!["--device", BDF, "--backend", "sysfs"];
-        a.extend_from_slice(args);
-        t.nicctl(&a)
-    };
+    let t = minimal_card(1);
+    let run = |args: &[&str]| on_card(&t, args);
     let r = run(&["info", "--json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let info = r.json();
