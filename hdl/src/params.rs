@@ -21,8 +21,9 @@
 //! `FERRONIC_TX_QUEUES` and `FERRONIC_LISTEN` (default 8, 8, 64).
 //! `nicgen` asked for other values builds itself again with them (`cargo
 //! build --release` into `target/nicgen-params/rx<R>-tx<T>-listen<L>/`,
-//! a directory per set of values: about a minute the first time for a
-//! set, nothing after) and runs that build with the same arguments. The bus width is still fixed
+//! a directory per set of values, seeded from another set's so only the
+//! hdl crate is compiled; nothing the next time) and runs that build with
+//! the same arguments. The bus width is still fixed
 //! ([`ParamError::Unsupported`] says so).
 //! The two blocks are switched at generation time: a block that is
 //! absent has its outputs tied off and its registers left out of the map,
