@@ -50,14 +50,14 @@
 
 use crate::dma::bank_ram::{banked, Addr, Lane};
 use crate::dma::dma_write::DmaWrite;
-use crate::dma::regs::{DmaRegs, DMA_CFG_BITS, DMA_STROBES};
+use crate::dma::regs::{DmaRegs, DMA_CFG_BITS};
 use ferronic_regmap::RegMap;
 use rust_hdl::prelude::*;
 
 /// Completion queue slots: one per ring slot of each direction
 /// ([`crate::dma::desc_fetch::RING_SLOTS`]), so 16 in builds of 8 queues or
 /// fewer. A build of fewer than 8 queues has registers for its
-/// [`DMA_STROBES`] queues only; the other slots' configuration is tied
+/// [`crate::dma::regs::DMA_STROBES`] queues only; the other slots' configuration is tied
 /// to 0 (disabled: a request for one is dropped and pulses `cpl_drop`).
 pub const CQS: usize = 2 * crate::dma::desc_fetch::RING_SLOTS;
 /// Bits of a completion queue number.
@@ -176,7 +176,7 @@ impl<const D: usize> CplCore<D> {
         let bits = |k: usize, hi: usize, lo: usize| format!("cfg[{}:{}]", 32 * k + hi, 32 * k + lo);
         let sel: String = (0..CQS)
             .map(|c| {
-                if c >= DMA_STROBES {
+                if DmaRegs::cfg_word(map, &format!("cq.C{c}_CTRL")).is_none() {
                     // a slot past the build's completion queues: disabled
                     return format!(
                         "assign q_base[{c}] = 64'd0; assign q_ctrl[{c}] = 32'd0; assign q_cons[{c}] = 16'd0; assign q_mod[{c}] = 32'd0;\n"

@@ -60,7 +60,7 @@ pub const RINGS: usize = crate::RX_QUEUES;
 /// configuration is tied to 0 (never enabled, never fetched, never
 /// taken; their `CONS` and bitmap bits read 0). Their cost is the
 /// scheduler's visits (8 slots of 5 clocks, as in the 8-queue build) and
-/// their state flip-flops, which synthesis finds constant.
+/// the 8-slot descriptor cache.
 pub const RING_SLOTS: usize = if RINGS > 8 { RINGS } else { 8 };
 /// Bits of a ring slot number.
 pub const RING_BITS: usize = crate::params::log2(RING_SLOTS);
