@@ -318,8 +318,8 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
     // ws_seen(66), sack(65), ts(64), tsval(63:32), tsecr(31:0)}
     v.push_str(
         "assign ck_key0 = key0; assign ck_key1 = key1;\n\
-         assign ck_in_valid = x_class != 2'd0;\n\
-         assign ck_op_check = x_class == 2'd3;\n\
+         assign ck_in_valid = y_class != 2'd0;\n\
+         assign ck_op_check = y_class == 2'd3;\n\
          assign ck_saddr = cf_head[278:247]; assign ck_daddr = cf_head[246:215];\n\
          assign ck_seq = cf_head[214:183]; assign ck_ack = cf_head[182:151];\n\
          assign ck_sport = cf_head[150:135]; assign ck_dport = cf_head[134:119];\n\
@@ -328,7 +328,7 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
          assign ck_wscale_ok = x_s[66]; assign ck_wscale = x_s[70:67]; assign ck_sack = x_s[65];\n\
          assign ck_ecn = cf_head[280] & cf_head[279];\n\
          assign ck_ts_opts = x_s[5:0];\n\
-         assign ck_tag_in = {x_class, cf_head[280:279], cf_head[278:0], x_s[66], x_s[65], x_s[64], x_s[63:0]};\n",
+         assign ck_tag_in = {y_class, cf_head[280:279], cf_head[278:0], x_s[66], x_s[65], x_s[64], x_s[63:0]};\n",
     );
     v.push_str(&syn_cookie_verilog::cookie_verilog_prefixed(t, "ck_"));
     // 6. frame builders, FIFOs

@@ -83,7 +83,7 @@ pub fn walk_verilog() -> String {
          reg [{e1}:0] w1_end; reg [{s}:0] w1_nops;\n\
          reg [{n1}:0] w2_stop; reg [{n1}:0] w2_mss, w2_ws, w2_sack, w2_ts;\n\
          reg wk_busy; reg [2:0] wk_n; reg [1:0] wk_class; reg [319:0] wk_o;\n\
-         reg [280:0] cfq [0:15]; reg [3:0] cf_wp, cf_rp; reg x_pop;\n\
+         reg [280:0] cfq [0:15]; reg [3:0] cf_wp, cf_rp; reg x_pop1, x_pop;\n\
          wire [280:0] cf_head = cfq[cf_rp]; reg [5:0] wk_len;\n\
          reg [5:0] wk_p, wk_pmss, wk_pws, wk_pts; reg wk_done, wk_smss, wk_sws, wk_sack, wk_sts;\n\
          // positions 40..63 (the options' end, or where a pointer past a stop\n\
@@ -140,9 +140,10 @@ pub fn walk_verilog() -> String {
          \x20 else if (wk_go) begin wk_busy <= 1'b1; wk_n <= 3'd0; end\n\
          \x20 else if (wk_busy) begin wk_n <= wk_n + 3'd1; if (wk_fin) wk_busy <= 1'b0; end\n\
          \x20 if (wk_go) begin cfq[cf_wp] <= p2_cf; wk_o <= c_opts; wk_len <= p2_olen; end\n\
-         \x20 if (rst) begin cf_wp <= 4'd0; cf_rp <= 4'd0; x_pop <= 1'b0; end\n\
+         \x20 if (rst) begin cf_wp <= 4'd0; cf_rp <= 4'd0; x_pop1 <= 1'b0; x_pop <= 1'b0; end\n\
          \x20 else begin\n\
-         \x20   x_pop <= wk_fin; if (wk_go) cf_wp <= cf_wp + 4'd1; if (x_pop) cf_rp <= cf_rp + 4'd1;\n\
+         \x20   // the head is read by the cookie unit two clocks after the walk's end\n\
+         \x20   x_pop1 <= wk_fin; x_pop <= x_pop1; if (wk_go) cf_wp <= cf_wp + 4'd1; if (x_pop) cf_rp <= cf_rp + 4'd1;\n\
          \x20 end\n\
          \x20 // the frame's class, ready 5 clocks after the parse (clock 4 of the walk)\n\
          \x20 if (wk_busy && wk_n == 3'd4) wk_class <= cl_class;\n\
@@ -193,26 +194,58 @@ pub fn walk_verilog() -> String {
          end\n\
          /* verilator lint_on BLKSEQ */\n",
     );
-    // the decision: options left to walk pass the frame; values read at
-    // the recorded positions (first byte most significant), inside the
-    // `wk_fin` branch so a simulator reads them once a walk
-    v.push_str(
+    // option vectors from byte k of an option on (k = 2..9: its value
+    // bytes), zero-padded past the options
+    let offsets: String = (2..10)
+        .map(|k| {
+            format!(
+                "wire [{}:0] wk_o{k} = wk_ox[367:{}];\n",
+                383 - 8 * k,
+                8 * k - 16
+            )
+        })
+        .collect();
+    // value bytes `ks` of the option at position `p`, first byte most significant
+    let pick = |ks: &[usize], p: &str| {
+        ks.iter()
+            .map(|k| format!("wk_o{k}[{{{p}, 3'b000}} +: 8]"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    // the decision: options left to walk pass the frame (`x_class`, the
+    // walk's last clock). The values are picked there too, at the recorded
+    // positions from option vectors that start at the value's offset (a
+    // position times 8 is then wiring, `{p, 3'b000}`: `8 * p + 16` was an
+    // adder in front of the 40:1 byte multiplexer, the ECP5 critical path
+    // at 76.2 MHz), and registered raw; `x_s` is made from them one clock
+    // later, with `y_class`, the cookie unit's launch. Inside the `wk_fin`
+    // branch so a simulator picks once a walk.
+    v.push_str(&format!(
         "wire wk_more = !wk_done && !w2_st[wk_p];\n\
-         reg [8:0] dq; reg [1:0] x_class; reg [87:0] x_s;\n\
+         wire [367:0] wk_ox = {{64'd0, wk_o[319:16]}};\n{offsets}\
+         reg [8:0] dq; reg [1:0] x_class, y_class; reg [87:0] x_s;\n\
+         reg [15:0] xp_mss; reg [7:0] xp_ws; reg [63:0] xp_ts; reg xp_smss, xp_sws, xp_sack, xp_sts;\n\
          always @(posedge clock) begin\n\
          \x20 if (wk_fin) begin\n\
          \x20   x_class <= wk_more ? 2'd0 : wk_class;\n\
-         \x20   x_s <= {wk_smss ? {wk_o[8 * wk_pmss + 16 +: 8], wk_o[8 * wk_pmss + 24 +: 8]} : 16'd0, wk_smss,\n\
-         \x20     !wk_sws ? 4'd0 : (wk_o[8 * wk_pws + 16 +: 8] > 8'd14) ? 4'd14 : wk_o[8 * wk_pws + 16 +: 4], wk_sws, wk_sack, wk_sts,\n\
-         \x20     wk_sts ? {wk_o[8 * wk_pts + 16 +: 8], wk_o[8 * wk_pts + 24 +: 8], wk_o[8 * wk_pts + 32 +: 8], wk_o[8 * wk_pts + 40 +: 8]} : 32'd0,\n\
-         \x20     wk_sts ? {wk_o[8 * wk_pts + 48 +: 8], wk_o[8 * wk_pts + 56 +: 8], wk_o[8 * wk_pts + 64 +: 8], wk_o[8 * wk_pts + 72 +: 8]} : 32'd0};\n\
+         \x20   xp_mss <= {{{mss}}}; xp_ws <= {ws};\n\
+         \x20   xp_ts <= {{{ts}}};\n\
+         \x20   {{xp_smss, xp_sws, xp_sack, xp_sts}} <= {{wk_smss, wk_sws, wk_sack, wk_sts}};\n\
          \x20 end else x_class <= 2'd0;\n\
-         \x20 if (rst) begin dq <= 9'd0; x_class <= 2'd0; d_valid <= 1'b0; d_consume <= 1'b0; end\n\
+         \x20 // the window scale clamped to 14 (RFC 7323 2.3) without a compare's carry chain\n\
+         \x20 x_s <= {{xp_smss ? xp_mss : 16'd0, xp_smss,\n\
+         \x20   !xp_sws ? 4'd0 : (xp_ws[7:4] != 4'd0 || xp_ws[3:0] == 4'hf) ? 4'd14 : xp_ws[3:0], xp_sws, xp_sack, xp_sts,\n\
+         \x20   xp_sts ? xp_ts : 64'd0}};\n\
+         \x20 if (rst) begin dq <= 9'd0; x_class <= 2'd0; y_class <= 2'd0; d_valid <= 1'b0; d_consume <= 1'b0; end\n\
          \x20 else begin\n\
-         \x20   dq <= {dq[7:0], p2_valid};\n\
+         \x20   dq <= {{dq[7:0], p2_valid}}; y_class <= x_class;\n\
          \x20   d_valid <= dq[8]; d_consume <= x_class == 2'd1 || x_class == 2'd2;\n\
          \x20 end\n\
          end\n",
-    );
+        offsets = offsets,
+        mss = pick(&[2, 3], "wk_pmss"),
+        ws = pick(&[2], "wk_pws"),
+        ts = pick(&[2, 3, 4, 5, 6, 7, 8, 9], "wk_pts"),
+    ));
     v
 }
