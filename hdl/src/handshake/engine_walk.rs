@@ -8,15 +8,17 @@
 //! compared: 28 levels on xcup). Here every position's facts are computed
 //! in parallel, registered, and the walk only follows pointers:
 //!
-//! * `w1` (loaded with every parsed IPv4/TCP frame of 58 bytes or more
-//!   with SYN or ACK alone among SYN/ACK/RST/FIN, `p2_cand`, from the
-//!   window's option bytes, which the next frame overwrites 6 clocks
-//!   later at the earliest): for
+//! * `w1` (loaded in the parse clock of every frame of 58 bytes or more,
+//!   from the window's option bytes, which the next frame overwrites 6
+//!   clocks later at the earliest; two such frames are 8 clocks apart at
+//!   least, so w1 holds still for the two clocks after): for
 //!   each option byte position j (0..39), the end of an option starting
 //!   there (`j + 1` for a NOP, `j + size` otherwise) and how many NOPs
 //!   (0..3, [`FREE_NOPS`]) start at j.
+//! * the pick (the clock after): for each j, the NOP run at its end, a
+//!   41:1 pick of 2 bits, registered alone.
 //! * `w2` (the walker's first clock): for each j, `next` = the end plus
-//!   the NOPs found there, `stop` (j at or beyond the options' end, EOL,
+//!   that NOP run, `stop` (j at or beyond the options' end, EOL,
 //!   a kind in the last byte, a size below 2 or beyond the end), and
 //!   whether j starts an MSS (nonzero), window scale, SACK-permitted or
 //!   timestamps option of its exact size.
@@ -80,7 +82,9 @@ pub fn walk_verilog() -> String {
     }
     let mut v = format!(
         "// option walk: w1 with every parsed frame, w2 and {MAX_HOPS} hops in the walker\n\
-         reg [{e1}:0] w1_end; reg [{s}:0] w1_nops;\n\
+         reg [{e1}:0] w1_end; reg [{s}:0] w1_nops; reg [{nn}:0] w15_nn;\n\
+         // the TCP header length in bytes (data offset x 4) of the frame in the window\n\
+         wire [6:0] w1_hl = {{1'b0, cw[375:372], 2'b00}};\n\
          reg [{n1}:0] w2_stop; reg [{n1}:0] w2_mss, w2_ws, w2_sack, w2_ts;\n\
          reg wk_busy; reg [2:0] wk_n; reg [1:0] wk_class; reg [319:0] wk_o;\n\
          reg [280:0] cfq [0:15]; reg [3:0] cf_wp, cf_rp; reg x_pop1, x_pop;\n\
@@ -96,7 +100,11 @@ pub fn walk_verilog() -> String {
          reg [5:0] w2_t;\n\
          /* verilator lint_off BLKSEQ */\n\
          always @(posedge clock) begin\n\
-         \x20 if (p2_valid && p2_cand) begin\n",
+         \x20 // w1 loads in the parse clock of a frame of 58 bytes or more (every\n\
+         \x20 // frame the walker takes is one; two are 8 clocks apart at least, so\n\
+         \x20 // w1 holds still through the pick and w2, two and three clocks on)\n\
+         \x20 if (pend && pend_len >= 8'd58) begin\n",
+        nn = 2 * n - 1,
         e1 = 6 * n - 1,
         s = 2 * (n + 1) - 1,
         n1 = n - 1,
@@ -119,7 +127,7 @@ pub fn walk_verilog() -> String {
     }
     let nop = |j: usize| {
         if j < n {
-            format!("(p2_olen > 6'd{j} && {} == 8'd1)", byte("c_opts", j))
+            format!("(w1_hl > 7'd{} && {} == 8'd1)", j + 20, byte("c_opts", j))
         } else {
             "1'b0".to_string()
         }
@@ -158,8 +166,10 @@ pub fn walk_verilog() -> String {
         let (hi, lo) = (6 * j + 5, 6 * j);
         // the NOP run at the option's end: a 41:1 pick of 2 bits
         v.push_str(&format!(
-            "    w2_t = w1_end[{hi}:{lo}] + {{4'd0, w1_nops[2 * w1_end[{hi}:{lo}] +: 2]}};\n\
-             \x20   {{w2_p5[{j}], w2_p4[{j}], w2_p3[{j}], w2_p2[{j}], w2_p1[{j}], w2_p0[{j}]}} <= w2_t;\n"
+            "    w2_t = w1_end[{hi}:{lo}] + {{4'd0, w15_nn[{nh}:{nl}]}};\n\
+             \x20   {{w2_p5[{j}], w2_p4[{j}], w2_p3[{j}], w2_p2[{j}], w2_p1[{j}], w2_p0[{j}]}} <= w2_t;\n",
+            nh = 2 * j + 1,
+            nl = 2 * j,
         ));
         // stop: beyond the end, EOL, or an option that does not fit
         v.push_str(&format!(
@@ -194,6 +204,22 @@ pub fn walk_verilog() -> String {
          end\n\
          /* verilator lint_on BLKSEQ */\n",
     );
+    // the pick, alone in its clock: the NOP run (2 bits of `w1_nops`, 41
+    // positions) at each position's option end, loaded every clock (w1
+    // holds still while the walker needs it). With the add in the same
+    // clock it was the ECP5 critical path at 73.5 MHz: 7.1 ns of routing
+    // on one `w1_nops` bit, which 40 positions' multiplexers read.
+    v.push_str("always @(posedge clock) begin\n");
+    for j in 0..n {
+        v.push_str(&format!(
+            "  w15_nn[{}:{}] <= w1_nops[2 * w1_end[{}:{}] +: 2];\n",
+            2 * j + 1,
+            2 * j,
+            6 * j + 5,
+            6 * j
+        ));
+    }
+    v.push_str("end\n");
     // option vectors from byte k of an option on (k = 2..9: its value
     // bytes), zero-padded past the options
     let offsets: String = (2..10)
