@@ -33,19 +33,21 @@
 //!    has 8 beats or more and the walker takes 8 clocks, so two never
 //!    need it at once;
 //! 5. the decision per frame on `d_valid`/`d_consume` (a consumed SYN
-//!    never reaches the host) 10 clocks after the frame's parse, and the
-//!    cookie unit ([`crate::handshake::syn_cookie`], one shared SipHash
-//!    pipeline) makes or checks the cookie;
+//!    never reaches the host) 10 clocks after the frame's parse, and one
+//!    clock later (the option values, picked at the decision, are
+//!    registered raw first) the cookie unit
+//!    ([`crate::handshake::syn_cookie`], one shared SipHash pipeline)
+//!    makes or checks the cookie;
 //! 6. a SYN-ACK or RST/ACK is built with both checksums
 //!    ([`crate::handshake::engine_build`]) and queued (`GEN_DEPTH`
 //!    frames) for `g_*` (no FCS; padded to 60 bytes); a valid cookie
 //!    pushes a 288-bit record into the handoff FIFO (`h_*`).
 //!
 //! Area (yosys 0.23 xcup, flattened, alone behind registered ports):
-//! 16,026 LUTs / 9,674 FFs on c45ecde, 10 levels deep (the SipHash
-//! stages), 74.8 MHz on ECP5 (seed 1, system yosys + nextpnr); about
-//! 5,900 of the FFs are the SipHash pipeline's 20 stages of 256 bits and
-//! its message registers.
+//! 16,061 LUTs / 9,908 FFs on 6d51fe6, 10 levels deep (the SipHash
+//! stages), 69.3-75.2 MHz on ECP5 (seeds 1-3, system yosys + nextpnr;
+//! README, handshake engine); about 5,900 of the FFs are the SipHash
+//! pipeline's 20 stages of 256 bits and its message registers.
 //!
 //! Handoff record (`h_data`, word i in bits 32i+31..32i; decoded by
 //! `ferronic_regmap::handoff::Record`): 0 client
