@@ -156,7 +156,9 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
     let doff_bits = format!("{w}[{}:{}]", 8 * 46 + 7, 8 * 46 + 4);
     v.push_str(&format!(
         "wire [15:0] j_totlen = {tl};\n\
-         wire [6:0] j_hl20 = {{1'b0, {doff}, 2'd0}} + 7'd20;\n\
+         // the TCP data offset (header length in 32-bit words), also read by the walker's w1\n\
+         wire [3:0] j_doff = {doff};\n\
+         wire [6:0] j_hl20 = {{1'b0, j_doff, 2'd0}} + 7'd20;\n\
          wire j_ip = !pend_bad && !pend_big && {et} == 16'h0800 && {vi} == 8'h45 && {pr} == 8'd6;\n\
          reg p2_valid; reg p2_cand; reg p2_base; reg [7:0] p2_len; reg [6:0] p2_hl20; reg p2_syn; reg p2_ack1; reg p2_nopay; reg [15:0] p2_totlen; reg [3:0] p2_doff; reg [1:0] p2_cwe; reg [5:0] p2_olen;\n\
          reg [31:0] p2_src, p2_dst, p2_seq, p2_ack; reg [15:0] p2_sport, p2_dport, p2_win;\n\
@@ -165,14 +167,14 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
          \x20 if (rst) p2_valid <= 1'b0; else p2_valid <= pend;\n\
          \x20 if (pend) begin\n\
          \x20 // the lengths are checked in the next clock (q1_base)\n\
-         \x20 p2_base <= j_ip && {doff} >= 4'd5 && ({fr} & 16'h3fff) == 16'd0; p2_len <= pend_len; p2_hl20 <= j_hl20;\n\
-         \x20 p2_olen <= ({doff} >= 4'd5) ? {{{doff}, 2'd0}} - 6'd20 : 6'd0;\n\
+         \x20 p2_base <= j_ip && j_doff >= 4'd5 && ({fr} & 16'h3fff) == 16'd0; p2_len <= pend_len; p2_hl20 <= j_hl20;\n\
+         \x20 p2_olen <= (j_doff >= 4'd5) ? {{j_doff, 2'd0}} - 6'd20 : 6'd0;\n\
          \x20 p2_syn <= ({fl} & 8'h17) == 8'h02; p2_ack1 <= ({fl} & 8'h17) == 8'h10;\n\
          \x20 p2_nopay <= j_totlen == {{9'd0, j_hl20}};\n\
          \x20 // a frame the walker may need (every frame of a class to answer is\n\
          \x20 // one, and each has at least 58 bytes, so 8 beats)\n\
          \x20 p2_cand <= j_ip && pend_len >= 8'd58 && (({fl} & 8'h17) == 8'h02 || ({fl} & 8'h17) == 8'h10);\n\
-         \x20 p2_totlen <= j_totlen; p2_doff <= {doff}; p2_cwe <= {w}[383:382];\n\
+         \x20 p2_totlen <= j_totlen; p2_doff <= j_doff; p2_cwe <= {w}[383:382];\n\
          \x20 p2_src <= {src}; p2_dst <= {dst}; p2_sport <= {sp}; p2_dport <= {dp};\n\
          \x20 p2_seq <= {seq}; p2_ack <= {ack}; p2_win <= {win};\n\
          \x20 p2_dmac <= {dmac}; p2_smac <= {smac};\n\

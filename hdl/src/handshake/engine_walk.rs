@@ -59,8 +59,8 @@ fn byte(v: &str, j: usize) -> String {
 }
 
 /// The walker and decision; reads `p2_valid`, `p2_cand`, `p2_cf` (281
-/// bits), `c_opts` (320, the window's option bytes), `p2_olen` (6) and
-/// `cl_class` (2); drives `x_class`, `cf_head` (281: the carried fields
+/// bits), `c_opts` (320, the window's option bytes), `j_doff` (4, the
+/// TCP data offset in the parse clock), `p2_olen` (6) and `cl_class` (2); drives `x_class`, `cf_head` (281: the carried fields
 /// of the frame whose `x_class` is valid, from a 16-entry FIFO written
 /// when a walk starts and read the clock after it ends, at most two
 /// entries in use), `x_s` (88: {mss, mss_seen, ws(4), ws_seen, sack, ts,
@@ -84,7 +84,7 @@ pub fn walk_verilog() -> String {
         "// option walk: w1 with every parsed frame, w2 and {MAX_HOPS} hops in the walker\n\
          reg [{e1}:0] w1_end; reg [{s}:0] w1_nops; reg [{nn}:0] w15_nn;\n\
          // the TCP header length in bytes (data offset x 4) of the frame in the window\n\
-         wire [6:0] w1_hl = {{1'b0, cw[375:372], 2'b00}};\n\
+         wire [6:0] w1_hl = {{1'b0, j_doff, 2'b00}};\n\
          reg [{n1}:0] w2_stop; reg [{n1}:0] w2_mss, w2_ws, w2_sack, w2_ts;\n\
          reg wk_busy; reg [2:0] wk_n; reg [1:0] wk_class; reg [319:0] wk_o;\n\
          reg [280:0] cfq [0:15]; reg [3:0] cf_wp, cf_rp; reg x_pop1, x_pop;\n\
