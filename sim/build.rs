@@ -127,12 +127,14 @@ fn main() {
     let ufile = out.join("nic_core_unity.cpp");
     std::fs::write(&ufile, unity).unwrap();
     if !check_only() {
+        let mut cc = cc::Build::new();
+        let cxx = cache::compiler(&mut cc);
         let key = cache::key(&[
             verilog.as_bytes(),
             shim.as_bytes(),
             b"verilator --cc -O3 --trace -Wall; c++17 -O3 VM_TRACE",
+            cxx.as_bytes(),
         ]);
-        let mut cc = cc::Build::new();
         cc.cpp(true)
             .std("c++17")
             .opt_level(3)

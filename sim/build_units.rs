@@ -18,7 +18,11 @@ pub(crate) fn build(out: &Path, inc: &Path) {
         .warnings(false)
         .include(inc)
         .include(inc.join("vltstd"));
-    let mut keyed: Vec<Vec<u8>> = vec![b"verilator --cc -O3 -Wall; c++17 -O2".to_vec()];
+    let cxx = super::cache::compiler(&mut cc);
+    let mut keyed: Vec<Vec<u8>> = vec![
+        b"verilator --cc -O3 -Wall; c++17 -O2".to_vec(),
+        cxx.into_bytes(),
+    ];
     for (name, verilog) in ferronic_hdl::dma::units::units() {
         let vfile = out.join(format!("{name}.v"));
         std::fs::write(

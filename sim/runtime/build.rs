@@ -39,9 +39,10 @@ fn main() {
         .file(inc.join("verilated.cpp"))
         .file(inc.join("verilated_threads.cpp"))
         .file(inc.join("verilated_vcd_c.cpp"));
+    let cxx = cache::compiler(&mut cc);
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     let root_text = root.to_string_lossy();
-    let key = cache::key(&[root_text.as_bytes(), b"c++17 -O2 VM_TRACE"]);
+    let key = cache::key(&[root_text.as_bytes(), b"c++17 -O2 VM_TRACE", cxx.as_bytes()]);
     cache::compile(&cc, "verilated", key, &out);
     println!("cargo:rustc-link-lib=pthread");
 }
