@@ -15,15 +15,18 @@ fn testdata(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ferronic-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d.join(name)
+/// A fresh directory for a test's files, removed when dropped.
+fn tmp() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("ferronic-cli-")
+        .tempdir()
+        .unwrap()
 }
 
 #[test]
 fn replay_edsa_tail_writes_pcapng_with_tags_before_fcs() {
-    let out = tmp("edsa-tail.pcapng");
+    let dir = tmp();
+    let out = dir.path().join("edsa-tail.pcapng");
     let r = nicsim()
         .arg("replay")
         .arg(testdata("edsa.pcap"))
@@ -70,14 +73,15 @@ fn fails_with(args: &[&str], input: &Path, needle: &str) {
 
 #[test]
 fn bad_inputs_are_reported() {
-    let out = tmp("never.pcapng");
+    let dir = tmp();
+    let out = dir.path().join("never.pcapng");
     let o = out.to_str().unwrap();
     fails_with(
         &["replay", "-o", o],
         Path::new("/nonexistent/x.pcap"),
         "/nonexistent/x.pcap",
     );
-    let garbage = tmp("garbage.pcap");
+    let garbage = dir.path().join("garbage.pcap");
     std::fs::write(&garbage, b"this is not a capture file at all").unwrap();
     fails_with(&["replay", "-o", o], &garbage, "not a valid pcap");
     fails_with(

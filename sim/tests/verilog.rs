@@ -8,25 +8,23 @@ use std::process::Command;
 
 /// The Verilog of top `top` (`nic_core` or `nic`) as nicgen writes it, in
 /// a fresh file.
-fn fresh_top(top: &str) -> (PathBuf, String) {
+fn fresh_top(top: &str) -> (tempfile::TempDir, PathBuf, String) {
     use ferronic_hdl::verilog;
     let v = if top == "nic" {
         verilog::emit_nic(&verilog::nic_regmap(0, 0)).unwrap()
     } else {
         verilog::emit(&verilog::regmap(0, 0)).unwrap()
     };
-    let dir = std::env::temp_dir().join(format!(
-        "ferronic-verilog-{}-{:?}",
-        std::process::id(),
-        std::thread::current().id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let p = dir.join(format!("{top}.v"));
+    let dir = tempfile::Builder::new()
+        .prefix("ferronic-verilog-")
+        .tempdir()
+        .unwrap();
+    let p = dir.path().join(format!("{top}.v"));
     std::fs::write(&p, &v).unwrap();
-    (p, v)
+    (dir, p, v)
 }
 
-fn fresh() -> (PathBuf, String) {
+fn fresh() -> (tempfile::TempDir, PathBuf, String) {
     fresh_top("nic_core")
 }
 
@@ -38,7 +36,7 @@ fn tool(cmd: &mut Command, name: &str) -> std::process::Output {
 #[test]
 fn simulator_runs_the_current_verilog() {
     let built = include_str!(concat!(env!("OUT_DIR"), "/nic_core.v"));
-    let (_, now) = fresh();
+    let (_dir, _, now) = fresh();
     assert!(
         built == now,
         "sim was built from stale Verilog: rebuild ferronic-sim"
@@ -51,7 +49,7 @@ fn simulator_runs_the_current_verilog() {
 #[test]
 fn verilator_lint_wall_is_clean() {
     for top in ["nic_core", "nic"] {
-        let (p, v) = fresh_top(top);
+        let (_dir, p, v) = fresh_top(top);
         assert!(v.contains(&format!("module {top}(")));
         assert!(!v.contains("module top("));
         let out = tool(
@@ -71,7 +69,7 @@ fn verilator_lint_wall_is_clean() {
 #[test]
 fn iverilog_2005_compiles() {
     for top in ["nic_core", "nic"] {
-        let (p, _) = fresh_top(top);
+        let (_dir, p, _) = fresh_top(top);
         let out = tool(
             Command::new("iverilog")
                 .args(["-g2005", "-s", top, "-o"])
@@ -91,7 +89,7 @@ fn iverilog_2005_compiles() {
 /// the documented ones: the full AXI4 master and the interrupt handshake.
 #[test]
 fn nic_top_has_the_documented_ports() {
-    let (_, v) = fresh_top("nic");
+    let (_dir, _, v) = fresh_top("nic");
     assert!(v.contains("top_core"), "nic_core inside");
     let head = &v[v.find("module nic(").unwrap()..];
     let head = &head[..head.find(");").unwrap()];
@@ -126,7 +124,7 @@ fn nic_top_has_the_documented_ports() {
 
 #[test]
 fn yosys_synth_xilinx_ultrascale_plus() {
-    let (p, _) = fresh();
+    let (_dir, p, _) = fresh();
     let log = p.with_extension("yosys.log");
     let script = format!(
         "read_verilog {}; synth_xilinx -family xcup -top nic_core; stat",
