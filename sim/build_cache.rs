@@ -61,10 +61,11 @@ fn dir(out: &Path) -> Option<PathBuf> {
 /// Sets the C++ compiler of `build` and returns its `--version` line (for
 /// the cache key): `$CXX` when set (the `cc` crate's own rule), else
 /// `clang++` when it runs, else the `cc` default (`c++`) with a warning.
-/// Verilated models compiled by clang 14 ran 1.23-1.25x as fast as GCC
+/// Verilated models compiled by clang 14 ran 1.20-1.27x as fast as GCC
 /// 12's at the same `-O3` (`nicsim bench --baseline`, README's simulation
-/// section). With clang, `libatomic` is linked: clang leaves Verilator's
-/// `__atomic_is_lock_free` calls to it, where GCC inlines them.
+/// section). With clang, `libatomic` is linked: clang leaves the Verilator
+/// runtime's `__atomic_is_lock_free` calls to it, where GCC resolves them
+/// at compile time.
 pub(crate) fn compiler(build: &mut cc::Build) -> String {
     println!("cargo:rerun-if-env-changed=CXX");
     let env = std::env::var_os("CXX");
