@@ -60,8 +60,9 @@ fn byte(v: &str, j: usize) -> String {
 
 /// The walker and decision; reads `p2_valid`, `p2_cand`, `p2_cf` (281
 /// bits), `c_opts` (320, the window's option bytes), `j_doff` (4, the
-/// TCP data offset in the parse clock), `p2_olen` (6) and `cl_class` (2); drives `x_class`, `cf_head` (281: the carried fields
-/// of the frame whose `x_class` is valid, from a 16-entry FIFO written
+/// TCP data offset in the parse clock), `p2_olen` (6) and `cl_class` (2);
+/// drives `x_class`, `cf_head` (281: the carried fields of the frame whose
+/// `x_class` is valid, from a 16-entry FIFO written
 /// when a walk starts and read the clock after it ends, at most two
 /// entries in use), `x_s` (88: {mss, mss_seen, ws(4), ws_seen, sack, ts,
 /// tsval, tsecr}), `d_valid` and `d_consume`.

@@ -17,9 +17,9 @@ pub fn random_opts(r: &mut StdRng) -> Vec<O> {
     let mss = O::MaximumSegmentSize([1460, 1400, 536, 1300, 9000, 0, 1440][r.gen_range(0..7)]);
     let ts = O::Timestamp(r.gen(), 0);
     // window scales 0..=15 (15 clamps to 14), and one draw in eight a
-    // value of 16..=255 with one high bit (16, 32, 64 or 128) and low bits
-    // (RFC 7323 section 2.3: a shift over 14 is used as 14); one draw of
-    // the generator either way
+    // value over 15: one of bits 4-7 set plus low bits 8..=15 (24..=31,
+    // 40..=47, 72..=79, 136..=143; RFC 7323 section 2.3: a shift over 14
+    // is used as 14); one draw of the generator either way
     let w: u8 = r.gen();
     let ws = O::WindowScale(if w >= 224 {
         (16 << (w & 3)) | ((w >> 2) & 15)
