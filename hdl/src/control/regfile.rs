@@ -2,8 +2,9 @@
 //! the one register-map definition ([`ferronic_regmap::RegMap`]).
 //!
 //! Like the CRC networks, its Verilog is custom text computed from the map
-//! (a write decoder with byte strobes, a pipelined read mux, the counters'
-//! carry resolution and shadow), and its Rust `update()` interprets the very
+//! (a write decoder with byte strobes, a pipelined read mux whose large
+//! storage pages read a LUT RAM copy of their words, the counters' carry
+//! resolution and shadow), and its Rust `update()` interprets the very
 //! same map with the same pipeline timing, so the two cannot disagree.
 //! Every path is at most a 16-bit decode, a 32:1 mux or a 16-bit add
 //! between flip-flops (issue 12's timing targets).

@@ -12,7 +12,13 @@ use std::collections::BTreeMap;
 pub fn verilog(map: &RegMap) -> String {
     let st = map.storage();
     let n = st.len();
-    let mut v = format!("reg [{}:0] storage;\nreg [31:0] shadow;\n", 32 * n - 1);
+    // a RAM page's words that no configuration bus reads are read from
+    // the RAM copy alone: their flip-flops have no load, and synthesis
+    // removes them
+    let mut v = format!(
+        "/* verilator lint_off UNUSEDSIGNAL */\nreg [{}:0] storage;\n/* verilator lint_on UNUSEDSIGNAL */\nreg [31:0] shadow;\n",
+        32 * n - 1
+    );
     let ctrl = map.storage_index("datapath.CTRL").expect("datapath.CTRL");
     let dq = map
         .storage_index("datapath.DEFAULT_QUEUE")
@@ -131,45 +137,118 @@ fn word(map: &RegMap, r: &Reg) -> Option<String> {
     }
 }
 
+/// Pages with at least this many RW storage words read them from a LUT
+/// RAM copy (see [`ram_pages`]); smaller pages mux their flip-flops.
+const RAM_MIN: usize = 8;
+
+/// The RW storage words of each page that reads them from a RAM copy:
+/// page -> (word index in the page, storage index, reset value).
+fn ram_words(map: &RegMap) -> BTreeMap<u32, Vec<(u32, usize, u32)>> {
+    let mut pages: BTreeMap<u32, Vec<(u32, usize, u32)>> = BTreeMap::new();
+    for (k, r) in map.storage().iter().enumerate() {
+        if let (Access::Rw, Source::Storage(x)) = (r.access, r.source) {
+            pages
+                .entry(r.offset >> 7)
+                .or_default()
+                .push((r.offset >> 2 & 31, k, x));
+        }
+    }
+    pages.retain(|_, ws| ws.len() >= RAM_MIN);
+    pages
+}
+
+/// The read copies of the large storage pages: per page a 32-word LUT
+/// RAM `ram_P`, written with the storage word at W2 (byte strobes), and
+/// `vb_P`, bit 4w+b set when byte b of word w has been written since
+/// reset (a RAM does not reset: an unwritten byte reads its reset value
+/// from the page mux). The read mux then has one RAM read per page
+/// instead of a flip-flop fan-in of 32 words; the flip-flops stay for
+/// the configuration buses.
+fn ram_pages(map: &RegMap, pb: usize) -> String {
+    let mut v = String::new();
+    for (p, ws) in ram_words(map) {
+        v.push_str(&format!(
+            "(* keep *) reg [4:0] r1_w_{p};\n(* ram_style = \"distributed\" *) reg [31:0] ram_{p} [0:31];\nreg [127:0] vb_{p};\n\
+             always @(posedge clock) begin\n  r1_w_{p} <= rd_addr[6:2];\n  if (w1_en && w1_a[{hi}:7] == {pb}'d{p} && w1_a[1:0] == 2'd0) begin\n",
+            hi = 6 + pb,
+        ));
+        for b in 0..4 {
+            v.push_str(&format!(
+                "    if (w1_s[{b}]) ram_{p}[w1_a[6:2]][{}:{}] <= w1_d[{}:{}];\n",
+                8 * b + 7,
+                8 * b,
+                8 * b + 7,
+                8 * b
+            ));
+        }
+        v.push_str(&format!(
+            "  end\n  if (rst) vb_{p} <= 128'd0;\n  else if (w1_en && w1_a[{hi}:7] == {pb}'d{p} && w1_a[1:0] == 2'd0) begin\n    case (w1_a[6:2])\n",
+            hi = 6 + pb,
+        ));
+        for (w, _, _) in &ws {
+            v.push_str(&format!(
+                "      5'd{w}: vb_{p}[{}:{}] <= vb_{p}[{}:{}] | w1_s;\n",
+                4 * w + 3,
+                4 * w,
+                4 * w + 3,
+                4 * w
+            ));
+        }
+        v.push_str("      default: ;\n    endcase\n  end\nend\n");
+    }
+    v
+}
+
+/// A 32-bit mask of the words in `page` whose register passes `f`.
+fn page_mask(map: &RegMap, page: u32, f: impl Fn(&Source) -> bool) -> u32 {
+    map.owned(Owner::Core)
+        .filter(|r| r.offset >> 7 == page && f(&r.source))
+        .fold(0, |m, r| m | 1 << (r.offset >> 2 & 31))
+}
+
 /// The read path, six stages (see [`crate::control::REG_RD_LATENCY`]):
 /// R1 registers the request; R2 muxes each 128-byte page's words by
-/// address bits 6:2 (and each page's counters, chunks and owed carries,
-/// by bits 6:3) and decodes whether the address is mapped, a counter's LO
-/// or HI; R3 picks the page by bits 11:7 (up to 13:7 in a large build); R4, R5 and R6 add a counter's
-/// owed carries 16 bits at a time (R6 also latches the HI word into the
-/// shadow); `rd_data`/`rd_err` load at R6.
+/// address bits 6:2 (large storage pages from their RAM copy, see
+/// [`ram_pages`]; each page's counters, chunks and owed carries by bits
+/// 6:3), and looks up in each page's masks whether the word is mapped, a
+/// counter's LO or HI, and whether the address is aligned and inside the
+/// map's pages; R3 picks the page by bits 11:7 (up to 13:7 in a large
+/// build); R4, R5 and R6 add a counter's owed carries 16 bits at a time
+/// (R6 also latches the HI word into the shadow); `rd_data`/`rd_err`
+/// load at R6.
 fn read_path(map: &RegMap) -> String {
-    let m = labels(map, |_| true);
-    let los = labels(map, |s| matches!(s, Source::CounterLo(_)));
-    let his = labels(map, |s| matches!(s, Source::CounterHi(_)));
+    let rams = ram_words(map);
     let mut pages: BTreeMap<u32, Vec<(u32, String)>> = BTreeMap::new();
     let mut cpages: BTreeMap<u32, Vec<(u32, usize)>> = BTreeMap::new();
     for r in map.owned(Owner::Core) {
         assert!(r.offset < 0x4000, "register {} above 0x3fff", r.name);
+        let page = r.offset >> 7;
         if let Source::CounterLo(i) = r.source {
             cpages
-                .entry(r.offset >> 7)
+                .entry(page)
                 .or_default()
                 .push((r.offset >> 3 & 15, i));
         } else if let Some(w) = word(map, r) {
-            pages
-                .entry(r.offset >> 7)
-                .or_default()
-                .push((r.offset >> 2 & 31, w));
+            // a RAM page's RW words: the reset value until written
+            let w = match (rams.contains_key(&page), r.access, r.source) {
+                (true, Access::Rw, Source::Storage(x)) => format!("32'h{x:08x}"),
+                _ => w,
+            };
+            pages.entry(page).or_default().push((r.offset >> 2 & 31, w));
         }
     }
+    // every page with a register, for the mapped/LO/HI masks
+    let mut all: Vec<u32> = map.owned(Owner::Core).map(|r| r.offset >> 7).collect();
+    all.sort_unstable();
+    all.dedup();
     // the page number's width: 5 bits (registers below 0x1000) unless
     // a large build's map reaches further
-    let top = pages
-        .keys()
-        .chain(cpages.keys())
-        .max()
-        .copied()
-        .unwrap_or(0);
+    let top = all.iter().max().copied().unwrap_or(0);
     let pb = (32 - top.leading_zeros()).max(5) as usize;
     let mut v = format!(
-        "reg r1_en, r2_en, r3_en, r4_en, r5_en;\nreg [15:0] r1_a;\nreg [{}:0] r2_p;\nreg r2_ok, r2_lo, r2_hi, r3_ok, r3_lo, r3_hi, r4_ok, r4_lo, r4_hi, r5_ok, r5_lo, r5_hi;\nreg [31:0] r3_w, r4_w, r5_w, r4_lo32, r5_lo32;\nreg [66:0] r3_c;\nreg [15:0] r4_c2, r4_c3, r5_mid, r5_c3;\nreg r4_k1, r4_k2, r4_y, r5_k2, r5_y;\n",
-        pb - 1
+        "reg r1_en, r2_en, r3_en, r4_en, r5_en;\nreg [15:0] r1_a;\nreg [{}:0] r2_p;\nreg r2_al, r3_ok, r3_lo, r3_hi, r4_ok, r4_lo, r4_hi, r5_ok, r5_lo, r5_hi;\nreg [{n}:0] r2_ok, r2_lo, r2_hi;\nreg [31:0] r3_w, r4_w, r5_w, r4_lo32, r5_lo32;\nreg [66:0] r3_c;\nreg [15:0] r4_c2, r4_c3, r5_mid, r5_c3;\nreg r4_k1, r4_k2, r4_y, r5_k2, r5_y;\n",
+        pb - 1,
+        n = all.len() - 1,
     );
     for p in pages.keys() {
         v.push_str(&format!("reg [31:0] pg_{p};\n"));
@@ -177,18 +256,54 @@ fn read_path(map: &RegMap) -> String {
     for p in cpages.keys() {
         v.push_str(&format!("reg [66:0] cp_{p};\n"));
     }
+    for (j, &p) in all.iter().enumerate() {
+        let ok = page_mask(map, p, |_| true);
+        let lo = page_mask(map, p, |s| matches!(s, Source::CounterLo(_)));
+        let hi = page_mask(map, p, |s| matches!(s, Source::CounterHi(_)));
+        v.push_str(&format!(
+            "localparam [31:0] OK_{j} = 32'h{ok:08x}, LO_{j} = 32'h{lo:08x}, HI_{j} = 32'h{hi:08x};\n"
+        ));
+    }
+    v.push_str(&ram_pages(map, pb));
     // R1, R2
     v.push_str("always @(posedge clock) begin\n  r1_en <= rd_en & ~rst;\n  r1_a <= rd_addr;\n  r2_en <= r1_en & ~rst;\n  r2_p <= r1_a[@PT@:7];\n"
         .replace("@PT@", &(6 + pb).to_string()).as_str());
+    let upper = if 7 + pb <= 15 {
+        format!(" && r1_a[15:{}] == {}'d0", 7 + pb, 16 - 7 - pb)
+    } else {
+        String::new()
+    };
     v.push_str(&format!(
-        "  if (r1_en) begin\n  case (r1_a)\n    {m}: r2_ok <= 1'b1;\n    default: r2_ok <= 1'b0;\n  endcase\n  case (r1_a)\n    {los}: r2_lo <= 1'b1;\n    default: r2_lo <= 1'b0;\n  endcase\n  case (r1_a)\n    {his}: r2_hi <= 1'b1;\n    default: r2_hi <= 1'b0;\n  endcase\n"
+        "  if (r1_en) begin\n  r2_al <= r1_a[1:0] == 2'd0{upper};\n"
     ));
+    for j in 0..all.len() {
+        v.push_str(&format!(
+            "  r2_ok[{j}] <= OK_{j}[r1_a[6:2]];\n  r2_lo[{j}] <= LO_{j}[r1_a[6:2]];\n  r2_hi[{j}] <= HI_{j}[r1_a[6:2]];\n"
+        ));
+    }
     for (p, ws) in &pages {
-        v.push_str("  case (r1_a[6:2])\n");
+        let sel = if rams.contains_key(p) {
+            format!("r1_w_{p}")
+        } else {
+            "r1_a[6:2]".into()
+        };
+        v.push_str(&format!("  case ({sel})\n"));
         for (w, e) in ws {
             v.push_str(&format!("    5'd{w}: pg_{p} <= {e};\n"));
         }
         v.push_str(&format!("    default: pg_{p} <= 32'h0;\n  endcase\n"));
+        if rams.contains_key(p) {
+            // bytes written since reset: from the RAM (overrides the case)
+            for b in 0..4 {
+                v.push_str(&format!(
+                    "  if (vb_{p}[{{{sel}, 2'd{b}}}]) pg_{p}[{}:{}] <= ram_{p}[{sel}][{}:{}];\n",
+                    8 * b + 7,
+                    8 * b,
+                    8 * b + 7,
+                    8 * b
+                ));
+            }
+        }
     }
     for (p, cs) in &cpages {
         v.push_str("  case (r1_a[6:3])\n");
@@ -207,10 +322,16 @@ fn read_path(map: &RegMap) -> String {
     // simulator skips the decodes and muxes on the clocks without one)
     v.push_str("  end\n");
     // R3
-    v.push_str("  r3_en <= r2_en & ~rst;\n  r3_ok <= r2_ok;\n  r3_lo <= r2_lo;\n  r3_hi <= r2_hi;\n  case (r2_p)\n");
+    v.push_str("  r3_en <= r2_en & ~rst;\n  case (r2_p)\n");
+    for (j, p) in all.iter().enumerate() {
+        v.push_str(&format!(
+            "    {pb}'d{p}: begin r3_ok <= r2_al & r2_ok[{j}]; r3_lo <= r2_al & r2_lo[{j}]; r3_hi <= r2_al & r2_hi[{j}]; end\n"
+        ));
+    }
+    v.push_str("    default: begin r3_ok <= 1'b0; r3_lo <= 1'b0; r3_hi <= 1'b0; end\n  endcase\n  case (r2_p)\n");
     for p in pages.keys() {
         v.push_str(&format!(
-            "    {pb}'d{p}: r3_w <= pg_{p} & {{32{{r2_ok}}}};\n"
+            "    {pb}'d{p}: r3_w <= pg_{p} & {{32{{r2_al}}}};\n"
         ));
     }
     v.push_str("    default: r3_w <= 32'h0;\n  endcase\n  case (r2_p)\n");
