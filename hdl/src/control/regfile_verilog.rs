@@ -65,8 +65,10 @@ fn labels(map: &RegMap, f: impl Fn(&Source) -> bool) -> String {
 /// storage word's byte enables, `wr_err`, `clear` and the strobes (W2).
 /// Each page with storage words has its own W1 copy of the request
 /// (`w1_pe_P`: a write enable already matched to the page and aligned,
-/// then the word index, data and strobes), so no W1 flip-flop drives the
-/// whole map's decoders and data inputs. The storage words are one
+/// then the word index, data and strobes, loaded only by a write to the
+/// page: copies with one enable would be merged back into one flip-flop
+/// by yosys, `keep` or not), so no W1 flip-flop drives the whole map's
+/// decoders and data inputs. The storage words are one
 /// register vector (Verilator copies the configuration buses out of it
 /// every clock: one vector is one copy; separate word registers made the
 /// simulation 4x slower).
@@ -85,7 +87,8 @@ fn write_path(map: &RegMap) -> String {
     for p in pages.keys() {
         v.push_str(&format!(
             "(* keep *) reg w1_pe_{p};\n(* keep *) reg [4:0] w1_w_{p};\n(* keep *) reg [31:0] w1_d_{p};\n(* keep *) reg [3:0] w1_s_{p};\n\
-             always @(posedge clock) begin\n  w1_pe_{p} <= wr_en & ~rst & wr_addr[15:7] == 9'd{p} & wr_addr[1:0] == 2'd0;\n  w1_w_{p} <= wr_addr[6:2];\n  w1_d_{p} <= wr_data;\n  w1_s_{p} <= wr_strb;\nend\n"
+             always @(posedge clock) begin\n  w1_pe_{p} <= wr_en & ~rst & wr_addr[15:7] == 9'd{p} & wr_addr[1:0] == 2'd0;\n  \
+             if (wr_en && wr_addr[15:7] == 9'd{p}) begin\n    w1_w_{p} <= wr_addr[6:2];\n    w1_d_{p} <= wr_data;\n    w1_s_{p} <= wr_strb;\n  end\nend\n"
         ));
     }
     let reset: Vec<String> = st
@@ -187,7 +190,7 @@ fn ram_pages(map: &RegMap) -> String {
     for (p, ws) in ram_words(map) {
         v.push_str(&format!(
             "(* keep *) reg [4:0] r1_w_{p};\n(* ram_style = \"distributed\" *) reg [31:0] ram_{p} [0:31];\nreg [127:0] vb_{p};\n\
-             always @(posedge clock) begin\n  r1_w_{p} <= rd_addr[6:2];\n  if (w1_pe_{p}) begin\n"
+             always @(posedge clock) begin\n  if (rd_en && rd_addr[15:7] == 9'd{p}) r1_w_{p} <= rd_addr[6:2];\n  if (w1_pe_{p}) begin\n"
         ));
         for b in 0..4 {
             v.push_str(&format!(
