@@ -189,8 +189,8 @@ fn ram_pages(map: &RegMap) -> String {
     let mut v = String::new();
     for (p, ws) in ram_words(map) {
         v.push_str(&format!(
-            "(* keep *) reg [4:0] r1_w_{p};\n(* ram_style = \"distributed\" *) reg [31:0] ram_{p} [0:31];\nreg [127:0] vb_{p};\n\
-             always @(posedge clock) begin\n  if (rd_en && rd_addr[15:7] == 9'd{p}) r1_w_{p} <= rd_addr[6:2];\n  if (w1_pe_{p}) begin\n"
+            "(* ram_style = \"distributed\" *) reg [31:0] ram_{p} [0:31];\nreg [127:0] vb_{p};\n\
+             always @(posedge clock) begin\n  if (w1_pe_{p}) begin\n"
         ));
         for b in 0..4 {
             v.push_str(&format!(
@@ -265,7 +265,7 @@ fn read_path(map: &RegMap) -> String {
     let top = all.iter().max().copied().unwrap_or(0);
     let pb = (32 - top.leading_zeros()).max(5) as usize;
     let mut v = format!(
-        "reg r1_en, r2_en, r3_en, r4_en, r5_en;\nreg [15:0] r1_a;\nreg [{}:0] r2_p;\nreg r2_al, r3_ok, r3_lo, r3_hi, r4_ok, r4_lo, r4_hi, r5_ok, r5_lo, r5_hi;\nreg [{n}:0] r2_ok, r2_lo, r2_hi;\nreg [31:0] r3_w, r4_w, r5_w, r4_lo32, r5_lo32;\nreg [66:0] r3_c;\nreg [15:0] r4_c2, r4_c3, r5_mid, r5_c3;\nreg r4_k1, r4_k2, r4_y, r5_k2, r5_y;\n",
+        "reg r1_en, r2_en, r3_en, r4_en, r5_en;\n/* verilator lint_off UNUSEDSIGNAL */\nreg [15:0] r1_a; // bits 6:2 are read through the pages' copies r1_w_P\n/* verilator lint_on UNUSEDSIGNAL */\nreg [{}:0] r2_p;\nreg r2_al, r3_ok, r3_lo, r3_hi, r4_ok, r4_lo, r4_hi, r5_ok, r5_lo, r5_hi;\nreg [{n}:0] r2_ok, r2_lo, r2_hi;\nreg [31:0] r3_w, r4_w, r5_w, r4_lo32, r5_lo32;\nreg [66:0] r3_c;\nreg [15:0] r4_c2, r4_c3, r5_mid, r5_c3;\nreg r4_k1, r4_k2, r4_y, r5_k2, r5_y;\n",
         pb - 1,
         n = all.len() - 1,
     );
@@ -274,6 +274,14 @@ fn read_path(map: &RegMap) -> String {
     }
     for p in cpages.keys() {
         v.push_str(&format!("reg [66:0] cp_{p};\n"));
+    }
+    // each page's own R1 copy of the word index, loaded only by a read
+    // of the page (copies with one enable would be merged by yosys): no
+    // R1 flip-flop drives every page's mux selects
+    for p in &all {
+        v.push_str(&format!(
+            "(* keep *) reg [4:0] r1_w_{p};\nalways @(posedge clock) if (rd_en && rd_addr[15:7] == 9'd{p}) r1_w_{p} <= rd_addr[6:2];\n"
+        ));
     }
     for (j, &p) in all.iter().enumerate() {
         let ok = page_mask(map, p, |_| true);
@@ -295,17 +303,13 @@ fn read_path(map: &RegMap) -> String {
     v.push_str(&format!(
         "  if (r1_en) begin\n  r2_al <= r1_a[1:0] == 2'd0{upper};\n"
     ));
-    for j in 0..all.len() {
+    for (j, p) in all.iter().enumerate() {
         v.push_str(&format!(
-            "  r2_ok[{j}] <= OK_{j}[r1_a[6:2]];\n  r2_lo[{j}] <= LO_{j}[r1_a[6:2]];\n  r2_hi[{j}] <= HI_{j}[r1_a[6:2]];\n"
+            "  r2_ok[{j}] <= OK_{j}[r1_w_{p}];\n  r2_lo[{j}] <= LO_{j}[r1_w_{p}];\n  r2_hi[{j}] <= HI_{j}[r1_w_{p}];\n"
         ));
     }
     for (p, ws) in &pages {
-        let sel = if rams.contains_key(p) {
-            format!("r1_w_{p}")
-        } else {
-            "r1_a[6:2]".into()
-        };
+        let sel = format!("r1_w_{p}");
         v.push_str(&format!("  case ({sel})\n"));
         for (w, e) in ws {
             v.push_str(&format!("    5'd{w}: pg_{p} <= {e};\n"));
@@ -325,7 +329,7 @@ fn read_path(map: &RegMap) -> String {
         }
     }
     for (p, cs) in &cpages {
-        v.push_str("  case (r1_a[6:3])\n");
+        v.push_str(&format!("  case (r1_w_{p}[4:1])\n"));
         for (w, i) in cs {
             v.push_str(&format!(
                 "    4'd{w}: cp_{p} <= {{carries[{}:{}], counters[{}:{}]}};\n",
