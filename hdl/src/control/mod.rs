@@ -15,11 +15,18 @@ pub mod counter_bank;
 pub mod counter_events;
 pub mod regfile;
 pub mod regfile_verilog;
+pub mod regfile_write;
 
 /// Clocks from a `wr_en` cycle of [`regfile::RegFile`] to the cycle its
-/// effect (storage, `wr_err`) is visible: the request is registered, then
-/// decoded.
+/// `wr_err`, `clear` and strobes are visible: the request is registered,
+/// then decoded.
 pub const REG_WR_LATENCY: usize = 2;
+/// Clocks from a `wr_en` cycle of [`regfile::RegFile`] to the first cycle
+/// the storage register (and its configuration output) holds the written
+/// bytes: request, decode, storage. The storage resets two clocks after
+/// `rst` (through a tree of copies), and a write issued once `rst` is low
+/// lands three clocks later, after the last of those resets.
+pub const REG_STORE_LATENCY: usize = 3;
 /// Clocks from an `rd_en` cycle of [`regfile::RegFile`] to the cycle its
 /// `rd_data`/`rd_err` are valid: request, page mux, page pick, and three
 /// 16-bit stages adding a counter's owed carries.
@@ -30,3 +37,4 @@ pub const REG_RD_LATENCY: usize = 6;
 /// register file's 2, then [`counter_bank::CLEAR_LATENCY`]).
 pub const REG_WR_RESPONSE: usize = 10;
 const _: () = assert!(REG_WR_RESPONSE >= REG_WR_LATENCY + counter_bank::CLEAR_LATENCY);
+const _: () = assert!(REG_WR_RESPONSE >= REG_STORE_LATENCY);

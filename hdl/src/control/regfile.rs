@@ -10,11 +10,19 @@
 //! between flip-flops (issue 12's timing targets).
 //!
 //! * `wr_en`/`wr_addr` (16-bit byte address)/`wr_data` (32)/`wr_strb` (4):
-//!   one write, registered, then applied at the next clock edge: storage,
-//!   `wr_err`, `clear` and `strobes` change [`crate::control::REG_WR_LATENCY`]
-//!   (2) clocks after the `wr_en` cycle. `wr_err` (held until the next
-//!   write) is 1 when that write's address was not a mapped register
-//!   (exact, aligned match; RO registers accept and ignore writes).
+//!   one write, registered, then decoded: `wr_err`, `clear` and `strobes`
+//!   change [`crate::control::REG_WR_LATENCY`] (2) clocks after the
+//!   `wr_en` cycle, the storage (and the configuration outputs)
+//!   [`crate::control::REG_STORE_LATENCY`] (3) clocks after it. `wr_err`
+//!   (held until the next write) is 1 when that write's address was not a
+//!   mapped register (exact, aligned match; RO registers accept and ignore
+//!   writes).
+//! * `rst`: the read and write pipelines and `wr_err` reset at once; the
+//!   storage resets two clocks after each clock of `rst` (through a tree
+//!   of flip-flop copies, [`crate::control::regfile_write`]), so a read
+//!   issued in the first clock after a one-clock `rst` still sees the old
+//!   storage; with `rst` held two clocks or more (as every reset in the
+//!   project is) every read after it sees the reset values.
 //! * `rd_en`/`rd_addr`: one read; `rd_data` (32) and `rd_err` load
 //!   [`crate::control::REG_RD_LATENCY`] (6) clocks after the `rd_en` cycle
 //!   and hold until the next read leaves. The source is sampled one clock
@@ -103,6 +111,10 @@ struct SimState {
     r1: Option<u32>,
     reads: VecDeque<Option<Read>>,
     w1: Option<(u32, u32, u32)>,
+    /// The write at W2, stored at W3.
+    w2: Option<(u32, u32, u32)>,
+    /// `rst` one and two clocks ago (the storage's reset tree).
+    rst_q: [bool; 2],
     ctrl: usize,
     default_queue: usize,
     /// Storage indices of `rss.CTRL`, `rss.KEY0`, `rss.TABLE0` (None
@@ -142,6 +154,8 @@ impl RegFile {
             r1: None,
             reads: [None; REG_RD_LATENCY - 2].into(),
             w1: None,
+            w2: None,
+            rst_q: [false; 2],
         };
         RegFile {
             clock: Default::default(),
@@ -202,30 +216,33 @@ impl RegFile {
         Read::Word(v, err)
     }
 
-    /// Applies a write (the write path's W2).
-    fn write(&mut self, wa: u32, d: u32, strb: u32) {
+    /// Decodes a write (the write path's W2): `wr_err`, `clear`, strobes.
+    fn decode(&mut self, wa: u32, d: u32) {
         let sim = &mut self._sim;
         self.wr_err.next = sim.map.at_owned(wa, Owner::Core).is_none();
-        match sim
+        match sim.map.at_owned(wa, Owner::Core).map(|r| r.source) {
+            Some(Source::Clear) => self.clear.next = d & 1 != 0,
+            Some(Source::Strobe(i)) => self.strobes.next = Bits::default().replace_bit(i, true),
+            _ => {}
+        }
+    }
+
+    /// Stores a write's bytes (the write path's W3).
+    fn store(&mut self, wa: u32, d: u32, strb: u32) {
+        let sim = &mut self._sim;
+        if let Some((Access::Rw | Access::Wo, Source::Storage(_))) = sim
             .map
             .at_owned(wa, Owner::Core)
             .map(|r| (r.access, r.source))
         {
-            Some((Access::Rw | Access::Wo, Source::Storage(_))) => {
-                let k = sim.map.storage().iter().position(|s| s.offset == wa);
-                let w = &mut sim.storage[k.unwrap()];
-                for b in 0..4 {
-                    if strb >> b & 1 != 0 {
-                        let m = 0xFFu32 << (8 * b);
-                        *w = (*w & !m) | (d & m);
-                    }
+            let k = sim.map.storage().iter().position(|s| s.offset == wa);
+            let w = &mut sim.storage[k.unwrap()];
+            for b in 0..4 {
+                if strb >> b & 1 != 0 {
+                    let m = 0xFFu32 << (8 * b);
+                    *w = (*w & !m) | (d & m);
                 }
             }
-            Some((_, Source::Clear)) => self.clear.next = d & 1 != 0,
-            Some((_, Source::Strobe(i))) => {
-                self.strobes.next = Bits::default().replace_bit(i, true)
-            }
-            _ => {}
         }
     }
 
@@ -338,12 +355,11 @@ impl Logic for RegFile {
             });
             self.clear.next = false;
             self.strobes.next = Bits::default();
-            if self.rst.val() {
+            let rst = self.rst.val();
+            if rst {
                 let sim = &mut self._sim;
-                sim.storage = reset_values(&sim.map);
                 sim.shadow = 0;
                 sim.r1 = None;
-                sim.w1 = None;
                 sim.reads = [None; REG_RD_LATENCY - 2].into();
                 self.rd_data.next = 0_u64.into();
                 self.rd_err.next = false;
@@ -365,21 +381,32 @@ impl Logic for RegFile {
                 // R2: the read registered one clock ago samples its source
                 let sampled = self._sim.r1.take().map(|ra| self.sample(ra));
                 self._sim.reads.push_back(sampled);
-                // W2: the write registered one clock ago takes effect
-                if let Some((wa, d, strb)) = self._sim.w1.take() {
-                    self.write(wa, d, strb);
+                // W2: the write registered one clock ago is decoded
+                if let Some((wa, d, _)) = self._sim.w1 {
+                    self.decode(wa, d);
                 }
                 if self.rd_en.val() {
                     self._sim.r1 = Some(self.rd_addr.val().to_u64() as u32);
                 }
-                if self.wr_en.val() {
-                    let w = (
-                        self.wr_addr.val().to_u64() as u32,
-                        self.wr_data.val().to_u64() as u32,
-                        self.wr_strb.val().to_u64() as u32,
-                    );
-                    self._sim.w1 = Some(w);
-                }
+            }
+            // W3: the storage, reset two clocks after `rst` (its tree of
+            // copies), else the write decoded one clock ago
+            let w2 = self._sim.w2.take();
+            if self._sim.rst_q[1] {
+                self._sim.storage = reset_values(&self._sim.map);
+            } else if let Some((wa, d, strb)) = w2 {
+                self.store(wa, d, strb);
+            }
+            let sim = &mut self._sim;
+            sim.w2 = sim.w1.take();
+            sim.rst_q = [rst, sim.rst_q[0]];
+            if !rst && self.wr_en.val() {
+                let w = (
+                    self.wr_addr.val().to_u64() as u32,
+                    self.wr_data.val().to_u64() as u32,
+                    self.wr_strb.val().to_u64() as u32,
+                );
+                self._sim.w1 = Some(w);
             }
         }
         self.drive_outputs();

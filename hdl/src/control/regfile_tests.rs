@@ -34,7 +34,7 @@ fn write(u: &mut RegFile, a: u64, d: u64, strb: u64) {
     u.wr_data.next = d.into();
     u.wr_strb.next = strb.into();
     clock(u);
-    idle(u, crate::control::REG_WR_LATENCY - 1);
+    idle(u, crate::control::REG_STORE_LATENCY - 1);
 }
 
 #[test]

@@ -4,7 +4,8 @@
 //! generated from the one map definition.
 
 use crate::control::regfile::{hs_first, rss_storage, HS_FIELDS};
-use crate::{HS_STORAGE, STROBES};
+use crate::control::regfile_write::{ram_words, write_path};
+use crate::HS_STORAGE;
 use ferronic_regmap::{Access, Owner, Reg, RegMap, Source};
 use std::collections::BTreeMap;
 
@@ -52,93 +53,13 @@ fn queue_bits(lo: usize) -> String {
 }
 
 /// `case` labels of the registers whose source passes `f`.
-fn labels(map: &RegMap, f: impl Fn(&Source) -> bool) -> String {
+pub(crate) fn labels(map: &RegMap, f: impl Fn(&Source) -> bool) -> String {
     let l: Vec<String> = map
         .owned(Owner::Core)
         .filter(|r| f(&r.source))
         .map(|r| format!("16'h{:04x}", r.offset))
         .collect();
     l.join(", ")
-}
-
-/// The write path: the request registered (W1), then decoded into the
-/// storage word's byte enables, `wr_err`, `clear` and the strobes (W2).
-/// Each page with storage words has its own W1 copy of the request
-/// (`w1_pe_P`: a write enable already matched to the page and aligned,
-/// then the word index, data and strobes, loaded only by a write to the
-/// page: copies with one enable would be merged back into one flip-flop
-/// by yosys, `keep` or not), so no W1 flip-flop drives the whole map's
-/// decoders and data inputs. The storage words are one
-/// register vector (Verilator copies the configuration buses out of it
-/// every clock: one vector is one copy; separate word registers made the
-/// simulation 4x slower).
-fn write_path(map: &RegMap) -> String {
-    let st = map.storage();
-    let m = labels(map, |_| true);
-    let mut v = String::from(
-        "reg w1_en, w1_d0;\nreg [15:0] w1_a;\nalways @(posedge clock) begin\n  w1_en <= wr_en & ~rst;\n  w1_a <= wr_addr;\n  w1_d0 <= wr_data[0];\nend\n",
-    );
-    let mut pages: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
-    for (k, r) in st.iter().enumerate() {
-        if r.access != Access::Ro {
-            pages.entry(r.offset >> 7).or_default().push(k);
-        }
-    }
-    for p in pages.keys() {
-        v.push_str(&format!(
-            "(* keep *) reg w1_pe_{p};\n(* keep *) reg [4:0] w1_w_{p};\n(* keep *) reg [31:0] w1_d_{p};\n(* keep *) reg [3:0] w1_s_{p};\n\
-             always @(posedge clock) begin\n  w1_pe_{p} <= wr_en & ~rst & wr_addr[15:7] == 9'd{p} & wr_addr[1:0] == 2'd0;\n  \
-             if (wr_en && wr_addr[15:7] == 9'd{p}) begin\n    w1_w_{p} <= wr_addr[6:2];\n    w1_d_{p} <= wr_data;\n    w1_s_{p} <= wr_strb;\n  end\nend\n"
-        ));
-    }
-    let reset: Vec<String> = st
-        .iter()
-        .rev()
-        .map(|r| match r.source {
-            Source::Storage(x) => format!("32'h{x:08x}"),
-            _ => unreachable!(),
-        })
-        .collect();
-    v.push_str(&format!(
-        "always @(posedge clock) begin\n  clear <= 1'b0;\n  strobes <= {STROBES}'d0;\n  if (rst) begin\n    storage <= {{{}}};\n    wr_err <= 1'b0;\n  end else begin\n",
-        reset.join(", ")
-    ));
-    for (p, ks) in &pages {
-        v.push_str(&format!("    if (w1_pe_{p}) case (w1_w_{p})\n"));
-        for &k in ks {
-            v.push_str(&format!("      5'd{}: begin\n", st[k].offset >> 2 & 31));
-            for b in 0..4 {
-                let lo = 32 * k + 8 * b;
-                v.push_str(&format!(
-                    "        if (w1_s_{p}[{b}]) storage[{}:{lo}] <= w1_d_{p}[{}:{}];\n",
-                    lo + 7,
-                    8 * b + 7,
-                    8 * b
-                ));
-            }
-            v.push_str("      end\n");
-        }
-        v.push_str("      default: ;\n    endcase\n");
-    }
-    v.push_str(&format!(
-        "    if (w1_en) begin\n      case (w1_a)\n        {m}: wr_err <= 1'b0;\n        default: wr_err <= 1'b1;\n      endcase\n      case (w1_a)\n"
-    ));
-    for r in map.owned(Owner::Core).filter(|r| r.source == Source::Clear) {
-        v.push_str(&format!("        16'h{:04x}: clear <= w1_d0;\n", r.offset));
-    }
-    for r in map.owned(Owner::Core) {
-        if let Source::Strobe(i) = r.source {
-            // a 1-bit bus is a scalar in the generated module
-            let bit = if STROBES == 1 {
-                "strobes".to_string()
-            } else {
-                format!("strobes[{i}]")
-            };
-            v.push_str(&format!("        16'h{:04x}: {bit} <= 1'b1;\n", r.offset));
-        }
-    }
-    v.push_str("        default: ;\n      endcase\n    end\n  end\nend\n");
-    v
 }
 
 /// The value a read of `r` returns in its page mux (counters go their
@@ -157,67 +78,6 @@ fn word(map: &RegMap, r: &Reg) -> Option<String> {
     }
 }
 
-/// Pages with at least this many RW storage words read them from a LUT
-/// RAM copy (see [`ram_pages`]); smaller pages mux their flip-flops.
-const RAM_MIN: usize = 8;
-
-/// The RW storage words of each page that reads them from a RAM copy:
-/// page -> (word index in the page, storage index, reset value).
-fn ram_words(map: &RegMap) -> BTreeMap<u32, Vec<(u32, usize, u32)>> {
-    let mut pages: BTreeMap<u32, Vec<(u32, usize, u32)>> = BTreeMap::new();
-    for (k, r) in map.storage().iter().enumerate() {
-        if let (Access::Rw, Source::Storage(x)) = (r.access, r.source) {
-            pages
-                .entry(r.offset >> 7)
-                .or_default()
-                .push((r.offset >> 2 & 31, k, x));
-        }
-    }
-    pages.retain(|_, ws| ws.len() >= RAM_MIN);
-    pages
-}
-
-/// The read copies of the large storage pages: per page a 32-word LUT
-/// RAM `ram_P`, written with the storage word at W2 (byte strobes, from
-/// the page's W1 copy of the request, see [`write_path`]), and
-/// `vb_P`, bit 4w+b set when byte b of word w has been written since
-/// reset (a RAM does not reset: an unwritten byte reads its reset value
-/// from the page mux). The read mux then has one RAM read per page
-/// instead of a flip-flop fan-in of 32 words; the flip-flops stay for
-/// the configuration buses.
-fn ram_pages(map: &RegMap) -> String {
-    let mut v = String::new();
-    for (p, ws) in ram_words(map) {
-        v.push_str(&format!(
-            "(* ram_style = \"distributed\" *) reg [31:0] ram_{p} [0:31];\nreg [127:0] vb_{p};\n\
-             always @(posedge clock) begin\n  if (w1_pe_{p}) begin\n"
-        ));
-        for b in 0..4 {
-            v.push_str(&format!(
-                "    if (w1_s_{p}[{b}]) ram_{p}[w1_w_{p}][{}:{}] <= w1_d_{p}[{}:{}];\n",
-                8 * b + 7,
-                8 * b,
-                8 * b + 7,
-                8 * b
-            ));
-        }
-        v.push_str(&format!(
-            "  end\n  if (rst) vb_{p} <= 128'd0;\n  else if (w1_pe_{p}) begin\n    case (w1_w_{p})\n"
-        ));
-        for (w, _, _) in &ws {
-            v.push_str(&format!(
-                "      5'd{w}: vb_{p}[{}:{}] <= vb_{p}[{}:{}] | w1_s_{p};\n",
-                4 * w + 3,
-                4 * w,
-                4 * w + 3,
-                4 * w
-            ));
-        }
-        v.push_str("      default: ;\n    endcase\n  end\nend\n");
-    }
-    v
-}
-
 /// A 32-bit mask of the words in `page` whose register passes `f`.
 fn page_mask(map: &RegMap, page: u32, f: impl Fn(&Source) -> bool) -> u32 {
     map.owned(Owner::Core)
@@ -228,7 +88,7 @@ fn page_mask(map: &RegMap, page: u32, f: impl Fn(&Source) -> bool) -> u32 {
 /// The read path, six stages (see [`crate::control::REG_RD_LATENCY`]):
 /// R1 registers the request; R2 muxes each 128-byte page's words by
 /// address bits 6:2 (large storage pages from their RAM copy, see
-/// [`ram_pages`]; each page's counters, chunks and owed carries by bits
+/// [`crate::control::regfile_write`]; each page's counters, chunks and owed carries by bits
 /// 6:3), and looks up in each page's masks whether the word is mapped, a
 /// counter's LO or HI, and whether the address is aligned and inside the
 /// map's pages; R3 picks the page by bits 11:7 (up to 13:7 in a large
@@ -291,7 +151,6 @@ fn read_path(map: &RegMap) -> String {
             "localparam [31:0] OK_{j} = 32'h{ok:08x}, LO_{j} = 32'h{lo:08x}, HI_{j} = 32'h{hi:08x};\n"
         ));
     }
-    v.push_str(&ram_pages(map));
     // R1, R2
     v.push_str("always @(posedge clock) begin\n  r1_en <= rd_en & ~rst;\n  r1_a <= rd_addr;\n  r2_en <= r1_en & ~rst;\n  r2_p <= r1_a[@PT@:7];\n"
         .replace("@PT@", &(6 + pb).to_string()).as_str());

@@ -265,13 +265,13 @@ impl Nic {
     /// (of all finished so far; configuration outlives a run) that had
     /// reached the register file by then. A write's response comes
     /// `REG_WR_RESPONSE` clocks after it issues and the register holds the
-    /// new value from `REG_WR_LATENCY` clocks after issue, so a write is in
-    /// force from 8 clocks before its response was first valid (writes under
+    /// new value from `REG_STORE_LATENCY` clocks after issue, so a write is
+    /// in force from 7 clocks before its response was first valid (writes under
     /// configuration noise are one at a time, so the response is never held
     /// behind another).
     fn applied(&self, in_first: &[u64]) -> Vec<Applied> {
-        use ferronic_hdl::control::{REG_WR_LATENCY, REG_WR_RESPONSE};
-        let early = (REG_WR_RESPONSE - REG_WR_LATENCY) as u64;
+        use ferronic_hdl::control::{REG_STORE_LATENCY, REG_WR_RESPONSE};
+        let early = (REG_WR_RESPONSE - REG_STORE_LATENCY) as u64;
         let writes: Vec<(u64, u32)> = self
             .axil
             .done

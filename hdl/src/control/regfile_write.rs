@@ -1,0 +1,193 @@
+//! The write side of [`crate::control::regfile::RegFile`]'s Verilog: the
+//! request's pipeline (W1 request, W2 decode, W3 storage), the reset's
+//! tree of flip-flop copies and the read copies (LUT RAM) of the large
+//! storage pages, generated from the register map.
+//!
+//! Timing on ECP5 (issue 12): one flip-flop driving every storage word's
+//! decode or reset is a net to thousands of loads across the chip (11 ns
+//! of routing for a shared word decode, 13.5 ns for `rst`). So each page
+//! with storage has its own W1 and W2 copies of a write, and the reset
+//! reaches the storage through a copy per page, then a copy per two
+//! words: the storage resets two clocks after `rst` (see
+//! [`crate::control::REG_STORE_LATENCY`] for why a write is still never
+//! lost to it).
+
+use crate::control::regfile_verilog::labels;
+use crate::STROBES;
+use ferronic_regmap::{Access, Owner, RegMap, Source};
+use std::collections::BTreeMap;
+
+/// Pages with at least this many RW storage words read them from a LUT
+/// RAM copy (see [`ram_pages`]); smaller pages mux their flip-flops.
+const RAM_MIN: usize = 8;
+
+/// The RW storage words of each page that reads them from a RAM copy:
+/// page -> (word index in the page, storage index, reset value).
+pub(crate) fn ram_words(map: &RegMap) -> BTreeMap<u32, Vec<(u32, usize, u32)>> {
+    let mut pages: BTreeMap<u32, Vec<(u32, usize, u32)>> = BTreeMap::new();
+    for (k, r) in map.storage().iter().enumerate() {
+        if let (Access::Rw, Source::Storage(x)) = (r.access, r.source) {
+            pages
+                .entry(r.offset >> 7)
+                .or_default()
+                .push((r.offset >> 2 & 31, k, x));
+        }
+    }
+    pages.retain(|_, ws| ws.len() >= RAM_MIN);
+    pages
+}
+
+/// Storage indices by page (every storage word, RO included).
+fn storage_pages(map: &RegMap) -> BTreeMap<u32, Vec<usize>> {
+    let mut pages: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+    for (k, r) in map.storage().iter().enumerate() {
+        pages.entry(r.offset >> 7).or_default().push(k);
+    }
+    pages
+}
+
+/// A flip-flop copy of `src` named `name`; `keep` on the process stops
+/// yosys from merging copies of one source back into one flip-flop.
+fn copy(name: &str, src: &str) -> String {
+    format!("(* keep *) reg {name};\n(* keep *) always @(posedge clock) {name} <= {src};\n")
+}
+
+/// The write path. W1 registers the request: `w1_en`/`w1_a` for
+/// `wr_err`, `clear` and the strobes, and per storage page P `w1_pe_P`
+/// (the write enable matched to the page and aligned), the word index,
+/// data and strobes (loaded only by a write to the page: copies with one
+/// enable would be merged). W2 decodes `wr_err`, `clear` and the strobes,
+/// and per page registers the word as one-hot `w2_h_P` with the data and
+/// strobes. W3 writes the storage bytes (and the page's RAM copy).
+/// Storage word k resets from `rsl_J` (J the first storage index of
+/// its pair in the page), a copy of its page's `rst_P`, a copy of `rst`. The storage words are one register vector
+/// (Verilator copies the configuration buses out of it every clock: one
+/// vector is one copy; separate word registers made the simulation 4x
+/// slower).
+pub(crate) fn write_path(map: &RegMap) -> String {
+    let st = map.storage();
+    let m = labels(map, |_| true);
+    let mut v = String::from(
+        "reg w1_en, w1_d0;\nreg [15:0] w1_a;\nalways @(posedge clock) begin\n  w1_en <= wr_en & ~rst;\n  w1_a <= wr_addr;\n  w1_d0 <= wr_data[0];\nend\n",
+    );
+    let pages = storage_pages(map);
+    let rams = ram_words(map);
+    for (p, ks) in &pages {
+        // the one-hot word: bits of words that are not storage stay unread
+        v.push_str(&format!(
+            "(* keep *) reg w1_pe_{p};\nreg [4:0] w1_w_{p};\nreg [31:0] w1_d_{p};\nreg [3:0] w1_s_{p};\n\
+             /* verilator lint_off UNUSEDSIGNAL */\nreg [31:0] w2_h_{p};\n/* verilator lint_on UNUSEDSIGNAL */\nreg [31:0] w2_d_{p};\nreg [3:0] w2_s_{p};\n\
+             always @(posedge clock) begin\n  w1_pe_{p} <= wr_en & ~rst & wr_addr[15:7] == 9'd{p} & wr_addr[1:0] == 2'd0;\n  \
+             if (wr_en && wr_addr[15:7] == 9'd{p}) begin\n    w1_w_{p} <= wr_addr[6:2];\n    w1_d_{p} <= wr_data;\n    w1_s_{p} <= wr_strb;\n  end\n  \
+             w2_h_{p} <= w1_pe_{p} ? 32'd1 << w1_w_{p} : 32'd0;\n  \
+             if (w1_pe_{p}) begin\n    w2_d_{p} <= w1_d_{p};\n    w2_s_{p} <= w1_s_{p};\n  end\nend\n"
+        ));
+        if rams.contains_key(p) {
+            // the RAM copy's write: enable and address
+            v.push_str(&format!(
+                "reg w2_pe_{p};\nreg [4:0] w2_w_{p};\nalways @(posedge clock) begin\n  w2_pe_{p} <= w1_pe_{p};\n  if (w1_pe_{p}) w2_w_{p} <= w1_w_{p};\nend\n"
+            ));
+        }
+        v.push_str(&copy(&format!("rst_{p}"), "rst"));
+        for pair in ks.chunks(2) {
+            v.push_str(&copy(&format!("rsl_{}", pair[0]), &format!("rst_{p}")));
+        }
+    }
+    // W3: the storage
+    v.push_str("always @(posedge clock) begin\n");
+    for (p, ks) in &pages {
+        for pair in ks.chunks(2) {
+            for &k in pair {
+                let r = &st[k];
+                let Source::Storage(x) = r.source else {
+                    unreachable!()
+                };
+                v.push_str(&format!(
+                    "  if (rsl_{}) storage[{}:{}] <= 32'h{x:08x};\n",
+                    pair[0],
+                    32 * k + 31,
+                    32 * k
+                ));
+                if r.access == Access::Ro {
+                    continue;
+                }
+                let w = r.offset >> 2 & 31;
+                v.push_str("  else begin\n");
+                for b in 0..4 {
+                    let lo = 32 * k + 8 * b;
+                    v.push_str(&format!(
+                        "    if (w2_h_{p}[{w}] && w2_s_{p}[{b}]) storage[{}:{lo}] <= w2_d_{p}[{}:{}];\n",
+                        lo + 7,
+                        8 * b + 7,
+                        8 * b
+                    ));
+                }
+                v.push_str("  end\n");
+            }
+        }
+    }
+    v.push_str("end\n");
+    // W2: wr_err, clear, strobes
+    v.push_str(&format!(
+        "always @(posedge clock) begin\n  clear <= 1'b0;\n  strobes <= {STROBES}'d0;\n  if (rst) wr_err <= 1'b0;\n  else if (w1_en) begin\n      case (w1_a)\n        {m}: wr_err <= 1'b0;\n        default: wr_err <= 1'b1;\n      endcase\n      case (w1_a)\n"
+    ));
+    for r in map.owned(Owner::Core).filter(|r| r.source == Source::Clear) {
+        v.push_str(&format!("        16'h{:04x}: clear <= w1_d0;\n", r.offset));
+    }
+    for r in map.owned(Owner::Core) {
+        if let Source::Strobe(i) = r.source {
+            // a 1-bit bus is a scalar in the generated module
+            let bit = if STROBES == 1 {
+                "strobes".to_string()
+            } else {
+                format!("strobes[{i}]")
+            };
+            v.push_str(&format!("        16'h{:04x}: {bit} <= 1'b1;\n", r.offset));
+        }
+    }
+    v.push_str("        default: ;\n      endcase\n  end\nend\n");
+    v.push_str(&ram_pages(map));
+    v
+}
+
+/// The read copies of the large storage pages: per page a 32-word LUT
+/// RAM `ram_P`, written at W3 with the storage word (byte strobes), and
+/// `vb_P`, bit 4w+b set when byte b of word w has been written since the
+/// storage's reset (a RAM does not reset: an unwritten byte reads its
+/// reset value from the page mux; `vb_P` resets from its own copy of
+/// `rst_P`, with the storage). The read mux then has one RAM read per
+/// page instead of a flip-flop fan-in of 32 words; the flip-flops stay
+/// for the configuration buses.
+fn ram_pages(map: &RegMap) -> String {
+    let mut v = String::new();
+    for (p, ws) in ram_words(map) {
+        v.push_str(&copy(&format!("rsv_{p}"), &format!("rst_{p}")));
+        v.push_str(&format!(
+            "(* ram_style = \"distributed\" *) reg [31:0] ram_{p} [0:31];\nreg [127:0] vb_{p};\n\
+             always @(posedge clock) begin\n  if (w2_pe_{p}) begin\n"
+        ));
+        for b in 0..4 {
+            v.push_str(&format!(
+                "    if (w2_s_{p}[{b}]) ram_{p}[w2_w_{p}][{}:{}] <= w2_d_{p}[{}:{}];\n",
+                8 * b + 7,
+                8 * b,
+                8 * b + 7,
+                8 * b
+            ));
+        }
+        v.push_str(&format!(
+            "  end\n  if (rsv_{p}) vb_{p} <= 128'd0;\n  else begin\n"
+        ));
+        for (w, _, _) in &ws {
+            v.push_str(&format!(
+                "    if (w2_h_{p}[{w}]) vb_{p}[{}:{}] <= vb_{p}[{}:{}] | w2_s_{p};\n",
+                4 * w + 3,
+                4 * w,
+                4 * w + 3,
+                4 * w
+            ));
+        }
+        v.push_str("  end\nend\n");
+    }
+    v
+}
