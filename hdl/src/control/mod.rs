@@ -23,8 +23,8 @@ pub mod regfile_write;
 pub const REG_WR_LATENCY: usize = 2;
 /// Clocks from a `wr_en` cycle of [`regfile::RegFile`] to the first cycle
 /// the storage register (and its configuration output) holds the written
-/// bytes: request, decode, storage. The storage resets two clocks after
-/// `rst` (through a tree of copies), and a write issued once `rst` is low
+/// bytes: request, decode, storage. The storage resets one clock after
+/// `rst` (through copies of it), and a write issued once `rst` is low
 /// lands three clocks later, after the last of those resets.
 pub const REG_STORE_LATENCY: usize = 3;
 /// Clocks from an `rd_en` cycle of [`regfile::RegFile`] to the cycle its

@@ -18,11 +18,12 @@
 //!   mapped register (exact, aligned match; RO registers accept and ignore
 //!   writes).
 //! * `rst`: the read and write pipelines and `wr_err` reset at once; the
-//!   storage resets two clocks after each clock of `rst` (through a tree
-//!   of flip-flop copies, [`crate::control::regfile_write`]), so a read
-//!   issued in the first clock after a one-clock `rst` still sees the old
-//!   storage; with `rst` held two clocks or more (as every reset in the
-//!   project is) every read after it sees the reset values.
+//!   storage resets one clock after each clock of `rst` (through copies
+//!   of `rst`, [`crate::control::regfile_write`]). Every read issued
+//!   after `rst` sees the reset values; the configuration outputs show
+//!   them from the first clock after `rst` when it is held two clocks or
+//!   more (as every reset in the project is), one clock later after a
+//!   one-clock `rst`.
 //! * `rd_en`/`rd_addr`: one read; `rd_data` (32) and `rd_err` load
 //!   [`crate::control::REG_RD_LATENCY`] (6) clocks after the `rd_en` cycle
 //!   and hold until the next read leaves. The source is sampled one clock
@@ -113,8 +114,8 @@ struct SimState {
     w1: Option<(u32, u32, u32)>,
     /// The write at W2, stored at W3.
     w2: Option<(u32, u32, u32)>,
-    /// `rst` one and two clocks ago (the storage's reset tree).
-    rst_q: [bool; 2],
+    /// `rst` one clock ago (the storage's copies of it).
+    rst_q: bool,
     ctrl: usize,
     default_queue: usize,
     /// Storage indices of `rss.CTRL`, `rss.KEY0`, `rss.TABLE0` (None
@@ -155,7 +156,7 @@ impl RegFile {
             reads: [None; REG_RD_LATENCY - 2].into(),
             w1: None,
             w2: None,
-            rst_q: [false; 2],
+            rst_q: false,
         };
         RegFile {
             clock: Default::default(),
@@ -389,17 +390,17 @@ impl Logic for RegFile {
                     self._sim.r1 = Some(self.rd_addr.val().to_u64() as u32);
                 }
             }
-            // W3: the storage, reset two clocks after `rst` (its tree of
-            // copies), else the write decoded one clock ago
+            // W3: the storage, reset one clock after `rst` (its copies),
+            // else the write decoded one clock ago
             let w2 = self._sim.w2.take();
-            if self._sim.rst_q[1] {
+            if self._sim.rst_q {
                 self._sim.storage = reset_values(&self._sim.map);
             } else if let Some((wa, d, strb)) = w2 {
                 self.store(wa, d, strb);
             }
             let sim = &mut self._sim;
             sim.w2 = sim.w1.take();
-            sim.rst_q = [rst, sim.rst_q[0]];
+            sim.rst_q = rst;
             if !rst && self.wr_en.val() {
                 let w = (
                     self.wr_addr.val().to_u64() as u32,

@@ -7,8 +7,8 @@
 //! decode or reset is a net to thousands of loads across the chip (11 ns
 //! of routing for a shared word decode, 13.5 ns for `rst`). So each page
 //! with storage has its own W1 and W2 copies of a write, and the reset
-//! reaches the storage through a copy per page, then a copy per two
-//! words: the storage resets two clocks after `rst` (see
+//! reaches the storage through a copy of `rst` per four words: the
+//! storage resets one clock after `rst` (see
 //! [`crate::control::REG_STORE_LATENCY`] for why a write is still never
 //! lost to it).
 
@@ -16,6 +16,9 @@ use crate::control::regfile_verilog::labels;
 use crate::STROBES;
 use ferronic_regmap::{Access, Owner, RegMap, Source};
 use std::collections::BTreeMap;
+
+/// Storage words per copy of `rst` (128 flip-flops at most).
+const RESET_WORDS: usize = 4;
 
 /// Pages with at least this many RW storage words read them from a LUT
 /// RAM copy (see [`ram_pages`]); smaller pages mux their flip-flops.
@@ -59,8 +62,8 @@ fn copy(name: &str, src: &str) -> String {
 /// enable would be merged). W2 decodes `wr_err`, `clear` and the strobes,
 /// and per page registers the word as one-hot `w2_h_P` with the data and
 /// strobes. W3 writes the storage bytes (and the page's RAM copy).
-/// Storage word k resets from `rsl_J` (J the first storage index of
-/// its pair in the page), a copy of its page's `rst_P`, a copy of `rst`. The storage words are one register vector
+/// Storage word k resets from `rsl_J`, a copy of `rst` per
+/// [`RESET_WORDS`] words of a page (J the group's first storage index). The storage words are one register vector
 /// (Verilator copies the configuration buses out of it every clock: one
 /// vector is one copy; separate word registers made the simulation 4x
 /// slower).
@@ -88,23 +91,22 @@ pub(crate) fn write_path(map: &RegMap) -> String {
                 "reg w2_pe_{p};\nreg [4:0] w2_w_{p};\nalways @(posedge clock) begin\n  w2_pe_{p} <= w1_pe_{p};\n  if (w1_pe_{p}) w2_w_{p} <= w1_w_{p};\nend\n"
             ));
         }
-        v.push_str(&copy(&format!("rst_{p}"), "rst"));
-        for pair in ks.chunks(2) {
-            v.push_str(&copy(&format!("rsl_{}", pair[0]), &format!("rst_{p}")));
+        for group in ks.chunks(RESET_WORDS) {
+            v.push_str(&copy(&format!("rsl_{}", group[0]), "rst"));
         }
     }
     // W3: the storage
     v.push_str("always @(posedge clock) begin\n");
     for (p, ks) in &pages {
-        for pair in ks.chunks(2) {
-            for &k in pair {
+        for group in ks.chunks(RESET_WORDS) {
+            for &k in group {
                 let r = &st[k];
                 let Source::Storage(x) = r.source else {
                     unreachable!()
                 };
                 v.push_str(&format!(
                     "  if (rsl_{}) storage[{}:{}] <= 32'h{x:08x};\n",
-                    pair[0],
+                    group[0],
                     32 * k + 31,
                     32 * k
                 ));
@@ -155,13 +157,13 @@ pub(crate) fn write_path(map: &RegMap) -> String {
 /// `vb_P`, bit 4w+b set when byte b of word w has been written since the
 /// storage's reset (a RAM does not reset: an unwritten byte reads its
 /// reset value from the page mux; `vb_P` resets from its own copy of
-/// `rst_P`, with the storage). The read mux then has one RAM read per
+/// `rst`, with the storage). The read mux then has one RAM read per
 /// page instead of a flip-flop fan-in of 32 words; the flip-flops stay
 /// for the configuration buses.
 fn ram_pages(map: &RegMap) -> String {
     let mut v = String::new();
     for (p, ws) in ram_words(map) {
-        v.push_str(&copy(&format!("rsv_{p}"), &format!("rst_{p}")));
+        v.push_str(&copy(&format!("rsv_{p}"), "rst"));
         v.push_str(&format!(
             "(* ram_style = \"distributed\" *) reg [31:0] ram_{p} [0:31];\nreg [127:0] vb_{p};\n\
              always @(posedge clock) begin\n  if (w2_pe_{p}) begin\n"
