@@ -140,8 +140,7 @@ fn read_path(map: &RegMap) -> String {
     // R1 flip-flop drives every page's mux selects
     for p in &all {
         v.push_str(&format!(
-            "(* keep *) reg [4:0] r1_w_{p};\nalways @(posedge clock) if (rd_en && rd_addr[15:7] == 9'd{p}) r1_w_{p} <= rd_addr[6:2];\n\
-             reg r1_pe_{p};\nalways @(posedge clock) r1_pe_{p} <= rd_en && rd_addr[15:7] == 9'd{p};\n"
+            "(* keep *) reg [4:0] r1_w_{p};\nalways @(posedge clock) if (rd_en && rd_addr[15:7] == 9'd{p}) r1_w_{p} <= rd_addr[6:2];\n"
         ));
     }
     // a counter page's selects: a copy per slice of its mux (`keep` on the
@@ -170,16 +169,16 @@ fn read_path(map: &RegMap) -> String {
         String::new()
     };
     v.push_str(&format!(
-        "  if (r1_en) r2_al <= r1_a[1:0] == 2'd0{upper};\n"
+        "  if (r1_en) begin\n  r2_al <= r1_a[1:0] == 2'd0{upper};\n"
     ));
     for (j, p) in all.iter().enumerate() {
         v.push_str(&format!(
-            "  if (r1_pe_{p}) begin\n    r2_ok[{j}] <= OK_{j}[r1_w_{p}];\n    r2_lo[{j}] <= LO_{j}[r1_w_{p}];\n    r2_hi[{j}] <= HI_{j}[r1_w_{p}];\n  end\n"
+            "  r2_ok[{j}] <= OK_{j}[r1_w_{p}];\n  r2_lo[{j}] <= LO_{j}[r1_w_{p}];\n  r2_hi[{j}] <= HI_{j}[r1_w_{p}];\n"
         ));
     }
     for (p, ws) in &pages {
         let sel = format!("r1_w_{p}");
-        v.push_str(&format!("  if (r1_pe_{p}) begin\n  case ({sel})\n"));
+        v.push_str(&format!("  case ({sel})\n"));
         for (w, e) in ws {
             v.push_str(&format!("    5'd{w}: pg_{p} <= {e};\n"));
         }
@@ -196,12 +195,10 @@ fn read_path(map: &RegMap) -> String {
                 ));
             }
         }
-        v.push_str("  end\n");
     }
     // a counter page's 16:1 mux in four slices, each with its own copy of
     // the select (one copy drove all 67 bits' mux trees: 5.3 ns of routing)
     for (p, cs) in &cpages {
-        v.push_str(&format!("  if (r1_pe_{p}) begin\n"));
         for (k, (hi, lo)) in [(15, 0), (31, 16), (47, 32), (66, 48)]
             .into_iter()
             .enumerate()
@@ -224,11 +221,10 @@ fn read_path(map: &RegMap) -> String {
                 hi - lo + 1
             ));
         }
-        v.push_str("  end\n");
     }
-    // (a page's R2 registers load only for a read of the page: a clock
-    // enable of its own, not one flip-flop's to every page, and a
+    // (the R2 registers load only for a read: a clock enable, and a
     // simulator skips the decodes and muxes on the clocks without one)
+    v.push_str("  end\n");
     // R3
     v.push_str("  r3_en <= r2_en & ~rst;\n  case (r2_p)\n");
     for (j, p) in all.iter().enumerate() {
