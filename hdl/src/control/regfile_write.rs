@@ -78,54 +78,59 @@ pub(crate) fn write_path(map: &RegMap) -> String {
     for (p, ks) in &pages {
         // the one-hot word: bits of words that are not storage stay unread
         v.push_str(&format!(
-            "(* keep *) reg w1_pe_{p};\nreg [4:0] w1_w_{p};\nreg [31:0] w1_d_{p};\nreg [3:0] w1_s_{p};\n\
+            "(* keep *) reg w1_pe_{p};\nreg w2_pe_{p};\nreg [4:0] w1_w_{p};\nreg [31:0] w1_d_{p};\nreg [3:0] w1_s_{p};\n\
              /* verilator lint_off UNUSEDSIGNAL */\nreg [31:0] w2_h_{p};\n/* verilator lint_on UNUSEDSIGNAL */\nreg [31:0] w2_d_{p};\nreg [3:0] w2_s_{p};\n\
              always @(posedge clock) begin\n  w1_pe_{p} <= wr_en & ~rst & wr_addr[15:7] == 9'd{p} & wr_addr[1:0] == 2'd0;\n  \
              if (wr_en && wr_addr[15:7] == 9'd{p}) begin\n    w1_w_{p} <= wr_addr[6:2];\n    w1_d_{p} <= wr_data;\n    w1_s_{p} <= wr_strb;\n  end\n  \
-             w2_h_{p} <= w1_pe_{p} ? 32'd1 << w1_w_{p} : 32'd0;\n  \
+             w2_pe_{p} <= w1_pe_{p};\n  w2_h_{p} <= w1_pe_{p} ? 32'd1 << w1_w_{p} : 32'd0;\n  \
              if (w1_pe_{p}) begin\n    w2_d_{p} <= w1_d_{p};\n    w2_s_{p} <= w1_s_{p};\n  end\nend\n"
         ));
         if rams.contains_key(p) {
             // the RAM copy's write: enable and address
             v.push_str(&format!(
-                "reg w2_pe_{p};\nreg [4:0] w2_w_{p};\nalways @(posedge clock) begin\n  w2_pe_{p} <= w1_pe_{p};\n  if (w1_pe_{p}) w2_w_{p} <= w1_w_{p};\nend\n"
+                "reg [4:0] w2_w_{p};\nalways @(posedge clock) if (w1_pe_{p}) w2_w_{p} <= w1_w_{p};\n"
             ));
         }
         for group in ks.chunks(RESET_WORDS) {
             v.push_str(&copy(&format!("rsl_{}", group[0]), "rst"));
         }
     }
-    // W3: the storage
+    // W3: the storage. A page's writes load under its W2 enable (a
+    // simulator skips them on the clocks without a write to the page),
+    // then the resets, which win (the later assignment).
     v.push_str("always @(posedge clock) begin\n");
     for (p, ks) in &pages {
+        v.push_str(&format!("  if (w2_pe_{p}) begin\n"));
+        for &k in ks {
+            let r = &st[k];
+            if r.access == Access::Ro {
+                continue;
+            }
+            let w = r.offset >> 2 & 31;
+            for b in 0..4 {
+                let lo = 32 * k + 8 * b;
+                v.push_str(&format!(
+                    "    if (w2_h_{p}[{w}] && w2_s_{p}[{b}]) storage[{}:{lo}] <= w2_d_{p}[{}:{}];\n",
+                    lo + 7,
+                    8 * b + 7,
+                    8 * b
+                ));
+            }
+        }
+        v.push_str("  end\n");
         for group in ks.chunks(RESET_WORDS) {
+            v.push_str(&format!("  if (rsl_{}) begin\n", group[0]));
             for &k in group {
-                let r = &st[k];
-                let Source::Storage(x) = r.source else {
+                let Source::Storage(x) = st[k].source else {
                     unreachable!()
                 };
                 v.push_str(&format!(
-                    "  if (rsl_{}) storage[{}:{}] <= 32'h{x:08x};\n",
-                    group[0],
+                    "    storage[{}:{}] <= 32'h{x:08x};\n",
                     32 * k + 31,
                     32 * k
                 ));
-                if r.access == Access::Ro {
-                    continue;
-                }
-                let w = r.offset >> 2 & 31;
-                v.push_str("  else begin\n");
-                for b in 0..4 {
-                    let lo = 32 * k + 8 * b;
-                    v.push_str(&format!(
-                        "    if (w2_h_{p}[{w}] && w2_s_{p}[{b}]) storage[{}:{lo}] <= w2_d_{p}[{}:{}];\n",
-                        lo + 7,
-                        8 * b + 7,
-                        8 * b
-                    ));
-                }
-                v.push_str("  end\n");
             }
+            v.push_str("  end\n");
         }
     }
     v.push_str("end\n");
@@ -178,7 +183,7 @@ fn ram_pages(map: &RegMap) -> String {
             ));
         }
         v.push_str(&format!(
-            "  end\n  if (rsv_{p}) vb_{p} <= 128'd0;\n  else begin\n"
+            "  end\n  if (rsv_{p}) vb_{p} <= 128'd0;\n  else if (w2_pe_{p}) begin\n"
         ));
         for (w, _, _) in &ws {
             v.push_str(&format!(
