@@ -25,15 +25,15 @@ const RESET_WORDS: usize = 4;
 const RAM_MIN: usize = 8;
 
 /// The RW storage words of each page that reads them from a RAM copy:
-/// page -> (word index in the page, storage index, reset value).
-pub(crate) fn ram_words(map: &RegMap) -> BTreeMap<u32, Vec<(u32, usize, u32)>> {
-    let mut pages: BTreeMap<u32, Vec<(u32, usize, u32)>> = BTreeMap::new();
-    for (k, r) in map.storage().iter().enumerate() {
-        if let (Access::Rw, Source::Storage(x)) = (r.access, r.source) {
+/// page -> word indices in the page.
+pub(crate) fn ram_words(map: &RegMap) -> BTreeMap<u32, Vec<u32>> {
+    let mut pages: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for r in map.storage() {
+        if let (Access::Rw, Source::Storage(_)) = (r.access, r.source) {
             pages
                 .entry(r.offset >> 7)
                 .or_default()
-                .push((r.offset >> 2 & 31, k, x));
+                .push(r.offset >> 2 & 31);
         }
     }
     pages.retain(|_, ws| ws.len() >= RAM_MIN);
@@ -185,7 +185,7 @@ fn ram_pages(map: &RegMap) -> String {
         v.push_str(&format!(
             "  end\n  if (rsv_{p}) vb_{p} <= 128'd0;\n  else if (w2_pe_{p}) begin\n"
         ));
-        for (w, _, _) in &ws {
+        for w in &ws {
             v.push_str(&format!(
                 "    if (w2_h_{p}[{w}]) vb_{p}[{}:{}] <= vb_{p}[{}:{}] | w2_s_{p};\n",
                 4 * w + 3,
