@@ -92,7 +92,7 @@ pub const STROBES: usize = 1;
 pub const HS_STORAGE: usize = 17 + 2 * LISTEN;
 /// Width of the handshake configuration bus: the listen table's storage
 /// words (bits 0 to 64 `LISTEN` - 1), then the used bits of the 17
-/// settings packed (see [`control::regfile::HS_FIELDS`]).
+/// settings packed (see [`control::config_bus::HS_FIELDS`]).
 pub const HS_CFG_BITS: usize = HS_SETTINGS_BITS + 64 * LISTEN;
 /// Bits of the packed handshake settings on the configuration bus.
 pub const HS_SETTINGS_BITS: usize = 430;

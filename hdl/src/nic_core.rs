@@ -231,7 +231,7 @@ impl Logic for NicCore {
         self.tx_fcs.s_tuser.next = self.tx_arb.m_tuser.val();
         // handshake engine: watches FcsInsert -> RssSteer, configured by
         // the listen table's words (bits 0 to 64 LISTEN - 1), then the
-        // handshake block's settings packed as regfile::HS_FIELDS from
+        // handshake block's settings packed as config_bus::HS_FIELDS from
         // hs_set = 64 LISTEN (CTRL +0..1, KEY0 +2..129, KEY1 +130..257, CLOCK_DIV +258,
         // COUNT_PERIOD +290, TS_BASE +322, COUNT_BASE +354, MSS +386,
         // WSCALE +402, WINDOW +406, TTL +422)

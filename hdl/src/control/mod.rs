@@ -11,6 +11,7 @@
 
 pub mod axil_slave;
 pub mod axil_split;
+pub mod config_bus;
 pub mod counter_bank;
 pub mod counter_events;
 pub mod regfile;

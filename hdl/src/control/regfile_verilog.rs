@@ -3,7 +3,7 @@
 //! counters' carry resolution and shadow, the live inputs and strobes, all
 //! generated from the one map definition.
 
-use crate::control::regfile::{hs_first, rss_storage, HS_FIELDS};
+use crate::control::config_bus::{hs_first, rss_storage, HS_FIELDS};
 use crate::control::regfile_write::{ram_words, write_path};
 use crate::HS_STORAGE;
 use ferronic_regmap::{Access, Owner, Reg, RegMap, Source};

@@ -60,10 +60,13 @@ fn copy(name: &str, src: &str) -> String {
 /// (the write enable matched to the page and aligned), the word index,
 /// data and strobes (loaded only by a write to the page: copies with one
 /// enable would be merged). W2 decodes `wr_err`, `clear` and the strobes,
-/// and per page registers the word as one-hot `w2_h_P` with the data and
-/// strobes. W3 writes the storage bytes (and the page's RAM copy).
-/// Storage word k resets from `rsl_J`, a copy of `rst` per
-/// [`RESET_WORDS`] words of a page (J the group's first storage index). The storage words are one register vector
+/// and per page registers the word as one-hot `w2_h_P`; each group of
+/// [`RESET_WORDS`] storage words of a page (J the group's first storage
+/// index) has its own W2 copy of the strobes and data, `w2_ds_J`
+/// (`{strobes, data}`, 36 bits), and a RAM page one more for its RAM
+/// copy. W3 writes the storage bytes (and the page's RAM copy). Storage
+/// word k resets from `rsl_J`, a copy of `rst` per group. The storage
+/// words are one register vector
 /// (Verilator copies the configuration buses out of it every clock: one
 /// vector is one copy; separate word registers made the simulation 4x
 /// slower).
@@ -79,20 +82,30 @@ pub(crate) fn write_path(map: &RegMap) -> String {
         // the one-hot word: bits of words that are not storage stay unread
         v.push_str(&format!(
             "(* keep *) reg w1_pe_{p};\nreg w2_pe_{p};\nreg [4:0] w1_w_{p};\nreg [31:0] w1_d_{p};\nreg [3:0] w1_s_{p};\n\
-             /* verilator lint_off UNUSEDSIGNAL */\nreg [31:0] w2_h_{p};\n/* verilator lint_on UNUSEDSIGNAL */\nreg [31:0] w2_d_{p};\nreg [3:0] w2_s_{p};\n\
+             /* verilator lint_off UNUSEDSIGNAL */\nreg [31:0] w2_h_{p};\n/* verilator lint_on UNUSEDSIGNAL */\n\
              always @(posedge clock) begin\n  w1_pe_{p} <= wr_en & ~rst & wr_addr[15:7] == 9'd{p} & wr_addr[1:0] == 2'd0;\n  \
              if (wr_en && wr_addr[15:7] == 9'd{p}) begin\n    w1_w_{p} <= wr_addr[6:2];\n    w1_d_{p} <= wr_data;\n    w1_s_{p} <= wr_strb;\n  end\n  \
-             w2_pe_{p} <= w1_pe_{p};\n  w2_h_{p} <= w1_pe_{p} ? 32'd1 << w1_w_{p} : 32'd0;\n  \
-             if (w1_pe_{p}) begin\n    w2_d_{p} <= w1_d_{p};\n    w2_s_{p} <= w1_s_{p};\n  end\nend\n"
+             w2_pe_{p} <= w1_pe_{p};\n  w2_h_{p} <= w1_pe_{p} ? 32'd1 << w1_w_{p} : 32'd0;\nend\n"
         ));
         if rams.contains_key(p) {
-            // the RAM copy's write: enable and address
+            // the RAM copy's write: address, data and strobes
             v.push_str(&format!(
-                "reg [4:0] w2_w_{p};\nalways @(posedge clock) if (w1_pe_{p}) w2_w_{p} <= w1_w_{p};\n"
+                "reg [4:0] w2_w_{p};\nreg [31:0] w2_d_{p};\nreg [3:0] w2_s_{p};\n\
+                 always @(posedge clock) if (w1_pe_{p}) begin\n  w2_w_{p} <= w1_w_{p};\n  w2_d_{p} <= w1_d_{p};\n  w2_s_{p} <= w1_s_{p};\nend\n"
             ));
         }
         for group in ks.chunks(RESET_WORDS) {
-            v.push_str(&copy(&format!("rsl_{}", group[0]), "rst"));
+            let j = group[0];
+            v.push_str(&copy(&format!("rsl_{j}"), "rst"));
+            if group.iter().all(|&k| st[k].access == Access::Ro) {
+                continue;
+            }
+            // the group's own copy of the data and strobes (one copy for
+            // the page's 32 words was an 11.2 ns net; `keep` on the
+            // process, or yosys merges copies with one enable)
+            v.push_str(&format!(
+                "(* keep *) reg [35:0] w2_ds_{j};\n(* keep *) always @(posedge clock) if (w1_pe_{p}) w2_ds_{j} <= {{w1_s_{p}, w1_d_{p}}};\n"
+            ));
         }
     }
     // W3: the storage. A page's writes load under its W2 enable (a
@@ -101,20 +114,24 @@ pub(crate) fn write_path(map: &RegMap) -> String {
     v.push_str("always @(posedge clock) begin\n");
     for (p, ks) in &pages {
         v.push_str(&format!("  if (w2_pe_{p}) begin\n"));
-        for &k in ks {
-            let r = &st[k];
-            if r.access == Access::Ro {
-                continue;
-            }
-            let w = r.offset >> 2 & 31;
-            for b in 0..4 {
-                let lo = 32 * k + 8 * b;
-                v.push_str(&format!(
-                    "    if (w2_h_{p}[{w}] && w2_s_{p}[{b}]) storage[{}:{lo}] <= w2_d_{p}[{}:{}];\n",
-                    lo + 7,
-                    8 * b + 7,
-                    8 * b
-                ));
+        for group in ks.chunks(RESET_WORDS) {
+            let j = group[0];
+            for &k in group {
+                let r = &st[k];
+                if r.access == Access::Ro {
+                    continue;
+                }
+                let w = r.offset >> 2 & 31;
+                for b in 0..4 {
+                    let lo = 32 * k + 8 * b;
+                    v.push_str(&format!(
+                        "    if (w2_h_{p}[{w}] && w2_ds_{j}[{}]) storage[{}:{lo}] <= w2_ds_{j}[{}:{}];\n",
+                        32 + b,
+                        lo + 7,
+                        8 * b + 7,
+                        8 * b
+                    ));
+                }
             }
         }
         v.push_str("  end\n");
