@@ -2,18 +2,25 @@
 //!
 //! * 32-bit data, 16-bit byte addresses; full signal set (`s_axil_aw*`,
 //!   `w*`, `b*`, `ar*`, `r*`, including `awprot`/`arprot`).
+//! * Every beat of AW, W and AR lands in a holding register first, and
+//!   requests issue to the register file from those registers: `wr_addr`,
+//!   `wr_data`, `wr_strb` and `rd_addr` are flip-flops and `wr_en`/`rd_en`
+//!   gates of flip-flops, so no combinational path runs from the bus into
+//!   the register file (issue 12). A request issues one clock after its
+//!   last handshake at the earliest; a register takes the next beat in
+//!   the clock its own issues (`*ready` = empty or issuing), so one write
+//!   and one read per clock still pass.
 //! * Writes: address and data may arrive in either order or in the same
-//!   cycle; one of each may wait in a holding register. A write issues when
-//!   both are present and fewer than 16 writes are outstanding (issued, B
-//!   response not yet taken). [`REG_WR_LATENCY`] (2) clocks after issue
+//!   cycle. A write issues when both are held and fewer than 16 writes
+//!   are outstanding (issued, B response not yet taken). [`REG_WR_LATENCY`] (2) clocks after issue
 //!   the register file's `wr_err` is valid and joins a shift register; the
 //!   response enters a 16-entry B FIFO [`REG_WR_RESPONSE`] - 1 clocks
 //!   after issue, so `bvalid` (that FIFO's not-empty) rises 10 clocks
 //!   after issue, when the write's every effect (CLEAR's zeroing of every
 //!   counter included) is complete.
-//! * Reads: a read issues when fewer than 8 reads are outstanding
-//!   (`arready` is a gate of two flip-flops: the count's top bit and the
-//!   response FIFO's `full` a clock late, which the count already rules out). [`REG_RD_LATENCY`] (6)
+//! * Reads: a held read issues when fewer than 8 reads are outstanding
+//!   (a gate of flip-flops: the count's top bit and the response FIFO's
+//!   `full` a clock late, which the count already rules out). [`REG_RD_LATENCY`] (6)
 //!   clocks after issue, when the register file's pipelined `rd_data` is
 //!   valid, data and response enter an 8-entry R FIFO; `rvalid` is its
 //!   not-empty.
@@ -74,6 +81,9 @@ pub struct AxilSlave {
     w_full: DFF<Bit>,
     w_data: DFF<Bits<32>>,
     w_strb: DFF<Bits<4>>,
+    ar_full: DFF<Bit>,
+    ar_addr: DFF<Bits<16>>,
+    ar_prot: DFF<Bits<3>>,
     /// Writes issued 1 to 9 clocks ago (bit k: k + 1).
     w_pipe: DFF<Bits<9>>,
     /// prot[2] of the writes issued 1 and 2 clocks ago.
@@ -92,8 +102,6 @@ pub struct AxilSlave {
     /// R responses: `{rresp, rdata}`.
     rq: SyncFifo<34, 3>,
     rq_full_q: DFF<Bit>,
-    have_aw: Signal<Local, Bit>,
-    have_w: Signal<Local, Bit>,
     cur_prot: Signal<Local, Bits<3>>,
     issue_w: Signal<Local, Bit>,
     issue_r: Signal<Local, Bit>,
@@ -103,60 +111,38 @@ impl Logic for AxilSlave {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, aw_full, aw_addr, aw_prot, w_full, w_data, w_strb, w_pipe, w_pprot, w_err,
-            w_cred, r_pipe, r_pprot, r_cred, rq_full_q
+            self, clock, aw_full, aw_addr, aw_prot, w_full, w_data, w_strb, ar_full, ar_addr,
+            ar_prot, w_pipe, w_pprot, w_err, w_cred, r_pipe, r_pprot, r_cred, rq_full_q
         );
         clock!(self, clock, bq, rq);
         self.bq.rst.next = self.rst.val();
         self.rq.rst.next = self.rst.val();
-        // --- write: the held beat if any, else the one on the bus
-        self.have_aw.next = self.aw_full.q.val() | self.awvalid.val();
-        self.have_w.next = self.w_full.q.val() | self.wvalid.val();
-        if self.aw_full.q.val() {
-            self.wr_addr.next = self.aw_addr.q.val();
-            self.cur_prot.next = self.aw_prot.q.val();
-        } else {
-            self.wr_addr.next = self.awaddr.val();
-            self.cur_prot.next = self.awprot.val();
-        }
-        if self.w_full.q.val() {
-            self.wr_data.next = self.w_data.q.val();
-            self.wr_strb.next = self.w_strb.q.val();
-        } else {
-            self.wr_data.next = self.wdata.val();
-            self.wr_strb.next = self.wstrb.val();
-        }
-        // (the credit alone keeps the B FIFO from overflowing; `full` is
-        // redundant and costs one LUT input)
-        self.issue_w.next = self.have_aw.val()
-            & self.have_w.val()
+        // --- write: every beat lands in its holding register, and a
+        // write issues from the two registers alone: `wr_*` are flip-flops
+        // and `wr_en` a gate of flip-flops, so no path from the bus
+        // crosses into the register file (issue 12)
+        self.issue_w.next = self.aw_full.q.val()
+            & self.w_full.q.val()
             & !self.w_cred.q.val().get_bit(4)
             & !self.bq.full.val();
+        self.cur_prot.next = self.aw_prot.q.val();
+        self.wr_addr.next = self.aw_addr.q.val();
+        self.wr_data.next = self.w_data.q.val();
+        self.wr_strb.next = self.w_strb.q.val();
         self.wr_en.next = self.issue_w.val() & ((self.cur_prot.val() & 4_u64) == 0_u64);
-        self.awready.next = !self.aw_full.q.val();
-        self.wready.next = !self.w_full.q.val();
-        // an empty holding register follows the bus (its contents count
-        // only once `*_full` is set), so its enables are a flip-flop each,
-        // not the issue decision (a gate of that before 40 enables was the
-        // slowest path of DmaRegs on ECP5)
-        if !self.aw_full.q.val() {
+        // a register takes a beat when it is empty or its beat issues
+        // now: one write per clock
+        self.awready.next = !self.aw_full.q.val() | self.issue_w.val();
+        self.wready.next = !self.w_full.q.val() | self.issue_w.val();
+        if self.awready.val() {
             self.aw_addr.d.next = self.awaddr.val();
             self.aw_prot.d.next = self.awprot.val();
+            self.aw_full.d.next = self.awvalid.val();
         }
-        if !self.w_full.q.val() {
+        if self.wready.val() {
             self.w_data.d.next = self.wdata.val();
             self.w_strb.d.next = self.wstrb.val();
-        }
-        if self.issue_w.val() {
-            self.aw_full.d.next = false;
-            self.w_full.d.next = false;
-        } else {
-            if self.awvalid.val() & !self.aw_full.q.val() {
-                self.aw_full.d.next = true;
-            }
-            if self.wvalid.val() & !self.w_full.q.val() {
-                self.w_full.d.next = true;
-            }
+            self.w_full.d.next = self.wvalid.val();
         }
         self.w_pipe.d.next =
             (self.w_pipe.q.val() << 1_u64) | bit_cast::<9, 1>(self.issue_w.val().into());
@@ -184,21 +170,28 @@ impl Logic for AxilSlave {
             self.w_cred.d.next = self.w_cred.q.val() - 1_u64;
         }
         // --- read
-        // the credit alone keeps the R FIFO from overflowing (8 reads
-        // outstanding at most, 8 entries): `arready` is one flip-flop, not
-        // a compare of the FIFO's pointers (that compare into the register
-        // file's read stage was DmaRegs' slowest path on ECP5)
-        // (`rq_full_q`, the FIFO's `full` a clock late, never holds by the
-        // credit: a guard from a flip-flop)
+        // a read, like a write, issues from its holding register. The
+        // credit alone keeps the R FIFO from overflowing (8 reads
+        // outstanding at most, 8 entries): the issue is a gate of
+        // flip-flops, not a compare of the FIFO's pointers (that compare
+        // into the register file's read stage was DmaRegs' slowest path on
+        // ECP5) (`rq_full_q`, the FIFO's `full` a clock late, never holds
+        // by the credit: a guard from a flip-flop)
         self.rq_full_q.d.next = self.rq.full.val();
-        self.arready.next = !self.r_cred.q.val().get_bit(3) & !self.rq_full_q.q.val();
-        self.issue_r.next = self.arvalid.val() & self.arready.val();
-        self.rd_addr.next = self.araddr.val();
-        self.rd_en.next = self.issue_r.val() & ((self.arprot.val() & 4_u64) == 0_u64);
+        self.issue_r.next =
+            self.ar_full.q.val() & !self.r_cred.q.val().get_bit(3) & !self.rq_full_q.q.val();
+        self.arready.next = !self.ar_full.q.val() | self.issue_r.val();
+        if self.arready.val() {
+            self.ar_addr.d.next = self.araddr.val();
+            self.ar_prot.d.next = self.arprot.val();
+            self.ar_full.d.next = self.arvalid.val();
+        }
+        self.rd_addr.next = self.ar_addr.q.val();
+        self.rd_en.next = self.issue_r.val() & ((self.ar_prot.q.val() & 4_u64) == 0_u64);
         self.r_pipe.d.next =
             (self.r_pipe.q.val() << 1_u64) | bit_cast::<6, 1>(self.issue_r.val().into());
-        self.r_pprot.d.next =
-            (self.r_pprot.q.val() << 1_u64) | bit_cast::<6, 1>(self.arprot.val().get_bit(2).into());
+        self.r_pprot.d.next = (self.r_pprot.q.val() << 1_u64)
+            | bit_cast::<6, 1>(self.ar_prot.q.val().get_bit(2).into());
         self.rq.push.next = self.r_pipe.q.val().get_bit(5);
         if self.r_pprot.q.val().get_bit(5) {
             self.rq.din.next = bit_cast::<34, 2>(2_u64.into()) << 32_u64;
@@ -221,6 +214,7 @@ impl Logic for AxilSlave {
         if self.rst.val() {
             self.aw_full.d.next = false;
             self.w_full.d.next = false;
+            self.ar_full.d.next = false;
             self.w_pipe.d.next = 0_u64.into();
             self.w_cred.d.next = 0_u64.into();
             self.r_pipe.d.next = 0_u64.into();
@@ -260,11 +254,17 @@ mod tests {
         u.awvalid.next = true;
         u.awaddr.next = 0x24_u64.into();
         assert!(simulate(&mut u, 100));
-        assert!(u.wr_en.val(), "write issues once both halves are in");
+        assert!(
+            u.awready.val() && !u.wr_en.val(),
+            "the address is not held yet"
+        );
+        clock(&mut u);
+        u.awvalid.next = false;
+        assert!(simulate(&mut u, 100));
+        assert!(u.wr_en.val(), "write issues once both halves are held");
         assert_eq!(u.wr_data.val().to_u64(), 0xCAFE);
         assert_eq!(u.wr_addr.val().to_u64(), 0x24);
         clock(&mut u);
-        u.awvalid.next = false;
         for _ in 1..REG_WR_RESPONSE {
             assert!(simulate(&mut u, 100));
             assert!(!u.bvalid.val(), "the write's effects are not complete yet");
@@ -276,13 +276,24 @@ mod tests {
         u.wvalid.next = true;
         u.awaddr.next = 0x28_u64.into();
         assert!(simulate(&mut u, 100));
+        assert!(!u.wr_en.val() && u.awready.val() && u.wready.val());
+        // back to back: the held pair issues while the next pair is taken
+        clock(&mut u);
+        u.awaddr.next = 0x2C_u64.into();
+        assert!(simulate(&mut u, 100));
         assert!(u.wr_en.val() && u.awready.val() && u.wready.val());
+        assert_eq!(u.wr_addr.val().to_u64(), 0x28);
+        clock(&mut u);
+        assert!(simulate(&mut u, 100));
+        assert!(u.wr_en.val());
+        assert_eq!(u.wr_addr.val().to_u64(), 0x2C);
     }
 
-    /// Reads issued every clock while `rready` is high; the register
-    /// file's `rd_data` is the clock number, so read k (issued at clock k)
-    /// must return k + REG_RD_LATENCY. Then `rready` low: `arready` drops
-    /// after 8 outstanding reads and none is lost.
+    /// Reads offered every clock while `rready` is high; the register
+    /// file's `rd_data` is the clock number, so a read issued (`rd_en`) at
+    /// clock k must return k + REG_RD_LATENCY. A read taken at clock k
+    /// issues at k + 1 while nothing stalls. Then `rready` low: `arready`
+    /// drops after 8 outstanding reads (and one held) and none is lost.
     #[test]
     fn reads_every_clock_and_stalls_lose_nothing() {
         let mut u = AxilSlave::default();
@@ -291,15 +302,18 @@ mod tests {
         clock(&mut u);
         u.rst.next = false;
         let mut got = vec![];
-        let mut issued = vec![];
+        let mut taken = vec![];
+        let mut issues = vec![];
         for t in 0..80_u64 {
             u.arvalid.next = t < 60;
             u.rready.next = !(20..40).contains(&t);
             u.rd_data.next = t.into();
             assert!(simulate(&mut u, 100));
             if u.arready.val() && u.arvalid.val() {
-                issued.push(t + REG_RD_LATENCY as u64);
-                assert!(u.rd_en.val());
+                taken.push(t);
+            }
+            if u.rd_en.val() {
+                issues.push(t);
             }
             if u.rvalid.val() && u.rready.val() {
                 got.push(u.rdata.val().to_u64());
@@ -309,11 +323,15 @@ mod tests {
             }
             clock(&mut u);
         }
+        assert!(taken.len() > 30);
+        assert_eq!(issues.len(), taken.len(), "each read issued once");
         assert_eq!(
-            issued[..20],
-            (6..26).collect::<Vec<u64>>()[..],
+            taken[..20],
+            (0..20).collect::<Vec<u64>>()[..],
             "one read per clock"
         );
-        assert_eq!(got, issued, "every read answered in order with its data");
+        assert_eq!(issues[..20], (1..21).collect::<Vec<u64>>()[..]);
+        let want: Vec<u64> = issues.iter().map(|t| t + REG_RD_LATENCY as u64).collect();
+        assert_eq!(got, want, "every read answered in order with its data");
     }
 }
