@@ -15,6 +15,7 @@ pub mod config_bus;
 pub mod counter_bank;
 pub mod counter_events;
 pub mod regfile;
+pub mod regfile_read;
 pub mod regfile_verilog;
 pub mod regfile_write;
 
