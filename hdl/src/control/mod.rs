@@ -30,8 +30,10 @@ pub const REG_WR_LATENCY: usize = 2;
 /// lands three clocks later, after the last of those resets.
 pub const REG_STORE_LATENCY: usize = 3;
 /// Clocks from an `rd_en` cycle of [`regfile::RegFile`] to the cycle its
-/// `rd_data`/`rd_err` are valid: request, page mux, page pick, and three
-/// 16-bit stages adding a counter's owed carries.
+/// `rd_data`/`rd_err` are valid: request, page mux (a counter group's
+/// 4:1), page pick (a counter page's group), counter page pick, and two
+/// stages adding a counter's owed carries (see
+/// [`regfile_read::read_path`]).
 pub const REG_RD_LATENCY: usize = 6;
 /// Clocks from a write's issue in [`axil_slave::AxilSlave`] to its B
 /// response: long enough that every effect of the write is complete when

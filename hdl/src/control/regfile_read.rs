@@ -35,7 +35,7 @@ fn page_mask(map: &RegMap, page: u32, f: impl Fn(&Source) -> bool) -> u32 {
         .fold(0, |m, r| m | 1 << (r.offset >> 2 & 31))
 }
 
-/// The read path, six stages (see [`crate::control::REG_RD_LATENCY`]):
+/// The read path of `map`, six stages (see [`crate::control::REG_RD_LATENCY`]):
 /// - R1 registers the request, with per-page copies of the word index.
 /// - R2 muxes each 128-byte page's words by address bits 6:2 (large
 ///   storage pages from their RAM copy, see
@@ -50,7 +50,7 @@ fn page_mask(map: &RegMap, page: u32, f: impl Fn(&Source) -> bool) -> u32 {
 /// - R5 adds the owed carries to each 16-bit chunk, R6 ripples the chunks'
 ///   carries into the HI half and latches it into the shadow; `rd_data`
 ///   and `rd_err` load at R6.
-pub(crate) fn read_path(map: &RegMap) -> String {
+pub fn read_path(map: &RegMap) -> String {
     let rams = ram_words(map);
     let mut pages: BTreeMap<u32, Vec<(u32, String)>> = BTreeMap::new();
     let mut cpages: BTreeMap<u32, Vec<(u32, usize)>> = BTreeMap::new();
