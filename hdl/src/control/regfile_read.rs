@@ -80,7 +80,7 @@ pub fn read_path(map: &RegMap) -> String {
     let top = all.iter().max().copied().unwrap_or(0);
     let pb = (32 - top.leading_zeros()).max(5) as usize;
     let mut v = format!(
-        "reg r1_en, r2_en, r3_en, r4_en, r5_en;\n/* verilator lint_off UNUSEDSIGNAL */\nreg [15:0] r1_a; // bits 6:2 are read through the pages' copies r1_w_P\n/* verilator lint_on UNUSEDSIGNAL */\nreg [{}:0] r2_p;\nreg r2_al, r3_ok, r3_lo, r3_hi, r4_ok, r4_lo, r4_hi, r5_ok, r5_lo, r5_hi;\nreg [{n}:0] r2_ok, r2_lo, r2_hi;\nreg [31:0] r3_w, r4_w, r5_w, r5_lo32;\nreg [66:0] r4_c;\nreg [15:0] r5_m, r5_t;\nreg r5_y1, r5_y2;\nwire [16:0] r6_mid = {{1'b0, r5_m}} + {{16'h0, r5_y1}};\n",
+        "reg r1_en, r2_en, r3_en, r4_en, r5_en;\n/* verilator lint_off UNUSEDSIGNAL */\nreg [15:0] r1_a; // bits 6:2 are read through the pages' copies r1_w_P\n/* verilator lint_on UNUSEDSIGNAL */\nreg [{}:0] r2_p;\nreg r2_al, r3_ok, r3_lo, r3_hi, r4_ok, r4_lo, r4_hi, r5_ok, r5_lo, r5_hi;\nreg [{n}:0] r2_ok, r2_lo, r2_hi;\nreg [31:0] r3_w, r4_w, r5_w, r5_lo32;\nreg [66:0] r4_c;\nreg [15:0] r5_m0, r5_m1, r5_t0, r5_t1;\nreg r5_y1, r5_y0, r5_yc;\n",
         pb - 1,
         n = all.len() - 1,
     );
@@ -95,6 +95,11 @@ pub fn read_path(map: &RegMap) -> String {
         v.push_str(&format!(
             "reg [4:0] r1_w_{p};\nalways @(posedge clock) if (rd_en && rd_addr[15:7] == 9'd{p}) r1_w_{p} <= rd_addr[6:2];\n"
         ));
+    }
+    // the R2 clock enables: a copy of `r1_en` per page and per counter
+    // group (one `r1_en` into every R2 register was 12.8 ns of routing)
+    for p in pages.keys() {
+        v.push_str(&en_copy(&format!("r1_e_{p}")));
     }
     for (j, &p) in all.iter().enumerate() {
         let ok = page_mask(map, p, |_| true);
@@ -120,9 +125,10 @@ pub fn read_path(map: &RegMap) -> String {
             "  r2_ok[{j}] <= OK_{j}[r1_w_{p}];\n  r2_lo[{j}] <= LO_{j}[r1_w_{p}];\n  r2_hi[{j}] <= HI_{j}[r1_w_{p}];\n"
         ));
     }
+    v.push_str("  end\n");
     for (p, ws) in &pages {
         let sel = format!("r1_w_{p}");
-        v.push_str(&format!("  case ({sel})\n"));
+        v.push_str(&format!("  if (r1_e_{p}) begin\n  case ({sel})\n"));
         for (w, e) in ws {
             v.push_str(&format!("    5'd{w}: pg_{p} <= {e};\n"));
         }
@@ -139,11 +145,11 @@ pub fn read_path(map: &RegMap) -> String {
                 ));
             }
         }
+        v.push_str("  end\n");
     }
-    v.push_str(&counter_r2(&cpages));
     // (the R2 registers load only for a read: a clock enable, and a
     // simulator skips the decodes and muxes on the clocks without one)
-    v.push_str("  end\n");
+    v.push_str(&counter_r2(&cpages));
     // R3
     v.push_str("  r3_en <= r2_en & ~rst;\n  case (r2_p)\n");
     for (j, p) in all.iter().enumerate() {
@@ -161,16 +167,18 @@ pub fn read_path(map: &RegMap) -> String {
     v.push_str(&counter_r3_r4(&cpages, pb));
     // R4 waits for the counter page pick; R5 adds each 16-bit chunk's
     // owed carry (bits 64, 65, 66 of the counter word owe 2^16, 2^32,
-    // 2^48), R6 ripples the chunks' carries: at most one of r5_y2 and
-    // r6_mid[16] is set (r5_m is 0 after a carry out)
+    // 2^48), and for the upper chunks also the sums with a carry in
+    // (carry select); R6 picks them by the carries out of the chunks
+    // below: two muxes, no carry chain after another
     v.push_str(concat!(
         "  r4_en <= r3_en & ~rst;\n  r4_ok <= r3_ok;\n  r4_lo <= r3_lo;\n  r4_hi <= r3_hi;\n  r4_w <= r3_w;\n",
         "  r5_en <= r4_en & ~rst;\n  r5_ok <= r4_ok;\n  r5_lo <= r4_lo;\n  r5_hi <= r4_hi;\n  r5_w <= r4_w;\n",
         "  {r5_y1, r5_lo32[31:16]} <= {1'b0, r4_c[31:16]} + {16'h0, r4_c[64]};\n  r5_lo32[15:0] <= r4_c[15:0];\n",
-        "  {r5_y2, r5_m} <= {1'b0, r4_c[47:32]} + {16'h0, r4_c[65]};\n  r5_t <= r4_c[63:48] + {15'h0, r4_c[66]};\n",
+        "  {r5_y0, r5_m0} <= {1'b0, r4_c[47:32]} + {16'h0, r4_c[65]};\n  {r5_yc, r5_m1} <= {1'b0, r4_c[47:32]} + {16'h0, r4_c[65]} + 17'd1;\n",
+        "  r5_t0 <= r4_c[63:48] + {15'h0, r4_c[66]};\n  r5_t1 <= r4_c[63:48] + {15'h0, r4_c[66]} + 16'd1;\n",
         "  if (rst) begin\n    rd_data <= 32'h0;\n    rd_err <= 1'b0;\n    shadow <= 32'h0;\n  end else if (r5_en) begin\n",
         "    rd_err <= ~r5_ok;\n    rd_data <= r5_lo ? r5_lo32 : r5_hi ? shadow : r5_w;\n",
-        "    if (r5_lo) shadow <= {r5_t + {15'h0, r5_y2 | r6_mid[16]}, r6_mid[15:0]};\n  end\nend\n",
+        "    if (r5_lo) shadow <= r5_y1 ? {r5_yc ? r5_t1 : r5_t0, r5_m1} : {r5_y0 ? r5_t1 : r5_t0, r5_m0};\n  end\nend\n",
     ));
     v
 }
@@ -180,6 +188,12 @@ pub fn read_path(map: &RegMap) -> String {
 /// routing; with a copy per 16-bit slice of a 16:1 mux, the decoded select
 /// still travelled 6.2 ns to its data).
 const SLICES: [(usize, usize); 2] = [(31, 0), (66, 32)];
+
+/// A flip-flop copy `name` of `r1_en` (`keep` on the process, or yosys
+/// merges the copies back into one).
+fn en_copy(name: &str) -> String {
+    format!("(* keep *) reg {name};\n(* keep *) always @(posedge clock) {name} <= rd_en & ~rst;\n")
+}
 
 /// Counters per R2 group (a 4:1 mux by address bits 4:3).
 const GROUP: u32 = 4;
@@ -197,6 +211,7 @@ fn counter_regs(cpages: &BTreeMap<u32, Vec<(u32, usize)>>, pb: usize) -> String 
         groups.dedup();
         for g in groups {
             v.push_str(&format!("reg [66:0] cg_{p}_{g};\n"));
+            v.push_str(&en_copy(&format!("r1_e_{p}_{g}")));
             for k in 0..SLICES.len() {
                 v.push_str(&format!(
                     "(* keep *) reg [1:0] r1_c_{p}_{g}_{k};\n(* keep *) always @(posedge clock) if ({}) r1_c_{p}_{g}_{k} <= rd_addr[4:3];\n",
@@ -235,7 +250,7 @@ fn counter_r2(cpages: &BTreeMap<u32, Vec<(u32, usize)>>) -> String {
                 if members.is_empty() {
                     continue;
                 }
-                v.push_str(&format!("  case (r1_c_{p}_{g}_{k})\n"));
+                v.push_str(&format!("  if (r1_e_{p}_{g}) case (r1_c_{p}_{g}_{k})\n"));
                 for (w, i) in members {
                     let carry = if hi > 63 {
                         format!("carries[{}:{}], ", 3 * i + 2, 3 * i)
