@@ -80,7 +80,7 @@ pub fn read_path(map: &RegMap) -> String {
     let top = all.iter().max().copied().unwrap_or(0);
     let pb = (32 - top.leading_zeros()).max(5) as usize;
     let mut v = format!(
-        "reg r1_en, r2_en, r3_en, r4_en, r5_en;\n/* verilator lint_off UNUSEDSIGNAL */\nreg [15:0] r1_a; // bits 6:2 are read through the pages' copies r1_w_P\n/* verilator lint_on UNUSEDSIGNAL */\nreg [{}:0] r2_p;\nreg r2_al, r3_ok, r3_lo, r3_hi, r4_ok, r4_lo, r4_hi, r5_ok, r5_lo, r5_hi;\nreg [{n}:0] r2_ok, r2_lo, r2_hi;\nreg [31:0] r3_w, r4_w, r5_w, r5_lo32;\nreg [66:0] r4_c;\nreg [15:0] r5_m0, r5_m1, r5_t0, r5_t1;\nreg r5_y1, r5_y0, r5_yc;\n",
+        "reg r1_en, r2_en, r3_en, r4_en, r5_en;\n/* verilator lint_off UNUSEDSIGNAL */\nreg [15:0] r1_a; // bits 6:2 are read through the pages' copies r1_w_P\n/* verilator lint_on UNUSEDSIGNAL */\nreg [{}:0] r2_p;\nreg r2_al, r3_ok, r3_lo, r3_hi, r4_ok, r4_lo, r4_hi, r5_ok, r5_lo, r5_hi;\nreg [{n}:0] r2_ok, r2_lo, r2_hi;\nreg [31:0] r3_w, r4_w, r5_w, r5_lo32;\nreg [66:0] r4_c;\nreg [15:0] r5_m0, r5_m1, r5_t0, r5_t1;\nreg r5_y1, r5_y0, r5_yc;\n/* verilator lint_off UNUSEDSIGNAL */\nreg r5_z1, r5_z2;\n/* verilator lint_on UNUSEDSIGNAL */\n",
         pb - 1,
         n = all.len() - 1,
     );
@@ -168,14 +168,16 @@ pub fn read_path(map: &RegMap) -> String {
     // R4 waits for the counter page pick; R5 adds each 16-bit chunk's
     // owed carry (bits 64, 65, 66 of the counter word owe 2^16, 2^32,
     // 2^48), and for the upper chunks also the sums with a carry in
-    // (carry select); R6 picks them by the carries out of the chunks
-    // below: two muxes, no carry chain after another
+    // (carry select; the carry in as a low bit 1 on both operands, one
+    // carry chain, its sum's low bit unread: r5_z*);
+    // R6 picks them by the carries out of the chunks below: two muxes, no
+    // carry chain after another
     v.push_str(concat!(
         "  r4_en <= r3_en & ~rst;\n  r4_ok <= r3_ok;\n  r4_lo <= r3_lo;\n  r4_hi <= r3_hi;\n  r4_w <= r3_w;\n",
         "  r5_en <= r4_en & ~rst;\n  r5_ok <= r4_ok;\n  r5_lo <= r4_lo;\n  r5_hi <= r4_hi;\n  r5_w <= r4_w;\n",
         "  {r5_y1, r5_lo32[31:16]} <= {1'b0, r4_c[31:16]} + {16'h0, r4_c[64]};\n  r5_lo32[15:0] <= r4_c[15:0];\n",
-        "  {r5_y0, r5_m0} <= {1'b0, r4_c[47:32]} + {16'h0, r4_c[65]};\n  {r5_yc, r5_m1} <= {1'b0, r4_c[47:32]} + {16'h0, r4_c[65]} + 17'd1;\n",
-        "  r5_t0 <= r4_c[63:48] + {15'h0, r4_c[66]};\n  r5_t1 <= r4_c[63:48] + {15'h0, r4_c[66]} + 16'd1;\n",
+        "  {r5_y0, r5_m0} <= {1'b0, r4_c[47:32]} + {16'h0, r4_c[65]};\n  {r5_yc, r5_m1, r5_z1} <= {1'b0, r4_c[47:32], 1'b1} + {16'h0, r4_c[65], 1'b1};\n",
+        "  r5_t0 <= r4_c[63:48] + {15'h0, r4_c[66]};\n  {r5_t1, r5_z2} <= {r4_c[63:48], 1'b1} + {15'h0, r4_c[66], 1'b1};\n",
         "  if (rst) begin\n    rd_data <= 32'h0;\n    rd_err <= 1'b0;\n    shadow <= 32'h0;\n  end else if (r5_en) begin\n",
         "    rd_err <= ~r5_ok;\n    rd_data <= r5_lo ? r5_lo32 : r5_hi ? shadow : r5_w;\n",
         "    if (r5_lo) shadow <= r5_y1 ? {r5_yc ? r5_t1 : r5_t0, r5_m1} : {r5_y0 ? r5_t1 : r5_t0, r5_m0};\n  end\nend\n",

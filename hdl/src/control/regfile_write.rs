@@ -113,7 +113,7 @@ pub(crate) fn write_path(map: &RegMap) -> String {
     // then the resets, which win (the later assignment).
     v.push_str("always @(posedge clock) begin\n");
     for (p, ks) in &pages {
-        v.push_str(&format!("  if (w2_pe_{p}) begin\n"));
+        v.push_str(&page_gate(*p));
         for group in ks.chunks(RESET_WORDS) {
             let j = group[0];
             for &k in group {
@@ -174,6 +174,16 @@ pub(crate) fn write_path(map: &RegMap) -> String {
     v
 }
 
+/// The `begin` of a page's W3 writes: under the page's W2 enable
+/// `w2_pe_P` for a simulator (it skips the page's byte conditions on the
+/// clocks without a write to it), without it for synthesis (`SYNTHESIS`
+/// is defined by yosys and Vivado): the one-hot `w2_h_P` is already 0
+/// without a write, and the gate put `w2_pe_P` in every byte's clock
+/// enable, 10.4 ns of routing on ECP5.
+fn page_gate(p: u32) -> String {
+    format!("`ifndef SYNTHESIS\n  if (w2_pe_{p}) begin\n`else\n  begin\n`endif\n")
+}
+
 /// The read copies of the large storage pages: per page a 32-word LUT
 /// RAM `ram_P`, written at W3 with the storage word (byte strobes), and
 /// `vb_P`, bit 4w+b set when byte b of word w has been written since the
@@ -200,7 +210,8 @@ fn ram_pages(map: &RegMap) -> String {
             ));
         }
         v.push_str(&format!(
-            "  end\n  if (rsv_{p}) vb_{p} <= 128'd0;\n  else if (w2_pe_{p}) begin\n"
+            "  end\n  if (rsv_{p}) vb_{p} <= 128'd0;\n  else\n{}",
+            page_gate(p)
         ));
         for w in &ws {
             v.push_str(&format!(
