@@ -42,11 +42,8 @@
 //!   `rss_key` (319 bits: the 40-byte key `rss.KEY0..9` as one big-endian
 //!   number, key byte 0 = `KEY0[31:24]`, without its never-used last bit)
 //!   and `rss_queue`, indirection entry `rss_index` (7 bits in; entry e is
-//!   byte e of `rss.TABLE*`, its low bits the queue), in two registered
-//!   stages: the entry of the index two clocks earlier, as the table
-//!   stood one clock after the index (a 16:1 mux by index bits 3:0 in
-//!   each of 8 groups, then an 8:1 by bits 6:4; one 128:1 mux from
-//!   RssSteer's hash register was RegFile's slowest path on ECP5).
+//!   byte e of `rss.TABLE*`, its low bits the queue), registered: the entry
+//!   of the index one clock earlier.
 
 use crate::control::config_bus::{hs_first, rss_storage, HS_FIELDS};
 use crate::control::counter_bank::counter_value;
@@ -128,9 +125,7 @@ struct SimState {
     /// Storage index of `handshake.CTRL` (None without the block: the
     /// configuration bus is 0).
     hs0: Option<usize>,
-    /// The indirection entry of the index one clock earlier (the first
-    /// stage), and `rss_queue` (the second).
-    rss_q1: u32,
+    /// The registered indirection entry (`rss_queue`).
     rss_queue: u32,
 }
 
@@ -154,7 +149,6 @@ impl RegFile {
                 .expect("datapath.DEFAULT_QUEUE"),
             rss: rss_storage(map),
             hs0: hs_first(map),
-            rss_q1: 0,
             rss_queue: 0,
             map: map.clone(),
             storage,
@@ -302,11 +296,9 @@ impl RegFile {
 impl Logic for RegFile {
     fn update(&mut self) {
         if self.clock.pos_edge() {
-            // the indirection entry of `rss_index`, two clocks later (old
-            // storage, sampled by the first stage)
+            // the indirection entry of `rss_index`, registered (old storage)
             let e = self.rss_index.val().index();
-            self._sim.rss_queue = self._sim.rss_q1;
-            self._sim.rss_q1 = self._sim.rss.map_or(0, |(_, _, t)| {
+            self._sim.rss_queue = self._sim.rss.map_or(0, |(_, _, t)| {
                 (self._sim.storage[t + e / 4] >> (8 * (e % 4))) & crate::QUEUE_MASK as u32
             });
             self.clear.next = false;

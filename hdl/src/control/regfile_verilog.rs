@@ -62,7 +62,7 @@ pub(crate) fn labels(map: &RegMap, f: impl Fn(&Source) -> bool) -> String {
     l.join(", ")
 }
 
-/// `rss_enable`, `rss_key` and the indirection entry (two registered stages)
+/// `rss_enable`, `rss_key` and the registered indirection entry
 /// `rss_queue`; constants 0 without the `rss` block.
 fn rss_path(map: &RegMap) -> String {
     let Some((rc, k0, t0)) = rss_storage(map) else {
@@ -78,25 +78,17 @@ fn rss_path(map: &RegMap) -> String {
         .collect();
     let mut v = format!(
         "always @(*) begin\n  rss_enable = storage[{}];\n  rss_key = {{{}}};\nend\n\
-         // the indirection entry in two registered stages (no path\n\
-         // through the table from RssSteer's hash register back into\n\
-         // RssSteer; a 128:1 mux in one clock was RegFile's slowest path):\n\
-         // per group of 16 entries a 16:1 by index bits 3:0, then an 8:1\n\
-         reg [{qb}:0] rss_x [0:7];\nreg [2:0] rss_i;\n\
-         always @(posedge clock) begin\n  rss_i <= rss_index[6:4];\n  rss_queue <= rss_x[rss_i];\n",
+         // the indirection entry, registered (no path through the table\n\
+         // from RssSteer's hash register back into RssSteer)\n\
+         always @(posedge clock) begin\n  case (rss_index)\n",
         32 * rc,
-        key.join(", "),
-        qb = crate::RX_QUEUE_BITS - 1,
+        key.join(", ")
     );
-    for g in 0..8 {
-        v.push_str("  case (rss_index[3:0])\n");
-        for e in 0..16 {
-            let lo = 32 * (t0 + (16 * g + e) / 4) + 8 * (e % 4);
-            v.push_str(&format!("    4'd{e}: rss_x[{g}] <= {};\n", queue_bits(lo)));
-        }
-        v.push_str("  endcase\n");
+    for e in 0..128 {
+        let lo = 32 * (t0 + e / 4) + 8 * (e % 4);
+        v.push_str(&format!("    7'd{e}: rss_queue <= {};\n", queue_bits(lo)));
     }
-    v.push_str("end\n");
+    v.push_str("    default: rss_queue <= 0;\n  endcase\nend\n");
     v
 }
 

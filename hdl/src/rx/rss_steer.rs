@@ -20,8 +20,8 @@
 //!   12th beat or the frame's end), the tuple waits in a 4-deep FIFO for the
 //!   Toeplitz engine ([`crate::common::toeplitz`], 12 bytes a clock: one
 //!   clock an IPv4 or non-IP frame, three an IPv6 one), the hash meets the
-//!   indirection table (three stages: the register file answers in two,
-//!   a 16:1 then an 8:1 registered mux), and the handshake engine decides (below; its decision is in
+//!   indirection table (two stages: the register file registers the
+//!   entry), and the handshake engine decides (below; its decision is in
 //!   the decision FIFO's head 26 cycles after the first beat at the
 //!   latest). A frame's first beat leaves [`HOLD`] cycles after it arrived
 //!   at the earliest, so at line rate the latency is fixed whatever the
@@ -102,9 +102,6 @@ impl Default for RssSteer {
             i_v: Default::default(),
             i_meta: Default::default(),
             i_hash: Default::default(),
-            j_v: Default::default(),
-            j_meta: Default::default(),
-            j_hash: Default::default(),
             r: Default::default(),
             r_v: Default::default(),
             first: Default::default(),
@@ -140,7 +137,7 @@ pub struct RssSteer {
     pub rss_enable: Signal<In, Bit>,
     pub rss_key: Signal<In, Bits<319>>,
     /// Indirection: `rss_index` (hash bits 6:0) out, its entry `rss_queue`
-    /// in two clocks later (the register file's two registered stages).
+    /// in one clock later (the register file registers it).
     pub rss_index: Signal<Out, Bits<7>>,
     pub rss_queue: Signal<In, Bits<RX_QUEUE_BITS>>,
     pub default_queue: Signal<In, Bits<RX_QUEUE_BITS>>,
@@ -182,11 +179,6 @@ pub struct RssSteer {
     i_v: DFF<Bit>,
     i_meta: DFF<Bits<2>>,
     i_hash: DFF<Bits<32>>,
-    /// The result a clock later, meeting the table's entry (two clocks in
-    /// the register file).
-    j_v: DFF<Bit>,
-    j_meta: DFF<Bits<2>>,
-    j_hash: DFF<Bits<32>>,
     r: DFF<Bits<RESULT_BITS>>,
     r_v: DFF<Bit>,
     first: DFF<Bit>,
@@ -201,8 +193,8 @@ impl Logic for RssSteer {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, bcnt, room, ages, infirst, due, due_nz, i_v, i_meta, i_hash, j_v, j_meta,
-            j_hash, r, r_v, first, held_q, held_err, held_hash, cons
+            self, clock, bcnt, room, ages, infirst, due, due_nz, i_v, i_meta, i_hash, r, r_v,
+            first, held_q, held_err, held_hash, cons
         );
         self.beats.clock.next = self.clock.val();
         self.bctl.clock.next = self.clock.val();
@@ -253,27 +245,23 @@ impl Logic for RssSteer {
         self.toep.s_meta.next = self.tuples.dout.val().get_bits::<2>(289);
         self.tuples.pop.next = self.toep.s_pop.val();
         // ---- indirection table: the hash register's low bits index it; the
-        // register file answers two clocks later (two registered stages of
-        // its 128:1 mux) while the result waits in i_* and j_*
+        // register file answers (registered) while the result waits in i_*
         self.rss_index.next = self.toep.m_hash.val().get_bits::<7>(0);
         self.i_v.d.next = self.toep.m_valid.val();
         self.i_meta.d.next = self.toep.m_meta.val();
         self.i_hash.d.next = self.toep.m_hash.val();
-        self.j_v.d.next = self.i_v.q.val();
-        self.j_meta.d.next = self.i_meta.q.val();
-        self.j_hash.d.next = self.i_hash.q.val();
         self.queue.next = self.default_queue.val();
-        if self.rss_enable.val() & self.j_meta.q.val().get_bit(0) {
+        if self.rss_enable.val() & self.i_meta.q.val().get_bit(0) {
             self.queue.next = self.rss_queue.val();
         }
         self.r.d.next = bit_cast::<RESULT_BITS, RX_QUEUE_BITS>(self.queue.val())
-            | (bit_cast::<RESULT_BITS, 1>(self.j_meta.q.val().get_bit(1).into())
+            | (bit_cast::<RESULT_BITS, 1>(self.i_meta.q.val().get_bit(1).into())
                 << self.err_at.val());
-        if self.j_meta.q.val().get_bit(0) {
+        if self.i_meta.q.val().get_bit(0) {
             self.r.d.next = bit_cast::<RESULT_BITS, RX_QUEUE_BITS>(self.queue.val())
-                | (bit_cast::<RESULT_BITS, 32>(self.j_hash.q.val()) << self.hash_at.val());
+                | (bit_cast::<RESULT_BITS, 32>(self.i_hash.q.val()) << self.hash_at.val());
         }
-        self.r_v.d.next = self.j_v.q.val();
+        self.r_v.d.next = self.i_v.q.val();
         // ---- stage 4: result FIFO; output when the head frame's result is in
         self.results.push.next = self.r_v.q.val();
         self.results.din.next = self.r.q.val();
@@ -382,7 +370,6 @@ impl Logic for RssSteer {
             self.due.d.next = 0_u64.into();
             self.due_nz.d.next = false;
             self.i_v.d.next = false;
-            self.j_v.d.next = false;
             self.r_v.d.next = false;
             self.first.d.next = true;
         }
