@@ -181,7 +181,15 @@ pub(crate) fn write_path(map: &RegMap) -> String {
 /// without a write, and the gate put `w2_pe_P` in every byte's clock
 /// enable, 10.4 ns of routing on ECP5.
 fn page_gate(p: u32) -> String {
-    format!("`ifndef SYNTHESIS\n  if (w2_pe_{p}) begin\n`else\n  begin\n`endif\n")
+    sim_gate(&format!("w2_pe_{p}"))
+}
+
+/// `if (en) begin` for a simulator, `begin` for synthesis (`SYNTHESIS`,
+/// defined by yosys and Vivado): a clock enable that only saves a
+/// simulator work, on registers whose value is read only in the clock
+/// after `en` (or that do not change without it).
+pub(crate) fn sim_gate(en: &str) -> String {
+    format!("`ifndef SYNTHESIS\n  if ({en}) begin\n`else\n  begin\n`endif\n")
 }
 
 /// The read copies of the large storage pages: per page a 32-word LUT
@@ -201,12 +209,9 @@ fn ram_pages(map: &RegMap) -> String {
              always @(posedge clock) begin\n  if (w2_pe_{p}) begin\n"
         ));
         for b in 0..4 {
+            let r = format!("{}:{}", 8 * b + 7, 8 * b);
             v.push_str(&format!(
-                "    if (w2_s_{p}[{b}]) ram_{p}[w2_w_{p}][{}:{}] <= w2_d_{p}[{}:{}];\n",
-                8 * b + 7,
-                8 * b,
-                8 * b + 7,
-                8 * b
+                "    if (w2_s_{p}[{b}]) ram_{p}[w2_w_{p}][{r}] <= w2_d_{p}[{r}];\n"
             ));
         }
         v.push_str(&format!(
