@@ -8,7 +8,7 @@
 //! group its own copy of its select per slice of the counter word, and the
 //! counters' 16:1 mux is two registered 4:1 levels.
 
-use crate::control::regfile_write::{ram_words, sim_gate};
+use crate::control::regfile_write::{copy, ram_words, sim_gate};
 use ferronic_regmap::{Access, Owner, Reg, RegMap, Source};
 use std::collections::BTreeMap;
 
@@ -194,10 +194,17 @@ pub fn read_path(map: &RegMap) -> String {
 /// still travelled 6.2 ns to its data).
 const SLICES: [(usize, usize); 2] = [(31, 0), (66, 32)];
 
-/// A flip-flop copy `name` of `r1_en` (`keep` on the process, or yosys
-/// merges the copies back into one).
+/// A flip-flop copy `name` of `r1_en`.
 fn en_copy(name: &str) -> String {
-    format!("(* keep *) reg {name};\n(* keep *) always @(posedge clock) {name} <= rd_en & ~rst;\n")
+    copy(name, "rd_en & ~rst")
+}
+
+/// The groups of [`GROUP`] counters that a counter page has (`cs`: its
+/// counters' word index in the page, ascending).
+fn groups(cs: &[(u32, usize)]) -> Vec<u32> {
+    let mut g: Vec<u32> = cs.iter().map(|(w, _)| w / GROUP).collect();
+    g.dedup();
+    g
 }
 
 /// Counters per R2 group (a 4:1 mux by address bits 4:3).
@@ -212,9 +219,7 @@ fn counter_regs(cpages: &BTreeMap<u32, Vec<(u32, usize)>>, pb: usize) -> String 
     let mut v = String::new();
     let hit = |p: &u32| format!("rd_en && rd_addr[15:7] == 9'd{p}");
     for (p, cs) in cpages {
-        let mut groups: Vec<u32> = cs.iter().map(|(w, _)| w / GROUP).collect();
-        groups.dedup();
-        for g in groups {
+        for g in groups(cs) {
             v.push_str(&format!("reg [66:0] cg_{p}_{g};\n"));
             v.push_str(&en_copy(&format!("r1_e_{p}_{g}")));
             for k in 0..SLICES.len() {
@@ -249,12 +254,8 @@ fn counter_r2(cpages: &BTreeMap<u32, Vec<(u32, usize)>>) -> String {
     let mut v = String::new();
     for (p, cs) in cpages {
         for (k, (hi, lo)) in SLICES.into_iter().enumerate() {
-            for g in 0..16 / GROUP {
-                let members: Vec<&(u32, usize)> =
-                    cs.iter().filter(|(w, _)| w / GROUP == g).collect();
-                if members.is_empty() {
-                    continue;
-                }
+            for g in groups(cs) {
+                let members = cs.iter().filter(|(w, _)| w / GROUP == g);
                 v.push_str(&sim_gate(&format!("r1_e_{p}_{g}")));
                 v.push_str(&format!("  case (r1_c_{p}_{g}_{k})\n"));
                 for (w, i) in members {
@@ -285,8 +286,7 @@ fn counter_r2(cpages: &BTreeMap<u32, Vec<(u32, usize)>>) -> String {
 fn counter_r3_r4(cpages: &BTreeMap<u32, Vec<(u32, usize)>>, pb: usize) -> String {
     let mut v = String::new();
     for (p, cs) in cpages {
-        let mut groups: Vec<u32> = cs.iter().map(|(w, _)| w / GROUP).collect();
-        groups.dedup();
+        let groups = groups(cs);
         for (k, (hi, lo)) in SLICES.into_iter().enumerate() {
             v.push_str(&format!("  case (r2_g_{p}_{k})\n"));
             for g in &groups {

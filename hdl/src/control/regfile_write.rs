@@ -51,7 +51,7 @@ fn storage_pages(map: &RegMap) -> BTreeMap<u32, Vec<usize>> {
 
 /// A flip-flop copy of `src` named `name`; `keep` on the process stops
 /// yosys from merging copies of one source back into one flip-flop.
-fn copy(name: &str, src: &str) -> String {
+pub(crate) fn copy(name: &str, src: &str) -> String {
     format!("(* keep *) reg {name};\n(* keep *) always @(posedge clock) {name} <= {src};\n")
 }
 
