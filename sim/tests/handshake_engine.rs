@@ -65,6 +65,7 @@ fn simulate(
     frames: &[(Vec<u8>, bool)],
     gap: f64,
     stall: f64,
+    hold: usize,
     r: &mut StdRng,
 ) -> String {
     let mut beats = String::new();
@@ -93,9 +94,10 @@ fn simulate(
         }
     }
     let nbeats = beats.lines().count();
+    // `g_tready` low for the first `hold` cycles, then random stalls
     let stalls: String = (0..nbeats + 4000)
-        .map(|_| {
-            if stall > 0.0 && r.gen_bool(stall) {
+        .map(|i| {
+            if i < hold || (stall > 0.0 && r.gen_bool(stall)) {
                 "0\n"
             } else {
                 "1\n"
@@ -245,7 +247,7 @@ fn engine_equals_the_model_under_random_traffic() {
         })
         .count();
     assert!(over_budget >= 5, "{over_budget} SYNs past the hop budget");
-    let out = simulate(&c, &frames, 0.2, 0.3, &mut r);
+    let out = simulate(&c, &frames, 0.2, 0.3, 0, &mut r);
     let got_d: String = out.lines().filter_map(|l| l.strip_prefix("D ")).collect();
     assert_eq!(
         got_d.len(),
@@ -319,7 +321,7 @@ fn syn_flood_at_line_rate_is_answered_one_for_one() {
         })
         .collect();
     assert_eq!(want.len(), 1350);
-    let out = simulate(&c, &frames, 0.0, 0.0, &mut r);
+    let out = simulate(&c, &frames, 0.0, 0.0, 0, &mut r);
     let d: String = out.lines().filter_map(|l| l.strip_prefix("D ")).collect();
     let expect_d: String = (0..frames.len())
         .map(|i| if i % 10 == 9 { '0' } else { '1' })
@@ -372,4 +374,58 @@ fn syn_flood_at_line_rate_is_answered_one_for_one() {
         "fell behind: {} vs {latency}",
         last_out - last_in
     );
+}
+
+/// The generated-frame FIFO full: with `g_tready` held low, the first
+/// `GEN_DEPTH` SYN-ACKs wait in it intact and the rest are dropped and
+/// counted (GEN_DROPS), one event each; when `g_tready` rises the queued
+/// frames leave in order, each equal to the model's. (The FIFO's RAM is
+/// written in its free slot for every built frame, also when full: this
+/// checks that such a write never lands on a queued frame.)
+#[test]
+fn full_generated_frame_fifo_drops_and_keeps_the_queued_frames() {
+    use ferronic_hdl::handshake::engine::GEN_DEPTH;
+    let c = config();
+    let mut r = StdRng::seed_from_u64(0x6e6);
+    let frames: Vec<(Vec<u8>, bool)> = (0..30)
+        .map(|i| {
+            let mut f = min_syn(i, r.gen());
+            f.resize(60, 0);
+            (f, false)
+        })
+        .collect();
+    let want: Vec<Vec<u8>> = frames
+        .iter()
+        .filter_map(|(f, _)| match process(&c, f) {
+            Action::SynAck(g) => Some(g),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(want.len(), 30);
+    // 30 SYNs take 240 cycles in and about 80 to answer: 1,000 covers them
+    let out = simulate(&c, &frames, 0.0, 0.0, 1000, &mut r);
+    let mut got: Vec<Vec<u8>> = Vec::new();
+    let mut cur = Vec::new();
+    let mut first_cycle = None;
+    for l in out.lines().filter_map(|l| l.strip_prefix("G ")) {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        first_cycle.get_or_insert(f[3].parse::<u64>().unwrap());
+        let keep = u8::from_str_radix(f[1], 16).unwrap();
+        let data = u64::from_str_radix(f[2], 16).unwrap().to_le_bytes();
+        cur.extend_from_slice(&data[..keep.count_ones() as usize]);
+        if f[0] == "1" {
+            got.push(std::mem::take(&mut cur));
+        }
+    }
+    assert!(first_cycle.unwrap() >= 1000, "nothing leaves while held");
+    assert_eq!(got.len(), GEN_DEPTH, "the FIFO's frames, no more");
+    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+        assert_eq!(g, w, "queued frame {i}");
+    }
+    let drops = out
+        .lines()
+        .filter_map(|l| l.strip_prefix("E "))
+        .filter(|e| e.starts_with('1'))
+        .count();
+    assert_eq!(drops, 30 - GEN_DEPTH, "GEN_DROPS, one per frame not queued");
 }

@@ -92,7 +92,7 @@ pub fn walk_verilog() -> String {
          // the TCP header length in bytes (data offset x 4) of the frame in the window\n\
          wire [6:0] w1_hl = {{1'b0, j_doff, 2'b00}};\n\
          reg [{n1}:0] w2_stop; reg [{n1}:0] w2_mss, w2_ws, w2_sack, w2_ts;\n\
-         reg wk_busy; reg [2:0] wk_n; reg [1:0] wk_class; reg [319:0] wk_o;\n\
+         reg wk_busy, wk_free; reg [2:0] wk_n; reg [1:0] wk_class; reg [319:0] wk_o;\n\
          reg [280:0] cfq [0:15]; reg [3:0] cf_wp, cf_rp; reg x_pop1, x_pop;\n\
          reg [280:0] cf_head; reg [5:0] wk_len;\n\
          reg [5:0] wk_p, wk_pmss, wk_pws, wk_pts; reg wk_done, wk_smss, wk_sws, wk_sack, wk_sts;\n\
@@ -157,7 +157,11 @@ pub fn walk_verilog() -> String {
          \x20 // moving cf_wp (at most two of 16 slots are in use): its RAM has no\n\
          \x20 // write enable, which was `wk_go`'s fan-out (8.25 ns of routing)\n\
          \x20 cfq[cf_wp] <= p2_cf;\n\
-         \x20 if (wk_go) begin wk_o <= c_opts; wk_len <= p2_olen; end\n\
+         \x20 // the window loads while the walker is free (`wk_free`, a flip-flop\n\
+         \x20 // equal to `!wk_busy || wk_fin`), so the frame's options in the\n\
+         \x20 // clock of `wk_go` too: its 326 enables from one flip-flop, not `wk_go`\n\
+         \x20 if (wk_free) begin wk_o <= c_opts; wk_len <= p2_olen; end\n\
+         \x20 wk_free <= rst ? 1'b1 : wk_go ? 1'b0 : (wk_busy && !wk_fin) ? wk_n == 3'd6 : 1'b1;\n\
          \x20 cf_head <= cfq[cf_rp];\n\
          \x20 if (rst) begin cf_wp <= 4'd0; cf_rp <= 4'd0; x_pop1 <= 1'b0; x_pop <= 1'b0; end\n\
          \x20 else begin\n\
