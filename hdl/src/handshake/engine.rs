@@ -44,10 +44,11 @@
 //!    pushes a 288-bit record into the handoff FIFO (`h_*`).
 //!
 //! Area (yosys 0.23 xcup, flattened, alone behind registered ports):
-//! 16,061 LUTs / 9,908 FFs on 6d51fe6, 10 levels deep (the SipHash
-//! stages), 69.3-75.2 MHz on ECP5 (seeds 1-3, system yosys + nextpnr;
-//! README, handshake engine); about 5,900 of the FFs are the SipHash
-//! pipeline's 20 stages of 256 bits and its message registers.
+//! 17,819 LUTs / 9,452 FFs on ca30629, 8 levels deep (the SipHash
+//! stages, carry-select adds with their carries from compares), 80.7 MHz
+//! on ECP5 (seed 1, yowasp yosys + nextpnr; README, handshake engine);
+//! about 5,400 of the FFs are the SipHash pipeline's 21 registers of 256
+//! bits (its message words shift beside it in shift-register LUTs).
 //!
 //! Handoff record (`h_data`, word i in bits 32i+31..32i; decoded by
 //! `ferronic_regmap::handoff::Record`): 0 client
