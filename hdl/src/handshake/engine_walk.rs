@@ -157,9 +157,9 @@ pub fn walk_verilog() -> String {
          \x20 // moving cf_wp (at most two of 16 slots are in use): its RAM has no\n\
          \x20 // write enable, which was `wk_go`'s fan-out (8.25 ns of routing)\n\
          \x20 cfq[cf_wp] <= p2_cf;\n\
-         \x20 // the window loads while the walker is free (`wk_free`, a flip-flop\n\
-         \x20 // equal to `!wk_busy || wk_fin`), so the frame's options in the\n\
-         \x20 // clock of `wk_go` too: its 326 enables from one flip-flop, not `wk_go`\n\
+         \x20 // the window loads in every clock the walker is free (`wk_free`, a\n\
+         \x20 // flip-flop equal to `!wk_busy || wk_fin`), the clock of `wk_go` among\n\
+         \x20 // them: its 326 enables come from one flip-flop, not from `wk_go`\n\
          \x20 if (wk_free) begin wk_o <= c_opts; wk_len <= p2_olen; end\n\
          \x20 wk_free <= rst ? 1'b1 : wk_go ? 1'b0 : (wk_busy && !wk_fin) ? wk_n == 3'd6 : 1'b1;\n\
          \x20 cf_head <= cfq[cf_rp];\n\
