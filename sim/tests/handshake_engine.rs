@@ -60,6 +60,35 @@ fn record(h: &Handoff) -> String {
 
 /// Streams `frames` (FCS appended) through the engine in Icarus with
 /// `gap`/`stall` probabilities; returns what the testbench printed.
+/// The frames on `g_*` in a run's output (its `G last keep data cycle`
+/// lines), each with the cycle of its first beat.
+fn generated(out: &str) -> Vec<(Vec<u8>, u64)> {
+    let mut frames = Vec::new();
+    let (mut cur, mut first) = (Vec::new(), None);
+    for l in out.lines().filter_map(|l| l.strip_prefix("G ")) {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        first.get_or_insert(f[3].parse::<u64>().unwrap());
+        let keep = u8::from_str_radix(f[1], 16).unwrap();
+        let data = u64::from_str_radix(f[2], 16).unwrap().to_le_bytes();
+        cur.extend_from_slice(&data[..keep.count_ones() as usize]);
+        if f[0] == "1" {
+            frames.push((std::mem::take(&mut cur), first.take().unwrap()));
+        }
+    }
+    frames
+}
+
+/// The model's SYN-ACKs for `frames`, in order.
+fn syn_acks(c: &Config, frames: &[(Vec<u8>, bool)]) -> Vec<Vec<u8>> {
+    frames
+        .iter()
+        .filter_map(|(f, _)| match process(c, f) {
+            Action::SynAck(g) => Some(g),
+            _ => None,
+        })
+        .collect()
+}
+
 fn simulate(
     c: &Config,
     frames: &[(Vec<u8>, bool)],
@@ -259,17 +288,7 @@ fn engine_equals_the_model_under_random_traffic() {
         assert_eq!(g, w, "decision for frame {i}: {:02x?}", frames[i].0);
     }
     // generated frames
-    let mut got_g: Vec<Vec<u8>> = Vec::new();
-    let mut cur = Vec::new();
-    for l in out.lines().filter_map(|l| l.strip_prefix("G ")) {
-        let f: Vec<&str> = l.split_whitespace().collect();
-        let keep = u8::from_str_radix(f[1], 16).unwrap();
-        let data = u64::from_str_radix(f[2], 16).unwrap().to_le_bytes();
-        cur.extend_from_slice(&data[..keep.count_ones() as usize]);
-        if f[0] == "1" {
-            got_g.push(std::mem::take(&mut cur));
-        }
-    }
+    let got_g: Vec<Vec<u8>> = generated(&out).into_iter().map(|g| g.0).collect();
     assert_eq!(got_g.len(), gens.len(), "generated frames");
     for (i, (g, w)) in got_g.iter().zip(&gens).enumerate() {
         assert_eq!(g, w, "generated frame {i}");
@@ -313,13 +332,7 @@ fn syn_flood_at_line_rate_is_answered_one_for_one() {
         f.resize(60, 0);
         frames.push((f, false));
     }
-    let want: Vec<Vec<u8>> = frames
-        .iter()
-        .filter_map(|(f, _)| match process(&c, f) {
-            Action::SynAck(g) => Some(g),
-            _ => None,
-        })
-        .collect();
+    let want = syn_acks(&c, &frames);
     assert_eq!(want.len(), 1350);
     let out = simulate(&c, &frames, 0.0, 0.0, 0, &mut r);
     let d: String = out.lines().filter_map(|l| l.strip_prefix("D ")).collect();
@@ -394,32 +407,14 @@ fn full_generated_frame_fifo_drops_and_keeps_the_queued_frames() {
             (f, false)
         })
         .collect();
-    let want: Vec<Vec<u8>> = frames
-        .iter()
-        .filter_map(|(f, _)| match process(&c, f) {
-            Action::SynAck(g) => Some(g),
-            _ => None,
-        })
-        .collect();
+    let want = syn_acks(&c, &frames);
     assert_eq!(want.len(), 30);
     // 30 SYNs take 240 cycles in and about 80 to answer: 1,000 covers them
     let out = simulate(&c, &frames, 0.0, 0.0, 1000, &mut r);
-    let mut got: Vec<Vec<u8>> = Vec::new();
-    let mut cur = Vec::new();
-    let mut first_cycle = None;
-    for l in out.lines().filter_map(|l| l.strip_prefix("G ")) {
-        let f: Vec<&str> = l.split_whitespace().collect();
-        first_cycle.get_or_insert(f[3].parse::<u64>().unwrap());
-        let keep = u8::from_str_radix(f[1], 16).unwrap();
-        let data = u64::from_str_radix(f[2], 16).unwrap().to_le_bytes();
-        cur.extend_from_slice(&data[..keep.count_ones() as usize]);
-        if f[0] == "1" {
-            got.push(std::mem::take(&mut cur));
-        }
-    }
-    assert!(first_cycle.unwrap() >= 1000, "nothing leaves while held");
+    let got = generated(&out);
+    assert!(got[0].1 >= 1000, "nothing leaves while held");
     assert_eq!(got.len(), GEN_DEPTH, "the FIFO's frames, no more");
-    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+    for (i, ((g, _), w)) in got.iter().zip(&want).enumerate() {
         assert_eq!(g, w, "queued frame {i}");
     }
     let drops = out
