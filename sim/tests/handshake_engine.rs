@@ -58,8 +58,6 @@ fn record(h: &Handoff) -> String {
         .collect()
 }
 
-/// Streams `frames` (FCS appended) through the engine in Icarus with
-/// `gap`/`stall` probabilities; returns what the testbench printed.
 /// The frames on `g_*` in a run's output (its `G last keep data cycle`
 /// lines), each with the cycle of its first beat.
 fn generated(out: &str) -> Vec<(Vec<u8>, u64)> {
@@ -78,6 +76,18 @@ fn generated(out: &str) -> Vec<(Vec<u8>, u64)> {
     frames
 }
 
+/// The engine's event counts in a run's output (its `E` lines, `ev` bit
+/// order as in [`EVENTS`]).
+fn events(out: &str) -> [usize; 8] {
+    let mut ev = [0usize; 8];
+    for l in out.lines().filter_map(|l| l.strip_prefix("E ")) {
+        for (b, ch) in l.chars().rev().enumerate() {
+            ev[b] += usize::from(ch == '1');
+        }
+    }
+    ev
+}
+
 /// The model's SYN-ACKs for `frames`, in order.
 fn syn_acks(c: &Config, frames: &[(Vec<u8>, bool)]) -> Vec<Vec<u8>> {
     frames
@@ -89,6 +99,9 @@ fn syn_acks(c: &Config, frames: &[(Vec<u8>, bool)]) -> Vec<Vec<u8>> {
         .collect()
 }
 
+/// Streams `frames` (FCS appended) through the engine in Icarus with
+/// `gap`/`stall` probabilities, `g_tready` and the handoff pops held low
+/// for the first `hold` cycles; returns what the testbench printed.
 fn simulate(
     c: &Config,
     frames: &[(Vec<u8>, bool)],
@@ -123,7 +136,8 @@ fn simulate(
         }
     }
     let nbeats = beats.lines().count();
-    // `g_tready` low for the first `hold` cycles, then random stalls
+    // `g_tready` (and the host's handoff pops) low for the first `hold`
+    // cycles, then random stalls
     let stalls: String = (0..nbeats + 4000)
         .map(|i| {
             if i < hold || (stall > 0.0 && r.gen_bool(stall)) {
@@ -143,9 +157,10 @@ fn simulate(
         "module tb;\nreg clock = 0; reg rst = 1;\nreg [63:0] t_tdata = 0; reg [7:0] t_tkeep = 0; reg t_tvalid = 0; reg t_tlast = 0; reg t_bad = 0; reg g_tready = 0;\n\
          wire d_valid, d_consume, g_tvalid, g_tlast, h_valid; wire [63:0] g_tdata; wire [7:0] g_tkeep; wire [287:0] h_data; wire [7:0] ev;\n\
          reg [87:0] beats [0:{nb1}]; reg rdy [0:{nr1}]; integer i; integer cyc = 0;\n\
+         wire h_pop = h_valid && cyc >= {hold};\n\
          top dut(.clock(clock), .rst(rst), .t_tdata(t_tdata), .t_tkeep(t_tkeep), .t_tvalid(t_tvalid), .t_tready(1'b1), .t_tlast(t_tlast), .t_bad(t_bad),\n\
          \x20 .d_valid(d_valid), .d_consume(d_consume), .g_axis_tdata(g_tdata), .g_axis_tkeep(g_tkeep), .g_axis_tvalid(g_tvalid), .g_axis_tready(g_tready), .g_axis_tlast(g_tlast),\n\
-         \x20 .h_valid(h_valid), .h_data(h_data), .h_pop(h_valid), .en(1'b1), .key0({k0}), .key1({k1}), .listen({listen}),\n\
+         \x20 .h_valid(h_valid), .h_data(h_data), .h_pop(h_pop), .en(1'b1), .key0({k0}), .key1({k1}), .listen({listen}),\n\
          \x20 .count(32'h{count:08x}), .ts_now(32'h{ts:08x}), .our_mss(16'd{mss}), .our_wscale(4'd{ws}), .our_window(16'd{win}), .ttl(8'd{ttl}), .rst_closed(1'b1), .ev(ev));\n\
          always #1 clock = ~clock;\n\
          always @(posedge clock) begin\n\
@@ -153,7 +168,7 @@ fn simulate(
          \x20 if (d_valid) $display(\"D %0d\", d_consume);\n\
          \x20 if (g_tvalid && g_tready) $display(\"G %0d %h %h %0d\", g_tlast, g_tkeep, g_tdata, cyc);\n\
          \x20 if (t_tvalid && t_tlast) $display(\"L %0d\", cyc);\n\
-         \x20 if (h_valid) $display(\"H %h\", h_data);\n\
+         \x20 if (h_pop) $display(\"H %h\", h_data);\n\
          \x20 if (ev != 0) $display(\"E %b\", ev);\n\
          end\n\
          always @(negedge clock) g_tready = rdy[cyc % {nr}];\n\
@@ -298,12 +313,7 @@ fn engine_equals_the_model_under_random_traffic() {
     for (i, (g, w)) in got_h.iter().zip(&records).enumerate() {
         assert_eq!(*g, w, "record {i}");
     }
-    let mut got_e = [0usize; 8];
-    for l in out.lines().filter_map(|l| l.strip_prefix("E ")) {
-        for (b, ch) in l.chars().rev().enumerate() {
-            got_e[b] += usize::from(ch == '1');
-        }
-    }
+    let got_e = events(&out);
     for (b, name) in EVENTS.iter().enumerate() {
         assert_eq!(got_e[b], events[b], "event {name}");
     }
@@ -417,10 +427,57 @@ fn full_generated_frame_fifo_drops_and_keeps_the_queued_frames() {
     for (i, ((g, _), w)) in got.iter().zip(&want).enumerate() {
         assert_eq!(g, w, "queued frame {i}");
     }
-    let drops = out
-        .lines()
-        .filter_map(|l| l.strip_prefix("E "))
-        .filter(|e| e.starts_with('1'))
-        .count();
-    assert_eq!(drops, 30 - GEN_DEPTH, "GEN_DROPS, one per frame not queued");
+    assert_eq!(
+        events(&out)[7],
+        30 - GEN_DEPTH,
+        "GEN_DROPS, one per frame not queued"
+    );
+}
+
+/// The handoff FIFO full: with the host not popping, the first
+/// `HANDOFF_DEPTH` completed handshakes wait in it intact and the rest are
+/// counted (HANDOFF_OVERFLOWS) and lost; when the host pops, the queued
+/// records leave in order, each equal to the model's. (`h_full` is a
+/// flip-flop loaded from the pointers' next values: this checks it is
+/// never a clock late, which would overwrite the head or drop a record.)
+#[test]
+fn full_handoff_fifo_counts_overflows_and_keeps_the_queued_records() {
+    use etherparse::TcpHeaderSlice;
+    use ferronic_hdl::handshake::engine::HANDOFF_DEPTH;
+    use ferronic_sim::model::hs_traffic::flood_ack;
+    let c = config();
+    let mut r = StdRng::seed_from_u64(0x40ff);
+    // the ACKs completing 30 SYNs, from the model's SYN-ACKs' cookies
+    let frames: Vec<(Vec<u8>, bool)> = (0..30u32)
+        .map(|i| {
+            let seq: u32 = r.gen();
+            let Action::SynAck(g) = process(&c, &min_syn(i, seq)) else {
+                panic!("SYN {i} not answered");
+            };
+            let isn = TcpHeaderSlice::from_slice(&g[34..])
+                .unwrap()
+                .sequence_number();
+            (
+                flood_ack(i, seq.wrapping_add(1), isn.wrapping_add(1)),
+                false,
+            )
+        })
+        .collect();
+    let want: Vec<String> = frames
+        .iter()
+        .map(|(f, _)| match process(&c, f) {
+            Action::Handoff(h) => record(&h),
+            a => panic!("ACK not a handoff: {a:?}"),
+        })
+        .collect();
+    let out = simulate(&c, &frames, 0.0, 0.0, 1000, &mut r);
+    let got: Vec<&str> = out.lines().filter_map(|l| l.strip_prefix("H ")).collect();
+    assert_eq!(got.len(), HANDOFF_DEPTH, "the FIFO's records, no more");
+    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+        assert_eq!(*g, w, "queued record {i}");
+    }
+    let ev = events(&out);
+    assert_eq!(ev[3], 30, "COOKIES_VALID");
+    assert_eq!(ev[5], HANDOFF_DEPTH, "HANDOFFS");
+    assert_eq!(ev[6], 30 - HANDOFF_DEPTH, "HANDOFF_OVERFLOWS");
 }

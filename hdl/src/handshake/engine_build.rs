@@ -380,11 +380,17 @@ pub fn builder_verilog(gd: usize, hd: usize) -> String {
          \x20 g_axis$tlast = gbeat == g_last;\n\
          \x20 g_axis$tkeep = (gbeat != g_last || g_rem == 3'd0) ? 8'hff : (8'hff >> (4'd8 - {{1'b0, g_rem}}));\n\
          end\n\
-         reg [{hw}:0] hm [0:{hm}]; reg [{hd}:0] hwp, hrp;\n\
+         // the handoff FIFO: `h_full` a flip-flop, loaded from the pointers'\n\
+         // next values, so the RAM's write enable is one LUT of flip-flops\n\
+         // (the pointer compare fanned out to every RAM slice was the ECP5\n\
+         // critical path on seeds 2 and 3, 73.4 and 71.0 MHz)\n\
+         reg [{hw}:0] hm [0:{hm}]; reg [{hd}:0] hwp, hrp; reg h_full;\n\
          wire h_empty = hwp == hrp;\n\
-         wire h_full = hwp[{hd1}:0] == hrp[{hd1}:0] && hwp[{hd}] != hrp[{hd}];\n\
          always @(*) begin h_valid = !h_empty; h_data = hm[hrp[{hd1}:0]]; end\n\
          wire o_ackv = ck_out_valid && ck_out_check;\n\
+         wire h_push = o_ackv && ck_ok && !h_full;\n\
+         wire [{hd}:0] hwp_n = hwp + {{{hd}'d0, h_push}};\n\
+         wire [{hd}:0] hrp_n = hrp + {{{hd}'d0, h_pop && !h_empty}};\n\
          // a frame is built in bt[6]: registered from bt[5] (the tag FIFO's\n\
          // read pointer `b_tb` moves only in bt[6], and operations come 8\n\
          // clocks apart at least), so the RAM's write enable is a flip-flop\n\
@@ -393,7 +399,7 @@ pub fn builder_verilog(gd: usize, hd: usize) -> String {
          /* verilator lint_off BLKSEQ */\n\
          always @(posedge clock) begin\n\
          \x20 ev <= 8'd0;\n\
-         \x20 if (rst) begin gwp <= 0; grp <= 0; gbeat <= 4'd0; hwp <= 0; hrp <= 0; b_tb <= 4'd0; b_genv <= 1'b0; end\n\
+         \x20 if (rst) begin gwp <= 0; grp <= 0; gbeat <= 4'd0; hwp <= 0; hrp <= 0; h_full <= 1'b0; b_tb <= 4'd0; b_genv <= 1'b0; end\n\
          \x20 else begin\n\
          \x20   if (bt[6]) b_tb <= b_tb + 4'd1;\n\
          \x20   b_genv <= bt[5] && (b_class == 2'd1 || b_class == 2'd2);\n\
@@ -403,15 +409,15 @@ pub fn builder_verilog(gd: usize, hd: usize) -> String {
          \x20   end\n\
          \x20   if (o_ackv) begin\n\
          \x20     if (ck_ok) begin ev[3] <= 1'b1;\n\
-         \x20       if (!h_full) begin hwp <= hwp + 1'b1; ev[5] <= 1'b1; end\n\
-         \x20       else ev[6] <= 1'b1;\n\
+         \x20       if (!h_full) ev[5] <= 1'b1; else ev[6] <= 1'b1;\n\
          \x20     end else ev[4] <= 1'b1;\n\
          \x20   end\n\
          \x20   if (x_class == 2'd1) ev[0] <= 1'b1;\n\
          \x20   if (g_axis$tvalid && g_axis$tready) begin\n\
          \x20     if (g_axis$tlast) begin gbeat <= 4'd0; grp <= grp + 1'b1; end else gbeat <= gbeat + 4'd1;\n\
          \x20   end\n\
-         \x20   if (h_pop && !h_empty) hrp <= hrp + 1'b1;\n\
+         \x20   hwp <= hwp_n; hrp <= hrp_n;\n\
+         \x20   h_full <= hwp_n[{hd1}:0] == hrp_n[{hd1}:0] && hwp_n[{hd}] != hrp_n[{hd}];\n\
          \x20 end\nend\n\
          // the two RAMs' writes, outside the reset's branch: `rst` in a write\n\
          // enable fanned out to every RAM slice (the ECP5 critical path at\n\
@@ -420,7 +426,7 @@ pub fn builder_verilog(gd: usize, hd: usize) -> String {
          always @(posedge clock) begin\n\
          \x20 if (b_genv)\n\
          \x20   gm[gwp] <= build_frame(b_tag, ck_isn, ck_tsval, r_mss, r_wsc, r_win, r_ttl, b_tack, b_ipck, b_tcpck, r_kind);\n\
-         \x20 if (o_ackv && ck_ok && !h_full) begin\n{minus1}\
+         \x20 if (h_push) begin\n{minus1}\
          \x20   hm[hwp[{hd1}:0]] <= {{20'd0, (o_sndws != 4'hf) ? our_wscale : 4'd0, o_sndws, 1'b0, o_ts & ck_ts_ecn, o_ts & ck_ts_sack, o_ts,\n\
          \x20     o_ts ? o_tsecr : 32'd0, o_ts ? o_tsval : 32'd0, ck_mss_out, o_win, o_seq1, o_ack1,\n\
          \x20     o_sport, o_dport, o_dst, o_src}};\n\

@@ -109,7 +109,7 @@ pub fn walk_verilog() -> String {
          \x20 // w1 loads in the parse clock of a frame of 58 bytes or more (every\n\
          \x20 // frame the walker takes is one; two are 8 clocks apart at least, so\n\
          \x20 // w1 holds still through the pick and w2, two and three clocks on)\n\
-         \x20 if (pend && pend_len >= 8'd58) begin\n",
+         \x20 if (pend_w) begin\n",
         nn = 2 * n - 1,
         e1 = 6 * n - 1,
         s = 2 * (n + 1) - 1,
