@@ -78,14 +78,27 @@ fn generated(out: &str) -> Vec<(Vec<u8>, u64)> {
 
 /// The engine's event counts in a run's output (its `E` lines, `ev` bit
 /// order as in [`EVENTS`]).
-fn events(out: &str) -> [usize; 8] {
+fn event_counts(out: &str) -> [usize; 8] {
     let mut ev = [0usize; 8];
     for l in out.lines().filter_map(|l| l.strip_prefix("E ")) {
-        for (b, ch) in l.chars().rev().enumerate() {
+        let bits = l.split_whitespace().next().unwrap();
+        for (b, ch) in bits.chars().rev().enumerate() {
             ev[b] += usize::from(ch == '1');
         }
     }
     ev
+}
+
+/// The handoff records the host popped in a run's output (its `H record
+/// cycle` lines), each with the cycle of its pop.
+fn handoffs(out: &str) -> Vec<(&str, u64)> {
+    out.lines()
+        .filter_map(|l| l.strip_prefix("H "))
+        .map(|l| {
+            let (h, c) = l.split_once(' ').unwrap();
+            (h, c.parse().unwrap())
+        })
+        .collect()
 }
 
 /// The model's SYN-ACKs for `frames`, in order.
@@ -100,8 +113,9 @@ fn syn_acks(c: &Config, frames: &[(Vec<u8>, bool)]) -> Vec<Vec<u8>> {
 }
 
 /// Streams `frames` (FCS appended) through the engine in Icarus with
-/// `gap`/`stall` probabilities, `g_tready` and the handoff pops held low
-/// for the first `hold` cycles; returns what the testbench printed.
+/// `gap`/`stall` probabilities (the host's handoff pops stall with
+/// `g_tready`), both held low for the first `hold` cycles; returns what
+/// the testbench printed.
 fn simulate(
     c: &Config,
     frames: &[(Vec<u8>, bool)],
@@ -136,8 +150,8 @@ fn simulate(
         }
     }
     let nbeats = beats.lines().count();
-    // `g_tready` (and the host's handoff pops) low for the first `hold`
-    // cycles, then random stalls
+    // `g_tready` low for the first `hold` cycles, then random stalls; the
+    // host pops a handoff record when `g_tready` is high
     let stalls: String = (0..nbeats + 4000)
         .map(|i| {
             if i < hold || (stall > 0.0 && r.gen_bool(stall)) {
@@ -157,7 +171,7 @@ fn simulate(
         "module tb;\nreg clock = 0; reg rst = 1;\nreg [63:0] t_tdata = 0; reg [7:0] t_tkeep = 0; reg t_tvalid = 0; reg t_tlast = 0; reg t_bad = 0; reg g_tready = 0;\n\
          wire d_valid, d_consume, g_tvalid, g_tlast, h_valid; wire [63:0] g_tdata; wire [7:0] g_tkeep; wire [287:0] h_data; wire [7:0] ev;\n\
          reg [87:0] beats [0:{nb1}]; reg rdy [0:{nr1}]; integer i; integer cyc = 0;\n\
-         wire h_pop = h_valid && cyc >= {hold};\n\
+         wire h_pop = h_valid && g_tready;\n\
          top dut(.clock(clock), .rst(rst), .t_tdata(t_tdata), .t_tkeep(t_tkeep), .t_tvalid(t_tvalid), .t_tready(1'b1), .t_tlast(t_tlast), .t_bad(t_bad),\n\
          \x20 .d_valid(d_valid), .d_consume(d_consume), .g_axis_tdata(g_tdata), .g_axis_tkeep(g_tkeep), .g_axis_tvalid(g_tvalid), .g_axis_tready(g_tready), .g_axis_tlast(g_tlast),\n\
          \x20 .h_valid(h_valid), .h_data(h_data), .h_pop(h_pop), .en(1'b1), .key0({k0}), .key1({k1}), .listen({listen}),\n\
@@ -168,8 +182,8 @@ fn simulate(
          \x20 if (d_valid) $display(\"D %0d\", d_consume);\n\
          \x20 if (g_tvalid && g_tready) $display(\"G %0d %h %h %0d\", g_tlast, g_tkeep, g_tdata, cyc);\n\
          \x20 if (t_tvalid && t_tlast) $display(\"L %0d\", cyc);\n\
-         \x20 if (h_pop) $display(\"H %h\", h_data);\n\
-         \x20 if (ev != 0) $display(\"E %b\", ev);\n\
+         \x20 if (h_pop) $display(\"H %h %0d\", h_data, cyc);\n\
+         \x20 if (ev != 0) $display(\"E %b %0d\", ev, cyc);\n\
          end\n\
          always @(negedge clock) g_tready = rdy[cyc % {nr}];\n\
          initial begin\n  $readmemh(\"{dir}/beats.hex\", beats); $readmemh(\"{dir}/ready.hex\", rdy);\n  @(negedge clock); @(negedge clock); rst = 0;\n\
@@ -308,12 +322,12 @@ fn engine_equals_the_model_under_random_traffic() {
     for (i, (g, w)) in got_g.iter().zip(&gens).enumerate() {
         assert_eq!(g, w, "generated frame {i}");
     }
-    let got_h: Vec<&str> = out.lines().filter_map(|l| l.strip_prefix("H ")).collect();
+    let got_h: Vec<&str> = handoffs(&out).into_iter().map(|h| h.0).collect();
     assert_eq!(got_h.len(), records.len(), "handoff records");
     for (i, (g, w)) in got_h.iter().zip(&records).enumerate() {
         assert_eq!(*g, w, "record {i}");
     }
-    let got_e = events(&out);
+    let got_e = event_counts(&out);
     for (b, name) in EVENTS.iter().enumerate() {
         assert_eq!(got_e[b], events[b], "event {name}");
     }
@@ -428,56 +442,112 @@ fn full_generated_frame_fifo_drops_and_keeps_the_queued_frames() {
         assert_eq!(g, w, "queued frame {i}");
     }
     assert_eq!(
-        events(&out)[7],
+        event_counts(&out)[7],
         30 - GEN_DEPTH,
         "GEN_DROPS, one per frame not queued"
     );
 }
 
-/// The handoff FIFO full: with the host not popping, the first
-/// `HANDOFF_DEPTH` completed handshakes wait in it intact and the rest are
-/// counted (HANDOFF_OVERFLOWS) and lost; when the host pops, the queued
-/// records leave in order, each equal to the model's. (`h_full` is a
-/// flip-flop loaded from the pointers' next values: this checks it is
-/// never a clock late, which would overwrite the head or drop a record.)
-#[test]
-fn full_handoff_fifo_counts_overflows_and_keeps_the_queued_records() {
+/// `n` ACKs completing flood SYNs with the cookies of the model's
+/// SYN-ACKs, and the model's handoff record for each.
+fn acks(c: &Config, n: u32, r: &mut StdRng) -> (Vec<(Vec<u8>, bool)>, Vec<String>) {
     use etherparse::TcpHeaderSlice;
-    use ferronic_hdl::handshake::engine::HANDOFF_DEPTH;
     use ferronic_sim::model::hs_traffic::flood_ack;
-    let c = config();
-    let mut r = StdRng::seed_from_u64(0x40ff);
-    // the ACKs completing 30 SYNs, from the model's SYN-ACKs' cookies
-    let frames: Vec<(Vec<u8>, bool)> = (0..30u32)
+    let frames: Vec<(Vec<u8>, bool)> = (0..n)
         .map(|i| {
             let seq: u32 = r.gen();
-            let Action::SynAck(g) = process(&c, &min_syn(i, seq)) else {
+            let Action::SynAck(g) = process(c, &min_syn(i, seq)) else {
                 panic!("SYN {i} not answered");
             };
             let isn = TcpHeaderSlice::from_slice(&g[34..])
                 .unwrap()
                 .sequence_number();
-            (
-                flood_ack(i, seq.wrapping_add(1), isn.wrapping_add(1)),
-                false,
-            )
+            let ack = flood_ack(i, seq.wrapping_add(1), isn.wrapping_add(1));
+            (ack, false)
         })
         .collect();
-    let want: Vec<String> = frames
+    let want = frames
         .iter()
-        .map(|(f, _)| match process(&c, f) {
+        .map(|(f, _)| match process(c, f) {
             Action::Handoff(h) => record(&h),
             a => panic!("ACK not a handoff: {a:?}"),
         })
         .collect();
+    (frames, want)
+}
+
+/// The handoff FIFO full: with the host not popping, the first
+/// `HANDOFF_DEPTH` completed handshakes wait in it intact and the rest are
+/// counted (HANDOFF_OVERFLOWS) and lost; when the host pops, the queued
+/// records leave in order, each equal to the model's.
+#[test]
+fn full_handoff_fifo_counts_overflows_and_keeps_the_queued_records() {
+    use ferronic_hdl::handshake::engine::HANDOFF_DEPTH;
+    let c = config();
+    let mut r = StdRng::seed_from_u64(0x40ff);
+    let (frames, want) = acks(&c, 30, &mut r);
     let out = simulate(&c, &frames, 0.0, 0.0, 1000, &mut r);
-    let got: Vec<&str> = out.lines().filter_map(|l| l.strip_prefix("H ")).collect();
+    let got = handoffs(&out);
+    assert!(got[0].1 >= 1000, "nothing popped while held");
     assert_eq!(got.len(), HANDOFF_DEPTH, "the FIFO's records, no more");
-    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
-        assert_eq!(*g, w, "queued record {i}");
+    for (i, ((g, _), w)) in got.iter().zip(&want).enumerate() {
+        assert_eq!(g, w, "queued record {i}");
     }
-    let ev = events(&out);
+    let ev = event_counts(&out);
     assert_eq!(ev[3], 30, "COOKIES_VALID");
     assert_eq!(ev[5], HANDOFF_DEPTH, "HANDOFFS");
     assert_eq!(ev[6], 30 - HANDOFF_DEPTH, "HANDOFF_OVERFLOWS");
+}
+
+/// The handoff FIFO at its edge: the host pops in one clock of ten at
+/// random, slower than the ACKs (one every 8 clocks), so the FIFO runs
+/// full and each pop frees a slot a later ACK may take. An ACK is refused
+/// (HANDOFF_OVERFLOWS) exactly when `HANDOFF_DEPTH` records wait, counted
+/// from the pushes and pops the testbench saw; the records popped are the
+/// taken ones, in order, equal to the model's. (`h_full` is a flip-flop
+/// loaded from the pointers' next values; one a clock late refuses an ACK
+/// right after a pop, which this catches: checked by mutation.)
+#[test]
+fn handoff_fifo_refuses_exactly_when_full_under_random_pops() {
+    use ferronic_hdl::handshake::engine::HANDOFF_DEPTH;
+    let c = config();
+    let mut r = StdRng::seed_from_u64(0x40f0);
+    let (frames, want) = acks(&c, 200, &mut r);
+    let out = simulate(&c, &frames, 0.0, 0.9, 200, &mut r);
+    // per ACK, in order: taken (HANDOFFS) or refused (HANDOFF_OVERFLOWS),
+    // and the cycle the event shows (one clock after the decision)
+    let decided: Vec<(bool, u64)> = out
+        .lines()
+        .filter_map(|l| l.strip_prefix("E "))
+        .filter_map(|l| {
+            let (bits, cyc) = l.split_once(' ').unwrap();
+            let bit = |b: usize| bits.as_bytes()[7 - b] == b'1';
+            (bit(5) || bit(6)).then(|| (bit(5), cyc.parse().unwrap()))
+        })
+        .collect();
+    assert_eq!(decided.len(), 200, "one decision per ACK");
+    let refused = decided.iter().filter(|d| !d.0).count();
+    assert!(refused > 20 && refused < 150, "{refused} refused");
+    let pops: Vec<u64> = handoffs(&out).iter().map(|h| h.1).collect();
+    for (i, &(taken, cyc)) in decided.iter().enumerate() {
+        // decided at clock cyc - 1 from the pushes and pops before it
+        let pushed = decided[..i].iter().filter(|d| d.0).count();
+        let popped = pops.iter().filter(|&&p| p + 1 < cyc).count();
+        let waiting = pushed - popped;
+        assert_eq!(
+            taken,
+            waiting < HANDOFF_DEPTH,
+            "ACK {i} at cycle {cyc} with {waiting} records waiting"
+        );
+    }
+    let taken: Vec<&String> = want
+        .iter()
+        .zip(&decided)
+        .filter_map(|(w, d)| d.0.then_some(w))
+        .collect();
+    let got: Vec<&str> = handoffs(&out).into_iter().map(|h| h.0).collect();
+    assert_eq!(got.len(), taken.len(), "every taken record popped");
+    for (i, (g, w)) in got.iter().zip(&taken).enumerate() {
+        assert_eq!(g, w, "record {i}");
+    }
 }
