@@ -149,7 +149,7 @@ fn yosys_synth_xilinx_ultrascale_plus() {
     );
     let s = ferronic_hdl::synth::parse_stat(&std::fs::read_to_string(&log).unwrap());
     eprintln!(
-        "yosys synth_xilinx -flatten -family xcup: {} LUTs, {} FFs, {} CARRY8",
+        "yosys synth_xilinx -flatten -family xcup: {} LUTs, {} FFs, {} CARRY4",
         s.luts, s.ffs, s.carry
     );
     // the datapath holds at least its window and output registers

@@ -4,8 +4,9 @@
 //! report) and its register map as `regmap.md`, `regmap.json`,
 //! `regmap.h`; `DIR/nic.v` (the core with the DMA engine, top `nic`) and
 //! its map as `nic_regmap.md`, `nic_regmap.json`, `nic_regmap.h`;
-//! `--synth-report` also runs `yosys synth_xilinx -family xcup` and prints
-//! the cell counts (LUTs, flip-flops).
+//! `--synth-report` also runs `yosys synth_xilinx -flatten -family xcup`
+//! on `nic_core.v` and prints the cell counts (LUTs, flip-flops, carry
+//! cells).
 //!
 //! `nicgen --board NAME --out DIR` writes the Vivado project of board
 //! `boards/NAME.toml` instead ([`ferronic_hdl::board::project`]), or for
@@ -37,7 +38,7 @@ struct Args {
     /// Output directory (created if missing).
     #[arg(long, default_value = "gen")]
     out: PathBuf,
-    /// Synthesize with yosys (synth_xilinx -family xcup) and print LUT/FF counts.
+    /// Synthesize nic_core with yosys (synth_xilinx -flatten -family xcup) and print LUT/FF counts.
     #[arg(long)]
     synth_report: bool,
     /// Timing report: each block alone with registered ports through yosys
@@ -149,7 +150,7 @@ fn main() -> Result<()> {
     if args.synth_report {
         let log = args.out.join("yosys.log");
         let script = format!(
-            "read_verilog {}; synth_xilinx -family xcup -top nic_core; stat",
+            "read_verilog {}; synth_xilinx -flatten -family xcup -top nic_core; stat",
             args.out.join("nic_core.v").display()
         );
         let out = Command::new("yosys")
@@ -164,7 +165,7 @@ fn main() -> Result<()> {
         let text = std::fs::read_to_string(&log)?;
         let s = ferronic_hdl::synth::parse_stat(&text);
         println!(
-            "yosys synth_xilinx -family xcup: {} LUTs, {} FFs, {} CARRY8, {} cells",
+            "yosys synth_xilinx -flatten -family xcup: {} LUTs, {} FFs, {} carry cells, {} cells",
             s.luts, s.ffs, s.carry, s.cells
         );
     }
