@@ -48,6 +48,9 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
          // routing to the w1 slices)\n\
          reg pend_w;\n\
          wire [7:0] t_len = clen + {4'd0, kcount(t_tkeep)};\n\
+         // t_len >= 58 without the add (clen is a multiple of 8: it counts\n\
+         // whole beats up to 200), so the compare adds no level to t_len's\n\
+         wire t_ge58 = clen > 8'd56 || (clen == 8'd56 && kcount(t_tkeep) >= 4'd2);\n\
          always @(posedge clock) begin\n",
     );
     for b in 0..12 {
@@ -63,7 +66,7 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
          \x20   pend <= 1'b0; pend_w <= 1'b0;\n\
          \x20   if (t_fire) begin\n\
          \x20     if (t_tlast) begin\n\
-         \x20       pend <= !claunched; pend_w <= !claunched && t_len >= 8'd58; pend_len <= t_len; pend_big <= cbig | (cbeats >= 4'd12) | (clen > 8'd96);\n\
+         \x20       pend <= !claunched; pend_w <= !claunched && t_ge58; pend_len <= t_len; pend_big <= cbig | (cbeats >= 4'd12) | (clen > 8'd96);\n\
          \x20       pend_bad <= t_bad; cbeats <= 4'd0; clen <= 8'd0; cbig <= 1'b0; claunched <= 1'b0;\n\
          \x20     end else begin\n\
          \x20       if (cbeats >= 4'd12) cbig <= 1'b1; else cbeats <= cbeats + 4'd1;\n\
