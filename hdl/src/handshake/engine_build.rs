@@ -11,9 +11,9 @@
 //! value at generation time; the frame is assembled and queued in clock
 //! `O + 6`. The schedule keeps one register per partial sum, not one per
 //! stage and operation: cookie results come out at least 8 clocks apart
-//! (one per option walk), so the tag (read from the cookie unit's tag
-//! FIFO at the builder's own pointer `b_tb`), the ISN and the TSval stay
-//! put for the whole schedule. The assembly is a Verilog function
+//! (one per option walk), so the tag (the cookie unit's registered
+//! `tag_out`, held until the next result), the ISN and the TSval stay put
+//! for the whole schedule. The assembly is a Verilog function
 //! (`build_frame`) called only in the clock a frame is queued, so
 //! Verilator evaluates it once per generated frame.
 
@@ -290,7 +290,7 @@ pub fn builder_verilog(gd: usize, hd: usize) -> String {
     v.push_str(&build_function());
     v.push_str(&fields("ck_tag_out", "o_", false, &IN_RECORD));
     // the schedule: `bt[k]` is high k clocks after `ck_out_valid`
-    v.push_str("reg [6:1] bt; reg [3:0] b_tb;\nwire [349:0] b_tag = ck_tq[b_tb];\n");
+    v.push_str("reg [5:1] bt;\nwire [349:0] b_tag = ck_tag_out;\n");
     v.push_str(&fields("b_tag", "b_", false, &IN_SUMS));
     v.push_str(
         "wire bk_syn = b_class == 2'd1;\n\
@@ -314,7 +314,7 @@ pub fn builder_verilog(gd: usize, hd: usize) -> String {
          /* verilator lint_on UNUSEDSIGNAL */\n\
          /* verilator lint_off BLKSEQ */\n\
          always @(posedge clock) begin\n\
-         \x20 if (rst) bt <= 6'd0; else bt <= {bt[5:1], ck_out_valid};\n\
+         \x20 if (rst) bt <= 5'd0; else bt <= {bt[4:1], ck_out_valid};\n\
          \x20 if (ck_out_valid) begin\n\
          \x20   r_mss <= our_mss; r_win <= our_window; r_wsc <= our_wscale; r_ttl <= ttl; r_kind <= bk_i;\n\
          \x20   a1 <= {1'b0, b_src[31:16]} + {1'b0, b_src[15:0]};\n\
@@ -391,17 +391,17 @@ pub fn builder_verilog(gd: usize, hd: usize) -> String {
          wire h_push = o_ackv && ck_ok && !h_full;\n\
          wire [{hd}:0] hwp_n = hwp + {{{hd}'d0, h_push}};\n\
          wire [{hd}:0] hrp_n = hrp + {{{hd}'d0, h_pop && !h_empty}};\n\
-         // a frame is built in bt[6]: registered from bt[5] (the tag FIFO's\n\
-         // read pointer `b_tb` moves only in bt[6], and operations come 8\n\
-         // clocks apart at least), so the RAM's write enable is a flip-flop\n\
+         // a frame is built 6 clocks after `ck_out_valid`, in `b_genv`, a\n\
+         // flip-flop registered from bt[5], which is the RAM's write enable\n\
+         // (the cookie unit's `tag_out` holds until the next result, and\n\
+         // results come 8 clocks apart at least)\n\
          reg b_genv;\n\
          wire [3:0] o_sndws = (o_ts && ck_ts_wscale != 4'hf) ? ck_ts_wscale : 4'hf;\n\
          /* verilator lint_off BLKSEQ */\n\
          always @(posedge clock) begin\n\
          \x20 ev <= 8'd0;\n\
-         \x20 if (rst) begin gwp <= 0; grp <= 0; gbeat <= 4'd0; hwp <= 0; hrp <= 0; h_full <= 1'b0; b_tb <= 4'd0; b_genv <= 1'b0; end\n\
+         \x20 if (rst) begin gwp <= 0; grp <= 0; gbeat <= 4'd0; hwp <= 0; hrp <= 0; h_full <= 1'b0; b_genv <= 1'b0; end\n\
          \x20 else begin\n\
-         \x20   if (bt[6]) b_tb <= b_tb + 4'd1;\n\
          \x20   b_genv <= bt[5] && (b_class == 2'd1 || b_class == 2'd2);\n\
          \x20   if (b_genv) begin\n\
          \x20     if (!g_full) gwp <= gwp + 1'b1; else ev[7] <= 1'b1;\n\

@@ -191,8 +191,11 @@ pub struct SynCookie<const T: usize> {
     pub ts_wscale: Signal<Out, Bits<4>>,
     pub ts_sack: Signal<Out, Bit>,
     pub ts_ecn: Signal<Out, Bit>,
+    /// The tag of the operation in `out_valid`, held from that clock until
+    /// the next operation's `out_valid` (a register after the tag FIFO).
     pub tag_out: Signal<Out, Bits<T>>,
     _sim: VecDeque<(bool, bool, CookieOut, Bits<T>)>,
+    _held: Bits<T>,
 }
 
 fn key(b: Bits<128>) -> [u64; 2] {
@@ -207,6 +210,9 @@ impl<const T: usize> Logic for SynCookie<T> {
                 .collect();
         }
         if self.clock.pos_edge() {
+            if let Some(&(true, _, _, t)) = self._sim.back() {
+                self._held = t;
+            }
             self._sim.pop_back();
             let u32v = |s: &Signal<In, Bits<32>>| s.val().to_u64() as u32;
             let i = CookieIn {
@@ -248,7 +254,7 @@ impl<const T: usize> Logic for SynCookie<T> {
         self.ts_wscale.next = Bits::<4>::from(u64::from(o.wscale));
         self.ts_sack.next = o.sack;
         self.ts_ecn.next = o.ecn;
-        self.tag_out.next = t;
+        self.tag_out.next = if v { t } else { self._held };
     }
 
     fn connect(&mut self) {

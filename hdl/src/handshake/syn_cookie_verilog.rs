@@ -192,11 +192,12 @@ pub fn cookie_verilog(t: usize) -> String {
          wire [15:0] x_mss = (x_mi == 2'd0) ? 16'd536 : (x_mi == 2'd1) ? 16'd1300 : (x_mi == 2'd2) ? 16'd1440 : 16'd1460;\n\
          /* verilator lint_off BLKSEQ */\n\
          always @(posedge clock) begin\n\
-         \x20 if (rst) begin cr <= 4'd0; c3 <= 1'b0; out_valid <= 1'b0; to <= 4'd0; end\n\
+         \x20 if (rst) begin cr <= 4'd0; c3 <= 1'b0; out_valid <= 1'b0; to <= 4'hf; end\n\
          \x20 else begin\n\
          \x20   c3 <= c2; out_valid <= c3;\n\
          \x20   if (c0) cr <= cr + 4'd1;\n\
-         \x20   if (out_valid) to <= to + 4'd1;\n\
+         \x20   // `to` names the tag of the operation in `c3` (it moves in `c2`)\n\
+         \x20   if (c2) to <= to + 4'd1;\n\
          \x20 end\n\
          \x20 // c0: hash0 + seq (seq - 1 for a check)\n\
          \x20 if (c0) begin\n{c0b}\
@@ -224,7 +225,10 @@ pub fn cookie_verilog(t: usize) -> String {
          \x20 end\n\
          end\n\
          /* verilator lint_on BLKSEQ */\n\
-         always @(*) tag_out = tq[to];\n",
+         // the tag FIFO's one read port, registered and loaded every clock\n\
+         // (no enable to fan out): `tag_out` holds the tag of the operation\n\
+         // in `out_valid` from that clock until the next one's `out_valid`\n\
+         always @(posedge clock) tag_out <= tq[to];\n",
         d1 = SIDE_DEPTH - 1,
         tw1 = tw - 1,
         side = body(&[&seq_m1, &ack_m1, &ts_m1]),
