@@ -87,8 +87,9 @@ pub fn handshake_writes(c: &Config) -> Vec<(String, u32)> {
     w.push(("handshake.WINDOW".into(), u32::from(c.window)));
     w.push(("handshake.TTL".into(), u32::from(c.ttl)));
     // the entries spread over the table (entry i at i * LISTEN / n), so
-    // a few listeners reach every comparator group of the engine (entries
-    // 0..31 and 32..63 compare against different registers)
+    // a few listeners reach every comparator group of the engine (each 16
+    // entries compare against their own copy of the frame's port and
+    // address)
     let n = c.listen.len().max(1);
     // (the simulated core's table: the build's listen entries)
     let stride = ferronic_hdl::LISTEN / n;

@@ -12,12 +12,21 @@ use crate::model::hs_traffic::SERVER;
 use crate::model::syncookie::Secrets;
 use ferronic_hdl::rx::tag::{TagFormat, TagMode};
 
-/// The configuration the core-level handshake tests use: three listeners
-/// (SERVER:80, any:443, SERVER:8080), fixed secrets, clocks pinned, RST
-/// for closed ports.
+/// The configuration the core-level handshake tests use: four listeners
+/// (198.18.0.99:22, SERVER:80, any:443, SERVER:8080), fixed secrets,
+/// clocks pinned, RST for closed ports. The harness spreads the entries
+/// over the table (indices 0, 16, 32, 48 of 64), so each of the engine's
+/// comparator groups of 16 entries matches: groups 1-3 a listened port,
+/// group 0 a port the traffic sends to SERVER, not to 198.18.0.99 (its
+/// address compare must refuse it: those SYNs get RSTs).
 pub fn config() -> Config {
     Config {
-        listen: vec![(SERVER, 80), ([0; 4], 443), (SERVER, 8080)],
+        listen: vec![
+            ([198, 18, 0, 99], 22),
+            (SERVER, 80),
+            ([0; 4], 443),
+            (SERVER, 8080),
+        ],
         secrets: Secrets([
             [0x0102_0304_0506_0708, 0x1112_1314_1516_1718],
             [0x2122_2324_2526_2728, 0x3132_3334_3536_3738],
