@@ -10,10 +10,6 @@ fn b(v: &str, i: usize) -> String {
     format!("{v}[{}:{}]", 8 * i + 7, 8 * i)
 }
 
-/// Listen entries matched against one copy of the frame's port and
-/// address (its fan-out).
-const LISTEN_GROUP: usize = 16;
-
 /// `n` bytes from `i` as a big-endian number.
 fn be(v: &str, i: usize, n: usize) -> String {
     let parts: Vec<String> = (i..i + n).map(|k| b(v, k)).collect();
@@ -210,26 +206,28 @@ pub fn engine_verilog(l: usize, gd: usize, hd: usize) -> String {
     ));
     // the listen table is matched in the clock after the parse: one match
     // bit per entry, ORed in the next clock (the 64 comparators on the
-    // window's bits were the ECP5 critical path). Each group of
-    // LISTEN_GROUP entries reads its own copy of the port and address,
-    // loaded from the window in every clock (so in the parse clock too,
-    // and no enable fans out) and kept, so synthesis does not merge the
-    // copies (yosys merges flip-flops bit by bit wherever their inputs
-    // agree). One register for all 64 comparators was the ECP5 critical
-    // path at 71.2 MHz (9.6 ns of routing); two, one per half, were seed
-    // 3's on 3cb599f (`p2_dport` to a comparator, 7.8 ns of routing).
-    let groups = l.div_ceil(LISTEN_GROUP);
-    let mut hit_block = String::new();
-    for g in 0..groups {
-        hit_block.push_str(&format!(
-            "(* keep *) reg [47:0] lk{g};\n(* keep *) always @(posedge clock) lk{g} <= {{{dp}, {dst}}};\n",
-            dp = be(w, 36, 2),
-            dst = be(w, 30, 4),
-        ));
-    }
-    hit_block.push_str("always @(posedge clock) begin\n  if (p2_valid) begin\n");
+    // window's bits were the ECP5 critical path). The first half of the
+    // entries read the parse's port and address (p2_dport, p2_dst), the
+    // second half a copy loaded with them (one register feeding all 64
+    // comparators was the next: 9.6 ns of routing at 71.2 MHz). The copy
+    // resets, which the parse registers do not, so synthesis cannot merge
+    // it back (a copy differing only in its initial value was merged).
+    // Not more copies: yosys merges flip-flops bit by bit, so copies that
+    // reset to different words still merge wherever the words agree.
+    let half = l.div_ceil(2);
+    let mut hit_block = format!(
+        "wire [47:0] lk0 = {{p2_dport, p2_dst}};\n\
+         reg [47:0] lk1;\n\
+         always @(posedge clock)\n\
+         \x20 if (rst) lk1 <= 48'd0;\n\
+         \x20 else if (pend) lk1 <= {{{dp}, {dst}}};\n\
+         always @(posedge clock) begin\n\
+         \x20 if (p2_valid) begin\n",
+        dp = be(w, 36, 2),
+        dst = be(w, 30, 4),
+    );
     for k in 0..l {
-        let (base, key) = (64 * k, format!("lk{}", k / LISTEN_GROUP));
+        let (base, key) = (64 * k, if k < half { "lk0" } else { "lk1" });
         hit_block.push_str(&format!(
             "    hv[{k}] <= listen[{vb}] && listen[{pe}:{pb}] == {key}[47:32] && (listen[{ae}:{ab}] == 32'd0 || listen[{ae}:{ab}] == {key}[31:0]);\n",
             vb = base + 48,

@@ -72,9 +72,13 @@ pub fn cookie_verilog_prefixed(t: usize, p: &str) -> String {
     out
 }
 
-/// Verilog keywords and system names that appear in the generated body.
-const VERILOG_WORDS: [&str; 15] = [
-    "keep",
+/// Verilog keywords, directives and macro names that appear in the
+/// generated body.
+const VERILOG_WORDS: [&str; 18] = [
+    "ifdef",
+    "ifndef",
+    "endif",
+    "FERRONIC_ECP5",
     "wire",
     "reg",
     "always",
@@ -102,7 +106,8 @@ const SIDE_DEPTH: usize = 16;
 /// counter 0) in the `in_valid` cycle straight from the inputs, then
 /// `hash1` (key1, `count`) and `hash1'` (key1, `count - 1`) from registers
 /// captured then. The operation's other fields and its tag wait in two
-/// 16-entry FIFOs (distributed RAM, not flop chains). After the pipeline,
+/// 16-entry FIFOs (distributed RAM, not flop chains; the tag's in banks
+/// with a registered read, `tag_fifo`). After the pipeline,
 /// four collector stages (one 32-bit adder or compare deep each) finish
 /// the cookie arithmetic: `c0` hash0 + seq, `c1` cookie - that and the
 /// ISN's high part, `c2` both candidate low parts, `c3` the verdict.
@@ -240,7 +245,10 @@ pub fn cookie_verilog(t: usize) -> String {
 const TAG_BANK: usize = 48;
 
 /// The tag FIFO (`tw` bits, [`SIDE_DEPTH`] entries) in banks of
-/// [`TAG_BANK`] bits with kept copies of the pointers. Each bank writes
+/// [`TAG_BANK`] bits, each with its own copy of the pointers (counters:
+/// yosys does not merge them, each one's next value reads its own
+/// flip-flops; no `keep`, so an engine whose outputs nothing reads still
+/// leaves no cell). Each bank writes
 /// `tag_in` into its free slot (at its write pointer) in every clock and
 /// seals it by moving the pointer on `in_valid` (at most 9 of 16 slots
 /// hold a tag), so no write enable fans out. The read is registered and
@@ -253,8 +261,8 @@ fn tag_fifo(tw: usize) -> String {
         let hi = (lo + TAG_BANK).min(tw) - 1;
         v.push_str(&format!(
             "reg [{w}:0] tq{b} [0:{d1}];\n\
-             (* keep *) reg [3:0] tw{b}, to{b};\n\
-             (* keep *) always @(posedge clock)\n\
+             reg [3:0] tw{b}, to{b};\n\
+             always @(posedge clock)\n\
              \x20 if (rst) begin tw{b} <= 4'd0; to{b} <= 4'hf; end\n\
              \x20 else begin if (in_valid) tw{b} <= tw{b} + 4'd1; if (c2) to{b} <= to{b} + 4'd1; end\n\
              always @(posedge clock) begin tq{b}[tw{b}] <= tag_in[{hi}:{lo}]; tag_out[{hi}:{lo}] <= tq{b}[to{b}]; end\n",

@@ -87,9 +87,8 @@ pub fn handshake_writes(c: &Config) -> Vec<(String, u32)> {
     w.push(("handshake.WINDOW".into(), u32::from(c.window)));
     w.push(("handshake.TTL".into(), u32::from(c.ttl)));
     // the entries spread over the table (entry i at i * LISTEN / n), so
-    // a few listeners reach every comparator group of the engine (each 16
-    // entries compare against their own copy of the frame's port and
-    // address)
+    // a few listeners reach both halves of the engine's comparators
+    // (entries 0..31 and 32..63 compare against different registers)
     let n = c.listen.len().max(1);
     // (the simulated core's table: the build's listen entries)
     let stride = ferronic_hdl::LISTEN / n;

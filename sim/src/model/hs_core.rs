@@ -15,10 +15,11 @@ use ferronic_hdl::rx::tag::{TagFormat, TagMode};
 /// The configuration the core-level handshake tests use: four listeners
 /// (198.18.0.99:22, SERVER:80, any:443, SERVER:8080), fixed secrets,
 /// clocks pinned, RST for closed ports. The harness spreads the entries
-/// over the table (indices 0, 16, 32, 48 of 64), so each of the engine's
-/// comparator groups of 16 entries matches: groups 1-3 a listened port,
-/// group 0 a port the traffic sends to SERVER, not to 198.18.0.99 (its
-/// address compare must refuse it: those SYNs get RSTs).
+/// over the table (indices 0, 16, 32, 48 of 64), so both halves of the
+/// engine's comparators (each half reads its own copy of the frame's port
+/// and address) match listened ports, and entry 0 is a port the traffic
+/// sends to SERVER, not to 198.18.0.99 (its address compare must refuse
+/// it: those SYNs get RSTs).
 pub fn config() -> Config {
     Config {
         listen: vec![

@@ -25,7 +25,7 @@ fn full_generated_frame_fifo_drops_and_keeps_the_queued_frames() {
     let want = syn_acks(&c, &frames);
     assert_eq!(want.len(), 30);
     // 30 SYNs take 240 cycles in and about 80 to answer: 1,000 covers them
-    let out = simulate(&c, &frames, 0.0, 0.0, 1000, &mut r);
+    let out = simulate(&c, &frames, (0.0, 0.0, 1000), None, &mut r);
     let got = generated(&out);
     assert!(got[0].1 >= 1000, "nothing leaves while held");
     assert_eq!(got.len(), GEN_DEPTH, "the FIFO's frames, no more");
@@ -77,7 +77,7 @@ fn full_handoff_fifo_counts_overflows_and_keeps_the_queued_records() {
     let c = config();
     let mut r = StdRng::seed_from_u64(0x40ff);
     let (frames, want) = acks(&c, 30, &mut r);
-    let out = simulate(&c, &frames, 0.0, 0.0, 1000, &mut r);
+    let out = simulate(&c, &frames, (0.0, 0.0, 1000), None, &mut r);
     let got = handoffs(&out);
     assert!(got[0].1 >= 1000, "nothing popped while held");
     assert_eq!(got.len(), HANDOFF_DEPTH, "the FIFO's records, no more");
@@ -104,7 +104,7 @@ fn handoff_fifo_refuses_exactly_when_full_under_random_pops() {
     let c = config();
     let mut r = StdRng::seed_from_u64(0x40f0);
     let (frames, want) = acks(&c, 200, &mut r);
-    let out = simulate(&c, &frames, 0.0, 0.9, 200, &mut r);
+    let out = simulate(&c, &frames, (0.0, 0.9, 200), None, &mut r);
     // per ACK, in order: taken (HANDOFFS) or refused (HANDOFF_OVERFLOWS),
     // and the cycle the event shows (one clock after the decision)
     let decided: Vec<(bool, u64)> = out
