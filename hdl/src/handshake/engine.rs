@@ -44,11 +44,13 @@
 //!    pushes a 288-bit record into the handoff FIFO (`h_*`).
 //!
 //! Area (yosys 0.23 xcup, flattened, alone behind registered ports):
-//! 17,819 LUTs / 9,452 FFs on ca30629, 8 levels deep (the SipHash
-//! stages, carry-select adds with their carries from compares), 80.7 MHz
-//! on ECP5 (seed 1, yowasp yosys + nextpnr; README, handshake engine);
-//! about 5,400 of the FFs are the SipHash pipeline's 21 registers of 256
-//! bits (its message words shift beside it in shift-register LUTs).
+//! 18,001 LUTs / 9,847 FFs on bfcedd0, 8 levels deep (the SipHash
+//! stages, carry-select adds with their carries from compares). On ECP5
+//! (`FERRONIC_ECP5`: plain adds, one carry chain each) 15,940 LUT4 and
+//! 81.3 / 83.1 MHz on seeds 3 / 2 (yowasp nextpnr; README, handshake
+//! engine). About 5,400 of the FFs are the SipHash pipeline's 21
+//! registers of 256 bits (its message words shift beside it in
+//! shift-register LUTs).
 //!
 //! Handoff record (`h_data`, word i in bits 32i+31..32i; decoded by
 //! `ferronic_regmap::handoff::Record`): 0 client
