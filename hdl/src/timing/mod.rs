@@ -85,6 +85,9 @@ pub struct Options {
     pub whole: bool,
     /// Parallel block jobs.
     pub jobs: usize,
+    /// Also the `-nowidelut` xcup mapping (the table's fourth and fifth
+    /// columns; no gate reads them).
+    pub nowidelut: bool,
 }
 
 /// `verilog` (the emitted `nic_core.v`) followed by the DMA engine's
@@ -159,8 +162,14 @@ fn one(verilog: &str, tools: &flow::Tools, opts: &Options, b: &Block) -> Result<
     };
     let own_path = dir.join("block.v");
     std::fs::write(&own_path, &own)?;
-    let xcup =
-        flow::xcup(tools, &own_path.canonicalize()?, b.module, &dir).with_context(|| b.name)?;
+    let xcup = flow::xcup(
+        tools,
+        &own_path.canonicalize()?,
+        b.module,
+        &dir,
+        opts.nowidelut,
+    )
+    .with_context(|| b.name)?;
     let ecp5 = if opts.seeds.is_empty() {
         None
     } else {
@@ -228,16 +237,15 @@ pub fn table(rows: &[Row]) -> String {
         } else {
             "open"
         };
+        // (`-` where --skip-nowidelut left the mapping out)
+        let (nw, nw_levels) = match (&x.stats_nowide, &x.depth_nowide) {
+            (Some(s), Some(d)) => (format!("{} / {}", s.luts, s.ffs), d.levels.to_string()),
+            _ => ("-".to_string(), "-".to_string()),
+        };
         writeln!(
             t,
-            "| {} | {} / {} | {} | {} / {} | {} | {e} | {f} | {met} |",
-            r.block.name,
-            x.stats.luts,
-            x.stats.ffs,
-            x.depth.levels,
-            x.stats_nowide.luts,
-            x.stats_nowide.ffs,
-            x.depth_nowide.levels,
+            "| {} | {} / {} | {} | {nw} | {nw_levels} | {e} | {f} | {met} |",
+            r.block.name, x.stats.luts, x.stats.ffs, x.depth.levels,
         )
         .unwrap();
     }

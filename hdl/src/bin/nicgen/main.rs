@@ -68,6 +68,10 @@ struct Args {
     /// Parallel block jobs for --timing.
     #[arg(long, default_value_t = 2)]
     jobs: usize,
+    /// With --timing: leave out the `-nowidelut` xcup synthesis (its
+    /// columns print `-`; no gate reads them). CI's gated run uses it.
+    #[arg(long)]
+    skip_nowidelut: bool,
     /// Write the project of this board (boards/NAME.toml) into --out: a
     /// Vivado project, or for an open-flow (ECP5) board its top, LPF and
     /// build script.
@@ -305,6 +309,7 @@ fn timing(args: &Args, verilog: &str) -> Result<()> {
         gated: args.gated,
         whole: args.whole,
         jobs: args.jobs,
+        nowidelut: !args.skip_nowidelut,
     };
     let rows = timing::run(verilog, &tools, &opts)?;
     let table = timing::table(&rows);
