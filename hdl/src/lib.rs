@@ -42,6 +42,7 @@ pub mod synth;
 pub mod timing;
 pub mod tx;
 pub mod verilog;
+pub mod verilog_hoist;
 
 #[cfg(test)]
 pub(crate) mod testbench;
