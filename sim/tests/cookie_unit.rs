@@ -11,7 +11,9 @@ use ferronic_sim::model::syncookie::{self, Secrets, TsOptions, Tuple};
 use rand::{Rng, SeedableRng};
 use rust_hdl::prelude::*;
 use std::fmt::Write as _;
-use std::process::Command;
+
+#[path = "icarus/run.rs"]
+mod icarus_run;
 
 /// (port, width in bits) in the order of a vector word, most significant first.
 const FIELDS: [(&str, usize); 16] = [
@@ -153,15 +155,15 @@ fn run_icarus(ops: &[Op], key: &Secrets, define: Option<&str>) -> Vec<Out> {
         .collect();
     let ports: String = FIELDS.iter().map(|(n, _)| format!(".{n}({n}), ")).collect();
     let tb = format!(
-        "module tb;\nreg clock = 0; reg rst = 1; reg [23:0] tag_in = 0;\n{decl}\
+        "module tb;\ninteger fo; initial fo = $fopen(\"out.txt\");\nreg clock = 0; reg rst = 1; reg [23:0] tag_in = 0;\n{decl}\
          wire out_valid, out_check, ok, ts_sack, ts_ecn; wire [31:0] isn, tsval; wire [15:0] mss_out; wire [3:0] ts_wscale; wire [23:0] tag_out;\n\
          reg [{top}:0] vecs [0:{last}];\ninteger i; integer cycle = 0;\n\
          top dut(.clock(clock), .rst(rst), .key0({k0}), .key1({k1}), {ports}.tag_in(tag_in), .out_valid(out_valid), .out_check(out_check), .isn(isn), .mss_out(mss_out), .ok(ok), .tsval(tsval), .ts_wscale(ts_wscale), .ts_sack(ts_sack), .ts_ecn(ts_ecn), .tag_out(tag_out));\n\
          always #1 clock = ~clock;\n\
-         always @(posedge clock) begin cycle <= cycle + 1; if (out_valid) $display(\"%0d %0d %h %0d %0d %h %0d %0d %0d\", cycle, tag_out, isn, mss_out, ok, tsval, ts_wscale, ts_sack, ts_ecn); end\n\
+         always @(posedge clock) begin cycle <= cycle + 1; if (out_valid) $fdisplay(fo, \"%0d %0d %h %0d %0d %h %0d %0d %0d\", cycle, tag_out, isn, mss_out, ok, tsval, ts_wscale, ts_sack, ts_ecn); end\n\
          initial begin\n  $readmemh(\"{dir}/ops.hex\", vecs);\n  @(negedge clock); rst = 0;\n\
          \x20 for (i = 0; i < {n}; i = i + 1) begin\n{drive}      tag_in = i;\n      @(negedge clock);\n  end\n\
-         \x20 in_valid = 0;\n  repeat ({lat}) @(negedge clock);\n  $finish;\nend\nendmodule\n",
+         \x20 in_valid = 0;\n  repeat ({lat}) @(negedge clock);\n  $fclose(fo);\n  $finish;\nend\nendmodule\n",
         top = total - 1,
         last = lines - 1,
         k0 = k(0),
@@ -172,19 +174,21 @@ fn run_icarus(ops: &[Op], key: &Secrets, define: Option<&str>) -> Vec<Out> {
     );
     let src = dir.path().join("cookie.v");
     std::fs::write(&src, format!("{v}\n{tb}")).unwrap();
-    let exe = dir.path().join("cookie.vvp");
-    let c = Command::new("iverilog")
-        .args(["-g2005", "-o"])
-        .arg(&exe)
-        .args(define.map(|d| format!("-D{d}")))
-        .arg(&src)
-        .output()
-        .expect("iverilog installed");
-    assert!(c.status.success(), "{}", String::from_utf8_lossy(&c.stderr));
-    let out = Command::new("vvp").arg(&exe).output().unwrap();
-    String::from_utf8_lossy(&out.stdout)
+    // bounded in wall-clock time: a run stuck in one time step fails
+    icarus_run::icarus(
+        dir.path(),
+        "tb",
+        &define
+            .map(|d| format!("-D{d}"))
+            .into_iter()
+            .collect::<Vec<_>>(),
+        &["cookie.v"],
+        std::time::Duration::from_secs(900),
+    );
+    std::fs::read_to_string(dir.path().join("out.txt"))
+        .unwrap()
         .lines()
-        .filter(|l| !l.is_empty() && !l.starts_with("VCD"))
+        .filter(|l| !l.is_empty())
         .map(|l| {
             let f: Vec<&str> = l.split_whitespace().collect();
             let clock: usize = f[1].parse().unwrap();

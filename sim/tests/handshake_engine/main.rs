@@ -18,7 +18,9 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rust_hdl::prelude::*;
 use std::fmt::Write as _;
-use std::process::Command;
+
+#[path = "../icarus/run.rs"]
+mod run;
 
 const L: usize = 4;
 
@@ -168,7 +170,7 @@ fn simulate(
     uut.connect_all();
     let k = |i: usize| format!("128'h{:016x}{:016x}", c.secrets.0[i][1], c.secrets.0[i][0]);
     let tb = format!(
-        "module tb;\nreg clock = 0; reg rst = 1;\nreg [63:0] t_tdata = 0; reg [7:0] t_tkeep = 0; reg t_tvalid = 0; reg t_tlast = 0; reg t_bad = 0; reg g_tready = 0;\n\
+        "module tb;\ninteger fo; initial fo = $fopen(\"out.txt\");\nreg clock = 0; reg rst = 1;\nreg [63:0] t_tdata = 0; reg [7:0] t_tkeep = 0; reg t_tvalid = 0; reg t_tlast = 0; reg t_bad = 0; reg g_tready = 0;\n\
          wire d_valid, d_consume, g_tvalid, g_tlast, h_valid; wire [63:0] g_tdata; wire [7:0] g_tkeep; wire [287:0] h_data; wire [7:0] ev;\n\
          reg [87:0] beats [0:{nb1}]; reg rdy [0:{nr1}]; integer i; integer cyc = 0;\n\
          wire h_pop = h_valid && g_tready;\n\
@@ -179,17 +181,17 @@ fn simulate(
          always #1 clock = ~clock;\n\
          always @(posedge clock) begin\n\
          \x20 cyc <= cyc + 1;\n\
-         \x20 if (d_valid) $display(\"D %0d\", d_consume);\n\
-         \x20 if (g_tvalid && g_tready) $display(\"G %0d %h %h %0d\", g_tlast, g_tkeep, g_tdata, cyc);\n\
-         \x20 if (t_tvalid && t_tlast) $display(\"L %0d\", cyc);\n\
-         \x20 if (h_pop) $display(\"H %h %0d\", h_data, cyc);\n\
-         \x20 if (ev != 0) $display(\"E %b %0d\", ev, cyc);\n\
+         \x20 if (d_valid) $fdisplay(fo, \"D %0d\", d_consume);\n\
+         \x20 if (g_tvalid && g_tready) $fdisplay(fo, \"G %0d %h %h %0d\", g_tlast, g_tkeep, g_tdata, cyc);\n\
+         \x20 if (t_tvalid && t_tlast) $fdisplay(fo, \"L %0d\", cyc);\n\
+         \x20 if (h_pop) $fdisplay(fo, \"H %h %0d\", h_data, cyc);\n\
+         \x20 if (ev != 0) $fdisplay(fo, \"E %b %0d\", ev, cyc);\n\
          end\n\
          always @(negedge clock) g_tready = rdy[cyc % {nr}];\n\
          initial begin\n  $readmemh(\"{dir}/beats.hex\", beats); $readmemh(\"{dir}/ready.hex\", rdy);\n  @(negedge clock); @(negedge clock); rst = 0;\n\
          \x20 for (i = 0; i < {nb}; i = i + 1) begin\n\
          \x20   t_tvalid = beats[i][87]; t_tlast = beats[i][86]; t_bad = beats[i][85]; t_tkeep = beats[i][83:76]; t_tdata = beats[i][75:12];\n\
-         \x20   @(negedge clock);\n  end\n  t_tvalid = 0;\n  repeat (3000) @(negedge clock);\n  $finish;\nend\nendmodule\n",
+         \x20   @(negedge clock);\n  end\n  t_tvalid = 0;\n  repeat (3000) @(negedge clock);\n  $fclose(fo);\n  $finish;\nend\nendmodule\n",
         nb1 = nbeats - 1,
         nr1 = nbeats + 3999,
         nr = nbeats + 4000,
@@ -216,17 +218,18 @@ fn simulate(
             std::fs::copy(dir.path().join(f), format!("/tmp/hs_dump/{f}")).unwrap();
         }
     }
-    let exe = dir.path().join("engine.vvp");
-    let o = Command::new("iverilog")
-        .args(["-g2005", "-o"])
-        .arg(&exe)
-        .args(define.map(|d| format!("-D{d}")))
-        .arg(&src)
-        .output()
-        .expect("iverilog installed");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let run = Command::new("vvp").arg(&exe).output().unwrap();
-    String::from_utf8_lossy(&run.stdout).into_owned()
+    // bounded in wall-clock time: a run stuck in one time step fails
+    run::icarus(
+        dir.path(),
+        "tb",
+        &define
+            .map(|d| format!("-D{d}"))
+            .into_iter()
+            .collect::<Vec<_>>(),
+        &["engine.v"],
+        std::time::Duration::from_secs(300),
+    );
+    std::fs::read_to_string(dir.path().join("out.txt")).unwrap()
 }
 
 #[test]
